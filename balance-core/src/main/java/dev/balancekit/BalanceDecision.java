@@ -1,0 +1,99 @@
+package dev.balancekit;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The answer to a balance check: allowed, denied with a reason, or allowed on a fallback model.
+ *
+ * <p>A denial is a value, not an exception. {@link #message()} and {@link #toJson()} render it the
+ * way LibreChat clients expect.
+ *
+ * @param status allowed, denied or fallback
+ * @param reason why it was denied; null unless denied
+ * @param model the model the host should call: the requested one, or the free model on fallback
+ * @param valueKey the pricing key the requested model matched (null for the default rate)
+ * @param balance the account balance
+ * @param available the balance minus active holds: what the check compared the cost with
+ * @param estimatedCost the estimated cost of the requested model ({@code tokenCost} in LibreChat)
+ * @param promptTokens the prompt tokens of the request
+ * @param refillAt the next time an automatic refill can happen, when known
+ */
+public record BalanceDecision(
+        Status status,
+        @Nullable DenialReason reason,
+        String model,
+        @Nullable String valueKey,
+        Credits balance,
+        Credits available,
+        Credits estimatedCost,
+        long promptTokens,
+        @Nullable Instant refillAt) {
+
+    /** The three possible answers. */
+    public enum Status {
+        /** Go ahead with the requested model. */
+        ALLOWED,
+        /** Do not call the model; show the user {@link BalanceDecision#message()}. */
+        DENIED,
+        /** Go ahead, but with {@link BalanceDecision#model()}, the configured free model. */
+        FALLBACK
+    }
+
+    /**
+     * Validates the decision.
+     *
+     * @throws NullPointerException if a required field is null
+     * @throws IllegalArgumentException if a denial has no reason or a non-denial has one
+     */
+    public BalanceDecision {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(balance, "balance");
+        Objects.requireNonNull(available, "available");
+        Objects.requireNonNull(estimatedCost, "estimatedCost");
+        if ((status == Status.DENIED) != (reason != null)) {
+            throw new IllegalArgumentException("reason must be given exactly when denied, was " + reason + " for " + status);
+        }
+    }
+
+    /** @return whether the host may call a model (allowed or fallback) */
+    public boolean isAllowed() {
+        return status != Status.DENIED;
+    }
+
+    /**
+     * The text LibreChat shows for a refused request.
+     *
+     * @return {@code Insufficient Funds! Balance: <b>. Prompt tokens: <p>. Cost: <c>.}
+     */
+    public String message() {
+        return "Insufficient Funds! Balance: " + available + ". Prompt tokens: " + promptTokens
+                + ". Cost: " + estimatedCost + ".";
+    }
+
+    /**
+     * LibreChat's error payload for a refused request:
+     * {@code {"type":"token_balance","balance":..,"tokenCost":..,"promptTokens":..,"refillAt":..}},
+     * plus a {@code reason} member (lower-case reason name) that LibreChat clients ignore.
+     * {@code refillAt} is an ISO-8601 instant and is left out when unknown. Amounts are plain
+     * decimal numbers of credits.
+     *
+     * @return the JSON text
+     */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("{\"type\":\"token_balance\",\"balance\":").append(available)
+                .append(",\"tokenCost\":").append(estimatedCost)
+                .append(",\"promptTokens\":").append(promptTokens);
+        if (refillAt != null) {
+            sb.append(",\"refillAt\":\"").append(refillAt).append('"');
+        }
+        if (reason != null) {
+            sb.append(",\"reason\":\"").append(reason.name().toLowerCase(Locale.ROOT)).append('"');
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,449 @@
+package dev.balancekit;
+
+import dev.balancekit.internal.LedgerEngine;
+import dev.balancekit.internal.Outcome;
+import dev.balancekit.memory.InMemoryBalanceStore;
+import dev.balancekit.spi.AccountState;
+import dev.balancekit.spi.BalanceStore;
+import dev.balancekit.spi.CasResult;
+import dev.balancekit.spi.StoredAccount;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * Per-user token balances: the entry point of BalanceKit.
+ *
+ * <p>A host server checks or reserves before a model call, and charges the actual usage after it:
+ *
+ * <pre>{@code
+ * BalanceLedger ledger = BalanceLedger.builder().config(config).build();   // in-memory store
+ * Reservation r = ledger.reserve(BalanceRequest.of(user, model, promptTokens, maxTokens)).block();
+ * if (!r.isAllowed()) return r.decision().message();
+ * Usage usage = callModel(r.decision().model());
+ * ledger.deduct(ChargeRequest.of(user, model, usage).withHold(r.holdId())).block();
+ * }</pre>
+ *
+ * <p>Every operation is a {@link Mono}: cold, lazy, nothing happens before subscription. Each
+ * mutating operation loads the account, lets the ledger engine decide, and writes the result with a
+ * compare-and-set of the one account document; on a conflict it reloads and decides again, with
+ * jittered backoff, up to a bound ({@link ConflictRetriesExhaustedException} after that). So
+ * concurrent requests of one user never overspend and never lose an update, on any store.
+ *
+ * <p>Bad arguments fail the returned {@code Mono} with {@link IllegalArgumentException} and change
+ * nothing. Business outcomes (a denied check) are values.
+ */
+public final class BalanceLedger {
+
+    private static final StoredAccount ABSENT =
+            new StoredAccount(AccountState.empty("absent", Instant.EPOCH), 1);
+
+    private final BalanceStore store;
+    private final LedgerConfig config;
+    private final Clock clock;
+    private final UserDirectory directory;
+    private final int maxAttempts;
+    private final Duration backoffBase;
+    private final Duration backoffMax;
+
+    private BalanceLedger(Builder b) {
+        this.store = b.store != null ? b.store : new InMemoryBalanceStore();
+        this.config = b.config;
+        this.clock = b.clock;
+        this.directory = b.directory;
+        this.maxAttempts = b.maxAttempts;
+        this.backoffBase = b.backoffBase;
+        this.backoffMax = b.backoffMax;
+    }
+
+    /** @return a builder: in-memory store, default config, system clock */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the config in use */
+    public LedgerConfig config() {
+        return config;
+    }
+
+    /** @return a blocking facade over this ledger, for hosts that are not reactive */
+    public BlockingBalanceLedger blocking() {
+        return new BlockingBalanceLedger(this);
+    }
+
+    /**
+     * Checks whether a request fits, without holding anything: allowed, denied with a reason, or
+     * allowed on a fallback model. The first check of an unknown user creates the account with the
+     * start balance.
+     *
+     * @param user the user id
+     * @param model the model the host intends to call
+     * @param promptTokens the prompt's token count
+     * @param maxOutputTokens the output token budget (0 for LibreChat's prompt-only check)
+     * @return the decision; fails with {@link IllegalArgumentException} on bad arguments
+     */
+    public Mono<BalanceDecision> checkBalance(String user, String model, long promptTokens, long maxOutputTokens) {
+        return Mono.defer(() -> checkBalance(BalanceRequest.of(user, model, promptTokens, maxOutputTokens)));
+    }
+
+    /**
+     * Checks whether a request fits, without holding anything.
+     *
+     * @param request the request
+     * @return the decision
+     */
+    public Mono<BalanceDecision> checkBalance(BalanceRequest request) {
+        Objects.requireNonNull(request, "request");
+        return run(request.user(), (state, now) -> LedgerEngine.check(state, request, config, now));
+    }
+
+    /**
+     * Checks a request and, when allowed, holds its estimated cost until it is charged, released
+     * or expires ({@link LedgerConfig#holdTtl()}). Concurrent reservations of one user each see the
+     * others' holds, so together they cannot overspend.
+     *
+     * @param user the user id
+     * @param model the model
+     * @param promptTokens the prompt's token count
+     * @param maxOutputTokens the output token budget
+     * @return the reservation; fails with {@link IllegalArgumentException} on bad arguments
+     */
+    public Mono<Reservation> reserve(String user, String model, long promptTokens, long maxOutputTokens) {
+        return Mono.defer(() -> reserve(BalanceRequest.of(user, model, promptTokens, maxOutputTokens)));
+    }
+
+    /**
+     * Checks a request and, when allowed, holds its estimated cost.
+     *
+     * @param request the request; with an idempotency key, a repeat returns the first reservation
+     * @return the reservation
+     */
+    public Mono<Reservation> reserve(BalanceRequest request) {
+        Objects.requireNonNull(request, "request");
+        return run(request.user(), request.idempotencyKey(),
+                (state, now, id) -> LedgerEngine.reserve(state, request, config, now, id));
+    }
+
+    /**
+     * Charges the actual usage of a model call in one atomic step, settling the named hold (its
+     * remainder is freed). Usage that happened is recorded in full, even when it takes the balance
+     * below the minimum or below zero: the shortfall stays visible as a negative balance.
+     *
+     * @param request the charge
+     * @return the receipt; fails with {@link IllegalArgumentException} if the hold is unknown, not
+     *     the user's, already settled, or the idempotency key was used for another request
+     */
+    public Mono<Receipt> deduct(ChargeRequest request) {
+        Objects.requireNonNull(request, "request");
+        return run(request.user(), request.idempotencyKey(),
+                (state, now, id) -> LedgerEngine.charge(state, request, config, now, id));
+    }
+
+    /**
+     * Releases a hold, on error or cancel. Releasing an already released, settled or expired hold
+     * changes nothing.
+     *
+     * @param user the user id
+     * @param holdId the hold
+     * @return a receipt without entries; fails with {@link IllegalArgumentException} if the hold is
+     *     not the user's
+     */
+    public Mono<Receipt> release(String user, String holdId) {
+        return Mono.defer(() -> {
+            Requests.requireText("user", user);
+            Requests.requireText("holdId", holdId);
+            return run(user, null, (state, now, id) -> LedgerEngine.release(state, user, holdId, config, now, id));
+        });
+    }
+
+    /**
+     * Extends an active hold by another {@link LedgerConfig#holdTtl()} from now, for a stream that
+     * is still running.
+     *
+     * @param user the user id
+     * @param holdId the hold
+     * @return the extended hold; fails with {@link IllegalArgumentException} if the hold is not the
+     *     user's or no longer active
+     */
+    public Mono<Hold> extendHold(String user, String holdId) {
+        return Mono.defer(() -> {
+            Requests.requireText("user", user);
+            Requests.requireText("holdId", holdId);
+            return run(user, (state, now) -> LedgerEngine.extend(state, user, holdId, config.holdTtl(), config, now));
+        });
+    }
+
+    /**
+     * Adds credits to an account (an entry with context {@code admin}).
+     *
+     * @param change the user, the credits to add (above zero), the actor and note
+     * @return the receipt with the new balance; fails with {@link BalanceNotEnabledException} when
+     *     the ledger is disabled, {@link IllegalArgumentException} for an amount not above zero or
+     *     one that would overflow
+     */
+    public Mono<Receipt> addBalance(BalanceChange change) {
+        Objects.requireNonNull(change, "change");
+        return run(change.user(), change.idempotencyKey(),
+                (state, now, id) -> LedgerEngine.addBalance(state, change, config, now, id));
+    }
+
+    /**
+     * Adds credits to an account.
+     *
+     * @param user the user id
+     * @param amount the credits to add, above zero
+     * @return the receipt with the new balance
+     */
+    public Mono<Receipt> addBalance(String user, Credits amount) {
+        return Mono.defer(() -> addBalance(BalanceChange.of(user, amount)));
+    }
+
+    /**
+     * Overwrites an account's balance, recording the difference as an {@code adjustment} entry.
+     *
+     * @param change the user, the new balance, the actor and note
+     * @return the receipt; fails with {@link BalanceNotEnabledException} when the ledger is disabled
+     */
+    public Mono<Receipt> setBalance(BalanceChange change) {
+        Objects.requireNonNull(change, "change");
+        return run(change.user(), change.idempotencyKey(),
+                (state, now, id) -> LedgerEngine.setBalance(state, change, config, now, id));
+    }
+
+    /**
+     * Reads an account: balance, available balance, active holds.
+     *
+     * @param user the user id
+     * @return the account, or empty when the user has no account
+     */
+    public Mono<AccountView> balance(String user) {
+        return Mono.defer(() -> {
+            Requests.requireText("user", user);
+            return store.load(user).map(s -> LedgerEngine.view(s.state(), clock.instant()));
+        });
+    }
+
+    /**
+     * Reads a user's transaction history, newest first, one page at a time.
+     *
+     * @param user the user id
+     * @param query filters, page size and cursor
+     * @return the page (empty for an unknown user)
+     */
+    public Mono<Page<LedgerEntry>> transactionHistory(String user, HistoryQuery query) {
+        return Mono.defer(() -> {
+            Requests.requireText("user", user);
+            Objects.requireNonNull(query, "query");
+            return store.history(user, query).collectList().map(list -> {
+                if (list.size() <= query.limit()) {
+                    return new Page<>(list, null);
+                }
+                List<LedgerEntry> items = list.subList(0, query.limit());
+                return new Page<>(items, HistoryQuery.cursorAfter(items.get(items.size() - 1)));
+            });
+        });
+    }
+
+    /**
+     * Lists accounts with their balance, last transaction time and total tokens, labelled by the
+     * configured {@link UserDirectory}.
+     *
+     * @param query order, page size and cursor
+     * @return the page
+     */
+    public Mono<Page<AccountView>> listBalances(ListQuery query) {
+        Objects.requireNonNull(query, "query");
+        return Mono.defer(() -> store.accounts(query).flatMap(page -> {
+            Instant now = clock.instant();
+            List<Mono<AccountView>> views = new ArrayList<>(page.items().size());
+            for (AccountState s : page.items()) {
+                AccountView v = LedgerEngine.view(s, now);
+                views.add(directory.labelOf(s.user()).map(v::withLabel).defaultIfEmpty(v));
+            }
+            return Mono.zip(views, arr -> {
+                List<AccountView> items = new ArrayList<>(arr.length);
+                for (Object o : arr) {
+                    items.add((AccountView) o);
+                }
+                return new Page<>(items, page.nextCursor());
+            }).defaultIfEmpty(new Page<>(List.of(), page.nextCursor()));
+        }));
+    }
+
+    /** A decision that needs no operation id. */
+    @FunctionalInterface
+    private interface Decider<R> {
+        Outcome<R> decide(@Nullable AccountState state, Instant now);
+    }
+
+    /** A decision that appends entries or records a result under an operation id. */
+    @FunctionalInterface
+    private interface IdDecider<R> {
+        Outcome<R> decide(@Nullable AccountState state, Instant now, String operationId);
+    }
+
+    private <R> Mono<R> run(String user, Decider<R> decider) {
+        return run(user, null, (state, now, id) -> decider.decide(state, now));
+    }
+
+    private <R> Mono<R> run(String user, @Nullable String key, IdDecider<R> decider) {
+        return Mono.defer(() -> {
+            // One id per call, kept across retries, so a retried decision appends the same entries.
+            String operationId = key != null ? key : newOperationId();
+            return Mono.defer(() -> attempt(user, operationId, decider)).retryWhen(conflictRetry(user));
+        });
+    }
+
+    private <R> Mono<R> attempt(String user, String operationId, IdDecider<R> decider) {
+        return store.load(user).defaultIfEmpty(ABSENT).flatMap(stored -> {
+            AccountState state = stored == ABSENT ? null : stored.state();
+            Outcome<R> outcome = decider.decide(state, clock.instant(), operationId);
+            AccountState next = outcome.next();
+            if (next == null) {
+                return Mono.just(outcome.result());
+            }
+            long version = stored == ABSENT ? 0 : stored.version();
+            return store.compareAndSet(user, version, next, outcome.entries())
+                    .flatMap(r -> r == CasResult.APPLIED ? Mono.just(outcome.result()) : Mono.error(Conflict.INSTANCE));
+        });
+    }
+
+    private Retry conflictRetry(String user) {
+        return Retry.from(signals -> signals.concatMap(signal -> {
+            if (signal.failure() != Conflict.INSTANCE) {
+                return Mono.error(signal.failure());
+            }
+            long attempts = signal.totalRetries() + 1;
+            if (attempts >= maxAttempts) {
+                return Mono.error(new ConflictRetriesExhaustedException(user, (int) attempts));
+            }
+            Duration delay = backoff(attempts);
+            return delay.isZero() ? Mono.just(attempts) : Mono.delay(delay).thenReturn(attempts);
+        }));
+    }
+
+    /** Full jitter: the first retry is immediate, then a random delay up to an exponential cap. */
+    private Duration backoff(long attempts) {
+        if (attempts <= 1) {
+            return Duration.ZERO;
+        }
+        long capNanos = backoffBase.toNanos() << Math.min(attempts - 2, 20);
+        capNanos = Math.min(capNanos, backoffMax.toNanos());
+        return Duration.ofNanos(ThreadLocalRandom.current().nextLong(capNanos + 1));
+    }
+
+    private static String newOperationId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID(r.nextLong(), r.nextLong()).toString();
+    }
+
+    /** The signal of a lost compare-and-set; never escapes the retry loop. */
+    private static final class Conflict extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final Conflict INSTANCE = new Conflict();
+
+        private Conflict() {
+            super("compare-and-set conflict", null, false, false);
+        }
+    }
+
+    /** Builds a {@link BalanceLedger}; every setter checks its value at once. */
+    public static final class Builder {
+        private @Nullable BalanceStore store;
+        private LedgerConfig config = LedgerConfig.defaults();
+        private Clock clock = Clock.systemUTC();
+        private UserDirectory directory = UserDirectory.NONE;
+        private int maxAttempts = 32;
+        private Duration backoffBase = Duration.ofMillis(1);
+        private Duration backoffMax = Duration.ofMillis(100);
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the store, a new {@link InMemoryBalanceStore} by default.
+         *
+         * @param store the store
+         * @return this builder
+         */
+        public Builder store(BalanceStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Sets the config, {@link LedgerConfig#defaults()} by default.
+         *
+         * @param config the config
+         * @return this builder
+         */
+        public Builder config(LedgerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * Sets the clock (a manual clock in tests), the system UTC clock by default.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets where {@link #listBalances(ListQuery)} finds labels (e-mail addresses) for user ids.
+         *
+         * @param directory the directory, {@link UserDirectory#NONE} by default
+         * @return this builder
+         */
+        public Builder userDirectory(UserDirectory directory) {
+            this.directory = Objects.requireNonNull(directory, "userDirectory");
+            return this;
+        }
+
+        /**
+         * Sets how often an operation that keeps losing the compare-and-set race is tried, and the
+         * backoff between tries: the first retry is immediate, then each waits a random time up to
+         * {@code base * 2^(n-2)}, at most {@code max}.
+         *
+         * @param maxAttempts 1 to 1,000 (32 by default)
+         * @param base the first backoff cap, 0 to 1 s (1 ms by default)
+         * @param max the largest backoff cap, at least {@code base}, at most 10 s (100 ms by default)
+         * @return this builder
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public Builder retries(int maxAttempts, Duration base, Duration max) {
+            if (maxAttempts < 1 || maxAttempts > 1000) {
+                throw new IllegalArgumentException("maxAttempts must be between 1 and 1000, was " + maxAttempts);
+            }
+            Objects.requireNonNull(base, "base");
+            Objects.requireNonNull(max, "max");
+            if (base.isNegative() || base.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("base must be between 0 and 1 s, was " + base);
+            }
+            if (max.compareTo(base) < 0 || max.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException("max must be between base and 10 s, was " + max);
+            }
+            this.maxAttempts = maxAttempts;
+            this.backoffBase = base;
+            this.backoffMax = max;
+            return this;
+        }
+
+        /** @return the ledger */
+        public BalanceLedger build() {
+            return new BalanceLedger(this);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.balancekit;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request to check or reserve credits before calling a model.
+ *
+ * @param user the user id
+ * @param model the model the host intends to call
+ * @param promptTokens the prompt's token count
+ * @param maxOutputTokens the most output tokens the call may produce; counted at the completion
+ *     rate. 0 gives LibreChat's prompt-only check
+ * @param exempt whether the caller is exempt from the check (for example an administrator); an
+ *     exempt caller is allowed unless the config enforces checks for exempt callers, and is still
+ *     charged
+ * @param idempotencyKey for {@code reserve}: repeating the call with the same key returns the
+ *     first reservation instead of holding twice; null for none
+ */
+public record BalanceRequest(
+        String user, String model, long promptTokens, long maxOutputTokens, boolean exempt,
+        @Nullable String idempotencyKey) {
+
+    /**
+     * Validates the request.
+     *
+     * @throws IllegalArgumentException if the user or model is blank, a token count is negative or
+     *     above {@link Usage#MAX_TOKENS}, or the idempotency key is blank
+     */
+    public BalanceRequest {
+        Requests.requireText("user", user);
+        Requests.requireText("model", model);
+        Requests.requireTokens("promptTokens", promptTokens);
+        Requests.requireTokens("maxOutputTokens", maxOutputTokens);
+        Requests.requireKey(idempotencyKey);
+    }
+
+    /**
+     * A non-exempt request without an idempotency key.
+     *
+     * @param user the user id
+     * @param model the model
+     * @param promptTokens the prompt's token count
+     * @param maxOutputTokens the output token budget
+     * @return the request
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public static BalanceRequest of(String user, String model, long promptTokens, long maxOutputTokens) {
+        return new BalanceRequest(user, model, promptTokens, maxOutputTokens, false, null);
+    }
+
+    /**
+     * Marks the caller exempt or not.
+     *
+     * @param exempt whether the caller is exempt from the check
+     * @return a copy with the flag set
+     */
+    public BalanceRequest withExempt(boolean exempt) {
+        return new BalanceRequest(user, model, promptTokens, maxOutputTokens, exempt, idempotencyKey);
+    }
+
+    /**
+     * Sets the idempotency key.
+     *
+     * @param key the key, or null for none
+     * @return a copy with the key set
+     * @throws IllegalArgumentException if the key is blank or too long
+     */
+    public BalanceRequest withIdempotencyKey(@Nullable String key) {
+        return new BalanceRequest(user, model, promptTokens, maxOutputTokens, exempt, key);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.balancekit;
+
+import java.util.Optional;
+
+/**
+ * A blocking view of a {@link BalanceLedger} for hosts that are not reactive. Each method
+ * subscribes to the reactive operation and waits for it; failures are thrown as they are
+ * signalled. Do not call it from a reactive pipeline's thread.
+ */
+public final class BlockingBalanceLedger {
+    private final BalanceLedger ledger;
+
+    BlockingBalanceLedger(BalanceLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#checkBalance(String, String, long, long)}.
+     *
+     * @param user the user id
+     * @param model the model
+     * @param promptTokens the prompt's token count
+     * @param maxOutputTokens the output token budget
+     * @return the decision
+     * @throws IllegalArgumentException on bad arguments
+     */
+    public BalanceDecision checkBalance(String user, String model, long promptTokens, long maxOutputTokens) {
+        return ledger.checkBalance(user, model, promptTokens, maxOutputTokens).block();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#checkBalance(BalanceRequest)}.
+     *
+     * @param request the request
+     * @return the decision
+     */
+    public BalanceDecision checkBalance(BalanceRequest request) {
+        return ledger.checkBalance(request).block();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#reserve(BalanceRequest)}.
+     *
+     * @param request the request
+     * @return the reservation
+     * @throws IllegalArgumentException if the idempotency key was used for another request
+     */
+    public Reservation reserve(BalanceRequest request) {
+        return ledger.reserve(request).block();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#deduct(ChargeRequest)}.
+     *
+     * @param request the charge
+     * @return the receipt
+     * @throws IllegalArgumentException if the hold is unknown or already settled
+     */
+    public Receipt deduct(ChargeRequest request) {
+        return ledger.deduct(request).block();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#release(String, String)}.
+     *
+     * @param user the user id
+     * @param holdId the hold
+     * @return the receipt
+     * @throws IllegalArgumentException if the hold is not the user's
+     */
+    public Receipt release(String user, String holdId) {
+        return ledger.release(user, holdId).block();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#extendHold(String, String)}.
+     *
+     * @param user the user id
+     * @param holdId the hold
+     * @return the extended hold
+     * @throws IllegalArgumentException if the hold is not the user's or no longer active
+     */
+    public Hold extendHold(String user, String holdId) {
+        return ledger.extendHold(user, holdId).block();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#addBalance(BalanceChange)}.
+     *
+     * @param change the change
+     * @return the receipt
+     * @throws BalanceNotEnabledException when the ledger is disabled
+     */
+    public Receipt addBalance(BalanceChange change) {
+        return ledger.addBalance(change).block();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#setBalance(BalanceChange)}.
+     *
+     * @param change the change
+     * @return the receipt
+     * @throws BalanceNotEnabledException when the ledger is disabled
+     */
+    public Receipt setBalance(BalanceChange change) {
+        return ledger.setBalance(change).block();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#balance(String)}.
+     *
+     * @param user the user id
+     * @return the account, or empty when the user has none
+     */
+    public Optional<AccountView> balance(String user) {
+        return ledger.balance(user).blockOptional();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#transactionHistory(String, HistoryQuery)}.
+     *
+     * @param user the user id
+     * @param query the query
+     * @return the page
+     */
+    public Page<LedgerEntry> transactionHistory(String user, HistoryQuery query) {
+        return ledger.transactionHistory(user, query).block();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#listBalances(ListQuery)}.
+     *
+     * @param query the query
+     * @return the page
+     */
+    public Page<AccountView> listBalances(ListQuery query) {
+        return ledger.listBalances(query).block();
+    }
+}

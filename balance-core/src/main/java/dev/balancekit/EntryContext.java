@@ -1,0 +1,27 @@
+package dev.balancekit;
+
+/**
+ * The {@code context} values the ledger itself writes. The vocabulary is open: a host may charge
+ * with any non-blank context of its own (for example {@code title} or {@code summary}).
+ */
+public final class EntryContext {
+    /** A normal chat message. */
+    public static final String MESSAGE = "message";
+    /** A conversation title generation. */
+    public static final String TITLE = "title";
+    /** An aborted stream; its completion tokens are charged at 1.15 times the rate, as LibreChat does. */
+    public static final String INCOMPLETE = "incomplete";
+    /** Credits added by an administrator. */
+    public static final String ADMIN = "admin";
+    /** A balance overwritten by an administrator: the entry holds the difference. */
+    public static final String ADJUSTMENT = "adjustment";
+    /** The start balance granted when an account is first seen. */
+    public static final String START_BALANCE = "startBalance";
+    /** Credits added by auto-refill. */
+    public static final String AUTO_REFILL = "autoRefill";
+    /** Credits given back. */
+    public static final String REFUND = "refund";
+
+    private EntryContext() {
+    }
+}

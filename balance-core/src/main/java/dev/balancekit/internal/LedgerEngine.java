@@ -1,0 +1,415 @@
+package dev.balancekit.internal;
+
+import dev.balancekit.AccountView;
+import dev.balancekit.BalanceChange;
+import dev.balancekit.BalanceDecision;
+import dev.balancekit.BalanceNotEnabledException;
+import dev.balancekit.BalanceRequest;
+import dev.balancekit.ChargeRequest;
+import dev.balancekit.Credits;
+import dev.balancekit.DenialReason;
+import dev.balancekit.EntryContext;
+import dev.balancekit.Hold;
+import dev.balancekit.LedgerConfig;
+import dev.balancekit.Receipt;
+import dev.balancekit.Reservation;
+import dev.balancekit.TokenType;
+import dev.balancekit.policy.PolicyVerdict;
+import dev.balancekit.policy.Shortfall;
+import dev.balancekit.pricing.PriceMatch;
+import dev.balancekit.pricing.PricedLine;
+import dev.balancekit.pricing.PricedUsage;
+import dev.balancekit.spi.AccountState;
+import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.OperationRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The ledger's decisions, as pure functions of (account state, request, config, time). Nothing here
+ * does I/O or reads a clock: the caller loads the state, calls one of these, and writes the
+ * outcome with a compare-and-set, retrying from the load on a conflict.
+ *
+ * <p>Every method first brings the state up to date: holds past their expiry are dropped, and the
+ * start balance is granted if the account has never been funded while the ledger was enabled.
+ * Those changes are written only along with the operation's own changes (or when they create or
+ * fund the account), so a read-only check stays read-only.
+ *
+ * <p>Bad input throws {@link IllegalArgumentException}; business outcomes are values.
+ */
+public final class LedgerEngine {
+
+    private LedgerEngine() {
+    }
+
+    /**
+     * Checks whether a request fits, without holding anything. Writes only when the account is
+     * new (or has never been funded), to create it with its start balance.
+     *
+     * @param state the account, or null if it does not exist
+     * @param request the request
+     * @param config the config
+     * @param now the time
+     * @return the decision
+     */
+    public static Outcome<BalanceDecision> check(@Nullable AccountState state, BalanceRequest request,
+            LedgerConfig config, Instant now) {
+        Draft d = new Draft(state, request.user(), config, now);
+        BalanceDecision decision = decide(d, request);
+        return d.createdOrFunded() ? new Outcome<>(d.build(), d.entries, decision) : Outcome.unchanged(decision);
+    }
+
+    /**
+     * Checks a request and, when it is allowed, holds its estimated cost (on fallback, the free
+     * model's estimated cost).
+     *
+     * @param state the account, or null if it does not exist
+     * @param request the request
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation: its idempotency key, or a fresh id
+     * @return the reservation
+     * @throws IllegalArgumentException if the idempotency key was used for another request
+     */
+    public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
+            LedgerConfig config, Instant now, String operationId) {
+        String fingerprint = "reserve|" + request.model() + '|' + request.promptTokens() + '|'
+                + request.maxOutputTokens() + '|' + request.exempt();
+        OperationRecord previous = replayOf(state, request.idempotencyKey(), fingerprint);
+        if (previous != null) {
+            Reservation r = previous.reservation();
+            if (r == null) {
+                throw keyReused(request.idempotencyKey());
+            }
+            return Outcome.unchanged(new Reservation(r.decision(), r.hold(), true));
+        }
+        Draft d = new Draft(state, request.user(), config, now);
+        BalanceDecision decision = decide(d, request);
+        if (!decision.isAllowed()) {
+            Reservation denied = new Reservation(decision, null, false);
+            return d.createdOrFunded() ? new Outcome<>(d.build(), d.entries, denied) : Outcome.unchanged(denied);
+        }
+        if (d.findHold(operationId) != null || d.findClosed(operationId) != null) {
+            throw new IllegalArgumentException("idempotencyKey '" + operationId
+                    + "' names a hold of user '" + request.user() + "' that is no longer remembered as a reservation");
+        }
+        Credits amount = decision.status() == BalanceDecision.Status.FALLBACK
+                ? config.prices().estimate(decision.model(), request.promptTokens(), request.maxOutputTokens())
+                : decision.estimatedCost();
+        Hold hold = new Hold(operationId, amount, decision.model(), now, now.plus(config.holdTtl()));
+        d.holds.add(hold);
+        Reservation reservation = new Reservation(decision, hold, false);
+        if (request.idempotencyKey() != null) {
+            d.operations.add(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, reservation));
+        }
+        return new Outcome<>(d.build(), d.entries, reservation);
+    }
+
+    /**
+     * Charges actual usage, settling a hold when one is named. Usage that happened is always
+     * recorded in full, whatever the balance; while the ledger is disabled the entries are recorded
+     * with a value of zero.
+     *
+     * @param state the account, or null if it does not exist
+     * @param request the charge
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation: its idempotency key, or a fresh id
+     * @return the receipt
+     * @throws IllegalArgumentException if the hold is not the user's, was already settled, or the
+     *     idempotency key was used for another request
+     */
+    public static Outcome<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
+            Instant now, String operationId) {
+        String key = effectiveKey(request);
+        var u = request.usage();
+        String fingerprint = "charge|" + request.model() + '|' + u.inputTokens() + '|' + u.outputTokens() + '|'
+                + u.cacheWriteTokens() + '|' + u.cacheReadTokens() + '|' + request.context() + '|'
+                + request.conversationId() + '|' + request.holdId();
+        OperationRecord previous = replayOf(state, key, fingerprint);
+        if (previous != null) {
+            return Outcome.unchanged(receiptOf(previous, key));
+        }
+        Draft d = new Draft(state, request.user(), config, now);
+        String holdId = request.holdId();
+        if (holdId != null) {
+            Hold hold = d.findHold(holdId);
+            if (hold != null) {
+                d.holds.remove(hold);
+                d.close(holdId, ClosedHold.Closure.SETTLED);
+            } else {
+                ClosedHold closed = d.findClosed(holdId);
+                if (closed == null) {
+                    throw unknownHold(request.user(), holdId);
+                }
+                if (closed.closure() == ClosedHold.Closure.SETTLED) {
+                    throw new IllegalArgumentException("holdId '" + holdId + "' of user '" + request.user()
+                            + "' was already settled at " + closed.closedAt());
+                }
+                // Released or expired: the usage still happened, so it is charged without a hold.
+                d.close(holdId, ClosedHold.Closure.SETTLED);
+            }
+        }
+        PricedUsage priced = config.prices().price(request.model(), u, request.incomplete());
+        try {
+            int n = 0;
+            n = chargeLine(d, operationId, n, TokenType.PROMPT, priced.prompt(), priced.valueKey(), request);
+            chargeLine(d, operationId, n, TokenType.COMPLETION, priced.completion(), priced.valueKey(), request);
+            d.totalTokens = Math.addExact(d.totalTokens, u.totalTokens());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("charge of " + priced.total() + " credits would overflow the balance of user '"
+                    + request.user() + "', was " + d.balance, e);
+        }
+        return finish(d, operationId, key, fingerprint);
+    }
+
+    /**
+     * Releases a hold. Releasing a hold that is already settled, released or expired changes
+     * nothing and is not an error.
+     *
+     * @param state the account, or null if it does not exist
+     * @param user the user id
+     * @param holdId the hold
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation
+     * @return a receipt without entries
+     * @throws IllegalArgumentException if the hold is not the user's
+     */
+    public static Outcome<Receipt> release(@Nullable AccountState state, String user, String holdId,
+            LedgerConfig config, Instant now, String operationId) {
+        Draft d = new Draft(state, user, config, now);
+        Hold hold = d.findHold(holdId);
+        if (hold == null) {
+            if (d.findClosed(holdId) == null) {
+                throw unknownHold(user, holdId);
+            }
+            Receipt unchanged = new Receipt(user, operationId, List.of(), d.balance, d.available(), true);
+            return d.createdOrFunded() ? new Outcome<>(d.build(), d.entries, unchanged) : Outcome.unchanged(unchanged);
+        }
+        d.holds.remove(hold);
+        d.close(holdId, ClosedHold.Closure.RELEASED);
+        return finish(d, operationId, null, "");
+    }
+
+    /**
+     * Extends an active hold so that it expires {@code ttl} from now (never earlier than it would).
+     *
+     * @param state the account, or null if it does not exist
+     * @param user the user id
+     * @param holdId the hold
+     * @param ttl the new remaining lifetime
+     * @param config the config
+     * @param now the time
+     * @return the extended hold
+     * @throws IllegalArgumentException if the hold is not the user's or no longer active
+     */
+    public static Outcome<Hold> extend(@Nullable AccountState state, String user, String holdId, Duration ttl,
+            LedgerConfig config, Instant now) {
+        Draft d = new Draft(state, user, config, now);
+        Hold hold = d.findHold(holdId);
+        if (hold == null) {
+            ClosedHold closed = d.findClosed(holdId);
+            if (closed == null) {
+                throw unknownHold(user, holdId);
+            }
+            throw new IllegalArgumentException("holdId '" + holdId + "' of user '" + user + "' is no longer active: "
+                    + closed.closure().name().toLowerCase(Locale.ROOT) + " at " + closed.closedAt());
+        }
+        Instant expiresAt = now.plus(ttl);
+        if (!expiresAt.isAfter(hold.expiresAt())) {
+            return Outcome.unchanged(hold);
+        }
+        Hold extended = new Hold(hold.id(), hold.amount(), hold.model(), hold.createdAt(), expiresAt);
+        d.holds.set(d.holds.indexOf(hold), extended);
+        return new Outcome<>(d.build(), d.entries, extended);
+    }
+
+    /**
+     * Adds credits (context {@code admin}).
+     *
+     * @param state the account, or null if it does not exist
+     * @param change the change; its amount must be above zero
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation
+     * @return the receipt
+     * @throws BalanceNotEnabledException if the ledger is disabled
+     * @throws IllegalArgumentException if the amount is not above zero or would overflow the balance
+     */
+    public static Outcome<Receipt> addBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+            Instant now, String operationId) {
+        if (!change.amount().isPositive()) {
+            throw new IllegalArgumentException("amount must be above zero, was " + change.amount());
+        }
+        return adminChange(state, change, config, now, operationId, false);
+    }
+
+    /**
+     * Overwrites the balance, recording the difference as an {@code adjustment} entry so that the
+     * ledger still sums to the balance.
+     *
+     * @param state the account, or null if it does not exist
+     * @param change the change; its amount is the new balance
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation
+     * @return the receipt
+     * @throws BalanceNotEnabledException if the ledger is disabled
+     * @throws IllegalArgumentException if the difference does not fit
+     */
+    public static Outcome<Receipt> setBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+            Instant now, String operationId) {
+        return adminChange(state, change, config, now, operationId, true);
+    }
+
+    /**
+     * The account as a host sees it at the given time: expired holds left out.
+     *
+     * @param state the account
+     * @param now the time
+     * @return the view
+     */
+    public static AccountView view(AccountState state, Instant now) {
+        List<Hold> active = new ArrayList<>(state.holds().size());
+        long held = 0;
+        for (Hold h : state.holds()) {
+            if (h.isActiveAt(now)) {
+                active.add(h);
+                held = Math.addExact(held, h.amount().micros());
+            }
+        }
+        return new AccountView(state.user(), null, state.balance(), state.balance().minus(Credits.ofMicros(held)), active,
+                state.lastTransactionAt(), state.totalTokens(), null);
+    }
+
+    private static Outcome<Receipt> adminChange(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+            Instant now, String operationId, boolean overwrite) {
+        if (!config.enabled()) {
+            throw new BalanceNotEnabledException();
+        }
+        String fingerprint = (overwrite ? "set|" : "add|") + change.amount().micros() + '|' + change.actor() + '|'
+                + change.note();
+        OperationRecord previous = replayOf(state, change.idempotencyKey(), fingerprint);
+        if (previous != null) {
+            return Outcome.unchanged(receiptOf(previous, change.idempotencyKey()));
+        }
+        Draft d = new Draft(state, change.user(), config, now);
+        Credits value;
+        try {
+            value = overwrite ? change.amount().minus(d.balance) : change.amount();
+            d.balance.plus(value);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("amount " + change.amount() + " would overflow the balance of user '"
+                    + change.user() + "', was " + d.balance, e);
+        }
+        d.append(operationId + "#1", TokenType.CREDITS, value.micros(), Draft.CREDIT_RATE, value,
+                overwrite ? EntryContext.ADJUSTMENT : EntryContext.ADMIN, null, null, null, 0, 0, 0, null,
+                change.actor(), change.note());
+        return finish(d, operationId, change.idempotencyKey(), fingerprint);
+    }
+
+    private static int chargeLine(Draft d, String operationId, int n, TokenType type, PricedLine line,
+            @Nullable String valueKey, ChargeRequest request) {
+        if (line.tokens() == 0) {
+            return n;
+        }
+        Credits value = d.config.enabled() ? line.cost().negate() : Credits.ZERO;
+        d.append(operationId + '#' + (n + 1), type, -line.tokens(), line.rate(), value, request.context(),
+                request.model(), valueKey, request.conversationId(), line.inputTokens(), line.writeTokens(),
+                line.readTokens(), request.holdId(), null, null);
+        return n + 1;
+    }
+
+    private static Outcome<Receipt> finish(Draft d, String operationId, @Nullable String key, String fingerprint) {
+        Receipt receipt = new Receipt(d.user, operationId, d.operationEntries(), d.balance, d.available(), false);
+        if (key != null) {
+            d.operations.add(new OperationRecord(key, fingerprint, d.now, receipt, null));
+        }
+        return new Outcome<>(d.build(), d.entries, receipt);
+    }
+
+    private static BalanceDecision decide(Draft d, BalanceRequest request) {
+        LedgerConfig config = d.config;
+        PriceMatch match = config.prices().match(request.model());
+        Credits cost = config.prices().estimate(request.model(), request.promptTokens(), request.maxOutputTokens());
+        Credits available = d.available();
+        BalanceDecision.Status status = BalanceDecision.Status.ALLOWED;
+        String model = request.model();
+        String valueKey = match.valueKey();
+        DenialReason reason = null;
+        boolean checked = config.enabled() && (!request.exempt() || config.enforceForExempt());
+        if (checked && !fits(available, cost, config.minBalance())) {
+            PolicyVerdict verdict = config.shortfallPolicy().onShortfall(
+                    new Shortfall(d.user, request.model(), d.balance, available, cost, config.minBalance()));
+            switch (verdict.kind()) {
+                case ALLOW -> {
+                }
+                case DENY -> {
+                    status = BalanceDecision.Status.DENIED;
+                    reason = verdict.reason();
+                }
+                case FALLBACK -> {
+                    status = BalanceDecision.Status.FALLBACK;
+                    model = verdict.fallbackModel();
+                    valueKey = config.prices().match(model).valueKey();
+                }
+            }
+        }
+        return new BalanceDecision(status, reason, model, valueKey, d.balance, available, cost,
+                request.promptTokens(), null);
+    }
+
+    private static boolean fits(Credits available, Credits cost, Credits minBalance) {
+        try {
+            return Math.subtractExact(available.micros(), cost.micros()) >= minBalance.micros();
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
+    private static @Nullable String effectiveKey(ChargeRequest request) {
+        if (request.idempotencyKey() != null) {
+            return request.idempotencyKey();
+        }
+        return request.holdId() == null ? null : "settle:" + request.holdId();
+    }
+
+    private static @Nullable OperationRecord replayOf(@Nullable AccountState state, @Nullable String key,
+            String fingerprint) {
+        if (key == null || state == null) {
+            return null;
+        }
+        List<OperationRecord> ops = state.operations();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            OperationRecord r = ops.get(i);
+            if (r.key().equals(key)) {
+                if (!r.fingerprint().equals(fingerprint)) {
+                    throw keyReused(key);
+                }
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static Receipt receiptOf(OperationRecord previous, @Nullable String key) {
+        Receipt r = previous.receipt();
+        if (r == null) {
+            throw keyReused(key);
+        }
+        return r.asReplay();
+    }
+
+    private static IllegalArgumentException keyReused(@Nullable String key) {
+        return new IllegalArgumentException("idempotencyKey '" + key + "' was already used for a different request");
+    }
+
+    private static IllegalArgumentException unknownHold(String user, String holdId) {
+        return new IllegalArgumentException("holdId '" + holdId + "' is not a hold of user '" + user + "'");
+    }
+}

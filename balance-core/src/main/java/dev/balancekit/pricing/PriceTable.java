@@ -1,0 +1,614 @@
+package dev.balancekit.pricing;
+
+import dev.balancekit.Credits;
+import dev.balancekit.Usage;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Model prices and the rules that pick one for a model name, as LibreChat applies them.
+ *
+ * <p>A table holds ordered rows (table key to {@link ModelPrice}), exact per-model overrides,
+ * ordered legacy fallbacks and a default price. {@link #builtIn()} is LibreChat's own table;
+ * {@link #builder(PriceTable)} extends or corrects it without a release.
+ *
+ * <p><b>Matching</b> ({@link #match(String)}), first hit wins:
+ * <ol>
+ *   <li>an override whose model id equals the name exactly (case-sensitive);
+ *   <li>the table keys, compared lower-case ({@link Locale#ROOT}) against the lower-cased name. If
+ *       the name contains {@code /}, the part after the last {@code /} is tried first and the whole
+ *       name only when that part matches nothing. Within one name a key equal to it wins at once;
+ *       otherwise the longest key contained in it wins, and between keys of the same length the
+ *       one later in table order wins (LibreChat scans the keys from the end and replaces its
+ *       choice only with a strictly longer key);
+ *   <li>the legacy fallbacks in order: the first whose text the lower-cased name contains gives
+ *       its key's row;
+ *   <li>the default price, with a null {@code valueKey}.
+ * </ol>
+ *
+ * <p><b>Charging</b> ({@link #price(String, Usage, boolean)}). Rates are exact nano-credits per
+ * token. Each line's charge is computed exactly in nano-credits and rounded <em>up</em> once to a
+ * whole micro-credit, never down:
+ * <ul>
+ *   <li>prompt: {@code ceil(input x promptRate + cacheWrite x writeRate + cacheRead x readRate)},
+ *       where a model without cache rates bills cache tokens at its standard prompt rate;
+ *   <li>completion: {@code ceil(output x completionRate)}, or for an aborted stream
+ *       ({@code incomplete}) {@code ceil(output x completionRate x 115 / 100)};
+ *   <li>long context: when the whole prompt (input + cache write + cache read) is strictly longer
+ *       than the model's {@link Premium#threshold()}, the premium prompt and completion rates replace
+ *       the standard ones; cache rates are never raised.
+ * </ul>
+ *
+ * <p>Instances are immutable and thread-safe. Match results are cached in a bounded map, because
+ * the key scan is linear in the table size and runs on every request, while model names may come
+ * from clients.
+ */
+public final class PriceTable {
+
+    /** The classpath resource {@link #builtIn()} reads. */
+    static final String BUILT_IN_RESOURCE = "/dev/balancekit/pricing/builtin-prices.tsv";
+
+    /**
+     * Match results cached per table; past this, names are still matched but no longer cached. Threads
+     * racing at the limit can overshoot it by at most one entry each.
+     */
+    static final int MATCH_CACHE_LIMIT = 4096;
+
+    /** Longer names are matched but never cached, so that the cache's memory stays bounded too. */
+    static final int MATCH_CACHE_MAX_NAME_LENGTH = 256;
+
+    private static final ModelPrice LIBRECHAT_DEFAULT = ModelPrice.perToken("6", "6");
+
+    private static final long INCOMPLETE_NUMERATOR = 115;
+    private static final long INCOMPLETE_DENOMINATOR = 100;
+
+    private final List<Row> rows;
+    private final Map<String, Row> rowsByLowerKey;
+    private final Map<String, ModelPrice> overrides;
+    private final Map<String, PriceMatch> overrideMatches;
+    private final List<Fallback> fallbacks;
+    private final Map<String, ModelPrice> modelsView;
+    private final Map<String, String> fallbacksView;
+    private final ModelPrice defaultPrice;
+    private final @Nullable LocalDate asOf;
+    private final @Nullable String source;
+    private final ConcurrentHashMap<String, PriceMatch> matchCache = new ConcurrentHashMap<>();
+
+    private record Row(String key, String lowerKey, ModelPrice price) {
+    }
+
+    /** {@code contains} is held lower-case, as it is compared with the lower-cased name. */
+    private record Fallback(String contains, Row row) {
+    }
+
+    private PriceTable(Builder b) {
+        this.rows = List.copyOf(b.rows.values());
+        this.rowsByLowerKey = Map.copyOf(b.rows);
+        this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.overrides));
+        Map<String, PriceMatch> om = new LinkedHashMap<>();
+        b.overrides.forEach((id, price) -> om.put(id, new PriceMatch(id, price)));
+        this.overrideMatches = Map.copyOf(om);
+        Map<String, ModelPrice> mv = new LinkedHashMap<>();
+        for (Row row : rows) {
+            mv.put(row.key(), row.price());
+        }
+        this.modelsView = Collections.unmodifiableMap(mv);
+        List<Fallback> fb = new ArrayList<>(b.fallbacks.size());
+        for (Map.Entry<String, String> e : b.fallbacks.entrySet()) {
+            Row row = b.rows.get(e.getValue().toLowerCase(Locale.ROOT));
+            if (row == null) {
+                throw new IllegalArgumentException("legacyFallback key must be a table key, was '" + e.getValue()
+                        + "' (contains '" + e.getKey() + "')");
+            }
+            fb.add(new Fallback(e.getKey(), row));
+        }
+        this.fallbacks = List.copyOf(fb);
+        Map<String, String> fv = new LinkedHashMap<>();
+        for (Fallback f : fallbacks) {
+            fv.put(f.contains(), f.row().key());
+        }
+        this.fallbacksView = Collections.unmodifiableMap(fv);
+        this.defaultPrice = b.defaultPrice;
+        this.asOf = b.asOf;
+        this.source = b.source;
+    }
+
+    /**
+     * Returns the built-in table: LibreChat's prices, read once from the classpath resource
+     * {@code /dev/balancekit/pricing/builtin-prices.tsv} on first use.
+     *
+     * @return the shared built-in table
+     */
+    public static PriceTable builtIn() {
+        return BuiltIn.TABLE;
+    }
+
+    /** Loads the resource on first use of {@link #builtIn()} and keeps it (initialisation-on-demand holder). */
+    private static final class BuiltIn {
+        static final PriceTable TABLE = load();
+
+        private static PriceTable load() {
+            try (InputStream in = PriceTable.class.getResourceAsStream(BUILT_IN_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("built-in price table " + BUILT_IN_RESOURCE + " is missing from the classpath");
+                }
+                return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "builtin-prices.tsv");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read built-in price table " + BUILT_IN_RESOURCE, e);
+            }
+        }
+    }
+
+    /**
+     * Returns a builder for an empty table whose default price is LibreChat's: 6 credits per token for
+     * prompt and completion.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder that starts from {@code base}: its rows in their order, overrides, fallbacks,
+     * default price, {@code asOf} and {@code source}. A row configured on the builder with a key the
+     * base already has replaces that row in place; a new key is added at the end.
+     *
+     * @param base the table to start from
+     * @return a new builder
+     * @throws IllegalArgumentException if {@code base} is null
+     */
+    public static Builder builder(PriceTable base) {
+        Checks.notNull(base, "base");
+        Builder b = new Builder();
+        for (Row row : base.rows) {
+            b.rows.put(row.lowerKey(), row);
+        }
+        b.overrides.putAll(base.overrides);
+        for (Fallback f : base.fallbacks) {
+            b.fallbacks.put(f.contains(), f.row().key());
+        }
+        b.defaultPrice = base.defaultPrice;
+        b.asOf = base.asOf;
+        b.source = base.source;
+        return b;
+    }
+
+    /**
+     * Returns the date the prices were taken, or null when the table was built in code without one.
+     *
+     * @return the date, or null
+     */
+    public @Nullable LocalDate asOf() {
+        return asOf;
+    }
+
+    /**
+     * Returns where the prices come from, or null when the table was built in code without it.
+     *
+     * @return the source, or null
+     */
+    public @Nullable String source() {
+        return source;
+    }
+
+    /**
+     * Returns the price used when no row matches.
+     *
+     * @return the default price
+     */
+    public ModelPrice defaultPrice() {
+        return defaultPrice;
+    }
+
+    /**
+     * Returns the rows, key to price, in table order (which breaks ties between matching keys).
+     *
+     * @return an unmodifiable ordered view
+     */
+    public Map<String, ModelPrice> models() {
+        return modelsView;
+    }
+
+    /**
+     * Returns the exact per-model overrides, model id to price.
+     *
+     * @return an unmodifiable view
+     */
+    public Map<String, ModelPrice> overrides() {
+        return overrides;
+    }
+
+    /**
+     * Returns the legacy fallbacks in the order they are tried: text a model name contains (held
+     * lower-case), to the key of the row it gets.
+     *
+     * @return an unmodifiable ordered view
+     */
+    public Map<String, String> legacyFallbacks() {
+        return fallbacksView;
+    }
+
+    /**
+     * Returns the price row for a model name, by the matching rules in the class description.
+     *
+     * @param model the model name as the client or provider gives it
+     * @return the match; its {@code valueKey} is null when the default price applied
+     * @throws IllegalArgumentException if {@code model} is null or blank
+     */
+    public PriceMatch match(String model) {
+        Checks.notBlank(model, "model");
+        PriceMatch override = overrideMatches.get(model);
+        if (override != null) {
+            return override;
+        }
+        PriceMatch cached = matchCache.get(model);
+        if (cached != null) {
+            return cached;
+        }
+        PriceMatch found = lookUp(model);
+        if (model.length() <= MATCH_CACHE_MAX_NAME_LENGTH && matchCache.size() < MATCH_CACHE_LIMIT) {
+            matchCache.putIfAbsent(model, found);
+        }
+        return found;
+    }
+
+    /** The number of cached match results, for tests of the bound. */
+    int cachedMatches() {
+        return matchCache.size();
+    }
+
+    private PriceMatch lookUp(String model) {
+        String name = model.toLowerCase(Locale.ROOT);
+        Row row = null;
+        int slash = name.lastIndexOf('/');
+        if (slash >= 0) {
+            row = bestKeyIn(name.substring(slash + 1));
+        }
+        if (row == null) {
+            row = bestKeyIn(name);
+        }
+        if (row == null) {
+            for (Fallback f : fallbacks) {
+                if (name.contains(f.contains())) {
+                    row = f.row();
+                    break;
+                }
+            }
+        }
+        return row == null ? new PriceMatch(null, defaultPrice) : new PriceMatch(row.key(), row.price());
+    }
+
+    private @Nullable Row bestKeyIn(String name) {
+        Row exact = rowsByLowerKey.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        Row best = null;
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            Row row = rows.get(i);
+            if ((best == null || row.lowerKey().length() > best.lowerKey().length()) && name.contains(row.lowerKey())) {
+                best = row;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Prices one call's usage: the prompt and completion lines LibreChat would record, by the
+     * charging rules in the class description.
+     *
+     * @param model the model name
+     * @param usage the tokens used
+     * @param incomplete whether the stream was aborted, which bills the completion at 1.15 x
+     * @return the two priced lines and the matched key
+     * @throws IllegalArgumentException if {@code model} is null or blank
+     * @throws IllegalArgumentException if {@code usage} is null
+     * @throws ArithmeticException if a charge does not fit {@link Credits}
+     */
+    public PricedUsage price(String model, Usage usage, boolean incomplete) {
+        PriceMatch match = match(model);
+        Checks.notNull(usage, "usage");
+        ModelPrice price = match.price();
+        long promptTokens = usage.promptTokens();
+
+        Rate promptRate = price.promptRate(promptTokens);
+        long promptMicros = ExactMath.ceilDiv(Rate.NANOS_PER_MICRO,
+                new long[] {usage.inputTokens(), promptRate.nanosPerToken()},
+                new long[] {usage.cacheWriteTokens(), price.effectiveCacheWrite().nanosPerToken()},
+                new long[] {usage.cacheReadTokens(), price.effectiveCacheRead().nanosPerToken()});
+        PricedLine promptLine = new PricedLine(promptTokens, promptRate, Credits.ofMicros(promptMicros),
+                usage.inputTokens(), usage.cacheWriteTokens(), usage.cacheReadTokens());
+
+        Rate completionRate = price.completionRate(promptTokens);
+        long output = usage.outputTokens();
+        PricedLine completionLine;
+        if (incomplete) {
+            // from the unscaled rate, so that the charge is rounded once
+            long micros = ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * INCOMPLETE_DENOMINATOR,
+                    new long[] {output, completionRate.nanosPerToken(), INCOMPLETE_NUMERATOR});
+            completionLine = new PricedLine(output, completionRate.scaled(INCOMPLETE_NUMERATOR, INCOMPLETE_DENOMINATOR),
+                    Credits.ofMicros(micros), 0, 0, 0);
+        } else {
+            completionLine = new PricedLine(output, completionRate, completionRate.costOf(output), 0, 0, 0);
+        }
+        return new PricedUsage(match.valueKey(), promptLine, completionLine);
+    }
+
+    /**
+     * Estimates a call's cost before it runs: {@code promptTokens} at the prompt rate plus
+     * {@code maxOutputTokens} at the completion rate, both long-context-aware, rounded up once to a
+     * micro-credit. A {@code maxOutputTokens} of 0 gives LibreChat's prompt-only estimate.
+     *
+     * @param model the model name
+     * @param promptTokens the prompt's tokens
+     * @param maxOutputTokens the most completion tokens the call may produce
+     * @return the estimated cost
+     * @throws IllegalArgumentException if {@code model} is null or blank
+     * @throws IllegalArgumentException if {@code promptTokens} is not between 0 and {@link Usage#MAX_TOKENS}
+     * @throws IllegalArgumentException if {@code maxOutputTokens} is not between 0 and {@link Usage#MAX_TOKENS}
+     * @throws ArithmeticException if the estimate does not fit {@link Credits}
+     */
+    public Credits estimate(String model, long promptTokens, long maxOutputTokens) {
+        Usage.checkTokens("promptTokens", promptTokens);
+        Usage.checkTokens("maxOutputTokens", maxOutputTokens);
+        ModelPrice price = match(model).price();
+        return Credits.ofMicros(ExactMath.ceilDiv(Rate.NANOS_PER_MICRO,
+                new long[] {promptTokens, price.promptRate(promptTokens).nanosPerToken()},
+                new long[] {maxOutputTokens, price.completionRate(promptTokens).nanosPerToken()}));
+    }
+
+    /** @return a short summary: row, override and fallback counts, and the date */
+    @Override
+    public String toString() {
+        return "PriceTable[" + rows.size() + " models, " + overrides.size() + " overrides, " + fallbacks.size()
+                + " fallbacks, asOf " + asOf + "]";
+    }
+
+    /**
+     * Reads a table in the tab-separated line format of the built-in resource. Blank lines and
+     * lines starting with {@code #} are skipped; every other line is one record:
+     * {@code asOf DATE}, {@code source TEXT}, {@code default PROMPT COMPLETION},
+     * {@code model KEY PROMPT COMPLETION}, {@code cache KEY WRITE READ},
+     * {@code premium KEY THRESHOLD PROMPT COMPLETION} or {@code fallback CONTAINS KEY}, fields
+     * separated by one tab, rates in credits per token. {@code cache}, {@code premium} and
+     * {@code fallback} refer to a {@code model} row above them.
+     *
+     * @param in the lines
+     * @param name the file name used in error messages
+     * @return the table
+     * @throws IllegalArgumentException naming the file and line number, if a line is malformed
+     * @throws IOException if reading fails
+     */
+    static PriceTable parse(BufferedReader in, String name) throws IOException {
+        Builder b = builder();
+        boolean seenAsOf = false;
+        boolean seenSource = false;
+        boolean seenDefault = false;
+        int lineNumber = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lineNumber++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            try {
+                switch (f[0]) {
+                    case "asOf":
+                        fields(f, 2);
+                        seenAsOf = once(seenAsOf, "asOf");
+                        b.asOf(parseDate(f[1]));
+                        break;
+                    case "source":
+                        fields(f, 2);
+                        seenSource = once(seenSource, "source");
+                        b.source(f[1]);
+                        break;
+                    case "default":
+                        fields(f, 3);
+                        seenDefault = once(seenDefault, "default");
+                        b.defaultPrice(ModelPrice.perToken(f[1], f[2]));
+                        break;
+                    case "model":
+                        fields(f, 4);
+                        if (b.rows.containsKey(f[1].toLowerCase(Locale.ROOT))) {
+                            throw new IllegalArgumentException("model key must appear once, was '" + f[1] + "' again");
+                        }
+                        b.model(f[1], ModelPrice.perToken(f[2], f[3]));
+                        break;
+                    case "cache": {
+                        fields(f, 4);
+                        ModelPrice p = rowAbove(b, f[1], "cache");
+                        if (p.cacheWrite() != null) {
+                            throw new IllegalArgumentException("cache key must appear once, was '" + f[1] + "' again");
+                        }
+                        b.model(f[1], p.withCache(Rate.parsePerToken(f[2], "write"), Rate.parsePerToken(f[3], "read")));
+                        break;
+                    }
+                    case "premium": {
+                        fields(f, 5);
+                        ModelPrice p = rowAbove(b, f[1], "premium");
+                        if (p.premium() != null) {
+                            throw new IllegalArgumentException("premium key must appear once, was '" + f[1] + "' again");
+                        }
+                        long threshold = Credits.parseScaled(f[2], 0, "threshold");
+                        b.model(f[1], p.withPremium(new Premium(threshold,
+                                Rate.parsePerToken(f[3], "prompt"), Rate.parsePerToken(f[4], "completion"))));
+                        break;
+                    }
+                    case "fallback":
+                        fields(f, 3);
+                        rowAbove(b, f[2], "fallback");
+                        b.legacyFallback(f[1], f[2]);
+                        break;
+                    default:
+                        throw new IllegalArgumentException(
+                                "record type must be one of asOf, source, default, model, cache, premium, fallback, was '"
+                                        + f[0] + "'");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (" + name + ":" + lineNumber + ")", e);
+            }
+        }
+        return b.build();
+    }
+
+    private static void fields(String[] f, int expected) {
+        if (f.length != expected) {
+            throw new IllegalArgumentException(f[0] + " record must have " + expected + " tab-separated fields, was "
+                    + f.length);
+        }
+    }
+
+    private static boolean once(boolean seen, String what) {
+        if (seen) {
+            throw new IllegalArgumentException(what + " must appear once, was repeated");
+        }
+        return true;
+    }
+
+    private static LocalDate parseDate(String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("asOf must be a date like 2026-11-27, was '" + text + "'", e);
+        }
+    }
+
+    private static ModelPrice rowAbove(Builder b, String key, String what) {
+        Row row = b.rows.get(key.toLowerCase(Locale.ROOT));
+        if (row == null) {
+            throw new IllegalArgumentException(what + " key must name a model row above it, was '" + key + "'");
+        }
+        return row.price();
+    }
+
+    /**
+     * Builds a {@link PriceTable}. Each setter checks its arguments at once; {@link #build()} checks
+     * what depends on several of them. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private final LinkedHashMap<String, Row> rows = new LinkedHashMap<>();
+        private final LinkedHashMap<String, ModelPrice> overrides = new LinkedHashMap<>();
+        private final LinkedHashMap<String, String> fallbacks = new LinkedHashMap<>();
+        private ModelPrice defaultPrice = LIBRECHAT_DEFAULT;
+        private @Nullable LocalDate asOf;
+        private @Nullable String source;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the price used when no row matches; LibreChat's is 6 / 6.
+         *
+         * @param price the default price
+         * @return this builder
+         * @throws IllegalArgumentException if {@code price} is null
+         */
+        public Builder defaultPrice(ModelPrice price) {
+            this.defaultPrice = Checks.notNull(price, "defaultPrice");
+            return this;
+        }
+
+        /**
+         * Adds a row, or replaces in place the row whose key is the same ignoring case. Keys are
+         * matched as substrings of lower-cased model names (see {@link PriceTable}).
+         *
+         * @param key the table key, such as {@code gpt-4o}
+         * @param price the row's price
+         * @return this builder
+         * @throws IllegalArgumentException if {@code key} is null or blank
+         * @throws IllegalArgumentException if {@code price} is null
+         */
+        public Builder model(String key, ModelPrice price) {
+            Checks.notBlank(key, "key");
+            Checks.notNull(price, "price of '" + key + "'");
+            String lower = key.toLowerCase(Locale.ROOT);
+            rows.put(lower, new Row(key, lower, price));
+            return this;
+        }
+
+        /**
+         * Sets the price of one exact model id, which wins over every row (the id is compared as
+         * given, case-sensitively).
+         *
+         * @param exactModelId the model id, such as {@code my-org/finetune-7}
+         * @param price its price
+         * @return this builder
+         * @throws IllegalArgumentException if {@code exactModelId} is null or blank
+         * @throws IllegalArgumentException if {@code price} is null
+         */
+        public Builder override(String exactModelId, ModelPrice price) {
+            Checks.notBlank(exactModelId, "exactModelId");
+            Checks.notNull(price, "price of '" + exactModelId + "'");
+            overrides.put(exactModelId, price);
+            return this;
+        }
+
+        /**
+         * Adds a legacy fallback, tried in order after key matching: a model name containing
+         * {@code contains} (ignoring case) gets the row of {@code key}. Adding the same text again
+         * replaces its key in place.
+         *
+         * @param contains the text to look for
+         * @param key the key of the row to use, which must be in the table when it is built
+         * @return this builder
+         * @throws IllegalArgumentException if {@code contains} is null or blank
+         * @throws IllegalArgumentException if {@code key} is null or blank
+         */
+        public Builder legacyFallback(String contains, String key) {
+            Checks.notBlank(contains, "contains");
+            Checks.notBlank(key, "key");
+            fallbacks.put(contains.toLowerCase(Locale.ROOT), key);
+            return this;
+        }
+
+        /**
+         * Sets the date the prices were taken; null clears it.
+         *
+         * @param date the date, or null
+         * @return this builder
+         */
+        public Builder asOf(@Nullable LocalDate date) {
+            this.asOf = date;
+            return this;
+        }
+
+        /**
+         * Sets where the prices come from; null clears it.
+         *
+         * @param text the source, or null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code text} is blank
+         */
+        public Builder source(@Nullable String text) {
+            this.source = text == null ? null : Checks.notBlank(text, "source");
+            return this;
+        }
+
+        /**
+         * Builds the table.
+         *
+         * @return the immutable table
+         * @throws IllegalArgumentException if a legacy fallback names a key that is not in the table
+         */
+        public PriceTable build() {
+            return new PriceTable(this);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.balancekit.spi;
+
+import dev.balancekit.Credits;
+import dev.balancekit.Hold;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything mutable about one account: the document a store keeps per user. The ledger engine
+ * computes the next state from the previous one; a store only stores it.
+ *
+ * @param user the user id
+ * @param balance the balance; always equal to the sum of the account's entries' values
+ * @param funded whether the start balance was granted (it is granted on the first operation while
+ *     the balance system is enabled)
+ * @param holds the holds; some may have expired since the last write, and count only while active
+ * @param closedHolds recently settled, released or expired holds, so that repeating a release is
+ *     harmless and settling twice is caught; bounded
+ * @param operations recent idempotency keys with their first results; bounded, oldest first
+ * @param lastSeq the sequence number of the account's last entry (0 before the first)
+ * @param lastTransactionAt when the last entry was written, null before the first
+ * @param totalTokens all prompt and completion tokens ever charged
+ * @param createdAt when the account was created
+ */
+public record AccountState(
+        String user,
+        Credits balance,
+        boolean funded,
+        List<Hold> holds,
+        List<ClosedHold> closedHolds,
+        List<OperationRecord> operations,
+        long lastSeq,
+        @Nullable Instant lastTransactionAt,
+        long totalTokens,
+        Instant createdAt) {
+
+    /**
+     * Validates and copies.
+     *
+     * @throws NullPointerException if a required field is null
+     */
+    public AccountState {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(balance, "balance");
+        holds = List.copyOf(holds);
+        closedHolds = List.copyOf(closedHolds);
+        operations = List.copyOf(operations);
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /**
+     * The state of an account nobody has touched yet.
+     *
+     * @param user the user id
+     * @param now the creation time
+     * @return an empty, unfunded account
+     */
+    public static AccountState empty(String user, Instant now) {
+        return new AccountState(user, Credits.ZERO, false, List.of(), List.of(), List.of(), 0, null, 0, now);
+    }
+
+    /**
+     * The credits held by holds still active at the given time.
+     *
+     * @param now the time
+     * @return the sum of active holds
+     */
+    public Credits heldAt(Instant now) {
+        long sum = 0;
+        for (Hold h : holds) {
+            if (h.isActiveAt(now)) {
+                sum = Math.addExact(sum, h.amount().micros());
+            }
+        }
+        return Credits.ofMicros(sum);
+    }
+
+    /**
+     * The balance minus the holds active at the given time.
+     *
+     * @param now the time
+     * @return the available balance
+     */
+    public Credits availableAt(Instant now) {
+        return balance.minus(heldAt(now));
+    }
+}

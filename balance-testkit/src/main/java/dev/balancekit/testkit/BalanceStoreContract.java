@@ -1,0 +1,959 @@
+package dev.balancekit.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.balancekit.AccountView;
+import dev.balancekit.BalanceChange;
+import dev.balancekit.BalanceDecision;
+import dev.balancekit.BalanceLedger;
+import dev.balancekit.BalanceNotEnabledException;
+import dev.balancekit.BalanceRequest;
+import dev.balancekit.BlockingBalanceLedger;
+import dev.balancekit.ChargeRequest;
+import dev.balancekit.Credits;
+import dev.balancekit.DenialReason;
+import dev.balancekit.EntryContext;
+import dev.balancekit.HistoryQuery;
+import dev.balancekit.Hold;
+import dev.balancekit.LedgerConfig;
+import dev.balancekit.LedgerEntry;
+import dev.balancekit.ListQuery;
+import dev.balancekit.Page;
+import dev.balancekit.Receipt;
+import dev.balancekit.Reservation;
+import dev.balancekit.TokenType;
+import dev.balancekit.Usage;
+import dev.balancekit.memory.ManualClock;
+import dev.balancekit.policy.ShortfallPolicy;
+import dev.balancekit.pricing.ModelPrice;
+import dev.balancekit.pricing.PriceTable;
+import dev.balancekit.spi.AccountState;
+import dev.balancekit.spi.BalanceStore;
+import dev.balancekit.spi.CasResult;
+import dev.balancekit.spi.StoredAccount;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link BalanceStore} must pass. Extend it, return a fresh empty store from
+ * {@link #createStore()}, and the suite drives the store through the real ledger engine: every
+ * operation, history order and paging, listing, compare-and-set conflicts, idempotent replays,
+ * hold expiry by clock, and many threads at once. After every test it checks, through the SPI,
+ * that each account's balance equals the sum of its entries ({@link LedgerInvariants}).
+ *
+ * <pre>{@code
+ * class MyStoreContractTest extends BalanceStoreContract {
+ *     protected BalanceStore createStore() { return new MyStore(freshDatabase()); }
+ * }
+ * }</pre>
+ *
+ * <p>Prices used throughout: {@value #MODEL} at 1 credit per prompt token and 2 per completion
+ * token; {@value #FREE_MODEL} free; everything else at the default 6. New accounts start with
+ * 1,000 credits.
+ */
+public abstract class BalanceStoreContract {
+
+    /** A model at 1 credit per prompt token and 2 per completion token. */
+    protected static final String MODEL = "test-model";
+    /** A model that costs nothing. */
+    protected static final String FREE_MODEL = "free-model";
+    /** The start balance of new accounts in this suite. */
+    protected static final Credits START = Credits.of(1000);
+    /** The time the manual clock starts at. */
+    protected static final Instant T0 = Instant.parse("2026-01-15T10:00:00Z");
+
+    /** The test's clock; advance it instead of sleeping. */
+    protected ManualClock clock;
+    /** The store under test. */
+    protected BalanceStore store;
+
+    /**
+     * Creates the store under test: empty, and not shared with any other test.
+     *
+     * @return a fresh store
+     */
+    protected abstract BalanceStore createStore();
+
+    /** @return the price table the suite uses */
+    protected static PriceTable prices() {
+        return PriceTable.builder()
+                .model(MODEL, ModelPrice.perToken("1", "2"))
+                .model(FREE_MODEL, ModelPrice.perToken("0", "0"))
+                .build();
+    }
+
+    /** @return the config the suite uses unless a test builds its own */
+    protected static LedgerConfig.Builder config() {
+        return LedgerConfig.builder().startBalance(START).prices(prices());
+    }
+
+    /**
+     * Builds a ledger over the store under test.
+     *
+     * @param config the config
+     * @return the blocking ledger
+     */
+    protected BlockingBalanceLedger ledger(LedgerConfig config) {
+        return reactiveLedger(config).blocking();
+    }
+
+    /**
+     * Builds a reactive ledger over the store under test.
+     *
+     * @param config the config
+     * @return the ledger
+     */
+    protected BalanceLedger reactiveLedger(LedgerConfig config) {
+        return BalanceLedger.builder().store(store).config(config).clock(clock).build();
+    }
+
+    /** @return a ledger with the suite's default config */
+    protected BlockingBalanceLedger ledger() {
+        return ledger(config().build());
+    }
+
+    @BeforeEach
+    void createStoreAndClock() {
+        clock = new ManualClock(T0);
+        store = createStore();
+    }
+
+    @AfterEach
+    void balanceEqualsSumOfEntries() {
+        LedgerInvariants.assertHold(store, clock.instant());
+    }
+
+    private static Credits credits(String text) {
+        return Credits.parse(text);
+    }
+
+    /** Accounts come into being on first sight, with the start balance as an entry. */
+    @Nested
+    class Accounts {
+        @Test
+        void balance_unknownUser_isEmpty() {
+            assertThat(ledger().balance("nobody")).isEmpty();
+        }
+
+        @Test
+        void checkBalance_firstSight_createsAccountWithStartBalanceEntry() {
+            ledger().checkBalance("u1", MODEL, 10, 0);
+
+            AccountView view = ledger().balance("u1").orElseThrow();
+            assertThat(view.balance()).isEqualTo(START);
+            List<LedgerEntry> entries = LedgerInvariants.allEntries(store, "u1");
+            assertThat(entries).singleElement().satisfies(e -> {
+                assertThat(e.context()).isEqualTo(EntryContext.START_BALANCE);
+                assertThat(e.tokenType()).isEqualTo(TokenType.CREDITS);
+                assertThat(e.tokenValue()).isEqualTo(START);
+                assertThat(e.balance()).isEqualTo(START);
+            });
+        }
+
+        @Test
+        void checkBalance_knownUser_writesNothing() {
+            ledger().checkBalance("u1", MODEL, 10, 0);
+            long version = store.load("u1").block().version();
+
+            ledger().checkBalance("u1", MODEL, 10, 0);
+
+            assertThat(store.load("u1").block().version()).isEqualTo(version);
+        }
+
+        @Test
+        void startBalance_zero_createsAccountWithoutEntry() {
+            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.ZERO).build());
+
+            BalanceDecision d = ledger.checkBalance("u1", MODEL, 1, 0);
+
+            assertThat(d.status()).isEqualTo(BalanceDecision.Status.DENIED);
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.ZERO);
+            assertThat(LedgerInvariants.allEntries(store, "u1")).isEmpty();
+        }
+    }
+
+    /** Checks: allowed, denied with the reason, fallbacks and exemptions. */
+    @Nested
+    class Checks {
+        @Test
+        void checkBalance_costWithinBalance_allows() {
+            BalanceDecision d = ledger().checkBalance("u1", MODEL, 400, 300);
+
+            assertThat(d.status()).isEqualTo(BalanceDecision.Status.ALLOWED);
+            assertThat(d.estimatedCost()).isEqualTo(Credits.of(1000));
+            assertThat(d.model()).isEqualTo(MODEL);
+            assertThat(d.valueKey()).isEqualTo(MODEL);
+        }
+
+        @Test
+        void checkBalance_outputBudgetCounts_deniesWhenPromptAloneWouldFit() {
+            BalanceDecision promptOnly = ledger().checkBalance("u1", MODEL, 500, 0);
+            BalanceDecision withOutput = ledger().checkBalance("u1", MODEL, 500, 251);
+
+            assertThat(promptOnly.isAllowed()).isTrue();
+            assertThat(withOutput.status()).isEqualTo(BalanceDecision.Status.DENIED);
+            assertThat(withOutput.reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
+            assertThat(withOutput.estimatedCost()).isEqualTo(Credits.of(1002));
+        }
+
+        @Test
+        void checkBalance_insufficient_rendersLibreChatMessageAndPayload() {
+            BalanceDecision d = ledger().checkBalance("u1", MODEL, 1500, 0);
+
+            assertThat(d.message()).isEqualTo("Insufficient Funds! Balance: 1000. Prompt tokens: 1500. Cost: 1500.");
+            assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":1000,\"tokenCost\":1500,"
+                    + "\"promptTokens\":1500,\"reason\":\"insufficient_balance\"}");
+        }
+
+        @Test
+        void checkBalance_minBalance_blockPolicy_deniesBelowMinimum() {
+            BlockingBalanceLedger ledger = ledger(config().minBalance(Credits.of(100)).build());
+
+            assertThat(ledger.checkBalance("u1", MODEL, 900, 0).isAllowed()).isTrue();
+            BalanceDecision d = ledger.checkBalance("u1", MODEL, 901, 0);
+            assertThat(d.reason()).isEqualTo(DenialReason.BELOW_MINIMUM_BALANCE);
+            assertThat(ledger.checkBalance("u1", MODEL, 1001, 0).reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
+        }
+
+        @Test
+        void checkBalance_allowNegativeWithFloor_allowsDownToFloorOnly() {
+            BlockingBalanceLedger ledger =
+                    ledger(config().shortfallPolicy(ShortfallPolicy.allowNegative(Credits.of(-500))).build());
+
+            assertThat(ledger.checkBalance("u1", MODEL, 1500, 0).isAllowed()).isTrue();
+            assertThat(ledger.checkBalance("u1", MODEL, 1501, 0).reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
+        }
+
+        @Test
+        void checkBalance_allowNegativeWithoutFloor_allowsAnyCost() {
+            BlockingBalanceLedger ledger = ledger(config().shortfallPolicy(ShortfallPolicy.allowNegative(null)).build());
+
+            assertThat(ledger.checkBalance("u1", MODEL, 1_000_000, 1_000_000).status())
+                    .isEqualTo(BalanceDecision.Status.ALLOWED);
+        }
+
+        @Test
+        void checkBalance_freeModelPolicy_fallsBackWhenShort() {
+            BlockingBalanceLedger ledger = ledger(config().shortfallPolicy(ShortfallPolicy.freeModel(FREE_MODEL)).build());
+
+            BalanceDecision fits = ledger.checkBalance("u1", MODEL, 10, 10);
+            BalanceDecision shortfall = ledger.checkBalance("u1", MODEL, 2000, 0);
+
+            assertThat(fits.model()).isEqualTo(MODEL);
+            assertThat(shortfall.status()).isEqualTo(BalanceDecision.Status.FALLBACK);
+            assertThat(shortfall.model()).isEqualTo(FREE_MODEL);
+            assertThat(shortfall.isAllowed()).isTrue();
+        }
+
+        @Test
+        void checkBalance_exemptCaller_skipsCheckUnlessEnforced() {
+            BalanceRequest big = BalanceRequest.of("admin", MODEL, 5000, 0).withExempt(true);
+
+            assertThat(ledger().reserve(big).isAllowed()).isTrue();
+            BalanceDecision enforced = ledger(config().enforceForExempt(true).build()).checkBalance(big);
+            assertThat(enforced.status()).isEqualTo(BalanceDecision.Status.DENIED);
+        }
+
+        @Test
+        void exemptCaller_isStillCharged() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("admin", MODEL, 5000, 0).withExempt(true));
+
+            Receipt receipt = ledger.deduct(ChargeRequest.of("admin", MODEL, Usage.of(5000, 0)).withHold(r.holdId()));
+
+            assertThat(receipt.balance()).isEqualTo(Credits.of(-4000));
+        }
+
+        @Test
+        void checkBalance_disabled_alwaysAllowsAndCreatesNoStartBalance() {
+            BlockingBalanceLedger ledger = ledger(config().enabled(false).build());
+
+            BalanceDecision d = ledger.checkBalance("u1", MODEL, 1_000_000, 0);
+
+            assertThat(d.status()).isEqualTo(BalanceDecision.Status.ALLOWED);
+            assertThat(LedgerInvariants.allEntries(store, "u1")).isEmpty();
+        }
+    }
+
+    /** Holds: reserve, settle, release, extend, expire. */
+    @Nested
+    class Holds {
+        @Test
+        void reserve_allowed_holdsEstimateAndLowersAvailable() {
+            BlockingBalanceLedger ledger = ledger();
+
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 200));
+
+            assertThat(r.hold()).isNotNull();
+            assertThat(r.hold().amount()).isEqualTo(Credits.of(500));
+            assertThat(r.hold().expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
+            AccountView view = ledger.balance("u1").orElseThrow();
+            assertThat(view.balance()).isEqualTo(START);
+            assertThat(view.available()).isEqualTo(Credits.of(500));
+            assertThat(view.holds()).containsExactly(r.hold());
+        }
+
+        @Test
+        void reserve_secondWouldOverspend_isDenied() {
+            BlockingBalanceLedger ledger = ledger();
+
+            assertThat(ledger.reserve(BalanceRequest.of("u1", MODEL, 600, 0)).isAllowed()).isTrue();
+            Reservation second = ledger.reserve(BalanceRequest.of("u1", MODEL, 600, 0));
+
+            assertThat(second.isAllowed()).isFalse();
+            assertThat(second.hold()).isNull();
+            assertThat(second.decision().available()).isEqualTo(Credits.of(400));
+        }
+
+        @Test
+        void deduct_settlesHold_chargesActualAndFreesRest() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 200));
+
+            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 50)).withHold(r.holdId()));
+
+            assertThat(receipt.total()).isEqualTo(Credits.of(-200));
+            assertThat(receipt.balance()).isEqualTo(Credits.of(800));
+            assertThat(receipt.available()).isEqualTo(Credits.of(800));
+            assertThat(receipt.entries()).allSatisfy(e -> assertThat(e.holdId()).isEqualTo(r.holdId()));
+            assertThat(ledger.balance("u1").orElseThrow().holds()).isEmpty();
+        }
+
+        @Test
+        void deduct_actualAboveHold_isRecordedInFull() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
+
+            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 1000)).withHold(r.holdId()));
+
+            assertThat(receipt.balance()).isEqualTo(Credits.of(-1100));
+        }
+
+        @Test
+        void deduct_sameHoldTwice_replaysFirstReceipt() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
+            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
+
+            Receipt first = ledger.deduct(charge);
+            Receipt second = ledger.deduct(charge);
+
+            assertThat(second.replay()).isTrue();
+            assertThat(second.entries()).isEqualTo(first.entries());
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(880));
+        }
+
+        @Test
+        void deduct_settledHoldWithOtherUsage_isRejected() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId()));
+
+            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 11)).withHold(r.holdId())))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("idempotencyKey 'settle:" + r.holdId() + "'");
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(880));
+        }
+
+        @Test
+        void deduct_settledHoldWithNewKey_isRejectedAsAlreadySettled() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId()));
+
+            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10))
+                    .withHold(r.holdId()).withIdempotencyKey("other")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("holdId '" + r.holdId() + "'")
+                    .hasMessageContaining("already settled");
+        }
+
+        @Test
+        void deduct_unknownOrForeignHold_isRejectedAndChangesNothing() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation other = ledger.reserve(BalanceRequest.of("u2", MODEL, 10, 0));
+            ledger.checkBalance("u1", MODEL, 1, 0);
+
+            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withHold("nope")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("holdId 'nope' is not a hold of user 'u1'");
+            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withHold(other.holdId())))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("holdId '" + other.holdId() + "' is not a hold of user 'u1'");
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(START);
+            assertThat(ledger.balance("u2").orElseThrow().available()).isEqualTo(Credits.of(990));
+        }
+
+        @Test
+        void release_freesHold_andIsIdempotent() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 300, 0));
+
+            Receipt first = ledger.release("u1", r.holdId());
+            Receipt again = ledger.release("u1", r.holdId());
+
+            assertThat(first.available()).isEqualTo(START);
+            assertThat(first.entries()).isEmpty();
+            assertThat(again.available()).isEqualTo(START);
+            assertThat(ledger.balance("u1").orElseThrow().holds()).isEmpty();
+        }
+
+        @Test
+        void release_unknownHold_isRejected() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.checkBalance("u1", MODEL, 1, 0);
+
+            assertThatThrownBy(() -> ledger.release("u1", "missing"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("holdId 'missing' is not a hold of user 'u1'");
+        }
+
+        @Test
+        void hold_pastExpiry_stopsCounting() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 900, 0));
+            assertThat(ledger.checkBalance("u1", MODEL, 200, 0).isAllowed()).isFalse();
+
+            clock.advance(Duration.ofMinutes(30));
+
+            assertThat(ledger.balance("u1").orElseThrow().available()).isEqualTo(START);
+            assertThat(ledger.checkBalance("u1", MODEL, 200, 0).isAllowed()).isTrue();
+            assertThat(ledger.release("u1", r.holdId()).available()).isEqualTo(START);
+        }
+
+        @Test
+        void deduct_expiredHold_stillChargesUsage() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
+            clock.advance(Duration.ofHours(1));
+
+            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 100)).withHold(r.holdId()));
+
+            assertThat(receipt.balance()).isEqualTo(Credits.of(700));
+        }
+
+        @Test
+        void extendHold_active_movesExpiry() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
+            clock.advance(Duration.ofMinutes(20));
+
+            Hold extended = ledger.extendHold("u1", r.holdId());
+            clock.advance(Duration.ofMinutes(20));
+
+            assertThat(extended.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(50)));
+            assertThat(ledger.balance("u1").orElseThrow().available()).isEqualTo(Credits.of(900));
+        }
+
+        @Test
+        void extendHold_expired_isRejected() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
+            clock.advance(Duration.ofMinutes(31));
+
+            assertThatThrownBy(() -> ledger.extendHold("u1", r.holdId()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is no longer active: expired");
+        }
+
+        @Test
+        void reserve_fallback_holdsFreeModelCost() {
+            BlockingBalanceLedger ledger = ledger(config().shortfallPolicy(ShortfallPolicy.freeModel(FREE_MODEL)).build());
+
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 5000, 0));
+
+            assertThat(r.decision().status()).isEqualTo(BalanceDecision.Status.FALLBACK);
+            assertThat(r.hold().model()).isEqualTo(FREE_MODEL);
+            assertThat(r.hold().amount()).isEqualTo(Credits.ZERO);
+        }
+    }
+
+    /** Charges: priced entries, balance after, disabled mode. */
+    @Nested
+    class Charges {
+        @Test
+        void deduct_writesPromptAndCompletionEntries() {
+            BlockingBalanceLedger ledger = ledger();
+
+            Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 50)).withConversationId("c1"));
+
+            assertThat(r.entries()).hasSize(2);
+            LedgerEntry prompt = r.entry(TokenType.PROMPT);
+            LedgerEntry completion = r.entry(TokenType.COMPLETION);
+            assertThat(prompt.rawAmount()).isEqualTo(-100);
+            assertThat(prompt.tokenValue()).isEqualTo(Credits.of(-100));
+            assertThat(prompt.balance()).isEqualTo(Credits.of(900));
+            assertThat(prompt.conversationId()).isEqualTo("c1");
+            assertThat(prompt.valueKey()).isEqualTo(MODEL);
+            assertThat(completion.rawAmount()).isEqualTo(-50);
+            assertThat(completion.tokenValue()).isEqualTo(Credits.of(-100));
+            assertThat(completion.balance()).isEqualTo(Credits.of(800));
+            assertThat(completion.context()).isEqualTo(EntryContext.MESSAGE);
+            assertThat(ledger.balance("u1").orElseThrow().totalTokens()).isEqualTo(150);
+        }
+
+        @Test
+        void deduct_incomplete_chargesCompletionAt115Percent() {
+            Receipt r = ledger().deduct(ChargeRequest.of("u1", MODEL, Usage.of(0, 100)).withContext(EntryContext.INCOMPLETE));
+
+            assertThat(r.entries()).singleElement().satisfies(e -> {
+                assertThat(e.tokenValue()).isEqualTo(Credits.of(-230));
+                assertThat(e.rate().toString()).isEqualTo("2.3");
+            });
+        }
+
+        @Test
+        void deduct_cacheTokens_recordedOnPromptEntry() {
+            Receipt r = ledger().deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0).withCache(20, 30)));
+
+            LedgerEntry prompt = r.entry(TokenType.PROMPT);
+            assertThat(prompt.rawAmount()).isEqualTo(-60);
+            assertThat(prompt.inputTokens()).isEqualTo(10);
+            assertThat(prompt.writeTokens()).isEqualTo(20);
+            assertThat(prompt.readTokens()).isEqualTo(30);
+            assertThat(prompt.tokenValue()).isEqualTo(Credits.of(-60));
+        }
+
+        @Test
+        void deduct_unknownModel_usesDefaultRate() {
+            Receipt r = ledger().deduct(ChargeRequest.of("u1", "some-unknown-model", Usage.of(10, 10)));
+
+            assertThat(r.total()).isEqualTo(Credits.of(-120));
+            assertThat(r.entries()).allSatisfy(e -> assertThat(e.valueKey()).isNull());
+        }
+
+        @Test
+        void deduct_disabled_recordsEntriesWithoutChangingBalance() {
+            BlockingBalanceLedger ledger = ledger(config().enabled(false).build());
+
+            Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 50)));
+
+            assertThat(r.entries()).hasSize(2).allSatisfy(e -> assertThat(e.tokenValue()).isEqualTo(Credits.ZERO));
+            assertThat(r.entry(TokenType.COMPLETION).rate().toString()).isEqualTo("2");
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.ZERO);
+        }
+
+        @Test
+        void enabledLater_grantsStartBalanceOnce() {
+            ledger(config().enabled(false).build()).deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)));
+            BlockingBalanceLedger enabled = ledger();
+
+            enabled.checkBalance("u1", MODEL, 1, 0);
+            enabled.checkBalance("u1", MODEL, 1, 0);
+
+            assertThat(enabled.balance("u1").orElseThrow().balance()).isEqualTo(START);
+        }
+
+        @Test
+        void deduct_badInput_isRejectedBeforeAnythingChanges() {
+            assertThatThrownBy(() -> ChargeRequest.of("u1", " ", Usage.of(1, 1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("model must not be blank, was ' '");
+            assertThatThrownBy(() -> ChargeRequest.of("", MODEL, Usage.of(1, 1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("user must not be blank, was ''");
+            assertThat(ledger().balance("u1")).isEmpty();
+        }
+    }
+
+    /** Administrative changes. */
+    @Nested
+    class Admin {
+        @Test
+        void addBalance_addsAdminEntryWithActor() {
+            BlockingBalanceLedger ledger = ledger();
+
+            Receipt r = ledger.addBalance(BalanceChange.of("u1", credits("250.5")).withActor("ops").withNote("promo"));
+
+            assertThat(r.balance()).isEqualTo(credits("1250.5"));
+            assertThat(r.entries()).singleElement().satisfies(e -> {
+                assertThat(e.context()).isEqualTo(EntryContext.ADMIN);
+                assertThat(e.tokenType()).isEqualTo(TokenType.CREDITS);
+                assertThat(e.tokenValue()).isEqualTo(credits("250.5"));
+                assertThat(e.actor()).isEqualTo("ops");
+                assertThat(e.note()).isEqualTo("promo");
+                assertThat(e.rate().toString()).isEqualTo("1");
+            });
+        }
+
+        @Test
+        void addBalance_notPositive_isRejected() {
+            assertThatThrownBy(() -> ledger().addBalance(BalanceChange.of("u1", Credits.ZERO)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("amount must be above zero, was 0");
+            assertThatThrownBy(() -> ledger().addBalance(BalanceChange.of("u1", credits("-5"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("amount must be above zero, was -5");
+            assertThat(ledger().balance("u1")).isEmpty();
+        }
+
+        @Test
+        void addBalance_overflow_isRejectedAndChangesNothing() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.addBalance(BalanceChange.of("u1", Credits.ofMicros(Long.MAX_VALUE - START.micros())));
+
+            assertThatThrownBy(() -> ledger.addBalance(BalanceChange.of("u1", Credits.ofMicros(1))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("amount 0.000001 would overflow the balance of user 'u1'");
+            assertThat(ledger.balance("u1").orElseThrow().balance().micros()).isEqualTo(Long.MAX_VALUE);
+        }
+
+        @Test
+        void setBalance_recordsDifferenceAsAdjustment() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)));
+
+            Receipt r = ledger.setBalance(BalanceChange.of("u1", Credits.of(5000)).withActor("ops"));
+
+            assertThat(r.balance()).isEqualTo(Credits.of(5000));
+            assertThat(r.entries()).singleElement().satisfies(e -> {
+                assertThat(e.context()).isEqualTo(EntryContext.ADJUSTMENT);
+                assertThat(e.tokenValue()).isEqualTo(Credits.of(4100));
+                assertThat(e.actor()).isEqualTo("ops");
+            });
+        }
+
+        @Test
+        void setBalance_newAccount_startsFromStartBalance() {
+            Receipt r = ledger().setBalance(BalanceChange.of("u1", Credits.of(10)));
+
+            assertThat(r.balance()).isEqualTo(Credits.of(10));
+            assertThat(r.total()).isEqualTo(Credits.of(-990));
+        }
+
+        @Test
+        void adminChanges_disabled_failWithHowToEnable() {
+            BlockingBalanceLedger ledger = ledger(config().enabled(false).build());
+
+            assertThatThrownBy(() -> ledger.addBalance(BalanceChange.of("u1", Credits.of(1))))
+                    .isInstanceOf(BalanceNotEnabledException.class)
+                    .hasMessageStartingWith("balance is not enabled")
+                    .hasMessageContaining("enabled: true");
+            assertThatThrownBy(() -> ledger.setBalance(BalanceChange.of("u1", Credits.of(1))))
+                    .isInstanceOf(BalanceNotEnabledException.class);
+            assertThat(ledger.balance("u1")).isEmpty();
+        }
+    }
+
+    /** Repeating an operation with the same idempotency key. */
+    @Nested
+    class Idempotency {
+        @Test
+        void addBalance_sameKey_appliesOnceAndReplays() {
+            BlockingBalanceLedger ledger = ledger();
+            BalanceChange change = BalanceChange.of("u1", Credits.of(100)).withIdempotencyKey("topup-1");
+
+            Receipt first = ledger.addBalance(change);
+            Receipt second = ledger.addBalance(change);
+
+            assertThat(first.replay()).isFalse();
+            assertThat(second.replay()).isTrue();
+            assertThat(second.entries()).isEqualTo(first.entries());
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1100));
+        }
+
+        @Test
+        void deduct_sameKey_chargesOnce() {
+            BlockingBalanceLedger ledger = ledger();
+            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(10, 10)).withIdempotencyKey("msg-1");
+
+            ledger.deduct(charge);
+            Receipt again = ledger.deduct(charge);
+
+            assertThat(again.replay()).isTrue();
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(970));
+            assertThat(again.entries()).extracting(LedgerEntry::id).containsExactly("msg-1#1", "msg-1#2");
+        }
+
+        @Test
+        void reserve_sameKey_holdsOnce() {
+            BlockingBalanceLedger ledger = ledger();
+            BalanceRequest req = BalanceRequest.of("u1", MODEL, 100, 0).withIdempotencyKey("req-1");
+
+            Reservation first = ledger.reserve(req);
+            Reservation second = ledger.reserve(req);
+
+            assertThat(second.replay()).isTrue();
+            assertThat(second.hold()).isEqualTo(first.hold());
+            assertThat(ledger.balance("u1").orElseThrow().holds()).hasSize(1);
+        }
+
+        @Test
+        void sameKey_differentRequest_isRejectedAndChangesNothing() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.addBalance(BalanceChange.of("u1", Credits.of(100)).withIdempotencyKey("k"));
+
+            assertThatThrownBy(() -> ledger.addBalance(BalanceChange.of("u1", Credits.of(200)).withIdempotencyKey("k")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("idempotencyKey 'k' was already used for a different request");
+            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withIdempotencyKey("k")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("idempotencyKey 'k' was already used for a different request");
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1100));
+        }
+
+        @Test
+        void keys_areScopedPerUser() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.addBalance(BalanceChange.of("u1", Credits.of(100)).withIdempotencyKey("k"));
+
+            Receipt other = ledger.addBalance(BalanceChange.of("u2", Credits.of(100)).withIdempotencyKey("k"));
+
+            assertThat(other.replay()).isFalse();
+            assertThat(other.balance()).isEqualTo(Credits.of(1100));
+        }
+    }
+
+    /** History: newest first, filters, paging. */
+    @Nested
+    class History {
+        @Test
+        void transactionHistory_newestFirst_withFilters() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)));
+            clock.advance(Duration.ofMinutes(1));
+            ledger.addBalance(BalanceChange.of("u1", Credits.of(5)));
+            clock.advance(Duration.ofMinutes(1));
+            ledger.deduct(ChargeRequest.of("u1", FREE_MODEL, Usage.of(1, 0)).withContext(EntryContext.TITLE));
+
+            List<LedgerEntry> all = ledger.transactionHistory("u1", HistoryQuery.all()).items();
+            assertThat(all).extracting(LedgerEntry::seq).containsExactly(5L, 4L, 3L, 2L, 1L);
+            assertThat(ledger.transactionHistory("u1", HistoryQuery.all().withContext(EntryContext.ADMIN)).items())
+                    .extracting(LedgerEntry::seq).containsExactly(4L);
+            assertThat(ledger.transactionHistory("u1", HistoryQuery.all().withModel(MODEL)).items())
+                    .extracting(LedgerEntry::seq).containsExactly(3L, 2L);
+            assertThat(ledger.transactionHistory("u1",
+                    HistoryQuery.all().between(T0.plusSeconds(30), T0.plusSeconds(90))).items())
+                    .extracting(LedgerEntry::seq).containsExactly(4L);
+        }
+
+        @Test
+        void transactionHistory_paging_isStableUnderConcurrentInserts() {
+            BlockingBalanceLedger ledger = ledger();
+            for (int i = 0; i < 9; i++) {
+                ledger.addBalance(BalanceChange.of("u1", Credits.of(1)));
+            }
+            Page<LedgerEntry> first = ledger.transactionHistory("u1", HistoryQuery.all().withLimit(4));
+            ledger.addBalance(BalanceChange.of("u1", Credits.of(1)));
+            Page<LedgerEntry> second = ledger.transactionHistory("u1", HistoryQuery.all().withLimit(4).after(first.nextCursor()));
+            Page<LedgerEntry> third = ledger.transactionHistory("u1", HistoryQuery.all().withLimit(4).after(second.nextCursor()));
+
+            assertThat(first.items()).extracting(LedgerEntry::seq).containsExactly(10L, 9L, 8L, 7L);
+            assertThat(second.items()).extracting(LedgerEntry::seq).containsExactly(6L, 5L, 4L, 3L);
+            assertThat(third.items()).extracting(LedgerEntry::seq).containsExactly(2L, 1L);
+            assertThat(third.nextCursor()).isNull();
+        }
+
+        @Test
+        void transactionHistory_unknownUser_isEmptyPage() {
+            assertThat(ledger().transactionHistory("nobody", HistoryQuery.all()).items()).isEmpty();
+        }
+    }
+
+    /** Listing accounts. */
+    @Nested
+    class Listing {
+        @Test
+        void listBalances_sortsAndPages() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.addBalance(BalanceChange.of("b", Credits.of(300)));
+            clock.advance(Duration.ofSeconds(1));
+            ledger.addBalance(BalanceChange.of("a", Credits.of(100)));
+            clock.advance(Duration.ofSeconds(1));
+            ledger.deduct(ChargeRequest.of("c", MODEL, Usage.of(10, 5)));
+
+            assertThat(ledger.listBalances(ListQuery.byUser()).items()).extracting(AccountView::user)
+                    .containsExactly("a", "b", "c");
+            assertThat(ledger.listBalances(ListQuery.byUser().sortedBy(ListQuery.Sort.BALANCE, true)).items())
+                    .extracting(AccountView::user).containsExactly("b", "a", "c");
+            assertThat(ledger.listBalances(ListQuery.byUser().sortedBy(ListQuery.Sort.LAST_ACTIVITY, true)).items())
+                    .extracting(AccountView::user).containsExactly("c", "a", "b");
+
+            Page<AccountView> page1 = ledger.listBalances(ListQuery.byUser().withLimit(2));
+            Page<AccountView> page2 = ledger.listBalances(ListQuery.byUser().withLimit(2).after(page1.nextCursor()));
+            assertThat(page1.items()).extracting(AccountView::user).containsExactly("a", "b");
+            assertThat(page2.items()).extracting(AccountView::user).containsExactly("c");
+            assertThat(page2.nextCursor()).isNull();
+        }
+
+        @Test
+        void listBalances_showsLastTransactionAndTotalTokens() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 5)));
+            clock.advance(Duration.ofMinutes(5));
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)));
+
+            AccountView v = ledger.listBalances(ListQuery.byUser()).items().get(0);
+
+            assertThat(v.totalTokens()).isEqualTo(17);
+            assertThat(v.lastTransactionAt()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+            assertThat(v.balance()).isEqualTo(Credits.of(1000 - 20 - 3));
+        }
+    }
+
+    /** The store's compare-and-set, called directly. */
+    @Nested
+    class CompareAndSet {
+        private AccountState state(String user, long micros) {
+            return new AccountState(user, Credits.ofMicros(micros), true, List.of(), List.of(), List.of(), 0, null, 0, T0);
+        }
+
+        @Test
+        void create_whenAbsent_applies_andSecondCreateConflicts() {
+            assertThat(store.compareAndSet("x", 0, state("x", 0), List.of()).block()).isEqualTo(CasResult.APPLIED);
+            assertThat(store.compareAndSet("x", 0, state("x", 5), List.of()).block()).isEqualTo(CasResult.CONFLICT);
+
+            StoredAccount loaded = store.load("x").block();
+            assertThat(loaded.version()).isEqualTo(1);
+            assertThat(loaded.state().balance()).isEqualTo(Credits.ZERO);
+        }
+
+        @Test
+        void staleVersion_conflicts_andWritesNoEntries() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.checkBalance("u1", MODEL, 1, 0);
+            StoredAccount loaded = store.load("u1").block();
+            ledger.addBalance(BalanceChange.of("u1", Credits.of(1)));
+
+            LedgerEntry stray = new LedgerEntry("stray#1", loaded.state().lastSeq() + 1, "u1", TokenType.CREDITS, 1,
+                    dev.balancekit.pricing.Rate.perToken("1"), Credits.ofMicros(1), EntryContext.ADMIN, null, null, null,
+                    loaded.state().balance().plus(Credits.ofMicros(1)), T0, 0, 0, 0, null, null, null);
+            CasResult result = store.compareAndSet("u1", loaded.version(), loaded.state(), List.of(stray)).block();
+
+            assertThat(result).isEqualTo(CasResult.CONFLICT);
+            assertThat(LedgerInvariants.allEntries(store, "u1")).extracting(LedgerEntry::id).doesNotContain("stray#1");
+        }
+
+        @Test
+        void load_returnsStateWithHoldsAndVersionBumpsPerWrite() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 10, 0));
+            long v1 = store.load("u1").block().version();
+            ledger.release("u1", r.holdId());
+
+            StoredAccount after = store.load("u1").block();
+
+            assertThat(after.version()).isEqualTo(v1 + 1);
+            assertThat(after.state().holds()).isEmpty();
+            assertThat(after.state().closedHolds()).extracting(c -> c.id()).contains(r.holdId());
+        }
+
+        @Test
+        void racingWriters_neverLoseAnUpdate() throws Exception {
+            BalanceLedger ledger = reactiveLedger(config().build());
+            ledger.addBalance("hot", Credits.of(1)).block();
+            int threads = 4;
+            int perThread = 50;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < perThread; i++) {
+                            ledger.addBalance("hot", Credits.of(1)).block();
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : futures) {
+                    f.get(5, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(ledger.balance("hot").block().balance()).isEqualTo(Credits.of(1000 + 1 + threads * perThread));
+        }
+    }
+
+    /** Many threads on a few accounts. */
+    @Nested
+    class Concurrency {
+        @Test
+        void mixedOperations_eightThreads_noLostUpdateNoOverspend() throws Exception {
+            int threads = 8;
+            int opsPerThread = concurrencyOpsPerThread();
+            String[] users = {"c0", "c1", "c2"};
+            BalanceLedger ledger = reactiveLedger(config().build());
+            Map<String, AtomicLong> expectedMicros = new ConcurrentHashMap<>();
+            for (String u : users) {
+                expectedMicros.put(u, new AtomicLong(START.micros()));
+            }
+            AtomicLong negativeSeen = new AtomicLong();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                        for (int i = 0; i < opsPerThread; i++) {
+                            String user = users[rnd.nextInt(users.length)];
+                            int op = rnd.nextInt(10);
+                            if (op == 0) {
+                                Receipt r = ledger.addBalance(user, Credits.of(1 + rnd.nextInt(50))).block();
+                                expectedMicros.get(user).addAndGet(r.total().micros());
+                            } else {
+                                long prompt = 1 + rnd.nextInt(40);
+                                long maxOut = rnd.nextInt(40);
+                                Reservation res = ledger.reserve(user, MODEL, prompt, maxOut).block();
+                                if (!res.isAllowed()) {
+                                    continue;
+                                }
+                                if (op == 1) {
+                                    ledger.release(user, res.holdId()).block();
+                                } else {
+                                    Usage used = Usage.of(rnd.nextLong(prompt + 1), rnd.nextLong(maxOut + 1));
+                                    Receipt r = ledger.deduct(ChargeRequest.of(user, MODEL, used).withHold(res.holdId()))
+                                            .block();
+                                    expectedMicros.get(user).addAndGet(r.total().micros());
+                                    if (r.balance().isNegative()) {
+                                        negativeSeen.incrementAndGet();
+                                    }
+                                }
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : futures) {
+                    f.get(10, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(negativeSeen).as("block policy never goes below its floor").hasValue(0);
+            for (String u : users) {
+                AccountView v = ledger.balance(u).block();
+                assertThat(v.balance().micros()).as("no lost update on %s", u).isEqualTo(expectedMicros.get(u).get());
+                assertThat(v.holds()).as("every hold of %s settled or released", u).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * How many operations each of the eight threads of the concurrency test makes: 2,000 by
+     * default. A store whose test server is slow may lower it, but not below 500.
+     *
+     * @return operations per thread
+     */
+    protected int concurrencyOpsPerThread() {
+        return 2000;
+    }
+}
