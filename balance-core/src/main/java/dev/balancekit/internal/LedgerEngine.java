@@ -155,6 +155,7 @@ public final class LedgerEngine {
             }
         }
         PricedUsage priced = config.prices().price(request.model(), u, request.incomplete());
+        Credits before = d.balance;
         try {
             int n = 0;
             n = chargeLine(d, operationId, n, TokenType.PROMPT, priced.prompt(), priced.valueKey(), request);
@@ -162,7 +163,7 @@ public final class LedgerEngine {
             d.totalTokens = Math.addExact(d.totalTokens, u.totalTokens());
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("charge of " + priced.total() + " credits would overflow the balance of user '"
-                    + request.user() + "', was " + d.balance, e);
+                    + request.user() + "', was " + before, e);
         }
         return finish(d, operationId, key, fingerprint);
     }

@@ -1,0 +1,123 @@
+package dev.balancekit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.balancekit.BalanceDecision.Status;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BalanceDecisionTest {
+
+    private static final Instant REFILL = Instant.parse("2026-01-16T00:00:00Z");
+
+    private static BalanceDecision denied(DenialReason reason, String balance, String available, String cost,
+            long promptTokens, Instant refillAt) {
+        return new BalanceDecision(Status.DENIED, reason, "gpt-4o", "gpt-4o", Credits.parse(balance),
+                Credits.parse(available), Credits.parse(cost), promptTokens, refillAt);
+    }
+
+    @Test
+    void message_showsAvailableBalancePromptTokensAndCost() {
+        BalanceDecision d = denied(DenialReason.INSUFFICIENT_BALANCE, "600000", "527065.5", "600000.000001", 120, null);
+
+        assertThat(d.message())
+                .isEqualTo("Insufficient Funds! Balance: 527065.5. Prompt tokens: 120. Cost: 600000.000001.");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "0, 0",
+            "-3.25, -3.25",
+            "0.000001, 0.000001",
+            "20000.000000, 20000",
+            "9223372036854.775807, 9223372036854.775807"})
+    void message_formatsAmountsAsPlainDecimals(String available, String shown) {
+        BalanceDecision d = denied(DenialReason.INSUFFICIENT_BALANCE, "0", available, "1", 0, null);
+
+        assertThat(d.message()).isEqualTo("Insufficient Funds! Balance: " + shown + ". Prompt tokens: 0. Cost: 1.");
+    }
+
+    @Test
+    void toJson_withRefillAt_isLibreChatsPayloadPlusReason() {
+        BalanceDecision d = denied(DenialReason.INSUFFICIENT_BALANCE, "527065.5", "527065.5", "600000", 1500, REFILL);
+
+        assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":527065.5,\"tokenCost\":600000,"
+                + "\"promptTokens\":1500,\"refillAt\":\"2026-01-16T00:00:00Z\",\"reason\":\"insufficient_balance\"}");
+    }
+
+    @Test
+    void toJson_withoutRefillAt_leavesTheMemberOut() {
+        BalanceDecision d = denied(DenialReason.BELOW_MINIMUM_BALANCE, "100", "99.999999", "0.5", 7, null);
+
+        assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":99.999999,\"tokenCost\":0.5,"
+                + "\"promptTokens\":7,\"reason\":\"below_minimum_balance\"}");
+    }
+
+    @Test
+    void toJson_refillAtWithFractionOfASecond_isIso8601() {
+        BalanceDecision d = denied(DenialReason.INSUFFICIENT_BALANCE, "-1", "-1.5", "2", 3,
+                Instant.parse("2026-01-16T00:00:00.125Z"));
+
+        assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":-1.5,\"tokenCost\":2,"
+                + "\"promptTokens\":3,\"refillAt\":\"2026-01-16T00:00:00.125Z\",\"reason\":\"insufficient_balance\"}");
+    }
+
+    @Test
+    void toJson_allowedOrFallback_hasNoReason() {
+        BalanceDecision allowed = new BalanceDecision(Status.ALLOWED, null, "gpt-4o", "gpt-4o", Credits.of(10),
+                Credits.of(10), Credits.of(1), 1, null);
+        BalanceDecision fallback = new BalanceDecision(Status.FALLBACK, null, "free", null, Credits.ZERO, Credits.ZERO,
+                Credits.of(1), 1, REFILL);
+
+        assertThat(allowed.toJson())
+                .isEqualTo("{\"type\":\"token_balance\",\"balance\":10,\"tokenCost\":1,\"promptTokens\":1}");
+        assertThat(fallback.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":0,\"tokenCost\":1,"
+                + "\"promptTokens\":1,\"refillAt\":\"2026-01-16T00:00:00Z\"}");
+    }
+
+    @Test
+    void isAllowed_trueForAllowedAndFallback_falseForDenied() {
+        assertThat(new BalanceDecision(Status.ALLOWED, null, "m", null, Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null)
+                .isAllowed()).isTrue();
+        assertThat(new BalanceDecision(Status.FALLBACK, null, "m", null, Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null)
+                .isAllowed()).isTrue();
+        assertThat(denied(DenialReason.INSUFFICIENT_BALANCE, "0", "0", "1", 0, null).isAllowed()).isFalse();
+    }
+
+    @Test
+    void constructor_deniedWithoutReason_isRejected() {
+        assertThatThrownBy(() -> denied(null, "0", "0", "1", 0, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("reason must be given exactly when denied, was null for DENIED");
+    }
+
+    @Test
+    void constructor_reasonWithoutDenial_isRejectedNamingBoth() {
+        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, DenialReason.INSUFFICIENT_BALANCE, "m", null,
+                Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("reason must be given exactly when denied, was INSUFFICIENT_BALANCE for ALLOWED");
+        assertThatThrownBy(() -> new BalanceDecision(Status.FALLBACK, DenialReason.BELOW_MINIMUM_BALANCE, "m", null,
+                Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("reason must be given exactly when denied, was BELOW_MINIMUM_BALANCE for FALLBACK");
+    }
+
+    @Test
+    void constructor_missingRequiredField_isRejectedNamingIt() {
+        Credits z = Credits.ZERO;
+        assertThatThrownBy(() -> new BalanceDecision(null, null, "m", null, z, z, z, 0, null))
+                .isInstanceOf(NullPointerException.class).hasMessage("status");
+        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, null, null, z, z, z, 0, null))
+                .isInstanceOf(NullPointerException.class).hasMessage("model");
+        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, "m", null, null, z, z, 0, null))
+                .isInstanceOf(NullPointerException.class).hasMessage("balance");
+        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, "m", null, z, null, z, 0, null))
+                .isInstanceOf(NullPointerException.class).hasMessage("available");
+        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, "m", null, z, z, null, 0, null))
+                .isInstanceOf(NullPointerException.class).hasMessage("estimatedCost");
+    }
+}
