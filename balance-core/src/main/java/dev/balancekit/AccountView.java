@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param lastTransactionAt when the last entry was written, null if never
  * @param totalTokens all prompt and completion tokens ever charged
  * @param refillAt the next time an automatic refill can happen, when known
+ * @param tier the account's tier, null when no tiers are configured
  */
 public record AccountView(
         String user, @Nullable String label, Credits balance, Credits available, List<Hold> holds,
-        @Nullable Instant lastTransactionAt, long totalTokens, @Nullable Instant refillAt) {
+        @Nullable Instant lastTransactionAt, long totalTokens, @Nullable Instant refillAt, @Nullable String tier) {
 
     /**
      * Validates and copies.
@@ -40,6 +41,6 @@ public record AccountView(
      * @return a copy with the label set
      */
     public AccountView withLabel(@Nullable String label) {
-        return new AccountView(user, label, balance, available, holds, lastTransactionAt, totalTokens, refillAt);
+        return new AccountView(user, label, balance, available, holds, lastTransactionAt, totalTokens, refillAt, tier);
     }
 }

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param estimatedCost the estimated cost of the requested model ({@code tokenCost} in LibreChat)
  * @param promptTokens the prompt tokens of the request
  * @param refillAt the next time an automatic refill can happen, when known
+ * @param window for a denial by a usage limit, the window that is full (its usage counts holds
+ *     but not this request); null otherwise
  */
 public record BalanceDecision(
         Status status,
@@ -30,7 +32,8 @@ public record BalanceDecision(
         Credits available,
         Credits estimatedCost,
         long promptTokens,
-        @Nullable Instant refillAt) {
+        @Nullable Instant refillAt,
+        @Nullable WindowUsage window) {
 
     /** The three possible answers. */
     public enum Status {
@@ -70,16 +73,39 @@ public record BalanceDecision(
      * @return {@code Insufficient Funds! Balance: <b>. Prompt tokens: <p>. Cost: <c>.}
      */
     public String message() {
+        if (window != null) {
+            return switch (window.window()) {
+                case DAILY -> "Daily";
+                case WEEKLY -> "Weekly";
+                case MONTHLY -> "Monthly";
+            } + " usage limit reached: used " + usedText(window) + ". Resets at " + window.resetsAt() + ".";
+        }
+        if (reason == DenialReason.MODEL_NOT_ALLOWED) {
+            return "Model not allowed: " + model + " is not available on your plan.";
+        }
         return "Insufficient Funds! Balance: " + available + ". Prompt tokens: " + promptTokens
                 + ". Cost: " + estimatedCost + ".";
+    }
+
+    private static String usedText(WindowUsage w) {
+        StringBuilder sb = new StringBuilder();
+        if (w.limit() != null) {
+            sb.append(w.spent()).append(" of ").append(w.limit()).append(" credits");
+        }
+        if (w.tokenLimit() != null) {
+            sb.append(sb.length() > 0 ? " and " : "").append(w.tokens()).append(" of ").append(w.tokenLimit())
+                    .append(" tokens");
+        }
+        return sb.toString();
     }
 
     /**
      * LibreChat's error payload for a refused request:
      * {@code {"type":"token_balance","balance":..,"tokenCost":..,"promptTokens":..,"refillAt":..}},
-     * plus a {@code reason} member (lower-case reason name) that LibreChat clients ignore.
-     * {@code refillAt} is an ISO-8601 instant and is left out when unknown. Amounts are plain
-     * decimal numbers of credits.
+     * plus members LibreChat clients ignore: {@code reason} (lower-case reason name) and, for a
+     * usage limit, {@code window}, {@code spent}, {@code limit} (or {@code tokensUsed},
+     * {@code tokenLimit}) and {@code resetsAt}. Instants are ISO-8601 and left out when unknown.
+     * Amounts are plain decimal numbers of credits.
      *
      * @return the JSON text
      */
@@ -93,6 +119,18 @@ public record BalanceDecision(
         }
         if (reason != null) {
             sb.append(",\"reason\":\"").append(reason.name().toLowerCase(Locale.ROOT)).append('"');
+        }
+        if (window != null) {
+            sb.append(",\"window\":\"").append(window.window().name().toLowerCase(Locale.ROOT)).append('"');
+            sb.append(",\"spent\":").append(window.spent());
+            if (window.limit() != null) {
+                sb.append(",\"limit\":").append(window.limit());
+            }
+            sb.append(",\"tokensUsed\":").append(window.tokens());
+            if (window.tokenLimit() != null) {
+                sb.append(",\"tokenLimit\":").append(window.tokenLimit());
+            }
+            sb.append(",\"resetsAt\":\"").append(window.resetsAt()).append('"');
         }
         return sb.append('}').toString();
     }

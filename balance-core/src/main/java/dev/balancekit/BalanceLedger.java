@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -43,6 +45,7 @@ import reactor.util.retry.Retry;
  */
 public final class BalanceLedger {
 
+    private static final System.Logger LOG = System.getLogger(BalanceLedger.class.getName());
     private static final StoredAccount ABSENT =
             new StoredAccount(AccountState.empty("absent", Instant.EPOCH), 1);
 
@@ -53,6 +56,8 @@ public final class BalanceLedger {
     private final int maxAttempts;
     private final Duration backoffBase;
     private final Duration backoffMax;
+    private final List<BalanceListener> listeners;
+    private final @Nullable Executor eventExecutor;
 
     private BalanceLedger(Builder b) {
         this.store = b.store != null ? b.store : new InMemoryBalanceStore();
@@ -62,6 +67,17 @@ public final class BalanceLedger {
         this.maxAttempts = b.maxAttempts;
         this.backoffBase = b.backoffBase;
         this.backoffMax = b.backoffMax;
+        this.listeners = List.copyOf(b.listeners);
+        this.eventExecutor = listeners.isEmpty() ? null
+                : b.eventExecutor != null ? b.eventExecutor : newEventThread();
+    }
+
+    private static Executor newEventThread() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "balancekit-events");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** @return a builder: in-memory store, default config, system clock */
@@ -227,7 +243,40 @@ public final class BalanceLedger {
     public Mono<AccountView> balance(String user) {
         return Mono.defer(() -> {
             Requests.requireText("user", user);
-            return store.load(user).map(s -> LedgerEngine.view(s.state(), clock.instant()));
+            return store.load(user).map(s -> LedgerEngine.view(s.state(), config, clock.instant()));
+        });
+    }
+
+    /**
+     * Reads a user's usage in the current day, ISO week and month (in the config's zone), active
+     * holds included, with the caps that apply and when each window resets: enough for a "you
+     * have used 80% of today's budget" display.
+     *
+     * @param user the user id
+     * @return the daily, weekly and monthly usage, in that order; empty when the user has no account
+     */
+    public Mono<List<WindowUsage>> usage(String user) {
+        return Mono.defer(() -> {
+            Requests.requireText("user", user);
+            return store.load(user).map(s -> LedgerEngine.usage(s.state(), config, clock.instant()));
+        });
+    }
+
+    /**
+     * Moves an account to another tier, recorded as an entry with context {@code tierChange} and
+     * the actor; the tier applies from the next operation.
+     *
+     * @param user the user id
+     * @param tier a tier of the config
+     * @param actor who makes the change, or null
+     * @return the receipt; fails with {@link IllegalArgumentException} if the tier is not configured
+     */
+    public Mono<Receipt> setTier(String user, String tier, @Nullable String actor) {
+        return Mono.defer(() -> {
+            Requests.requireText("user", user);
+            Requests.requireText("tier", tier);
+            Requests.requireOptionalText("actor", actor);
+            return run(user, null, (state, now, id) -> LedgerEngine.setTier(state, user, tier, actor, config, now, id));
         });
     }
 
@@ -265,7 +314,7 @@ public final class BalanceLedger {
             Instant now = clock.instant();
             List<Mono<AccountView>> views = new ArrayList<>(page.items().size());
             for (AccountState s : page.items()) {
-                AccountView v = LedgerEngine.view(s, now);
+                AccountView v = LedgerEngine.view(s, config, now);
                 views.add(directory.labelOf(s.user()).map(v::withLabel).defaultIfEmpty(v));
             }
             return Mono.zip(views, arr -> {
@@ -308,12 +357,41 @@ public final class BalanceLedger {
             Outcome<R> outcome = decider.decide(state, clock.instant(), operationId);
             AccountState next = outcome.next();
             if (next == null) {
+                publish(outcome.events());
                 return Mono.just(outcome.result());
             }
             long version = stored == ABSENT ? 0 : stored.version();
-            return store.compareAndSet(user, version, next, outcome.entries())
-                    .flatMap(r -> r == CasResult.APPLIED ? Mono.just(outcome.result()) : Mono.error(Conflict.INSTANCE));
+            return store.compareAndSet(user, version, next, outcome.entries()).flatMap(r -> {
+                if (r != CasResult.APPLIED) {
+                    return Mono.error(Conflict.INSTANCE);
+                }
+                publish(outcome.events());
+                return Mono.just(outcome.result());
+            });
         });
+    }
+
+    /** Hands events to the listeners on the event thread; a failing listener is logged and skipped. */
+    private void publish(List<BalanceEvent> events) {
+        Executor executor = eventExecutor;
+        if (executor == null || events.isEmpty()) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                for (BalanceEvent event : events) {
+                    for (BalanceListener listener : listeners) {
+                        try {
+                            listener.onEvent(event);
+                        } catch (RuntimeException | Error e) {
+                            LOG.log(System.Logger.Level.WARNING, "balance listener " + listener + " failed on " + event, e);
+                        }
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "balance events dropped: the event executor refused them", e);
+        }
     }
 
     private Retry conflictRetry(String user) {
@@ -364,8 +442,34 @@ public final class BalanceLedger {
         private int maxAttempts = 32;
         private Duration backoffBase = Duration.ofMillis(1);
         private Duration backoffMax = Duration.ofMillis(100);
+        private final List<BalanceListener> listeners = new ArrayList<>();
+        private @Nullable Executor eventExecutor;
 
         private Builder() {
+        }
+
+        /**
+         * Registers a listener for {@link BalanceEvent}s.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(BalanceListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Sets where listeners run. By default a ledger with listeners starts one daemon thread
+         * that delivers events in order. An executor that runs tasks in the calling thread makes
+         * listeners slow the operations; use it only in tests.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder eventExecutor(Executor executor) {
+            this.eventExecutor = Objects.requireNonNull(executor, "eventExecutor");
+            return this;
         }
 
         /**

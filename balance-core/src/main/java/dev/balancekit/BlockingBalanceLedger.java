@@ -1,6 +1,8 @@
 package dev.balancekit;
 
+import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A blocking view of a {@link BalanceLedger} for hosts that are not reactive. Each method
@@ -114,6 +116,29 @@ public final class BlockingBalanceLedger {
      */
     public Optional<AccountView> balance(String user) {
         return ledger.balance(user).blockOptional();
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#usage(String)}.
+     *
+     * @param user the user id
+     * @return the daily, weekly and monthly usage; empty when the user has no account
+     */
+    public List<WindowUsage> usage(String user) {
+        return ledger.usage(user).blockOptional().orElse(List.of());
+    }
+
+    /**
+     * Blocking {@link BalanceLedger#setTier(String, String, String)}.
+     *
+     * @param user the user id
+     * @param tier the tier
+     * @param actor who makes the change, or null
+     * @return the receipt
+     * @throws IllegalArgumentException if the tier is not configured
+     */
+    public Receipt setTier(String user, String tier, @Nullable String actor) {
+        return ledger.setTier(user, tier, actor).block();
     }
 
     /**

@@ -21,6 +21,8 @@ public final class EntryContext {
     public static final String AUTO_REFILL = "autoRefill";
     /** Credits given back. */
     public static final String REFUND = "refund";
+    /** An account moved to another tier; the entry has no value and notes the change. */
+    public static final String TIER_CHANGE = "tierChange";
 
     private EntryContext() {
     }

@@ -3,7 +3,16 @@ package dev.balancekit;
 import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.pricing.PriceTable;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ledger's settings: an immutable value built in code with {@link #builder()}, or loaded from
@@ -27,6 +36,13 @@ public final class LedgerConfig {
     private final PriceTable prices;
     private final Duration holdTtl;
     private final int operationsKept;
+    private final ZoneId zone;
+    private final UsageLimits usageLimits;
+    private final @Nullable Refill refill;
+    private final Map<String, Tier> tiers;
+    private final @Nullable String defaultTier;
+    private final List<Credits> balanceThresholds;
+    private final List<Integer> windowThresholds;
 
     private LedgerConfig(Builder b) {
         this.enabled = b.enabled;
@@ -37,6 +53,13 @@ public final class LedgerConfig {
         this.prices = b.prices != null ? b.prices : PriceTable.builtIn();
         this.holdTtl = b.holdTtl;
         this.operationsKept = b.operationsKept;
+        this.zone = b.zone;
+        this.usageLimits = b.usageLimits;
+        this.refill = b.refill;
+        this.tiers = Collections.unmodifiableMap(new LinkedHashMap<>(b.tiers));
+        this.defaultTier = b.defaultTier;
+        this.balanceThresholds = List.copyOf(b.balanceThresholds);
+        this.windowThresholds = List.copyOf(b.windowThresholds);
     }
 
     /** @return a builder with the defaults */
@@ -60,6 +83,13 @@ public final class LedgerConfig {
         b.prices = prices;
         b.holdTtl = holdTtl;
         b.operationsKept = operationsKept;
+        b.zone = zone;
+        b.usageLimits = usageLimits;
+        b.refill = refill;
+        b.tiers.putAll(tiers);
+        b.defaultTier = defaultTier;
+        b.balanceThresholds = balanceThresholds;
+        b.windowThresholds = windowThresholds;
         return b;
     }
 
@@ -103,11 +133,63 @@ public final class LedgerConfig {
         return operationsKept;
     }
 
+    /** @return the zone in which usage windows and calendar refill intervals are counted (UTC by default) */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** @return the usage caps, {@link UsageLimits#NONE} by default */
+    public UsageLimits usageLimits() {
+        return usageLimits;
+    }
+
+    /** @return the auto-refill settings, or null when auto-refill is off (the default) */
+    public @Nullable Refill refill() {
+        return refill;
+    }
+
+    /** @return the tiers by name, in the order they were added */
+    public Map<String, Tier> tiers() {
+        return tiers;
+    }
+
+    /** @return the tier of accounts that have none set, or null when there are no tiers */
+    public @Nullable String defaultTier() {
+        return defaultTier;
+    }
+
+    /**
+     * The tier that applies to an account.
+     *
+     * @param accountTier the tier set on the account, or null
+     * @return that tier if it is configured, else the default tier, or null when there is none
+     */
+    public @Nullable Tier tierOf(@Nullable String accountTier) {
+        Tier t = accountTier == null ? null : tiers.get(accountTier);
+        if (t == null && defaultTier != null) {
+            t = tiers.get(defaultTier);
+        }
+        return t;
+    }
+
+    /** @return balances whose downward crossing is reported as an event, highest first */
+    public List<Credits> balanceThresholds() {
+        return balanceThresholds;
+    }
+
+    /** @return percentages of a window's cap whose passing is reported as an event, lowest first */
+    public List<Integer> windowThresholds() {
+        return windowThresholds;
+    }
+
     @Override
     public String toString() {
         return "LedgerConfig{enabled=" + enabled + ", startBalance=" + startBalance + ", minBalance=" + minBalance
                 + ", shortfallPolicy=" + shortfallPolicy + ", enforceForExempt=" + enforceForExempt
-                + ", holdTtl=" + holdTtl + ", operationsKept=" + operationsKept + "}";
+                + ", holdTtl=" + holdTtl + ", operationsKept=" + operationsKept + ", zone=" + zone
+                + ", usageLimits=" + usageLimits + ", refill=" + refill + ", tiers=" + tiers.keySet()
+                + ", defaultTier=" + defaultTier + ", balanceThresholds=" + balanceThresholds
+                + ", windowThresholds=" + windowThresholds + "}";
     }
 
     /** Builds a {@link LedgerConfig}; every setter checks its value at once. */
@@ -117,11 +199,111 @@ public final class LedgerConfig {
         private Credits minBalance = Credits.ZERO;
         private ShortfallPolicy shortfallPolicy = ShortfallPolicy.block();
         private boolean enforceForExempt;
-        private PriceTable prices;
+        private @Nullable PriceTable prices;
         private Duration holdTtl = Duration.ofMinutes(30);
         private int operationsKept = 100;
+        private ZoneId zone = ZoneOffset.UTC;
+        private UsageLimits usageLimits = UsageLimits.NONE;
+        private @Nullable Refill refill;
+        private final Map<String, Tier> tiers = new LinkedHashMap<>();
+        private @Nullable String defaultTier;
+        private List<Credits> balanceThresholds = List.of();
+        private List<Integer> windowThresholds = List.of();
 
         private Builder() {
+        }
+
+        /**
+         * Sets the zone in which days, weeks and months are counted, for usage windows and
+         * calendar refill intervals.
+         *
+         * @param zone the zone, UTC by default
+         * @return this builder
+         */
+        public Builder zone(ZoneId zone) {
+            this.zone = Objects.requireNonNull(zone, "timezone");
+            return this;
+        }
+
+        /**
+         * Sets the usage caps for every account (a tier may replace them).
+         *
+         * @param limits the caps, {@link UsageLimits#NONE} by default
+         * @return this builder
+         */
+        public Builder usageLimits(UsageLimits limits) {
+            this.usageLimits = Objects.requireNonNull(limits, "usageLimits");
+            return this;
+        }
+
+        /**
+         * Turns auto-refill on with the given settings, or off with null.
+         *
+         * @param refill the settings, or null (the default) for no auto-refill
+         * @return this builder
+         */
+        public Builder refill(@Nullable Refill refill) {
+            this.refill = refill;
+            return this;
+        }
+
+        /**
+         * Adds a tier, replacing one of the same name.
+         *
+         * @param tier the tier
+         * @return this builder
+         */
+        public Builder tier(Tier tier) {
+            Objects.requireNonNull(tier, "tier");
+            tiers.put(tier.name(), tier);
+            return this;
+        }
+
+        /**
+         * Sets the tier of accounts that have none set; it must be one of the tiers when the
+         * config is built.
+         *
+         * @param name the tier name, or null for none
+         * @return this builder
+         */
+        public Builder defaultTier(@Nullable String name) {
+            this.defaultTier = name;
+            return this;
+        }
+
+        /**
+         * Sets the balances whose downward crossing raises a {@link BalanceEvent.BalanceBelow}.
+         *
+         * @param thresholds the balances
+         * @return this builder
+         */
+        public Builder balanceThresholds(Credits... thresholds) {
+            TreeSet<Credits> sorted = new TreeSet<>(Collections.reverseOrder());
+            for (Credits c : thresholds) {
+                sorted.add(Objects.requireNonNull(c, "balanceThresholds"));
+            }
+            this.balanceThresholds = List.copyOf(sorted);
+            return this;
+        }
+
+        /**
+         * Sets the percentages of a window's cap whose passing raises a
+         * {@link BalanceEvent.WindowThreshold}, for example 80 and 95.
+         *
+         * @param percents 1 to 100 each
+         * @return this builder
+         * @throws IllegalArgumentException if a percentage is out of range
+         */
+        public Builder windowThresholds(int... percents) {
+            TreeSet<Integer> sorted = new TreeSet<>();
+            for (int p : percents) {
+                if (p < 1 || p > 100) {
+                    throw new IllegalArgumentException("windowThresholds must be between 1 and 100, was " + p);
+                }
+                sorted.add(p);
+            }
+            this.windowThresholds = new ArrayList<>(sorted);
+            return this;
         }
 
         /**
@@ -233,8 +415,17 @@ public final class LedgerConfig {
             return this;
         }
 
-        /** @return the config */
+        /**
+         * Builds the config.
+         *
+         * @return the config
+         * @throws IllegalArgumentException if the default tier is not one of the tiers
+         */
         public LedgerConfig build() {
+            if (defaultTier != null && !tiers.containsKey(defaultTier)) {
+                throw new IllegalArgumentException("defaultTier '" + defaultTier + "' is not a configured tier; tiers: "
+                        + (tiers.isEmpty() ? "none" : String.join(", ", tiers.keySet())));
+            }
             return new LedgerConfig(this);
         }
     }

@@ -16,7 +16,7 @@ class BalanceDecisionTest {
     private static BalanceDecision denied(DenialReason reason, String balance, String available, String cost,
             long promptTokens, Instant refillAt) {
         return new BalanceDecision(Status.DENIED, reason, "gpt-4o", "gpt-4o", Credits.parse(balance),
-                Credits.parse(available), Credits.parse(cost), promptTokens, refillAt);
+                Credits.parse(available), Credits.parse(cost), promptTokens, refillAt, null);
     }
 
     @Test
@@ -68,9 +68,9 @@ class BalanceDecisionTest {
     @Test
     void toJson_allowedOrFallback_hasNoReason() {
         BalanceDecision allowed = new BalanceDecision(Status.ALLOWED, null, "gpt-4o", "gpt-4o", Credits.of(10),
-                Credits.of(10), Credits.of(1), 1, null);
+                Credits.of(10), Credits.of(1), 1, null, null);
         BalanceDecision fallback = new BalanceDecision(Status.FALLBACK, null, "free", null, Credits.ZERO, Credits.ZERO,
-                Credits.of(1), 1, REFILL);
+                Credits.of(1), 1, REFILL, null);
 
         assertThat(allowed.toJson())
                 .isEqualTo("{\"type\":\"token_balance\",\"balance\":10,\"tokenCost\":1,\"promptTokens\":1}");
@@ -80,9 +80,9 @@ class BalanceDecisionTest {
 
     @Test
     void isAllowed_trueForAllowedAndFallback_falseForDenied() {
-        assertThat(new BalanceDecision(Status.ALLOWED, null, "m", null, Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null)
+        assertThat(new BalanceDecision(Status.ALLOWED, null, "m", null, Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null, null)
                 .isAllowed()).isTrue();
-        assertThat(new BalanceDecision(Status.FALLBACK, null, "m", null, Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null)
+        assertThat(new BalanceDecision(Status.FALLBACK, null, "m", null, Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null, null)
                 .isAllowed()).isTrue();
         assertThat(denied(DenialReason.INSUFFICIENT_BALANCE, "0", "0", "1", 0, null).isAllowed()).isFalse();
     }
@@ -97,11 +97,11 @@ class BalanceDecisionTest {
     @Test
     void constructor_reasonWithoutDenial_isRejectedNamingBoth() {
         assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, DenialReason.INSUFFICIENT_BALANCE, "m", null,
-                Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null))
+                Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("reason must be given exactly when denied, was INSUFFICIENT_BALANCE for ALLOWED");
         assertThatThrownBy(() -> new BalanceDecision(Status.FALLBACK, DenialReason.BELOW_MINIMUM_BALANCE, "m", null,
-                Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null))
+                Credits.ZERO, Credits.ZERO, Credits.ZERO, 0, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("reason must be given exactly when denied, was BELOW_MINIMUM_BALANCE for FALLBACK");
     }
@@ -109,15 +109,15 @@ class BalanceDecisionTest {
     @Test
     void constructor_missingRequiredField_isRejectedNamingIt() {
         Credits z = Credits.ZERO;
-        assertThatThrownBy(() -> new BalanceDecision(null, null, "m", null, z, z, z, 0, null))
+        assertThatThrownBy(() -> new BalanceDecision(null, null, "m", null, z, z, z, 0, null, null))
                 .isInstanceOf(NullPointerException.class).hasMessage("status");
-        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, null, null, z, z, z, 0, null))
+        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, null, null, z, z, z, 0, null, null))
                 .isInstanceOf(NullPointerException.class).hasMessage("model");
-        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, "m", null, null, z, z, 0, null))
+        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, "m", null, null, z, z, 0, null, null))
                 .isInstanceOf(NullPointerException.class).hasMessage("balance");
-        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, "m", null, z, null, z, 0, null))
+        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, "m", null, z, null, z, 0, null, null))
                 .isInstanceOf(NullPointerException.class).hasMessage("available");
-        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, "m", null, z, z, null, 0, null))
+        assertThatThrownBy(() -> new BalanceDecision(Status.ALLOWED, null, "m", null, z, z, null, 0, null, null))
                 .isInstanceOf(NullPointerException.class).hasMessage("estimatedCost");
     }
 }

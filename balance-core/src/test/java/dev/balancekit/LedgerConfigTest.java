@@ -25,12 +25,18 @@ class LedgerConfigTest {
         assertThat(c.prices()).isSameAs(PriceTable.builtIn());
         assertThat(c.holdTtl()).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.operationsKept()).isEqualTo(100);
+        assertThat(c.zone()).isEqualTo(java.time.ZoneOffset.UTC);
+        assertThat(c.usageLimits()).isEqualTo(UsageLimits.NONE);
+        assertThat(c.refill()).isNull();
+        assertThat(c.tiers()).isEmpty();
+        assertThat(c.defaultTier()).isNull();
     }
 
     @Test
     void toString_namesEveryPlainValue() {
         assertThat(LedgerConfig.defaults()).hasToString("LedgerConfig{enabled=true, startBalance=20000, minBalance=0, "
-                + "shortfallPolicy=block, enforceForExempt=false, holdTtl=PT30M, operationsKept=100}");
+                + "shortfallPolicy=block, enforceForExempt=false, holdTtl=PT30M, operationsKept=100, zone=Z, "
+                + "usageLimits=none, refill=null, tiers=[], defaultTier=null, balanceThresholds=[], windowThresholds=[]}");
     }
 
     @Test

@@ -1,16 +1,23 @@
 package dev.balancekit.internal;
 
+import dev.balancekit.BalanceEvent;
 import dev.balancekit.Credits;
 import dev.balancekit.EntryContext;
 import dev.balancekit.Hold;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.LedgerEntry;
+import dev.balancekit.Refill;
+import dev.balancekit.RefillMode;
 import dev.balancekit.TokenType;
+import dev.balancekit.UsageWindow;
+import dev.balancekit.WindowUsage;
 import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.ClosedHold;
 import dev.balancekit.spi.OperationRecord;
+import dev.balancekit.spi.WindowState;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,16 +25,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * A mutable working copy of an account state during one decision. Confined to one thread and one
  * call of the engine; {@link #build()} turns it back into an immutable state.
+ *
+ * <p>Creating a draft brings the account up to date at {@code now}: expired holds are dropped, the
+ * start balance is granted, usage windows roll over, and a due reset or top-up refill is applied.
  */
 final class Draft {
     /** The rate of a credits entry: one credit per credit. */
     static final Rate CREDIT_RATE = Rate.ofNanos(1_000_000_000L);
+    private static final UsageWindow[] WINDOWS = UsageWindow.values();
 
     final String user;
     final LedgerConfig config;
     final Instant now;
     final boolean existed;
     private final boolean wasFunded;
+    private final Credits balanceBefore;
+    private boolean refilled;
 
     Credits balance;
     boolean funded;
@@ -38,11 +51,22 @@ final class Draft {
     @Nullable Instant lastTransactionAt;
     long totalTokens;
     final Instant createdAt;
+    @Nullable String tier;
+    @Nullable Instant refillAnchor;
+    long refillPeriod;
+    @Nullable Instant lastRefill;
+    /** The current window states, indexed by {@link UsageWindow#ordinal()}; null before usage in the window. */
+    private final WindowState[] windows = new WindowState[WINDOWS.length];
+    private final LocalDate today;
 
-    /** Entries appended by this decision, the start balance grant included. */
+    Settings settings;
+
+    /** Entries appended by this decision, the start balance grant and refills included. */
     final List<LedgerEntry> entries = new ArrayList<>(3);
-    /** How many of {@link #entries} belong to the start balance grant rather than the operation. */
-    private int grantEntries;
+    /** Events to report once the decision is stored. */
+    final List<BalanceEvent> events = new ArrayList<>(0);
+    /** How many of {@link #entries} came before the operation's own entries. */
+    private int leadingEntries;
 
     Draft(@Nullable AccountState s, String user, LedgerConfig config, Instant now) {
         this.user = user;
@@ -51,6 +75,7 @@ final class Draft {
         this.existed = s != null;
         AccountState state = s != null ? s : AccountState.empty(user, now);
         this.wasFunded = state.funded();
+        this.balanceBefore = state.balance();
         this.balance = state.balance();
         this.funded = state.funded();
         this.holds = new ArrayList<>(state.holds());
@@ -60,13 +85,29 @@ final class Draft {
         this.lastTransactionAt = state.lastTransactionAt();
         this.totalTokens = state.totalTokens();
         this.createdAt = state.createdAt();
+        this.tier = state.tier();
+        this.refillAnchor = state.refillAnchor();
+        this.refillPeriod = state.refillPeriod();
+        this.lastRefill = state.lastRefill();
+        this.settings = Settings.of(config, tier);
+        this.today = LocalDate.ofInstant(now, config.zone());
+        for (WindowState w : state.windows()) {
+            if (w.key().equals(w.window().keyOf(today))) {
+                windows[w.window().ordinal()] = w;
+            }
+        }
         expireHolds();
         fund();
+        Refill refill = settings.refill();
+        if (refill != null && refill.mode() != RefillMode.ADD && refillDue()) {
+            refill();
+        }
+        leadingEntries = entries.size();
     }
 
-    /** @return whether this decision created the account or granted its start balance */
-    boolean createdOrFunded() {
-        return !existed || funded != wasFunded;
+    /** @return whether the account must be written even if the operation itself changes nothing */
+    boolean mustPersist() {
+        return !existed || funded != wasFunded || refilled;
     }
 
     private void expireHolds() {
@@ -75,6 +116,7 @@ final class Draft {
             if (!h.isActiveAt(now)) {
                 holds.remove(i);
                 close(h.id(), ClosedHold.Closure.EXPIRED);
+                events.add(new BalanceEvent.HoldExpired(user, now, h));
             }
         }
     }
@@ -82,13 +124,58 @@ final class Draft {
     private void fund() {
         if (config.enabled() && !funded) {
             funded = true;
-            Credits start = config.startBalance();
+            Credits start = settings.startBalance();
             if (!start.isZero()) {
                 append("startBalance", TokenType.CREDITS, start.micros(), CREDIT_RATE, start,
                         EntryContext.START_BALANCE, null, null, null, 0, 0, 0, null, null, null);
-                grantEntries = entries.size();
             }
         }
+    }
+
+    /** @return whether an automatic refill is due now */
+    boolean refillDue() {
+        Refill refill = settings.refill();
+        if (refill == null || !config.enabled() || !refill.amount().isPositive()) {
+            return false;
+        }
+        return refillAnchor == null || refill.periodAt(refillAnchor, now, config.zone()) > refillPeriod;
+    }
+
+    /** Applies a due refill: one per due period, however many periods were missed. */
+    void refill() {
+        Refill refill = settings.refill();
+        if (refill == null) {
+            return;
+        }
+        if (refillAnchor == null) {
+            refillAnchor = now;
+            refillPeriod = 0;
+        } else {
+            refillPeriod = refill.periodAt(refillAnchor, now, config.zone());
+        }
+        lastRefill = now;
+        refilled = true;
+        Credits amount = refill.amount();
+        Credits delta = switch (refill.mode()) {
+            case ADD -> amount;
+            case RESET -> amount.minus(balance);
+            case TOP_UP -> amount.compareTo(balance) > 0 ? amount.minus(balance) : Credits.ZERO;
+        };
+        if (!delta.isZero()) {
+            LedgerEntry e = append("autoRefill:" + refillAnchor.toEpochMilli() + ":" + refillPeriod, TokenType.CREDITS,
+                    delta.micros(), CREDIT_RATE, delta, EntryContext.AUTO_REFILL, null, null, null, 0, 0, 0, null, null,
+                    refill.mode().configName());
+            events.add(new BalanceEvent.Refilled(user, now, e));
+        }
+    }
+
+    /** @return the next time a refill can happen, or null when auto-refill is off */
+    @Nullable Instant refillAt() {
+        Refill refill = settings.refill();
+        if (refill == null || !config.enabled() || !refill.amount().isPositive()) {
+            return null;
+        }
+        return refillAnchor == null ? now : refill.periodStart(refillAnchor, refillPeriod + 1, config.zone());
     }
 
     Credits held() {
@@ -99,8 +186,55 @@ final class Draft {
         return Credits.ofMicros(sum);
     }
 
+    long heldTokens() {
+        long sum = 0;
+        for (Hold h : holds) {
+            sum = Math.addExact(sum, h.tokens());
+        }
+        return sum;
+    }
+
     Credits available() {
         return balance.minus(held());
+    }
+
+    /**
+     * The usage of a window, holds included.
+     *
+     * @param window the window
+     * @return the usage and its caps
+     */
+    WindowUsage usage(UsageWindow window) {
+        WindowState w = windows[window.ordinal()];
+        long spent = w == null ? 0 : w.spentMicros();
+        long tokens = w == null ? 0 : w.tokens();
+        return new WindowUsage(window, window.keyOf(today), Credits.ofMicros(Math.addExact(spent, held().micros())),
+                Math.addExact(tokens, heldTokens()), settings.limits().credits(window), settings.limits().tokens(window),
+                window.resetsAt(today, config.zone()));
+    }
+
+    /** Records charged usage in every window, and reports the configured percentages it passes. */
+    void recordUsage(Credits charged, long tokens) {
+        for (UsageWindow window : WINDOWS) {
+            WindowState w = windows[window.ordinal()];
+            long spent = Math.addExact(w == null ? 0 : w.spentMicros(), charged.micros());
+            long used = Math.addExact(w == null ? 0 : w.tokens(), tokens);
+            int notified = w == null ? 0 : w.notifiedPercent();
+            Credits cap = settings.limits().credits(window);
+            Long tokenCap = settings.limits().tokens(window);
+            if (cap != null || tokenCap != null) {
+                WindowUsage after = new WindowUsage(window, window.keyOf(today), Credits.ofMicros(spent), used, cap,
+                        tokenCap, window.resetsAt(today, config.zone()));
+                int percent = after.percentUsed();
+                for (int threshold : config.windowThresholds()) {
+                    if (threshold > notified && threshold <= percent) {
+                        events.add(new BalanceEvent.WindowThreshold(user, now, threshold, after));
+                        notified = threshold;
+                    }
+                }
+            }
+            windows[window.ordinal()] = new WindowState(window, window.keyOf(today), spent, used, notified);
+        }
     }
 
     @Nullable Hold findHold(String id) {
@@ -126,16 +260,6 @@ final class Draft {
         closedHolds.add(new ClosedHold(holdId, closure, now));
     }
 
-    @Nullable OperationRecord findOperation(String key) {
-        for (int i = operations.size() - 1; i >= 0; i--) {
-            OperationRecord r = operations.get(i);
-            if (r.key().equals(key)) {
-                return r;
-            }
-        }
-        return null;
-    }
-
     /** Appends an entry, moving the balance by its value; the balance after is recorded in it. */
     LedgerEntry append(String id, TokenType type, long rawAmount, Rate rate, Credits value, String context,
             @Nullable String model, @Nullable String valueKey, @Nullable String conversationId,
@@ -149,12 +273,23 @@ final class Draft {
         return e;
     }
 
-    /** @return the entries the operation itself appended, without the start balance grant */
+    /** @return the entries the operation itself appended, without start balance grants and refills */
     List<LedgerEntry> operationEntries() {
-        return List.copyOf(entries.subList(grantEntries, entries.size()));
+        List<LedgerEntry> own = new ArrayList<>(entries.size() - leadingEntries);
+        for (LedgerEntry e : entries.subList(leadingEntries, entries.size())) {
+            if (!EntryContext.AUTO_REFILL.equals(e.context())) {
+                own.add(e);
+            }
+        }
+        return List.copyOf(own);
     }
 
     AccountState build() {
+        for (Credits threshold : config.balanceThresholds()) {
+            if (balanceBefore.compareTo(threshold) >= 0 && balance.compareTo(threshold) < 0) {
+                events.add(new BalanceEvent.BalanceBelow(user, now, threshold, balance));
+            }
+        }
         int keep = config.operationsKept();
         if (operations.size() > keep) {
             operations.subList(0, operations.size() - keep).clear();
@@ -162,7 +297,13 @@ final class Draft {
         if (closedHolds.size() > keep) {
             closedHolds.subList(0, closedHolds.size() - keep).clear();
         }
+        List<WindowState> current = new ArrayList<>(WINDOWS.length);
+        for (WindowState w : windows) {
+            if (w != null) {
+                current.add(w);
+            }
+        }
         return new AccountState(user, balance, funded, holds, closedHolds, operations, lastSeq, lastTransactionAt,
-                totalTokens, createdAt);
+                totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current);
     }
 }

@@ -1,6 +1,7 @@
 package dev.balancekit.internal;
 
 import dev.balancekit.AccountView;
+import dev.balancekit.BalanceEvent;
 import dev.balancekit.BalanceChange;
 import dev.balancekit.BalanceDecision;
 import dev.balancekit.BalanceNotEnabledException;
@@ -14,6 +15,8 @@ import dev.balancekit.LedgerConfig;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;
+import dev.balancekit.UsageWindow;
+import dev.balancekit.WindowUsage;
 import dev.balancekit.policy.PolicyVerdict;
 import dev.balancekit.policy.Shortfall;
 import dev.balancekit.pricing.PriceMatch;
@@ -60,7 +63,22 @@ public final class LedgerEngine {
             LedgerConfig config, Instant now) {
         Draft d = new Draft(state, request.user(), config, now);
         BalanceDecision decision = decide(d, request);
-        return d.createdOrFunded() ? new Outcome<>(d.build(), d.entries, decision) : Outcome.unchanged(decision);
+        return decided(d, decision);
+    }
+
+    /** A check's or denial's outcome: written only when the account itself had to change. */
+    private static <R> Outcome<R> decided(Draft d, R result) {
+        if (d.mustPersist()) {
+            AccountState next = d.build();
+            return new Outcome<>(next, d.entries, result, List.copyOf(d.events));
+        }
+        List<BalanceEvent> denied = new ArrayList<>(1);
+        for (BalanceEvent e : d.events) {
+            if (e instanceof BalanceEvent.Denied) {
+                denied.add(e);
+            }
+        }
+        return new Outcome<>(null, List.of(), result, denied);
     }
 
     /**
@@ -90,23 +108,25 @@ public final class LedgerEngine {
         Draft d = new Draft(state, request.user(), config, now);
         BalanceDecision decision = decide(d, request);
         if (!decision.isAllowed()) {
-            Reservation denied = new Reservation(decision, null, false);
-            return d.createdOrFunded() ? new Outcome<>(d.build(), d.entries, denied) : Outcome.unchanged(denied);
+            return decided(d, new Reservation(decision, null, false));
         }
         if (d.findHold(operationId) != null || d.findClosed(operationId) != null) {
             throw new IllegalArgumentException("idempotencyKey '" + operationId
                     + "' names a hold of user '" + request.user() + "' that is no longer remembered as a reservation");
         }
         Credits amount = decision.status() == BalanceDecision.Status.FALLBACK
-                ? config.prices().estimate(decision.model(), request.promptTokens(), request.maxOutputTokens())
+                ? config.prices().estimate(decision.model(), request.promptTokens(), request.maxOutputTokens(),
+                        d.settings.multiplier())
                 : decision.estimatedCost();
-        Hold hold = new Hold(operationId, amount, decision.model(), now, now.plus(config.holdTtl()));
+        long tokens = request.promptTokens() + request.maxOutputTokens();
+        Hold hold = new Hold(operationId, amount, tokens, decision.model(), now, now.plus(config.holdTtl()));
         d.holds.add(hold);
         Reservation reservation = new Reservation(decision, hold, false);
         if (request.idempotencyKey() != null) {
             d.operations.add(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, reservation));
         }
-        return new Outcome<>(d.build(), d.entries, reservation);
+        AccountState next = d.build();
+        return new Outcome<>(next, d.entries, reservation, List.copyOf(d.events));
     }
 
     /**
@@ -154,18 +174,21 @@ public final class LedgerEngine {
                 d.close(holdId, ClosedHold.Closure.SETTLED);
             }
         }
-        PricedUsage priced = config.prices().price(request.model(), u, request.incomplete());
+        PricedUsage priced = config.prices().price(request.model(), u, request.incomplete(), d.settings.multiplier());
         Credits before = d.balance;
         try {
             int n = 0;
             n = chargeLine(d, operationId, n, TokenType.PROMPT, priced.prompt(), priced.valueKey(), request);
             chargeLine(d, operationId, n, TokenType.COMPLETION, priced.completion(), priced.valueKey(), request);
             d.totalTokens = Math.addExact(d.totalTokens, u.totalTokens());
+            d.recordUsage(config.enabled() ? priced.total() : Credits.ZERO, u.totalTokens());
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("charge of " + priced.total() + " credits would overflow the balance of user '"
                     + request.user() + "', was " + before, e);
         }
-        return finish(d, operationId, key, fingerprint);
+        Outcome<Receipt> outcome = finish(d, operationId, key, fingerprint);
+        d.events.add(0, new BalanceEvent.Charged(request.user(), now, outcome.result()));
+        return new Outcome<>(outcome.next(), outcome.entries(), outcome.result(), List.copyOf(d.events));
     }
 
     /**
@@ -189,8 +212,7 @@ public final class LedgerEngine {
             if (d.findClosed(holdId) == null) {
                 throw unknownHold(user, holdId);
             }
-            Receipt unchanged = new Receipt(user, operationId, List.of(), d.balance, d.available(), true);
-            return d.createdOrFunded() ? new Outcome<>(d.build(), d.entries, unchanged) : Outcome.unchanged(unchanged);
+            return decided(d, new Receipt(user, operationId, List.of(), d.balance, d.available(), true));
         }
         d.holds.remove(hold);
         d.close(holdId, ClosedHold.Closure.RELEASED);
@@ -225,9 +247,10 @@ public final class LedgerEngine {
         if (!expiresAt.isAfter(hold.expiresAt())) {
             return Outcome.unchanged(hold);
         }
-        Hold extended = new Hold(hold.id(), hold.amount(), hold.model(), hold.createdAt(), expiresAt);
+        Hold extended = new Hold(hold.id(), hold.amount(), hold.tokens(), hold.model(), hold.createdAt(), expiresAt);
         d.holds.set(d.holds.indexOf(hold), extended);
-        return new Outcome<>(d.build(), d.entries, extended);
+        AccountState next = d.build();
+        return new Outcome<>(next, d.entries, extended, List.copyOf(d.events));
     }
 
     /**
@@ -269,23 +292,63 @@ public final class LedgerEngine {
     }
 
     /**
-     * The account as a host sees it at the given time: expired holds left out.
+     * The account as a host sees it at the given time: expired holds left out, a due reset or
+     * top-up refill counted.
      *
      * @param state the account
+     * @param config the config
      * @param now the time
      * @return the view
      */
-    public static AccountView view(AccountState state, Instant now) {
-        List<Hold> active = new ArrayList<>(state.holds().size());
-        long held = 0;
-        for (Hold h : state.holds()) {
-            if (h.isActiveAt(now)) {
-                active.add(h);
-                held = Math.addExact(held, h.amount().micros());
-            }
+    public static AccountView view(AccountState state, LedgerConfig config, Instant now) {
+        Draft d = new Draft(state, state.user(), config, now);
+        return new AccountView(state.user(), null, d.balance, d.available(), d.holds, d.lastTransactionAt,
+                d.totalTokens, d.refillAt(), d.settings.tierName());
+    }
+
+    /**
+     * A user's usage in each calendar window at the given time, holds included.
+     *
+     * @param state the account
+     * @param config the config
+     * @param now the time
+     * @return the daily, weekly and monthly usage, in that order
+     */
+    public static List<WindowUsage> usage(AccountState state, LedgerConfig config, Instant now) {
+        Draft d = new Draft(state, state.user(), config, now);
+        List<WindowUsage> out = new ArrayList<>(3);
+        for (UsageWindow w : UsageWindow.values()) {
+            out.add(d.usage(w));
         }
-        return new AccountView(state.user(), null, state.balance(), state.balance().minus(Credits.ofMicros(held)), active,
-                state.lastTransactionAt(), state.totalTokens(), null);
+        return out;
+    }
+
+    /**
+     * Sets an account's tier, recorded as a zero-value entry with context {@code tierChange}; the
+     * tier applies from the next operation.
+     *
+     * @param state the account, or null if it does not exist
+     * @param user the user id
+     * @param tier the new tier, one of the config's
+     * @param actor who made the change, or null
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation
+     * @return the receipt
+     * @throws IllegalArgumentException if the tier is not configured
+     */
+    public static Outcome<Receipt> setTier(@Nullable AccountState state, String user, String tier,
+            @Nullable String actor, LedgerConfig config, Instant now, String operationId) {
+        if (!config.tiers().containsKey(tier)) {
+            throw new IllegalArgumentException("tier '" + tier + "' is not configured; tiers: "
+                    + (config.tiers().isEmpty() ? "none" : String.join(", ", config.tiers().keySet())));
+        }
+        Draft d = new Draft(state, user, config, now);
+        String from = d.settings.tierName();
+        d.tier = tier;
+        d.append(operationId + "#1", TokenType.CREDITS, 0, Draft.CREDIT_RATE, Credits.ZERO, EntryContext.TIER_CHANGE,
+                null, null, null, 0, 0, 0, null, actor, from + " -> " + tier);
+        return finish(d, operationId, null, "");
     }
 
     private static Outcome<Receipt> adminChange(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
@@ -331,38 +394,73 @@ public final class LedgerEngine {
         if (key != null) {
             d.operations.add(new OperationRecord(key, fingerprint, d.now, receipt, null));
         }
-        return new Outcome<>(d.build(), d.entries, receipt);
+        AccountState next = d.build();
+        return new Outcome<>(next, d.entries, receipt, List.copyOf(d.events));
     }
 
     private static BalanceDecision decide(Draft d, BalanceRequest request) {
         LedgerConfig config = d.config;
+        Settings settings = d.settings;
         PriceMatch match = config.prices().match(request.model());
-        Credits cost = config.prices().estimate(request.model(), request.promptTokens(), request.maxOutputTokens());
-        Credits available = d.available();
-        BalanceDecision.Status status = BalanceDecision.Status.ALLOWED;
-        String model = request.model();
-        String valueKey = match.valueKey();
-        DenialReason reason = null;
-        boolean checked = config.enabled() && (!request.exempt() || config.enforceForExempt());
-        if (checked && !fits(available, cost, config.minBalance())) {
-            PolicyVerdict verdict = config.shortfallPolicy().onShortfall(
-                    new Shortfall(d.user, request.model(), d.balance, available, cost, config.minBalance()));
-            switch (verdict.kind()) {
-                case ALLOW -> {
-                }
-                case DENY -> {
-                    status = BalanceDecision.Status.DENIED;
-                    reason = verdict.reason();
-                }
-                case FALLBACK -> {
-                    status = BalanceDecision.Status.FALLBACK;
-                    model = verdict.fallbackModel();
-                    valueKey = config.prices().match(model).valueKey();
-                }
+        Credits cost = config.prices().estimate(request.model(), request.promptTokens(), request.maxOutputTokens(),
+                settings.multiplier());
+        boolean checked = config.enabled()
+                && (!(request.exempt() || settings.exempt()) || config.enforceForExempt());
+        if (!checked) {
+            return decision(d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(), cost, null);
+        }
+        if (!settings.allowsModel(request.model())) {
+            return denied(d, request, DenialReason.MODEL_NOT_ALLOWED, match.valueKey(), cost, null);
+        }
+        long tokens = request.promptTokens() + request.maxOutputTokens();
+        for (UsageWindow window : UsageWindow.values()) {
+            Credits cap = settings.limits().credits(window);
+            Long tokenCap = settings.limits().tokens(window);
+            if (cap == null && tokenCap == null) {
+                continue;
+            }
+            WindowUsage usage = d.usage(window);
+            boolean over = (cap != null && !fits(cap, usage.spent().plus(cost), Credits.ZERO))
+                    || (tokenCap != null && Math.addExact(usage.tokens(), tokens) > tokenCap);
+            if (over) {
+                return denied(d, request, switch (window) {
+                    case DAILY -> DenialReason.DAILY_LIMIT;
+                    case WEEKLY -> DenialReason.WEEKLY_LIMIT;
+                    case MONTHLY -> DenialReason.MONTHLY_LIMIT;
+                }, match.valueKey(), cost, usage);
             }
         }
-        return new BalanceDecision(status, reason, model, valueKey, d.balance, available, cost,
-                request.promptTokens(), null);
+        if (!fits(d.available(), cost, settings.minBalance()) && d.refillDue()) {
+            // LibreChat's refill: when due and the request would not fit the balance
+            d.refill();
+        }
+        if (fits(d.available(), cost, settings.minBalance())) {
+            return decision(d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(), cost, null);
+        }
+        PolicyVerdict verdict = settings.policy().onShortfall(
+                new Shortfall(d.user, request.model(), d.balance, d.available(), cost, settings.minBalance()));
+        return switch (verdict.kind()) {
+            case ALLOW -> decision(d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(),
+                    cost, null);
+            case DENY -> denied(d, request, verdict.reason(), match.valueKey(), cost, null);
+            case FALLBACK -> decision(d, request, BalanceDecision.Status.FALLBACK, null, verdict.fallbackModel(),
+                    config.prices().match(verdict.fallbackModel()).valueKey(), cost, null);
+        };
+    }
+
+    private static BalanceDecision denied(Draft d, BalanceRequest request, @Nullable DenialReason reason,
+            @Nullable String valueKey, Credits cost, @Nullable WindowUsage window) {
+        BalanceDecision decision = decision(d, request, BalanceDecision.Status.DENIED, reason, request.model(), valueKey,
+                cost, window);
+        d.events.add(new BalanceEvent.Denied(d.user, d.now, decision));
+        return decision;
+    }
+
+    private static BalanceDecision decision(Draft d, BalanceRequest request, BalanceDecision.Status status,
+            @Nullable DenialReason reason, String model, @Nullable String valueKey, Credits cost,
+            @Nullable WindowUsage window) {
+        return new BalanceDecision(status, reason, model, valueKey, d.balance, d.available(), cost,
+                request.promptTokens(), d.refillAt(), window);
     }
 
     private static boolean fits(Credits available, Credits cost, Credits minBalance) {

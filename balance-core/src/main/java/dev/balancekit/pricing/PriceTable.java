@@ -321,31 +321,49 @@ public final class PriceTable {
      * @throws ArithmeticException if a charge does not fit {@link Credits}
      */
     public PricedUsage price(String model, Usage usage, boolean incomplete) {
+        return price(model, usage, incomplete, Multiplier.ONE);
+    }
+
+    /**
+     * Prices a usage as {@link #price(String, Usage, boolean)}, with every rate multiplied by a
+     * factor (a tier's discount). The factor is applied inside the exact product, so each line is
+     * still rounded up once.
+     *
+     * @param model the model name
+     * @param usage the tokens used
+     * @param incomplete whether the stream was aborted
+     * @param multiplier the price factor
+     * @return the priced lines
+     * @throws IllegalArgumentException if {@code model} is null or blank, or {@code usage} is null
+     * @throws ArithmeticException if a line does not fit {@link Credits}
+     */
+    public PricedUsage price(String model, Usage usage, boolean incomplete, Multiplier multiplier) {
         PriceMatch match = match(model);
         Checks.notNull(usage, "usage");
+        Checks.notNull(multiplier, "multiplier");
+        long m = multiplier.millionths();
+        long scale = Multiplier.SCALE;
         ModelPrice price = match.price();
         long promptTokens = usage.promptTokens();
 
         Rate promptRate = price.promptRate(promptTokens);
-        long promptMicros = ExactMath.ceilDiv(Rate.NANOS_PER_MICRO,
-                new long[] {usage.inputTokens(), promptRate.nanosPerToken()},
-                new long[] {usage.cacheWriteTokens(), price.effectiveCacheWrite().nanosPerToken()},
-                new long[] {usage.cacheReadTokens(), price.effectiveCacheRead().nanosPerToken()});
-        PricedLine promptLine = new PricedLine(promptTokens, promptRate, Credits.ofMicros(promptMicros),
+        long promptMicros = ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * scale,
+                new long[] {usage.inputTokens(), promptRate.nanosPerToken(), m},
+                new long[] {usage.cacheWriteTokens(), price.effectiveCacheWrite().nanosPerToken(), m},
+                new long[] {usage.cacheReadTokens(), price.effectiveCacheRead().nanosPerToken(), m});
+        PricedLine promptLine = new PricedLine(promptTokens, promptRate.scaled(m, scale), Credits.ofMicros(promptMicros),
                 usage.inputTokens(), usage.cacheWriteTokens(), usage.cacheReadTokens());
 
         Rate completionRate = price.completionRate(promptTokens);
         long output = usage.outputTokens();
-        PricedLine completionLine;
-        if (incomplete) {
-            // from the unscaled rate, so that the charge is rounded once
-            long micros = ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * INCOMPLETE_DENOMINATOR,
-                    new long[] {output, completionRate.nanosPerToken(), INCOMPLETE_NUMERATOR});
-            completionLine = new PricedLine(output, completionRate.scaled(INCOMPLETE_NUMERATOR, INCOMPLETE_DENOMINATOR),
-                    Credits.ofMicros(micros), 0, 0, 0);
-        } else {
-            completionLine = new PricedLine(output, completionRate, completionRate.costOf(output), 0, 0, 0);
-        }
+        long numerator = incomplete ? INCOMPLETE_NUMERATOR : 1;
+        long denominator = incomplete ? INCOMPLETE_DENOMINATOR : 1;
+        // from the unscaled rate, so that the charge is rounded once
+        long completionMicros = ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * denominator * scale,
+                new long[] {output, completionRate.nanosPerToken(), numerator, m});
+        PricedLine completionLine = new PricedLine(output,
+                completionRate.scaled(Math.multiplyExact(numerator, m), Math.multiplyExact(denominator, scale)),
+                Credits.ofMicros(completionMicros), 0, 0, 0);
         return new PricedUsage(match.valueKey(), promptLine, completionLine);
     }
 
@@ -364,12 +382,31 @@ public final class PriceTable {
      * @throws ArithmeticException if the estimate does not fit {@link Credits}
      */
     public Credits estimate(String model, long promptTokens, long maxOutputTokens) {
+        return estimate(model, promptTokens, maxOutputTokens, Multiplier.ONE);
+    }
+
+    /**
+     * Estimates as {@link #estimate(String, long, long)}, with every rate multiplied by a factor.
+     *
+     * @param model the model name
+     * @param promptTokens the prompt's tokens
+     * @param maxOutputTokens the most completion tokens the call may produce
+     * @param multiplier the price factor
+     * @return the estimated cost
+     * @throws IllegalArgumentException if {@code model} is null or blank
+     * @throws IllegalArgumentException if {@code promptTokens} is not between 0 and {@link Usage#MAX_TOKENS}
+     * @throws IllegalArgumentException if {@code maxOutputTokens} is not between 0 and {@link Usage#MAX_TOKENS}
+     * @throws ArithmeticException if the estimate does not fit {@link Credits}
+     */
+    public Credits estimate(String model, long promptTokens, long maxOutputTokens, Multiplier multiplier) {
         Usage.checkTokens("promptTokens", promptTokens);
         Usage.checkTokens("maxOutputTokens", maxOutputTokens);
+        Checks.notNull(multiplier, "multiplier");
         ModelPrice price = match(model).price();
-        return Credits.ofMicros(ExactMath.ceilDiv(Rate.NANOS_PER_MICRO,
-                new long[] {promptTokens, price.promptRate(promptTokens).nanosPerToken()},
-                new long[] {maxOutputTokens, price.completionRate(promptTokens).nanosPerToken()}));
+        long m = multiplier.millionths();
+        return Credits.ofMicros(ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * Multiplier.SCALE,
+                new long[] {promptTokens, price.promptRate(promptTokens).nanosPerToken(), m},
+                new long[] {maxOutputTokens, price.completionRate(promptTokens).nanosPerToken(), m}));
     }
 
     /** @return a short summary: row, override and fallback counts, and the date */

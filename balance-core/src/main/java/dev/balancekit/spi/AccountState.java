@@ -23,6 +23,11 @@ import org.jspecify.annotations.Nullable;
  * @param lastTransactionAt when the last entry was written, null before the first
  * @param totalTokens all prompt and completion tokens ever charged
  * @param createdAt when the account was created
+ * @param tier the tier an administrator set, or null for the config's default tier
+ * @param refillAnchor the time of the first automatic refill, to which later ones align; null before it
+ * @param refillPeriod the number of the refill period last refilled, counted from the anchor
+ * @param lastRefill when the last automatic refill happened, null if never
+ * @param windows the current usage windows that have seen usage (at most one per {@link dev.balancekit.UsageWindow})
  */
 public record AccountState(
         String user,
@@ -34,7 +39,12 @@ public record AccountState(
         long lastSeq,
         @Nullable Instant lastTransactionAt,
         long totalTokens,
-        Instant createdAt) {
+        Instant createdAt,
+        @Nullable String tier,
+        @Nullable Instant refillAnchor,
+        long refillPeriod,
+        @Nullable Instant lastRefill,
+        List<WindowState> windows) {
 
     /**
      * Validates and copies.
@@ -48,6 +58,7 @@ public record AccountState(
         closedHolds = List.copyOf(closedHolds);
         operations = List.copyOf(operations);
         Objects.requireNonNull(createdAt, "createdAt");
+        windows = List.copyOf(windows);
     }
 
     /**
@@ -58,7 +69,8 @@ public record AccountState(
      * @return an empty, unfunded account
      */
     public static AccountState empty(String user, Instant now) {
-        return new AccountState(user, Credits.ZERO, false, List.of(), List.of(), List.of(), 0, null, 0, now);
+        return new AccountState(user, Credits.ZERO, false, List.of(), List.of(), List.of(), 0, null, 0, now,
+                null, null, 0, null, List.of());
     }
 
     /**

@@ -490,7 +490,7 @@ class LedgerEnginePropertiesTest {
             assertThat(r.replay()).isFalse();
             if (r.isAllowed()) {
                 String id = key != null ? key : r.holdId();
-                Hold expected = new Hold(id, Credits.ofMicros(cost), req.model(), now, now.plus(TTL));
+                Hold expected = new Hold(id, Credits.ofMicros(cost), req.promptTokens() + req.maxOutputTokens(), req.model(), now, now.plus(TTL));
                 assertThat(r.hold()).isEqualTo(expected);
                 a.holds.put(id, expected);
                 holdOrigins.put(id, new HoldOrigin(user, req.model(), req.promptTokens(), req.maxOutputTokens()));
@@ -614,7 +614,7 @@ class LedgerEnginePropertiesTest {
             Hold h = a.holds.get(holdId);
             Instant wanted = clock.instant().plus(TTL);
             Hold expected = wanted.isAfter(h.expiresAt())
-                    ? new Hold(h.id(), h.amount(), h.model(), h.createdAt(), wanted)
+                    ? new Hold(h.id(), h.amount(), h.tokens(), h.model(), h.createdAt(), wanted)
                     : h;
             a.holds.put(holdId, expected);
 

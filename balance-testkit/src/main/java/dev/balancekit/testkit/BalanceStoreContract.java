@@ -807,7 +807,8 @@ public abstract class BalanceStoreContract {
     @Nested
     class CompareAndSet {
         private AccountState state(String user, long micros) {
-            return new AccountState(user, Credits.ofMicros(micros), true, List.of(), List.of(), List.of(), 0, null, 0, T0);
+            return new AccountState(user, Credits.ofMicros(micros), true, List.of(), List.of(), List.of(), 0, null, 0, T0,
+                    null, null, 0, null, List.of());
         }
 
         @Test

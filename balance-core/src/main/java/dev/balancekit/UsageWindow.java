@@ -1,0 +1,52 @@
+package dev.balancekit;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.IsoFields;
+import java.time.temporal.TemporalAdjusters;
+
+/** A calendar usage window: a day, an ISO week (Monday to Sunday) or a month, in the configured zone. */
+public enum UsageWindow {
+    /** The calendar day. */
+    DAILY,
+    /** The ISO week, from Monday 00:00. */
+    WEEKLY,
+    /** The calendar month. */
+    MONTHLY;
+
+    /**
+     * The key of the window that contains the given local date: {@code 2026-11-27},
+     * {@code 2026-W48} or {@code 2026-11}.
+     *
+     * @param date the local date
+     * @return the window key
+     */
+    public String keyOf(LocalDate date) {
+        return switch (this) {
+            case DAILY -> date.toString();
+            case WEEKLY -> String.format("%d-W%02d", date.get(IsoFields.WEEK_BASED_YEAR),
+                    date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+            case MONTHLY -> String.format("%d-%02d", date.getYear(), date.getMonthValue());
+        };
+    }
+
+    /**
+     * The first instant of the window after the one that contains {@code date}: when the current
+     * window's usage resets.
+     *
+     * @param date the local date
+     * @param zone the zone the windows are counted in
+     * @return the start of the next window
+     */
+    public Instant resetsAt(LocalDate date, ZoneId zone) {
+        LocalDate next = switch (this) {
+            case DAILY -> date.plusDays(1);
+            case WEEKLY -> date.with(TemporalAdjusters.next(DayOfWeek.MONDAY));
+            case MONTHLY -> date.with(TemporalAdjusters.firstDayOfNextMonth());
+        };
+        // atStartOfDay(zone) handles a day that does not start at 00:00 because of a DST gap
+        return next.atStartOfDay(zone).toInstant();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.balancekit.internal;
+
+import dev.balancekit.Credits;
+import dev.balancekit.LedgerConfig;
+import dev.balancekit.Refill;
+import dev.balancekit.Tier;
+import dev.balancekit.UsageLimits;
+import dev.balancekit.policy.ShortfallPolicy;
+import dev.balancekit.pricing.Multiplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The settings that apply to one account: the config's, with its tier's overrides on top.
+ *
+ * @param tier the account's effective tier, or null when no tiers are configured
+ * @param startBalance the start balance
+ * @param minBalance the minimum balance
+ * @param policy the shortfall policy
+ * @param limits the usage caps
+ * @param refill the auto-refill settings, or null for none
+ * @param multiplier the price factor
+ * @param exempt whether the tier exempts its users from checks
+ */
+record Settings(
+        @Nullable Tier tier, Credits startBalance, Credits minBalance, ShortfallPolicy policy, UsageLimits limits,
+        @Nullable Refill refill, Multiplier multiplier, boolean exempt) {
+
+    static Settings of(LedgerConfig config, @Nullable String accountTier) {
+        Tier t = config.tierOf(accountTier);
+        if (t == null) {
+            return new Settings(null, config.startBalance(), config.minBalance(), config.shortfallPolicy(),
+                    config.usageLimits(), config.refill(), Multiplier.ONE, false);
+        }
+        Refill refill = t.refillDisabled() ? null : t.refill() != null ? t.refill() : config.refill();
+        return new Settings(t,
+                t.startBalance() != null ? t.startBalance() : config.startBalance(),
+                t.minBalance() != null ? t.minBalance() : config.minBalance(),
+                t.shortfallPolicy() != null ? t.shortfallPolicy() : config.shortfallPolicy(),
+                t.usageLimits() != null ? t.usageLimits() : config.usageLimits(),
+                refill,
+                t.priceMultiplier() != null ? t.priceMultiplier() : Multiplier.ONE,
+                Boolean.TRUE.equals(t.exempt()));
+    }
+
+    boolean allowsModel(String model) {
+        return tier == null || tier.allowsModel(model);
+    }
+
+    @Nullable String tierName() {
+        return tier == null ? null : tier.name();
+    }
+}
