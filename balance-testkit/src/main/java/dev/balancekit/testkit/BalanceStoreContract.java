@@ -21,17 +21,24 @@ import dev.balancekit.LedgerEntry;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Page;
 import dev.balancekit.Receipt;
+import dev.balancekit.Refill;
+import dev.balancekit.RefillMode;
+import dev.balancekit.RefillUnit;
 import dev.balancekit.Reservation;
+import dev.balancekit.Tier;
 import dev.balancekit.TokenType;
 import dev.balancekit.Usage;
+import dev.balancekit.UsageLimits;
 import dev.balancekit.memory.ManualClock;
 import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.pricing.ModelPrice;
+import dev.balancekit.pricing.Multiplier;
 import dev.balancekit.pricing.PriceTable;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
 import dev.balancekit.spi.StoredAccount;
+import dev.balancekit.spi.WindowState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -944,6 +951,111 @@ public abstract class BalanceStoreContract {
                 AccountView v = ledger.balance(u).block();
                 assertThat(v.balance().micros()).as("no lost update on %s", u).isEqualTo(expectedMicros.get(u).get());
                 assertThat(v.holds()).as("every hold of %s settled or released", u).isEmpty();
+            }
+        }
+    }
+
+    /** Usage limits, auto-refill and tiers, which live in the account document too. */
+    @Nested
+    class LimitsRefillsTiers {
+        private final Instant monday = Instant.parse("2026-01-12T10:00:00Z");
+
+        @Test
+        void dailyLimit_deniesUntilTheNextDay() {
+            clock.set(monday);
+            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(10_000))
+                    .usageLimits(UsageLimits.credits(Credits.of(300), null, null)).build());
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(250, 0)));
+
+            BalanceDecision denied = ledger.checkBalance("u1", MODEL, 51, 0);
+            clock.set(Instant.parse("2026-01-13T00:00:00Z"));
+            BalanceDecision nextDay = ledger.checkBalance("u1", MODEL, 300, 0);
+
+            assertThat(denied.reason()).isEqualTo(DenialReason.DAILY_LIMIT);
+            assertThat(denied.window().spent()).isEqualTo(Credits.of(250));
+            assertThat(denied.window().resetsAt()).isEqualTo(Instant.parse("2026-01-13T00:00:00Z"));
+            assertThat(nextDay.isAllowed()).isTrue();
+        }
+
+        @Test
+        void accountDocument_keepsWindowsTierAndRefillAcrossLoads() {
+            clock.set(monday);
+            LedgerConfig cfg = config()
+                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(500)))
+                    .tier(Tier.builder("basic").build())
+                    .tier(Tier.builder("pro").priceMultiplier(Multiplier.parse("0.5")).build())
+                    .defaultTier("basic")
+                    .build();
+            BlockingBalanceLedger ledger = ledger(cfg);
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)));
+            ledger.setTier("u1", "pro", "ops");
+
+            AccountState state = store.load("u1").block().state();
+
+            assertThat(state.tier()).isEqualTo("pro");
+            assertThat(state.refillAnchor()).isEqualTo(monday);
+            assertThat(state.lastRefill()).isEqualTo(monday);
+            assertThat(state.windows()).extracting(WindowState::spentMicros).containsOnly(Credits.of(100).micros());
+            assertThat(ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0))).total()).isEqualTo(Credits.of(-50));
+            assertThat(ledger.balance("u1").orElseThrow().tier()).isEqualTo("pro");
+        }
+
+        @Test
+        void refill_manyThreadsAtOnce_exactlyOnePerPeriod() throws Exception {
+            clock.set(monday);
+            BalanceLedger ledger = reactiveLedger(config().startBalance(Credits.ZERO)
+                    .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(100))).build());
+
+            // 150 credits never fit one refill of 100, so every check asks for a refill; only one per period may happen
+            runConcurrently(8, 20, () -> ledger.checkBalance("r1", MODEL, 150, 0).block());
+            clock.advance(Duration.ofDays(1));
+            runConcurrently(8, 20, () -> ledger.checkBalance("r1", MODEL, 150, 0).block());
+            clock.advance(Duration.ofHours(1));
+            runConcurrently(8, 20, () -> ledger.checkBalance("r1", MODEL, 150, 0).block());
+
+            assertThat(LedgerInvariants.allEntries(store, "r1")).filteredOn(e -> EntryContext.AUTO_REFILL.equals(e.context()))
+                    .extracting(LedgerEntry::createdAt)
+                    .containsExactlyInAnyOrder(monday.plus(Duration.ofDays(1)), monday);
+        }
+
+        @Test
+        void dailyLimit_manyThreads_neverChargesPastTheCap() throws Exception {
+            clock.set(monday);
+            BalanceLedger ledger = reactiveLedger(config().startBalance(Credits.of(1_000_000))
+                    .usageLimits(UsageLimits.credits(Credits.of(500), null, null)).build());
+
+            runConcurrently(8, 50, () -> {
+                Reservation r = ledger.reserve("l1", MODEL, 7, 3).block();
+                if (r.isAllowed()) {
+                    ledger.deduct(ChargeRequest.of("l1", MODEL, Usage.of(7, 3)).withHold(r.holdId())).block();
+                }
+            });
+
+            AccountView v = ledger.balance("l1").block();
+            assertThat(v.balance()).isEqualTo(Credits.of(1_000_000 - 494)); // 38 requests of 13 credits fit in 500
+            assertThat(ledger.usage("l1").block().get(0).spent()).isEqualTo(Credits.of(494));
+        }
+
+        private void runConcurrently(int threads, int perThread, Runnable action) throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < perThread; i++) {
+                            action.run();
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : futures) {
+                    f.get(5, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
     }
