@@ -1,19 +1,52 @@
 package dev.balancekit;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Something that happened to an account, handed to {@link BalanceListener}s after the change is
- * stored. Each event names the user and the time of the operation that caused it.
+ * Something that happened, handed to {@link BalanceListener}s after the change is stored: to an
+ * account ({@link AccountEvent}s name the user), or to the ledger's config.
  */
 public sealed interface BalanceEvent {
 
-    /** @return the user id */
-    String user();
-
     /** @return when the operation that caused the event ran */
     Instant at();
+
+    /** An event about one account. */
+    sealed interface AccountEvent extends BalanceEvent {
+        /** @return the user id */
+        String user();
+    }
+
+    /**
+     * A new config was put in use ({@link BalanceLedger#reconfigure(LedgerConfig, String)}).
+     *
+     * @param at the time
+     * @param source where the config came from
+     */
+    record ConfigReloaded(Instant at, String source) implements BalanceEvent {
+        /** Validates. */
+        public ConfigReloaded {
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /**
+     * A new config was rejected and the previous one kept
+     * ({@link BalanceLedger#rejectConfig(String, List)}).
+     *
+     * @param at the time
+     * @param source where the rejected config came from
+     * @param problems what is wrong with it
+     */
+    record ConfigRejected(Instant at, String source, List<String> problems) implements BalanceEvent {
+        /** Validates and copies. */
+        public ConfigRejected {
+            Objects.requireNonNull(source, "source");
+            problems = List.copyOf(problems);
+        }
+    }
 
     /**
      * Usage was charged.
@@ -22,7 +55,7 @@ public sealed interface BalanceEvent {
      * @param at the time
      * @param receipt the charge's receipt
      */
-    record Charged(String user, Instant at, Receipt receipt) implements BalanceEvent {
+    record Charged(String user, Instant at, Receipt receipt) implements AccountEvent {
         /** Validates. */
         public Charged {
             Objects.requireNonNull(receipt, "receipt");
@@ -36,7 +69,7 @@ public sealed interface BalanceEvent {
      * @param at the time
      * @param decision the denial, with its reason
      */
-    record Denied(String user, Instant at, BalanceDecision decision) implements BalanceEvent {
+    record Denied(String user, Instant at, BalanceDecision decision) implements AccountEvent {
         /** Validates. */
         public Denied {
             Objects.requireNonNull(decision, "decision");
@@ -50,7 +83,7 @@ public sealed interface BalanceEvent {
      * @param at the time
      * @param entry the {@code autoRefill} entry (its value is the change of the balance)
      */
-    record Refilled(String user, Instant at, LedgerEntry entry) implements BalanceEvent {
+    record Refilled(String user, Instant at, LedgerEntry entry) implements AccountEvent {
         /** Validates. */
         public Refilled {
             Objects.requireNonNull(entry, "entry");
@@ -65,7 +98,7 @@ public sealed interface BalanceEvent {
      * @param at the time of that write
      * @param hold the hold
      */
-    record HoldExpired(String user, Instant at, Hold hold) implements BalanceEvent {
+    record HoldExpired(String user, Instant at, Hold hold) implements AccountEvent {
         /** Validates. */
         public HoldExpired {
             Objects.requireNonNull(hold, "hold");
@@ -80,7 +113,7 @@ public sealed interface BalanceEvent {
      * @param threshold the threshold crossed
      * @param balance the balance after the operation
      */
-    record BalanceBelow(String user, Instant at, Credits threshold, Credits balance) implements BalanceEvent {
+    record BalanceBelow(String user, Instant at, Credits threshold, Credits balance) implements AccountEvent {
         /** Validates. */
         public BalanceBelow {
             Objects.requireNonNull(threshold, "threshold");
@@ -96,7 +129,7 @@ public sealed interface BalanceEvent {
      * @param percent the configured percentage passed
      * @param usage the window's usage after the operation
      */
-    record WindowThreshold(String user, Instant at, int percent, WindowUsage usage) implements BalanceEvent {
+    record WindowThreshold(String user, Instant at, int percent, WindowUsage usage) implements AccountEvent {
         /** Validates. */
         public WindowThreshold {
             Objects.requireNonNull(usage, "usage");

@@ -50,7 +50,7 @@ public final class BalanceLedger {
             new StoredAccount(AccountState.empty("absent", Instant.EPOCH), 1);
 
     private final BalanceStore store;
-    private final LedgerConfig config;
+    private volatile LedgerConfig config;
     private final Clock clock;
     private final UserDirectory directory;
     private final int maxAttempts;
@@ -90,6 +90,36 @@ public final class BalanceLedger {
         return config;
     }
 
+    /**
+     * Replaces the config of the running ledger, atomically: each operation runs wholly under the
+     * old config or wholly under the new one. Listeners get a {@link BalanceEvent.ConfigReloaded}.
+     *
+     * @param next the new config
+     * @param source where it came from, for the event and the log (a file name)
+     */
+    public void reconfigure(LedgerConfig next, String source) {
+        Objects.requireNonNull(next, "config");
+        Requests.requireText("source", source);
+        this.config = next;
+        LOG.log(System.Logger.Level.INFO, "balance config reloaded from " + source);
+        publish(List.of(new BalanceEvent.ConfigReloaded(clock.instant(), source)));
+    }
+
+    /**
+     * Reports a new config that was rejected, keeping the config in use: the problems are logged
+     * and listeners get a {@link BalanceEvent.ConfigRejected}.
+     *
+     * @param source where the rejected config came from
+     * @param problems what is wrong with it, one message each
+     */
+    public void rejectConfig(String source, List<String> problems) {
+        Requests.requireText("source", source);
+        List<String> copy = List.copyOf(problems);
+        LOG.log(System.Logger.Level.WARNING, "balance config from " + source + " rejected, keeping the previous one: "
+                + String.join("; ", copy));
+        publish(List.of(new BalanceEvent.ConfigRejected(clock.instant(), source, copy)));
+    }
+
     /** @return a blocking facade over this ledger, for hosts that are not reactive */
     public BlockingBalanceLedger blocking() {
         return new BlockingBalanceLedger(this);
@@ -118,7 +148,7 @@ public final class BalanceLedger {
      */
     public Mono<BalanceDecision> checkBalance(BalanceRequest request) {
         Objects.requireNonNull(request, "request");
-        return run(request.user(), (state, now) -> LedgerEngine.check(state, request, config, now));
+        return run(request.user(), (state, now, cfg) -> LedgerEngine.check(state, request, cfg, now));
     }
 
     /**
@@ -145,7 +175,7 @@ public final class BalanceLedger {
     public Mono<Reservation> reserve(BalanceRequest request) {
         Objects.requireNonNull(request, "request");
         return run(request.user(), request.idempotencyKey(),
-                (state, now, id) -> LedgerEngine.reserve(state, request, config, now, id));
+                (state, now, id, cfg) -> LedgerEngine.reserve(state, request, cfg, now, id));
     }
 
     /**
@@ -160,7 +190,7 @@ public final class BalanceLedger {
     public Mono<Receipt> deduct(ChargeRequest request) {
         Objects.requireNonNull(request, "request");
         return run(request.user(), request.idempotencyKey(),
-                (state, now, id) -> LedgerEngine.charge(state, request, config, now, id));
+                (state, now, id, cfg) -> LedgerEngine.charge(state, request, cfg, now, id));
     }
 
     /**
@@ -176,7 +206,7 @@ public final class BalanceLedger {
         return Mono.defer(() -> {
             Requests.requireText("user", user);
             Requests.requireText("holdId", holdId);
-            return run(user, null, (state, now, id) -> LedgerEngine.release(state, user, holdId, config, now, id));
+            return run(user, null, (state, now, id, cfg) -> LedgerEngine.release(state, user, holdId, cfg, now, id));
         });
     }
 
@@ -193,7 +223,7 @@ public final class BalanceLedger {
         return Mono.defer(() -> {
             Requests.requireText("user", user);
             Requests.requireText("holdId", holdId);
-            return run(user, (state, now) -> LedgerEngine.extend(state, user, holdId, config.holdTtl(), config, now));
+            return run(user, (state, now, cfg) -> LedgerEngine.extend(state, user, holdId, cfg.holdTtl(), cfg, now));
         });
     }
 
@@ -208,7 +238,7 @@ public final class BalanceLedger {
     public Mono<Receipt> addBalance(BalanceChange change) {
         Objects.requireNonNull(change, "change");
         return run(change.user(), change.idempotencyKey(),
-                (state, now, id) -> LedgerEngine.addBalance(state, change, config, now, id));
+                (state, now, id, cfg) -> LedgerEngine.addBalance(state, change, cfg, now, id));
     }
 
     /**
@@ -231,7 +261,7 @@ public final class BalanceLedger {
     public Mono<Receipt> setBalance(BalanceChange change) {
         Objects.requireNonNull(change, "change");
         return run(change.user(), change.idempotencyKey(),
-                (state, now, id) -> LedgerEngine.setBalance(state, change, config, now, id));
+                (state, now, id, cfg) -> LedgerEngine.setBalance(state, change, cfg, now, id));
     }
 
     /**
@@ -276,7 +306,7 @@ public final class BalanceLedger {
             Requests.requireText("user", user);
             Requests.requireText("tier", tier);
             Requests.requireOptionalText("actor", actor);
-            return run(user, null, (state, now, id) -> LedgerEngine.setTier(state, user, tier, actor, config, now, id));
+            return run(user, null, (state, now, id, cfg) -> LedgerEngine.setTier(state, user, tier, actor, cfg, now, id));
         });
     }
 
@@ -330,17 +360,17 @@ public final class BalanceLedger {
     /** A decision that needs no operation id. */
     @FunctionalInterface
     private interface Decider<R> {
-        Outcome<R> decide(@Nullable AccountState state, Instant now);
+        Outcome<R> decide(@Nullable AccountState state, Instant now, LedgerConfig config);
     }
 
     /** A decision that appends entries or records a result under an operation id. */
     @FunctionalInterface
     private interface IdDecider<R> {
-        Outcome<R> decide(@Nullable AccountState state, Instant now, String operationId);
+        Outcome<R> decide(@Nullable AccountState state, Instant now, String operationId, LedgerConfig config);
     }
 
     private <R> Mono<R> run(String user, Decider<R> decider) {
-        return run(user, null, (state, now, id) -> decider.decide(state, now));
+        return run(user, null, (state, now, id, cfg) -> decider.decide(state, now, cfg));
     }
 
     private <R> Mono<R> run(String user, @Nullable String key, IdDecider<R> decider) {
@@ -354,7 +384,7 @@ public final class BalanceLedger {
     private <R> Mono<R> attempt(String user, String operationId, IdDecider<R> decider) {
         return store.load(user).defaultIfEmpty(ABSENT).flatMap(stored -> {
             AccountState state = stored == ABSENT ? null : stored.state();
-            Outcome<R> outcome = decider.decide(state, clock.instant(), operationId);
+            Outcome<R> outcome = decider.decide(state, clock.instant(), operationId, config);
             AccountState next = outcome.next();
             if (next == null) {
                 publish(outcome.events());

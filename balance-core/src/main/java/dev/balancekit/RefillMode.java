@@ -3,7 +3,8 @@ package dev.balancekit;
 /** What an automatic refill does when it is due. */
 public enum RefillMode {
     /**
-     * LibreChat's behaviour: add the amount, when due and a request would not fit the balance.
+     * LibreChat's behaviour: add the amount, when due and a request would exhaust the balance (leave
+     * the minimum balance or less available).
      */
     ADD("add"),
     /** Set the balance to the amount when due: free credits that expire each period. */

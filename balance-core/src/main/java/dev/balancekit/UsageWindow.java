@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.IsoFields;
 import java.time.temporal.TemporalAdjusters;
+import java.util.Locale;
 
 /** A calendar usage window: a day, an ISO week (Monday to Sunday) or a month, in the configured zone. */
 public enum UsageWindow {
@@ -26,9 +27,10 @@ public enum UsageWindow {
     public String keyOf(LocalDate date) {
         return switch (this) {
             case DAILY -> date.toString();
-            case WEEKLY -> String.format("%d-W%02d", date.get(IsoFields.WEEK_BASED_YEAR),
+            // Locale.ROOT: keys are stored, and must not depend on the host's digits (Arabic, Thai, ...)
+            case WEEKLY -> String.format(Locale.ROOT, "%d-W%02d", date.get(IsoFields.WEEK_BASED_YEAR),
                     date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
-            case MONTHLY -> String.format("%d-%02d", date.getYear(), date.getMonthValue());
+            case MONTHLY -> String.format(Locale.ROOT, "%d-%02d", date.getYear(), date.getMonthValue());
         };
     }
 

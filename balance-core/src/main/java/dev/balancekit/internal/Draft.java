@@ -39,6 +39,7 @@ final class Draft {
     final Instant now;
     final boolean existed;
     private final boolean wasFunded;
+    /** The balance the operation found, after the start balance grant: where a downward crossing is measured from. */
     private final Credits balanceBefore;
     private boolean refilled;
 
@@ -75,7 +76,6 @@ final class Draft {
         this.existed = s != null;
         AccountState state = s != null ? s : AccountState.empty(user, now);
         this.wasFunded = state.funded();
-        this.balanceBefore = state.balance();
         this.balance = state.balance();
         this.funded = state.funded();
         this.holds = new ArrayList<>(state.holds());
@@ -98,6 +98,8 @@ final class Draft {
         }
         expireHolds();
         fund();
+        // A new account opens at its start balance; charging it below a threshold is a crossing.
+        this.balanceBefore = balance;
         Refill refill = settings.refill();
         if (refill != null && refill.mode() != RefillMode.ADD && refillDue()) {
             refill();

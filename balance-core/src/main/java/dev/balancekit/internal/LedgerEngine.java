@@ -176,6 +176,8 @@ public final class LedgerEngine {
         }
         PricedUsage priced = config.prices().price(request.model(), u, request.incomplete(), d.settings.multiplier());
         Credits before = d.balance;
+        // expired holds and a due refill happened before the charge, what the charge causes after it
+        int chargedAt = d.events.size();
         try {
             int n = 0;
             n = chargeLine(d, operationId, n, TokenType.PROMPT, priced.prompt(), priced.valueKey(), request);
@@ -187,7 +189,7 @@ public final class LedgerEngine {
                     + request.user() + "', was " + before, e);
         }
         Outcome<Receipt> outcome = finish(d, operationId, key, fingerprint);
-        d.events.add(0, new BalanceEvent.Charged(request.user(), now, outcome.result()));
+        d.events.add(chargedAt, new BalanceEvent.Charged(request.user(), now, outcome.result()));
         return new Outcome<>(outcome.next(), outcome.entries(), outcome.result(), List.copyOf(d.events));
     }
 
@@ -347,7 +349,7 @@ public final class LedgerEngine {
         String from = d.settings.tierName();
         d.tier = tier;
         d.append(operationId + "#1", TokenType.CREDITS, 0, Draft.CREDIT_RATE, Credits.ZERO, EntryContext.TIER_CHANGE,
-                null, null, null, 0, 0, 0, null, actor, from + " -> " + tier);
+                null, null, null, 0, 0, 0, null, actor, (from == null ? "none" : from) + " -> " + tier);
         return finish(d, operationId, null, "");
     }
 
@@ -430,8 +432,8 @@ public final class LedgerEngine {
                 }, match.valueKey(), cost, usage);
             }
         }
-        if (!fits(d.available(), cost, settings.minBalance()) && d.refillDue()) {
-            // LibreChat's refill: when due and the request would not fit the balance
+        if (exhausts(d.available(), cost, settings.minBalance()) && d.refillDue()) {
+            // LibreChat's refill: when due and the request would bring the balance to the minimum or below
             d.refill();
         }
         if (fits(d.available(), cost, settings.minBalance())) {
@@ -468,6 +470,15 @@ public final class LedgerEngine {
             return Math.subtractExact(available.micros(), cost.micros()) >= minBalance.micros();
         } catch (ArithmeticException e) {
             return false;
+        }
+    }
+
+    /** Whether spending {@code cost} leaves {@code minBalance} or less available: LibreChat's {@code balance - tokenCost <= 0}. */
+    private static boolean exhausts(Credits available, Credits cost, Credits minBalance) {
+        try {
+            return Math.subtractExact(available.micros(), cost.micros()) <= minBalance.micros();
+        } catch (ArithmeticException e) {
+            return true;
         }
     }
 
