@@ -325,11 +325,7 @@ public final class LedgerConfig {
          * @throws IllegalArgumentException if negative
          */
         public Builder startBalance(Credits startBalance) {
-            Objects.requireNonNull(startBalance, "startBalance");
-            if (startBalance.isNegative()) {
-                throw new IllegalArgumentException("startBalance must be zero or more, was " + startBalance);
-            }
-            this.startBalance = startBalance;
+            this.startBalance = Requests.requireNotNegative("startBalance", startBalance);
             return this;
         }
 
@@ -341,11 +337,7 @@ public final class LedgerConfig {
          * @throws IllegalArgumentException if negative
          */
         public Builder minBalance(Credits minBalance) {
-            Objects.requireNonNull(minBalance, "minBalance");
-            if (minBalance.isNegative()) {
-                throw new IllegalArgumentException("minBalance must be zero or more, was " + minBalance);
-            }
-            this.minBalance = minBalance;
+            this.minBalance = Requests.requireNotNegative("minBalance", minBalance);
             return this;
         }
 

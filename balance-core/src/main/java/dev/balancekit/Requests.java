@@ -1,5 +1,6 @@
 package dev.balancekit;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** Shared argument checks for request values, so every request names bad values the same way. */
@@ -33,6 +34,14 @@ final class Requests {
 
     static void requireTokens(String field, long tokens) {
         Usage.checkTokens(field, tokens);
+    }
+
+    static Credits requireNotNegative(String field, @Nullable Credits amount) {
+        Objects.requireNonNull(amount, field);
+        if (amount.isNegative()) {
+            throw new IllegalArgumentException(field + " must be zero or more, was " + amount);
+        }
+        return amount;
     }
 
     static String quote(@Nullable String value) {

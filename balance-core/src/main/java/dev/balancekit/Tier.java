@@ -184,11 +184,7 @@ public final class Tier {
          * @throws IllegalArgumentException if negative
          */
         public Builder startBalance(Credits amount) {
-            Objects.requireNonNull(amount, "startBalance");
-            if (amount.isNegative()) {
-                throw new IllegalArgumentException("tiers." + name + ".startBalance must be zero or more, was " + amount);
-            }
-            this.startBalance = amount;
+            this.startBalance = Requests.requireNotNegative("tiers." + name + ".startBalance", amount);
             return this;
         }
 
@@ -200,11 +196,7 @@ public final class Tier {
          * @throws IllegalArgumentException if negative
          */
         public Builder minBalance(Credits amount) {
-            Objects.requireNonNull(amount, "minBalance");
-            if (amount.isNegative()) {
-                throw new IllegalArgumentException("tiers." + name + ".minBalance must be zero or more, was " + amount);
-            }
-            this.minBalance = amount;
+            this.minBalance = Requests.requireNotNegative("tiers." + name + ".minBalance", amount);
             return this;
         }
 

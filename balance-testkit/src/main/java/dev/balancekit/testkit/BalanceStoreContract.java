@@ -864,26 +864,7 @@ public abstract class BalanceStoreContract {
             ledger.addBalance("hot", Credits.of(1)).block();
             int threads = 4;
             int perThread = 50;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < perThread; i++) {
-                            ledger.addBalance("hot", Credits.of(1)).block();
-                        }
-                        return null;
-                    }));
-                }
-                start.countDown();
-                for (Future<?> f : futures) {
-                    f.get(5, TimeUnit.MINUTES);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            runConcurrently(threads, perThread, () -> ledger.addBalance("hot", Credits.of(1)).block());
             assertThat(ledger.balance("hot").block().balance()).isEqualTo(Credits.of(1000 + 1 + threads * perThread));
         }
     }
@@ -902,50 +883,32 @@ public abstract class BalanceStoreContract {
                 expectedMicros.put(u, new AtomicLong(START.micros()));
             }
             AtomicLong negativeSeen = new AtomicLong();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                        for (int i = 0; i < opsPerThread; i++) {
-                            String user = users[rnd.nextInt(users.length)];
-                            int op = rnd.nextInt(10);
-                            if (op == 0) {
-                                Receipt r = ledger.addBalance(user, Credits.of(1 + rnd.nextInt(50))).block();
-                                expectedMicros.get(user).addAndGet(r.total().micros());
-                            } else {
-                                long prompt = 1 + rnd.nextInt(40);
-                                long maxOut = rnd.nextInt(40);
-                                Reservation res = ledger.reserve(user, MODEL, prompt, maxOut).block();
-                                if (!res.isAllowed()) {
-                                    continue;
-                                }
-                                if (op == 1) {
-                                    ledger.release(user, res.holdId()).block();
-                                } else {
-                                    Usage used = Usage.of(rnd.nextLong(prompt + 1), rnd.nextLong(maxOut + 1));
-                                    Receipt r = ledger.deduct(ChargeRequest.of(user, MODEL, used).withHold(res.holdId()))
-                                            .block();
-                                    expectedMicros.get(user).addAndGet(r.total().micros());
-                                    if (r.balance().isNegative()) {
-                                        negativeSeen.incrementAndGet();
-                                    }
-                                }
-                            }
-                        }
-                        return null;
-                    }));
+            runConcurrently(threads, opsPerThread, () -> {
+                ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                String user = users[rnd.nextInt(users.length)];
+                int op = rnd.nextInt(10);
+                if (op == 0) {
+                    Receipt r = ledger.addBalance(user, Credits.of(1 + rnd.nextInt(50))).block();
+                    expectedMicros.get(user).addAndGet(r.total().micros());
+                    return;
                 }
-                start.countDown();
-                for (Future<?> f : futures) {
-                    f.get(10, TimeUnit.MINUTES);
+                long prompt = 1 + rnd.nextInt(40);
+                long maxOut = rnd.nextInt(40);
+                Reservation res = ledger.reserve(user, MODEL, prompt, maxOut).block();
+                if (!res.isAllowed()) {
+                    return;
                 }
-            } finally {
-                pool.shutdownNow();
-            }
+                if (op == 1) {
+                    ledger.release(user, res.holdId()).block();
+                } else {
+                    Usage used = Usage.of(rnd.nextLong(prompt + 1), rnd.nextLong(maxOut + 1));
+                    Receipt r = ledger.deduct(ChargeRequest.of(user, MODEL, used).withHold(res.holdId())).block();
+                    expectedMicros.get(user).addAndGet(r.total().micros());
+                    if (r.balance().isNegative()) {
+                        negativeSeen.incrementAndGet();
+                    }
+                }
+            });
             assertThat(negativeSeen).as("block policy never goes below its floor").hasValue(0);
             for (String u : users) {
                 AccountView v = ledger.balance(u).block();
@@ -1035,28 +998,37 @@ public abstract class BalanceStoreContract {
             assertThat(v.balance()).isEqualTo(Credits.of(1_000_000 - 494)); // 38 requests of 13 credits fit in 500
             assertThat(ledger.usage("l1").block().get(0).spent()).isEqualTo(Credits.of(494));
         }
+    }
 
-        private void runConcurrently(int threads, int perThread, Runnable action) throws Exception {
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < perThread; i++) {
-                            action.run();
-                        }
-                        return null;
-                    }));
-                }
-                start.countDown();
-                for (Future<?> f : futures) {
-                    f.get(5, TimeUnit.MINUTES);
-                }
-            } finally {
-                pool.shutdownNow();
+    /**
+     * Runs an action on several threads at once, each repeating it, and waits for all of them;
+     * the first failure of any thread fails the test.
+     *
+     * @param threads how many threads
+     * @param perThread how often each thread runs the action
+     * @param action the action
+     * @throws Exception the first failure
+     */
+    protected static void runConcurrently(int threads, int perThread, Runnable action) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        action.run();
+                    }
+                    return null;
+                }));
             }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get(10, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
