@@ -1,12 +1,16 @@
 package dev.balancekit;
 
 import dev.balancekit.internal.LedgerEngine;
+import dev.balancekit.internal.LedgerMetrics;
+import dev.balancekit.internal.MicrometerLedgerMetrics;
+import dev.balancekit.internal.TimedBalanceStore;
 import dev.balancekit.internal.Outcome;
 import dev.balancekit.memory.InMemoryBalanceStore;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
 import dev.balancekit.spi.StoredAccount;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,9 +62,12 @@ public final class BalanceLedger {
     private final Duration backoffMax;
     private final List<BalanceListener> listeners;
     private final @Nullable Executor eventExecutor;
+    private final LedgerMetrics metrics;
 
     private BalanceLedger(Builder b) {
-        this.store = b.store != null ? b.store : new InMemoryBalanceStore();
+        this.metrics = b.metrics;
+        BalanceStore base = b.store != null ? b.store : new InMemoryBalanceStore();
+        this.store = metrics.timesStore() ? new TimedBalanceStore(base, metrics) : base;
         this.config = b.config;
         this.clock = b.clock;
         this.directory = b.directory;
@@ -148,7 +155,8 @@ public final class BalanceLedger {
      */
     public Mono<BalanceDecision> checkBalance(BalanceRequest request) {
         Objects.requireNonNull(request, "request");
-        return run(request.user(), (state, now, cfg) -> LedgerEngine.check(state, request, cfg, now));
+        return run(request.user(), (state, now, cfg) -> LedgerEngine.check(state, request, cfg, now))
+                .doOnNext(d -> metrics.decided("check", d));
     }
 
     /**
@@ -175,7 +183,12 @@ public final class BalanceLedger {
     public Mono<Reservation> reserve(BalanceRequest request) {
         Objects.requireNonNull(request, "request");
         return run(request.user(), request.idempotencyKey(),
-                (state, now, id, cfg) -> LedgerEngine.reserve(state, request, cfg, now, id));
+                (state, now, id, cfg) -> LedgerEngine.reserve(state, request, cfg, now, id))
+                .doOnNext(r -> {
+                    if (!r.replay()) {
+                        metrics.decided("reserve", r.decision());
+                    }
+                });
     }
 
     /**
@@ -387,14 +400,17 @@ public final class BalanceLedger {
             Outcome<R> outcome = decider.decide(state, clock.instant(), operationId, config);
             AccountState next = outcome.next();
             if (next == null) {
+                metrics.applied(outcome.events(), 0);
                 publish(outcome.events());
                 return Mono.just(outcome.result());
             }
             long version = stored == ABSENT ? 0 : stored.version();
             return store.compareAndSet(user, version, next, outcome.entries()).flatMap(r -> {
                 if (r != CasResult.APPLIED) {
+                    metrics.conflict();
                     return Mono.error(Conflict.INSTANCE);
                 }
+                metrics.applied(outcome.events(), next.holds().size() - (state == null ? 0 : state.holds().size()));
                 publish(outcome.events());
                 return Mono.just(outcome.result());
             });
@@ -431,6 +447,7 @@ public final class BalanceLedger {
             }
             long attempts = signal.totalRetries() + 1;
             if (attempts >= maxAttempts) {
+                metrics.exhausted();
                 return Mono.error(new ConflictRetriesExhaustedException(user, (int) attempts));
             }
             Duration delay = backoff(attempts);
@@ -474,8 +491,21 @@ public final class BalanceLedger {
         private Duration backoffMax = Duration.ofMillis(100);
         private final List<BalanceListener> listeners = new ArrayList<>();
         private @Nullable Executor eventExecutor;
+        private LedgerMetrics metrics = LedgerMetrics.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Reports the ledger's meters (docs/metrics.md) to a Micrometer registry. Without one,
+         * nothing is measured and Micrometer need not be on the class path.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.metrics = new MicrometerLedgerMetrics(Objects.requireNonNull(registry, "meterRegistry"));
+            return this;
         }
 
         /**
