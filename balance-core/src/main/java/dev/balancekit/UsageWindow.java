@@ -34,6 +34,10 @@ public enum UsageWindow {
         };
     }
 
+    private static StringBuilder twoDigits(StringBuilder sb, int value) {
+        return (value < 10 ? sb.append('0') : sb).append(value);
+    }
+
     /**
      * The first instant of the window after the one that contains {@code date}: when the current
      * window's usage resets.

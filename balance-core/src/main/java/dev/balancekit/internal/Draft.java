@@ -59,6 +59,7 @@ final class Draft {
     /** The current window states, indexed by {@link UsageWindow#ordinal()}; null before usage in the window. */
     private final WindowState[] windows = new WindowState[WINDOWS.length];
     private final LocalDate today;
+    private final String[] keys = new String[WINDOWS.length];
 
     Settings settings;
 
@@ -92,7 +93,7 @@ final class Draft {
         this.settings = Settings.of(config, tier);
         this.today = LocalDate.ofInstant(now, config.zone());
         for (WindowState w : state.windows()) {
-            if (w.key().equals(w.window().keyOf(today))) {
+            if (w.key().equals(key(w.window()))) {
                 windows[w.window().ordinal()] = w;
             }
         }
@@ -210,9 +211,19 @@ final class Draft {
         WindowState w = windows[window.ordinal()];
         long spent = w == null ? 0 : w.spentMicros();
         long tokens = w == null ? 0 : w.tokens();
-        return new WindowUsage(window, window.keyOf(today), Credits.ofMicros(Math.addExact(spent, held().micros())),
+        return new WindowUsage(window, key(window), Credits.ofMicros(Math.addExact(spent, held().micros())),
                 Math.addExact(tokens, heldTokens()), settings.limits().credits(window), settings.limits().tokens(window),
                 window.resetsAt(today, config.zone()));
+    }
+
+    /** The key of the window that contains today, computed once per decision. */
+    private String key(UsageWindow window) {
+        String k = keys[window.ordinal()];
+        if (k == null) {
+            k = window.keyOf(today);
+            keys[window.ordinal()] = k;
+        }
+        return k;
     }
 
     /** Records charged usage in every window, and reports the configured percentages it passes. */
@@ -225,7 +236,7 @@ final class Draft {
             Credits cap = settings.limits().credits(window);
             Long tokenCap = settings.limits().tokens(window);
             if (cap != null || tokenCap != null) {
-                WindowUsage after = new WindowUsage(window, window.keyOf(today), Credits.ofMicros(spent), used, cap,
+                WindowUsage after = new WindowUsage(window, key(window), Credits.ofMicros(spent), used, cap,
                         tokenCap, window.resetsAt(today, config.zone()));
                 int percent = after.percentUsed();
                 for (int threshold : config.windowThresholds()) {
@@ -235,7 +246,7 @@ final class Draft {
                     }
                 }
             }
-            windows[window.ordinal()] = new WindowState(window, window.keyOf(today), spent, used, notified);
+            windows[window.ordinal()] = new WindowState(window, key(window), spent, used, notified);
         }
     }
 
