@@ -406,8 +406,9 @@ public final class LedgerEngine {
         PriceMatch match = config.prices().match(request.model());
         Credits cost = config.prices().estimate(request.model(), request.promptTokens(), request.maxOutputTokens(),
                 settings.multiplier());
-        boolean checked = config.enabled()
-                && (!(request.exempt() || settings.exempt()) || config.enforceForExempt());
+        // a tier that says whether its users are exempt overrides the request's flag
+        boolean exempt = settings.exempt() != null ? settings.exempt() : request.exempt();
+        boolean checked = config.enabled() && (!exempt || config.enforceForExempt());
         if (!checked) {
             return decision(d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(), cost, null);
         }

@@ -19,17 +19,17 @@ import org.jspecify.annotations.Nullable;
  * @param limits the usage caps
  * @param refill the auto-refill settings, or null for none
  * @param multiplier the price factor
- * @param exempt whether the tier exempts its users from checks
+ * @param exempt whether the tier exempts its users from checks, or null to leave it to the request
  */
 record Settings(
         @Nullable Tier tier, Credits startBalance, Credits minBalance, ShortfallPolicy policy, UsageLimits limits,
-        @Nullable Refill refill, Multiplier multiplier, boolean exempt) {
+        @Nullable Refill refill, Multiplier multiplier, @Nullable Boolean exempt) {
 
     static Settings of(LedgerConfig config, @Nullable String accountTier) {
         Tier t = config.tierOf(accountTier);
         if (t == null) {
             return new Settings(null, config.startBalance(), config.minBalance(), config.shortfallPolicy(),
-                    config.usageLimits(), config.refill(), Multiplier.ONE, false);
+                    config.usageLimits(), config.refill(), Multiplier.ONE, null);
         }
         Refill refill = t.refillDisabled() ? null : t.refill() != null ? t.refill() : config.refill();
         return new Settings(t,
@@ -39,7 +39,7 @@ record Settings(
                 t.usageLimits() != null ? t.usageLimits() : config.usageLimits(),
                 refill,
                 t.priceMultiplier() != null ? t.priceMultiplier() : Multiplier.ONE,
-                Boolean.TRUE.equals(t.exempt()));
+                t.exempt());
     }
 
     boolean allowsModel(String model) {
