@@ -18,7 +18,9 @@ import dev.balancekit.Usage;
 import dev.balancekit.memory.ManualClock;
 import dev.balancekit.pricing.ModelPrice;
 import dev.balancekit.pricing.PriceTable;
+import dev.balancekit.yaml.YamlLedgerConfig;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -26,7 +28,8 @@ import java.time.Instant;
  * The request pipeline on the in-memory store: a user chats until the balance runs out, an admin
  * tops it up, the chat goes on; then the balance list and the user's history.
  *
- * <p>Run it from the repository root with {@code mvn -q -pl examples -am compile exec:java}.
+ * <p>Run it from the repository root with {@code mvn -q -pl examples -am compile exec:java}; add
+ * {@code -Dexec.args="--config examples/librechat.yaml"} to run it on the sample config file.
  */
 public final class Quickstart {
 
@@ -38,27 +41,44 @@ public final class Quickstart {
     /**
      * Runs the quickstart and prints to standard output.
      *
-     * @param args ignored
+     * @param args none for the built-in config, or {@code --config FILE} to load the
+     *     {@code balance:} section of a librechat.yaml-style file instead
      */
     public static void main(String[] args) {
-        run(System.out);
+        if (args.length == 2 && args[0].equals("--config")) {
+            run(System.out, YamlLedgerConfig.load(Path.of(args[1])));
+        } else if (args.length == 0) {
+            run(System.out, config());
+        } else {
+            System.err.println("usage: Quickstart [--config librechat.yaml]");
+            System.exit(1);
+        }
+    }
+
+    /**
+     * The quickstart's own config: 5,000 credits to start and two priced models.
+     *
+     * @return the config
+     */
+    static LedgerConfig config() {
+        // Two models priced in credits per token (1,000,000 credits = 1 USD).
+        PriceTable prices = PriceTable.builder()
+                .model("gpt-4o", ModelPrice.perToken("2.5", "10"))
+                .model("gpt-4o-mini", ModelPrice.perToken("0.15", "0.6"))
+                .build();
+        return LedgerConfig.builder()
+                .startBalance(Credits.of(5000))
+                .prices(prices)
+                .build();
     }
 
     /**
      * Runs the quickstart on a manual clock, so its output is the same on every run.
      *
      * @param out where to print
+     * @param config the ledger's config
      */
-    static void run(PrintStream out) {
-        // Two models priced in credits per token (1,000,000 credits = 1 USD).
-        PriceTable prices = PriceTable.builder()
-                .model("gpt-4o", ModelPrice.perToken("2.5", "10"))
-                .model("gpt-4o-mini", ModelPrice.perToken("0.15", "0.6"))
-                .build();
-        LedgerConfig config = LedgerConfig.builder()
-                .startBalance(Credits.of(5000))
-                .prices(prices)
-                .build();
+    static void run(PrintStream out, LedgerConfig config) {
         ManualClock clock = new ManualClock(START);
         BlockingBalanceLedger ledger = BalanceLedger.builder().config(config).clock(clock).build().blocking();
 

@@ -1,0 +1,162 @@
+package dev.balancekit.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.balancekit.BalanceEvent;
+import dev.balancekit.BalanceLedger;
+import dev.balancekit.Credits;
+import dev.balancekit.LedgerConfig;
+import dev.balancekit.yaml.YamlConfigWatcher.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reloading a changed file into a running ledger, or keeping the old config when the new one is invalid. */
+class YamlConfigWatcherTest {
+
+    private static final String V1 = "balance:\n  enabled: true\n  startBalance: 1000\n";
+    private static final String V2 = "balance:\n  enabled: true\n  startBalance: 2000\n";
+    private static final String BROKEN = "balance:\n  enabled: true\n  startBalance: -5\n  refillAmount: lots\n";
+
+    @TempDir
+    Path dir;
+
+    private Path file;
+    private final List<BalanceEvent> events = new CopyOnWriteArrayList<>();
+    private BalanceLedger ledger;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        file = dir.resolve("librechat.yaml");
+        Files.writeString(file, V1);
+        LedgerConfig initial = YamlLedgerConfig.load(file, Map.of());
+        ledger = BalanceLedger.builder().config(initial).listener(events::add).eventExecutor(Runnable::run).build();
+    }
+
+    private YamlConfigWatcher manualWatcher() {
+        return YamlConfigWatcher.builder(file, ledger).environment(Map.of()).background(false).start();
+    }
+
+    @Test
+    void unchangedFile_changesNothing() throws Exception {
+        try (YamlConfigWatcher watcher = manualWatcher()) {
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            Files.writeString(file, V1); // rewritten with the same content
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+        }
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void validChange_isHandedToTheLedger() throws Exception {
+        LedgerConfig before = ledger.config();
+        try (YamlConfigWatcher watcher = manualWatcher()) {
+            Files.writeString(file, V2);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+        }
+        assertThat(ledger.config()).isNotSameAs(before);
+        assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(2000));
+        // the running ledger uses it: a new account starts with the new start balance
+        ledger.blocking().checkBalance("alice", "gpt-4o", 10, 10);
+        assertThat(ledger.blocking().balance("alice").orElseThrow().balance()).isEqualTo(Credits.of(2000));
+        assertThat(events).singleElement().isInstanceOfSatisfying(BalanceEvent.ConfigReloaded.class,
+                e -> assertThat(e.source()).isEqualTo("librechat.yaml"));
+    }
+
+    @Test
+    void invalidChange_keepsTheOldConfigAndReportsEveryProblem() throws Exception {
+        LedgerConfig before = ledger.config();
+        try (YamlConfigWatcher watcher = manualWatcher()) {
+            Files.writeString(file, BROKEN);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+        }
+        assertThat(ledger.config()).isSameAs(before);
+        assertThat(events).singleElement().isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> {
+            assertThat(e.source()).isEqualTo("librechat.yaml");
+            assertThat(e.problems()).containsExactly(
+                    "balance.startBalance must be zero or more, was -5 (librechat.yaml:3:17)",
+                    "balance.refillAmount must be a plain decimal number, was 'lots' (librechat.yaml:4:17)");
+        });
+    }
+
+    @Test
+    void fixedAfterAnInvalidChange_isReloaded() throws Exception {
+        try (YamlConfigWatcher watcher = manualWatcher()) {
+            Files.writeString(file, BROKEN);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
+            Files.writeString(file, V2);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+            Files.writeString(file, V1);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+        }
+        assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(1000));
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0)).isInstanceOf(BalanceEvent.ConfigRejected.class);
+        assertThat(events.get(1)).isInstanceOf(BalanceEvent.ConfigReloaded.class);
+        assertThat(events.get(2)).isInstanceOf(BalanceEvent.ConfigReloaded.class);
+    }
+
+    @Test
+    void deletedFile_isRejectedOnce_andReloadedWhenItComesBack() throws Exception {
+        LedgerConfig before = ledger.config();
+        try (YamlConfigWatcher watcher = manualWatcher()) {
+            Files.delete(file);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(ledger.config()).isSameAs(before);
+            Files.writeString(file, V2);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+        }
+        assertThat(events.get(0)).isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> assertThat(e.problems())
+                .containsExactly("the file does not exist: " + file.toAbsolutePath() + " (librechat.yaml)"));
+        assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(2000));
+    }
+
+    @Test
+    void environment_isUsedForReloads() throws Exception {
+        try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, ledger)
+                .environment(Map.of("START", "4321")).background(false).start()) {
+            Files.writeString(file, "balance: {enabled: true, startBalance: '${START}'}\n");
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+        }
+        assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(4321));
+    }
+
+    @Test
+    void backgroundThread_reloadsAReplacedFile() throws Exception {
+        CountDownLatch reloaded = new CountDownLatch(1);
+        BalanceLedger watched = BalanceLedger.builder().config(ledger.config()).eventExecutor(Runnable::run)
+                .listener(e -> {
+                    if (e instanceof BalanceEvent.ConfigReloaded) {
+                        reloaded.countDown();
+                    }
+                }).build();
+        try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, watched).environment(Map.of()).start()) {
+            // as editors save: write a new file beside it, then move it over the old one
+            Path next = dir.resolve("librechat.yaml.tmp");
+            Files.writeString(next, V2);
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            assertThat(reloaded.await(30, TimeUnit.SECONDS)).as("reloaded within 30 s").isTrue();
+            assertThat(watched.config().startBalance()).isEqualTo(Credits.of(2000));
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+        }
+    }
+
+    @Test
+    void close_twiceIsHarmless() {
+        YamlConfigWatcher watcher = YamlConfigWatcher.start(file, ledger);
+        watcher.close();
+        watcher.close();
+        assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+    }
+}

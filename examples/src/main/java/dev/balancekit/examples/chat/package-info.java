@@ -1,0 +1,11 @@
+/**
+ * A small OpenAI-style chat server that uses the ledger end to end: {@link
+ * dev.balancekit.examples.chat.ChatServerExample} starts it with demo users, {@link
+ * dev.balancekit.examples.chat.ChatServer} reserves before each model call, streams the answer and
+ * charges the actual usage against the hold, and {@link dev.balancekit.examples.chat.FakeChatModel}
+ * stands in for the model. Only the JDK is used: its HTTP server, and JSON written by hand.
+ */
+@NullMarked
+package dev.balancekit.examples.chat;
+
+import org.jspecify.annotations.NullMarked;
