@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>For every account, the balance equals the sum of its entries' {@link #tokenValue()}.
  *
- * @param id unique id of the entry: the operation id (the idempotency key when one was given)
- *     followed by {@code #} and the entry's position in the operation, so a retried operation
- *     produces the same ids
+ * @param id the entry's id, unique within the account: the operation id (the idempotency key when
+ *     one was given) followed by {@code #} and the entry's sequence number; ledger-made entries
+ *     have their own ids ({@code startBalance}, {@code autoRefill:<anchor>:<period>})
  * @param seq position of the entry in the account's ledger, from 1, strictly increasing
  * @param user the user id
  * @param tokenType what the entry counts

@@ -250,16 +250,16 @@ class BalanceLedgerRetryTest {
     @Nested
     class OperationIds {
         @Test
-        void deduct_withKey_everyAttemptWritesKeyHash1AndKeyHash2() {
+        void deduct_withKey_everyAttemptWritesTheKeyWithTheEntrySequenceNumbers() {
             givenAccount("u1");
             store.conflictsLeft.set(2);
 
             Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 5)).withIdempotencyKey("msg-1")).block();
 
             assertThat(store.attemptedEntries).hasSize(3).allSatisfy(attempt ->
-                    assertThat(attempt).extracting(LedgerEntry::id).containsExactly("msg-1#1", "msg-1#2"));
+                    assertThat(attempt).extracting(LedgerEntry::id).containsExactly("msg-1#2", "msg-1#3"));
             assertThat(r.operationId()).isEqualTo("msg-1");
-            assertThat(r.entries()).extracting(LedgerEntry::id).containsExactly("msg-1#1", "msg-1#2");
+            assertThat(r.entries()).extracting(LedgerEntry::id).containsExactly("msg-1#2", "msg-1#3");
         }
 
         @Test
@@ -271,10 +271,10 @@ class BalanceLedgerRetryTest {
 
             String id = r.operationId();
             assertThat(id).isNotBlank().doesNotContain("#");
-            assertThat(r.entries()).extracting(LedgerEntry::id).containsExactly(id + "#1", id + "#2");
+            assertThat(r.entries()).extracting(LedgerEntry::id).containsExactly(id + "#2", id + "#3");
             assertThat(store.attemptedEntries).hasSize(3).allSatisfy(attempt ->
-                    assertThat(attempt).extracting(LedgerEntry::id).containsExactly(id + "#1", id + "#2"));
-            assertThat(entries("u1")).extracting(LedgerEntry::id).containsExactly(id + "#2", id + "#1", "startBalance");
+                    assertThat(attempt).extracting(LedgerEntry::id).containsExactly(id + "#2", id + "#3"));
+            assertThat(entries("u1")).extracting(LedgerEntry::id).containsExactly(id + "#3", id + "#2", "startBalance");
         }
 
         @Test

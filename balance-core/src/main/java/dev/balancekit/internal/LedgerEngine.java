@@ -348,7 +348,7 @@ public final class LedgerEngine {
         Draft d = new Draft(state, user, config, now);
         String from = d.settings.tierName();
         d.tier = tier;
-        d.append(operationId + "#1", TokenType.CREDITS, 0, Draft.CREDIT_RATE, Credits.ZERO, EntryContext.TIER_CHANGE,
+        d.append(entryId(d, operationId), TokenType.CREDITS, 0, Draft.CREDIT_RATE, Credits.ZERO, EntryContext.TIER_CHANGE,
                 null, null, null, 0, 0, 0, null, actor, (from == null ? "none" : from) + " -> " + tier);
         return finish(d, operationId, null, "");
     }
@@ -373,7 +373,7 @@ public final class LedgerEngine {
             throw new IllegalArgumentException("amount " + change.amount() + " would overflow the balance of user '"
                     + change.user() + "', was " + d.balance, e);
         }
-        d.append(operationId + "#1", TokenType.CREDITS, value.micros(), Draft.CREDIT_RATE, value,
+        d.append(entryId(d, operationId), TokenType.CREDITS, value.micros(), Draft.CREDIT_RATE, value,
                 overwrite ? EntryContext.ADJUSTMENT : EntryContext.ADMIN, null, null, null, 0, 0, 0, null,
                 change.actor(), change.note());
         return finish(d, operationId, change.idempotencyKey(), fingerprint);
@@ -385,10 +385,18 @@ public final class LedgerEngine {
             return n;
         }
         Credits value = d.config.enabled() ? line.cost().negate() : Credits.ZERO;
-        d.append(operationId + '#' + (n + 1), type, -line.tokens(), line.rate(), value, request.context(),
+        d.append(entryId(d, operationId), type, -line.tokens(), line.rate(), value, request.context(),
                 request.model(), valueKey, request.conversationId(), line.inputTokens(), line.writeTokens(),
                 line.readTokens(), request.holdId(), null, null);
         return n + 1;
+    }
+
+    /**
+     * The id of the next entry: the operation id and the entry's sequence number. The sequence
+     * number makes it unique in the account even when a forgotten idempotency key comes back.
+     */
+    private static String entryId(Draft d, String operationId) {
+        return operationId + '#' + (d.lastSeq + 1);
     }
 
     private static Outcome<Receipt> finish(Draft d, String operationId, @Nullable String key, String fingerprint) {

@@ -567,7 +567,8 @@ class LedgerEnginePropertiesTest {
             assertThat(r.entries()).extracting(e -> e.tokenValue().micros()).as("one entry per charged line")
                     .containsExactlyElementsOf(lineValues);
             for (int i = 0; i < r.entries().size(); i++) {
-                assertThat(r.entries().get(i).id()).isEqualTo(r.operationId() + "#" + (i + 1));
+                LedgerEntry e = r.entries().get(i);
+                assertThat(e.id()).isEqualTo(r.operationId() + "#" + e.seq());
             }
             if (req.idempotencyKey() != null) {
                 assertThat(r.operationId()).isEqualTo(req.idempotencyKey());

@@ -681,7 +681,7 @@ public abstract class BalanceStoreContract {
 
             assertThat(again.replay()).isTrue();
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(970));
-            assertThat(again.entries()).extracting(LedgerEntry::id).containsExactly("msg-1#1", "msg-1#2");
+            assertThat(again.entries()).extracting(LedgerEntry::id).containsExactly("msg-1#2", "msg-1#3");
         }
 
         @Test

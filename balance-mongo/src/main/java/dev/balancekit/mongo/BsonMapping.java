@@ -1,0 +1,582 @@
+package dev.balancekit.mongo;
+
+import dev.balancekit.BalanceDecision;
+import dev.balancekit.Credits;
+import dev.balancekit.DenialReason;
+import dev.balancekit.Hold;
+import dev.balancekit.LedgerEntry;
+import dev.balancekit.Receipt;
+import dev.balancekit.Reservation;
+import dev.balancekit.TokenType;
+import dev.balancekit.UsageWindow;
+import dev.balancekit.WindowUsage;
+import dev.balancekit.pricing.Rate;
+import dev.balancekit.spi.AccountState;
+import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.OperationRecord;
+import dev.balancekit.spi.WindowState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one place where BalanceKit's values become BSON and back, written by hand, one pair of
+ * methods per type.
+ *
+ * <p>Rules every method follows:
+ * <ul>
+ *   <li>Money is an Int64 count of micro-credits under the plain field name ({@code balance},
+ *       {@code tokenValue}, {@code amount}, ...); a rate is an Int64 count of nano-credits per token.
+ *       Reading accepts Int32 and Int64 only, so a double that crept in is reported, never rounded.</li>
+ *   <li>An instant is a BSON date (milliseconds, so it sorts, filters and reads like LibreChat's
+ *       {@code createdAt}); when it has nanoseconds below the millisecond, they are kept in a
+ *       companion Int32 field named {@code <field>Nanos}, so every instant round-trips exactly.</li>
+ *   <li>Enums are stored lower-case ({@code daily}, {@code insufficient_balance}); token types by
+ *       LibreChat's names ({@code prompt}, {@code completion}, {@code credits}).</li>
+ *   <li>Absent values are BSON null, except in ledger entries, whose optional text fields are left
+ *       out, as LibreChat leaves them out of its transactions. A missing field reads as null.</li>
+ *   <li>User ids and free text are always string values, never field names or operators.</li>
+ * </ul>
+ */
+final class BsonMapping {
+
+    /** The suffix of the field that holds an instant's nanoseconds below the millisecond. */
+    static final String NANOS = "Nanos";
+
+    // ledger entry (a transaction document, a pending entry, an entry inside a stored receipt)
+    static final String ID = "id";
+    static final String SEQ = "seq";
+    static final String USER = "user";
+    static final String TOKEN_TYPE = "tokenType";
+    static final String RAW_AMOUNT = "rawAmount";
+    static final String RATE = "rate";
+    static final String TOKEN_VALUE = "tokenValue";
+    static final String CONTEXT = "context";
+    static final String MODEL = "model";
+    static final String VALUE_KEY = "valueKey";
+    static final String CONVERSATION_ID = "conversationId";
+    static final String BALANCE = "balance";
+    static final String CREATED_AT = "createdAt";
+    static final String INPUT_TOKENS = "inputTokens";
+    static final String WRITE_TOKENS = "writeTokens";
+    static final String READ_TOKENS = "readTokens";
+    static final String HOLD_ID = "holdId";
+    static final String ACTOR = "actor";
+    static final String NOTE = "note";
+
+    // transaction document id: {u: user, e: entry id}
+    static final String TX_USER = "u";
+    static final String TX_ENTRY = "e";
+
+    // account document
+    static final String FUNDED = "funded";
+    static final String HOLDS = "holds";
+    static final String CLOSED_HOLDS = "closedHolds";
+    static final String OPERATIONS = "operations";
+    static final String LAST_SEQ = "lastSeq";
+    static final String LAST_TRANSACTION_AT = "lastTransactionAt";
+    static final String TOTAL_TOKENS = "totalTokens";
+    static final String TIER = "tier";
+    static final String REFILL_ANCHOR = "refillAnchor";
+    static final String REFILL_PERIOD = "refillPeriod";
+    static final String LAST_REFILL = "lastRefill";
+    static final String WINDOWS = "windows";
+    static final String VERSION = "version";
+    static final String PENDING = "pending";
+
+    /** The top-level instants of an account document, whose companion fields a write must clear. */
+    static final List<String> ACCOUNT_INSTANTS = List.of(LAST_TRANSACTION_AT, CREATED_AT, REFILL_ANCHOR, LAST_REFILL);
+
+    // hold, closed hold, window state, window usage
+    static final String AMOUNT = "amount";
+    static final String TOKENS = "tokens";
+    static final String EXPIRES_AT = "expiresAt";
+    static final String CLOSURE = "closure";
+    static final String CLOSED_AT = "closedAt";
+    static final String WINDOW = "window";
+    static final String KEY = "key";
+    static final String SPENT_MICROS = "spentMicros";
+    static final String NOTIFIED_PERCENT = "notifiedPercent";
+    static final String SPENT = "spent";
+    static final String LIMIT = "limit";
+    static final String TOKEN_LIMIT = "tokenLimit";
+    static final String RESETS_AT = "resetsAt";
+
+    // operation record, receipt, reservation, decision
+    static final String FINGERPRINT = "fingerprint";
+    static final String AT = "at";
+    static final String RECEIPT = "receipt";
+    static final String RESERVATION = "reservation";
+    static final String OPERATION_ID = "operationId";
+    static final String ENTRIES = "entries";
+    static final String AVAILABLE = "available";
+    static final String REPLAY = "replay";
+    static final String DECISION = "decision";
+    static final String HOLD = "hold";
+    static final String STATUS = "status";
+    static final String REASON = "reason";
+    static final String ESTIMATED_COST = "estimatedCost";
+    static final String PROMPT_TOKENS = "promptTokens";
+    static final String REFILL_AT = "refillAt";
+
+    private BsonMapping() {
+    }
+
+    // ---------------------------------------------------------------- ledger entries
+
+    /**
+     * A ledger entry as stored in {@code pending}, in receipts and (with an {@code _id}) in the
+     * transactions collection.
+     */
+    static BsonDocument entry(LedgerEntry e) {
+        BsonDocument d = new BsonDocument();
+        d.put(ID, new BsonString(e.id()));
+        d.put(SEQ, new BsonInt64(e.seq()));
+        d.put(USER, new BsonString(e.user()));
+        d.put(TOKEN_TYPE, new BsonString(e.tokenType().wireName()));
+        d.put(RAW_AMOUNT, new BsonInt64(e.rawAmount()));
+        d.put(RATE, new BsonInt64(e.rate().nanosPerToken()));
+        d.put(TOKEN_VALUE, micros(e.tokenValue()));
+        d.put(CONTEXT, new BsonString(e.context()));
+        putTextIfPresent(d, MODEL, e.model());
+        putTextIfPresent(d, VALUE_KEY, e.valueKey());
+        putTextIfPresent(d, CONVERSATION_ID, e.conversationId());
+        d.put(BALANCE, micros(e.balance()));
+        putInstant(d, CREATED_AT, e.createdAt());
+        d.put(INPUT_TOKENS, new BsonInt64(e.inputTokens()));
+        d.put(WRITE_TOKENS, new BsonInt64(e.writeTokens()));
+        d.put(READ_TOKENS, new BsonInt64(e.readTokens()));
+        putTextIfPresent(d, HOLD_ID, e.holdId());
+        putTextIfPresent(d, ACTOR, e.actor());
+        putTextIfPresent(d, NOTE, e.note());
+        return d;
+    }
+
+    /** Reads a ledger entry; an {@code _id} is ignored. */
+    static LedgerEntry entry(BsonDocument d) {
+        return new LedgerEntry(
+                text(d, ID),
+                int64(d, SEQ),
+                text(d, USER),
+                TokenType.fromWireName(text(d, TOKEN_TYPE)),
+                int64(d, RAW_AMOUNT),
+                Rate.ofNanos(int64(d, RATE)),
+                credits(d, TOKEN_VALUE),
+                text(d, CONTEXT),
+                optionalText(d, MODEL),
+                optionalText(d, VALUE_KEY),
+                optionalText(d, CONVERSATION_ID),
+                credits(d, BALANCE),
+                instant(d, CREATED_AT),
+                int64(d, INPUT_TOKENS),
+                int64(d, WRITE_TOKENS),
+                int64(d, READ_TOKENS),
+                optionalText(d, HOLD_ID),
+                optionalText(d, ACTOR),
+                optionalText(d, NOTE));
+    }
+
+    /**
+     * The {@code _id} of an entry in the transactions collection: {@code {u: user, e: entry id}},
+     * unique per account because entry ids are, and a document rather than a joined string so that
+     * no user id or entry id can run into another.
+     */
+    static BsonDocument transactionId(String user, String entryId) {
+        return new BsonDocument(TX_USER, new BsonString(user)).append(TX_ENTRY, new BsonString(entryId));
+    }
+
+    /** A stored entry (as found in {@code pending}) made into a transaction document. */
+    static BsonDocument transaction(BsonDocument entry) {
+        BsonDocument d = new BsonDocument("_id", transactionId(text(entry, USER), text(entry, ID)));
+        for (var field : entry.entrySet()) {
+            if (!"_id".equals(field.getKey())) {
+                d.put(field.getKey(), field.getValue());
+            }
+        }
+        return d;
+    }
+
+    // ---------------------------------------------------------------- account
+
+    /**
+     * Every field of an account state, as the top-level fields of its document (without
+     * {@code _id}, {@code version} and {@code pending}, which belong to the store).
+     */
+    static BsonDocument accountFields(AccountState s) {
+        BsonDocument d = new BsonDocument();
+        d.put(USER, new BsonString(s.user()));
+        d.put(BALANCE, micros(s.balance()));
+        d.put(FUNDED, BsonBoolean.valueOf(s.funded()));
+        d.put(HOLDS, array(s.holds(), BsonMapping::hold));
+        d.put(CLOSED_HOLDS, array(s.closedHolds(), BsonMapping::closedHold));
+        d.put(OPERATIONS, array(s.operations(), BsonMapping::operation));
+        d.put(LAST_SEQ, new BsonInt64(s.lastSeq()));
+        putInstant(d, LAST_TRANSACTION_AT, s.lastTransactionAt());
+        d.put(TOTAL_TOKENS, new BsonInt64(s.totalTokens()));
+        putInstant(d, CREATED_AT, s.createdAt());
+        putText(d, TIER, s.tier());
+        putInstant(d, REFILL_ANCHOR, s.refillAnchor());
+        d.put(REFILL_PERIOD, new BsonInt64(s.refillPeriod()));
+        putInstant(d, LAST_REFILL, s.lastRefill());
+        d.put(WINDOWS, array(s.windows(), BsonMapping::windowState));
+        return d;
+    }
+
+    /** Reads an account document; the user id is its {@code _id}. */
+    static AccountState account(BsonDocument d) {
+        return new AccountState(
+                text(d, "_id"),
+                credits(d, BALANCE),
+                bool(d, FUNDED),
+                list(d, HOLDS, BsonMapping::hold),
+                list(d, CLOSED_HOLDS, BsonMapping::closedHold),
+                list(d, OPERATIONS, BsonMapping::operation),
+                int64(d, LAST_SEQ),
+                optionalInstant(d, LAST_TRANSACTION_AT),
+                int64(d, TOTAL_TOKENS),
+                instant(d, CREATED_AT),
+                optionalText(d, TIER),
+                optionalInstant(d, REFILL_ANCHOR),
+                int64(d, REFILL_PERIOD),
+                optionalInstant(d, LAST_REFILL),
+                list(d, WINDOWS, BsonMapping::windowState));
+    }
+
+    /** Reads the version of an account document. */
+    static long version(BsonDocument d) {
+        return int64(d, VERSION);
+    }
+
+    /** Reads the raw pending entries of an account document (empty when it has none). */
+    static List<BsonDocument> pending(BsonDocument d) {
+        return list(d, PENDING, x -> x);
+    }
+
+    // ---------------------------------------------------------------- holds
+
+    static BsonDocument hold(Hold h) {
+        BsonDocument d = new BsonDocument();
+        d.put(ID, new BsonString(h.id()));
+        d.put(AMOUNT, micros(h.amount()));
+        d.put(TOKENS, new BsonInt64(h.tokens()));
+        d.put(MODEL, new BsonString(h.model()));
+        putInstant(d, CREATED_AT, h.createdAt());
+        putInstant(d, EXPIRES_AT, h.expiresAt());
+        return d;
+    }
+
+    static Hold hold(BsonDocument d) {
+        return new Hold(text(d, ID), credits(d, AMOUNT), int64(d, TOKENS), text(d, MODEL), instant(d, CREATED_AT),
+                instant(d, EXPIRES_AT));
+    }
+
+    static BsonDocument closedHold(ClosedHold c) {
+        BsonDocument d = new BsonDocument();
+        d.put(ID, new BsonString(c.id()));
+        d.put(CLOSURE, enumValue(c.closure()));
+        putInstant(d, CLOSED_AT, c.closedAt());
+        return d;
+    }
+
+    static ClosedHold closedHold(BsonDocument d) {
+        return new ClosedHold(text(d, ID), enumOf(ClosedHold.Closure.class, d, CLOSURE), instant(d, CLOSED_AT));
+    }
+
+    // ---------------------------------------------------------------- windows
+
+    static BsonDocument windowState(WindowState w) {
+        BsonDocument d = new BsonDocument();
+        d.put(WINDOW, enumValue(w.window()));
+        d.put(KEY, new BsonString(w.key()));
+        d.put(SPENT_MICROS, new BsonInt64(w.spentMicros()));
+        d.put(TOKENS, new BsonInt64(w.tokens()));
+        d.put(NOTIFIED_PERCENT, new BsonInt32(w.notifiedPercent()));
+        return d;
+    }
+
+    static WindowState windowState(BsonDocument d) {
+        return new WindowState(enumOf(UsageWindow.class, d, WINDOW), text(d, KEY), int64(d, SPENT_MICROS),
+                int64(d, TOKENS), int32(d, NOTIFIED_PERCENT));
+    }
+
+    static BsonDocument windowUsage(WindowUsage w) {
+        BsonDocument d = new BsonDocument();
+        d.put(WINDOW, enumValue(w.window()));
+        d.put(KEY, new BsonString(w.key()));
+        d.put(SPENT, micros(w.spent()));
+        d.put(TOKENS, new BsonInt64(w.tokens()));
+        d.put(LIMIT, w.limit() == null ? BsonNull.VALUE : micros(w.limit()));
+        d.put(TOKEN_LIMIT, w.tokenLimit() == null ? BsonNull.VALUE : new BsonInt64(w.tokenLimit()));
+        putInstant(d, RESETS_AT, w.resetsAt());
+        return d;
+    }
+
+    static WindowUsage windowUsage(BsonDocument d) {
+        return new WindowUsage(enumOf(UsageWindow.class, d, WINDOW), text(d, KEY), credits(d, SPENT),
+                int64(d, TOKENS), isAbsent(d, LIMIT) ? null : credits(d, LIMIT),
+                isAbsent(d, TOKEN_LIMIT) ? null : int64(d, TOKEN_LIMIT), instant(d, RESETS_AT));
+    }
+
+    // ---------------------------------------------------------------- operations and their results
+
+    static BsonDocument operation(OperationRecord o) {
+        BsonDocument d = new BsonDocument();
+        d.put(KEY, new BsonString(o.key()));
+        d.put(FINGERPRINT, new BsonString(o.fingerprint()));
+        putInstant(d, AT, o.at());
+        d.put(RECEIPT, o.receipt() == null ? BsonNull.VALUE : receipt(o.receipt()));
+        d.put(RESERVATION, o.reservation() == null ? BsonNull.VALUE : reservation(o.reservation()));
+        return d;
+    }
+
+    static OperationRecord operation(BsonDocument d) {
+        return new OperationRecord(text(d, KEY), text(d, FINGERPRINT), instant(d, AT),
+                isAbsent(d, RECEIPT) ? null : receipt(document(d, RECEIPT)),
+                isAbsent(d, RESERVATION) ? null : reservation(document(d, RESERVATION)));
+    }
+
+    static BsonDocument receipt(Receipt r) {
+        BsonDocument d = new BsonDocument();
+        d.put(USER, new BsonString(r.user()));
+        d.put(OPERATION_ID, new BsonString(r.operationId()));
+        d.put(ENTRIES, array(r.entries(), BsonMapping::entry));
+        d.put(BALANCE, micros(r.balance()));
+        d.put(AVAILABLE, micros(r.available()));
+        d.put(REPLAY, BsonBoolean.valueOf(r.replay()));
+        return d;
+    }
+
+    static Receipt receipt(BsonDocument d) {
+        return new Receipt(text(d, USER), text(d, OPERATION_ID), list(d, ENTRIES, BsonMapping::entry),
+                credits(d, BALANCE), credits(d, AVAILABLE), bool(d, REPLAY));
+    }
+
+    static BsonDocument reservation(Reservation r) {
+        BsonDocument d = new BsonDocument();
+        d.put(DECISION, decision(r.decision()));
+        d.put(HOLD, r.hold() == null ? BsonNull.VALUE : hold(r.hold()));
+        d.put(REPLAY, BsonBoolean.valueOf(r.replay()));
+        return d;
+    }
+
+    static Reservation reservation(BsonDocument d) {
+        return new Reservation(decision(document(d, DECISION)), isAbsent(d, HOLD) ? null : hold(document(d, HOLD)),
+                bool(d, REPLAY));
+    }
+
+    static BsonDocument decision(BalanceDecision b) {
+        BsonDocument d = new BsonDocument();
+        d.put(STATUS, enumValue(b.status()));
+        d.put(REASON, b.reason() == null ? BsonNull.VALUE : enumValue(b.reason()));
+        d.put(MODEL, new BsonString(b.model()));
+        putText(d, VALUE_KEY, b.valueKey());
+        d.put(BALANCE, micros(b.balance()));
+        d.put(AVAILABLE, micros(b.available()));
+        d.put(ESTIMATED_COST, micros(b.estimatedCost()));
+        d.put(PROMPT_TOKENS, new BsonInt64(b.promptTokens()));
+        putInstant(d, REFILL_AT, b.refillAt());
+        d.put(WINDOW, b.window() == null ? BsonNull.VALUE : windowUsage(b.window()));
+        return d;
+    }
+
+    static BalanceDecision decision(BsonDocument d) {
+        return new BalanceDecision(
+                enumOf(BalanceDecision.Status.class, d, STATUS),
+                isAbsent(d, REASON) ? null : enumOf(DenialReason.class, d, REASON),
+                text(d, MODEL),
+                optionalText(d, VALUE_KEY),
+                credits(d, BALANCE),
+                credits(d, AVAILABLE),
+                credits(d, ESTIMATED_COST),
+                int64(d, PROMPT_TOKENS),
+                optionalInstant(d, REFILL_AT),
+                isAbsent(d, WINDOW) ? null : windowUsage(document(d, WINDOW)));
+    }
+
+    // ---------------------------------------------------------------- writing helpers
+
+    static BsonInt64 micros(Credits c) {
+        return new BsonInt64(c.micros());
+    }
+
+    /** Writes an instant as a date plus, when needed, its sub-millisecond nanoseconds; null as BSON null. */
+    static void putInstant(BsonDocument d, String field, @Nullable Instant t) {
+        if (t == null) {
+            d.put(field, BsonNull.VALUE);
+            return;
+        }
+        d.put(field, new BsonDateTime(t.toEpochMilli()));
+        int subMillis = t.getNano() % 1_000_000;
+        if (subMillis != 0) {
+            d.put(field + NANOS, new BsonInt32(subMillis));
+        }
+    }
+
+    private static void putText(BsonDocument d, String field, @Nullable String value) {
+        d.put(field, value == null ? BsonNull.VALUE : new BsonString(value));
+    }
+
+    private static void putTextIfPresent(BsonDocument d, String field, @Nullable String value) {
+        if (value != null) {
+            d.put(field, new BsonString(value));
+        }
+    }
+
+    private static BsonString enumValue(Enum<?> e) {
+        return new BsonString(e.name().toLowerCase(Locale.ROOT));
+    }
+
+    private static <T> BsonArray array(List<T> items, Function<T, BsonDocument> encoder) {
+        BsonArray a = new BsonArray(new ArrayList<>(items.size()));
+        for (T item : items) {
+            a.add(encoder.apply(item));
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- reading helpers
+
+    private static boolean isAbsent(BsonDocument d, String field) {
+        BsonValue v = d.get(field);
+        return v == null || v.isNull();
+    }
+
+    private static BsonValue required(BsonDocument d, String field) {
+        BsonValue v = d.get(field);
+        if (v == null || v.isNull()) {
+            throw new MalformedDocumentException("field '" + field + "' is missing");
+        }
+        return v;
+    }
+
+    static String text(BsonDocument d, String field) {
+        BsonValue v = required(d, field);
+        if (!v.isString()) {
+            throw wrongType(field, "a string", v);
+        }
+        return v.asString().getValue();
+    }
+
+    private static @Nullable String optionalText(BsonDocument d, String field) {
+        return isAbsent(d, field) ? null : text(d, field);
+    }
+
+    /** Reads an integer; a double or decimal is refused rather than rounded. */
+    static long int64(BsonDocument d, String field) {
+        BsonValue v = required(d, field);
+        if (v.isInt64()) {
+            return v.asInt64().getValue();
+        }
+        if (v.isInt32()) {
+            return v.asInt32().getValue();
+        }
+        throw wrongType(field, "an integer (Int64)", v);
+    }
+
+    private static int int32(BsonDocument d, String field) {
+        long v = int64(d, field);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new MalformedDocumentException("field '" + field + "' must fit an Int32, was " + v);
+        }
+        return (int) v;
+    }
+
+    private static Credits credits(BsonDocument d, String field) {
+        return Credits.ofMicros(int64(d, field));
+    }
+
+    private static boolean bool(BsonDocument d, String field) {
+        BsonValue v = required(d, field);
+        if (!v.isBoolean()) {
+            throw wrongType(field, "a boolean", v);
+        }
+        return v.asBoolean().getValue();
+    }
+
+    static Instant instant(BsonDocument d, String field) {
+        BsonValue v = required(d, field);
+        if (!v.isDateTime()) {
+            throw wrongType(field, "a date", v);
+        }
+        Instant t = Instant.ofEpochMilli(v.asDateTime().getValue());
+        BsonValue nanos = d.get(field + NANOS);
+        if (nanos != null && !nanos.isNull()) {
+            int n = int32(d, field + NANOS);
+            if (n < 0 || n >= 1_000_000) {
+                throw new MalformedDocumentException("field '" + field + NANOS + "' must be 0 to 999999, was " + n);
+            }
+            t = t.plusNanos(n);
+        }
+        return t;
+    }
+
+    private static @Nullable Instant optionalInstant(BsonDocument d, String field) {
+        return isAbsent(d, field) ? null : instant(d, field);
+    }
+
+    private static BsonDocument document(BsonDocument d, String field) {
+        BsonValue v = required(d, field);
+        if (!v.isDocument()) {
+            throw wrongType(field, "a document", v);
+        }
+        return v.asDocument();
+    }
+
+    private static <T> List<T> list(BsonDocument d, String field, Function<BsonDocument, T> decoder) {
+        if (isAbsent(d, field)) {
+            return List.of();
+        }
+        BsonValue v = d.get(field);
+        if (!v.isArray()) {
+            throw wrongType(field, "an array", v);
+        }
+        List<T> out = new ArrayList<>(v.asArray().size());
+        for (BsonValue item : v.asArray()) {
+            if (!item.isDocument()) {
+                throw wrongType(field + "[]", "a document", item);
+            }
+            out.add(decoder.apply(item.asDocument()));
+        }
+        return out;
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, BsonDocument d, String field) {
+        String name = text(d, field);
+        try {
+            return Enum.valueOf(type, name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedDocumentException("field '" + field + "' is not a " + type.getSimpleName() + ", was '"
+                    + name + "'", e);
+        }
+    }
+
+    private static MalformedDocumentException wrongType(String field, String expected, BsonValue actual) {
+        return new MalformedDocumentException("field '" + field + "' must be " + expected + ", was "
+                + actual.getBsonType().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** A stored document that does not have the shape this mapping writes. */
+    static final class MalformedDocumentException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedDocumentException(String message) {
+            super(message);
+        }
+
+        MalformedDocumentException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,485 @@
+package dev.balancekit.mongo;
+
+import static dev.balancekit.mongo.MongoErrors.quote;
+
+import com.mongodb.WriteConcern;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.reactivestreams.client.FindPublisher;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import dev.balancekit.HistoryQuery;
+import dev.balancekit.LedgerEntry;
+import dev.balancekit.ListQuery;
+import dev.balancekit.Page;
+import dev.balancekit.spi.AccountState;
+import dev.balancekit.spi.BalanceStore;
+import dev.balancekit.spi.CasResult;
+import dev.balancekit.spi.StoredAccount;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bson.BsonArray;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A {@link BalanceStore} on MongoDB's reactive streams driver, correct on a standalone server, a
+ * replica set and a sharded cluster alike, because every write is a single-document atomic write
+ * and nothing needs a multi-document transaction.
+ *
+ * <p><b>Collections.</b> {@code balances} holds one document per account ({@code _id} = user id):
+ * every field of the {@link AccountState}, a {@code version}, and {@code pending}, the ledger
+ * entries written but not yet copied. {@code transactions} holds one document per ledger entry
+ * with LibreChat's field names, {@code _id = {u: user, e: entry id}}. Money is an Int64 count of
+ * micro-credits, never a double. {@code docs/mongodb.md} lists every field.
+ *
+ * <p><b>Write protocol.</b>
+ * <ol>
+ *   <li>{@link #compareAndSet} is one write to the account document: {@code insertOne} for a new
+ *       account (a duplicate key, code 11000, is a conflict), otherwise {@code findOneAndUpdate} on
+ *       {@code {_id: user, version: expected}} that sets the new state and version and pushes the new
+ *       entries onto {@code pending}, in the same atomic write. The result is
+ *       {@link CasResult#APPLIED} only once this write is acknowledged.</li>
+ *   <li>When {@code pending} has reached the {@linkplain Builder#copyBatchSize(int) copy batch size},
+ *       the same call copies it to {@code transactions} (unordered {@code insertMany}; a duplicate
+ *       key means already copied) and then {@code $pull}s the copied ids from {@code pending}, which
+ *       leaves {@code version} alone, so it never causes a conflict. A failure here is logged and
+ *       does not fail the operation: the entries stay pending.</li>
+ *   <li>Entries left pending, by a small batch, a crash or a failure, are copied by the next write
+ *       that finds the batch full, or by {@link #flushPending()}, which a host calls on a schedule.</li>
+ * </ol>
+ * A crash at any point loses nothing: each entry is always in {@code pending}, in
+ * {@code transactions}, or in both, and {@link #history} reads both.
+ *
+ * <p><b>Failures.</b> Driver failures come out as {@link dev.balancekit.StoreException} with the
+ * driver exception as the cause. Timeouts and network errors are retried (twice, with a short
+ * backoff) only for what is idempotent by construction: loads, history and list reads, copying and
+ * removing pending entries, creating indexes. The compare-and-set is never retried here; the
+ * engine retries a failed operation by reloading, and a host by its idempotency key.
+ *
+ * <p>Nothing here blocks; every method is lazy and does its work on subscription.
+ */
+public final class MongoBalanceStore implements BalanceStore {
+
+    /** The default name of the accounts collection. */
+    public static final String DEFAULT_BALANCES_COLLECTION = "balances";
+    /** The default name of the ledger entries collection. */
+    public static final String DEFAULT_TRANSACTIONS_COLLECTION = "transactions";
+    /** The default number of pending entries that makes a write copy them. */
+    public static final int DEFAULT_COPY_BATCH_SIZE = 16;
+    /** The largest copy batch size. */
+    public static final int MAX_COPY_BATCH_SIZE = 1_000;
+
+    private static final int FLUSH_ACCOUNTS_PER_BATCH = 100;
+    private static final System.Logger LOG = System.getLogger(MongoBalanceStore.class.getName());
+    private static final BsonDocument WITHOUT_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(0));
+    private static final BsonDocument ONLY_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(1));
+    private static final FindOneAndUpdateOptions CAS_OPTIONS = new FindOneAndUpdateOptions()
+            .projection(new BsonDocument(BsonMapping.PENDING, new BsonInt32(1)).append("_id", new BsonInt32(0)))
+            .returnDocument(ReturnDocument.AFTER);
+
+    private final MongoCollection<BsonDocument> balances;
+    private final MongoCollection<BsonDocument> transactions;
+    private final int copyBatchSize;
+    private final Outbox outbox;
+    /** Accounts whose pending entries this store is copying right now, so that it copies each once. */
+    private final Set<String> copying = ConcurrentHashMap.newKeySet();
+
+    private MongoBalanceStore(Builder b) {
+        this.balances = b.database.getCollection(b.balancesCollection, BsonDocument.class);
+        this.transactions = b.database.getCollection(b.transactionsCollection, BsonDocument.class);
+        this.copyBatchSize = b.copyBatchSize;
+        this.outbox = new Outbox(balances, transactions);
+    }
+
+    /**
+     * Starts a store on the given database. Its write concern is the one the store writes with: use
+     * {@code majority} on a replica set so that an acknowledged write survives a failover.
+     *
+     * @param database the database holding the two collections
+     * @return a builder with the default collection names
+     * @throws NullPointerException if the database is null
+     */
+    public static Builder builder(MongoDatabase database) {
+        return new Builder(Objects.requireNonNull(database, "database"));
+    }
+
+    @Override
+    public Mono<StoredAccount> load(String user) {
+        Objects.requireNonNull(user, "user");
+        return Mono.defer(() -> Mono.from(balances.find(idFilter(user)).projection(WITHOUT_PENDING).first()))
+                .retryWhen(MongoErrors.idempotentRetry())
+                .map(doc -> new StoredAccount(BsonMapping.account(doc), BsonMapping.version(doc)))
+                .onErrorMap(MongoErrors.toStoreException("load of account " + quote(user)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One write to the account document, never retried here. After it is acknowledged, a full
+     * batch of pending entries is copied to the transactions collection before the result is
+     * emitted; a failure of that copy is logged and leaves the entries pending.
+     *
+     * @throws IllegalArgumentException if the state or an entry belongs to another user, or the
+     *     expected version is negative
+     */
+    @Override
+    public Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(next, "next");
+        Objects.requireNonNull(entries, "entries");
+        return Mono.defer(() -> {
+            if (expectedVersion < 0) {
+                throw new IllegalArgumentException("expectedVersion must be 0 or more, was " + expectedVersion);
+            }
+            if (!next.user().equals(user)) {
+                throw new IllegalArgumentException("next.user must be " + quote(user) + ", was " + quote(next.user()));
+            }
+            BsonArray newEntries = new BsonArray(new ArrayList<>(entries.size()));
+            for (LedgerEntry e : entries) {
+                if (!e.user().equals(user)) {
+                    throw new IllegalArgumentException("entry " + e.id() + " must belong to " + quote(user) + ", was "
+                            + quote(e.user()));
+                }
+                newEntries.add(BsonMapping.entry(e));
+            }
+            Mono<List<BsonDocument>> write = Mono.defer(() -> expectedVersion == 0
+                    ? create(user, next, newEntries)
+                    : update(user, expectedVersion, next, newEntries));
+            return write
+                    .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
+                    .flatMap(pending -> copyIfFull(user, pending).thenReturn(CasResult.APPLIED))
+                    .defaultIfEmpty(CasResult.CONFLICT);
+        });
+    }
+
+    /** Inserts a new account; emits its pending entries, or nothing when it exists already. */
+    private Mono<List<BsonDocument>> create(String user, AccountState next, BsonArray newEntries) {
+        BsonDocument doc = new BsonDocument("_id", new BsonString(user));
+        doc.putAll(BsonMapping.accountFields(next));
+        doc.put(BsonMapping.VERSION, new BsonInt64(1));
+        doc.put(BsonMapping.PENDING, newEntries);
+        List<BsonDocument> pending = new ArrayList<>(newEntries.size());
+        newEntries.forEach(v -> pending.add(v.asDocument()));
+        return Mono.from(balances.insertOne(doc))
+                .thenReturn(pending)
+                .onErrorResume(MongoErrors::isDuplicateKey, e -> Mono.empty());
+    }
+
+    /** Updates the account at the expected version; emits its pending entries, or nothing on a conflict. */
+    private Mono<List<BsonDocument>> update(String user, long expectedVersion, AccountState next, BsonArray newEntries) {
+        BsonDocument filter = idFilter(user).append(BsonMapping.VERSION, new BsonInt64(expectedVersion));
+        BsonDocument set = BsonMapping.accountFields(next);
+        set.put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
+        BsonDocument update = new BsonDocument("$set", set);
+        BsonDocument unset = new BsonDocument();
+        for (String field : BsonMapping.ACCOUNT_INSTANTS) {
+            String nanos = field + BsonMapping.NANOS;
+            if (!set.containsKey(nanos)) {
+                unset.put(nanos, new BsonString(""));
+            }
+        }
+        if (!unset.isEmpty()) {
+            update.put("$unset", unset);
+        }
+        if (!newEntries.isEmpty()) {
+            update.put("$push", new BsonDocument(BsonMapping.PENDING, new BsonDocument("$each", newEntries)));
+        }
+        return Mono.from(balances.findOneAndUpdate(filter, update, CAS_OPTIONS)).map(BsonMapping::pending);
+    }
+
+    /** Copies an account's pending entries once they fill a batch; never fails. */
+    private Mono<Void> copyIfFull(String user, List<BsonDocument> pending) {
+        return Mono.defer(() -> {
+            if (pending.size() < copyBatchSize || !copying.add(user)) {
+                return Mono.empty();
+            }
+            return outbox.copy(List.of(new Outbox.Batch(user, pending)))
+                    .doFinally(signal -> copying.remove(user))
+                    .onErrorResume(e -> {
+                        LOG.log(System.Logger.Level.WARNING, "copying " + pending.size() + " pending entries of account "
+                                + quote(user) + " failed; they stay pending until the next write or flushPending()", e);
+                        return Mono.empty();
+                    })
+                    .then();
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads the account's pending entries first and the transactions collection second, then
+     * merges them by entry id: an entry leaves {@code pending} only after it was copied, so in this
+     * order no entry can slip between the two reads.
+     */
+    @Override
+    public Flux<LedgerEntry> history(String user, HistoryQuery query) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(query, "query");
+        return Flux.defer(() -> {
+            int want = query.limit() + 1;
+            long before = query.beforeSeq();
+            Mono<List<LedgerEntry>> pending = Mono.from(balances.find(idFilter(user)).projection(ONLY_PENDING).first())
+                    .retryWhen(MongoErrors.idempotentRetry())
+                    .map(doc -> {
+                        List<LedgerEntry> out = new ArrayList<>();
+                        for (BsonDocument raw : BsonMapping.pending(doc)) {
+                            LedgerEntry e = BsonMapping.entry(raw);
+                            if (e.seq() < before && query.matches(e)) {
+                                out.add(e);
+                            }
+                        }
+                        return out;
+                    })
+                    .defaultIfEmpty(List.of());
+            return pending
+                    .flatMap(p -> copied(user, query, want).map(c -> merge(p, c, want)))
+                    .flatMapIterable(list -> list);
+        }).onErrorMap(MongoErrors.toStoreException("history of account " + quote(user)));
+    }
+
+    /** Reads the copied entries that match the query, newest first, at most {@code want}. */
+    private Mono<List<LedgerEntry>> copied(String user, HistoryQuery query, int want) {
+        BsonDocument filter = new BsonDocument(BsonMapping.USER, new BsonString(user));
+        if (query.beforeSeq() != Long.MAX_VALUE) {
+            filter.put(BsonMapping.SEQ, new BsonDocument("$lt", new BsonInt64(query.beforeSeq())));
+        }
+        // Dates are stored in milliseconds: a bound with finer nanoseconds widens the query to whole
+        // milliseconds, and the exact filter below narrows it again.
+        boolean exact = true;
+        BsonDocument created = new BsonDocument();
+        Instant from = query.from();
+        if (from != null) {
+            created.put("$gte", new BsonDateTime(from.toEpochMilli()));
+            exact = subMillis(from) == 0;
+        }
+        Instant until = query.until();
+        if (until != null) {
+            boolean whole = subMillis(until) == 0;
+            created.put(whole ? "$lt" : "$lte", new BsonDateTime(until.toEpochMilli()));
+            exact &= whole;
+        }
+        if (!created.isEmpty()) {
+            filter.put(BsonMapping.CREATED_AT, created);
+        }
+        if (query.context() != null) {
+            filter.put(BsonMapping.CONTEXT, new BsonString(query.context()));
+        }
+        if (query.model() != null) {
+            filter.put(BsonMapping.MODEL, new BsonString(query.model()));
+        }
+        FindPublisher<BsonDocument> find = transactions.find(filter)
+                .sort(new BsonDocument(BsonMapping.SEQ, new BsonInt32(-1)));
+        Flux<LedgerEntry> entries = exact
+                ? Flux.from(find.limit(want)).map(BsonMapping::entry)
+                : Flux.from(find.batchSize(Math.min(want, 1000))).map(BsonMapping::entry).filter(query::matches).take(want);
+        return entries.collectList().retryWhen(MongoErrors.idempotentRetry());
+    }
+
+    private static int subMillis(Instant t) {
+        return t.getNano() % 1_000_000;
+    }
+
+    /** The union of pending and copied entries by id, newest first, at most {@code want}. */
+    static List<LedgerEntry> merge(List<LedgerEntry> pending, List<LedgerEntry> copied, int want) {
+        Set<String> seen = new HashSet<>();
+        List<LedgerEntry> all = new ArrayList<>(pending.size() + copied.size());
+        for (List<LedgerEntry> source : List.of(pending, copied)) {
+            for (LedgerEntry e : source) {
+                if (seen.add(e.id())) {
+                    all.add(e);
+                }
+            }
+        }
+        all.sort(Comparator.comparingLong(LedgerEntry::seq).reversed());
+        return all.size() <= want ? all : List.copyOf(all.subList(0, want));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads the accounts collection only, with keyset paging: the cursor holds the last sort key
+     * and user id of a page. Last activity is compared to the millisecond, then by user id.
+     */
+    @Override
+    public Mono<Page<AccountState>> accounts(ListQuery query) {
+        Objects.requireNonNull(query, "query");
+        return Mono.defer(() -> {
+            ListCursor after = query.cursor() == null ? null : ListCursor.parse(query.sort(), query.cursor());
+            BsonDocument filter = after == null ? new BsonDocument() : after.filter(query.descending());
+            return Flux.defer(() -> balances.find(filter).projection(WITHOUT_PENDING).sort(ListCursor.sortOf(query))
+                            .limit(query.limit() + 1))
+                    .collectList()
+                    .retryWhen(MongoErrors.idempotentRetry())
+                    .map(docs -> {
+                        List<AccountState> items = new ArrayList<>(Math.min(docs.size(), query.limit()));
+                        for (int i = 0; i < docs.size() && i < query.limit(); i++) {
+                            items.add(BsonMapping.account(docs.get(i)));
+                        }
+                        String next = docs.size() > query.limit()
+                                ? ListCursor.after(query.sort(), items.get(items.size() - 1)).encode()
+                                : null;
+                        return new Page<>(items, next);
+                    })
+                    .onErrorMap(MongoErrors.toStoreException("listing of accounts"));
+        });
+    }
+
+    /**
+     * Creates the indexes the store's reads need; idempotent, so call it at every start.
+     *
+     * <ul>
+     *   <li>transactions {@code {user: 1, seq: -1}}: history, newest first, and its cursor;</li>
+     *   <li>transactions {@code {user: 1, createdAt: -1}}: history by time range;</li>
+     *   <li>balances {@code {balance: 1, _id: 1}} and {@code {lastTransactionAt: 1, _id: 1}}: the
+     *       account list sorted by balance or last activity (either direction);</li>
+     *   <li>balances {@code {pending.seq: 1}}: {@link #flushPending()} finds accounts with pending
+     *       entries without scanning the others.</li>
+     * </ul>
+     * Lookups by user id and by entry id use the {@code _id} indexes.
+     *
+     * @return completes when the indexes exist
+     */
+    public Mono<Void> ensureIndexes() {
+        List<IndexModel> tx = List.of(
+                new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.SEQ, new BsonInt32(-1))),
+                new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
+                        .append(BsonMapping.CREATED_AT, new BsonInt32(-1))));
+        List<IndexModel> accounts = List.of(
+                new IndexModel(new BsonDocument(BsonMapping.BALANCE, new BsonInt32(1)).append("_id", new BsonInt32(1))),
+                new IndexModel(new BsonDocument(BsonMapping.LAST_TRANSACTION_AT, new BsonInt32(1))
+                        .append("_id", new BsonInt32(1))),
+                new IndexModel(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ, new BsonInt32(1))));
+        return Flux.defer(() -> Flux.from(transactions.createIndexes(tx)).thenMany(balances.createIndexes(accounts)))
+                .retryWhen(MongoErrors.idempotentRetry())
+                .then()
+                .onErrorMap(MongoErrors.toStoreException("creating indexes"));
+    }
+
+    /**
+     * Copies every pending entry of every account to the transactions collection and removes it from
+     * its account: the sweep that finishes what a crash, a failure or a not yet full batch left
+     * behind. Safe to run at any time, from any number of processes, while the ledger is in use; a
+     * host runs it on a schedule (every minute, say) and at shutdown.
+     *
+     * @return the number of entries copied and removed from pending
+     */
+    public Mono<Long> flushPending() {
+        BsonDocument hasPending = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ,
+                new BsonDocument("$gte", new BsonInt64(1)));
+        return Flux.defer(() -> Flux.from(balances.find(hasPending).projection(ONLY_PENDING)))
+                .map(doc -> new Outbox.Batch(BsonMapping.text(doc, "_id"), BsonMapping.pending(doc)))
+                .filter(b -> !b.entries().isEmpty())
+                .buffer(FLUSH_ACCOUNTS_PER_BATCH)
+                .concatMap(outbox::copy)
+                .reduce(0L, Long::sum)
+                .onErrorMap(MongoErrors.toStoreException("flush of pending entries"));
+    }
+
+    /** {@code {_id: user}}, with the user id as a plain string value. */
+    static BsonDocument idFilter(String user) {
+        return new BsonDocument("_id", new BsonString(user));
+    }
+
+    /** Configures a {@link MongoBalanceStore}; every setter checks its value at once. */
+    public static final class Builder {
+        private final MongoDatabase database;
+        private String balancesCollection = DEFAULT_BALANCES_COLLECTION;
+        private String transactionsCollection = DEFAULT_TRANSACTIONS_COLLECTION;
+        private int copyBatchSize = DEFAULT_COPY_BATCH_SIZE;
+
+        private Builder(MongoDatabase database) {
+            this.database = database;
+        }
+
+        /**
+         * Sets the name of the accounts collection, {@value MongoBalanceStore#DEFAULT_BALANCES_COLLECTION} by default.
+         *
+         * @param name the collection name
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank, contains {@code $} or NUL, or starts with {@code system.}
+         */
+        public Builder balancesCollection(String name) {
+            this.balancesCollection = collectionName("balancesCollection", name);
+            return this;
+        }
+
+        /**
+         * Sets the name of the ledger entries collection, {@value MongoBalanceStore#DEFAULT_TRANSACTIONS_COLLECTION}
+         * by default. Do not point it at LibreChat's own {@code transactions}: the shapes differ.
+         *
+         * @param name the collection name
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank, contains {@code $} or NUL, or starts with {@code system.}
+         */
+        public Builder transactionsCollection(String name) {
+            this.transactionsCollection = collectionName("transactionsCollection", name);
+            return this;
+        }
+
+        /**
+         * Sets how many entries may wait in an account's {@code pending} array before a write copies
+         * them to the transactions collection, {@value MongoBalanceStore#DEFAULT_COPY_BATCH_SIZE} by
+         * default. Larger batches mean fewer round trips per operation; 1 copies after every write
+         * that appends entries. Entries of quiet accounts wait for {@link #flushPending()}; history
+         * reads include them either way.
+         *
+         * @param entries 1 to {@value MongoBalanceStore#MAX_COPY_BATCH_SIZE}
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder copyBatchSize(int entries) {
+            if (entries < 1 || entries > MAX_COPY_BATCH_SIZE) {
+                throw new IllegalArgumentException("copyBatchSize must be between 1 and " + MAX_COPY_BATCH_SIZE
+                        + ", was " + entries);
+            }
+            this.copyBatchSize = entries;
+            return this;
+        }
+
+        /**
+         * Builds the store. It does not touch the database; call {@link #ensureIndexes()} once at start.
+         *
+         * @return the store
+         * @throws IllegalArgumentException if both collections have the same name
+         * @throws IllegalArgumentException if the database's write concern is unacknowledged
+         */
+        public MongoBalanceStore build() {
+            if (balancesCollection.equals(transactionsCollection)) {
+                throw new IllegalArgumentException("transactionsCollection must differ from balancesCollection, was '"
+                        + transactionsCollection + "' for both");
+            }
+            WriteConcern wc = database.getWriteConcern();
+            if (!wc.isAcknowledged()) {
+                throw new IllegalArgumentException("the database's write concern must be acknowledged, was " + wc
+                        + ": the store must know that a write happened before it copies or removes entries");
+            }
+            return new MongoBalanceStore(this);
+        }
+
+        private static String collectionName(String what, String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException(what + " must not be blank, was " + (name == null ? "null" : "'" + name + "'"));
+            }
+            if (name.indexOf('$') >= 0 || name.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException(what + " must not contain '$' or NUL, was '" + name + "'");
+            }
+            if (name.startsWith("system.")) {
+                throw new IllegalArgumentException(what + " must not start with 'system.', was '" + name + "'");
+            }
+            return name;
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package dev.balancekit.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.balancekit.BalanceDecision;
+import dev.balancekit.Credits;
+import dev.balancekit.DenialReason;
+import dev.balancekit.Hold;
+import dev.balancekit.LedgerEntry;
+import dev.balancekit.Receipt;
+import dev.balancekit.Reservation;
+import dev.balancekit.TokenType;
+import dev.balancekit.UsageWindow;
+import dev.balancekit.WindowUsage;
+import dev.balancekit.pricing.Rate;
+import dev.balancekit.spi.AccountState;
+import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.OperationRecord;
+import dev.balancekit.spi.WindowState;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.bson.BsonType;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every type survives the trip to BSON bytes and back, with every field set and with every optional field null. */
+class BsonMappingTest {
+    /** An instant with nanoseconds below the millisecond, which a BSON date alone would lose. */
+    private static final Instant FINE = Instant.parse("2026-01-15T10:00:00.123456789Z");
+    private static final Instant WHOLE = Instant.parse("2026-01-15T10:00:00Z");
+    private static final Instant BEFORE_EPOCH = Instant.parse("1969-12-31T23:59:59.999999999Z");
+
+    /** Encodes to BSON bytes and parses them again, as a trip through the server does. */
+    private static BsonDocument bytes(BsonDocument d) {
+        return new RawBsonDocument(d, new BsonDocumentCodec()).decode(new BsonDocumentCodec());
+    }
+
+    private static <T> T roundTrip(T value, Function<T, BsonDocument> encode, Function<BsonDocument, T> decode) {
+        return decode.apply(bytes(encode.apply(value)));
+    }
+
+    static LedgerEntry fullEntry() {
+        return new LedgerEntry("op-1#1", 7, "u1", TokenType.PROMPT, -60, Rate.perToken("2.5"), Credits.parse("-150.000001"),
+                "message", "gpt-4o", "gpt-4o", "conv-1", Credits.parse("849.999999"), FINE, 10, 20, 30, "hold-1", "ops",
+                "a note");
+    }
+
+    static LedgerEntry bareEntry() {
+        return new LedgerEntry("startBalance", 1, "u1", TokenType.CREDITS, Long.MAX_VALUE, Rate.ZERO,
+                Credits.ofMicros(Long.MIN_VALUE), "startBalance", null, null, null, Credits.ofMicros(Long.MAX_VALUE),
+                BEFORE_EPOCH, 0, 0, 0, null, null, null);
+    }
+
+    static Hold hold() {
+        return new Hold("hold-1", Credits.parse("500.5"), 300, "gpt-4o", FINE, FINE.plusSeconds(1800));
+    }
+
+    static WindowUsage usage(boolean capped) {
+        return new WindowUsage(UsageWindow.WEEKLY, "2026-W03", Credits.of(250), 1200,
+                capped ? Credits.of(300) : null, capped ? 5000L : null, WHOLE);
+    }
+
+    static BalanceDecision denial() {
+        return new BalanceDecision(BalanceDecision.Status.DENIED, DenialReason.WEEKLY_LIMIT, "gpt-4o", "gpt-4o",
+                Credits.of(1000), Credits.of(900), Credits.parse("12.000001"), 400, FINE, usage(true));
+    }
+
+    static BalanceDecision allowance() {
+        return new BalanceDecision(BalanceDecision.Status.ALLOWED, null, "free", null, Credits.ZERO, Credits.ZERO,
+                Credits.ZERO, 0, null, null);
+    }
+
+    static AccountState fullAccount() {
+        Receipt receipt = new Receipt("u1", "op-1", List.of(fullEntry(), bareEntry()), Credits.of(5), Credits.of(4), false);
+        return new AccountState("u1", Credits.parse("-12.5"), true, List.of(hold()),
+                List.of(new ClosedHold("h0", ClosedHold.Closure.SETTLED, FINE),
+                        new ClosedHold("h00", ClosedHold.Closure.EXPIRED, WHOLE)),
+                List.of(new OperationRecord("op-1", "deduct|u1|gpt-4o", FINE, receipt, null),
+                        new OperationRecord("req-1", "reserve|u1", WHOLE, null, new Reservation(allowance(), hold(), false))),
+                42, FINE, 123_456, WHOLE, "pro", FINE, 3, FINE.plusNanos(1),
+                List.of(new WindowState(UsageWindow.DAILY, "2026-01-15", 250_000_000, 300, 80),
+                        new WindowState(UsageWindow.MONTHLY, "2026-01", -1, 0, 0)));
+    }
+
+    @Test
+    void entry_allFields_roundTripExactly() {
+        assertThat(roundTrip(fullEntry(), BsonMapping::entry, BsonMapping::entry)).isEqualTo(fullEntry());
+    }
+
+    @Test
+    void entry_nullsAndExtremes_roundTripExactly() {
+        assertThat(roundTrip(bareEntry(), BsonMapping::entry, BsonMapping::entry)).isEqualTo(bareEntry());
+    }
+
+    @Test
+    void entry_usesLibreChatNamesAndExactTypes() {
+        BsonDocument d = bytes(BsonMapping.entry(fullEntry()));
+
+        assertThat(d.keySet()).containsExactly("id", "seq", "user", "tokenType", "rawAmount", "rate", "tokenValue",
+                "context", "model", "valueKey", "conversationId", "balance", "createdAt", "createdAtNanos", "inputTokens",
+                "writeTokens", "readTokens", "holdId", "actor", "note");
+        assertThat(d.get("tokenType")).isEqualTo(new BsonString("prompt"));
+        assertThat(d.get("tokenValue").getBsonType()).isEqualTo(BsonType.INT64);
+        assertThat(d.getInt64("tokenValue").getValue()).isEqualTo(-150_000_001L);
+        assertThat(d.getInt64("balance").getValue()).isEqualTo(849_999_999L);
+        assertThat(d.getInt64("rate").getValue()).isEqualTo(2_500_000_000L);
+        assertThat(d.getInt64("rawAmount").getValue()).isEqualTo(-60);
+        assertThat(d.getDateTime("createdAt").getValue()).isEqualTo(FINE.toEpochMilli());
+        assertThat(d.getInt32("createdAtNanos").getValue()).isEqualTo(456_789);
+    }
+
+    @Test
+    void entry_absentOptionalText_isLeftOut_andWholeMillisecondHasNoNanosField() {
+        LedgerEntry whole = new LedgerEntry("a#1", 1, "u1", TokenType.CREDITS, 1, Rate.perToken("1"), Credits.ofMicros(1),
+                "admin", null, null, null, Credits.ofMicros(1), WHOLE, 0, 0, 0, null, null, null);
+
+        BsonDocument d = BsonMapping.entry(whole);
+
+        assertThat(d.keySet()).doesNotContain("model", "valueKey", "conversationId", "holdId", "actor", "note",
+                "createdAtNanos");
+    }
+
+    @Test
+    void entry_explicitNulls_readAsAbsent() {
+        BsonDocument d = BsonMapping.entry(bareEntry());
+        d.put("model", BsonNull.VALUE);
+        d.put("note", BsonNull.VALUE);
+
+        assertThat(BsonMapping.entry(d)).isEqualTo(bareEntry());
+    }
+
+    @Test
+    void transaction_addsCompoundIdOfUserAndEntryId() {
+        BsonDocument tx = BsonMapping.transaction(BsonMapping.entry(fullEntry()));
+
+        assertThat(tx.getFirstKey()).isEqualTo("_id");
+        assertThat(tx.getDocument("_id")).isEqualTo(new BsonDocument("u", new BsonString("u1")).append("e",
+                new BsonString("op-1#1")));
+        assertThat(BsonMapping.entry(bytes(tx))).isEqualTo(fullEntry());
+    }
+
+    @Test
+    void hold_roundTrips() {
+        assertThat(roundTrip(hold(), BsonMapping::hold, BsonMapping::hold)).isEqualTo(hold());
+        assertThat(BsonMapping.hold(hold()).getInt64("amount").getValue()).isEqualTo(500_500_000L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClosedHold.Closure.class)
+    void closedHold_everyClosure_roundTrips(ClosedHold.Closure closure) {
+        ClosedHold c = new ClosedHold("h", closure, FINE);
+
+        assertThat(roundTrip(c, BsonMapping::closedHold, BsonMapping::closedHold)).isEqualTo(c);
+    }
+
+    @ParameterizedTest
+    @EnumSource(UsageWindow.class)
+    void windowState_everyWindow_roundTrips(UsageWindow window) {
+        WindowState w = new WindowState(window, "key", Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+
+        assertThat(roundTrip(w, BsonMapping::windowState, BsonMapping::windowState)).isEqualTo(w);
+    }
+
+    @Test
+    void windowUsage_withAndWithoutCaps_roundTrips() {
+        assertThat(roundTrip(usage(true), BsonMapping::windowUsage, BsonMapping::windowUsage)).isEqualTo(usage(true));
+        assertThat(roundTrip(usage(false), BsonMapping::windowUsage, BsonMapping::windowUsage)).isEqualTo(usage(false));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DenialReason.class)
+    void decision_everyDenialReason_roundTrips(DenialReason reason) {
+        BalanceDecision d = new BalanceDecision(BalanceDecision.Status.DENIED, reason, "m", null, Credits.of(1),
+                Credits.of(1), Credits.of(2), 3, null, null);
+
+        assertThat(roundTrip(d, BsonMapping::decision, BsonMapping::decision)).isEqualTo(d);
+    }
+
+    @Test
+    void decision_allFieldsAndAllNulls_roundTrip() {
+        assertThat(roundTrip(denial(), BsonMapping::decision, BsonMapping::decision)).isEqualTo(denial());
+        assertThat(roundTrip(allowance(), BsonMapping::decision, BsonMapping::decision)).isEqualTo(allowance());
+        BalanceDecision fallback = new BalanceDecision(BalanceDecision.Status.FALLBACK, null, "free", "free", Credits.of(1),
+                Credits.of(1), Credits.ZERO, 1, WHOLE, null);
+        assertThat(roundTrip(fallback, BsonMapping::decision, BsonMapping::decision)).isEqualTo(fallback);
+    }
+
+    @Test
+    void reservation_withHoldAndDenied_roundTrip() {
+        Reservation allowed = new Reservation(allowance(), hold(), false);
+        Reservation denied = new Reservation(denial(), null, true);
+
+        assertThat(roundTrip(allowed, BsonMapping::reservation, BsonMapping::reservation)).isEqualTo(allowed);
+        assertThat(roundTrip(denied, BsonMapping::reservation, BsonMapping::reservation)).isEqualTo(denied);
+    }
+
+    @Test
+    void receipt_roundTrips() {
+        Receipt r = new Receipt("u1", "op-1", List.of(fullEntry(), bareEntry()), Credits.of(-1), Credits.of(-2), true);
+        Receipt empty = new Receipt("u1", "release-1", List.of(), Credits.ZERO, Credits.ZERO, false);
+
+        assertThat(roundTrip(r, BsonMapping::receipt, BsonMapping::receipt)).isEqualTo(r);
+        assertThat(roundTrip(empty, BsonMapping::receipt, BsonMapping::receipt)).isEqualTo(empty);
+    }
+
+    @Test
+    void operation_withReceiptAndWithReservation_roundTrip() {
+        for (OperationRecord o : fullAccount().operations()) {
+            assertThat(roundTrip(o, BsonMapping::operation, BsonMapping::operation)).isEqualTo(o);
+        }
+    }
+
+    @Test
+    void account_allFields_roundTripExactly() {
+        BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
+        doc.putAll(BsonMapping.accountFields(fullAccount()));
+
+        assertThat(BsonMapping.account(bytes(doc))).isEqualTo(fullAccount());
+    }
+
+    @Test
+    void account_empty_roundTripsWithExplicitNulls() {
+        AccountState empty = AccountState.empty("u1", WHOLE);
+        BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
+        doc.putAll(BsonMapping.accountFields(empty));
+
+        assertThat(doc.get("lastTransactionAt")).isEqualTo(BsonNull.VALUE);
+        assertThat(doc.get("tier")).isEqualTo(BsonNull.VALUE);
+        assertThat(doc.get("refillAnchor")).isEqualTo(BsonNull.VALUE);
+        assertThat(doc.get("lastRefill")).isEqualTo(BsonNull.VALUE);
+        assertThat(BsonMapping.account(bytes(doc))).isEqualTo(empty);
+    }
+
+    @Test
+    void account_hasEveryStateFieldAtTopLevel() {
+        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+
+        assertThat(doc.keySet()).contains("user", "balance", "funded", "holds", "closedHolds", "operations", "lastSeq",
+                "lastTransactionAt", "totalTokens", "createdAt", "tier", "refillAnchor", "refillPeriod", "lastRefill",
+                "windows");
+        assertThat(doc.get("balance").getBsonType()).isEqualTo(BsonType.INT64);
+        assertThat(doc.get("lastTransactionAt").getBsonType()).isEqualTo(BsonType.DATE_TIME);
+    }
+
+    @Test
+    void money_storedAsDouble_isRefusedNotRounded() {
+        BsonDocument d = BsonMapping.entry(fullEntry());
+        d.put("tokenValue", new BsonDouble(-150.000001));
+
+        assertThatThrownBy(() -> BsonMapping.entry(d))
+                .isInstanceOf(BsonMapping.MalformedDocumentException.class)
+                .hasMessage("field 'tokenValue' must be an integer (Int64), was double");
+    }
+
+    @Test
+    void malformedDocuments_nameTheField() {
+        BsonDocument missing = BsonMapping.entry(fullEntry());
+        missing.remove("user");
+        BsonDocument badEnum = BsonMapping.windowState(new WindowState(UsageWindow.DAILY, "k", 0, 0, 0));
+        badEnum.put("window", new BsonString("hourly"));
+        BsonDocument badNanos = BsonMapping.hold(hold());
+        badNanos.put("expiresAtNanos", new BsonInt32(1_000_000));
+        BsonDocument int32Money = BsonMapping.hold(hold());
+        int32Money.put("amount", new BsonInt32(5));
+
+        assertThatThrownBy(() -> BsonMapping.entry(missing)).hasMessage("field 'user' is missing");
+        assertThatThrownBy(() -> BsonMapping.windowState(badEnum))
+                .hasMessage("field 'window' is not a UsageWindow, was 'hourly'");
+        assertThatThrownBy(() -> BsonMapping.hold(badNanos))
+                .hasMessage("field 'expiresAtNanos' must be 0 to 999999, was 1000000");
+        assertThat(BsonMapping.hold(int32Money).amount()).isEqualTo(Credits.ofMicros(5));
+    }
+}

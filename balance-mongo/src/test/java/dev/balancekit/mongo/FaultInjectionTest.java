@@ -1,0 +1,198 @@
+package dev.balancekit.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.MongoSocketReadException;
+import dev.balancekit.BalanceChange;
+import dev.balancekit.BalanceLedger;
+import dev.balancekit.BalanceRequest;
+import dev.balancekit.ChargeRequest;
+import dev.balancekit.Credits;
+import dev.balancekit.HistoryQuery;
+import dev.balancekit.LedgerEntry;
+import dev.balancekit.Receipt;
+import dev.balancekit.Reservation;
+import dev.balancekit.StoreException;
+import dev.balancekit.Usage;
+import dev.balancekit.testkit.LedgerInvariants;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Mono;
+
+/**
+ * Faults at each step of the write protocol, before the command is applied and after it was applied
+ * with the reply lost. The host retries every failed operation with its idempotency key; in the end
+ * no charge is lost or applied twice, and after {@code flushPending()} every entry is in the
+ * transactions collection exactly once, summing to the balance.
+ */
+class FaultInjectionTest extends InProcessMongoTest {
+
+    private FaultyMongo faults;
+    private MongoBalanceStore store;
+
+    private MongoBalanceStore faultyStore(int copyBatchSize) {
+        faults = new FaultyMongo("balances", "transactions");
+        store = MongoBalanceStore.builder(faults.wrap(db)).copyBatchSize(copyBatchSize).build();
+        store.ensureIndexes().block(TIMEOUT);
+        return store;
+    }
+
+    static Stream<Arguments> everyStepAndMode() {
+        List<Arguments> all = new ArrayList<>();
+        for (FaultyMongo.Step step : List.of(FaultyMongo.Step.ACCOUNT_WRITE, FaultyMongo.Step.COPY,
+                FaultyMongo.Step.CLEANUP)) {
+            for (FaultyMongo.Mode mode : FaultyMongo.Mode.values()) {
+                for (int copyBatchSize : new int[] {1, 4}) {
+                    all.add(Arguments.of(step, mode, copyBatchSize));
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    /** Retries an operation after store failures, as a host does, by calling it again with the same key. */
+    private static <T> T withRetries(Supplier<Mono<T>> operation) {
+        StoreException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                return operation.get().block(TIMEOUT);
+            } catch (StoreException e) {
+                last = e;
+            }
+        }
+        throw new AssertionError("still failing after 10 attempts", last);
+    }
+
+    @ParameterizedTest(name = "{0} {1}, copy batch {2}")
+    @MethodSource("everyStepAndMode")
+    void faultAtStep_retriedByKey_noChargeLostOrDoubled_andFlushCopiesEachEntryOnce(FaultyMongo.Step step,
+            FaultyMongo.Mode mode, int copyBatchSize) {
+        BalanceLedger ledger = ledger(faultyStore(copyBatchSize));
+        // Three faults in a row exhaust the store's own retries of the idempotent steps.
+        faults.failCalls(step, mode, 2, 3, 4, 9, 15, 16, 17, 25);
+        Map<String, Credits> applied = new LinkedHashMap<>();
+
+        for (int i = 0; i < 12; i++) {
+            String user = "u" + (i % 2);
+            BalanceRequest request = BalanceRequest.of(user, MODEL, 20, 10).withIdempotencyKey("r-" + i);
+            Reservation r = withRetries(() -> ledger.reserve(request));
+            assertThat(r.isAllowed()).isTrue();
+            ChargeRequest charge = ChargeRequest.of(user, MODEL, Usage.of(10 + i, 5)).withHold(r.holdId());
+            Receipt receipt = withRetries(() -> ledger.deduct(charge));
+            applied.put(receipt.operationId(), receipt.total());
+            if (i % 3 == 0) {
+                BalanceChange topUp = BalanceChange.of(user, Credits.of(7)).withIdempotencyKey("a-" + i);
+                Receipt added = withRetries(() -> ledger.addBalance(topUp));
+                applied.put(added.operationId(), added.total());
+            }
+        }
+        assertThat(faults.fired(step)).as("faults injected into %s", step).isGreaterThan(0);
+
+        // entries still pending are part of history before any flush
+        for (String user : List.of("u0", "u1")) {
+            List<LedgerEntry> history = LedgerInvariants.allEntries(store, user);
+            assertThat(history).extracting(LedgerEntry::seq).doesNotHaveDuplicates();
+        }
+        faults.heal();
+        store.flushPending().block(TIMEOUT);
+
+        for (String user : List.of("u0", "u1")) {
+            assertTransactionsComplete(user);
+        }
+        long expectedTotal = 2 * START.micros();
+        for (Credits c : applied.values()) {
+            expectedTotal += c.micros();
+        }
+        long actualTotal = ledger.balance("u0").block(TIMEOUT).balance().micros()
+                + ledger.balance("u1").block(TIMEOUT).balance().micros();
+        assertThat(actualTotal).as("every charge and top-up applied exactly once").isEqualTo(expectedTotal);
+        assertThat(LedgerInvariants.assertHold(store, clock.instant())).isEqualTo(2);
+    }
+
+    @Test
+    void accountWriteFailure_isNotRetriedByTheStore_andSurfacesAsStoreExceptionWithCause() {
+        BalanceLedger ledger = ledger(faultyStore(1));
+        ledger.addBalance("u1", Credits.of(1)).block(TIMEOUT);
+        faults.failCalls(FaultyMongo.Step.ACCOUNT_WRITE, FaultyMongo.Mode.BEFORE, 1);
+
+        assertThatThrownBy(() -> ledger.addBalance("u1", Credits.of(1)).block(TIMEOUT))
+                .isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("write of account 'u1' failed: MongoSocketReadException")
+                .hasCauseInstanceOf(MongoSocketReadException.class);
+        assertThat(faults.calls(FaultyMongo.Step.ACCOUNT_WRITE)).isEqualTo(1);
+        assertThat(ledger.balance("u1").block(TIMEOUT).balance()).isEqualTo(Credits.of(1001));
+    }
+
+    @Test
+    void transientReadFailure_isRetriedByTheStore() {
+        BalanceLedger ledger = ledger(faultyStore(1));
+        ledger.addBalance("u1", Credits.of(1)).block(TIMEOUT);
+        faults.failCalls(FaultyMongo.Step.READ_ACCOUNT, FaultyMongo.Mode.BEFORE, 1, 2);
+
+        assertThat(ledger.balance("u1").block(TIMEOUT).balance()).isEqualTo(Credits.of(1001));
+        assertThat(faults.calls(FaultyMongo.Step.READ_ACCOUNT)).isEqualTo(3);
+    }
+
+    @Test
+    void readFailingBeyondRetries_surfacesAsStoreException() {
+        BalanceLedger ledger = ledger(faultyStore(1));
+        faults.failCalls(FaultyMongo.Step.READ_ACCOUNT, FaultyMongo.Mode.BEFORE, 1, 2, 3);
+
+        assertThatThrownBy(() -> store.load("u1").block(TIMEOUT))
+                .isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("load of account 'u1' failed")
+                .hasCauseInstanceOf(MongoSocketReadException.class);
+        assertThat(ledger.balance("u1").block(TIMEOUT)).isNull();
+    }
+
+    @Test
+    void copyDown_operationsStillApply_historyShowsPendingEntries_flushCopiesLater() {
+        BalanceLedger ledger = ledger(faultyStore(1));
+        Integer[] always = new Integer[200];
+        for (int i = 0; i < always.length; i++) {
+            always[i] = i + 1;
+        }
+        faults.failCalls(FaultyMongo.Step.COPY, FaultyMongo.Mode.BEFORE, always);
+
+        for (int i = 0; i < 5; i++) {
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 10))).block(TIMEOUT);
+        }
+
+        assertThat(transactionDocs("u1")).isEmpty();
+        assertThat(accountDoc("u1").getArray("pending")).hasSize(11);
+        assertThat(ledger.transactionHistory("u1", HistoryQuery.all()).block(TIMEOUT).items())
+                .extracting(LedgerEntry::seq).containsExactly(11L, 10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L);
+        assertThatThrownBy(() -> store.flushPending().block(TIMEOUT)).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("flush of pending entries failed");
+
+        faults.heal();
+        assertThat(store.flushPending().block(TIMEOUT)).isEqualTo(11);
+        assertTransactionsComplete("u1");
+        assertThat(store.flushPending().block(TIMEOUT)).isZero();
+    }
+
+    @Test
+    void crashBetweenCopyAndCleanup_nextWriteFinishesIt_historyHasNoDuplicates() {
+        BalanceLedger ledger = ledger(faultyStore(1));
+        faults.failCalls(FaultyMongo.Step.CLEANUP, FaultyMongo.Mode.BEFORE, 1, 2, 3);
+
+        ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 10))).block(TIMEOUT);
+
+        assertThat(transactionDocs("u1")).hasSize(3);
+        assertThat(accountDoc("u1").getArray("pending")).hasSize(3);
+        assertThat(LedgerInvariants.allEntries(store, "u1")).extracting(LedgerEntry::seq).containsExactly(3L, 2L, 1L);
+
+        ledger.addBalance("u1", Credits.of(5)).block(TIMEOUT);
+
+        assertTransactionsComplete("u1");
+    }
+}

@@ -1,0 +1,398 @@
+package dev.balancekit.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.WriteConcern;
+import dev.balancekit.AccountView;
+import dev.balancekit.BalanceChange;
+import dev.balancekit.BalanceLedger;
+import dev.balancekit.ChargeRequest;
+import dev.balancekit.Credits;
+import dev.balancekit.EntryContext;
+import dev.balancekit.HistoryQuery;
+import dev.balancekit.LedgerEntry;
+import dev.balancekit.ListQuery;
+import dev.balancekit.Page;
+import dev.balancekit.Reservation;
+import dev.balancekit.StoreException;
+import dev.balancekit.TokenType;
+import dev.balancekit.Usage;
+import dev.balancekit.memory.InMemoryBalanceStore;
+import dev.balancekit.pricing.Rate;
+import dev.balancekit.spi.AccountState;
+import dev.balancekit.spi.BalanceStore;
+import dev.balancekit.spi.CasResult;
+import dev.balancekit.spi.StoredAccount;
+import dev.balancekit.testkit.LedgerInvariants;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonString;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The store's own behaviour beyond the contract: its documents, the outbox, paging, indexes and errors. */
+class MongoBalanceStoreTest extends InProcessMongoTest {
+
+    private MongoBalanceStore store(int copyBatchSize) {
+        MongoBalanceStore store = MongoBalanceStore.builder(db).copyBatchSize(copyBatchSize).build();
+        store.ensureIndexes().block(TIMEOUT);
+        return store;
+    }
+
+    private static LedgerEntry credit(String user, long seq, long micros, long balanceAfter, Instant at) {
+        return new LedgerEntry("e" + seq + "#1", seq, user, TokenType.CREDITS, micros, Rate.perToken("1"),
+                Credits.ofMicros(micros), EntryContext.ADMIN, null, null, null, Credits.ofMicros(balanceAfter), at, 0, 0,
+                0, null, null, null);
+    }
+
+    private static AccountState state(String user, long balance, long lastSeq, Instant lastAt) {
+        return new AccountState(user, Credits.ofMicros(balance), true, List.of(), List.of(), List.of(), lastSeq, lastAt, 0,
+                T0, null, null, 0, null, List.of());
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    @Test
+    void builder_rejectsBadValues_namingThem() {
+        MongoBalanceStore.Builder b = MongoBalanceStore.builder(db);
+
+        assertThatThrownBy(() -> b.balancesCollection(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("balancesCollection must not be blank, was ' '");
+        assertThatThrownBy(() -> b.transactionsCollection("a$b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transactionsCollection must not contain '$' or NUL, was 'a$b'");
+        assertThatThrownBy(() -> b.balancesCollection("system.users")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("balancesCollection must not start with 'system.', was 'system.users'");
+        assertThatThrownBy(() -> b.copyBatchSize(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("copyBatchSize must be between 1 and 1000, was 0");
+        assertThatThrownBy(() -> b.copyBatchSize(1001)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("copyBatchSize must be between 1 and 1000, was 1001");
+        assertThatThrownBy(() -> MongoBalanceStore.builder(db).balancesCollection("x").transactionsCollection("x").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transactionsCollection must differ from balancesCollection, was 'x' for both");
+        assertThatThrownBy(() -> MongoBalanceStore.builder(db.withWriteConcern(WriteConcern.UNACKNOWLEDGED)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("the database's write concern must be acknowledged");
+    }
+
+    @Test
+    void builder_customCollectionNames_areUsed() {
+        MongoBalanceStore store = MongoBalanceStore.builder(db).balancesCollection("accounts")
+                .transactionsCollection("ledger").copyBatchSize(1).build();
+
+        ledger(store).addBalance("u1", Credits.of(5)).block(TIMEOUT);
+
+        assertThat(Flux.from(db.listCollectionNames()).collectList().block(TIMEOUT)).contains("accounts", "ledger")
+                .doesNotContain("balances", "transactions");
+    }
+
+    // ------------------------------------------------------------------ write protocol
+
+    @Test
+    void compareAndSet_keepsNewEntriesPendingInTheAccountUntilABatchIsFull() {
+        MongoBalanceStore store = store(4);
+        Instant t = T0;
+
+        assertThat(store.compareAndSet("u1", 0, state("u1", 5, 1, t), List.of(credit("u1", 1, 5, 5, t))).block(TIMEOUT))
+                .isEqualTo(CasResult.APPLIED);
+        BsonDocument doc = accountDoc("u1");
+
+        assertThat(doc.getInt64("version").getValue()).isEqualTo(1);
+        assertThat(doc.getString("user").getValue()).isEqualTo("u1");
+        assertThat(doc.getArray("pending")).hasSize(1);
+        assertThat(BsonMapping.entry(doc.getArray("pending").get(0).asDocument())).isEqualTo(credit("u1", 1, 5, 5, t));
+        assertThat(transactionDocs("u1")).isEmpty();
+        assertThat(store.history("u1", HistoryQuery.all()).collectList().block(TIMEOUT))
+                .containsExactly(credit("u1", 1, 5, 5, t));
+    }
+
+    @Test
+    void compareAndSet_fullBatch_copiesAndRemovesPending_withoutBumpingTheVersion() {
+        MongoBalanceStore store = store(2);
+        store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u1", 1, 5, 5, T0))).block(TIMEOUT);
+
+        store.compareAndSet("u1", 1, state("u1", 7, 2, T0), List.of(credit("u1", 2, 2, 7, T0))).block(TIMEOUT);
+
+        BsonDocument doc = accountDoc("u1");
+        assertThat(doc.getArray("pending")).isEmpty();
+        assertThat(doc.getInt64("version").getValue()).isEqualTo(2);
+        List<BsonDocument> tx = transactionDocs("u1");
+        assertThat(tx).hasSize(2);
+        assertThat(tx.get(0).getDocument("_id"))
+                .isEqualTo(new BsonDocument("u", new BsonString("u1")).append("e", new BsonString("e1#1")));
+        assertThat(store.compareAndSet("u1", 2, state("u1", 7, 2, T0), List.of()).block(TIMEOUT))
+                .isEqualTo(CasResult.APPLIED);
+    }
+
+    @Test
+    void flushPending_betweenLoadAndCompareAndSet_causesNoConflict() {
+        MongoBalanceStore store = store(16);
+        store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u1", 1, 5, 5, T0))).block(TIMEOUT);
+        StoredAccount loaded = store.load("u1").block(TIMEOUT);
+
+        assertThat(store.flushPending().block(TIMEOUT)).isEqualTo(1);
+
+        assertThat(store.compareAndSet("u1", loaded.version(), state("u1", 7, 2, T0), List.of(credit("u1", 2, 2, 7, T0)))
+                .block(TIMEOUT)).isEqualTo(CasResult.APPLIED);
+        assertThat(store.load("u1").block(TIMEOUT).version()).isEqualTo(2);
+        assertThat(store.history("u1", HistoryQuery.all()).map(LedgerEntry::seq).collectList().block(TIMEOUT))
+                .containsExactly(2L, 1L);
+    }
+
+    @Test
+    void compareAndSet_createOfExistingAccount_isConflict_staleVersionIsConflict() {
+        MongoBalanceStore store = store(16);
+        store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u1", 1, 5, 5, T0))).block(TIMEOUT);
+
+        assertThat(store.compareAndSet("u1", 0, state("u1", 9, 1, T0), List.of()).block(TIMEOUT))
+                .isEqualTo(CasResult.CONFLICT);
+        assertThat(store.compareAndSet("u1", 7, state("u1", 9, 1, T0), List.of(credit("u1", 2, 4, 9, T0))).block(TIMEOUT))
+                .isEqualTo(CasResult.CONFLICT);
+        assertThat(accountDoc("u1").getArray("pending")).hasSize(1);
+        assertThat(store.load("u1").block(TIMEOUT).state().balance()).isEqualTo(Credits.ofMicros(5));
+    }
+
+    @Test
+    void compareAndSet_rejectsStateOrEntriesOfAnotherUser() {
+        MongoBalanceStore store = store(16);
+
+        assertThatThrownBy(() -> store.compareAndSet("u1", 0, state("u2", 0, 0, T0), List.of()).block(TIMEOUT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("next.user must be 'u1', was 'u2'");
+        assertThatThrownBy(() -> store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u2", 1, 5, 5, T0)))
+                .block(TIMEOUT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("entry e1#1 must belong to 'u1', was 'u2'");
+        assertThatThrownBy(() -> store.compareAndSet("u1", -1, state("u1", 0, 0, T0), List.of()).block(TIMEOUT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("expectedVersion must be 0 or more, was -1");
+    }
+
+    @Test
+    void fullAccountState_roundTripsThroughTheServer_includingSubMillisecondInstantsAndTheirRemoval() {
+        MongoBalanceStore store = store(16);
+        AccountState full = BsonMappingTest.fullAccount();
+        AccountState whole = new AccountState("u1", Credits.ZERO, false, List.of(), List.of(), List.of(), 42,
+                Instant.parse("2026-02-01T00:00:00Z"), 1, T0, null, null, 0, null, List.of());
+
+        store.compareAndSet("u1", 0, full, List.of()).block(TIMEOUT);
+        assertThat(store.load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(full, 1));
+
+        store.compareAndSet("u1", 1, whole, List.of()).block(TIMEOUT);
+        assertThat(store.load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(whole, 2));
+        assertThat(accountDoc("u1").keySet()).doesNotContain("lastTransactionAtNanos", "refillAnchorNanos",
+                "lastRefillNanos");
+
+        store.compareAndSet("u1", 2, full, List.of()).block(TIMEOUT);
+        assertThat(store.load("u1").block(TIMEOUT).state()).isEqualTo(full);
+    }
+
+    @Test
+    void flushPending_copiesEveryAccount_onceAndIdempotently() {
+        MongoBalanceStore store = store(1000);
+        BalanceLedger ledger = ledger(store);
+        for (int i = 0; i < 150; i++) {
+            ledger.addBalance("u" + i, Credits.of(1)).block(TIMEOUT);
+        }
+        ledger.deduct(ChargeRequest.of("u7", MODEL, Usage.of(3, 4))).block(TIMEOUT);
+
+        assertThat(store.flushPending().block(TIMEOUT)).isEqualTo(150 * 2 + 2);
+        assertThat(store.flushPending().block(TIMEOUT)).isZero();
+
+        for (int i = 0; i < 150; i += 7) {
+            assertTransactionsComplete("u" + i);
+        }
+        LedgerInvariants.assertHold(store, clock.instant());
+    }
+
+    // ------------------------------------------------------------------ history
+
+    @Test
+    void history_mergesPendingAndCopiedEntries_withoutDuplicates_acrossPages() {
+        MongoBalanceStore store = store(1000);
+        BalanceLedger ledger = ledger(store);
+        for (int i = 0; i < 6; i++) {
+            ledger.addBalance("u1", Credits.of(1)).block(TIMEOUT);
+        }
+        // copied but not yet removed from pending: as after a crash between the two steps
+        List<BsonDocument> copies = new ArrayList<>();
+        for (var v : accountDoc("u1").getArray("pending").subList(0, 4)) {
+            copies.add(BsonMapping.transaction(v.asDocument()));
+        }
+        Mono.from(transactions().insertMany(copies)).block(TIMEOUT);
+        ledger.addBalance("u1", Credits.of(1)).block(TIMEOUT);
+
+        List<Long> seqs = new ArrayList<>();
+        HistoryQuery q = HistoryQuery.all().withLimit(3);
+        while (true) {
+            Page<LedgerEntry> page = ledger.transactionHistory("u1", q).block(TIMEOUT);
+            page.items().forEach(e -> seqs.add(e.seq()));
+            if (page.nextCursor() == null) {
+                break;
+            }
+            q = q.after(page.nextCursor());
+        }
+
+        assertThat(seqs).containsExactly(8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L);
+    }
+
+    @Test
+    void history_filtersByExactInstants_evenBelowTheMillisecond() {
+        MongoBalanceStore store = store(1);
+        Instant t = Instant.parse("2026-01-15T10:00:00.000100Z");
+        List<LedgerEntry> entries = List.of(
+                credit("u1", 1, 1, 1, t),
+                credit("u1", 2, 1, 2, t.plusNanos(500_000)),
+                credit("u1", 3, 1, 3, t.plusNanos(900_000)),
+                credit("u1", 4, 1, 4, t.plusMillis(2)));
+        store.compareAndSet("u1", 0, state("u1", 4, 4, t.plusMillis(2)), entries).block(TIMEOUT);
+        assertThat(transactionDocs("u1")).hasSize(4);
+
+        HistoryQuery q = HistoryQuery.all().between(t.plusNanos(500_000), t.plusNanos(900_000));
+        assertThat(store.history("u1", q).map(LedgerEntry::seq).collectList().block(TIMEOUT)).containsExactly(2L);
+        HistoryQuery q2 = HistoryQuery.all().between(t.plusNanos(1), t.plusMillis(2));
+        assertThat(store.history("u1", q2).map(LedgerEntry::seq).collectList().block(TIMEOUT)).containsExactly(3L, 2L);
+        HistoryQuery q3 = HistoryQuery.all().between(Instant.parse("2026-01-15T10:00:00Z"), null).withLimit(1);
+        assertThat(store.history("u1", q3).map(LedgerEntry::seq).collectList().block(TIMEOUT)).containsExactly(4L, 3L);
+    }
+
+    @Test
+    void history_contextAndModelFilters_readBothSources() {
+        MongoBalanceStore store = store(3);
+        BalanceLedger ledger = ledger(store);
+        ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1))).block(TIMEOUT);
+        ledger.deduct(ChargeRequest.of("u1", "other", Usage.of(1, 0)).withContext(EntryContext.TITLE)).block(TIMEOUT);
+
+        assertThat(transactionDocs("u1")).hasSize(3);
+        assertThat(store.history("u1", HistoryQuery.all().withModel(MODEL)).map(LedgerEntry::seq).collectList()
+                .block(TIMEOUT)).containsExactly(3L, 2L);
+        assertThat(store.history("u1", HistoryQuery.all().withContext(EntryContext.TITLE)).map(LedgerEntry::seq)
+                .collectList().block(TIMEOUT)).containsExactly(4L);
+    }
+
+    // ------------------------------------------------------------------ listing
+
+    @Test
+    void accounts_everySortAndDirection_pagesLikeTheReferenceStore() {
+        BalanceStore reference = new InMemoryBalanceStore();
+        MongoBalanceStore store = store(16);
+        for (BalanceStore s : List.of(reference, store)) {
+            clock.set(T0);
+            BalanceLedger ledger = BalanceLedger.builder().store(s)
+                    .config(config().startBalance(Credits.ZERO).build()).clock(clock).build();
+            ledger.checkBalance("idle-b", MODEL, 1, 0).block(TIMEOUT);
+            ledger.checkBalance("idle-a", MODEL, 1, 0).block(TIMEOUT);
+            for (String u : List.of("m", "c", "x", "a", "k")) {
+                clock.advance(Duration.ofSeconds(1));
+                ledger.addBalance(u, Credits.of(u.equals("x") || u.equals("a") ? 50 : u.charAt(0))).block(TIMEOUT);
+            }
+            clock.advance(Duration.ofSeconds(1));
+            ledger.addBalance("c", Credits.of(1)).block(TIMEOUT);
+        }
+
+        for (ListQuery.Sort sort : ListQuery.Sort.values()) {
+            for (boolean descending : new boolean[] {false, true}) {
+                List<String> expected = users(reference, sort, descending, 100);
+                assertThat(expected).hasSize(7);
+                for (int pageSize : new int[] {1, 2, 3, 7, 100}) {
+                    assertThat(users(store, sort, descending, pageSize)).as("%s %s by %d", sort,
+                            descending ? "desc" : "asc", pageSize).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    private static List<String> users(BalanceStore store, ListQuery.Sort sort, boolean descending, int pageSize) {
+        List<String> users = new ArrayList<>();
+        ListQuery q = ListQuery.byUser().sortedBy(sort, descending).withLimit(pageSize);
+        while (true) {
+            Page<AccountState> page = store.accounts(q).block(TIMEOUT);
+            page.items().forEach(s -> users.add(s.user()));
+            if (page.nextCursor() == null) {
+                return users;
+            }
+            q = q.after(page.nextCursor());
+        }
+    }
+
+    @Test
+    void accounts_showLastTransactionAndTotalTokens_fromTheAccountDocument() {
+        MongoBalanceStore store = store(16);
+        BalanceLedger ledger = ledger(store);
+        ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 5))).block(TIMEOUT);
+        Mono.from(transactions().drop()).block(TIMEOUT);
+
+        AccountView v = ledger.listBalances(ListQuery.byUser()).block(TIMEOUT).items().get(0);
+
+        assertThat(v.totalTokens()).isEqualTo(15);
+        assertThat(v.lastTransactionAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void accounts_foreignOrMalformedCursor_isRejected() {
+        MongoBalanceStore store = store(16);
+        ListQuery byBalance = ListQuery.byUser().sortedBy(ListQuery.Sort.BALANCE, false);
+
+        assertThatThrownBy(() -> store.accounts(byBalance.after("u.dTE")).block(TIMEOUT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cursor is not one this store issued for sort BALANCE, was 'u.dTE'");
+        for (String bad : List.of("b.x.dTE", "b.1", "b.1.***", "a.1.2.3", "o5")) {
+            assertThatThrownBy(() -> store.accounts(byBalance.after(bad)).block(TIMEOUT))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    // ------------------------------------------------------------------ indexes and errors
+
+    @Test
+    void ensureIndexes_createsHistoryListAndFlushIndexes_andIsIdempotent() {
+        MongoBalanceStore store = store(16);
+        store.ensureIndexes().block(TIMEOUT);
+
+        List<BsonDocument> tx = Flux.from(transactions().listIndexes(BsonDocument.class)).collectList().block(TIMEOUT);
+        List<BsonDocument> acc = Flux.from(balances().listIndexes(BsonDocument.class)).collectList().block(TIMEOUT);
+
+        assertThat(tx).extracting(i -> i.getDocument("key").toJson()).contains(
+                "{\"user\": 1, \"seq\": -1}", "{\"user\": 1, \"createdAt\": -1}");
+        assertThat(acc).extracting(i -> i.getDocument("key").toJson()).contains(
+                "{\"balance\": 1, \"_id\": 1}", "{\"lastTransactionAt\": 1, \"_id\": 1}", "{\"pending.seq\": 1}");
+    }
+
+    @Test
+    void corruptDocument_failsWithStoreException_naming_theAccount() {
+        MongoBalanceStore store = store(16);
+        ledger(store).addBalance("u1", Credits.of(1)).block(TIMEOUT);
+        Mono.from(balances().updateOne(new BsonDocument("_id", new BsonString("u1")),
+                new BsonDocument("$set", new BsonDocument("balance", new BsonDouble(1.5))))).block(TIMEOUT);
+
+        assertThatThrownBy(() -> store.load("u1").block(TIMEOUT))
+                .isInstanceOf(StoreException.class)
+                .hasMessage("load of account 'u1' failed: MalformedDocumentException")
+                .cause().hasMessage("field 'balance' must be an integer (Int64), was double");
+    }
+
+    @Test
+    void closedClient_failsWithStoreExceptionCarryingTheDriverCause() {
+        var closing = TestMongo.client(TestMongo.uri(server));
+        MongoBalanceStore store = MongoBalanceStore.builder(closing.getDatabase(db.getName())).build();
+        closing.close();
+
+        assertThatThrownBy(() -> store.load("u1").block(TIMEOUT)).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("load of account 'u1' failed").hasCauseInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.compareAndSet("u1", 0, state("u1", 0, 0, T0), List.of()).block(TIMEOUT))
+                .isInstanceOf(StoreException.class).hasMessageStartingWith("write of account 'u1' failed");
+    }
+
+    @Test
+    void nothingHappensBeforeSubscription() {
+        MongoBalanceStore store = store(1);
+
+        store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u1", 1, 5, 5, T0)));
+        store.flushPending();
+        store.ensureIndexes();
+
+        assertThat(accountDoc("u1")).isNull();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.balancekit.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.reactivestreams.client.MongoClient;
+import dev.balancekit.BalanceLedger;
+import dev.balancekit.BalanceRequest;
+import dev.balancekit.ChargeRequest;
+import dev.balancekit.Reservation;
+import dev.balancekit.Usage;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Counts the commands the driver sends for a reserve followed by a deduct, in steady state, with a
+ * {@link CommandListener}: one find and one findAndModify per operation, plus an insert and an
+ * update for each full batch of pending entries.
+ */
+class RoundTripTest extends InProcessMongoTest {
+
+    @Test
+    void reserveAndDeduct_steadyState_atMost2point2RoundTripsPerRequest() {
+        Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
+        AtomicInteger total = new AtomicInteger();
+        CommandListener counter = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                total.incrementAndGet();
+                commands.computeIfAbsent(event.getCommandName(), n -> new AtomicInteger()).incrementAndGet();
+            }
+        };
+        MongoClient counted = TestMongo.client(TestMongo.uri(server), counter);
+        try {
+            MongoBalanceStore store = MongoBalanceStore.builder(counted.getDatabase(db.getName())).build();
+            store.ensureIndexes().block(TIMEOUT);
+            BalanceLedger ledger = ledger(store);
+            for (int i = 0; i < 16; i++) {
+                pair(ledger, i);
+            }
+            total.set(0);
+            commands.clear();
+
+            int pairs = 96;
+            for (int i = 0; i < pairs; i++) {
+                pair(ledger, 1000 + i);
+            }
+
+            double perPair = (double) total.get() / pairs;
+            double perRequest = perPair / 2;
+            System.out.printf("round trips: %.3f per reserve+deduct, %.3f per request; commands %s%n", perPair,
+                    perRequest, new TreeMap<>(commands));
+            assertThat(perRequest).isLessThanOrEqualTo(2.2);
+            assertThat(commands.get("find").get()).isEqualTo(2 * pairs);
+            assertThat(commands.get("findAndModify").get()).isEqualTo(2 * pairs);
+        } finally {
+            counted.close();
+        }
+    }
+
+    private static void pair(BalanceLedger ledger, int i) {
+        Reservation r = ledger.reserve(BalanceRequest.of("rt", MODEL, 1, 1)).block(TIMEOUT);
+        ledger.deduct(ChargeRequest.of("rt", MODEL, Usage.of(1, 1)).withHold(r.holdId())).block(TIMEOUT);
+    }
+}
