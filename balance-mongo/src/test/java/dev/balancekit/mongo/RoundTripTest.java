@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class RoundTripTest extends InProcessMongoTest {
 
     @Test
-    void reserveAndDeduct_steadyState_atMost2point2RoundTripsPerRequest() {
+    void reserveAndDeduct_steadyState_atMost2point2RoundTripsPerOperation() {
         Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
         AtomicInteger total = new AtomicInteger();
         CommandListener counter = new CommandListener() {
@@ -51,10 +51,10 @@ class RoundTripTest extends InProcessMongoTest {
             }
 
             double perPair = (double) total.get() / pairs;
-            double perRequest = perPair / 2;
-            System.out.printf("round trips: %.3f per reserve+deduct, %.3f per request; commands %s%n", perPair,
-                    perRequest, new TreeMap<>(commands));
-            assertThat(perRequest).isLessThanOrEqualTo(2.2);
+            double perOperation = perPair / 2;
+            System.out.printf("round trips: %.3f per chat request (reserve+deduct), %.3f per operation; commands %s%n",
+                    perPair, perOperation, new TreeMap<>(commands));
+            assertThat(perOperation).isLessThanOrEqualTo(2.2);
             assertThat(commands.get("find").get()).isEqualTo(2 * pairs);
             assertThat(commands.get("findAndModify").get()).isEqualTo(2 * pairs);
         } finally {
