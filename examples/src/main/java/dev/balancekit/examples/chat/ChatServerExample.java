@@ -1,5 +1,9 @@
 package dev.balancekit.examples.chat;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoDatabase;
 import dev.balancekit.AccountView;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.BlockingBalanceLedger;
@@ -7,6 +11,7 @@ import dev.balancekit.Credits;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.Tier;
 import dev.balancekit.memory.InMemoryBalanceStore;
+import dev.balancekit.mongo.MongoBalanceStore;
 import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.pricing.ModelPrice;
 import dev.balancekit.pricing.PriceTable;
@@ -29,6 +34,8 @@ import java.util.Optional;
  *       is answered by the free model instead, and the response says so.
  * </ul>
  *
+ * <p>Balances live in memory, or in MongoDB when {@code MONGO_URI} is set (see {@link #store(Map)}).
+ *
  * <p>Run it from the repository root with
  * {@code mvn -q -pl examples -am compile exec:exec -Dexec.executable=java -Dexec.args="-cp %classpath dev.balancekit.examples.chat.ChatServerExample"}
  * (append a port to the arguments, or set {@code PORT}, for another port than 8080); it prints the
@@ -48,6 +55,11 @@ public final class ChatServerExample {
     /** The demo users' tiers. */
     static final Map<String, String> DEMO_TIERS = Map.of("alice", PREPAID, "bob", FREE_FALLBACK);
 
+    /** The environment variable with the MongoDB connection string, LibreChat's name. */
+    static final String MONGO_URI = "MONGO_URI";
+    /** LibreChat's database, used when the connection string names none. */
+    static final String DEFAULT_DATABASE = "LibreChat";
+
     private static final int DEFAULT_PORT = 8080;
 
     private ChatServerExample() {
@@ -62,7 +74,8 @@ public final class ChatServerExample {
     public static void main(String[] args) throws IOException {
         Map<String, String> env = System.getenv();
         Clock clock = Clock.systemUTC();
-        BalanceLedger ledger = BalanceLedger.builder().config(config()).store(store(env)).clock(clock).build();
+        BalanceStore store = store(env);
+        BalanceLedger ledger = BalanceLedger.builder().config(config()).store(store).clock(clock).build();
         provision(ledger.blocking());
         // a steady 25 tokens a second, so a stream can be watched arriving
         ChatModel model = new FakeChatModel(40, FakeChatModel.Pacer.fixedDelay(Duration.ofMillis(40)));
@@ -72,7 +85,7 @@ public final class ChatServerExample {
                 .clock(clock)
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "chat-server-shutdown"));
-        printHowToTry(System.out, server.port());
+        printHowToTry(System.out, server.port(), describe(store));
     }
 
     /**
@@ -97,15 +110,37 @@ public final class ChatServerExample {
     }
 
     /**
-     * Chooses where balances live.
+     * Chooses where balances live: MongoDB when {@code MONGO_URI} is set (LibreChat's variable; the
+     * database from its path, else {@value #DEFAULT_DATABASE}), with its indexes made at start;
+     * otherwise the in-memory store, which forgets everything when the server stops.
      *
      * @param env the environment
      * @return the store
+     * @throws dev.balancekit.StoreException if MongoDB cannot be reached to make the indexes
+     * @throws IllegalArgumentException if {@code MONGO_URI} is not a connection string
      */
     static BalanceStore store(Map<String, String> env) {
-        // MONGO_URI support arrives with balance-mongo: when env has MONGO_URI, return
-        // MongoBalanceStore.builder(database).build() here; nothing else changes.
-        return new InMemoryBalanceStore();
+        String uri = env.get(MONGO_URI);
+        if (uri == null || uri.isBlank()) {
+            return new InMemoryBalanceStore();
+        }
+        ConnectionString cs = new ConnectionString(uri.strip());
+        // the client lives as long as the server: its connections serve every request
+        MongoClient client = MongoClients.create(cs);
+        MongoDatabase database = client.getDatabase(cs.getDatabase() != null ? cs.getDatabase() : DEFAULT_DATABASE);
+        MongoBalanceStore store = MongoBalanceStore.builder(database).build();
+        store.ensureIndexes().block();
+        return store;
+    }
+
+    /**
+     * Names the store for the start-up line.
+     *
+     * @param store the store {@link #store(Map)} chose
+     * @return {@code MongoDB store} or {@code in-memory store}
+     */
+    static String describe(BalanceStore store) {
+        return store instanceof MongoBalanceStore ? "MongoDB store" : "in-memory store";
     }
 
     /**
@@ -152,10 +187,11 @@ public final class ChatServerExample {
      *
      * @param out where to print
      * @param port the server's port
+     * @param storeName where balances live, as {@link #describe(BalanceStore)} names it
      */
-    static void printHowToTry(PrintStream out, int port) {
+    static void printHowToTry(PrintStream out, int port, String storeName) {
         String url = "http://localhost:" + port;
-        out.println("BalanceKit chat server on " + url + " (in-memory store; stop with Ctrl+C)");
+        out.println("BalanceKit chat server on " + url + " (" + storeName + "; stop with Ctrl+C)");
         out.println("Users: alice (sk-demo-alice, tier prepaid) and bob (sk-demo-bob, tier free-fallback),"
                 + " 5000 credits each.");
         out.println("gpt-4o costs 2.5 credits per prompt token and 10 per completion token; "

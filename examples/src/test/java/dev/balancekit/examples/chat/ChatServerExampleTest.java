@@ -3,17 +3,26 @@ package dev.balancekit.examples.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.BlockingBalanceLedger;
 import dev.balancekit.Credits;
 import dev.balancekit.EntryContext;
 import dev.balancekit.HistoryQuery;
 import dev.balancekit.memory.InMemoryBalanceStore;
+import dev.balancekit.mongo.MongoBalanceStore;
+import dev.balancekit.spi.BalanceStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 class ChatServerExampleTest {
 
@@ -29,8 +38,39 @@ class ChatServerExampleTest {
     }
 
     @Test
-    void store_isInMemory_untilBalanceMongoArrives() {
-        assertThat(ChatServerExample.store(Map.of())).isInstanceOf(InMemoryBalanceStore.class);
+    void store_withoutMONGO_URI_isInMemory() {
+        BalanceStore store = ChatServerExample.store(Map.of("MONGO_URI", " "));
+
+        assertThat(store).isInstanceOf(InMemoryBalanceStore.class);
+        assertThat(ChatServerExample.describe(store)).isEqualTo("in-memory store");
+    }
+
+    @Test
+    void store_withMONGO_URI_isMongoDB_inTheUrisDatabase_elseLibreChats_withIndexes() {
+        MongoServer server = new MongoServer(new MemoryBackend());
+        server.bind();
+        try (MongoClient client = MongoClients.create(server.getConnectionString())) {
+            BalanceStore store = ChatServerExample.store(Map.of("MONGO_URI", server.getConnectionString() + "/chat"));
+            assertThat(store).isInstanceOf(MongoBalanceStore.class);
+            assertThat(ChatServerExample.describe(store)).isEqualTo("MongoDB store");
+            assertThat(indexNames(client, "chat")).contains("balance_1__id_1", "lastTransactionAt_1__id_1", "pending.seq_1");
+
+            ChatServerExample.store(Map.of("MONGO_URI", server.getConnectionString()));
+            assertThat(indexNames(client, "LibreChat")).contains("balance_1__id_1");
+
+            // the chat server's ledger runs on it end to end
+            BlockingBalanceLedger ledger = BalanceLedger.builder().config(ChatServerExample.config()).store(store)
+                    .build().blocking();
+            ChatServerExample.provision(ledger);
+            assertThat(ledger.balance("bob").orElseThrow().tier()).isEqualTo("free-fallback");
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
+    private static List<String> indexNames(MongoClient client, String database) {
+        return Flux.from(client.getDatabase(database).getCollection("balances").listIndexes())
+                .map(doc -> doc.getString("name")).collectList().block(Duration.ofSeconds(30));
     }
 
     @Test
@@ -52,7 +92,7 @@ class ChatServerExampleTest {
     void howToTry_printsACurlCommandForEachStepOfThePipeline() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-        ChatServerExample.printHowToTry(new PrintStream(bytes, true, StandardCharsets.UTF_8), 9090);
+        ChatServerExample.printHowToTry(new PrintStream(bytes, true, StandardCharsets.UTF_8), 9090, "in-memory store");
 
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(out).startsWith("BalanceKit chat server on http://localhost:9090 (in-memory store; stop with Ctrl+C)")
