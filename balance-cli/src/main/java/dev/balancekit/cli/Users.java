@@ -63,9 +63,9 @@ final class Users {
         BsonDocument sort = byEmail ? new BsonDocument(EMAIL, dir).append("_id", dir) : new BsonDocument("_id", dir);
         return Flux.defer(() -> users.find().projection(USER_FIELDS).sort(sort).batchSize(batchSize))
                 .handle((doc, sink) -> {
-                    String id = idText(doc.get("_id"));
+                    String id = MongoUserDirectory.idText(doc.get("_id"));
                     if (id != null) {
-                        sink.next(new User(id, label(doc)));
+                        sink.next(new User(id, MongoUserDirectory.label(doc)));
                     }
                 });
     }
@@ -87,7 +87,7 @@ final class Users {
         BsonDocument filter = new BsonDocument("_id", new BsonDocument("$in", in));
         return Flux.defer(() -> accounts.find(filter).projection(ONLY_ID).batchSize(Math.max(in.size(), 2)))
                 .collect(HashSet<String>::new, (set, doc) -> {
-                    String id = idText(doc.get("_id"));
+                    String id = MongoUserDirectory.idText(doc.get("_id"));
                     if (id != null) {
                         set.add(id);
                     }
@@ -116,41 +116,12 @@ final class Users {
         BsonDocument filter = new BsonDocument("_id", new BsonDocument("$in", in));
         return Flux.defer(() -> users.find(filter).projection(USER_FIELDS).batchSize(Math.max(in.size(), 2)))
                 .collect(HashMap<String, User>::new, (map, doc) -> {
-                    String id = idText(doc.get("_id"));
+                    String id = MongoUserDirectory.idText(doc.get("_id"));
                     if (id != null) {
-                        map.put(id, new User(id, label(doc)));
+                        map.put(id, new User(id, MongoUserDirectory.label(doc)));
                     }
                 })
                 .map(Map::copyOf);
     }
 
-    private static @Nullable String label(BsonDocument doc) {
-        String email = text(doc.get(EMAIL));
-        if (email != null && !email.isBlank()) {
-            return email;
-        }
-        String name = text(doc.get(NAME));
-        return name != null && !name.isBlank() ? name : null;
-    }
-
-    private static @Nullable String text(@Nullable BsonValue v) {
-        return v != null && v.isString() ? v.asString().getValue() : null;
-    }
-
-    /** The user id the ledger uses for a document id, as {@link MongoUserDirectory} renders it. */
-    private static @Nullable String idText(@Nullable BsonValue id) {
-        if (id == null) {
-            return null;
-        }
-        if (id.isObjectId()) {
-            return id.asObjectId().getValue().toHexString();
-        }
-        if (id.isString()) {
-            return id.asString().getValue();
-        }
-        if (id.isInt32() || id.isInt64()) {
-            return Long.toString(id.asNumber().longValue());
-        }
-        return null;
-    }
 }

@@ -136,7 +136,13 @@ public final class MongoUserDirectory implements UserDirectory {
         });
     }
 
-    private static @Nullable String label(BsonDocument doc) {
+    /**
+     * The label of a users document: its e-mail, else its name.
+     *
+     * @param doc a document of the users collection
+     * @return the label, or null when it has neither
+     */
+    public static @Nullable String label(BsonDocument doc) {
         String email = textOrNull(doc.get(EMAIL));
         if (email != null && !email.isBlank()) {
             return email;
@@ -149,7 +155,14 @@ public final class MongoUserDirectory implements UserDirectory {
         return v != null && v.isString() ? v.asString().getValue() : null;
     }
 
-    private static @Nullable String idText(@Nullable BsonValue id) {
+    /**
+     * The user id the ledger uses for a users document's {@code _id}: the hex form of an ObjectId
+     * (as LibreChat's user ids are), a string as it is, or a whole number in decimal.
+     *
+     * @param id the {@code _id} value
+     * @return the user id, or null for any other type
+     */
+    public static @Nullable String idText(@Nullable BsonValue id) {
         if (id == null) {
             return null;
         }
