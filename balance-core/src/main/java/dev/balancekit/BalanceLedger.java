@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,6 +50,7 @@ import reactor.util.retry.Retry;
  */
 public final class BalanceLedger {
 
+    private static final int LAST_WRITTEN_MAX = 10_000;
     private static final System.Logger LOG = System.getLogger(BalanceLedger.class.getName());
     private static final StoredAccount ABSENT =
             new StoredAccount(AccountState.empty("absent", Instant.EPOCH), 1);
@@ -63,6 +65,8 @@ public final class BalanceLedger {
     private final List<BalanceListener> listeners;
     private final @Nullable Executor eventExecutor;
     private final LedgerMetrics metrics;
+    /** The state this ledger last wrote per account, so the next write can skip the load. */
+    private final ConcurrentHashMap<String, StoredAccount> lastWritten = new ConcurrentHashMap<>();
 
     private BalanceLedger(Builder b) {
         this.metrics = b.metrics;
@@ -382,24 +386,54 @@ public final class BalanceLedger {
         Outcome<R> decide(@Nullable AccountState state, Instant now, String operationId, LedgerConfig config);
     }
 
+    /** Runs a decision that usually writes nothing (a check): always from a fresh load. */
     private <R> Mono<R> run(String user, Decider<R> decider) {
-        return run(user, null, (state, now, id, cfg) -> decider.decide(state, now, cfg));
+        return run(user, null, false, (state, now, id, cfg) -> decider.decide(state, now, cfg));
     }
 
+    /** Runs a decision that usually writes: from the state this ledger last wrote, if it has it. */
     private <R> Mono<R> run(String user, @Nullable String key, IdDecider<R> decider) {
+        return run(user, key, true, decider);
+    }
+
+    private <R> Mono<R> run(String user, @Nullable String key, boolean fromLastWrite, IdDecider<R> decider) {
         return Mono.defer(() -> {
             // One id per call, kept across retries, so a retried decision appends the same entries.
             String operationId = key != null ? key : newOperationId();
-            return Mono.defer(() -> attempt(user, operationId, decider)).retryWhen(conflictRetry(user));
+            return Mono.defer(() -> attempt(user, operationId, fromLastWrite, decider)).retryWhen(conflictRetry(user));
         });
     }
 
-    private <R> Mono<R> attempt(String user, String operationId, IdDecider<R> decider) {
-        return store.load(user).defaultIfEmpty(ABSENT).flatMap(stored -> {
+    /**
+     * One load, decide, compare-and-set. A mutating operation may start from the state this ledger
+     * wrote last for the account instead of loading it: the compare-and-set names that state's
+     * version, so if anyone else wrote since, it conflicts and the retry loads afresh. A decision
+     * that would write nothing (a denial, a replay) or that rejects the request is never answered
+     * from that state: it is decided again from a fresh load, since only a write would have caught
+     * a stale state.
+     */
+    private <R> Mono<R> attempt(String user, String operationId, boolean fromLastWrite, IdDecider<R> decider) {
+        StoredAccount remembered = fromLastWrite ? lastWritten.get(user) : null;
+        Mono<StoredAccount> source = remembered != null ? Mono.just(remembered) : store.load(user).defaultIfEmpty(ABSENT);
+        return source.flatMap(stored -> {
             AccountState state = stored == ABSENT ? null : stored.state();
-            Outcome<R> outcome = decider.decide(state, clock.instant(), operationId, config);
+            Outcome<R> outcome;
+            try {
+                outcome = decider.decide(state, clock.instant(), operationId, config);
+            } catch (RuntimeException e) {
+                if (remembered == null) {
+                    throw e;
+                }
+                // a stale state can make a good request look bad (a hold made elsewhere): decide afresh
+                lastWritten.remove(user, remembered);
+                return attempt(user, operationId, false, decider);
+            }
             AccountState next = outcome.next();
             if (next == null) {
+                if (remembered != null) {
+                    lastWritten.remove(user, remembered);
+                    return attempt(user, operationId, false, decider);
+                }
                 metrics.applied(outcome.events(), 0);
                 publish(outcome.events());
                 return Mono.just(outcome.result());
@@ -407,14 +441,25 @@ public final class BalanceLedger {
             long version = stored == ABSENT ? 0 : stored.version();
             return store.compareAndSet(user, version, next, outcome.entries()).flatMap(r -> {
                 if (r != CasResult.APPLIED) {
+                    lastWritten.remove(user);
                     metrics.conflict();
                     return Mono.error(Conflict.INSTANCE);
                 }
+                remember(user, new StoredAccount(next, version + 1));
                 metrics.applied(outcome.events(), next.holds().size() - (state == null ? 0 : state.holds().size()));
                 publish(outcome.events());
                 return Mono.just(outcome.result());
             });
         });
+    }
+
+    private void remember(String user, StoredAccount written) {
+        if (lastWritten.size() >= LAST_WRITTEN_MAX) {
+            // a crude bound: forgetting only costs the next operation of each account one load
+            lastWritten.clear();
+        }
+        // concurrent writers of one account may finish out of order: keep the newest version
+        lastWritten.merge(user, written, (old, now) -> now.version() > old.version() ? now : old);
     }
 
     /** Hands events to the listeners on the event thread; a failing listener is logged and skipped. */

@@ -110,8 +110,12 @@ class BalanceLedgerRetryTest {
     }
 
     /** An existing account with the start balance, and the counters reset. */
+    /**
+     * Creates the account through another ledger over the same store, so the ledger under test has
+     * not written it and its first attempt loads it, as a freshly started host would.
+     */
     private void givenAccount(String user) {
-        ledger.checkBalance(user, MODEL, 1, 0).block();
+        ledger(3, Duration.ZERO, Duration.ZERO).checkBalance(user, MODEL, 1, 0).block();
         store.reset();
     }
 
@@ -121,6 +125,46 @@ class BalanceLedgerRetryTest {
 
     @Nested
     class Conflicts {
+        @Test
+        void secondWrite_startsFromTheStateThisLedgerWrote_withoutALoad() {
+            givenAccount("u1");
+            ledger.addBalance("u1", Credits.of(1)).block();
+            store.reset();
+
+            Receipt r = ledger.addBalance("u1", Credits.of(2)).block();
+
+            assertThat(r.balance()).isEqualTo(Credits.of(1003));
+            assertThat(store.loads).hasValue(0);
+            assertThat(store.writes).hasValue(1);
+        }
+
+        @Test
+        void stateWrittenByAnotherLedger_conflicts_thenLoadsAndApplies() {
+            givenAccount("u1");
+            ledger.addBalance("u1", Credits.of(1)).block();
+            ledger(3, Duration.ZERO, Duration.ZERO).addBalance("u1", Credits.of(10)).block(); // another instance
+            store.reset();
+
+            Receipt r = ledger.addBalance("u1", Credits.of(2)).block();
+
+            assertThat(r.balance()).isEqualTo(Credits.of(1013));
+            assertThat(store.loads).as("the remembered state was stale: one load after the conflict").hasValue(1);
+            assertThat(store.writes).hasValue(2);
+        }
+
+        @Test
+        void denialOnARememberedState_isDecidedAgainFromAFreshLoad() {
+            givenAccount("u1");
+            ledger.addBalance("u1", Credits.of(1)).block();            // remembered: 1001 credits
+            ledger(3, Duration.ZERO, Duration.ZERO).addBalance("u1", Credits.of(5000)).block(); // another instance
+            store.reset();
+
+            Reservation r = ledger.reserve("u1", MODEL, 3000, 0).block();
+
+            assertThat(r.isAllowed()).as("allowed on the 6001 credits the store holds, not the 1001 remembered").isTrue();
+            assertThat(store.loads).hasValue(1);
+        }
+
         @Test
         void deduct_twoConflicts_retriesFromAFreshLoadAndAppliesOnce() {
             givenAccount("u1");

@@ -78,7 +78,7 @@ public final class MongoBalanceStore implements BalanceStore {
     /** The default name of the ledger entries collection. */
     public static final String DEFAULT_TRANSACTIONS_COLLECTION = "transactions";
     /** The default number of pending entries that makes a write copy them. */
-    public static final int DEFAULT_COPY_BATCH_SIZE = 16;
+    public static final int DEFAULT_COPY_BATCH_SIZE = 32;
     /** The largest copy batch size. */
     public static final int MAX_COPY_BATCH_SIZE = 1_000;
 
