@@ -20,7 +20,7 @@ final class Fixtures {
 
     static LedgerConfig config() {
         return LedgerConfig.builder()
-                .startBalance(Credits.of(1_000_000_000_000L))
+                .startBalance(Credits.of(1_000_000_000_000L)).operationsKept(Integer.getInteger("operationsKept", 100))
                 .prices(PriceTable.builder().model(MODEL, ModelPrice.perToken("2.5", "10")).build())
                 .build();
     }
