@@ -103,7 +103,7 @@ final class HistoryCommand implements Callable<Integer> {
         }
         Target target = Target.resolve(ctx, ctx.session(mongo), who, null, false);
         HistoryQuery query = HistoryQuery.all().between(from, to)
-                .withContext(AddBalanceCommand.blankToNull(context)).withModel(AddBalanceCommand.blankToNull(model));
+                .withContext(BalanceChangeCommand.blankToNull(context)).withModel(BalanceChangeCommand.blankToNull(model));
 
         RecordWriter writer = new RecordWriter(format, COLUMNS, ctx.out());
         if (format == Format.TABLE) {

@@ -1,0 +1,72 @@
+package dev.balancekit.cli;
+
+import dev.balancekit.BalanceChange;
+import dev.balancekit.BalanceNotEnabledException;
+import dev.balancekit.BlockingBalanceLedger;
+import dev.balancekit.Credits;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * What {@code add-balance} and {@code set-balance} share: the connection, config and user options,
+ * the e-mail argument, the note and actor, and the checks before the change.
+ */
+abstract class BalanceChangeCommand implements Callable<Integer> {
+    final Ctx ctx;
+
+    @Mixin
+    MongoOptions mongo = new MongoOptions();
+
+    @Mixin
+    ConfigOption config = new ConfigOption();
+
+    @Mixin
+    UserOptions who = new UserOptions();
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "EMAIL", description = "The user's e-mail, as LibreChat's script takes it.")
+    @Nullable String emailArgument;
+
+    @Option(names = "--note", paramLabel = "TEXT", description = "Why, recorded with the entry.")
+    @Nullable String note;
+
+    @Option(names = "--actor", paramLabel = "NAME", description = "Who makes the change, recorded with the entry (default: the operating-system user).")
+    @Nullable String actor;
+
+    BalanceChangeCommand(Ctx ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The ledger, the user and the amount as typed, once the shared checks have passed. */
+    record Start(BlockingBalanceLedger ledger, Target target, String amountText) {
+    }
+
+    /**
+     * Checks the amount is given at most once and the balance system is enabled, resolves the
+     * user (asking for the e-mail if needed), then takes the amount from the option, the argument
+     * or a prompt, in that order.
+     */
+    Start start(@Nullable String amountOption, @Nullable String amountArgument, String prompt) {
+        if (amountOption != null && amountArgument != null) {
+            throw CliException.usage("give the amount once: as an argument or with --amount");
+        }
+        if (!ctx.config(config).enabled()) {
+            throw new BalanceNotEnabledException();
+        }
+        BlockingBalanceLedger ledger = ctx.ledger(mongo, config);
+        Target target = Target.resolve(ctx, ctx.session(mongo), who, emailArgument, true);
+        String text = amountOption != null ? amountOption : amountArgument != null ? amountArgument : ctx.prompt(prompt);
+        return new Start(ledger, target, text);
+    }
+
+    /** The change for the user, with the actor and the note. */
+    BalanceChange change(Target target, Credits amount) {
+        return BalanceChange.of(target.user(), amount).withActor(ctx.actor(actor)).withNote(blankToNull(note));
+    }
+
+    static @Nullable String blankToNull(@Nullable String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}
