@@ -9,12 +9,14 @@ import dev.balancekit.memory.InMemoryBalanceStore;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
+import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.StoredAccount;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -24,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * Per-user token balances: the entry point of BalanceKit.
@@ -400,7 +401,7 @@ public final class BalanceLedger {
         return Mono.defer(() -> {
             // One id per call, kept across retries, so a retried decision appends the same entries.
             String operationId = key != null ? key : newOperationId();
-            return Mono.defer(() -> attempt(user, operationId, fromLastWrite, decider)).retryWhen(conflictRetry(user));
+            return attempt(user, operationId, fromLastWrite, decider, 1);
         });
     }
 
@@ -412,7 +413,8 @@ public final class BalanceLedger {
      * from that state: it is decided again from a fresh load, since only a write would have caught
      * a stale state.
      */
-    private <R> Mono<R> attempt(String user, String operationId, boolean fromLastWrite, IdDecider<R> decider) {
+    private <R> Mono<R> attempt(String user, String operationId, boolean fromLastWrite, IdDecider<R> decider,
+            int attempt) {
         StoredAccount remembered = fromLastWrite ? lastWritten.get(user) : null;
         Mono<StoredAccount> source = remembered != null ? Mono.just(remembered) : store.load(user).defaultIfEmpty(ABSENT);
         return source.flatMap(stored -> {
@@ -426,24 +428,26 @@ public final class BalanceLedger {
                 }
                 // a stale state can make a good request look bad (a hold made elsewhere): decide afresh
                 lastWritten.remove(user, remembered);
-                return attempt(user, operationId, false, decider);
+                return attempt(user, operationId, false, decider, attempt);
             }
             AccountState next = outcome.next();
             if (next == null) {
                 if (remembered != null) {
                     lastWritten.remove(user, remembered);
-                    return attempt(user, operationId, false, decider);
+                    return attempt(user, operationId, false, decider, attempt);
                 }
                 metrics.applied(outcome.events(), 0);
                 publish(outcome.events());
-                return Mono.just(outcome.result());
+                ReceiptRecord first = outcome.replayed();
+                return first == null || first.entryCount() == 0 ? Mono.just(outcome.result())
+                        : entriesOf(user, first).map(outcome::withEntries);
             }
             long version = stored == ABSENT ? 0 : stored.version();
             return store.compareAndSet(user, version, next, outcome.entries()).flatMap(r -> {
                 if (r != CasResult.APPLIED) {
                     lastWritten.remove(user);
                     metrics.conflict();
-                    return Mono.error(Conflict.INSTANCE);
+                    return retry(user, operationId, fromLastWrite, decider, attempt);
                 }
                 remember(user, new StoredAccount(next, version + 1));
                 metrics.applied(outcome.events(), next.holds().size() - (state == null ? 0 : state.holds().size()));
@@ -451,6 +455,25 @@ public final class BalanceLedger {
                 return Mono.just(outcome.result());
             });
         });
+    }
+
+    /** Reads a remembered operation's entries back from the history, in sequence order. */
+    private Mono<List<LedgerEntry>> entriesOf(String user, ReceiptRecord first) {
+        long end = first.firstSeq() + first.entryCount();
+        String prefix = first.operationId() + '#';
+        return store.history(user, HistoryQuery.all().withLimit(first.entryCount()).after("s" + end))
+                .filter(e -> e.seq() >= first.firstSeq() && e.id().startsWith(prefix))
+                .collectList()
+                .map(newestFirst -> {
+                    if (newestFirst.size() != first.entryCount()) {
+                        throw new IllegalStateException("the history of user '" + user + "' lacks entries of operation '"
+                                + first.operationId() + "': found " + newestFirst.size() + " of " + first.entryCount()
+                                + " below seq " + end);
+                    }
+                    List<LedgerEntry> inOrder = new ArrayList<>(newestFirst);
+                    Collections.reverse(inOrder);
+                    return inOrder;
+                });
     }
 
     private void remember(String user, StoredAccount written) {
@@ -485,19 +508,20 @@ public final class BalanceLedger {
         }
     }
 
-    private Retry conflictRetry(String user) {
-        return Retry.from(signals -> signals.concatMap(signal -> {
-            if (signal.failure() != Conflict.INSTANCE) {
-                return Mono.error(signal.failure());
-            }
-            long attempts = signal.totalRetries() + 1;
-            if (attempts >= maxAttempts) {
-                metrics.exhausted();
-                return Mono.error(new ConflictRetriesExhaustedException(user, (int) attempts));
-            }
-            Duration delay = backoff(attempts);
-            return delay.isZero() ? Mono.just(attempts) : Mono.delay(delay).thenReturn(attempts);
-        }));
+    /**
+     * Starts the next attempt after a lost compare-and-set, at once after the first loss and after a
+     * jittered delay after later ones, or gives up after {@code maxAttempts}. The operation id stays
+     * the same, so a retried decision appends the same entries.
+     */
+    private <R> Mono<R> retry(String user, String operationId, boolean fromLastWrite, IdDecider<R> decider,
+            int failed) {
+        if (failed >= maxAttempts) {
+            metrics.exhausted();
+            return Mono.error(new ConflictRetriesExhaustedException(user, failed));
+        }
+        Mono<R> next = Mono.defer(() -> attempt(user, operationId, fromLastWrite, decider, failed + 1));
+        Duration delay = backoff(failed);
+        return delay.isZero() ? next : Mono.delay(delay).then(next);
     }
 
     /** Full jitter: the first retry is immediate, then a random delay up to an exponential cap. */
@@ -513,16 +537,6 @@ public final class BalanceLedger {
     private static String newOperationId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return new UUID(r.nextLong(), r.nextLong()).toString();
-    }
-
-    /** The signal of a lost compare-and-set; never escapes the retry loop. */
-    private static final class Conflict extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        static final Conflict INSTANCE = new Conflict();
-
-        private Conflict() {
-            super("compare-and-set conflict", null, false, false);
-        }
     }
 
     /** Builds a {@link BalanceLedger}; every setter checks its value at once. */

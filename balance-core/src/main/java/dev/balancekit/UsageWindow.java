@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.IsoFields;
 import java.time.temporal.TemporalAdjusters;
-import java.util.Locale;
 
 /** A calendar usage window: a day, an ISO week (Monday to Sunday) or a month, in the configured zone. */
 public enum UsageWindow {
@@ -27,10 +26,11 @@ public enum UsageWindow {
     public String keyOf(LocalDate date) {
         return switch (this) {
             case DAILY -> date.toString();
-            // Locale.ROOT: keys are stored, and must not depend on the host's digits (Arabic, Thai, ...)
-            case WEEKLY -> String.format(Locale.ROOT, "%d-W%02d", date.get(IsoFields.WEEK_BASED_YEAR),
-                    date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
-            case MONTHLY -> String.format(Locale.ROOT, "%d-%02d", date.getYear(), date.getMonthValue());
+            // ASCII digits whatever the host's locale: keys are stored and compared
+            case WEEKLY -> twoDigits(new StringBuilder(8).append(date.get(IsoFields.WEEK_BASED_YEAR)).append("-W"),
+                    date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)).toString();
+            case MONTHLY -> twoDigits(new StringBuilder(7).append(date.getYear()).append('-'), date.getMonthValue())
+                    .toString();
         };
     }
 

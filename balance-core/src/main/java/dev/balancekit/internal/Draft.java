@@ -17,7 +17,6 @@ import dev.balancekit.spi.ClosedHold;
 import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.WindowState;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -45,9 +44,16 @@ final class Draft {
 
     Credits balance;
     boolean funded;
-    final List<Hold> holds;
-    final List<ClosedHold> closedHolds;
-    final List<OperationRecord> operations;
+    /** The holds; the state's own immutable list until the first change, then a private copy. */
+    private List<Hold> holds;
+    private boolean holdsCopied;
+    /** The closed holds as the state had them; {@link #closedAdded} and {@link #closedRemoved} change them. */
+    private final List<ClosedHold> closedHolds;
+    private List<ClosedHold> closedAdded = List.of();
+    private @Nullable ClosedHold closedRemoved;
+    /** The operations as the state had them; {@link #operationsAdded} follow them. */
+    private final List<OperationRecord> operations;
+    private List<OperationRecord> operationsAdded = List.of();
     long lastSeq;
     @Nullable Instant lastTransactionAt;
     long totalTokens;
@@ -58,8 +64,7 @@ final class Draft {
     @Nullable Instant lastRefill;
     /** The current window states, indexed by {@link UsageWindow#ordinal()}; null before usage in the window. */
     private final WindowState[] windows = new WindowState[WINDOWS.length];
-    private final LocalDate today;
-    private final String[] keys = new String[WINDOWS.length];
+    private final Day today;
 
     Settings settings;
 
@@ -79,9 +84,9 @@ final class Draft {
         this.wasFunded = state.funded();
         this.balance = state.balance();
         this.funded = state.funded();
-        this.holds = new ArrayList<>(state.holds());
-        this.closedHolds = new ArrayList<>(state.closedHolds());
-        this.operations = new ArrayList<>(state.operations());
+        this.holds = state.holds();
+        this.closedHolds = state.closedHolds();
+        this.operations = state.operations();
         this.lastSeq = state.lastSeq();
         this.lastTransactionAt = state.lastTransactionAt();
         this.totalTokens = state.totalTokens();
@@ -91,7 +96,7 @@ final class Draft {
         this.refillPeriod = state.refillPeriod();
         this.lastRefill = state.lastRefill();
         this.settings = Settings.of(config, tier);
-        this.today = LocalDate.ofInstant(now, config.zone());
+        this.today = Day.of(now, config.zone());
         for (WindowState w : state.windows()) {
             if (w.key().equals(key(w.window()))) {
                 windows[w.window().ordinal()] = w;
@@ -117,11 +122,49 @@ final class Draft {
         for (int i = holds.size() - 1; i >= 0; i--) {
             Hold h = holds.get(i);
             if (!h.isActiveAt(now)) {
-                holds.remove(i);
-                close(h.id(), ClosedHold.Closure.EXPIRED);
+                writableHolds().remove(i);
+                close(ClosedHold.of(h.id(), ClosedHold.Closure.EXPIRED, now), null);
                 events.add(new BalanceEvent.HoldExpired(user, now, h));
             }
         }
+    }
+
+    /** @return the holds, read-only */
+    List<Hold> holds() {
+        return holds;
+    }
+
+    private List<Hold> writableHolds() {
+        if (!holdsCopied) {
+            holds = new ArrayList<>(holds);
+            holdsCopied = true;
+        }
+        return holds;
+    }
+
+    void addHold(Hold hold) {
+        writableHolds().add(hold);
+    }
+
+    void removeHold(Hold hold) {
+        writableHolds().remove(hold);
+    }
+
+    void replaceHold(Hold old, Hold hold) {
+        List<Hold> list = writableHolds();
+        list.set(list.indexOf(old), hold);
+    }
+
+    /**
+     * Remembers an operation's result under its idempotency key.
+     *
+     * @param record the record
+     */
+    void addOperation(OperationRecord record) {
+        if (operationsAdded.isEmpty()) {
+            operationsAdded = new ArrayList<>(1);
+        }
+        operationsAdded.add(record);
     }
 
     private void fund() {
@@ -213,17 +256,12 @@ final class Draft {
         long tokens = w == null ? 0 : w.tokens();
         return new WindowUsage(window, key(window), Credits.ofMicros(Math.addExact(spent, held().micros())),
                 Math.addExact(tokens, heldTokens()), settings.limits().credits(window), settings.limits().tokens(window),
-                window.resetsAt(today, config.zone()));
+                today.resetsAt(window));
     }
 
-    /** The key of the window that contains today, computed once per decision. */
+    /** The key of the window that contains today. */
     private String key(UsageWindow window) {
-        String k = keys[window.ordinal()];
-        if (k == null) {
-            k = window.keyOf(today);
-            keys[window.ordinal()] = k;
-        }
-        return k;
+        return today.key(window);
     }
 
     /** Records charged usage in every window, and reports the configured percentages it passes. */
@@ -237,7 +275,7 @@ final class Draft {
             Long tokenCap = settings.limits().tokens(window);
             if (cap != null || tokenCap != null) {
                 WindowUsage after = new WindowUsage(window, key(window), Credits.ofMicros(spent), used, cap,
-                        tokenCap, window.resetsAt(today, config.zone()));
+                        tokenCap, today.resetsAt(window));
                 int percent = after.percentUsed();
                 for (int threshold : config.windowThresholds()) {
                     if (threshold > notified && threshold <= percent) {
@@ -260,17 +298,46 @@ final class Draft {
     }
 
     @Nullable ClosedHold findClosed(String id) {
+        for (int i = closedAdded.size() - 1; i >= 0; i--) {
+            ClosedHold c = closedAdded.get(i);
+            if (c.id().equals(id)) {
+                return c;
+            }
+        }
         for (int i = closedHolds.size() - 1; i >= 0; i--) {
             ClosedHold c = closedHolds.get(i);
-            if (c.id().equals(id)) {
+            if (c.id().equals(id) && c != closedRemoved) {
                 return c;
             }
         }
         return null;
     }
 
-    void close(String holdId, ClosedHold.Closure closure) {
-        closedHolds.add(new ClosedHold(holdId, closure, now));
+    private List<WindowState> windowsInUse(int used) {
+        WindowState[] out = new WindowState[used];
+        int i = 0;
+        for (WindowState w : windows) {
+            if (w != null) {
+                out[i++] = w;
+            }
+        }
+        return List.of(out);
+    }
+
+    /**
+     * Remembers a closed hold.
+     *
+     * @param closed the hold
+     * @param previous what was remembered of the same hold before, to forget; or null
+     */
+    void close(ClosedHold closed, @Nullable ClosedHold previous) {
+        if (closedAdded.isEmpty()) {
+            closedAdded = new ArrayList<>(1);
+        }
+        if (previous != null && !closedAdded.remove(previous)) {
+            closedRemoved = previous;
+        }
+        closedAdded.add(closed);
     }
 
     /** Appends an entry, moving the balance by its value; the balance after is recorded in it. */
@@ -304,19 +371,20 @@ final class Draft {
             }
         }
         int keep = config.operationsKept();
-        if (operations.size() > keep) {
-            operations.subList(0, operations.size() - keep).clear();
-        }
-        if (closedHolds.size() > keep) {
-            closedHolds.subList(0, closedHolds.size() - keep).clear();
-        }
-        List<WindowState> current = new ArrayList<>(WINDOWS.length);
+        // an unchanged list is shared with the previous state; a changed one is built in one copy
+        List<OperationRecord> ops = operationsAdded.isEmpty() && operations.size() <= keep ? operations
+                : FrozenList.concat(operations, null, operationsAdded, keep);
+        List<ClosedHold> closed = closedAdded.isEmpty() && closedRemoved == null && closedHolds.size() <= keep
+                ? closedHolds : FrozenList.concat(closedHolds, closedRemoved, closedAdded, keep);
+        List<Hold> active = holdsCopied ? List.copyOf(holds) : holds;
+        int used = 0;
         for (WindowState w : windows) {
             if (w != null) {
-                current.add(w);
+                used++;
             }
         }
-        return new AccountState(user, balance, funded, holds, closedHolds, operations, lastSeq, lastTransactionAt,
+        List<WindowState> current = used == windows.length ? List.of(windows) : windowsInUse(used);
+        return new AccountState(user, balance, funded, active, closed, ops, lastSeq, lastTransactionAt,
                 totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current);
     }
 }

@@ -11,6 +11,7 @@ import dev.balancekit.Credits;
 import dev.balancekit.DenialReason;
 import dev.balancekit.EntryContext;
 import dev.balancekit.Hold;
+import dev.balancekit.LedgerEntry;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
@@ -25,6 +26,7 @@ import dev.balancekit.pricing.PricedUsage;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.ClosedHold;
 import dev.balancekit.spi.OperationRecord;
+import dev.balancekit.spi.ReceiptRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,8 +97,8 @@ public final class LedgerEngine {
      */
     public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
             LedgerConfig config, Instant now, String operationId) {
-        String fingerprint = "reserve|" + request.model() + '|' + request.promptTokens() + '|'
-                + request.maxOutputTokens() + '|' + request.exempt();
+        String fingerprint = request.idempotencyKey() == null ? "" : "reserve|" + request.model() + '|'
+                + request.promptTokens() + '|' + request.maxOutputTokens() + '|' + request.exempt();
         OperationRecord previous = replayOf(state, request.idempotencyKey(), fingerprint);
         if (previous != null) {
             Reservation r = previous.reservation();
@@ -110,7 +112,8 @@ public final class LedgerEngine {
         if (!decision.isAllowed()) {
             return decided(d, new Reservation(decision, null, false));
         }
-        if (d.findHold(operationId) != null || d.findClosed(operationId) != null) {
+        // a generated id is new; a key could name a hold made under it and since forgotten as an operation
+        if (request.idempotencyKey() != null && (d.findHold(operationId) != null || d.findClosed(operationId) != null)) {
             throw new IllegalArgumentException("idempotencyKey '" + operationId
                     + "' names a hold of user '" + request.user() + "' that is no longer remembered as a reservation");
         }
@@ -120,10 +123,10 @@ public final class LedgerEngine {
                 : decision.estimatedCost();
         long tokens = request.promptTokens() + request.maxOutputTokens();
         Hold hold = new Hold(operationId, amount, tokens, decision.model(), now, now.plus(config.holdTtl()));
-        d.holds.add(hold);
+        d.addHold(hold);
         Reservation reservation = new Reservation(decision, hold, false);
         if (request.idempotencyKey() != null) {
-            d.operations.add(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, reservation));
+            d.addOperation(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, reservation));
         }
         AccountState next = d.build();
         return new Outcome<>(next, d.entries, reservation, List.copyOf(d.events));
@@ -145,22 +148,29 @@ public final class LedgerEngine {
      */
     public static Outcome<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
             Instant now, String operationId) {
-        String key = effectiveKey(request);
+        String key = request.idempotencyKey();
         var u = request.usage();
         String fingerprint = "charge|" + request.model() + '|' + u.inputTokens() + '|' + u.outputTokens() + '|'
                 + u.cacheWriteTokens() + '|' + u.cacheReadTokens() + '|' + request.context() + '|'
                 + request.conversationId() + '|' + request.holdId();
         OperationRecord previous = replayOf(state, key, fingerprint);
         if (previous != null) {
-            return Outcome.unchanged(receiptOf(previous, key));
+            return replayed(request.user(), previous.receipt(), key);
+        }
+        String holdId = request.holdId();
+        if (key == null && holdId != null && state != null && !holds(state, holdId)) {
+            // without a key, the settled hold remembers its charge: the same charge again is a retry
+            ClosedHold settled = settledHold(state, holdId);
+            if (settled != null && fingerprint.equals(settled.fingerprint())) {
+                return replayed(request.user(), settled.receipt(), null);
+            }
         }
         Draft d = new Draft(state, request.user(), config, now);
-        String holdId = request.holdId();
+        ClosedHold reopened = null;
         if (holdId != null) {
             Hold hold = d.findHold(holdId);
             if (hold != null) {
-                d.holds.remove(hold);
-                d.close(holdId, ClosedHold.Closure.SETTLED);
+                d.removeHold(hold);
             } else {
                 ClosedHold closed = d.findClosed(holdId);
                 if (closed == null) {
@@ -171,7 +181,7 @@ public final class LedgerEngine {
                             + "' was already settled at " + closed.closedAt());
                 }
                 // Released or expired: the usage still happened, so it is charged without a hold.
-                d.close(holdId, ClosedHold.Closure.SETTLED);
+                reopened = closed;
             }
         }
         PricedUsage priced = config.prices().price(request.model(), u, request.incomplete(), d.settings.multiplier());
@@ -188,7 +198,7 @@ public final class LedgerEngine {
             throw new IllegalArgumentException("charge of " + priced.total() + " credits would overflow the balance of user '"
                     + request.user() + "', was " + before, e);
         }
-        Outcome<Receipt> outcome = finish(d, operationId, key, fingerprint);
+        Outcome<Receipt> outcome = finish(d, operationId, key, fingerprint, holdId, reopened);
         d.events.add(chargedAt, new BalanceEvent.Charged(request.user(), now, outcome.result()));
         return new Outcome<>(outcome.next(), outcome.entries(), outcome.result(), List.copyOf(d.events));
     }
@@ -216,9 +226,9 @@ public final class LedgerEngine {
             }
             return decided(d, new Receipt(user, operationId, List.of(), d.balance, d.available(), true));
         }
-        d.holds.remove(hold);
-        d.close(holdId, ClosedHold.Closure.RELEASED);
-        return finish(d, operationId, null, "");
+        d.removeHold(hold);
+        d.close(ClosedHold.of(holdId, ClosedHold.Closure.RELEASED, now), null);
+        return finish(d, operationId, null, "", null, null);
     }
 
     /**
@@ -250,7 +260,7 @@ public final class LedgerEngine {
             return Outcome.unchanged(hold);
         }
         Hold extended = new Hold(hold.id(), hold.amount(), hold.tokens(), hold.model(), hold.createdAt(), expiresAt);
-        d.holds.set(d.holds.indexOf(hold), extended);
+        d.replaceHold(hold, extended);
         AccountState next = d.build();
         return new Outcome<>(next, d.entries, extended, List.copyOf(d.events));
     }
@@ -304,7 +314,7 @@ public final class LedgerEngine {
      */
     public static AccountView view(AccountState state, LedgerConfig config, Instant now) {
         Draft d = new Draft(state, state.user(), config, now);
-        return new AccountView(state.user(), null, d.balance, d.available(), d.holds, d.lastTransactionAt,
+        return new AccountView(state.user(), null, d.balance, d.available(), d.holds(), d.lastTransactionAt,
                 d.totalTokens, d.refillAt(), d.settings.tierName());
     }
 
@@ -350,7 +360,7 @@ public final class LedgerEngine {
         d.tier = tier;
         d.append(entryId(d, operationId), TokenType.CREDITS, 0, Draft.CREDIT_RATE, Credits.ZERO, EntryContext.TIER_CHANGE,
                 null, null, null, 0, 0, 0, null, actor, (from == null ? "none" : from) + " -> " + tier);
-        return finish(d, operationId, null, "");
+        return finish(d, operationId, null, "", null, null);
     }
 
     private static Outcome<Receipt> adminChange(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
@@ -362,7 +372,7 @@ public final class LedgerEngine {
                 + change.note();
         OperationRecord previous = replayOf(state, change.idempotencyKey(), fingerprint);
         if (previous != null) {
-            return Outcome.unchanged(receiptOf(previous, change.idempotencyKey()));
+            return replayed(change.user(), previous.receipt(), change.idempotencyKey());
         }
         Draft d = new Draft(state, change.user(), config, now);
         Credits value;
@@ -376,7 +386,7 @@ public final class LedgerEngine {
         d.append(entryId(d, operationId), TokenType.CREDITS, value.micros(), Draft.CREDIT_RATE, value,
                 overwrite ? EntryContext.ADJUSTMENT : EntryContext.ADMIN, null, null, null, 0, 0, 0, null,
                 change.actor(), change.note());
-        return finish(d, operationId, change.idempotencyKey(), fingerprint);
+        return finish(d, operationId, change.idempotencyKey(), fingerprint, null, null);
     }
 
     private static int chargeLine(Draft d, String operationId, int n, TokenType type, PricedLine line,
@@ -399,10 +409,26 @@ public final class LedgerEngine {
         return operationId + '#' + (d.lastSeq + 1);
     }
 
-    private static Outcome<Receipt> finish(Draft d, String operationId, @Nullable String key, String fingerprint) {
-        Receipt receipt = new Receipt(d.user, operationId, d.operationEntries(), d.balance, d.available(), false);
-        if (key != null) {
-            d.operations.add(new OperationRecord(key, fingerprint, d.now, receipt, null));
+    /**
+     * Builds the receipt and the next state, remembering the result under the idempotency key and,
+     * for a settle, in the settled hold.
+     *
+     * @param settles the hold the operation settles, or null
+     * @param reopened the closed hold (released or expired) the settle replaces, or null
+     */
+    private static Outcome<Receipt> finish(Draft d, String operationId, @Nullable String key, String fingerprint,
+            @Nullable String settles, @Nullable ClosedHold reopened) {
+        List<LedgerEntry> own = d.operationEntries();
+        Receipt receipt = new Receipt(d.user, operationId, own, d.balance, d.available(), false);
+        if (key != null || settles != null) {
+            ReceiptRecord record = new ReceiptRecord(operationId, own.isEmpty() ? 0 : own.get(0).seq(), own.size(),
+                    receipt.balance(), receipt.available());
+            if (key != null) {
+                d.addOperation(new OperationRecord(key, fingerprint, d.now, record, null));
+            }
+            if (settles != null) {
+                d.close(new ClosedHold(settles, ClosedHold.Closure.SETTLED, d.now, fingerprint, record), reopened);
+            }
         }
         AccountState next = d.build();
         return new Outcome<>(next, d.entries, receipt, List.copyOf(d.events));
@@ -491,11 +517,26 @@ public final class LedgerEngine {
         }
     }
 
-    private static @Nullable String effectiveKey(ChargeRequest request) {
-        if (request.idempotencyKey() != null) {
-            return request.idempotencyKey();
+    /** Whether the state still holds the hold (active or expired since the last write): then it is not closed. */
+    private static boolean holds(AccountState state, String holdId) {
+        for (Hold h : state.holds()) {
+            if (h.id().equals(holdId)) {
+                return true;
+            }
         }
-        return request.holdId() == null ? null : "settle:" + request.holdId();
+        return false;
+    }
+
+    /** The hold as the state remembers it, if a charge settled it and its result is remembered. */
+    private static @Nullable ClosedHold settledHold(AccountState state, String holdId) {
+        List<ClosedHold> closed = state.closedHolds();
+        for (int i = closed.size() - 1; i >= 0; i--) {
+            ClosedHold c = closed.get(i);
+            if (c.id().equals(holdId)) {
+                return c.receipt() != null ? c : null;
+            }
+        }
+        return null;
     }
 
     private static @Nullable OperationRecord replayOf(@Nullable AccountState state, @Nullable String key,
@@ -516,12 +557,16 @@ public final class LedgerEngine {
         return null;
     }
 
-    private static Receipt receiptOf(OperationRecord previous, @Nullable String key) {
-        Receipt r = previous.receipt();
-        if (r == null) {
+    /**
+     * A repeat's outcome: the first receipt, without its entries, which the ledger reads back from
+     * the history by their sequence numbers.
+     */
+    private static Outcome<Receipt> replayed(String user, @Nullable ReceiptRecord first, @Nullable String key) {
+        if (first == null) {
             throw keyReused(key);
         }
-        return r.asReplay();
+        return Outcome.replay(new Receipt(user, first.operationId(), List.of(), first.balance(), first.available(), true),
+                first);
     }
 
     private static IllegalArgumentException keyReused(@Nullable String key) {

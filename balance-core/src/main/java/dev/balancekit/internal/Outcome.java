@@ -2,7 +2,9 @@ package dev.balancekit.internal;
 
 import dev.balancekit.BalanceEvent;
 import dev.balancekit.LedgerEntry;
+import dev.balancekit.Receipt;
 import dev.balancekit.spi.AccountState;
+import dev.balancekit.spi.ReceiptRecord;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -13,9 +15,24 @@ import org.jspecify.annotations.Nullable;
  * @param entries the entries to append with it (empty when nothing changes)
  * @param result the value the caller gets once the write (if any) is applied
  * @param events what to report to listeners once the write (if any) is applied
+ * @param replayed for a repeated request, the remembered first result whose entries the caller
+ *     reads back from the history into {@code result} (a {@link Receipt}); otherwise null
  * @param <R> the result type
  */
-public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries, R result, List<BalanceEvent> events) {
+public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries, R result, List<BalanceEvent> events,
+        @Nullable ReceiptRecord replayed) {
+
+    /**
+     * An outcome that is not a replay.
+     *
+     * @param next the state to write, or null
+     * @param entries the entries to append
+     * @param result the result
+     * @param events the events
+     */
+    public Outcome(@Nullable AccountState next, List<LedgerEntry> entries, R result, List<BalanceEvent> events) {
+        this(next, entries, result, events, null);
+    }
 
     /**
      * An outcome that writes nothing and reports nothing.
@@ -26,5 +43,33 @@ public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries,
      */
     public static <R> Outcome<R> unchanged(R result) {
         return new Outcome<>(null, List.of(), result, List.of());
+    }
+
+    /**
+     * The outcome of a repeated request: nothing is written, and the caller completes the receipt
+     * with the first result's entries.
+     *
+     * @param receipt the first receipt, without its entries, marked as a replay
+     * @param first what the account remembers of the first result
+     * @return the outcome
+     */
+    static Outcome<Receipt> replay(Receipt receipt, ReceiptRecord first) {
+        return new Outcome<>(null, List.of(), receipt, List.of(), first);
+    }
+
+    /**
+     * The replayed receipt with its entries.
+     *
+     * @param firstEntries the first result's entries, in sequence order
+     * @return the complete result
+     * @throws IllegalStateException if this is not a replay
+     */
+    @SuppressWarnings("unchecked") // a replay's result is always a Receipt (see replay())
+    public R withEntries(List<LedgerEntry> firstEntries) {
+        if (replayed == null) {
+            throw new IllegalStateException("not a replay");
+        }
+        Receipt r = (Receipt) result;
+        return (R) new Receipt(r.user(), r.operationId(), firstEntries, r.balance(), r.available(), true);
     }
 }

@@ -11,7 +11,6 @@ import dev.balancekit.spi.StoredAccount;
 import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 /** Times every call of a store, from subscription to completion or error. */
 public final class TimedBalanceStore implements BalanceStore {
@@ -33,8 +32,7 @@ public final class TimedBalanceStore implements BalanceStore {
     public Mono<StoredAccount> load(String user) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            return store.load(user).doFinally(s -> metrics.storeCall("load",
-                    System.nanoTime() - start, s != SignalType.ON_ERROR));
+            return timed(store.load(user), "load", start);
         });
     }
 
@@ -42,8 +40,7 @@ public final class TimedBalanceStore implements BalanceStore {
     public Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            return store.compareAndSet(user, expectedVersion, next, entries).doFinally(s -> metrics.storeCall(
-                    "compare_and_set", System.nanoTime() - start, s != SignalType.ON_ERROR));
+            return timed(store.compareAndSet(user, expectedVersion, next, entries), "compare_and_set", start);
         });
     }
 
@@ -51,8 +48,10 @@ public final class TimedBalanceStore implements BalanceStore {
     public Flux<LedgerEntry> history(String user, HistoryQuery query) {
         return Flux.defer(() -> {
             long start = System.nanoTime();
-            return store.history(user, query).doFinally(s -> metrics.storeCall("history", System.nanoTime() - start,
-                    s != SignalType.ON_ERROR));
+            return store.history(user, query)
+                    .doOnComplete(() -> record("history", start, true))
+                    .doOnError(e -> record("history", start, false))
+                    .doOnCancel(() -> record("history", start, true));
         });
     }
 
@@ -60,8 +59,21 @@ public final class TimedBalanceStore implements BalanceStore {
     public Mono<Page<AccountState>> accounts(ListQuery query) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            return store.accounts(query).doFinally(s -> metrics.storeCall("accounts", System.nanoTime() - start,
-                    s != SignalType.ON_ERROR));
+            return timed(store.accounts(query), "accounts", start);
         });
+    }
+
+    /**
+     * Records a call when it ends, before its result travels on, so that whoever receives the
+     * result also sees the call counted. A cancelled call counts as a success.
+     */
+    private <T> Mono<T> timed(Mono<T> call, String operation, long start) {
+        return call.doOnSuccess(v -> record(operation, start, true))
+                .doOnError(e -> record(operation, start, false))
+                .doOnCancel(() -> record(operation, start, true));
+    }
+
+    private void record(String operation, long start, boolean success) {
+        metrics.storeCall(operation, System.nanoTime() - start, success);
     }
 }

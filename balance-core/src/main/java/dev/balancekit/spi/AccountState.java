@@ -2,6 +2,7 @@ package dev.balancekit.spi;
 
 import dev.balancekit.Credits;
 import dev.balancekit.Hold;
+import dev.balancekit.internal.FrozenList;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -55,8 +56,8 @@ public record AccountState(
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(balance, "balance");
         holds = List.copyOf(holds);
-        closedHolds = List.copyOf(closedHolds);
-        operations = List.copyOf(operations);
+        closedHolds = FrozenList.copyOf(closedHolds);
+        operations = FrozenList.copyOf(operations);
         Objects.requireNonNull(createdAt, "createdAt");
         windows = List.copyOf(windows);
     }

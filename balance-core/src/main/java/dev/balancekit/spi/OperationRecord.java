@@ -1,6 +1,5 @@
 package dev.balancekit.spi;
 
-import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import java.time.Instant;
 import java.util.Objects;
@@ -13,11 +12,11 @@ import org.jspecify.annotations.Nullable;
  * @param key the idempotency key
  * @param fingerprint a canonical text of the request; a repeat with another fingerprint is an error
  * @param at when the operation was applied
- * @param receipt the result of a charge, release or balance change
+ * @param receipt the result of a charge or balance change
  * @param reservation the result of a reservation
  */
 public record OperationRecord(
-        String key, String fingerprint, Instant at, @Nullable Receipt receipt, @Nullable Reservation reservation) {
+        String key, String fingerprint, Instant at, @Nullable ReceiptRecord receipt, @Nullable Reservation reservation) {
 
     /**
      * Validates.

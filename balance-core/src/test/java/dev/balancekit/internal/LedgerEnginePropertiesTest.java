@@ -244,6 +244,8 @@ class LedgerEnginePropertiesTest {
         final Map<String, Hold> holds = new LinkedHashMap<>();
         final Map<String, HoldStatus> closed = new HashMap<>();
         final Map<String, Recorded> operations = new LinkedHashMap<>();
+        /** The charge that settled each hold, keyed by hold id, with its idempotency key left out. */
+        final Map<String, Recorded> settledBy = new HashMap<>();
 
         long available() {
             long held = 0;
@@ -517,8 +519,7 @@ class LedgerEnginePropertiesTest {
         void charge(ChargeRequest req) {
             String user = req.user();
             String holdId = req.holdId();
-            String key = req.idempotencyKey() != null ? req.idempotencyKey()
-                    : holdId != null ? "settle:" + holdId : null;
+            String key = req.idempotencyKey();
             Account existing = accounts.get(user);
             Recorded first = key != null && existing != null ? existing.operations.get(key) : null;
             if (first != null) {
@@ -528,6 +529,13 @@ class LedgerEnginePropertiesTest {
                 } else {
                     assertRejected(user, () -> ledger.deduct(req), keyReused(key));
                 }
+                return;
+            }
+            Recorded settle = key == null && holdId != null && existing != null ? existing.settledBy.get(holdId) : null;
+            if (settle != null && settle.answers("charge", req)) {
+                // a settled hold remembers the charge that settled it: the same charge again is a retry
+                Receipt replay = assertReplay(user, () -> ledger.deduct(req));
+                assertThat(replay).isEqualTo(((Receipt) settle.result()).asReplay());
                 return;
             }
             Account a = accountFor(user);
@@ -575,6 +583,9 @@ class LedgerEnginePropertiesTest {
             }
             if (key != null) {
                 a.operations.put(key, new Recorded("charge", req, r));
+            }
+            if (holdId != null) {
+                a.settledBy.put(holdId, new Recorded("charge", req.withIdempotencyKey(null), r));
             }
             accounts.putIfAbsent(user, a);
         }

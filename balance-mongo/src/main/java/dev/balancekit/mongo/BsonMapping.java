@@ -5,7 +5,6 @@ import dev.balancekit.Credits;
 import dev.balancekit.DenialReason;
 import dev.balancekit.Hold;
 import dev.balancekit.LedgerEntry;
-import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;
 import dev.balancekit.UsageWindow;
@@ -14,6 +13,7 @@ import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.ClosedHold;
 import dev.balancekit.spi.OperationRecord;
+import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.WindowState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class BsonMapping {
     /** The suffix of the field that holds an instant's nanoseconds below the millisecond. */
     static final String NANOS = "Nanos";
 
-    // ledger entry (a transaction document, a pending entry, an entry inside a stored receipt)
+    // ledger entry (a transaction document or a pending entry)
     static final String ID = "id";
     static final String SEQ = "seq";
     static final String USER = "user";
@@ -120,7 +120,8 @@ final class BsonMapping {
     static final String RECEIPT = "receipt";
     static final String RESERVATION = "reservation";
     static final String OPERATION_ID = "operationId";
-    static final String ENTRIES = "entries";
+    static final String FIRST_SEQ = "firstSeq";
+    static final String ENTRY_COUNT = "entryCount";
     static final String AVAILABLE = "available";
     static final String REPLAY = "replay";
     static final String DECISION = "decision";
@@ -137,7 +138,7 @@ final class BsonMapping {
     // ---------------------------------------------------------------- ledger entries
 
     /**
-     * A ledger entry as stored in {@code pending}, in receipts and (with an {@code _id}) in the
+     * A ledger entry as stored in {@code pending} and (with an {@code _id}) in the
      * transactions collection.
      */
     static BsonDocument entry(LedgerEntry e) {
@@ -234,6 +235,100 @@ final class BsonMapping {
         return d;
     }
 
+    /**
+     * The update that turns an account document holding {@code before} into one holding
+     * {@code next}: {@code $set} of every scalar field, and of each list only when it changed. A
+     * list that only gained elements at its end (and perhaps lost some at its start) gets a
+     * {@code $push} of the new elements with a {@code $slice} to its new length, so that an account
+     * remembering a hundred closed holds sends one, not a hundred.
+     *
+     * @param before the state the document holds, or null when unknown (everything is set)
+     * @param next the state to write
+     * @return an update document with {@code $set} and, when needed, {@code $push} and {@code $unset}
+     */
+    static BsonDocument accountUpdate(@Nullable AccountState before, AccountState next) {
+        BsonDocument set = new BsonDocument();
+        BsonDocument push = new BsonDocument();
+        set.put(USER, new BsonString(next.user()));
+        set.put(BALANCE, micros(next.balance()));
+        set.put(FUNDED, BsonBoolean.valueOf(next.funded()));
+        setList(set, push, HOLDS, before == null ? null : before.holds(), next.holds(), BsonMapping::hold);
+        setList(set, push, CLOSED_HOLDS, before == null ? null : before.closedHolds(), next.closedHolds(),
+                BsonMapping::closedHold);
+        setList(set, push, OPERATIONS, before == null ? null : before.operations(), next.operations(),
+                BsonMapping::operation);
+        set.put(LAST_SEQ, new BsonInt64(next.lastSeq()));
+        putInstant(set, LAST_TRANSACTION_AT, next.lastTransactionAt());
+        set.put(TOTAL_TOKENS, new BsonInt64(next.totalTokens()));
+        putInstant(set, CREATED_AT, next.createdAt());
+        putText(set, TIER, next.tier());
+        putInstant(set, REFILL_ANCHOR, next.refillAnchor());
+        set.put(REFILL_PERIOD, new BsonInt64(next.refillPeriod()));
+        putInstant(set, LAST_REFILL, next.lastRefill());
+        setList(set, push, WINDOWS, before == null ? null : before.windows(), next.windows(), BsonMapping::windowState);
+        BsonDocument update = new BsonDocument("$set", set);
+        if (!push.isEmpty()) {
+            update.put("$push", push);
+        }
+        BsonDocument unset = new BsonDocument();
+        for (String field : ACCOUNT_INSTANTS) {
+            String nanos = field + NANOS;
+            if (!set.containsKey(nanos)) {
+                unset.put(nanos, new BsonString(""));
+            }
+        }
+        if (!unset.isEmpty()) {
+            update.put("$unset", unset);
+        }
+        return update;
+    }
+
+    /** Adds what turns the list {@code before} into {@code next} to the update: nothing, a push, or a set. */
+    private static <T> void setList(BsonDocument set, BsonDocument push, String field, @Nullable List<T> before,
+            List<T> next, Function<T, BsonDocument> encoder) {
+        if (before != null) {
+            int added = appended(before, next);
+            if (added == 0) {
+                return;
+            }
+            if (added > 0) {
+                BsonArray each = array(next.subList(next.size() - added, next.size()), encoder);
+                push.put(field, new BsonDocument("$each", each).append("$slice", new BsonInt32(-next.size())));
+                return;
+            }
+        }
+        set.put(field, array(next, encoder));
+    }
+
+    /**
+     * How many elements {@code next} appends to {@code before}: the smallest {@code n} such that
+     * {@code next} without its last {@code n} elements is the end of {@code before}. 0 means
+     * unchanged; -1 means changed in some other way (or by more than a few elements).
+     */
+    static <T> int appended(List<T> before, List<T> next) {
+        int most = Math.min(next.size(), 8);
+        for (int added = next.size() == before.size() ? 0 : 1; added <= most; added++) {
+            int kept = next.size() - added;
+            // keeping nothing of a list that had elements is a replacement, not an append
+            boolean keepsSome = kept > 0 || before.isEmpty();
+            if (keepsSome && kept <= before.size() && sameElements(next, 0, before, before.size() - kept, kept)) {
+                return added;
+            }
+        }
+        return -1;
+    }
+
+    private static <T> boolean sameElements(List<T> a, int from, List<T> b, int bFrom, int count) {
+        for (int i = 0; i < count; i++) {
+            T x = a.get(from + i);
+            T y = b.get(bFrom + i);
+            if (x != y && !x.equals(y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Reads an account document; the user id is its {@code _id}. */
     static AccountState account(BsonDocument d) {
         return new AccountState(
@@ -287,11 +382,17 @@ final class BsonMapping {
         d.put(ID, new BsonString(c.id()));
         d.put(CLOSURE, enumValue(c.closure()));
         putInstant(d, CLOSED_AT, c.closedAt());
+        if (c.receipt() != null && c.fingerprint() != null) {
+            d.put(FINGERPRINT, new BsonString(c.fingerprint()));
+            d.put(RECEIPT, receipt(c.receipt()));
+        }
         return d;
     }
 
     static ClosedHold closedHold(BsonDocument d) {
-        return new ClosedHold(text(d, ID), enumOf(ClosedHold.Closure.class, d, CLOSURE), instant(d, CLOSED_AT));
+        boolean settledByCharge = !isAbsent(d, RECEIPT);
+        return new ClosedHold(text(d, ID), enumOf(ClosedHold.Closure.class, d, CLOSURE), instant(d, CLOSED_AT),
+                settledByCharge ? text(d, FINGERPRINT) : null, settledByCharge ? receipt(document(d, RECEIPT)) : null);
     }
 
     // ---------------------------------------------------------------- windows
@@ -347,20 +448,19 @@ final class BsonMapping {
                 isAbsent(d, RESERVATION) ? null : reservation(document(d, RESERVATION)));
     }
 
-    static BsonDocument receipt(Receipt r) {
+    static BsonDocument receipt(ReceiptRecord r) {
         BsonDocument d = new BsonDocument();
-        d.put(USER, new BsonString(r.user()));
         d.put(OPERATION_ID, new BsonString(r.operationId()));
-        d.put(ENTRIES, array(r.entries(), BsonMapping::entry));
+        d.put(FIRST_SEQ, new BsonInt64(r.firstSeq()));
+        d.put(ENTRY_COUNT, new BsonInt32(r.entryCount()));
         d.put(BALANCE, micros(r.balance()));
         d.put(AVAILABLE, micros(r.available()));
-        d.put(REPLAY, BsonBoolean.valueOf(r.replay()));
         return d;
     }
 
-    static Receipt receipt(BsonDocument d) {
-        return new Receipt(text(d, USER), text(d, OPERATION_ID), list(d, ENTRIES, BsonMapping::entry),
-                credits(d, BALANCE), credits(d, AVAILABLE), bool(d, REPLAY));
+    static ReceiptRecord receipt(BsonDocument d) {
+        return new ReceiptRecord(text(d, OPERATION_ID), int64(d, FIRST_SEQ), int32(d, ENTRY_COUNT), credits(d, BALANCE),
+                credits(d, AVAILABLE));
     }
 
     static BsonDocument reservation(Reservation r) {

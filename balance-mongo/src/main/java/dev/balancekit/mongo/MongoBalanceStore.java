@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,9 +87,13 @@ public final class MongoBalanceStore implements BalanceStore {
     private static final System.Logger LOG = System.getLogger(MongoBalanceStore.class.getName());
     private static final BsonDocument WITHOUT_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(0));
     private static final BsonDocument ONLY_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(1));
+    /** A write returns the sequence numbers of the pending entries only: enough to count them. */
     private static final FindOneAndUpdateOptions CAS_OPTIONS = new FindOneAndUpdateOptions()
-            .projection(new BsonDocument(BsonMapping.PENDING, new BsonInt32(1)).append("_id", new BsonInt32(0)))
+            .projection(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ, new BsonInt32(1))
+                    .append("_id", new BsonInt32(0)))
             .returnDocument(ReturnDocument.AFTER);
+    /** How many accounts' last known states a store keeps to write only what changed. */
+    private static final int KNOWN_MAX = 10_000;
 
     private final MongoCollection<BsonDocument> balances;
     private final MongoCollection<BsonDocument> transactions;
@@ -96,6 +101,11 @@ public final class MongoBalanceStore implements BalanceStore {
     private final Outbox outbox;
     /** Accounts whose pending entries this store is copying right now, so that it copies each once. */
     private final Set<String> copying = ConcurrentHashMap.newKeySet();
+    /**
+     * The state of each account at the version this store last read or wrote: a write that names
+     * that version sends only what changed since, because the document still holds exactly that.
+     */
+    private final Map<String, StoredAccount> known = new ConcurrentHashMap<>();
 
     private MongoBalanceStore(Builder b) {
         this.balances = b.database.getCollection(b.balancesCollection, BsonDocument.class);
@@ -121,7 +131,11 @@ public final class MongoBalanceStore implements BalanceStore {
         Objects.requireNonNull(user, "user");
         return Mono.defer(() -> Mono.from(balances.find(idFilter(user)).projection(WITHOUT_PENDING).first()))
                 .retryWhen(MongoErrors.idempotentRetry())
-                .map(doc -> new StoredAccount(BsonMapping.account(doc), BsonMapping.version(doc)))
+                .map(doc -> {
+                    StoredAccount stored = new StoredAccount(BsonMapping.account(doc), BsonMapping.version(doc));
+                    know(user, stored);
+                    return stored;
+                })
                 .onErrorMap(MongoErrors.toStoreException("load of account " + quote(user)));
     }
 
@@ -155,61 +169,72 @@ public final class MongoBalanceStore implements BalanceStore {
                 }
                 newEntries.add(BsonMapping.entry(e));
             }
-            Mono<List<BsonDocument>> write = Mono.defer(() -> expectedVersion == 0
+            Mono<Integer> write = Mono.defer(() -> expectedVersion == 0
                     ? create(user, next, newEntries)
                     : update(user, expectedVersion, next, newEntries));
             return write
                     .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
-                    .flatMap(pending -> copyIfFull(user, pending).thenReturn(CasResult.APPLIED))
+                    .flatMap(pending -> {
+                        know(user, new StoredAccount(next, expectedVersion + 1));
+                        return copyIfFull(user, pending).thenReturn(CasResult.APPLIED);
+                    })
                     .defaultIfEmpty(CasResult.CONFLICT);
         });
     }
 
-    /** Inserts a new account; emits its pending entries, or nothing when it exists already. */
-    private Mono<List<BsonDocument>> create(String user, AccountState next, BsonArray newEntries) {
+    /** Remembers an account's state at a version, unless a newer one is known already. */
+    private void know(String user, StoredAccount stored) {
+        if (known.size() >= KNOWN_MAX) {
+            // a crude bound: forgetting only makes each account's next write send its whole state
+            known.clear();
+        }
+        known.merge(user, stored, (old, now) -> now.version() >= old.version() ? now : old);
+    }
+
+    /** Inserts a new account; emits how many entries are pending, or nothing when it exists already. */
+    private Mono<Integer> create(String user, AccountState next, BsonArray newEntries) {
         BsonDocument doc = new BsonDocument("_id", new BsonString(user));
         doc.putAll(BsonMapping.accountFields(next));
         doc.put(BsonMapping.VERSION, new BsonInt64(1));
         doc.put(BsonMapping.PENDING, newEntries);
-        List<BsonDocument> pending = new ArrayList<>(newEntries.size());
-        newEntries.forEach(v -> pending.add(v.asDocument()));
         return Mono.from(balances.insertOne(doc))
-                .thenReturn(pending)
+                .thenReturn(newEntries.size())
                 .onErrorResume(MongoErrors::isDuplicateKey, e -> Mono.empty());
     }
 
-    /** Updates the account at the expected version; emits its pending entries, or nothing on a conflict. */
-    private Mono<List<BsonDocument>> update(String user, long expectedVersion, AccountState next, BsonArray newEntries) {
+    /**
+     * Updates the account at the expected version; emits how many entries are pending, or nothing
+     * on a conflict. When this store knows the state at that version, only the changes are sent.
+     */
+    private Mono<Integer> update(String user, long expectedVersion, AccountState next, BsonArray newEntries) {
         BsonDocument filter = idFilter(user).append(BsonMapping.VERSION, new BsonInt64(expectedVersion));
-        BsonDocument set = BsonMapping.accountFields(next);
-        set.put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
-        BsonDocument update = new BsonDocument("$set", set);
-        BsonDocument unset = new BsonDocument();
-        for (String field : BsonMapping.ACCOUNT_INSTANTS) {
-            String nanos = field + BsonMapping.NANOS;
-            if (!set.containsKey(nanos)) {
-                unset.put(nanos, new BsonString(""));
-            }
-        }
-        if (!unset.isEmpty()) {
-            update.put("$unset", unset);
-        }
+        StoredAccount before = known.get(user);
+        BsonDocument update = BsonMapping.accountUpdate(
+                before != null && before.version() == expectedVersion ? before.state() : null, next);
+        update.getDocument("$set").put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
         if (!newEntries.isEmpty()) {
-            update.put("$push", new BsonDocument(BsonMapping.PENDING, new BsonDocument("$each", newEntries)));
+            BsonDocument push = update.containsKey("$push") ? update.getDocument("$push") : new BsonDocument();
+            push.put(BsonMapping.PENDING, new BsonDocument("$each", newEntries));
+            update.put("$push", push);
         }
-        return Mono.from(balances.findOneAndUpdate(filter, update, CAS_OPTIONS)).map(BsonMapping::pending);
+        return Mono.from(balances.findOneAndUpdate(filter, update, CAS_OPTIONS))
+                .map(doc -> BsonMapping.pending(doc).size())
+                .doOnError(e -> known.remove(user))
+                .switchIfEmpty(Mono.fromRunnable(() -> known.remove(user)));
     }
 
     /** Copies an account's pending entries once they fill a batch; never fails. */
-    private Mono<Void> copyIfFull(String user, List<BsonDocument> pending) {
+    private Mono<Void> copyIfFull(String user, int pending) {
         return Mono.defer(() -> {
-            if (pending.size() < copyBatchSize || !copying.add(user)) {
+            if (pending < copyBatchSize || !copying.add(user)) {
                 return Mono.empty();
             }
-            return outbox.copy(List.of(new Outbox.Batch(user, pending)))
+            return Mono.from(balances.find(idFilter(user)).projection(ONLY_PENDING).first())
+                    .retryWhen(MongoErrors.idempotentRetry())
+                    .flatMap(doc -> outbox.copy(List.of(new Outbox.Batch(user, BsonMapping.pending(doc)))))
                     .doFinally(signal -> copying.remove(user))
                     .onErrorResume(e -> {
-                        LOG.log(System.Logger.Level.WARNING, "copying " + pending.size() + " pending entries of account "
+                        LOG.log(System.Logger.Level.WARNING, "copying " + pending + " pending entries of account "
                                 + quote(user) + " failed; they stay pending until the next write or flushPending()", e);
                         return Mono.empty();
                     })

@@ -8,7 +8,6 @@ import dev.balancekit.Credits;
 import dev.balancekit.DenialReason;
 import dev.balancekit.Hold;
 import dev.balancekit.LedgerEntry;
-import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;
 import dev.balancekit.UsageWindow;
@@ -17,6 +16,7 @@ import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.ClosedHold;
 import dev.balancekit.spi.OperationRecord;
+import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.WindowState;
 import java.time.Instant;
 import java.util.List;
@@ -81,10 +81,10 @@ class BsonMappingTest {
     }
 
     static AccountState fullAccount() {
-        Receipt receipt = new Receipt("u1", "op-1", List.of(fullEntry(), bareEntry()), Credits.of(5), Credits.of(4), false);
+        ReceiptRecord receipt = new ReceiptRecord("op-1", 41, 2, Credits.of(5), Credits.of(4));
         return new AccountState("u1", Credits.parse("-12.5"), true, List.of(hold()),
-                List.of(new ClosedHold("h0", ClosedHold.Closure.SETTLED, FINE),
-                        new ClosedHold("h00", ClosedHold.Closure.EXPIRED, WHOLE)),
+                List.of(new ClosedHold("h0", ClosedHold.Closure.SETTLED, FINE, "charge|gpt-4o|h0", receipt),
+                        ClosedHold.of("h00", ClosedHold.Closure.EXPIRED, WHOLE)),
                 List.of(new OperationRecord("op-1", "deduct|u1|gpt-4o", FINE, receipt, null),
                         new OperationRecord("req-1", "reserve|u1", WHOLE, null, new Reservation(allowance(), hold(), false))),
                 42, FINE, 123_456, WHOLE, "pro", FINE, 3, FINE.plusNanos(1),
@@ -158,9 +158,18 @@ class BsonMappingTest {
     @ParameterizedTest
     @EnumSource(ClosedHold.Closure.class)
     void closedHold_everyClosure_roundTrips(ClosedHold.Closure closure) {
-        ClosedHold c = new ClosedHold("h", closure, FINE);
+        ClosedHold c = ClosedHold.of("h", closure, FINE);
 
         assertThat(roundTrip(c, BsonMapping::closedHold, BsonMapping::closedHold)).isEqualTo(c);
+    }
+
+    @Test
+    void closedHold_settledByACharge_roundTripsWithItsReceipt() {
+        ClosedHold c = new ClosedHold("h", ClosedHold.Closure.SETTLED, FINE, "charge|gpt-4o|h",
+                new ReceiptRecord("op-1", 7, 2, Credits.parse("-0.000001"), Credits.of(-3)));
+
+        assertThat(roundTrip(c, BsonMapping::closedHold, BsonMapping::closedHold)).isEqualTo(c);
+        assertThat(BsonMapping.closedHold(c).getDocument("receipt").getInt64("balance").getValue()).isEqualTo(-1L);
     }
 
     @ParameterizedTest
@@ -205,9 +214,23 @@ class BsonMappingTest {
     }
 
     @Test
+    void appended_countsTheElementsAddedAtTheEnd_orMinusOneForAnyOtherChange() {
+        List<String> before = List.of("a", "b", "c");
+
+        assertThat(BsonMapping.appended(before, List.of("a", "b", "c"))).isZero();
+        assertThat(BsonMapping.appended(before, List.of("a", "b", "c", "d"))).isEqualTo(1);
+        assertThat(BsonMapping.appended(before, List.of("b", "c", "d"))).as("oldest dropped, one added").isEqualTo(1);
+        assertThat(BsonMapping.appended(before, List.of("c", "d", "e"))).isEqualTo(2);
+        assertThat(BsonMapping.appended(before, List.of("a", "x", "c"))).as("replaced in the middle").isEqualTo(-1);
+        assertThat(BsonMapping.appended(before, List.of())).as("cleared").isEqualTo(-1);
+        assertThat(BsonMapping.appended(List.of(), List.of("1", "2", "3", "4", "5", "6", "7", "8", "9")))
+                .as("too many to push").isEqualTo(-1);
+    }
+
+    @Test
     void receipt_roundTrips() {
-        Receipt r = new Receipt("u1", "op-1", List.of(fullEntry(), bareEntry()), Credits.of(-1), Credits.of(-2), true);
-        Receipt empty = new Receipt("u1", "release-1", List.of(), Credits.ZERO, Credits.ZERO, false);
+        ReceiptRecord r = new ReceiptRecord("op-1", Long.MAX_VALUE - 1, 2, Credits.of(-1), Credits.of(-2));
+        ReceiptRecord empty = new ReceiptRecord("op-2", 0, 0, Credits.ZERO, Credits.ZERO);
 
         assertThat(roundTrip(r, BsonMapping::receipt, BsonMapping::receipt)).isEqualTo(r);
         assertThat(roundTrip(empty, BsonMapping::receipt, BsonMapping::receipt)).isEqualTo(empty);

@@ -1,5 +1,10 @@
 package dev.balancekit.mongo;
 
+import dev.balancekit.spi.ReceiptRecord;
+import dev.balancekit.spi.ClosedHold;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.event.CommandListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -187,6 +192,82 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
 
         store.compareAndSet("u1", 2, full, List.of()).block(TIMEOUT);
         assertThat(store.load("u1").block(TIMEOUT).state()).isEqualTo(full);
+    }
+
+    private static ClosedHold closed(int i) {
+        return ClosedHold.of("h" + i, ClosedHold.Closure.RELEASED, T0.plusSeconds(i));
+    }
+
+    private static AccountState withClosed(AccountState s, int from, int to) {
+        List<ClosedHold> closed = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            closed.add(closed(i));
+        }
+        return new AccountState(s.user(), s.balance(), s.funded(), s.holds(), closed, s.operations(), s.lastSeq(),
+                s.lastTransactionAt(), s.totalTokens(), s.createdAt(), s.tier(), s.refillAnchor(), s.refillPeriod(),
+                s.lastRefill(), s.windows());
+    }
+
+    @Test
+    void compareAndSet_fromAKnownState_sendsOnlyWhatChanged_andTheDocumentHoldsTheWholeNewState() {
+        List<BsonDocument> updates = new ArrayList<>();
+        CommandListener capture = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                if (event.getCommandName().equals("findAndModify")) {
+                    updates.add(event.getCommand().getDocument("update").clone());
+                }
+            }
+        };
+        MongoClient counted = TestMongo.client(TestMongo.uri(server), capture);
+        try {
+            MongoBalanceStore store = MongoBalanceStore.builder(counted.getDatabase(db.getName())).build();
+            AccountState base = state("u1", 5, 1, T0);
+            store.compareAndSet("u1", 0, withClosed(base, 0, 50), List.of()).block(TIMEOUT);
+
+            // the oldest closed hold is dropped and one is added; nothing else in the lists changes
+            AccountState next = withClosed(state("u1", 7, 2, T0), 1, 51);
+            assertThat(store.compareAndSet("u1", 1, next, List.of(credit("u1", 2, 2, 7, T0))).block(TIMEOUT))
+                    .isEqualTo(CasResult.APPLIED);
+
+            BsonDocument update = updates.get(updates.size() - 1);
+            assertThat(update.getDocument("$set").keySet()).doesNotContain("closedHolds", "operations", "holds", "windows")
+                    .contains("balance", "lastSeq", "version");
+            BsonDocument pushed = update.getDocument("$push").getDocument("closedHolds");
+            assertThat(pushed.getArray("$each")).containsExactly(BsonMapping.closedHold(closed(50)));
+            assertThat(pushed.getInt32("$slice").getValue()).isEqualTo(-50);
+            assertThat(update.getDocument("$push").getDocument("pending").getArray("$each")).hasSize(1);
+            // what a store that knows nothing reads back is the whole new state
+            assertThat(store(16).load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(next, 2));
+
+            // a change that is not an append (a closed hold replaced in the middle) sets the list
+            List<ClosedHold> replaced = new ArrayList<>(next.closedHolds());
+            replaced.set(10, new ClosedHold("h11", ClosedHold.Closure.SETTLED, T0, "charge|m|h11",
+                    new ReceiptRecord("op", 3, 1, Credits.ZERO, Credits.ZERO)));
+            AccountState third = new AccountState("u1", next.balance(), true, List.of(), replaced, List.of(), 2, T0, 0, T0,
+                    null, null, 0, null, List.of());
+            store.compareAndSet("u1", 2, third, List.of()).block(TIMEOUT);
+            assertThat(updates.get(updates.size() - 1).getDocument("$set")).containsKey("closedHolds");
+            assertThat(store(16).load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(third, 3));
+        } finally {
+            counted.close();
+        }
+    }
+
+    @Test
+    void compareAndSet_afterAnotherStoreWrote_sendsTheWholeState() {
+        MongoBalanceStore first = store(16);
+        MongoBalanceStore second = store(16);
+        first.compareAndSet("u1", 0, withClosed(state("u1", 5, 1, T0), 0, 3), List.of()).block(TIMEOUT);
+        AccountState bySecond = withClosed(state("u1", 6, 1, T0), 5, 9);
+        second.compareAndSet("u1", 1, bySecond, List.of()).block(TIMEOUT);
+
+        // the first store's last known state (version 1) is stale: it must not push onto version 2
+        AccountState byFirst = withClosed(state("u1", 8, 1, T0), 1, 4);
+        assertThat(first.compareAndSet("u1", 1, byFirst, List.of()).block(TIMEOUT)).isEqualTo(CasResult.CONFLICT);
+        assertThat(first.compareAndSet("u1", 2, byFirst, List.of()).block(TIMEOUT)).isEqualTo(CasResult.APPLIED);
+
+        assertThat(store(16).load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(byFirst, 3));
     }
 
     @Test

@@ -374,7 +374,7 @@ public abstract class BalanceStoreContract {
 
             assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 11)).withHold(r.holdId())))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("idempotencyKey 'settle:" + r.holdId() + "'");
+                    .hasMessageContaining("holdId '" + r.holdId() + "' of user 'u1' was already settled at ");
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(880));
         }
 
