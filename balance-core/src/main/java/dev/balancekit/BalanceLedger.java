@@ -3,8 +3,9 @@ package dev.balancekit;
 import dev.balancekit.internal.LedgerEngine;
 import dev.balancekit.internal.LedgerMetrics;
 import dev.balancekit.internal.MicrometerLedgerMetrics;
-import dev.balancekit.internal.TimedBalanceStore;
 import dev.balancekit.internal.Outcome;
+import dev.balancekit.internal.TimedBalanceStore;
+import dev.balancekit.internal.Turns;
 import dev.balancekit.memory.InMemoryBalanceStore;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
@@ -68,6 +69,8 @@ public final class BalanceLedger {
     private final LedgerMetrics metrics;
     /** The state this ledger last wrote per account, so the next write can skip the load. */
     private final ConcurrentHashMap<String, StoredAccount> lastWritten = new ConcurrentHashMap<>();
+    /** Accounts whose operations in this ledger take turns because they collided. */
+    private final Turns turns = new Turns();
 
     private BalanceLedger(Builder b) {
         this.metrics = b.metrics;
@@ -401,7 +404,10 @@ public final class BalanceLedger {
         return Mono.defer(() -> {
             // One id per call, kept across retries, so a retried decision appends the same entries.
             String operationId = key != null ? key : newOperationId();
-            return attempt(user, operationId, fromLastWrite, decider, 1);
+            if (turns.active(user)) {
+                return turns.inTurn(user, () -> attempt(user, operationId, fromLastWrite, decider, 1, true));
+            }
+            return attempt(user, operationId, fromLastWrite, decider, 1, false);
         });
     }
 
@@ -412,9 +418,16 @@ public final class BalanceLedger {
      * that would write nothing (a denial, a replay) or that rejects the request is never answered
      * from that state: it is decided again from a fresh load, since only a write would have caught
      * a stale state.
+     *
+     * <p>An operation that loses a compare-and-set takes its turn for the account: from then on,
+     * while any are waiting, this ledger's operations on the account run one at a time, so they
+     * stop racing each other and none starves; further conflicts can only come from elsewhere and
+     * are retried after a jittered delay.
+     *
+     * @param inTurn whether this attempt runs in the account's turn
      */
     private <R> Mono<R> attempt(String user, String operationId, boolean fromLastWrite, IdDecider<R> decider,
-            int attempt) {
+            int attempt, boolean inTurn) {
         StoredAccount remembered = fromLastWrite ? lastWritten.get(user) : null;
         Mono<StoredAccount> source = remembered != null ? Mono.just(remembered) : store.load(user).defaultIfEmpty(ABSENT);
         return source.flatMap(stored -> {
@@ -428,13 +441,13 @@ public final class BalanceLedger {
                 }
                 // a stale state can make a good request look bad (a hold made elsewhere): decide afresh
                 lastWritten.remove(user, remembered);
-                return attempt(user, operationId, false, decider, attempt);
+                return attempt(user, operationId, false, decider, attempt, inTurn);
             }
             AccountState next = outcome.next();
             if (next == null) {
                 if (remembered != null) {
                     lastWritten.remove(user, remembered);
-                    return attempt(user, operationId, false, decider, attempt);
+                    return attempt(user, operationId, false, decider, attempt, inTurn);
                 }
                 metrics.applied(outcome.events(), 0);
                 publish(outcome.events());
@@ -445,9 +458,12 @@ public final class BalanceLedger {
             long version = stored == ABSENT ? 0 : stored.version();
             return store.compareAndSet(user, version, next, outcome.entries()).flatMap(r -> {
                 if (r != CasResult.APPLIED) {
-                    lastWritten.remove(user);
+                    if (remembered != null) {
+                        // stale; a newer state this ledger wrote since stays
+                        lastWritten.remove(user, remembered);
+                    }
                     metrics.conflict();
-                    return retry(user, operationId, fromLastWrite, decider, attempt);
+                    return retry(user, operationId, fromLastWrite, decider, attempt, inTurn);
                 }
                 remember(user, new StoredAccount(next, version + 1));
                 metrics.applied(outcome.events(), next.holds().size() - (state == null ? 0 : state.holds().size()));
@@ -509,22 +525,26 @@ public final class BalanceLedger {
     }
 
     /**
-     * Starts the next attempt after a lost compare-and-set, at once after the first loss and after a
-     * jittered delay after later ones, or gives up after {@code maxAttempts}. The operation id stays
-     * the same, so a retried decision appends the same entries.
+     * Starts the next attempt after a lost compare-and-set, or gives up after {@code maxAttempts}.
+     * The first loss puts the operation in the account's turn at once (see {@link #attempt}); a loss
+     * in turn retries after a jittered delay. The operation id stays the same, so a retried decision
+     * appends the same entries.
      */
     private <R> Mono<R> retry(String user, String operationId, boolean fromLastWrite, IdDecider<R> decider,
-            int failed) {
+            int failed, boolean inTurn) {
         if (failed >= maxAttempts) {
             metrics.exhausted();
             return Mono.error(new ConflictRetriesExhaustedException(user, failed));
         }
-        Mono<R> next = Mono.defer(() -> attempt(user, operationId, fromLastWrite, decider, failed + 1));
+        if (!inTurn) {
+            return turns.inTurn(user, () -> attempt(user, operationId, fromLastWrite, decider, failed + 1, true));
+        }
+        Mono<R> next = Mono.defer(() -> attempt(user, operationId, fromLastWrite, decider, failed + 1, true));
         Duration delay = backoff(failed);
         return delay.isZero() ? next : Mono.delay(delay).then(next);
     }
 
-    /** Full jitter: the first retry is immediate, then a random delay up to an exponential cap. */
+    /** Full jitter: the first retry in turn is immediate, then a random delay up to an exponential cap. */
     private Duration backoff(long attempts) {
         if (attempts <= 1) {
             return Duration.ZERO;

@@ -13,6 +13,7 @@ import dev.balancekit.spi.CasResult;
 import dev.balancekit.spi.StoredAccount;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -227,6 +228,44 @@ class BalanceLedgerRetryTest {
 
             assertThat(d.isAllowed()).isTrue();
             assertThat(store.writes).hasValue(0);
+        }
+
+        @Test
+        void hotAccount_manyThreadsOfOneLedger_takeTurns_soNoneRunsOutOfAttempts() throws Exception {
+            // 4 threads on one account with 8 attempts each: racing freely, some operation would lose
+            // 8 times in a row; taking turns after the first loss, only operations already under way
+            // (at most one per other thread) can still make it lose
+            BalanceLedger hot = BalanceLedger.builder().store(new InMemoryBalanceStore())
+                    .config(LedgerConfig.builder().startBalance(Credits.of(1_000_000))
+                            .prices(PriceTable.builder().model(MODEL, ModelPrice.perToken("1", "2")).build()).build())
+                    .retries(8, Duration.ofMillis(1), Duration.ofMillis(5)).build();
+            BlockingBalanceLedger blocking = hot.blocking();
+            int threads = 4;
+            int requests = 1_500;
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread w = new Thread(() -> {
+                    for (int i = 0; i < requests; i++) {
+                        try {
+                            Reservation r = blocking.reserve(BalanceRequest.of("hot", MODEL, 1, 1));
+                            blocking.deduct(ChargeRequest.of("hot", MODEL, Usage.of(1, 1)).withHold(r.holdId()));
+                        } catch (RuntimeException e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+                w.start();
+                workers.add(w);
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+
+            assertThat(failures).isEmpty();
+            // each request costs 1 + 2 credits
+            assertThat(blocking.balance("hot").orElseThrow().balance())
+                    .isEqualTo(Credits.of(1_000_000 - 3L * threads * requests));
         }
 
         @Test

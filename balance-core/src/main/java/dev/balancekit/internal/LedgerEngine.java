@@ -1,9 +1,9 @@
 package dev.balancekit.internal;
 
 import dev.balancekit.AccountView;
-import dev.balancekit.BalanceEvent;
 import dev.balancekit.BalanceChange;
 import dev.balancekit.BalanceDecision;
+import dev.balancekit.BalanceEvent;
 import dev.balancekit.BalanceNotEnabledException;
 import dev.balancekit.BalanceRequest;
 import dev.balancekit.ChargeRequest;
@@ -11,8 +11,8 @@ import dev.balancekit.Credits;
 import dev.balancekit.DenialReason;
 import dev.balancekit.EntryContext;
 import dev.balancekit.Hold;
-import dev.balancekit.LedgerEntry;
 import dev.balancekit.LedgerConfig;
+import dev.balancekit.LedgerEntry;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;

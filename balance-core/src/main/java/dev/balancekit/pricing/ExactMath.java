@@ -7,8 +7,8 @@ import java.math.BigInteger;
  *
  * <p>Every charge is a sum of products of non-negative {@code long}s divided by a positive
  * divisor and rounded up. The sum is computed with {@code Math.*Exact}; only when that overflows is
- * it recomputed with {@link BigInteger}, so the result is always exact and the common case
- * allocates nothing.
+ * it recomputed with {@link BigInteger}, so the result is always exact and the common case needs
+ * no big-number arithmetic.
  */
 final class ExactMath {
 

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Function;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
@@ -97,7 +98,6 @@ final class BsonMapping {
     static final String PENDING = "pending";
 
     /** The top-level instants of an account document, whose companion fields a write must clear. */
-    static final List<String> ACCOUNT_INSTANTS = List.of(LAST_TRANSACTION_AT, CREATED_AT, REFILL_ANCHOR, LAST_REFILL);
 
     // hold, closed hold, window state, window usage
     static final String AMOUNT = "amount";
@@ -237,50 +237,75 @@ final class BsonMapping {
 
     /**
      * The update that turns an account document holding {@code before} into one holding
-     * {@code next}: {@code $set} of every scalar field, and of each list only when it changed. A
-     * list that only gained elements at its end (and perhaps lost some at its start) gets a
-     * {@code $push} of the new elements with a {@code $slice} to its new length, so that an account
-     * remembering a hundred closed holds sends one, not a hundred.
+     * {@code next}: {@code $set} of each field that changed, where a list that only gained elements
+     * at its end (and perhaps lost some at its start) gets a {@code $push} of the new elements with
+     * a {@code $slice} to its new length instead, so that an account remembering a hundred closed
+     * holds sends one, not a hundred.
      *
-     * @param before the state the document holds, or null when unknown (everything is set)
+     * @param before the state the document holds, or null when unknown (then every field is set)
      * @param next the state to write
-     * @return an update document with {@code $set} and, when needed, {@code $push} and {@code $unset}
+     * @return an update document with {@code $set} (possibly empty: the caller adds the version)
+     *     and, when needed, {@code $push} and {@code $unset}
      */
     static BsonDocument accountUpdate(@Nullable AccountState before, AccountState next) {
         BsonDocument set = new BsonDocument();
         BsonDocument push = new BsonDocument();
-        set.put(USER, new BsonString(next.user()));
-        set.put(BALANCE, micros(next.balance()));
-        set.put(FUNDED, BsonBoolean.valueOf(next.funded()));
-        setList(set, push, HOLDS, before == null ? null : before.holds(), next.holds(), BsonMapping::hold);
-        setList(set, push, CLOSED_HOLDS, before == null ? null : before.closedHolds(), next.closedHolds(),
-                BsonMapping::closedHold);
-        setList(set, push, OPERATIONS, before == null ? null : before.operations(), next.operations(),
-                BsonMapping::operation);
-        set.put(LAST_SEQ, new BsonInt64(next.lastSeq()));
-        putInstant(set, LAST_TRANSACTION_AT, next.lastTransactionAt());
-        set.put(TOTAL_TOKENS, new BsonInt64(next.totalTokens()));
-        putInstant(set, CREATED_AT, next.createdAt());
-        putText(set, TIER, next.tier());
-        putInstant(set, REFILL_ANCHOR, next.refillAnchor());
-        set.put(REFILL_PERIOD, new BsonInt64(next.refillPeriod()));
-        putInstant(set, LAST_REFILL, next.lastRefill());
-        setList(set, push, WINDOWS, before == null ? null : before.windows(), next.windows(), BsonMapping::windowState);
+        BsonDocument unset = new BsonDocument();
+        boolean all = before == null;
+        if (all || !before.user().equals(next.user())) {
+            set.put(USER, new BsonString(next.user()));
+        }
+        if (all || !before.balance().equals(next.balance())) {
+            set.put(BALANCE, micros(next.balance()));
+        }
+        if (all || before.funded() != next.funded()) {
+            set.put(FUNDED, BsonBoolean.valueOf(next.funded()));
+        }
+        setList(set, push, HOLDS, all ? null : before.holds(), next.holds(), BsonMapping::hold);
+        setList(set, push, CLOSED_HOLDS, all ? null : before.closedHolds(), next.closedHolds(), BsonMapping::closedHold);
+        setList(set, push, OPERATIONS, all ? null : before.operations(), next.operations(), BsonMapping::operation);
+        if (all || before.lastSeq() != next.lastSeq()) {
+            set.put(LAST_SEQ, new BsonInt64(next.lastSeq()));
+        }
+        setInstant(set, unset, LAST_TRANSACTION_AT, all, all ? null : before.lastTransactionAt(), next.lastTransactionAt());
+        if (all || before.totalTokens() != next.totalTokens()) {
+            set.put(TOTAL_TOKENS, new BsonInt64(next.totalTokens()));
+        }
+        setInstant(set, unset, CREATED_AT, all, all ? null : before.createdAt(), next.createdAt());
+        if (all || !Objects.equals(before.tier(), next.tier())) {
+            putText(set, TIER, next.tier());
+        }
+        setInstant(set, unset, REFILL_ANCHOR, all, all ? null : before.refillAnchor(), next.refillAnchor());
+        if (all || before.refillPeriod() != next.refillPeriod()) {
+            set.put(REFILL_PERIOD, new BsonInt64(next.refillPeriod()));
+        }
+        setInstant(set, unset, LAST_REFILL, all, all ? null : before.lastRefill(), next.lastRefill());
+        setList(set, push, WINDOWS, all ? null : before.windows(), next.windows(), BsonMapping::windowState);
         BsonDocument update = new BsonDocument("$set", set);
         if (!push.isEmpty()) {
             update.put("$push", push);
-        }
-        BsonDocument unset = new BsonDocument();
-        for (String field : ACCOUNT_INSTANTS) {
-            String nanos = field + NANOS;
-            if (!set.containsKey(nanos)) {
-                unset.put(nanos, new BsonString(""));
-            }
         }
         if (!unset.isEmpty()) {
             update.put("$unset", unset);
         }
         return update;
+    }
+
+    /**
+     * Sets an instant that changed (or every instant, when the document is unknown), and removes
+     * its sub-millisecond field when the new value has none but the document may.
+     */
+    private static void setInstant(BsonDocument set, BsonDocument unset, String field, boolean all,
+            @Nullable Instant before, @Nullable Instant next) {
+        if (!all && Objects.equals(before, next)) {
+            return;
+        }
+        putInstant(set, field, next);
+        String nanos = field + NANOS;
+        boolean mayHaveNanos = all || (before != null && before.getNano() % 1_000_000 != 0);
+        if (!set.containsKey(nanos) && mayHaveNanos) {
+            unset.put(nanos, new BsonString(""));
+        }
     }
 
     /** Adds what turns the list {@code before} into {@code next} to the update: nothing, a push, or a set. */

@@ -87,10 +87,14 @@ public final class MongoBalanceStore implements BalanceStore {
     private static final System.Logger LOG = System.getLogger(MongoBalanceStore.class.getName());
     private static final BsonDocument WITHOUT_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(0));
     private static final BsonDocument ONLY_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(1));
-    /** A write returns the sequence numbers of the pending entries only: enough to count them. */
-    private static final FindOneAndUpdateOptions CAS_OPTIONS = new FindOneAndUpdateOptions()
+    /** A write that will not fill a batch returns the sequence numbers of the pending entries: enough to count them. */
+    private static final FindOneAndUpdateOptions CAS_COUNTS_PENDING = new FindOneAndUpdateOptions()
             .projection(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ, new BsonInt32(1))
                     .append("_id", new BsonInt32(0)))
+            .returnDocument(ReturnDocument.AFTER);
+    /** A write that is expected to fill a batch returns the pending entries, ready to copy. */
+    private static final FindOneAndUpdateOptions CAS_RETURNS_PENDING = new FindOneAndUpdateOptions()
+            .projection(new BsonDocument(BsonMapping.PENDING, new BsonInt32(1)).append("_id", new BsonInt32(0)))
             .returnDocument(ReturnDocument.AFTER);
     /** How many accounts' last known states a store keeps to write only what changed. */
     private static final int KNOWN_MAX = 10_000;
@@ -105,7 +109,7 @@ public final class MongoBalanceStore implements BalanceStore {
      * The state of each account at the version this store last read or wrote: a write that names
      * that version sends only what changed since, because the document still holds exactly that.
      */
-    private final Map<String, StoredAccount> known = new ConcurrentHashMap<>();
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
     private MongoBalanceStore(Builder b) {
         this.balances = b.database.getCollection(b.balancesCollection, BsonDocument.class);
@@ -133,7 +137,7 @@ public final class MongoBalanceStore implements BalanceStore {
                 .retryWhen(MongoErrors.idempotentRetry())
                 .map(doc -> {
                     StoredAccount stored = new StoredAccount(BsonMapping.account(doc), BsonMapping.version(doc));
-                    know(user, stored);
+                    know(user, new Known(stored, -1));
                     return stored;
                 })
                 .onErrorMap(MongoErrors.toStoreException("load of account " + quote(user)));
@@ -169,72 +173,99 @@ public final class MongoBalanceStore implements BalanceStore {
                 }
                 newEntries.add(BsonMapping.entry(e));
             }
-            Mono<Integer> write = Mono.defer(() -> expectedVersion == 0
+            Mono<Pending> write = Mono.defer(() -> expectedVersion == 0
                     ? create(user, next, newEntries)
                     : update(user, expectedVersion, next, newEntries));
             return write
                     .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
                     .flatMap(pending -> {
-                        know(user, new StoredAccount(next, expectedVersion + 1));
+                        know(user, new Known(new StoredAccount(next, expectedVersion + 1), pending.count()));
                         return copyIfFull(user, pending).thenReturn(CasResult.APPLIED);
                     })
                     .defaultIfEmpty(CasResult.CONFLICT);
         });
     }
 
+    /**
+     * What this store last read or wrote of an account.
+     *
+     * @param stored the state and its version
+     * @param pending how many entries were pending after that write, -1 if not known
+     */
+    private record Known(StoredAccount stored, int pending) {
+    }
+
+    /** What a write found pending: the entries themselves, or only their sequence numbers. */
+    private record Pending(List<BsonDocument> entries, boolean complete) {
+        int count() {
+            return entries.size();
+        }
+    }
+
     /** Remembers an account's state at a version, unless a newer one is known already. */
-    private void know(String user, StoredAccount stored) {
+    private void know(String user, Known k) {
         if (known.size() >= KNOWN_MAX) {
             // a crude bound: forgetting only makes each account's next write send its whole state
             known.clear();
         }
-        known.merge(user, stored, (old, now) -> now.version() >= old.version() ? now : old);
+        known.merge(user, k, (old, now) -> now.stored().version() >= old.stored().version() ? now : old);
     }
 
-    /** Inserts a new account; emits how many entries are pending, or nothing when it exists already. */
-    private Mono<Integer> create(String user, AccountState next, BsonArray newEntries) {
+    /** Inserts a new account; emits its pending entries, or nothing when it exists already. */
+    private Mono<Pending> create(String user, AccountState next, BsonArray newEntries) {
         BsonDocument doc = new BsonDocument("_id", new BsonString(user));
         doc.putAll(BsonMapping.accountFields(next));
         doc.put(BsonMapping.VERSION, new BsonInt64(1));
         doc.put(BsonMapping.PENDING, newEntries);
+        List<BsonDocument> pending = new ArrayList<>(newEntries.size());
+        newEntries.forEach(v -> pending.add(v.asDocument()));
         return Mono.from(balances.insertOne(doc))
-                .thenReturn(newEntries.size())
+                .thenReturn(new Pending(pending, true))
                 .onErrorResume(MongoErrors::isDuplicateKey, e -> Mono.empty());
     }
 
     /**
-     * Updates the account at the expected version; emits how many entries are pending, or nothing
-     * on a conflict. When this store knows the state at that version, only the changes are sent.
+     * Updates the account at the expected version; emits what is pending, or nothing on a conflict.
+     * When this store knows the state at that version, only the changes are sent. The write returns
+     * the pending entries themselves when it is expected to fill a batch, and their sequence
+     * numbers otherwise.
      */
-    private Mono<Integer> update(String user, long expectedVersion, AccountState next, BsonArray newEntries) {
+    private Mono<Pending> update(String user, long expectedVersion, AccountState next, BsonArray newEntries) {
         BsonDocument filter = idFilter(user).append(BsonMapping.VERSION, new BsonInt64(expectedVersion));
-        StoredAccount before = known.get(user);
-        BsonDocument update = BsonMapping.accountUpdate(
-                before != null && before.version() == expectedVersion ? before.state() : null, next);
+        Known before = known.get(user);
+        boolean current = before != null && before.stored().version() == expectedVersion;
+        BsonDocument update = BsonMapping.accountUpdate(current ? before.stored().state() : null, next);
+        boolean fills = current && before.pending() >= 0 && before.pending() + newEntries.size() >= copyBatchSize;
         update.getDocument("$set").put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
         if (!newEntries.isEmpty()) {
             BsonDocument push = update.containsKey("$push") ? update.getDocument("$push") : new BsonDocument();
             push.put(BsonMapping.PENDING, new BsonDocument("$each", newEntries));
             update.put("$push", push);
         }
-        return Mono.from(balances.findOneAndUpdate(filter, update, CAS_OPTIONS))
-                .map(doc -> BsonMapping.pending(doc).size())
+        return Mono.from(balances.findOneAndUpdate(filter, update, fills ? CAS_RETURNS_PENDING : CAS_COUNTS_PENDING))
+                .map(doc -> new Pending(BsonMapping.pending(doc), fills))
                 .doOnError(e -> known.remove(user))
                 .switchIfEmpty(Mono.fromRunnable(() -> known.remove(user)));
     }
 
-    /** Copies an account's pending entries once they fill a batch; never fails. */
-    private Mono<Void> copyIfFull(String user, int pending) {
+    /**
+     * Copies an account's pending entries once they fill a batch (reading them first when the
+     * write returned only their count); never fails.
+     */
+    private Mono<Void> copyIfFull(String user, Pending pending) {
         return Mono.defer(() -> {
-            if (pending < copyBatchSize || !copying.add(user)) {
+            if (pending.count() < copyBatchSize || !copying.add(user)) {
                 return Mono.empty();
             }
-            return Mono.from(balances.find(idFilter(user)).projection(ONLY_PENDING).first())
-                    .retryWhen(MongoErrors.idempotentRetry())
-                    .flatMap(doc -> outbox.copy(List.of(new Outbox.Batch(user, BsonMapping.pending(doc)))))
+            Mono<List<BsonDocument>> entries = pending.complete() ? Mono.just(pending.entries())
+                    : Mono.from(balances.find(idFilter(user)).projection(ONLY_PENDING).first())
+                            .retryWhen(MongoErrors.idempotentRetry())
+                            .map(BsonMapping::pending);
+            return entries
+                    .flatMap(list -> outbox.copy(List.of(new Outbox.Batch(user, list))))
                     .doFinally(signal -> copying.remove(user))
                     .onErrorResume(e -> {
-                        LOG.log(System.Logger.Level.WARNING, "copying " + pending + " pending entries of account "
+                        LOG.log(System.Logger.Level.WARNING, "copying " + pending.count() + " pending entries of account "
                                 + quote(user) + " failed; they stay pending until the next write or flushPending()", e);
                         return Mono.empty();
                     })

@@ -1,14 +1,12 @@
 package dev.balancekit.mongo;
 
-import dev.balancekit.spi.ReceiptRecord;
-import dev.balancekit.spi.ClosedHold;
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.event.CommandStartedEvent;
-import com.mongodb.event.CommandListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.WriteConcern;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.reactivestreams.client.MongoClient;
 import dev.balancekit.AccountView;
 import dev.balancekit.BalanceChange;
 import dev.balancekit.BalanceLedger;
@@ -28,6 +26,8 @@ import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
+import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.StoredAccount;
 import dev.balancekit.testkit.LedgerInvariants;
 import java.time.Duration;
@@ -132,6 +132,22 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
                 .isEqualTo(new BsonDocument("u", new BsonString("u1")).append("e", new BsonString("e1#1")));
         assertThat(store.compareAndSet("u1", 2, state("u1", 7, 2, T0), List.of()).block(TIMEOUT))
                 .isEqualTo(CasResult.APPLIED);
+    }
+
+    @Test
+    void compareAndSet_fillingABatchItDidNotExpect_readsThePendingEntriesAndCopiesThem() {
+        MongoBalanceStore writer = store(100);
+        writer.compareAndSet("u1", 0, state("u1", 1, 1, T0), List.of(credit("u1", 1, 1, 1, T0))).block(TIMEOUT);
+        writer.compareAndSet("u1", 1, state("u1", 3, 3, T0),
+                List.of(credit("u1", 2, 1, 2, T0), credit("u1", 3, 1, 3, T0))).block(TIMEOUT);
+        MongoBalanceStore other = store(4);
+        other.load("u1").block(TIMEOUT);
+
+        // this store does not know how many entries are pending: its write returns only their count
+        other.compareAndSet("u1", 2, state("u1", 4, 4, T0), List.of(credit("u1", 4, 1, 4, T0))).block(TIMEOUT);
+
+        assertThat(accountDoc("u1").getArray("pending")).isEmpty();
+        assertThat(transactionDocs("u1")).hasSize(4);
     }
 
     @Test

@@ -37,6 +37,8 @@ import dev.balancekit.pricing.PriceTable;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
+import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.StoredAccount;
 import dev.balancekit.spi.WindowState;
 import java.time.Duration;
@@ -364,6 +366,36 @@ public abstract class BalanceStoreContract {
             assertThat(second.replay()).isTrue();
             assertThat(second.entries()).isEqualTo(first.entries());
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(880));
+        }
+
+        @Test
+        void deduct_sameHoldTwice_remembersTheChargeInTheClosedHold_compactly() {
+            BlockingBalanceLedger ledger = ledger();
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
+            Receipt first = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId()));
+
+            AccountState state = store.load("u1").block().state();
+            assertThat(state.operations()).as("no idempotency key, no operation record").isEmpty();
+            assertThat(state.closedHolds()).singleElement().satisfies(c -> {
+                assertThat(c.id()).isEqualTo(r.holdId());
+                assertThat(c.closure()).isEqualTo(ClosedHold.Closure.SETTLED);
+                assertThat(c.receipt()).isEqualTo(new ReceiptRecord(first.operationId(), first.entries().get(0).seq(),
+                        first.entries().size(), first.balance(), first.available()));
+            });
+        }
+
+        @Test
+        void deduct_keyedReplay_afterLaterEntries_readsItsOwnEntriesBack() {
+            BlockingBalanceLedger ledger = ledger();
+            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withIdempotencyKey("k1");
+            Receipt first = ledger.deduct(charge);
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(7, 3)));
+            ledger.addBalance(BalanceChange.of("u1", Credits.of(5)));
+
+            Receipt again = ledger.deduct(charge);
+
+            assertThat(again).isEqualTo(first.asReplay());
+            assertThat(again.entries()).extracting(LedgerEntry::id).allMatch(id -> id.startsWith("k1#"));
         }
 
         @Test

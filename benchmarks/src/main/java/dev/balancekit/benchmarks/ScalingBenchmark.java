@@ -6,6 +6,7 @@ import dev.balancekit.ChargeRequest;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.memory.InMemoryBalanceStore;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,12 +41,17 @@ public class ScalingBenchmark {
 
         BlockingBalanceLedger ledger;
         String[] ids;
+        ConcurrentHashMap<String, Long> baseline;
 
         @Setup(Level.Trial)
         public void setUp() {
             ledger = Fixtures.ledger(new InMemoryBalanceStore());
             ids = Fixtures.users(accounts);
             Fixtures.fill(ledger, ids, 10);
+            baseline = new ConcurrentHashMap<>();
+            for (String id : ids) {
+                baseline.put(id, 0L);
+            }
         }
     }
 
@@ -75,6 +81,17 @@ public class ScalingBenchmark {
     @Benchmark
     public Receipt requestByAccounts(Accounts s) {
         return request(s.ledger, s.ids);
+    }
+
+    /**
+     * The same keys in a plain map, two computes per request: how the memory hierarchy alone
+     * changes the cost of touching one random account among more.
+     */
+    @Benchmark
+    public Long baselineByAccounts(Accounts s) {
+        String user = s.ids[ThreadLocalRandom.current().nextInt(s.ids.length)];
+        s.baseline.compute(user, (k, v) -> v + 1);
+        return s.baseline.compute(user, (k, v) -> v - 1);
     }
 
     @Benchmark

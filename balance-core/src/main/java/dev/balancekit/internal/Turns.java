@@ -1,0 +1,144 @@
+package dev.balancekit.internal;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * Runs tasks for one key one at a time, in the order they arrive, without blocking a thread. The
+ * ledger lets an account's operations take turns once two of them collide in this process, so
+ * that they stop spending compare-and-set attempts against each other (and none of them starves);
+ * the compare-and-set, not this class, is what keeps them correct. A key's line is dropped once it
+ * runs empty, so an account that is not contended costs nothing here.
+ */
+public final class Turns {
+    private final ConcurrentHashMap<String, Line> lines = new ConcurrentHashMap<>();
+
+    /** Creates an empty set of lines. */
+    public Turns() {
+    }
+
+    /**
+     * Whether operations on a key are taking turns right now.
+     *
+     * @param key the key
+     * @return whether a line exists for it
+     */
+    public boolean active(String key) {
+        return lines.containsKey(key);
+    }
+
+    /**
+     * Runs a task once every task queued for the key before it has ended.
+     *
+     * @param key the key
+     * @param task makes the task's work; called when its turn comes
+     * @param <R> the result type
+     * @return the task's result; cancelling it frees the turn
+     */
+    public <R> Mono<R> inTurn(String key, Supplier<Mono<R>> task) {
+        return Mono.create(sink -> {
+            Task<R> t = new Task<>(task, sink);
+            sink.onCancel(t::cancel);
+            lines.computeIfAbsent(key, Line::new).submit(t);
+        });
+    }
+
+    /** @return how many keys have a line right now (for tests) */
+    int size() {
+        return lines.size();
+    }
+
+    /** The tasks waiting for one key; at most one runs at a time. */
+    private final class Line {
+        private final String key;
+        private final Queue<Task<?>> waiting = new ConcurrentLinkedQueue<>();
+        /** Serializes {@link #drain()}: whoever raises it from 0 drains, the others leave it a note. */
+        private final AtomicInteger wip = new AtomicInteger();
+        private volatile boolean busy;
+
+        Line(String key) {
+            this.key = key;
+        }
+
+        void submit(Task<?> task) {
+            waiting.offer(task);
+            drain();
+        }
+
+        void finished() {
+            busy = false;
+            drain();
+        }
+
+        /** Starts the next task when none runs; a task that ends at once does not recurse. */
+        private void drain() {
+            if (wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            for (;;) {
+                if (!busy) {
+                    Task<?> next = waiting.poll();
+                    if (next != null) {
+                        busy = true;
+                        next.start(this);
+                    } else {
+                        // a task submitted to this line after the removal still runs here; at worst
+                        // two lines run at once for a moment, which the compare-and-set tolerates
+                        lines.remove(key, this);
+                    }
+                }
+                missed = wip.addAndGet(-missed);
+                if (missed == 0) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One queued task and the caller waiting for it. */
+    private static final class Task<R> {
+        private final Supplier<Mono<R>> work;
+        private final MonoSink<R> sink;
+        private volatile boolean cancelled;
+        private volatile Disposable running;
+
+        Task(Supplier<Mono<R>> work, MonoSink<R> sink) {
+            this.work = work;
+            this.sink = sink;
+        }
+
+        void cancel() {
+            cancelled = true;
+            Disposable d = running;
+            if (d != null) {
+                d.dispose();
+            }
+        }
+
+        void start(Line line) {
+            if (cancelled) {
+                line.finished();
+                return;
+            }
+            Mono<R> mono;
+            try {
+                mono = work.get();
+            } catch (RuntimeException e) {
+                sink.error(e);
+                line.finished();
+                return;
+            }
+            running = mono.doFinally(signal -> line.finished()).subscribe(sink::success, sink::error, sink::success);
+            if (cancelled) {
+                running.dispose();
+            }
+        }
+    }
+}

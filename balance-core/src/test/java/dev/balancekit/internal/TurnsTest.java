@@ -1,0 +1,92 @@
+package dev.balancekit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+class TurnsTest {
+
+    private final Turns turns = new Turns();
+
+    @Test
+    void tasksOfOneKey_runOneAtATime_inArrivalOrder_andTheLineIsDroppedWhenEmpty() {
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        List<Mono<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            calls.add(turns.inTurn("k", () -> Mono.fromCallable(() -> {
+                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                order.add(n);
+                return n;
+            }).delayElement(Duration.ofMillis(1)).doOnNext(x -> running.decrementAndGet())));
+        }
+
+        // subscribed in order, all at once: each must wait for the one before
+        List<Integer> results = Flux.mergeSequential(calls).collectList().block(Duration.ofSeconds(10));
+
+        assertThat(results).hasSize(50);
+        assertThat(order).isSorted().hasSize(50);
+        assertThat(mostAtOnce).hasValue(1);
+        assertThat(turns.active("k")).isFalse();
+        assertThat(turns.size()).isZero();
+    }
+
+    @Test
+    void tasksThatEndAtOnce_drainInALoop_notByRecursion() {
+        Sinks.Empty<Void> gate = Sinks.empty();
+        // the first task holds the line until the gate opens; 20,000 synchronous tasks queue behind it
+        Mono<Object> first = turns.inTurn("k", () -> gate.asMono().then(Mono.empty()));
+        Disposable held = first.subscribe();
+        AtomicInteger done = new AtomicInteger();
+        for (int i = 0; i < 20_000; i++) {
+            turns.inTurn("k", () -> Mono.just(1)).subscribe(x -> done.incrementAndGet());
+        }
+        assertThat(done).hasValue(0);
+
+        gate.tryEmitEmpty();
+
+        assertThat(done).hasValue(20_000);
+        assertThat(turns.active("k")).isFalse();
+        held.dispose();
+    }
+
+    @Test
+    void cancellingAWaitingOrRunningTask_freesTheTurn() {
+        Sinks.Empty<Void> never = Sinks.empty();
+        Disposable running = turns.inTurn("k", () -> never.asMono().then(Mono.just(1))).subscribe();
+        AtomicInteger ran = new AtomicInteger();
+        Disposable waiting = turns.inTurn("k", () -> Mono.fromCallable(ran::incrementAndGet)).subscribe();
+
+        waiting.dispose();
+        running.dispose();
+
+        assertThat(ran).as("a cancelled waiting task never runs").hasValue(0);
+        assertThat(turns.inTurn("k", () -> Mono.just("next")).block(Duration.ofSeconds(5))).isEqualTo("next");
+        assertThat(turns.active("k")).isFalse();
+    }
+
+    @Test
+    void aFailingTask_passesItsErrorOn_andTheNextOneRuns() {
+        Mono<Object> failing = turns.inTurn("k", () -> Mono.error(new IllegalStateException("boom")));
+        Mono<String> next = turns.inTurn("k", () -> Mono.just("ok").subscribeOn(Schedulers.parallel()));
+
+        assertThat(failing.onErrorResume(e -> Mono.just(e.getMessage())).block(Duration.ofSeconds(5))).isEqualTo("boom");
+        assertThat(next.block(Duration.ofSeconds(5))).isEqualTo("ok");
+        assertThat(turns.inTurn("k", () -> {
+            throw new IllegalArgumentException("bad");
+        }).onErrorResume(e -> Mono.just(e.getMessage())).block(Duration.ofSeconds(5))).isEqualTo("bad");
+        assertThat(turns.active("k")).isFalse();
+    }
+}
