@@ -1,8 +1,8 @@
 package dev.balancekit.internal;
 
+import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
@@ -45,7 +45,10 @@ public final class Turns {
         return Mono.create(sink -> {
             Task<R> t = new Task<>(task, sink);
             sink.onCancel(t::cancel);
-            lines.computeIfAbsent(key, Line::new).submit(t);
+            // a line closes once it runs empty; a task that meets a closed line goes to the next one
+            while (!lines.computeIfAbsent(key, Line::new).submit(t)) {
+                Thread.onSpinWait();
+            }
         });
     }
 
@@ -57,7 +60,9 @@ public final class Turns {
     /** The tasks waiting for one key; at most one runs at a time. */
     private final class Line {
         private final String key;
-        private final Queue<Task<?>> waiting = new ConcurrentLinkedQueue<>();
+        private final Queue<Task<?>> waiting = new ArrayDeque<>();
+        /** Set once the line ran empty and left the map; it takes no more tasks. */
+        private boolean closed;
         /** Serializes {@link #drain()}: whoever raises it from 0 drains, the others leave it a note. */
         private final AtomicInteger wip = new AtomicInteger();
         private volatile boolean busy;
@@ -66,9 +71,31 @@ public final class Turns {
             this.key = key;
         }
 
-        void submit(Task<?> task) {
-            waiting.offer(task);
+        /** @return false if the line is closed, and the task must go to a new line */
+        boolean submit(Task<?> task) {
+            synchronized (this) {
+                if (closed) {
+                    return false;
+                }
+                waiting.add(task);
+            }
             drain();
+            return true;
+        }
+
+        private synchronized Task<?> next() {
+            return waiting.poll();
+        }
+
+        /**
+         * Closes the line if nothing runs or waits, so that no task can join it unnoticed: a task
+         * either joined before (and runs here) or finds it closed (and starts a new line).
+         */
+        private synchronized void closeIfIdle() {
+            if (!busy && waiting.isEmpty() && !closed) {
+                closed = true;
+                lines.remove(key, this);
+            }
         }
 
         void finished() {
@@ -84,14 +111,12 @@ public final class Turns {
             int missed = 1;
             for (;;) {
                 if (!busy) {
-                    Task<?> next = waiting.poll();
+                    Task<?> next = next();
                     if (next != null) {
                         busy = true;
                         next.start(this);
                     } else {
-                        // a task submitted to this line after the removal still runs here; at worst
-                        // two lines run at once for a moment, which the compare-and-set tolerates
-                        lines.remove(key, this);
+                        closeIfIdle();
                     }
                 }
                 missed = wip.addAndGet(-missed);
