@@ -657,7 +657,8 @@ public final class BalanceLedger {
 
         /**
          * Sets how often an operation that keeps losing the compare-and-set race is tried, and the
-         * backoff between tries: the first retry is immediate, then each waits a random time up to
+         * backoff between tries: the first retry is immediate (and takes its turn behind this
+         * ledger's other operations on the account), then each waits a random time up to
          * {@code base * 2^(n-2)}, at most {@code max}.
          *
          * @param maxAttempts 1 to 1,000 (32 by default)

@@ -216,23 +216,7 @@ final class BsonMapping {
      * {@code _id}, {@code version} and {@code pending}, which belong to the store).
      */
     static BsonDocument accountFields(AccountState s) {
-        BsonDocument d = new BsonDocument();
-        d.put(USER, new BsonString(s.user()));
-        d.put(BALANCE, micros(s.balance()));
-        d.put(FUNDED, BsonBoolean.valueOf(s.funded()));
-        d.put(HOLDS, array(s.holds(), BsonMapping::hold));
-        d.put(CLOSED_HOLDS, array(s.closedHolds(), BsonMapping::closedHold));
-        d.put(OPERATIONS, array(s.operations(), BsonMapping::operation));
-        d.put(LAST_SEQ, new BsonInt64(s.lastSeq()));
-        putInstant(d, LAST_TRANSACTION_AT, s.lastTransactionAt());
-        d.put(TOTAL_TOKENS, new BsonInt64(s.totalTokens()));
-        putInstant(d, CREATED_AT, s.createdAt());
-        putText(d, TIER, s.tier());
-        putInstant(d, REFILL_ANCHOR, s.refillAnchor());
-        d.put(REFILL_PERIOD, new BsonInt64(s.refillPeriod()));
-        putInstant(d, LAST_REFILL, s.lastRefill());
-        d.put(WINDOWS, array(s.windows(), BsonMapping::windowState));
-        return d;
+        return accountUpdate(null, s).getDocument("$set");
     }
 
     /**
