@@ -152,6 +152,15 @@ final class ListBalancesCommand implements Callable<Integer> {
             this.progress = progress;
         }
 
+        /** The directory's users among a page's accounts, by user id; null if the directory answered nothing. */
+        private @Nullable Map<String, Users.User> usersOf(Page<AccountView> page) {
+            List<String> ids = new ArrayList<>(page.items().size());
+            for (AccountView v : page.items()) {
+                ids.add(v.user());
+            }
+            return ids.isEmpty() ? Map.of() : session.users().find(ids).block();
+        }
+
         /** Accounts sorted by the store, then the users without one; false when the limit was reached. */
         boolean byAccount() {
             ListQuery query = new ListQuery(sort == Sort.BALANCE ? ListQuery.Sort.BALANCE : ListQuery.Sort.LAST_ACTIVITY,
@@ -162,11 +171,7 @@ final class ListBalancesCommand implements Callable<Integer> {
                 if (page == null) {
                     break;
                 }
-                List<String> ids = new ArrayList<>(page.items().size());
-                for (AccountView v : page.items()) {
-                    ids.add(v.user());
-                }
-                Map<String, Users.User> known = ids.isEmpty() ? Map.of() : session.users().find(ids).block();
+                Map<String, Users.User> known = usersOf(page);
                 for (AccountView v : page.items()) {
                     Users.User u = known == null ? null : known.get(v.user());
                     if (!emit(new Row(v.user(), u == null ? null : u.label(), v))) {
@@ -215,11 +220,7 @@ final class ListBalancesCommand implements Callable<Integer> {
                 if (page == null) {
                     break;
                 }
-                List<String> ids = new ArrayList<>(page.items().size());
-                for (AccountView v : page.items()) {
-                    ids.add(v.user());
-                }
-                Map<String, Users.User> known = ids.isEmpty() ? Map.of() : session.users().find(ids).block();
+                Map<String, Users.User> known = usersOf(page);
                 for (AccountView v : page.items()) {
                     if ((known == null || !known.containsKey(v.user())) && !emit(new Row(v.user(), null, v))) {
                         return false;

@@ -18,6 +18,7 @@ import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.WindowState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -313,15 +314,16 @@ final class Draft {
         return null;
     }
 
-    private List<WindowState> windowsInUse(int used) {
-        WindowState[] out = new WindowState[used];
-        int i = 0;
+    /** The windows that have seen usage, in window order. */
+    private List<WindowState> windowsInUse() {
+        WindowState[] out = new WindowState[windows.length];
+        int used = 0;
         for (WindowState w : windows) {
             if (w != null) {
-                out[i++] = w;
+                out[used++] = w;
             }
         }
-        return List.of(out);
+        return List.of(used == out.length ? out : Arrays.copyOf(out, used));
     }
 
     /**
@@ -377,13 +379,7 @@ final class Draft {
         List<ClosedHold> closed = closedAdded.isEmpty() && closedRemoved == null && closedHolds.size() <= keep
                 ? closedHolds : FrozenList.concat(closedHolds, closedRemoved, closedAdded, keep);
         List<Hold> active = holdsCopied ? List.copyOf(holds) : holds;
-        int used = 0;
-        for (WindowState w : windows) {
-            if (w != null) {
-                used++;
-            }
-        }
-        List<WindowState> current = used == windows.length ? List.of(windows) : windowsInUse(used);
+        List<WindowState> current = windowsInUse();
         return new AccountState(user, balance, funded, active, closed, ops, lastSeq, lastTransactionAt,
                 totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current);
     }
