@@ -43,6 +43,9 @@ public final class LedgerConfig {
     private final @Nullable String defaultTier;
     private final List<Credits> balanceThresholds;
     private final List<Integer> windowThresholds;
+    private final boolean clampAtZero;
+    private final boolean firstRefillAfterInterval;
+    private final boolean metering;
 
     private LedgerConfig(Builder b) {
         this.enabled = b.enabled;
@@ -60,6 +63,9 @@ public final class LedgerConfig {
         this.defaultTier = b.defaultTier;
         this.balanceThresholds = List.copyOf(b.balanceThresholds);
         this.windowThresholds = List.copyOf(b.windowThresholds);
+        this.clampAtZero = b.clampAtZero;
+        this.firstRefillAfterInterval = b.firstRefillAfterInterval;
+        this.metering = b.metering;
     }
 
     /** @return a builder with the defaults */
@@ -90,6 +96,9 @@ public final class LedgerConfig {
         b.defaultTier = defaultTier;
         b.balanceThresholds = balanceThresholds;
         b.windowThresholds = windowThresholds;
+        b.clampAtZero = clampAtZero;
+        b.firstRefillAfterInterval = firstRefillAfterInterval;
+        b.metering = metering;
         return b;
     }
 
@@ -182,6 +191,30 @@ public final class LedgerConfig {
         return windowThresholds;
     }
 
+    /**
+     * @return whether a charge stops at a zero balance, as LibreChat's do, writing what it would
+     *     have taken below zero off as an entry of its own ({@link EntryContext#WRITE_OFF})
+     */
+    public boolean clampAtZero() {
+        return clampAtZero;
+    }
+
+    /**
+     * @return whether a new account waits one full refill interval before its first automatic
+     *     refill, as in LibreChat (true, the default), instead of being refilled at once
+     */
+    public boolean firstRefillAfterInterval() {
+        return firstRefillAfterInterval;
+    }
+
+    /**
+     * @return whether the ledger meters only: charges are recorded at their real value, also while
+     *     {@link #enabled()} is false, and no check or reservation is ever refused
+     */
+    public boolean metering() {
+        return metering;
+    }
+
     @Override
     public String toString() {
         return "LedgerConfig{enabled=" + enabled + ", startBalance=" + startBalance + ", minBalance=" + minBalance
@@ -189,7 +222,8 @@ public final class LedgerConfig {
                 + ", holdTtl=" + holdTtl + ", operationsKept=" + operationsKept + ", zone=" + zone
                 + ", usageLimits=" + usageLimits + ", refill=" + refill + ", tiers=" + tiers.keySet()
                 + ", defaultTier=" + defaultTier + ", balanceThresholds=" + balanceThresholds
-                + ", windowThresholds=" + windowThresholds + "}";
+                + ", windowThresholds=" + windowThresholds + ", clampAtZero=" + clampAtZero
+                + ", firstRefillAfterInterval=" + firstRefillAfterInterval + ", metering=" + metering + "}";
     }
 
     /** Builds a {@link LedgerConfig}; every setter checks its value at once. */
@@ -209,8 +243,53 @@ public final class LedgerConfig {
         private @Nullable String defaultTier;
         private List<Credits> balanceThresholds = List.of();
         private List<Integer> windowThresholds = List.of();
+        private boolean clampAtZero;
+        private boolean firstRefillAfterInterval = true;
+        private boolean metering;
 
         private Builder() {
+        }
+
+        /**
+         * Makes charges stop at a zero balance, LibreChat's rule: the part of a charge that would take
+         * the balance below zero (or below a balance that was negative already) is written off, as a
+         * credits entry of context {@link EntryContext#WRITE_OFF} right after the charge, so the balance
+         * is still the sum of its entries. Off by default: a charge is recorded whole.
+         *
+         * @param clamp whether to clamp
+         * @return this builder
+         */
+        public Builder clampAtZero(boolean clamp) {
+            this.clampAtZero = clamp;
+            return this;
+        }
+
+        /**
+         * Sets when a new account's automatic refills start. {@code true} (the default, LibreChat's
+         * behaviour): the refill period starts when the account is funded, so the first refill comes
+         * one full interval later. {@code false}: a new account is refilled at its first check that
+         * needs it (or at once, for reset and top-up refills).
+         *
+         * @param afterInterval whether the first refill waits one interval
+         * @return this builder
+         */
+        public Builder firstRefillAfterInterval(boolean afterInterval) {
+            this.firstRefillAfterInterval = afterInterval;
+            return this;
+        }
+
+        /**
+         * Turns on metering: every charge is recorded at its real value (also while the balance
+         * system is disabled, as LibreChat records transactions then), and checks and reservations
+         * are never refused, so usage reports work before enforcement starts. Balances may go below
+         * zero; they are still the sum of their entries. Off by default.
+         *
+         * @param metering whether to meter only
+         * @return this builder
+         */
+        public Builder metering(boolean metering) {
+            this.metering = metering;
+            return this;
         }
 
         /**

@@ -36,7 +36,7 @@ class LedgerConfigTest {
     void toString_namesEveryPlainValue() {
         assertThat(LedgerConfig.defaults()).hasToString("LedgerConfig{enabled=true, startBalance=20000, minBalance=0, "
                 + "shortfallPolicy=block, enforceForExempt=false, holdTtl=PT30M, operationsKept=100, zone=Z, "
-                + "usageLimits=none, refill=null, tiers=[], defaultTier=null, balanceThresholds=[], windowThresholds=[]}");
+                + "usageLimits=none, refill=null, tiers=[], defaultTier=null, balanceThresholds=[], windowThresholds=[], clampAtZero=false, firstRefillAfterInterval=true, metering=false}");
     }
 
     @Test

@@ -171,6 +171,11 @@ final class Draft {
     private void fund() {
         if (config.enabled() && !funded) {
             funded = true;
+            if (config.firstRefillAfterInterval() && refillAnchor == null) {
+                // LibreChat's lastRefill starts at the account's creation: the first refill is one interval away
+                refillAnchor = now;
+                refillPeriod = 0;
+            }
             Credits start = settings.startBalance();
             if (!start.isZero()) {
                 append("startBalance", TokenType.CREDITS, start.micros(), CREDIT_RATE, start,
