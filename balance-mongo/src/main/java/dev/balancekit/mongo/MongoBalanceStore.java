@@ -531,6 +531,35 @@ public final class MongoBalanceStore implements BalanceStore {
                 .map(doc -> new ForeignDocumentException(name, doc.get("_id")));
     }
 
+    /**
+     * Inserts entries straight into the entries collection, for an import that writes a user's
+     * entries before it creates the account. A duplicate key (an entry a previous run inserted) is
+     * success. Call {@link #verifyCollections()} first.
+     */
+    Mono<Void> insertEntries(List<LedgerEntry> entries) {
+        return Mono.defer(() -> {
+            List<BsonDocument> docs = new ArrayList<>(entries.size());
+            for (LedgerEntry e : entries) {
+                docs.add(BsonMapping.transaction(BsonMapping.entry(e)));
+            }
+            return Mono.from(transactions.insertMany(docs, new com.mongodb.client.model.InsertManyOptions().ordered(false)))
+                    .retryWhen(MongoErrors.idempotentRetry())
+                    .onErrorResume(MongoErrors::isDuplicateKey, e -> Mono.empty())
+                    .then();
+        }).onErrorMap(MongoErrors.toStoreException("import of entries"));
+    }
+
+    /**
+     * Removes every entry of a user from the entries collection: what an interrupted import left of
+     * a user who has no account. Only for users without an account, whose entries no reader sees.
+     */
+    Mono<Void> removeEntries(String user) {
+        return Mono.defer(() -> Mono.from(transactions.deleteMany(new BsonDocument(BsonMapping.USER, new BsonString(user)))))
+                .retryWhen(MongoErrors.idempotentRetry())
+                .then()
+                .onErrorMap(MongoErrors.toStoreException("removal of the entries of " + quote(user)));
+    }
+
     /** {@code {_id: user}}, with the user id as a plain string value. */
     static BsonDocument idFilter(String user) {
         return new BsonDocument("_id", new BsonString(user));

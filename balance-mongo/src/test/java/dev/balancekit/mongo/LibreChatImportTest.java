@@ -1,0 +1,211 @@
+package dev.balancekit.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.balancekit.BalanceLedger;
+import dev.balancekit.Credits;
+import dev.balancekit.EntryContext;
+import dev.balancekit.HistoryQuery;
+import dev.balancekit.LedgerConfig;
+import dev.balancekit.LedgerEntry;
+import dev.balancekit.ListQuery;
+import dev.balancekit.Refill;
+import dev.balancekit.RefillMode;
+import dev.balancekit.RefillUnit;
+import dev.balancekit.TokenType;
+import dev.balancekit.spi.AccountState;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+class LibreChatImportTest extends InProcessMongoTest {
+    static final LedgerConfig CONFIG = LedgerConfig.builder()
+            .refill(new Refill(RefillMode.ADD, 30, RefillUnit.DAYS, Credits.of(10_000))).build();
+
+    LibreChatSeed seed;
+    Map<String, List<String>> before;
+    MongoBalanceStore store;
+    List<LibreChatImport.UserResult> results;
+
+    @BeforeEach
+    void seed() {
+        seed = new LibreChatSeed(db).insert();
+        before = LibreChatSeed.snapshot(db);
+        store = MongoBalanceStore.builder(db).build();
+        results = new ArrayList<>();
+    }
+
+    LibreChatImport.Report run(boolean history, boolean dryRun) {
+        return LibreChatImport.builder(db, store).config(CONFIG).history(history).dryRun(dryRun).clock(clock).build()
+                .run(results::add).block(TIMEOUT);
+    }
+
+    AccountState account(org.bson.types.ObjectId user) {
+        return store.load(user.toHexString()).block(TIMEOUT).state();
+    }
+
+    List<LedgerEntry> entries(org.bson.types.ObjectId user) {
+        BalanceLedger ledger = BalanceLedger.builder().store(store).config(CONFIG).clock(clock).build();
+        List<LedgerEntry> all = new ArrayList<>(ledger.transactionHistory(user.toHexString(), HistoryQuery.all().withLimit(1000))
+                .block(TIMEOUT).items());
+        java.util.Collections.reverse(all);
+        return all;
+    }
+
+    static Credits sum(List<LedgerEntry> entries) {
+        Credits s = Credits.ZERO;
+        for (LedgerEntry e : entries) {
+            s = s.plus(e.tokenValue());
+        }
+        return s;
+    }
+
+    @Test
+    void import_balancesOnly_convertsTokenCreditsExactly_andReportsRoundingPerUser() {
+        LibreChatImport.Report report = run(false, false);
+
+        assertThat(account(seed.alice).balance()).isEqualTo(Credits.parse("15000.5"));
+        assertThat(account(seed.bob).balance()).isEqualTo(Credits.parse("0.123457"));
+        assertThat(account(seed.carol).balance()).isEqualTo(Credits.of(20_000));
+        LibreChatImport.UserResult bob = results.stream().filter(r -> r.user().equals(seed.bob.toHexString())).findFirst()
+                .orElseThrow();
+        assertThat(bob.rounding()).isEqualByComparingTo(new BigDecimal("-0.0000003"));
+        assertThat(report.users()).isEqualTo(3);
+        assertThat(report.imported()).isEqualTo(3);
+        assertThat(report.rounded()).isEqualTo(1);
+        assertThat(report.largestRoundingUser()).isEqualTo(seed.bob.toHexString());
+        assertThat(report.libreChatTotal()).isEqualByComparingTo(new BigDecimal("35000.6234567"));
+        assertThat(report.balanceKitTotal()).isEqualTo(Credits.parse("35000.623457"));
+        List<LedgerEntry> alice = entries(seed.alice);
+        assertThat(alice).singleElement().satisfies(e -> {
+            assertThat(e.context()).isEqualTo(EntryContext.IMPORT);
+            assertThat(e.tokenValue()).isEqualTo(Credits.parse("15000.5"));
+        });
+        assertThat(LibreChatSeed.snapshot(db)).isEqualTo(before);
+    }
+
+    @Test
+    void import_carriesLastRefillOver_soTheNextRefillFallsWhenLibreChatsWould() {
+        run(false, false);
+
+        AccountState alice = account(seed.alice);
+        assertThat(alice.lastRefill()).isEqualTo(LibreChatSeed.LAST_REFILL);
+        assertThat(alice.refillAnchor()).isEqualTo(LibreChatSeed.LAST_REFILL);
+        BalanceLedger ledger = BalanceLedger.builder().store(store).config(CONFIG).clock(clock).build();
+        assertThat(ledger.checkBalance(seed.alice.toHexString(), MODEL, 1, 0).block(TIMEOUT).refillAt())
+                .isEqualTo(LibreChatSeed.LAST_REFILL.plus(Duration.ofDays(30)));
+        // Carol has no lastRefill: her period starts at the import
+        assertThat(account(seed.carol).refillAnchor()).isEqualTo(T0);
+    }
+
+    @Test
+    void import_withHistory_keepsEachTransaction_andReconcilesToTheBalance_reportingDrift() {
+        LibreChatImport.Report report = run(true, false);
+
+        List<LedgerEntry> alice = entries(seed.alice);
+        assertThat(alice).hasSize(6);
+        LedgerEntry cached = alice.get(4);
+        assertThat(cached.tokenType()).isEqualTo(TokenType.PROMPT);
+        assertThat(cached.rawAmount()).isEqualTo(-311);
+        assertThat(cached.tokenValue()).isEqualTo(Credits.of(-1000));
+        assertThat(cached.model()).isEqualTo("gpt-4o");
+        assertThat(cached.context()).isEqualTo("message");
+        assertThat(cached.conversationId()).startsWith("conv-");
+        assertThat(cached.createdAt()).isEqualTo(java.time.Instant.parse("2026-01-12T09:31:03Z"));
+        assertThat(List.of(cached.inputTokens(), cached.writeTokens(), cached.readTokens())).containsExactly(11L, 200L, 100L);
+        assertThat(alice.get(5).context()).isEqualTo(EntryContext.IMPORT);
+        assertThat(alice.get(5).tokenValue()).isEqualTo(Credits.ZERO);
+        assertThat(sum(alice)).isEqualTo(account(seed.alice).balance());
+        assertThat(account(seed.alice).lastSeq()).isEqualTo(6);
+
+        List<LedgerEntry> bob = entries(seed.bob);
+        assertThat(sum(bob)).isEqualTo(Credits.parse("0.123457"));
+        assertThat(bob.get(bob.size() - 1).tokenValue()).isEqualTo(Credits.parse("5000.123457"));
+        LibreChatImport.UserResult bobResult = results.stream().filter(r -> r.user().equals(seed.bob.toHexString()))
+                .findFirst().orElseThrow();
+        assertThat(bobResult.drift()).isEqualByComparingTo(new BigDecimal("5000.1234567"));
+        // Bob's write-off and Carol's balance without any transaction
+        assertThat(report.drifted()).isEqualTo(2);
+        assertThat(LibreChatSeed.snapshot(db)).isEqualTo(before);
+    }
+
+    @Test
+    void import_secondRun_importsNothingTwice() {
+        run(true, false);
+        long entries = Flux.from(transactions().countDocuments()).blockFirst(TIMEOUT);
+        results.clear();
+
+        LibreChatImport.Report again = run(true, false);
+
+        assertThat(again.imported()).isZero();
+        assertThat(again.existing()).isEqualTo(3);
+        assertThat(Flux.from(transactions().countDocuments()).blockFirst(TIMEOUT)).isEqualTo(entries);
+        assertThat(account(seed.alice).balance()).isEqualTo(Credits.parse("15000.5"));
+    }
+
+    @Test
+    void import_interruptedRun_continuesWhereItStopped() {
+        // the first run dies after Alice's entries were written and her account was created, mid-way through Bob's
+        AtomicInteger seen = new AtomicInteger();
+        try {
+            LibreChatImport.builder(db, store).config(CONFIG).history(true).clock(clock).build()
+                    .run(r -> {
+                        if (seen.incrementAndGet() == 1) {
+                            throw new IllegalStateException("killed");
+                        }
+                    }).block(TIMEOUT);
+        } catch (dev.balancekit.StoreException expected) {
+            // the run stopped
+        }
+        // and an entry of Bob's was half-written before the crash
+        store.insertEntries(List.of(new LedgerEntry("librechat:x#1", 1, seed.bob.toHexString(), TokenType.CREDITS, 1,
+                dev.balancekit.pricing.Rate.ofNanos(1_000_000_000L), Credits.of(1), "admin", null, null, null, Credits.of(1),
+                T0, 0, 0, 0, null, null, null))).block(TIMEOUT);
+        assertThat(store.load(seed.bob.toHexString()).block(TIMEOUT)).isNull();
+
+        LibreChatImport.Report resumed = run(true, false);
+
+        assertThat(resumed.existing()).isEqualTo(1);
+        assertThat(resumed.imported()).isEqualTo(2);
+        assertThat(sum(entries(seed.bob))).isEqualTo(account(seed.bob).balance());
+        assertThat(entries(seed.bob)).extracting(LedgerEntry::id).doesNotContain("librechat:x#1");
+    }
+
+    @Test
+    void dryRun_reportsWithoutWriting() {
+        LibreChatImport.Report report = run(true, true);
+
+        assertThat(report.dryRun()).isTrue();
+        assertThat(report.imported()).isEqualTo(3);
+        assertThat(report.drifted()).isEqualTo(2);
+        assertThat(results).extracting(LibreChatImport.UserResult::status).containsOnly(LibreChatImport.Status.WOULD_IMPORT);
+        assertThat(Flux.from(db.listCollectionNames()).collectList().block(TIMEOUT))
+                .doesNotContain(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
+    }
+
+    @Test
+    void import_reportsUsersWhoseRefillSettingsDifferFromTheConfig() {
+        LibreChatImport.Report report = LibreChatImport.builder(db, store)
+                .config(LedgerConfig.builder().refill(new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.of(10_000))).build())
+                .clock(clock).build().run(results::add).block(TIMEOUT);
+
+        assertThat(report.refillDiffers()).isEqualTo(3);
+        assertThat(results).allMatch(LibreChatImport.UserResult::refillDiffers);
+    }
+
+    @Test
+    void listing_afterAnImport_onTheSharedDatabase_works() {
+        run(false, false);
+
+        var page = store.accounts(ListQuery.byUser().withLimit(10)).block(TIMEOUT);
+
+        assertThat(page.items()).hasSize(3);
+        assertThat(LibreChatSeed.snapshot(db)).isEqualTo(before);
+    }
+}
