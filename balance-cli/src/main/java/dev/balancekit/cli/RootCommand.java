@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             HistoryCommand.class,
             SetTierCommand.class,
             FlushPendingCommand.class,
+            ImportLibreChatCommand.class,
             ConfigCommand.class})
 final class RootCommand {
 }
