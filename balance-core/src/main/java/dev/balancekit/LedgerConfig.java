@@ -192,6 +192,20 @@ public final class LedgerConfig {
     }
 
     /**
+     * The auto-refill that applies to an account: its tier's, else this config's.
+     *
+     * @param accountTier the tier an administrator set on the account, or null for the default tier
+     * @return the refill settings, or null when the account is not refilled
+     */
+    public @Nullable Refill refillFor(@Nullable String accountTier) {
+        Tier t = tierOf(accountTier);
+        if (t == null) {
+            return refill;
+        }
+        return t.refillDisabled() ? null : t.refill() != null ? t.refill() : refill;
+    }
+
+    /**
      * @return whether a charge stops at a zero balance, as LibreChat's do, writing what it would
      *     have taken below zero off as an entry of its own ({@link EntryContext#WRITE_OFF})
      */

@@ -31,7 +31,7 @@ record Settings(
             return new Settings(null, config.startBalance(), config.minBalance(), config.shortfallPolicy(),
                     config.usageLimits(), config.refill(), Multiplier.ONE, null);
         }
-        Refill refill = t.refillDisabled() ? null : t.refill() != null ? t.refill() : config.refill();
+        Refill refill = config.refillFor(accountTier);
         return new Settings(t,
                 t.startBalance() != null ? t.startBalance() : config.startBalance(),
                 t.minBalance() != null ? t.minBalance() : config.minBalance(),
