@@ -47,6 +47,8 @@ import reactor.core.publisher.Mono;
  *       drift.</li>
  * </ul>
  *
+ * <p>Up to 16 users are imported at once; results are reported in order.
+ *
  * <p><b>Idempotent and resumable.</b> A user who already has a BalanceKit account is skipped, so a
  * second run imports nothing twice and an interrupted run continues with the first user it had not
  * finished. A user's entries are written first and the account last, in one compare-and-set that
@@ -58,6 +60,8 @@ public final class LibreChatImport {
     /** The prefix of the ids of imported entries. */
     static final String ID_PREFIX = "librechat:";
     private static final int ENTRY_BATCH = 500;
+    /** Users imported at once; results still come out in order. */
+    private static final int CONCURRENCY = 16;
     private static final BsonDocument BY_ID = new BsonDocument("_id", new BsonInt32(1));
     private static final BsonDocument BY_TIME = new BsonDocument("createdAt", new BsonInt32(1)).append("_id", new BsonInt32(1));
 
@@ -167,7 +171,7 @@ public final class LibreChatImport {
         Objects.requireNonNull(perUser, "perUser");
         Mono<Void> ready = dryRun ? Mono.empty() : store.verifyCollections();
         return ready.then(Flux.defer(() -> balances.find().sort(BY_ID).batchSize(1000))
-                        .concatMap(this::importOne)
+                        .flatMapSequential(this::importOne, CONCURRENCY)
                         .doOnNext(perUser)
                         .reduce(new Tally(dryRun), Tally::add)
                         .map(Tally::report))
@@ -224,7 +228,8 @@ public final class LibreChatImport {
      * removes what an interrupted run left of the user.
      */
     private Mono<History> entries(String user, BsonDocument balanceDoc, Credits balance, BigDecimal exact, Instant now) {
-        Mono<Void> clean = dryRun ? Mono.empty() : store.removeEntries(user);
+        // only a history can leave entries of other ids behind; the balance entry's id is always the same
+        Mono<Void> clean = dryRun || !history ? Mono.empty() : store.removeEntries(user);
         HistoryBuilder h = new HistoryBuilder(user);
         Flux<BsonDocument> txs = history
                 ? Flux.defer(() -> transactions.find(new BsonDocument("user", balanceDoc.get("user"))).sort(BY_TIME)
@@ -233,13 +238,13 @@ public final class LibreChatImport {
         return clean.thenMany(txs)
                 .map(h::entry)
                 .buffer(ENTRY_BATCH)
-                .concatMap(batch -> dryRun ? Mono.<Void>empty() : store.insertEntries(batch))
+                .concatMap(batch -> dryRun ? Mono.<Void>empty() : store.putEntries(batch))
                 .then(Mono.defer(() -> {
                     LedgerEntry last = history
                             ? h.credits(ID_PREFIX + "reconcile", balance.minus(h.sum), now,
                                     "reconciles the imported LibreChat history with its balance")
                             : h.credits(ID_PREFIX + "balance", balance, now, "LibreChat balance " + exact.toPlainString());
-                    Mono<Void> write = dryRun ? Mono.empty() : store.insertEntries(List.of(last));
+                    Mono<Void> write = dryRun ? Mono.empty() : store.putEntries(List.of(last));
                     return write.thenReturn(new History(h.count, h.libreChatSum, h.seq, h.lastAt, h.tokens));
                 }));
     }

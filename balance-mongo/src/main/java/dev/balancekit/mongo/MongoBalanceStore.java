@@ -4,7 +4,10 @@ import static dev.balancekit.mongo.MongoErrors.quote;
 
 import com.mongodb.WriteConcern;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.reactivestreams.client.FindPublisher;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -112,6 +115,7 @@ public final class MongoBalanceStore implements BalanceStore {
     private static final FindOneAndUpdateOptions CAS_RETURNS_PENDING = new FindOneAndUpdateOptions()
             .projection(new BsonDocument(BsonMapping.PENDING, new BsonInt32(1)).append("_id", new BsonInt32(0)))
             .returnDocument(ReturnDocument.AFTER);
+    private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
     /** How many accounts' last known states a store keeps to write only what changed. */
     private static final int KNOWN_MAX = 10_000;
 
@@ -532,19 +536,20 @@ public final class MongoBalanceStore implements BalanceStore {
     }
 
     /**
-     * Inserts entries straight into the entries collection, for an import that writes a user's
-     * entries before it creates the account. A duplicate key (an entry a previous run inserted) is
-     * success. Call {@link #verifyCollections()} first.
+     * Writes entries straight into the entries collection, for an import that writes a user's
+     * entries before it creates the account: each replaces the document with its id, or is
+     * inserted, so writing an entry again (a run that was interrupted and started again) leaves it
+     * once, with the new content. Call {@link #verifyCollections()} first.
      */
-    Mono<Void> insertEntries(List<LedgerEntry> entries) {
+    Mono<Void> putEntries(List<LedgerEntry> entries) {
         return Mono.defer(() -> {
-            List<BsonDocument> docs = new ArrayList<>(entries.size());
+            List<ReplaceOneModel<BsonDocument>> writes = new ArrayList<>(entries.size());
             for (LedgerEntry e : entries) {
-                docs.add(BsonMapping.transaction(BsonMapping.entry(e)));
+                BsonDocument doc = BsonMapping.transaction(BsonMapping.entry(e));
+                writes.add(new ReplaceOneModel<>(new BsonDocument("_id", doc.get("_id")), doc, UPSERT));
             }
-            return Mono.from(transactions.insertMany(docs, new com.mongodb.client.model.InsertManyOptions().ordered(false)))
+            return Mono.from(transactions.bulkWrite(writes, new BulkWriteOptions().ordered(false)))
                     .retryWhen(MongoErrors.idempotentRetry())
-                    .onErrorResume(MongoErrors::isDuplicateKey, e -> Mono.empty())
                     .then();
         }).onErrorMap(MongoErrors.toStoreException("import of entries"));
     }

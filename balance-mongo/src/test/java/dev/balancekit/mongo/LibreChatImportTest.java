@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -151,30 +150,27 @@ class LibreChatImportTest extends InProcessMongoTest {
 
     @Test
     void import_interruptedRun_continuesWhereItStopped() {
-        // the first run dies after Alice's entries were written and her account was created, mid-way through Bob's
-        AtomicInteger seen = new AtomicInteger();
-        try {
-            LibreChatImport.builder(db, store).config(CONFIG).history(true).clock(clock).build()
-                    .run(r -> {
-                        if (seen.incrementAndGet() == 1) {
-                            throw new IllegalStateException("killed");
-                        }
-                    }).block(TIMEOUT);
-        } catch (dev.balancekit.StoreException expected) {
-            // the run stopped
-        }
-        // and an entry of Bob's was half-written before the crash
-        store.insertEntries(List.of(new LedgerEntry("librechat:x#1", 1, seed.bob.toHexString(), TokenType.CREDITS, 1,
+        // what a run killed mid-way leaves: some users done, one with its entries written but no account yet
+        // (and an entry that a changed LibreChat history no longer has), the rest not started
+        run(true, false);
+        Flux.from(balances().deleteOne(new org.bson.BsonDocument("_id", new org.bson.BsonString(seed.bob.toHexString()))))
+                .blockLast(TIMEOUT);
+        Flux.from(balances().deleteOne(new org.bson.BsonDocument("_id", new org.bson.BsonString(seed.carol.toHexString()))))
+                .blockLast(TIMEOUT);
+        store = MongoBalanceStore.builder(db).build();
+        store.putEntries(List.of(new LedgerEntry("librechat:x#1", 1, seed.bob.toHexString(), TokenType.CREDITS, 1,
                 dev.balancekit.pricing.Rate.ofNanos(1_000_000_000L), Credits.of(1), "admin", null, null, null, Credits.of(1),
                 T0, 0, 0, 0, null, null, null))).block(TIMEOUT);
-        assertThat(store.load(seed.bob.toHexString()).block(TIMEOUT)).isNull();
+        results.clear();
 
         LibreChatImport.Report resumed = run(true, false);
 
         assertThat(resumed.existing()).isEqualTo(1);
         assertThat(resumed.imported()).isEqualTo(2);
-        assertThat(sum(entries(seed.bob))).isEqualTo(account(seed.bob).balance());
+        assertThat(sum(entries(seed.bob))).isEqualTo(account(seed.bob).balance()).isEqualTo(Credits.parse("0.123457"));
         assertThat(entries(seed.bob)).extracting(LedgerEntry::id).doesNotContain("librechat:x#1");
+        assertThat(sum(entries(seed.carol))).isEqualTo(Credits.of(20_000));
+        assertThat(entries(seed.alice)).hasSize(6);
     }
 
     @Test
