@@ -797,7 +797,7 @@ final class ConfigReader {
                 if (top) {
                     continue;
                 }
-                problem(keyNode, path, path + " has a key that is " + describe(keyNode) + "; keys must be plain text");
+                problem(keyNode, path, path + " has a key that is " + describe(keyNode) + "; keys must be plain scalars");
                 continue;
             }
             String key = ((ScalarNode) keyNode).getValue();

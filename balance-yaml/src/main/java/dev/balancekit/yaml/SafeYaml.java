@@ -55,6 +55,8 @@ final class SafeYaml {
                 .setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(false)
                 .setAllowRecursiveKeys(false)
+                // a list or mapping as a key is valid YAML; the reader reports it where it stands
+                .setAllowNonScalarKeys(true)
                 .setMaxAliasesForCollections(YamlLedgerConfig.MAX_COLLECTION_ALIASES)
                 .setCodePointLimit(YamlLedgerConfig.MAX_SIZE)
                 .setUseMarks(true)

@@ -332,6 +332,26 @@ class ErrorsTest {
         }
 
         @Test
+        void keyThatIsAListOrMapping_isAPositionedProblem_notInvalidYaml() {
+            assertThat(problems("""
+                    balance:
+                      ? [a, b]
+                      : 1
+                      tiers:
+                        ? {a: 1}
+                        : {}
+                        pro: {startBalance: 5}
+                    """)).containsExactly(
+                    "balance has a key that is a list; keys must be plain scalars (librechat.yaml:2:5)",
+                    "balance.tiers has a key that is a mapping; keys must be plain scalars (librechat.yaml:5:7)");
+        }
+
+        @Test
+        void keyThatIsAList_inAnIgnoredSection_isNotOurs() {
+            assertThat(Yaml.parse("endpoints:\n  ? [a, b]\n  : 1\nbalance: {enabled: true}\n").enabled()).isTrue();
+        }
+
+        @Test
         void undefinedAlias() {
             assertThat(problems("balance: {startBalance: *nothing}\n")).containsExactly(
                     "the file is not valid YAML: found undefined alias nothing (librechat.yaml:1:25)");
