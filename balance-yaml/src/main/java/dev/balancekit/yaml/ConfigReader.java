@@ -240,7 +240,7 @@ final class ConfigReader {
         }
         Duration ttl = duration(s, "reservationTtlMs");
         if (ttl != null) {
-            config.holdTtl(ttl);
+            attemptAs(s, "reservationTtlMs", "holdTtl", () -> config.holdTtl(ttl));
         }
         Long kept = whole(s, "operationsKept");
         if (kept != null && kept != kept.intValue()) {
@@ -717,11 +717,6 @@ final class ConfigReader {
                 return null;
             }
         }
-        if (d.compareTo(LedgerConfig.MIN_HOLD_TTL) < 0) {
-            problem(node, path, path + " must be at least " + LedgerConfig.MIN_HOLD_TTL.toMillis() + " ms, was "
-                    + d.toMillis() + " ms");
-            return null;
-        }
         return d;
     }
 
@@ -921,6 +916,20 @@ final class ConfigReader {
         } catch (IllegalArgumentException e) {
             coreProblem(parentPath, fallback, e);
             return null;
+        }
+    }
+
+    /**
+     * Runs a core setter that names its setting as code does ({@code holdTtl}) where the file has
+     * another key ({@code reservationTtlMs}): core's rule, reported at the file's key.
+     */
+    private void attemptAs(Section s, String key, String coreName, Runnable action) {
+        try {
+            action.run();
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            problem(s.value(key), s.path(key), s.path(key)
+                    + (message.startsWith(coreName + " ") ? message.substring(coreName.length()) : ": " + message));
         }
     }
 
