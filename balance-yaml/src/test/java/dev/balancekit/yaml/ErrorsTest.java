@@ -388,10 +388,14 @@ class ErrorsTest {
         for (int i = 0; i < 150; i++) {
             yaml.append("      - 101\n");
         }
-        List<String> problems = problems(yaml.toString());
+        ConfigException e = failure(yaml.toString());
+        List<String> problems = e.messages();
         assertThat(problems).hasSize(101);
         assertThat(problems.get(0)).isEqualTo(
                 "balance.notifications.windowPercent[0] must be between 1 and 100, was 101 (librechat.yaml:4:9)");
-        assertThat(problems.get(100)).isEqualTo("50 more problems are not listed (librechat.yaml)");
+        assertThat(problems.get(100)).isEqualTo("and 50 more problems");
+        assertThat(e.problems()).hasSize(100);
+        assertThat(e.omitted()).isEqualTo(50);
+        assertThat(e.getMessage()).startsWith("invalid balance config librechat.yaml, 150 problems:\n");
     }
 }
