@@ -104,7 +104,7 @@ public final class ConfigException extends BalanceException {
      * @param omitted how many problems are not listed, above zero
      * @return {@code and 1900 more problems}
      */
-    static String omittedLine(int omitted) {
+    private static String omittedLine(int omitted) {
         return "and " + omitted + (omitted == 1 ? " more problem" : " more problems");
     }
 
