@@ -1006,7 +1006,7 @@ public abstract class BalanceStoreContract {
         @Test
         void accountDocument_keepsWindowsTierAndRefillAcrossLoads() {
             clock.set(monday);
-            LedgerConfig cfg = config()
+            LedgerConfig cfg = config().firstRefillAfterInterval(false)
                     .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(500)))
                     .tier(Tier.builder("basic").build())
                     .tier(Tier.builder("pro").priceMultiplier(Multiplier.parse("0.5")).build())
@@ -1027,9 +1027,28 @@ public abstract class BalanceStoreContract {
         }
 
         @Test
+        void newAccount_firstRefillAfterOneInterval_theStoreKeepsThePeriodStart() {
+            clock.set(monday);
+            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(100))
+                    .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(500))).build());
+
+            BalanceDecision first = ledger.checkBalance("f1", MODEL, 300, 0);
+            AccountState state = store.load("f1").block().state();
+            clock.advance(Duration.ofDays(1));
+            BalanceDecision dayLater = ledger.checkBalance("f1", MODEL, 300, 0);
+
+            assertThat(first.isAllowed()).isFalse();
+            assertThat(state.refillAnchor()).isEqualTo(monday);
+            assertThat(state.lastRefill()).isNull();
+            assertThat(dayLater.isAllowed()).isTrue();
+            assertThat(LedgerInvariants.allEntries(store, "f1")).filteredOn(e -> EntryContext.AUTO_REFILL.equals(e.context()))
+                    .extracting(LedgerEntry::createdAt).containsExactly(monday.plus(Duration.ofDays(1)));
+        }
+
+        @Test
         void refill_manyThreadsAtOnce_exactlyOnePerPeriod() throws Exception {
             clock.set(monday);
-            BalanceLedger ledger = reactiveLedger(config().startBalance(Credits.ZERO)
+            BalanceLedger ledger = reactiveLedger(config().startBalance(Credits.ZERO).firstRefillAfterInterval(false)
                     .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(100))).build());
 
             // 150 credits never fit one refill of 100, so every check asks for a refill; only one per period may happen
