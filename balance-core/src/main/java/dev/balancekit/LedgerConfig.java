@@ -289,9 +289,10 @@ public final class LedgerConfig {
 
         /**
          * Sets when a new account's automatic refills start. {@code true} (the default, LibreChat's
-         * behaviour): the refill period starts when the account is funded, so the first refill comes
-         * one full interval later. {@code false}: a new account is refilled at its first check that
-         * needs it (or at once, for reset and top-up refills).
+         * behaviour): the refill period starts when the account is funded, so the first {@code add}
+         * refill comes one full interval later. {@code false}: a new account is refilled at its first
+         * check that needs it. Reset and top-up refills, which set the balance of the current
+         * period, apply to a new account at once either way.
          *
          * @param afterInterval whether the first refill waits one interval
          * @return this builder

@@ -84,6 +84,15 @@ class LibreChatBehaviourTest {
         }
 
         @Test
+        void newAccount_resetRefill_setsTheFirstPeriodsBalanceAtOnce_evenWithTheDefault() {
+            TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.ZERO)
+                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.WEEKS, Credits.of(1000))), T0);
+
+            assertThat(t.check("u", 300).isAllowed()).isTrue();
+            assertThat(t.view("u").balance()).isEqualTo(Credits.of(1000));
+        }
+
+        @Test
         void newAccount_firstRefillAfterIntervalOff_isRefilledAtOnce() {
             TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.of(100)).refill(daily)
                     .firstRefillAfterInterval(false), T0);

@@ -171,8 +171,11 @@ final class Draft {
     private void fund() {
         if (config.enabled() && !funded) {
             funded = true;
-            if (config.firstRefillAfterInterval() && refillAnchor == null) {
-                // LibreChat's lastRefill starts at the account's creation: the first refill is one interval away
+            Refill refill = settings.refill();
+            boolean setsThePeriod = refill != null && refill.mode() != RefillMode.ADD;
+            if (config.firstRefillAfterInterval() && refillAnchor == null && !setsThePeriod) {
+                // LibreChat's lastRefill starts at the account's creation: the first refill is one interval away.
+                // A reset or top-up refill sets the balance of the current period, so it still applies at once.
                 refillAnchor = now;
                 refillPeriod = 0;
             }
