@@ -89,6 +89,23 @@ class LibreChatDatabaseCliTest extends CliTestSupport {
     }
 
     @Test
+    void importLibreChat_onATerminal_showsProgressOnStandardError_andNothingWhenRedirected() {
+        List<BsonDocument> many = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(balance(new ObjectId().toHexString(), 10));
+        }
+        insert("balances", many.toArray(new BsonDocument[0]));
+
+        Result redirected = run("import-librechat", "--dry-run");
+        terminal = true;
+        Result onTerminal = run("import-librechat", "--dry-run");
+
+        assertThat(redirected.err()).isEmpty();
+        assertThat(onTerminal.err()).contains("Users read: 1000 ...");
+        assertThat(onTerminal.out()).isEqualTo(redirected.out());
+    }
+
+    @Test
     void accountsCollectionOption_namingLibreChatsBalances_isRefused_namingCollectionAndDocument() {
         Result r = run("add-balance", "--email", ALICE, "--amount", "5", "--accounts-collection", "balances");
 
