@@ -16,6 +16,7 @@ import dev.balancekit.LedgerEntry;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;
+import dev.balancekit.UnknownModelPolicy;
 import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
 import dev.balancekit.policy.PolicyVerdict;
@@ -29,6 +30,7 @@ import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.ReceiptRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -98,7 +100,8 @@ public final class LedgerEngine {
     public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
             LedgerConfig config, Instant now, String operationId) {
         String fingerprint = request.idempotencyKey() == null ? "" : "reserve|" + request.model() + '|'
-                + request.promptTokens() + '|' + request.maxOutputTokens() + '|' + request.exempt();
+                + request.promptTokens() + '|' + request.maxOutputTokens() + '|' + request.exempt()
+                + endpointPart(request.endpoint());
         OperationRecord previous = replayOf(state, request.idempotencyKey(), fingerprint);
         if (previous != null) {
             Reservation r = previous.reservation();
@@ -118,8 +121,8 @@ public final class LedgerEngine {
                     + "' names a hold of user '" + request.user() + "' that is no longer remembered as a reservation");
         }
         Credits amount = decision.status() == BalanceDecision.Status.FALLBACK
-                ? config.prices().estimate(decision.model(), request.promptTokens(), request.maxOutputTokens(),
-                        d.settings.multiplier())
+                ? config.prices().estimate(decision.model(), null, day(config, now), request.promptTokens(),
+                        request.maxOutputTokens(), d.settings.multiplier())
                 : decision.estimatedCost();
         long tokens = request.promptTokens() + request.maxOutputTokens();
         Hold hold = new Hold(operationId, amount, tokens, decision.model(), now, now.plus(config.holdTtl()));
@@ -152,7 +155,7 @@ public final class LedgerEngine {
         var u = request.usage();
         String fingerprint = "charge|" + request.model() + '|' + u.inputTokens() + '|' + u.outputTokens() + '|'
                 + u.cacheWriteTokens() + '|' + u.cacheReadTokens() + '|' + request.context() + '|'
-                + request.conversationId() + '|' + request.holdId();
+                + request.conversationId() + '|' + request.holdId() + endpointPart(request.endpoint());
         OperationRecord previous = replayOf(state, key, fingerprint);
         if (previous != null) {
             return replayed(request.user(), previous.receipt(), key);
@@ -184,7 +187,9 @@ public final class LedgerEngine {
                 reopened = closed;
             }
         }
-        PricedUsage priced = config.prices().price(request.model(), u, request.incomplete(), d.settings.multiplier());
+        // the rates in force when the charge is made, whatever they were when its hold was estimated
+        PricedUsage priced = config.prices().price(request.model(), request.endpoint(), day(config, now), u,
+                request.incomplete(), d.settings.multiplier());
         Credits before = d.balance;
         // expired holds and a due refill happened before the charge, what the charge causes after it
         int chargedAt = d.events.size();
@@ -437,9 +442,9 @@ public final class LedgerEngine {
     private static BalanceDecision decide(Draft d, BalanceRequest request) {
         LedgerConfig config = d.config;
         Settings settings = d.settings;
-        PriceMatch match = config.prices().match(request.model());
-        Credits cost = config.prices().estimate(request.model(), request.promptTokens(), request.maxOutputTokens(),
-                settings.multiplier());
+        PriceMatch match = config.prices().match(request.model(), request.endpoint());
+        Credits cost = config.prices().estimate(request.model(), request.endpoint(), day(config, d.now),
+                request.promptTokens(), request.maxOutputTokens(), settings.multiplier());
         // a tier that says whether its users are exempt overrides the request's flag
         boolean exempt = settings.exempt() != null ? settings.exempt() : request.exempt();
         boolean checked = config.enabled() && (!exempt || config.enforceForExempt());
@@ -448,6 +453,9 @@ public final class LedgerEngine {
         }
         if (!settings.allowsModel(request.model())) {
             return denied(d, request, DenialReason.MODEL_NOT_ALLOWED, match.valueKey(), cost, null);
+        }
+        if (config.unknownModels() == UnknownModelPolicy.REFUSE && match.kind().isFallback()) {
+            return denied(d, request, DenialReason.UNKNOWN_MODEL, match.valueKey(), cost, null);
         }
         long tokens = request.promptTokens() + request.maxOutputTokens();
         for (UsageWindow window : UsageWindow.values()) {
@@ -483,6 +491,20 @@ public final class LedgerEngine {
             case FALLBACK -> decision(d, request, BalanceDecision.Status.FALLBACK, null, verdict.fallbackModel(),
                     config.prices().match(verdict.fallbackModel()).valueKey(), cost, null);
         };
+    }
+
+    /** The calendar day of {@code now} in the config's zone: the day whose dated prices apply. */
+    private static LocalDate day(LedgerConfig config, Instant now) {
+        return now.atZone(config.zone()).toLocalDate();
+    }
+
+    /**
+     * The endpoint's part of an idempotency fingerprint: the same request on another endpoint may be
+     * priced differently, so it is another request. Empty without one, so that fingerprints remembered
+     * before endpoints existed still match.
+     */
+    private static String endpointPart(@Nullable String endpoint) {
+        return endpoint == null ? "" : "|endpoint=" + endpoint;
     }
 
     private static BalanceDecision denied(Draft d, BalanceRequest request, @Nullable DenialReason reason,

@@ -201,11 +201,11 @@ public final class PriceTableImporter {
                     case "premium" -> List.of("threshold", "prompt", "completion");
                     default -> List.of("threshold", "write", "read");
                 }, section + " row '" + key + "'");
-                v.forEach((n, text) -> {
+                v.forEach((n, value) -> {
                     if (n.equals("threshold")) {
-                        dev.balancekit.Credits.parseScaled(text, 0, n);
+                        dev.balancekit.Credits.parseScaled(value, 0, n);
                     } else {
-                        Rate.parsePerToken(text, n);
+                        Rate.parsePerToken(value, n);
                     }
                 });
                 if (sections.get(section).put(key, v) != null) {
