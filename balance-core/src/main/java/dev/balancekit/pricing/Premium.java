@@ -39,7 +39,7 @@ public record Premium(long threshold, Rate prompt, Rate completion, @Nullable Ra
         Checks.notNull(prompt, "prompt");
         Checks.notNull(completion, "completion");
         if ((cacheWrite == null) != (cacheRead == null)) {
-            throw new IllegalArgumentException("premium cacheWrite and cacheRead must be given together, was "
+            throw new IllegalArgumentException("cacheWrite and cacheRead must be given together, was "
                     + cacheWrite + " and " + cacheRead);
         }
     }
