@@ -174,8 +174,15 @@ public record ModelPrice(
         return p;
     }
 
-    /** The cache-write rate for a prompt of the given length: premium cache, else the model's, else the prompt rate. */
-    Rate cacheWriteRate(long promptTokens) {
+    /**
+     * Returns the rate of cache-write tokens for a prompt of the given length: the premium cache rate
+     * above the threshold when the premium has one, else the model's cache rate, else the effective
+     * prompt rate.
+     *
+     * @param promptTokens the whole prompt (input, cache write and cache read), in tokens
+     * @return the rate
+     */
+    public Rate cacheWriteRate(long promptTokens) {
         Premium p = premium;
         if (p != null && p.appliesTo(promptTokens) && p.cacheWrite() != null) {
             return p.cacheWrite();
@@ -183,8 +190,15 @@ public record ModelPrice(
         return cacheWrite != null ? cacheWrite : promptRate(promptTokens);
     }
 
-    /** The cache-read rate for a prompt of the given length: premium cache, else the model's, else the prompt rate. */
-    Rate cacheReadRate(long promptTokens) {
+    /**
+     * Returns the rate of cache-read tokens for a prompt of the given length: the premium cache rate
+     * above the threshold when the premium has one, else the model's cache rate, else the effective
+     * prompt rate.
+     *
+     * @param promptTokens the whole prompt (input, cache write and cache read), in tokens
+     * @return the rate
+     */
+    public Rate cacheReadRate(long promptTokens) {
         Premium p = premium;
         if (p != null && p.appliesTo(promptTokens) && p.cacheRead() != null) {
             return p.cacheRead();
@@ -192,14 +206,26 @@ public record ModelPrice(
         return cacheRead != null ? cacheRead : promptRate(promptTokens);
     }
 
-    /** The prompt rate for a prompt of the given length, premium-aware. */
-    Rate promptRate(long promptTokens) {
+    /**
+     * Returns the rate of uncached prompt tokens for a prompt of the given length: the premium rate
+     * above the threshold, else the standard one.
+     *
+     * @param promptTokens the whole prompt (input, cache write and cache read), in tokens
+     * @return the rate
+     */
+    public Rate promptRate(long promptTokens) {
         Premium p = premium;
         return p != null && p.appliesTo(promptTokens) ? p.prompt() : prompt;
     }
 
-    /** The completion rate for a prompt of the given length, premium-aware. */
-    Rate completionRate(long promptTokens) {
+    /**
+     * Returns the rate of completion tokens for a prompt of the given length: the premium rate above
+     * the threshold, else the standard one.
+     *
+     * @param promptTokens the whole prompt (input, cache write and cache read), in tokens
+     * @return the rate
+     */
+    public Rate completionRate(long promptTokens) {
         Premium p = premium;
         return p != null && p.appliesTo(promptTokens) ? p.completion() : completion;
     }
