@@ -41,6 +41,9 @@ final class PricesShowCommand implements Callable<Integer> {
             number("perToken", "PER TOKEN", 10),
             text("applies", "APPLIES", 7));
 
+    /** The table's header line names the model, key and match, so its rows leave those columns out. */
+    private static final int TABLE_FROM = 4;
+
     private final Ctx ctx;
 
     @Mixin
@@ -87,7 +90,8 @@ final class PricesShowCommand implements Callable<Integer> {
                     + (match.valueKey() == null ? "no row" : "row " + match.valueKey()) + ", " + match.kind().wireName()
                     + " (" + match.kind().description() + ")");
         }
-        RecordWriter writer = new RecordWriter(format, COLUMNS, ctx.out());
+        RecordWriter writer = new RecordWriter(format,
+                format == Format.TABLE ? COLUMNS.subList(TABLE_FROM, COLUMNS.size()) : COLUMNS, ctx.out());
         LocalDate from = null;
         for (ModelPrice period = match.price(); period != null; period = period.after()) {
             boolean periodInForce = period == inForce;
@@ -129,6 +133,6 @@ final class PricesShowCommand implements Callable<Integer> {
                 name,
                 rate.toString(),
                 applies ? "yes" : "no"));
-        writer.row(values);
+        writer.row(format == Format.TABLE ? values.subList(TABLE_FROM, values.size()) : values);
     }
 }

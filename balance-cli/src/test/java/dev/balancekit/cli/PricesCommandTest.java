@@ -64,10 +64,12 @@ class PricesCommandTest extends CliTestSupport {
         assertThat(r.code()).isZero();
         assertThat(r.lines().get(0)).isEqualTo("claude-opus-7: row claude-, generic (" + "a generic row: the key names a"
                 + " family or an older model, and the name goes on after it with more than a date, version stamp or tag)");
-        assertThat(r.lines().get(1)).startsWith("MODEL").contains("KEY", "MATCH", "PER TOKEN", "APPLIES");
+        assertThat(r.lines().get(1)).isEqualTo("FROM        THROUGH     CONTEXT         RATE         PER TOKEN  APPLIES");
+        assertThat(r.lines().get(2)).isEqualTo(
+                "-           -           standard        prompt             0.8  yes");
         assertThat(r.lines().get(r.lines().size() - 1)).isEqualTo("Rates in credits per token (USD per 1M tokens);"
                 + " applies: in force on 2026-01-15 (Z) for a prompt of 0 tokens");
-        assertThat(r.out()).contains("0.8").contains("2.4");
+        assertThat(r.lines().get(3)).endsWith("completion         2.4  yes");
     }
 
     @Test
