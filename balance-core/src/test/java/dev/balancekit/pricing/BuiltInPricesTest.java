@@ -178,6 +178,22 @@ class BuiltInPricesTest {
         assertThat(BUILT_IN.models().get("gemini-3.1").premium().cacheRead()).isNull();
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "claude-opus-5, 5, 25",
+        "gpt-5.6, 4, 20",
+        "kimi-k3, 3, 15",
+        "glm-5.1, 1.4, 4.4",
+        "nova-2-lite, 0.3, 2.5",
+        "gpt-6-sol, 2, 10"})
+    void builtIn_modelsTheOlderTableUnderCharged_matchTheirOwnRowsExactly(String model, String prompt, String completion) {
+        PriceMatch m = BUILT_IN.match(model);
+        assertThat(m.kind()).isEqualTo(MatchKind.EXACT);
+        assertThat(m.valueKey()).isEqualTo(model);
+        assertThat(m.price().prompt()).isEqualTo(Rate.perToken(prompt));
+        assertThat(m.price().completion()).isEqualTo(Rate.perToken(completion));
+    }
+
     @Test
     void builtIn_spotChecks() {
         assertThat(BUILT_IN.models().get("gemini-1.5-flash-8b")).isEqualTo(ModelPrice.perToken("0.075", "0.3"));
