@@ -12,6 +12,10 @@ final class Requests {
     private Requests() {
     }
 
+    /**
+     * Checks an id or text: not blank, at most {@link #MAX_TEXT} characters, and well-formed
+     * UTF-16 (every surrogate half of a pair).
+     */
     static String requireText(String field, @Nullable String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(field + " must not be blank, was " + quote(value));
