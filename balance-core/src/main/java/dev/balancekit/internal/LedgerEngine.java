@@ -572,8 +572,9 @@ public final class LedgerEngine {
                 fields.append(fields.length() == 0 ? "" : " and ").append(names[i]).append(' ').append(counts[i]);
             }
         }
-        return new IllegalArgumentException(what + " of " + fields + " on model '" + model + "'"
-                + (multiplier.isOne() ? "" : " at priceMultiplier " + multiplier)
+        // no count at all: the rate itself, times the multiplier, is past what a rate can hold
+        return new IllegalArgumentException(what + (fields.length() == 0 ? "" : " of " + fields) + " on model '"
+                + model + "'" + (multiplier.isOne() ? "" : " at priceMultiplier " + multiplier)
                 + " does not fit a credit amount (at most " + Credits.ofMicros(Long.MAX_VALUE) + " credits)", cause);
     }
 
