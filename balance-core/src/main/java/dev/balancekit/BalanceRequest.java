@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *     exempt caller is allowed unless the config enforces checks for exempt callers, and is still
  *     charged
  * @param idempotencyKey for {@code reserve}: repeating the call with the same key returns the
- *     first reservation instead of holding twice; null for none
+ *     first reservation, allowed or denied, instead of deciding again; null for none
  * @param endpoint the endpoint the model is called through (a LibreChat custom endpoint's name), whose
  *     exact per-endpoint prices win over the table; null for none
  */
@@ -25,8 +25,9 @@ public record BalanceRequest(
     /**
      * Validates the request.
      *
-     * @throws IllegalArgumentException if the user or model is blank, a token count is negative or
-     *     above {@link Usage#MAX_TOKENS}, or the idempotency key or endpoint is blank
+     * @throws IllegalArgumentException if the user or model is blank, too long or not well-formed
+     *     UTF-16, a token count is negative or above {@link Usage#MAX_TOKENS}, or the idempotency
+     *     key or endpoint is blank, too long or not well-formed UTF-16
      */
     public BalanceRequest {
         Requests.requireText("user", user);
