@@ -191,7 +191,7 @@ public final class LibreChatImport {
             if (tokenCredits == null) {
                 tokenCredits = BigDecimal.ZERO;
             }
-            balance = LibreChatNumbers.credits(tokenCredits);
+            balance = LibreChatNumbers.credits("tokenCredits", tokenCredits);
         } catch (IllegalArgumentException | ArithmeticException e) {
             return Mono.just(failed(user, e.getMessage()));
         }
@@ -218,7 +218,8 @@ public final class LibreChatImport {
                         .map(cas -> cas == CasResult.APPLIED ? result
                                 : new UserResult(user, Status.EXISTS, exact, balance, result.rounding(), 0, null,
                                         refillDiffers, null));
-            }).onErrorResume(IllegalArgumentException.class, e -> Mono.just(failed(user, e.getMessage())));
+            }).onErrorResume(e -> e instanceof IllegalArgumentException || e instanceof ArithmeticException,
+                    e -> Mono.just(failed(user, e.getMessage())));
         });
     }
 
@@ -272,7 +273,7 @@ public final class LibreChatImport {
             value = value == null ? BigDecimal.ZERO : value;
             String type = text(tx, "tokenType");
             TokenType tokenType = type == null ? TokenType.CREDITS : TokenType.fromWireName(type);
-            Credits tokenValue = LibreChatNumbers.credits(value);
+            Credits tokenValue = LibreChatNumbers.credits("tokenValue", value);
             BigDecimal raw = LibreChatNumbers.decimal("rawAmount", tx.get("rawAmount"));
             BigDecimal rate = LibreChatNumbers.decimal("rate", tx.get("rate"));
             long rawAmount = tokenType == TokenType.CREDITS ? tokenValue.micros()
@@ -331,7 +332,7 @@ public final class LibreChatImport {
             String unit = text(doc, "refillIntervalUnit");
             return interval == null || interval.compareTo(BigDecimal.valueOf(refill.intervalValue())) != 0
                     || !refill.unit().configName().equals(unit)
-                    || amount == null || !LibreChatNumbers.credits(amount).equals(refill.amount());
+                    || amount == null || !LibreChatNumbers.credits("refillAmount", amount).equals(refill.amount());
         } catch (IllegalArgumentException | ArithmeticException e) {
             return true;
         }

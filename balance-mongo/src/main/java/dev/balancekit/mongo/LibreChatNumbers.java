@@ -54,9 +54,17 @@ final class LibreChatNumbers {
         throw new IllegalArgumentException(field + " must be a number, was " + v.getBsonType().name().toLowerCase());
     }
 
-    /** The decimal rounded to the nearest micro-credit (half to even). */
-    static Credits credits(BigDecimal value) {
-        return Credits.ofMicros(value.setScale(MICRO_DIGITS, RoundingMode.HALF_EVEN).unscaledValue().longValueExact());
+    /**
+     * The decimal rounded to the nearest micro-credit (half to even).
+     *
+     * @throws IllegalArgumentException if it does not fit a balance
+     */
+    static Credits credits(String field, BigDecimal value) {
+        try {
+            return Credits.ofMicros(value.setScale(MICRO_DIGITS, RoundingMode.HALF_EVEN).unscaledValue().longValueExact());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(field + " is too large for micro-credits, was " + value, e);
+        }
     }
 
     /** What rounding to micro-credits left out: the decimal minus the rounded value. */

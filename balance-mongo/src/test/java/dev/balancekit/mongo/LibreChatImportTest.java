@@ -174,6 +174,23 @@ class LibreChatImportTest extends InProcessMongoTest {
     }
 
     @Test
+    void import_unreadableUser_isReportedAndSkipped_theOthersImported() {
+        Flux.from(db.getCollection("balances", org.bson.BsonDocument.class).insertMany(List.of(
+                LibreChatSeed.balance(new org.bson.types.ObjectId(), new org.bson.BsonDouble(Double.NaN), null),
+                LibreChatSeed.balance(new org.bson.types.ObjectId(), new org.bson.BsonDouble(1e300), null))))
+                .blockLast(TIMEOUT);
+
+        LibreChatImport.Report report = run(false, false);
+
+        assertThat(report.imported()).isEqualTo(3);
+        assertThat(report.failed()).isEqualTo(2);
+        assertThat(results).filteredOn(r -> r.status() == LibreChatImport.Status.FAILED)
+                .extracting(LibreChatImport.UserResult::problem)
+                .containsExactlyInAnyOrder("tokenCredits must be a finite number, was NaN",
+                        "tokenCredits is too large for micro-credits, was 1.0E+300");
+    }
+
+    @Test
     void dryRun_reportsWithoutWriting() {
         LibreChatImport.Report report = run(true, true);
 
