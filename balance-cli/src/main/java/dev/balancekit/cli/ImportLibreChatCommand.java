@@ -102,8 +102,11 @@ final class ImportLibreChatCommand implements Callable<Integer> {
             b.append("; drift ").append(plain(u.drift()))
                     .append(" (LibreChat's balance minus the sum of its transactions)");
         }
+        if (u.tier() != null) {
+            b.append("; put on tier ").append(u.tier()).append(", whose refill is the user's own");
+        }
         if (u.refillDiffers()) {
-            b.append("; own refill settings differ from the config, which applies");
+            b.append("; own refill settings differ from the config and every tier; the config's apply");
         }
         return b.length() == 0 ? null : "user " + u.user() + b;
     }

@@ -73,10 +73,10 @@ class LibreChatDatabaseCliTest extends CliTestSupport {
         assertThat(r.code()).isZero();
         // the test config has no refill, LibreChat's users refill every 30 days
         assertThat(r.out()).isEqualTo(String.join("\n",
-                "user " + alice + "; own refill settings differ from the config, which applies",
+                "user " + alice + "; own refill settings differ from the config and every tier; the config's apply",
                 "user " + bob + "; tokenCredits 0.1234567 rounded to 0.123457 (-0.0000003 left out); drift 5000.1234567"
                         + " (LibreChat's balance minus the sum of its transactions); own refill settings differ from the"
-                        + " config, which applies",
+                        + " config and every tier; the config's apply",
                 "Import from LibreChat (dry run: nothing was written):",
                 "  users: 2 (to import 2, already in BalanceKit 0, failed 0)",
                 "  sum of balances: LibreChat 15000.6234567, BalanceKit 15000.623457",

@@ -7,6 +7,8 @@ import dev.balancekit.EntryContext;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.Refill;
+import dev.balancekit.RefillMode;
+import dev.balancekit.RefillUnit;
 import dev.balancekit.TokenType;
 import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
@@ -36,9 +38,10 @@ import reactor.core.publisher.Mono;
  *   <li>the balance is the exact decimal of {@code tokenCredits} rounded once to the nearest
  *       micro-credit; what rounding left out is reported per user;</li>
  *   <li>the refill period starts at LibreChat's {@code lastRefill} (the import time when it has
- *       none), so the next refill falls one interval after it, when LibreChat's would have; users
- *       whose own refill settings differ from the config's are reported, as BalanceKit applies the
- *       config's (or their tier's);</li>
+ *       none), so the next refill falls one interval after it, when LibreChat's would have. A user
+ *       whose own refill settings differ from the config's is put on the first tier whose refill
+ *       is the user's own; a user that no tier matches is reported, and refilled by the config's
+ *       settings;</li>
  *   <li>without history, one {@code credits} entry of context {@link EntryContext#IMPORT} holds the
  *       balance; with {@linkplain Builder#history(boolean) history}, each LibreChat transaction
  *       becomes an entry with its time, context, model, token counts and conversation, followed by
@@ -119,12 +122,14 @@ public final class LibreChatImport {
      * @param transactions the LibreChat transactions imported as entries (0 without history)
      * @param drift {@code tokenCredits} minus the sum of LibreChat's transactions' {@code tokenValue},
      *     null without history
-     * @param refillDiffers whether the user's own refill settings differ from what the config applies
+     * @param refillDiffers whether the user's own refill settings differ from what the config (and
+     *     every tier) applies, so that BalanceKit refills the user differently from LibreChat
+     * @param tier the tier the user was put on because its refill is the user's own, or null
      * @param problem why it failed, or null
      */
     public record UserResult(String user, Status status, @Nullable BigDecimal libreChatBalance, Credits balance,
             BigDecimal rounding, long transactions, @Nullable BigDecimal drift, boolean refillDiffers,
-            @Nullable String problem) {
+            @Nullable String tier, @Nullable String problem) {
 
         /** @return whether rounding changed the balance */
         public boolean rounded() {
@@ -196,28 +201,30 @@ public final class LibreChatImport {
             return Mono.just(failed(user, e.getMessage()));
         }
         BigDecimal exact = tokenCredits;
-        boolean refillDiffers = refillDiffers(doc);
+        RefillMatch refill = matchRefill(doc);
+        boolean refillDiffers = refill.differs();
         Instant now = clock.instant();
         Instant lastRefill = doc.get("lastRefill") != null && doc.get("lastRefill").isDateTime()
                 ? Instant.ofEpochMilli(doc.get("lastRefill").asDateTime().getValue()) : null;
         return store.load(user).hasElement().flatMap(exists -> {
             if (exists) {
                 return Mono.just(new UserResult(user, Status.EXISTS, exact, balance, LibreChatNumbers.rounding(exact), 0,
-                        null, refillDiffers, null));
+                        null, refillDiffers, refill.tier(), null));
             }
             return entries(user, doc, balance, exact, now).flatMap(h -> {
                 BigDecimal drift = history ? exact.subtract(h.libreChatSum()).stripTrailingZeros() : null;
                 UserResult result = new UserResult(user, dryRun ? Status.WOULD_IMPORT : Status.IMPORTED, exact, balance,
-                        LibreChatNumbers.rounding(exact), h.transactions(), drift, refillDiffers, null);
+                        LibreChatNumbers.rounding(exact), h.transactions(), drift, refillDiffers, refill.tier(), null);
                 if (dryRun) {
                     return Mono.just(result);
                 }
                 AccountState state = new AccountState(user, balance, true, List.of(), List.of(), List.of(), h.lastSeq(),
-                        h.lastAt(), h.tokens(), now, null, lastRefill != null ? lastRefill : now, 0, lastRefill, List.of());
+                        h.lastAt(), h.tokens(), now, refill.tier(), lastRefill != null ? lastRefill : now, 0, lastRefill,
+                        List.of());
                 return store.compareAndSet(user, 0, state, List.of())
                         .map(cas -> cas == CasResult.APPLIED ? result
                                 : new UserResult(user, Status.EXISTS, exact, balance, result.rounding(), 0, null,
-                                        refillDiffers, null));
+                                        refillDiffers, refill.tier(), null));
             }).onErrorResume(e -> e instanceof IllegalArgumentException || e instanceof ArithmeticException,
                     e -> Mono.just(failed(user, e.getMessage())));
         });
@@ -319,27 +326,55 @@ public final class LibreChatImport {
         return v != null && v.isString() ? v.asString().getValue() : null;
     }
 
-    private boolean refillDiffers(BsonDocument doc) {
-        BsonValue enabled = doc.get("autoRefillEnabled");
-        boolean userRefills = enabled != null && enabled.isBoolean() && enabled.asBoolean().getValue();
-        Refill refill = config.refill();
-        if (!userRefills || refill == null) {
-            return userRefills != (refill != null);
-        }
+    /**
+     * Compares a user's own LibreChat refill settings with what BalanceKit would apply: the
+     * config's default, else the first tier with the same refill, on which the user is then put.
+     */
+    private RefillMatch matchRefill(BsonDocument doc) {
+        Refill own;
         try {
-            BigDecimal interval = LibreChatNumbers.decimal("refillIntervalValue", doc.get("refillIntervalValue"));
-            BigDecimal amount = LibreChatNumbers.decimal("refillAmount", doc.get("refillAmount"));
-            String unit = text(doc, "refillIntervalUnit");
-            return interval == null || interval.compareTo(BigDecimal.valueOf(refill.intervalValue())) != 0
-                    || !refill.unit().configName().equals(unit)
-                    || amount == null || !LibreChatNumbers.credits("refillAmount", amount).equals(refill.amount());
+            own = ownRefill(doc);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            return true;
+            return new RefillMatch(true, null);
         }
+        if (Objects.equals(own, config.refillFor(null))) {
+            return new RefillMatch(false, null);
+        }
+        for (String tier : config.tiers().keySet()) {
+            if (Objects.equals(own, config.refillFor(tier))) {
+                return new RefillMatch(false, tier);
+            }
+        }
+        return new RefillMatch(true, null);
+    }
+
+    /** How a user's own refill settings are carried over: by the config, by a tier, or not. */
+    private record RefillMatch(boolean differs, @Nullable String tier) {
+    }
+
+    /**
+     * A balance document's own refill settings as LibreChat applies them (adding the amount), or
+     * null when it does not refill.
+     *
+     * @throws IllegalArgumentException if they cannot be a refill (an interval of 0, an unknown unit)
+     */
+    private static @Nullable Refill ownRefill(BsonDocument doc) {
+        BsonValue enabled = doc.get("autoRefillEnabled");
+        if (enabled == null || !enabled.isBoolean() || !enabled.asBoolean().getValue()) {
+            return null;
+        }
+        BigDecimal interval = LibreChatNumbers.decimal("refillIntervalValue", doc.get("refillIntervalValue"));
+        BigDecimal amount = LibreChatNumbers.decimal("refillAmount", doc.get("refillAmount"));
+        String unit = text(doc, "refillIntervalUnit");
+        if (interval == null || amount == null || unit == null) {
+            throw new IllegalArgumentException("refill settings are incomplete");
+        }
+        return new Refill(RefillMode.ADD, interval.longValueExact(), RefillUnit.fromConfigName(unit),
+                LibreChatNumbers.credits("refillAmount", amount));
     }
 
     private static UserResult failed(String user, @Nullable String problem) {
-        return new UserResult(user, Status.FAILED, null, Credits.ZERO, BigDecimal.ZERO, 0, null, false, problem);
+        return new UserResult(user, Status.FAILED, null, Credits.ZERO, BigDecimal.ZERO, 0, null, false, null, problem);
     }
 
     private static String describe(@Nullable BsonValue v) {

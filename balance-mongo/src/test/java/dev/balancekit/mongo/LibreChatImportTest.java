@@ -213,6 +213,24 @@ class LibreChatImportTest extends InProcessMongoTest {
     }
 
     @Test
+    void import_userWhoseOwnRefillIsATiers_isPutOnThatTier() {
+        LedgerConfig config = LedgerConfig.builder()
+                .refill(new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.of(10_000)))
+                .tier(dev.balancekit.Tier.builder("weekly-reset").refill(new Refill(RefillMode.RESET, 7, RefillUnit.DAYS,
+                        Credits.of(10_000))).build())
+                .tier(dev.balancekit.Tier.builder("monthly").refill(new Refill(RefillMode.ADD, 30, RefillUnit.DAYS,
+                        Credits.of(10_000))).build())
+                .build();
+
+        LibreChatImport.Report report = LibreChatImport.builder(db, store).config(config).clock(clock).build()
+                .run(results::add).block(TIMEOUT);
+
+        assertThat(report.refillDiffers()).isZero();
+        assertThat(results).extracting(LibreChatImport.UserResult::tier).containsOnly("monthly");
+        assertThat(account(seed.alice).tier()).isEqualTo("monthly");
+    }
+
+    @Test
     void listing_afterAnImport_onTheSharedDatabase_works() {
         run(false, false);
 
