@@ -11,7 +11,7 @@ import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
 import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
-import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.KeyBucket;
 import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.WindowState;
@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import org.bson.BsonArray;
+import org.bson.BsonBinary;
 import org.bson.BsonBoolean;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -84,7 +85,12 @@ final class BsonMapping {
     // account document
     static final String FUNDED = "funded";
     static final String HOLDS = "holds";
-    static final String CLOSED_HOLDS = "closedHolds";
+    /** A field of documents written before hold ids carried their number; removed by the next whole write. */
+    static final String LEGACY_CLOSED_HOLDS = "closedHolds";
+    static final String LAST_HOLD_SEQ = "lastHoldSeq";
+    static final String RECENT_KEYS = "recentKeys";
+    static final String BUCKET = "bucket";
+    static final String BITS = "bits";
     static final String OPERATIONS = "operations";
     static final String LAST_SEQ = "lastSeq";
     static final String LAST_TRANSACTION_AT = "lastTransactionAt";
@@ -99,12 +105,10 @@ final class BsonMapping {
 
     /** The top-level instants of an account document, whose companion fields a write must clear. */
 
-    // hold, closed hold, window state, window usage
+    // hold, window state, window usage
     static final String AMOUNT = "amount";
     static final String TOKENS = "tokens";
     static final String EXPIRES_AT = "expiresAt";
-    static final String CLOSURE = "closure";
-    static final String CLOSED_AT = "closedAt";
     static final String WINDOW = "window";
     static final String KEY = "key";
     static final String SPENT_MICROS = "spentMicros";
@@ -246,8 +250,16 @@ final class BsonMapping {
             set.put(FUNDED, BsonBoolean.valueOf(next.funded()));
         }
         setList(set, push, HOLDS, all ? null : before.holds(), next.holds(), BsonMapping::hold);
-        setList(set, push, CLOSED_HOLDS, all ? null : before.closedHolds(), next.closedHolds(), BsonMapping::closedHold);
+        if (all || before.lastHoldSeq() != next.lastHoldSeq()) {
+            set.put(LAST_HOLD_SEQ, new BsonInt64(next.lastHoldSeq()));
+        }
         setList(set, push, OPERATIONS, all ? null : before.operations(), next.operations(), BsonMapping::operation);
+        if (all || !before.recentKeys().equals(next.recentKeys())) {
+            set.put(RECENT_KEYS, array(next.recentKeys(), BsonMapping::keyBucket));
+        }
+        if (all) {
+            unset.put(LEGACY_CLOSED_HOLDS, new BsonString(""));
+        }
         if (all || before.lastSeq() != next.lastSeq()) {
             set.put(LAST_SEQ, new BsonInt64(next.lastSeq()));
         }
@@ -345,8 +357,9 @@ final class BsonMapping {
                 credits(d, BALANCE),
                 bool(d, FUNDED),
                 list(d, HOLDS, BsonMapping::hold),
-                list(d, CLOSED_HOLDS, BsonMapping::closedHold),
+                isAbsent(d, LAST_HOLD_SEQ) ? 0 : int64(d, LAST_HOLD_SEQ),
                 list(d, OPERATIONS, BsonMapping::operation),
+                list(d, RECENT_KEYS, BsonMapping::keyBucket),
                 int64(d, LAST_SEQ),
                 optionalInstant(d, LAST_TRANSACTION_AT),
                 int64(d, TOTAL_TOKENS),
@@ -386,22 +399,21 @@ final class BsonMapping {
                 instant(d, EXPIRES_AT));
     }
 
-    static BsonDocument closedHold(ClosedHold c) {
-        BsonDocument d = new BsonDocument();
-        d.put(ID, new BsonString(c.id()));
-        d.put(CLOSURE, enumValue(c.closure()));
-        putInstant(d, CLOSED_AT, c.closedAt());
-        if (c.receipt() != null && c.fingerprint() != null) {
-            d.put(FINGERPRINT, new BsonString(c.fingerprint()));
-            d.put(RECEIPT, receipt(c.receipt()));
-        }
-        return d;
+    static BsonDocument keyBucket(KeyBucket k) {
+        return new BsonDocument(BUCKET, new BsonInt64(k.bucket())).append(BITS, new BsonBinary(k.bits()));
     }
 
-    static ClosedHold closedHold(BsonDocument d) {
-        boolean settledByCharge = !isAbsent(d, RECEIPT);
-        return new ClosedHold(text(d, ID), enumOf(ClosedHold.Closure.class, d, CLOSURE), instant(d, CLOSED_AT),
-                settledByCharge ? text(d, FINGERPRINT) : null, settledByCharge ? receipt(document(d, RECEIPT)) : null);
+    static KeyBucket keyBucket(BsonDocument d) {
+        BsonValue bits = required(d, BITS);
+        if (!bits.isBinary()) {
+            throw wrongType(BITS, "binary", bits);
+        }
+        byte[] data = bits.asBinary().getData();
+        if (data.length != KeyBucket.BYTES) {
+            throw new MalformedDocumentException("field '" + BITS + "' must be " + KeyBucket.BYTES + " bytes, was "
+                    + data.length);
+        }
+        return new KeyBucket(int64(d, BUCKET), data);
     }
 
     // ---------------------------------------------------------------- windows

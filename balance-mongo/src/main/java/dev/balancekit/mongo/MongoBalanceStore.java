@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.bson.BsonArray;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -306,6 +307,74 @@ public final class MongoBalanceStore implements BalanceStore {
         }).onErrorMap(MongoErrors.toStoreException("history of account " + quote(user)));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads the account's pending entries and the transactions collection (by the index
+     * {@code {user: 1, id: 1}}, on the range of ids that start with the operation id and {@code #}).
+     */
+    @Override
+    public Flux<LedgerEntry> operationEntries(String user, String operationId) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(operationId, "operationId");
+        BsonDocument filter = new BsonDocument(BsonMapping.USER, new BsonString(user)).append(BsonMapping.ID,
+                new BsonDocument("$gte", new BsonString(operationId + '#'))
+                        .append("$lt", new BsonString(operationId + '$')));
+        return entriesWhere(user, filter, e -> {
+            String id = e.id();
+            return id.lastIndexOf('#') == operationId.length() && id.startsWith(operationId);
+        }, "entries of operation " + quote(operationId) + " of account " + quote(user));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads the account's pending entries and the transactions collection (by the index
+     * {@code {user: 1, holdId: 1}}).
+     */
+    @Override
+    public Flux<LedgerEntry> holdEntries(String user, String holdId) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(holdId, "holdId");
+        BsonDocument filter = new BsonDocument(BsonMapping.USER, new BsonString(user))
+                .append(BsonMapping.HOLD_ID, new BsonString(holdId));
+        return entriesWhere(user, filter, e -> holdId.equals(e.holdId()),
+                "entries of hold " + quote(holdId) + " of account " + quote(user));
+    }
+
+    /**
+     * The entries of an account, pending or copied, that match: pending first, then copied (the
+     * order in which no entry slips between the reads), merged by id, in sequence order.
+     */
+    private Flux<LedgerEntry> entriesWhere(String user, BsonDocument copiedFilter, Predicate<LedgerEntry> matches,
+            String what) {
+        return Flux.defer(() -> {
+            Mono<List<LedgerEntry>> pending = Mono.from(balances.find(idFilter(user)).projection(ONLY_PENDING).first())
+                    .retryWhen(MongoErrors.idempotentRetry())
+                    .map(doc -> {
+                        List<LedgerEntry> out = new ArrayList<>(2);
+                        for (BsonDocument raw : BsonMapping.pending(doc)) {
+                            LedgerEntry e = BsonMapping.entry(raw);
+                            if (matches.test(e)) {
+                                out.add(e);
+                            }
+                        }
+                        return out;
+                    })
+                    .defaultIfEmpty(List.of());
+            Mono<List<LedgerEntry>> copied = Flux.defer(() -> transactions.find(copiedFilter))
+                    .map(BsonMapping::entry)
+                    .filter(matches)
+                    .collectList()
+                    .retryWhen(MongoErrors.idempotentRetry());
+            return pending.flatMap(p -> copied.map(c -> {
+                List<LedgerEntry> all = merge(p, c, Integer.MAX_VALUE);
+                java.util.Collections.reverse(all);
+                return all;
+            })).flatMapIterable(list -> list);
+        }).onErrorMap(MongoErrors.toStoreException(what));
+    }
+
     /** Reads the copied entries that match the query, newest first, at most {@code want}. */
     private Mono<List<LedgerEntry>> copied(String user, HistoryQuery query, int want) {
         BsonDocument filter = new BsonDocument(BsonMapping.USER, new BsonString(user));
@@ -360,7 +429,7 @@ public final class MongoBalanceStore implements BalanceStore {
             }
         }
         all.sort(Comparator.comparingLong(LedgerEntry::seq).reversed());
-        return all.size() <= want ? all : List.copyOf(all.subList(0, want));
+        return all.size() <= want ? all : new ArrayList<>(all.subList(0, want));
     }
 
     /**
@@ -399,6 +468,8 @@ public final class MongoBalanceStore implements BalanceStore {
      * <ul>
      *   <li>transactions {@code {user: 1, seq: -1}}: history, newest first, and its cursor;</li>
      *   <li>transactions {@code {user: 1, createdAt: -1}}: history by time range;</li>
+     *   <li>transactions {@code {user: 1, id: 1}} and {@code {user: 1, holdId: 1}}: the entries of
+     *       an idempotency key that may have been used, and of a hold that is no longer active;</li>
      *   <li>balances {@code {balance: 1, _id: 1}} and {@code {lastTransactionAt: 1, _id: 1}}: the
      *       account list sorted by balance or last activity (either direction);</li>
      *   <li>balances {@code {pending.seq: 1}}: {@link #flushPending()} finds accounts with pending
@@ -412,7 +483,10 @@ public final class MongoBalanceStore implements BalanceStore {
         List<IndexModel> tx = List.of(
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.SEQ, new BsonInt32(-1))),
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
-                        .append(BsonMapping.CREATED_AT, new BsonInt32(-1))));
+                        .append(BsonMapping.CREATED_AT, new BsonInt32(-1))),
+                new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.ID, new BsonInt32(1))),
+                new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
+                        .append(BsonMapping.HOLD_ID, new BsonInt32(1))));
         List<IndexModel> accounts = List.of(
                 new IndexModel(new BsonDocument(BsonMapping.BALANCE, new BsonInt32(1)).append("_id", new BsonInt32(1))),
                 new IndexModel(new BsonDocument(BsonMapping.LAST_TRANSACTION_AT, new BsonInt32(1))

@@ -14,7 +14,7 @@ import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
 import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
-import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.KeyBucket;
 import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.WindowState;
@@ -82,11 +82,10 @@ class BsonMappingTest {
 
     static AccountState fullAccount() {
         ReceiptRecord receipt = new ReceiptRecord("op-1", 41, 2, Credits.of(5), Credits.of(4));
-        return new AccountState("u1", Credits.parse("-12.5"), true, List.of(hold()),
-                List.of(new ClosedHold("h0", ClosedHold.Closure.SETTLED, FINE, "charge|gpt-4o|h0", receipt),
-                        ClosedHold.of("h00", ClosedHold.Closure.EXPIRED, WHOLE)),
+        return new AccountState("u1", Credits.parse("-12.5"), true, List.of(hold()), 7,
                 List.of(new OperationRecord("op-1", "deduct|u1|gpt-4o", FINE, receipt, null),
                         new OperationRecord("req-1", "reserve|u1", WHOLE, null, new Reservation(allowance(), hold(), false))),
+                List.of(keyBucket(-3), keyBucket(5)),
                 42, FINE, 123_456, WHOLE, "pro", FINE, 3, FINE.plusNanos(1),
                 List.of(new WindowState(UsageWindow.DAILY, "2026-01-15", 250_000_000, 300, 80),
                         new WindowState(UsageWindow.MONTHLY, "2026-01", -1, 0, 0)));
@@ -155,21 +154,33 @@ class BsonMappingTest {
         assertThat(BsonMapping.hold(hold()).getInt64("amount").getValue()).isEqualTo(500_500_000L);
     }
 
-    @ParameterizedTest
-    @EnumSource(ClosedHold.Closure.class)
-    void closedHold_everyClosure_roundTrips(ClosedHold.Closure closure) {
-        ClosedHold c = ClosedHold.of("h", closure, FINE);
-
-        assertThat(roundTrip(c, BsonMapping::closedHold, BsonMapping::closedHold)).isEqualTo(c);
+    static KeyBucket keyBucket(long bucket) {
+        byte[] bits = new byte[KeyBucket.BYTES];
+        bits[0] = 1;
+        bits[KeyBucket.BYTES - 1] = (byte) 0x80;
+        bits[17] = (byte) bucket;
+        return new KeyBucket(bucket, bits);
     }
 
     @Test
-    void closedHold_settledByACharge_roundTripsWithItsReceipt() {
-        ClosedHold c = new ClosedHold("h", ClosedHold.Closure.SETTLED, FINE, "charge|gpt-4o|h",
-                new ReceiptRecord("op-1", 7, 2, Credits.parse("-0.000001"), Credits.of(-3)));
+    void keyBucket_roundTripsAsBinaryOfItsSize() {
+        KeyBucket k = keyBucket(19_000);
 
-        assertThat(roundTrip(c, BsonMapping::closedHold, BsonMapping::closedHold)).isEqualTo(c);
-        assertThat(BsonMapping.closedHold(c).getDocument("receipt").getInt64("balance").getValue()).isEqualTo(-1L);
+        assertThat(roundTrip(k, BsonMapping::keyBucket, BsonMapping::keyBucket)).isEqualTo(k);
+        assertThat(BsonMapping.keyBucket(k).getBinary("bits").getData()).hasSize(KeyBucket.BYTES);
+    }
+
+    @Test
+    void account_writtenBeforeHoldNumbers_readsWithoutClosedHolds() {
+        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+        doc.put("_id", new org.bson.BsonString("u1"));
+        doc.remove("lastHoldSeq");
+        doc.put("closedHolds", new org.bson.BsonArray(List.of(new BsonDocument("id", new org.bson.BsonString("h0")))));
+
+        AccountState read = BsonMapping.account(doc);
+
+        assertThat(read.lastHoldSeq()).isZero();
+        assertThat(read.holds()).isEqualTo(fullAccount().holds());
     }
 
     @ParameterizedTest
@@ -268,11 +279,12 @@ class BsonMappingTest {
     void account_hasEveryStateFieldAtTopLevel() {
         BsonDocument doc = BsonMapping.accountFields(fullAccount());
 
-        assertThat(doc.keySet()).contains("user", "balance", "funded", "holds", "closedHolds", "operations", "lastSeq",
+        assertThat(doc.keySet()).contains("user", "balance", "funded", "holds", "lastHoldSeq", "operations", "recentKeys", "lastSeq",
                 "lastTransactionAt", "totalTokens", "createdAt", "tier", "refillAnchor", "refillPeriod", "lastRefill",
                 "windows");
         assertThat(doc.get("balance").getBsonType()).isEqualTo(BsonType.INT64);
         assertThat(doc.get("lastTransactionAt").getBsonType()).isEqualTo(BsonType.DATE_TIME);
+        assertThat(doc.keySet()).as("no list of closed holds").doesNotContain("closedHolds");
     }
 
     @Test
