@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -55,6 +54,7 @@ import reactor.core.publisher.Mono;
 public final class BalanceLedger {
 
     private static final int LAST_WRITTEN_MAX = 10_000;
+    private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     private static final System.Logger LOG = System.getLogger(BalanceLedger.class.getName());
     private static final StoredAccount ABSENT =
             new StoredAccount(AccountState.empty("absent", Instant.EPOCH), 1);
@@ -601,9 +601,21 @@ public final class BalanceLedger {
         return Duration.ofNanos(ThreadLocalRandom.current().nextLong(capNanos + 1));
     }
 
+    /**
+     * A fresh operation id: 12 characters of the URL-safe base 64 alphabet, 72 random bits. It only
+     * has to differ from the account's other operation ids (entry ids add the sequence number), and
+     * it is short because every pending entry carries it.
+     */
     private static String newOperationId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return new UUID(r.nextLong(), r.nextLong()).toString();
+        long bits = r.nextLong();
+        long more = r.nextInt(256);
+        char[] id = new char[12];
+        for (int i = 0; i < 12; i++) {
+            int six = i < 10 ? (int) (bits >>> (6 * i)) & 63 : (int) (((bits >>> 60) | (more << 4)) >>> (6 * (i - 10))) & 63;
+            id[i] = ID_ALPHABET.charAt(six);
+        }
+        return new String(id);
     }
 
     /** Builds a {@link BalanceLedger}; every setter checks its value at once. */

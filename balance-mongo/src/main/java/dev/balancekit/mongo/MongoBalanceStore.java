@@ -80,7 +80,7 @@ public final class MongoBalanceStore implements BalanceStore {
     /** The default name of the ledger entries collection. */
     public static final String DEFAULT_TRANSACTIONS_COLLECTION = "transactions";
     /** The default number of pending entries that makes a write copy them. */
-    public static final int DEFAULT_COPY_BATCH_SIZE = 32;
+    public static final int DEFAULT_COPY_BATCH_SIZE = 12;
     /** The largest copy batch size. */
     public static final int MAX_COPY_BATCH_SIZE = 1_000;
 
@@ -90,7 +90,7 @@ public final class MongoBalanceStore implements BalanceStore {
     private static final BsonDocument ONLY_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(1));
     /** A write that will not fill a batch returns the sequence numbers of the pending entries: enough to count them. */
     private static final FindOneAndUpdateOptions CAS_COUNTS_PENDING = new FindOneAndUpdateOptions()
-            .projection(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ, new BsonInt32(1))
+            .projection(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonInt32(1))
                     .append("_id", new BsonInt32(0)))
             .returnDocument(ReturnDocument.AFTER);
     /** A write that is expected to fill a batch returns the pending entries, ready to copy. */
@@ -138,7 +138,7 @@ public final class MongoBalanceStore implements BalanceStore {
                 .retryWhen(MongoErrors.idempotentRetry())
                 .map(doc -> {
                     StoredAccount stored = new StoredAccount(BsonMapping.account(doc), BsonMapping.version(doc));
-                    know(user, new Known(stored, -1));
+                    know(user, new Known(stored, -1, 0));
                     return stored;
                 })
                 .onErrorMap(MongoErrors.toStoreException("load of account " + quote(user)));
@@ -172,7 +172,7 @@ public final class MongoBalanceStore implements BalanceStore {
                     throw new IllegalArgumentException("entry " + e.id() + " must belong to " + quote(user) + ", was "
                             + quote(e.user()));
                 }
-                newEntries.add(BsonMapping.entry(e));
+                newEntries.add(BsonMapping.pendingEntry(e));
             }
             Mono<Pending> write = Mono.defer(() -> expectedVersion == 0
                     ? create(user, next, newEntries)
@@ -180,8 +180,8 @@ public final class MongoBalanceStore implements BalanceStore {
             return write
                     .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
                     .flatMap(pending -> {
-                        know(user, new Known(new StoredAccount(next, expectedVersion + 1), pending.count()));
-                        return copyIfFull(user, pending).thenReturn(CasResult.APPLIED);
+                        know(user, new Known(new StoredAccount(next, expectedVersion + 1), pending.count(), 0));
+                        return copyIfFull(user, expectedVersion + 1, pending).thenReturn(CasResult.APPLIED);
                     })
                     .defaultIfEmpty(CasResult.CONFLICT);
         });
@@ -192,8 +192,10 @@ public final class MongoBalanceStore implements BalanceStore {
      *
      * @param stored the state and its version
      * @param pending how many entries were pending after that write, -1 if not known
+     * @param copied how many of them (the oldest) this store has copied since, for the next write
+     *     to remove
      */
-    private record Known(StoredAccount stored, int pending) {
+    private record Known(StoredAccount stored, int pending, int copied) {
     }
 
     /** What a write found pending: the entries themselves, or only their sequence numbers. */
@@ -227,20 +229,34 @@ public final class MongoBalanceStore implements BalanceStore {
 
     /**
      * Updates the account at the expected version; emits what is pending, or nothing on a conflict.
-     * When this store knows the state at that version, only the changes are sent. The write returns
-     * the pending entries themselves when it is expected to fill a batch, and their sequence
-     * numbers otherwise.
+     * When this store knows the state at that version, only the changes are sent, and the entries
+     * it has copied since are removed from {@code pending} in the same write: the oldest ones, by a
+     * {@code $slice} to the number that stays. The write returns the pending entries themselves when
+     * it is expected to fill a batch, and their sequence numbers otherwise.
      */
     private Mono<Pending> update(String user, long expectedVersion, AccountState next, BsonArray newEntries) {
         BsonDocument filter = idFilter(user).append(BsonMapping.VERSION, new BsonInt64(expectedVersion));
         Known before = known.get(user);
         boolean current = before != null && before.stored().version() == expectedVersion;
         BsonDocument update = BsonMapping.accountUpdate(current ? before.stored().state() : null, next);
-        boolean fills = current && before.pending() >= 0 && before.pending() + newEntries.size() >= copyBatchSize;
-        update.getDocument("$set").put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
-        if (!newEntries.isEmpty()) {
+        int copied = current ? before.copied() : 0;
+        boolean fills = current && before.pending() >= 0
+                && before.pending() - copied + newEntries.size() >= copyBatchSize;
+        BsonDocument set = update.getDocument("$set");
+        set.put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
+        // At this version the document holds at most the entries this store saw pending: pending
+        // entries change only with the version, or leave by a flush once copied. So keeping the
+        // newest (pending - copied) removes only entries that are in the transactions collection.
+        int keep = current ? before.pending() - copied + newEntries.size() : -1;
+        if (copied > 0 && keep == 0) {
+            set.put(BsonMapping.PENDING, new BsonArray());
+        } else if (copied > 0 || !newEntries.isEmpty()) {
+            BsonDocument each = new BsonDocument("$each", newEntries);
+            if (copied > 0) {
+                each.put("$slice", new BsonInt32(-keep));
+            }
             BsonDocument push = update.containsKey("$push") ? update.getDocument("$push") : new BsonDocument();
-            push.put(BsonMapping.PENDING, new BsonDocument("$each", newEntries));
+            push.put(BsonMapping.PENDING, each);
             update.put("$push", push);
         }
         return Mono.from(balances.findOneAndUpdate(filter, update, fills ? CAS_RETURNS_PENDING : CAS_COUNTS_PENDING))
@@ -251,9 +267,10 @@ public final class MongoBalanceStore implements BalanceStore {
 
     /**
      * Copies an account's pending entries once they fill a batch (reading them first when the
-     * write returned only their count); never fails.
+     * write returned only their count), and remembers that they are copied, so that the next write
+     * from this version removes them; never fails.
      */
-    private Mono<Void> copyIfFull(String user, Pending pending) {
+    private Mono<Void> copyIfFull(String user, long version, Pending pending) {
         return Mono.defer(() -> {
             if (pending.count() < copyBatchSize || !copying.add(user)) {
                 return Mono.empty();
@@ -263,7 +280,13 @@ public final class MongoBalanceStore implements BalanceStore {
                             .retryWhen(MongoErrors.idempotentRetry())
                             .map(BsonMapping::pending);
             return entries
-                    .flatMap(list -> outbox.copy(List.of(new Outbox.Batch(user, list))))
+                    .flatMap(list -> outbox.copy(List.of(new Outbox.Batch(user, list)), false)
+                            .doOnNext(n -> {
+                                if (n == list.size()) {
+                                    known.computeIfPresent(user, (u, k) -> k.stored().version() == version
+                                            && k.pending() == list.size() ? new Known(k.stored(), k.pending(), n.intValue()) : k);
+                                }
+                            }))
                     .doFinally(signal -> copying.remove(user))
                     .onErrorResume(e -> {
                         LOG.log(System.Logger.Level.WARNING, "copying " + pending.count() + " pending entries of account "
@@ -293,7 +316,7 @@ public final class MongoBalanceStore implements BalanceStore {
                     .map(doc -> {
                         List<LedgerEntry> out = new ArrayList<>();
                         for (BsonDocument raw : BsonMapping.pending(doc)) {
-                            LedgerEntry e = BsonMapping.entry(raw);
+                            LedgerEntry e = BsonMapping.pendingEntry(raw, user);
                             if (e.seq() < before && query.matches(e)) {
                                 out.add(e);
                             }
@@ -354,7 +377,7 @@ public final class MongoBalanceStore implements BalanceStore {
                     .map(doc -> {
                         List<LedgerEntry> out = new ArrayList<>(2);
                         for (BsonDocument raw : BsonMapping.pending(doc)) {
-                            LedgerEntry e = BsonMapping.entry(raw);
+                            LedgerEntry e = BsonMapping.pendingEntry(raw, user);
                             if (matches.test(e)) {
                                 out.add(e);
                             }
@@ -472,7 +495,7 @@ public final class MongoBalanceStore implements BalanceStore {
      *       an idempotency key that may have been used, and of a hold that is no longer active;</li>
      *   <li>balances {@code {balance: 1, _id: 1}} and {@code {lastTransactionAt: 1, _id: 1}}: the
      *       account list sorted by balance or last activity (either direction);</li>
-     *   <li>balances {@code {pending.seq: 1}}: {@link #flushPending()} finds accounts with pending
+     *   <li>balances {@code {pending.s: 1}}: {@link #flushPending()} finds accounts with pending
      *       entries without scanning the others.</li>
      * </ul>
      * Lookups by user id and by entry id use the {@code _id} indexes.
@@ -491,7 +514,7 @@ public final class MongoBalanceStore implements BalanceStore {
                 new IndexModel(new BsonDocument(BsonMapping.BALANCE, new BsonInt32(1)).append("_id", new BsonInt32(1))),
                 new IndexModel(new BsonDocument(BsonMapping.LAST_TRANSACTION_AT, new BsonInt32(1))
                         .append("_id", new BsonInt32(1))),
-                new IndexModel(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ, new BsonInt32(1))));
+                new IndexModel(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonInt32(1))));
         return Flux.defer(() -> Flux.from(transactions.createIndexes(tx)).thenMany(balances.createIndexes(accounts)))
                 .retryWhen(MongoErrors.idempotentRetry())
                 .then()
@@ -507,7 +530,7 @@ public final class MongoBalanceStore implements BalanceStore {
      * @return the number of entries copied and removed from pending
      */
     public Mono<Long> flushPending() {
-        BsonDocument hasPending = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ,
+        BsonDocument hasPending = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ,
                 new BsonDocument("$gte", new BsonInt64(1)));
         return Flux.defer(() -> Flux.from(balances.find(hasPending).projection(ONLY_PENDING)))
                 .map(doc -> new Outbox.Batch(BsonMapping.text(doc, "_id"), BsonMapping.pending(doc)))

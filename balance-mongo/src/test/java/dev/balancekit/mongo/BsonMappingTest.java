@@ -139,8 +139,18 @@ class BsonMappingTest {
     }
 
     @Test
+    void pendingEntry_allFields_roundTripExactly_withoutTheUser() {
+        BsonDocument pending = BsonMapping.pendingEntry(fullEntry());
+
+        assertThat(BsonMapping.pendingEntry(bytes(pending), "u1")).isEqualTo(fullEntry());
+        assertThat(pending.keySet()).doesNotContain("user", "id", "seq");
+        assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(bareEntry())), bareEntry().user()))
+                .isEqualTo(bareEntry());
+    }
+
+    @Test
     void transaction_addsCompoundIdOfUserAndEntryId() {
-        BsonDocument tx = BsonMapping.transaction(BsonMapping.entry(fullEntry()));
+        BsonDocument tx = BsonMapping.transaction(BsonMapping.pendingEntry(fullEntry()), "u1");
 
         assertThat(tx.getFirstKey()).isEqualTo("_id");
         assertThat(tx.getDocument("_id")).isEqualTo(new BsonDocument("u", new BsonString("u1")).append("e",

@@ -110,28 +110,52 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         assertThat(doc.getInt64("version").getValue()).isEqualTo(1);
         assertThat(doc.getString("user").getValue()).isEqualTo("u1");
         assertThat(doc.getArray("pending")).hasSize(1);
-        assertThat(BsonMapping.entry(doc.getArray("pending").get(0).asDocument())).isEqualTo(credit("u1", 1, 5, 5, t));
+        assertThat(BsonMapping.pendingEntry(doc.getArray("pending").get(0).asDocument(), "u1"))
+                .isEqualTo(credit("u1", 1, 5, 5, t));
         assertThat(transactionDocs("u1")).isEmpty();
         assertThat(store.history("u1", HistoryQuery.all()).collectList().block(TIMEOUT))
                 .containsExactly(credit("u1", 1, 5, 5, t));
     }
 
     @Test
-    void compareAndSet_fullBatch_copiesAndRemovesPending_withoutBumpingTheVersion() {
+    void compareAndSet_fullBatch_copiesAtOnce_andTheNextWriteRemovesThemFromPending() {
         MongoBalanceStore store = store(2);
         store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u1", 1, 5, 5, T0))).block(TIMEOUT);
 
         store.compareAndSet("u1", 1, state("u1", 7, 2, T0), List.of(credit("u1", 2, 2, 7, T0))).block(TIMEOUT);
 
         BsonDocument doc = accountDoc("u1");
-        assertThat(doc.getArray("pending")).isEmpty();
+        assertThat(doc.getArray("pending")).as("copied, removed by the next write").hasSize(2);
         assertThat(doc.getInt64("version").getValue()).isEqualTo(2);
         List<BsonDocument> tx = transactionDocs("u1");
         assertThat(tx).hasSize(2);
         assertThat(tx.get(0).getDocument("_id"))
                 .isEqualTo(new BsonDocument("u", new BsonString("u1")).append("e", new BsonString("e1#1")));
-        assertThat(store.compareAndSet("u1", 2, state("u1", 7, 2, T0), List.of()).block(TIMEOUT))
+
+        assertThat(store.compareAndSet("u1", 2, state("u1", 8, 3, T0), List.of(credit("u1", 3, 1, 8, T0))).block(TIMEOUT))
                 .isEqualTo(CasResult.APPLIED);
+        assertThat(accountDoc("u1").getArray("pending")).singleElement()
+                .satisfies(e -> assertThat(e.asDocument().getInt64("s").getValue()).isEqualTo(3));
+        assertThat(store.compareAndSet("u1", 3, state("u1", 8, 3, T0), List.of()).block(TIMEOUT))
+                .isEqualTo(CasResult.APPLIED);
+        assertThat(accountDoc("u1").getArray("pending")).as("nothing copied since").hasSize(1);
+        assertThat(store.history("u1", HistoryQuery.all()).collectList().block(TIMEOUT)).extracting(LedgerEntry::seq)
+                .containsExactly(3L, 2L, 1L);
+    }
+
+    @Test
+    void compareAndSet_afterAFlushRemovedCopiedEntries_keepsEveryUncopiedEntry() {
+        MongoBalanceStore store = store(2);
+        store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u1", 1, 5, 5, T0))).block(TIMEOUT);
+        store.compareAndSet("u1", 1, state("u1", 7, 2, T0), List.of(credit("u1", 2, 2, 7, T0))).block(TIMEOUT);
+        assertThat(store.flushPending().block(TIMEOUT)).isEqualTo(2);
+
+        store.compareAndSet("u1", 2, state("u1", 8, 3, T0), List.of(credit("u1", 3, 1, 8, T0))).block(TIMEOUT);
+
+        assertThat(accountDoc("u1").getArray("pending")).singleElement()
+                .satisfies(e -> assertThat(e.asDocument().getInt64("s").getValue()).isEqualTo(3));
+        assertThat(store.history("u1", HistoryQuery.all()).collectList().block(TIMEOUT)).extracting(LedgerEntry::seq)
+                .containsExactly(3L, 2L, 1L);
     }
 
     @Test
@@ -146,8 +170,9 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         // this store does not know how many entries are pending: its write returns only their count
         other.compareAndSet("u1", 2, state("u1", 4, 4, T0), List.of(credit("u1", 4, 1, 4, T0))).block(TIMEOUT);
 
-        assertThat(accountDoc("u1").getArray("pending")).isEmpty();
         assertThat(transactionDocs("u1")).hasSize(4);
+        other.compareAndSet("u1", 3, state("u1", 4, 4, T0), List.of()).block(TIMEOUT);
+        assertThat(accountDoc("u1").getArray("pending")).as("removed by the next write").isEmpty();
     }
 
     @Test
@@ -316,7 +341,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         // copied but not yet removed from pending: as after a crash between the two steps
         List<BsonDocument> copies = new ArrayList<>();
         for (var v : accountDoc("u1").getArray("pending").subList(0, 4)) {
-            copies.add(BsonMapping.transaction(v.asDocument()));
+            copies.add(BsonMapping.transaction(v.asDocument(), "u1"));
         }
         Mono.from(transactions().insertMany(copies)).block(TIMEOUT);
         ledger.addBalance("u1", Credits.of(1)).block(TIMEOUT);
@@ -452,9 +477,10 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         List<BsonDocument> acc = Flux.from(balances().listIndexes(BsonDocument.class)).collectList().block(TIMEOUT);
 
         assertThat(tx).extracting(i -> i.getDocument("key").toJson()).contains(
-                "{\"user\": 1, \"seq\": -1}", "{\"user\": 1, \"createdAt\": -1}");
+                "{\"user\": 1, \"seq\": -1}", "{\"user\": 1, \"createdAt\": -1}", "{\"user\": 1, \"id\": 1}",
+                "{\"user\": 1, \"holdId\": 1}");
         assertThat(acc).extracting(i -> i.getDocument("key").toJson()).contains(
-                "{\"balance\": 1, \"_id\": 1}", "{\"lastTransactionAt\": 1, \"_id\": 1}", "{\"pending.seq\": 1}");
+                "{\"balance\": 1, \"_id\": 1}", "{\"lastTransactionAt\": 1, \"_id\": 1}", "{\"pending.s\": 1}");
     }
 
     @Test

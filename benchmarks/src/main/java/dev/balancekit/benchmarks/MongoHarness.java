@@ -35,6 +35,7 @@ import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
+import org.bson.json.JsonWriterSettings;
 import org.bson.types.ObjectId;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -228,6 +229,10 @@ public final class MongoHarness {
             sizes("store", sizeDb.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class));
             sizes("librechat", sizeDb.getCollection(LibreChat.BALANCES, BsonDocument.class));
             sizes("floor", db.getCollection("floor", BsonDocument.class));
+            BsonDocument sample = Mono.from(sizeDb.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION,
+                    BsonDocument.class).find().first()).block();
+            System.out.printf("%na store account document (%d bytes):%n%s%n", size(sample),
+                    sample.toJson(JsonWriterSettings.builder().indent(true).build()));
             Mono.from(db.drop()).block();
             Mono.from(sizeDb.drop()).block();
         } finally {
