@@ -131,8 +131,11 @@ final class BsonMapping {
     static final String EXPIRES_AT = "expiresAt";
     static final String WINDOW = "window";
     static final String KEY = "key";
-    static final String SPENT_MICROS = "spentMicros";
-    static final String NOTIFIED_PERCENT = "notifiedPercent";
+    static final String W_WINDOW = "w";
+    static final String W_KEY = "k";
+    static final String W_SPENT = "s";
+    static final String W_TOKENS = "t";
+    static final String W_NOTIFIED = "n";
     static final String SPENT = "spent";
     static final String LIMIT = "limit";
     static final String TOKEN_LIMIT = "tokenLimit";
@@ -233,7 +236,8 @@ final class BsonMapping {
     /**
      * A ledger entry as it waits in its account's {@code pending} array: the fields of a transaction
      * document under short names, without the user (the account's {@code _id}), and without the
-     * cache token counts, texts and nanoseconds that are zero or absent. The account document
+     * cache token counts, texts and nanoseconds that are zero or absent, and without the price key
+     * when it is the model's name (an explicit null when there is none). The account document
      * carries up to a copy batch of these in every write, so their size is what an account costs.
      */
     static BsonDocument pendingEntry(LedgerEntry e) {
@@ -246,7 +250,10 @@ final class BsonMapping {
         d.put(P_TOKEN_VALUE, micros(e.tokenValue()));
         d.put(P_CONTEXT, new BsonString(e.context()));
         putTextIfPresent(d, P_MODEL, e.model());
-        putTextIfPresent(d, P_VALUE_KEY, e.valueKey());
+        // the price key is most often the model's name: then it is left out, and a missing one is null
+        if (!Objects.equals(e.valueKey(), e.model())) {
+            putText(d, P_VALUE_KEY, e.valueKey());
+        }
         putTextIfPresent(d, P_CONVERSATION_ID, e.conversationId());
         d.put(P_BALANCE, micros(e.balance()));
         putInstant(d, P_CREATED_AT, e.createdAt());
@@ -271,7 +278,7 @@ final class BsonMapping {
                 credits(d, P_TOKEN_VALUE),
                 text(d, P_CONTEXT),
                 optionalText(d, P_MODEL),
-                optionalText(d, P_VALUE_KEY),
+                d.containsKey(P_VALUE_KEY) ? optionalText(d, P_VALUE_KEY) : optionalText(d, P_MODEL),
                 optionalText(d, P_CONVERSATION_ID),
                 credits(d, P_BALANCE),
                 instant(d, P_CREATED_AT),
@@ -494,19 +501,26 @@ final class BsonMapping {
 
     // ---------------------------------------------------------------- windows
 
+    /**
+     * A usage window in the account document, under short names (every write that charges sets all
+     * three): {@code {w: window, k: key, s: spent micro-credits, t: tokens, n: percent reported}},
+     * {@code n} left out while 0.
+     */
     static BsonDocument windowState(WindowState w) {
         BsonDocument d = new BsonDocument();
-        d.put(WINDOW, enumValue(w.window()));
-        d.put(KEY, new BsonString(w.key()));
-        d.put(SPENT_MICROS, new BsonInt64(w.spentMicros()));
-        d.put(TOKENS, new BsonInt64(w.tokens()));
-        d.put(NOTIFIED_PERCENT, new BsonInt32(w.notifiedPercent()));
+        d.put(W_WINDOW, enumValue(w.window()));
+        d.put(W_KEY, new BsonString(w.key()));
+        d.put(W_SPENT, new BsonInt64(w.spentMicros()));
+        d.put(W_TOKENS, new BsonInt64(w.tokens()));
+        if (w.notifiedPercent() != 0) {
+            d.put(W_NOTIFIED, new BsonInt32(w.notifiedPercent()));
+        }
         return d;
     }
 
     static WindowState windowState(BsonDocument d) {
-        return new WindowState(enumOf(UsageWindow.class, d, WINDOW), text(d, KEY), int64(d, SPENT_MICROS),
-                int64(d, TOKENS), int32(d, NOTIFIED_PERCENT));
+        return new WindowState(enumOf(UsageWindow.class, d, W_WINDOW), text(d, W_KEY), int64(d, W_SPENT),
+                int64(d, W_TOKENS), isAbsent(d, W_NOTIFIED) ? 0 : int32(d, W_NOTIFIED));
     }
 
     static BsonDocument windowUsage(WindowUsage w) {

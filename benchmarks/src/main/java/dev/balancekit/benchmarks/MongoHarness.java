@@ -61,7 +61,7 @@ import reactor.core.publisher.Mono;
  * the rounds, and the ratios of the store to the others), and, from a separate counting pass,
  * round trips and bytes sent and received per request (from a driver {@link CommandListener}).
  * Then it runs {@code sizeRequests} chat requests per user over 100 fresh users and reports the
- * average and largest account document.
+ * average and largest account document, then and over the requests of one more copy cycle.
  *
  * <p>Runs against an in-process mongo-java-server, or the server named by {@code MONGODB_URI}.
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.balancekit.benchmarks.MongoHarness
@@ -71,6 +71,8 @@ public final class MongoHarness {
     private static final int USERS = 1000;
     private static final int SIZE_USERS = 100;
     private static final int COUNTED_REQUESTS = 400;
+    /** Requests per user that bring an account once through the default copy cycle (two entries each). */
+    private static final int CYCLE = MongoBalanceStore.DEFAULT_COPY_BATCH_SIZE / 2 + 1;
     private static final FindOneAndUpdateOptions ONLY_ID = new FindOneAndUpdateOptions()
             .returnDocument(ReturnDocument.AFTER).projection(new Document("_id", 1));
     private static final FindOneAndUpdateOptions BALANCE_AND_VERSION = new FindOneAndUpdateOptions()
@@ -225,10 +227,28 @@ public final class MongoHarness {
                     .flatMap(u -> Flux.range(0, Math.min(sizeRequests, 10)).concatMap(i -> sizeLibreChat.request2026(u)), 32)
                     .blockLast();
             System.out.printf("(%.0f s)%n", (System.nanoTime() - started) / 1e9);
-            System.out.printf("%-16s %10s %10s%n", "collection", "avg bytes", "max bytes");
-            sizes("store", sizeDb.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class));
-            sizes("librechat", sizeDb.getCollection(LibreChat.BALANCES, BsonDocument.class));
-            sizes("floor", db.getCollection("floor", BsonDocument.class));
+            MongoCollection<BsonDocument> accounts = sizeDb.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION,
+                    BsonDocument.class);
+            System.out.printf("%-34s %10s %10s%n", "documents", "avg bytes", "max bytes");
+            long[] at = sizes(accounts);
+            System.out.printf("%-34s %10.0f %10d%n", "store, after " + sizeRequests, at[0] / (double) at[1], at[2]);
+            // every user is at the same point of the copy cycle: follow each through a whole cycle too
+            long sum = 0;
+            long count = 0;
+            long max = 0;
+            for (int i = 0; i < CYCLE; i++) {
+                Flux.fromArray(sizeUsers).flatMap(u -> request(sizeLedger, u), 32).blockLast();
+                long[] s = sizes(accounts);
+                sum += s[0];
+                count += s[1];
+                max = Math.max(max, s[2]);
+            }
+            System.out.printf("%-34s %10.0f %10d%n", "store, after " + sizeRequests + " to " + (sizeRequests + CYCLE),
+                    sum / (double) count, max);
+            long[] lc = sizes(sizeDb.getCollection(LibreChat.BALANCES, BsonDocument.class));
+            System.out.printf("%-34s %10.0f %10d%n", "librechat", lc[0] / (double) lc[1], lc[2]);
+            long[] fl = sizes(db.getCollection("floor", BsonDocument.class));
+            System.out.printf("%-34s %10.0f %10d%n", "floor", fl[0] / (double) fl[1], fl[2]);
             BsonDocument sample = Mono.from(sizeDb.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION,
                     BsonDocument.class).find().first()).block();
             System.out.printf("%na store account document (%d bytes):%n%s%n", size(sample),
@@ -258,7 +278,8 @@ public final class MongoHarness {
                 : new RawBsonDocument(doc, new BsonDocumentCodec()).getByteBuffer().remaining();
     }
 
-    private static void sizes(String name, MongoCollection<BsonDocument> collection) {
+    /** The sizes of a collection's documents: {sum, count, max}. */
+    private static long[] sizes(MongoCollection<BsonDocument> collection) {
         List<BsonDocument> all = Flux.from(collection.find()).collectList().block();
         long sum = 0;
         long max = 0;
@@ -267,7 +288,7 @@ public final class MongoHarness {
             sum += s;
             max = Math.max(max, s);
         }
-        System.out.printf("%-16s %10.0f %10d%n", name, all.isEmpty() ? 0.0 : sum / (double) all.size(), max);
+        return new long[] {sum, all.size(), max};
     }
 
     /** One chat request: reserve, then deduct against the hold. */
