@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * Valid for one state: a caller that reloads starts a new one.
  */
 public final class Lookups {
-    private final Map<Lookup, List<LedgerEntry>> found = new HashMap<>(2);
+    /** Made on the first answer: almost every decision needs none. */
+    private @Nullable Map<Lookup, List<LedgerEntry>> found;
 
     /** Creates an empty set of answers. */
     public Lookups() {
@@ -43,6 +44,9 @@ public final class Lookups {
      * @param entries the entries found, in sequence order
      */
     public void put(Lookup lookup, List<LedgerEntry> entries) {
+        if (found == null) {
+            found = new HashMap<>(4);
+        }
         found.put(lookup, List.copyOf(entries));
     }
 
@@ -54,6 +58,6 @@ public final class Lookups {
      * @return the entries in sequence order, or null when not looked up yet
      */
     @Nullable List<LedgerEntry> get(Kind kind, String id) {
-        return found.get(new Lookup(kind, id));
+        return found == null ? null : found.get(new Lookup(kind, id));
     }
 }
