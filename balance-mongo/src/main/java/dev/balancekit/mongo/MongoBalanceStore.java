@@ -43,7 +43,7 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>Collections.</b> {@code balances} holds one document per account ({@code _id} = user id):
  * every field of the {@link AccountState}, a {@code version}, and {@code pending}, the ledger
- * entries written but not yet copied. {@code transactions} holds one document per ledger entry
+ * entries written but not yet copied (under short field names, since every write carries them). {@code transactions} holds one document per ledger entry
  * with LibreChat's field names, {@code _id = {u: user, e: entry id}}. Money is an Int64 count of
  * micro-credits, never a double. {@code docs/mongodb.md} lists every field.
  *
@@ -56,9 +56,10 @@ import reactor.core.publisher.Mono;
  *       {@link CasResult#APPLIED} only once this write is acknowledged.</li>
  *   <li>When {@code pending} has reached the {@linkplain Builder#copyBatchSize(int) copy batch size},
  *       the same call copies it to {@code transactions} (unordered {@code insertMany}; a duplicate
- *       key means already copied) and then {@code $pull}s the copied ids from {@code pending}, which
- *       leaves {@code version} alone, so it never causes a conflict. A failure here is logged and
- *       does not fail the operation: the entries stay pending.</li>
+ *       key means already copied). This store's next write of the account removes the copied
+ *       entries from {@code pending} with a {@code $slice} on its {@code $push}, so the cleanup
+ *       costs no round trip of its own. A failure here is logged and does not fail the operation:
+ *       the entries stay pending.</li>
  *   <li>Entries left pending, by a small batch, a crash or a failure, are copied by the next write
  *       that finds the batch full, or by {@link #flushPending()}, which a host calls on a schedule.</li>
  * </ol>
@@ -585,7 +586,8 @@ public final class MongoBalanceStore implements BalanceStore {
         /**
          * Sets how many entries may wait in an account's {@code pending} array before a write copies
          * them to the transactions collection, {@value MongoBalanceStore#DEFAULT_COPY_BATCH_SIZE} by
-         * default. Larger batches mean fewer round trips per operation; 1 copies after every write
+         * default. Larger batches mean fewer round trips per operation and larger account documents
+         * (every write carries the pending entries, about 180 bytes each); 1 copies after every write
          * that appends entries. Entries of quiet accounts wait for {@link #flushPending()}; history
          * reads include them either way.
          *
