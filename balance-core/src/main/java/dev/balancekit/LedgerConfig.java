@@ -28,12 +28,22 @@ public final class LedgerConfig {
     /** The shortest hold lifetime accepted, as LibreChat's {@code reservationTtlMs} minimum. */
     public static final Duration MIN_HOLD_TTL = Duration.ofSeconds(10);
 
+    /**
+     * The longest hold lifetime accepted: 7 days. A hold covers one model call, and a long stream
+     * keeps its hold with {@link BalanceLedger#extendHold(String, String)}; a hold whose host died
+     * blocks the user's credits until it expires, so it must expire within days. The bound also
+     * keeps every expiry time ({@code now + holdTtl}) far inside the range of an {@code Instant},
+     * of milliseconds in a {@code long} and of a MongoDB date.
+     */
+    public static final Duration MAX_HOLD_TTL = Duration.ofDays(7);
+
     private final boolean enabled;
     private final Credits startBalance;
     private final Credits minBalance;
     private final ShortfallPolicy shortfallPolicy;
     private final boolean enforceForExempt;
     private final PriceTable prices;
+    private final UnknownModelPolicy unknownModels;
     private final Duration holdTtl;
     private final int operationsKept;
     private final Duration idempotencyRetention;
@@ -52,6 +62,7 @@ public final class LedgerConfig {
         this.shortfallPolicy = b.shortfallPolicy;
         this.enforceForExempt = b.enforceForExempt;
         this.prices = b.prices != null ? b.prices : PriceTable.builtIn();
+        this.unknownModels = b.unknownModels;
         this.holdTtl = b.holdTtl;
         this.operationsKept = b.operationsKept;
         this.idempotencyRetention = b.idempotencyRetention;
@@ -83,6 +94,7 @@ public final class LedgerConfig {
         b.shortfallPolicy = shortfallPolicy;
         b.enforceForExempt = enforceForExempt;
         b.prices = prices;
+        b.unknownModels = unknownModels;
         b.holdTtl = holdTtl;
         b.operationsKept = operationsKept;
         b.idempotencyRetention = idempotencyRetention;
@@ -124,6 +136,14 @@ public final class LedgerConfig {
     /** @return the price table */
     public PriceTable prices() {
         return prices;
+    }
+
+    /**
+     * @return what happens to a model priced only by a generic row or the default price:
+     *     {@link UnknownModelPolicy#CHARGE} by default
+     */
+    public UnknownModelPolicy unknownModels() {
+        return unknownModels;
     }
 
     /** @return how long a hold lasts unless extended */
@@ -194,6 +214,7 @@ public final class LedgerConfig {
     public String toString() {
         return "LedgerConfig{enabled=" + enabled + ", startBalance=" + startBalance + ", minBalance=" + minBalance
                 + ", shortfallPolicy=" + shortfallPolicy + ", enforceForExempt=" + enforceForExempt
+                + ", unknownModels=" + unknownModels
                 + ", holdTtl=" + holdTtl + ", operationsKept=" + operationsKept
                 + ", idempotencyRetention=" + idempotencyRetention + ", zone=" + zone
                 + ", usageLimits=" + usageLimits + ", refill=" + refill + ", tiers=" + tiers.keySet()
@@ -209,6 +230,7 @@ public final class LedgerConfig {
         private ShortfallPolicy shortfallPolicy = ShortfallPolicy.block();
         private boolean enforceForExempt;
         private @Nullable PriceTable prices;
+        private UnknownModelPolicy unknownModels = UnknownModelPolicy.CHARGE;
         private Duration holdTtl = Duration.ofMinutes(30);
         private int operationsKept = 16;
         private Duration idempotencyRetention = Duration.ofHours(24);
@@ -385,17 +407,34 @@ public final class LedgerConfig {
         }
 
         /**
+         * Sets what happens to a model priced only by a generic row or the default price: charge it
+         * (the default, as LibreChat does) or refuse checks and reservations for it with
+         * {@link DenialReason#UNKNOWN_MODEL}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder unknownModels(UnknownModelPolicy policy) {
+            this.unknownModels = Objects.requireNonNull(policy, "unknownModels");
+            return this;
+        }
+
+        /**
          * Sets how long a hold lasts unless extended (LibreChat's {@code reservationTtlMs}).
          *
-         * @param ttl at least {@link #MIN_HOLD_TTL}
+         * @param ttl at least {@link #MIN_HOLD_TTL} (10 seconds), at most {@link #MAX_HOLD_TTL} (7 days)
          * @return this builder
          * @throws IllegalArgumentException if shorter than 10 seconds
+         * @throws IllegalArgumentException if longer than 7 days
          */
         public Builder holdTtl(Duration ttl) {
             Objects.requireNonNull(ttl, "holdTtl");
+            // the value is shown as ISO-8601 text: in milliseconds a huge duration does not fit a long
             if (ttl.compareTo(MIN_HOLD_TTL) < 0) {
-                throw new IllegalArgumentException("holdTtl must be at least " + MIN_HOLD_TTL.toMillis()
-                        + " ms, was " + ttl.toMillis() + " ms");
+                throw new IllegalArgumentException("holdTtl must be at least 10 s, was " + ttl);
+            }
+            if (ttl.compareTo(MAX_HOLD_TTL) > 0) {
+                throw new IllegalArgumentException("holdTtl must be at most 7 days, was " + ttl);
             }
             this.holdTtl = ttl;
             return this;

@@ -16,11 +16,13 @@ import dev.balancekit.LedgerEntry;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;
+import dev.balancekit.UnknownModelPolicy;
 import dev.balancekit.Usage;
 import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
 import dev.balancekit.policy.PolicyVerdict;
 import dev.balancekit.policy.Shortfall;
+import dev.balancekit.pricing.Multiplier;
 import dev.balancekit.pricing.PriceMatch;
 import dev.balancekit.pricing.PricedLine;
 import dev.balancekit.pricing.PricedUsage;
@@ -29,7 +31,9 @@ import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.ReceiptRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -84,7 +88,8 @@ public final class LedgerEngine {
 
     /**
      * Checks a request and, when it is allowed, holds its estimated cost (on fallback, the free
-     * model's estimated cost).
+     * model's estimated cost). With an idempotency key the outcome, a denial included, is written
+     * and remembered under the key, so every repeat answers the same.
      *
      * @param state the account, or null if it does not exist
      * @param request the request
@@ -115,8 +120,9 @@ public final class LedgerEngine {
     public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
             LedgerConfig config, Instant now, String operationId, Lookups found) {
         String key = request.idempotencyKey();
-        String fingerprint = key == null ? "" : "reserve|" + request.model() + '|'
-                + request.promptTokens() + '|' + request.maxOutputTokens() + '|' + request.exempt();
+        String fingerprint = key == null ? "" : Fingerprint.of("reserve",
+                withEndpoint(request.endpoint(), request.model(), request.promptTokens(), request.maxOutputTokens(),
+                        request.exempt()));
         Prior prior = prior(state, key, found);
         if (prior.need() != null) {
             return prior.needed();
@@ -135,15 +141,30 @@ public final class LedgerEngine {
         Draft d = new Draft(state, request.user(), config, now);
         BalanceDecision decision = decide(d, request);
         if (!decision.isAllowed()) {
-            return decided(d, new Reservation(decision, null, false));
+            Reservation denied = new Reservation(decision, null, false);
+            if (request.idempotencyKey() == null) {
+                return decided(d, denied);
+            }
+            // A keyed denial is written and remembered like an allowance: answered from an older state
+            // without a write, it could contradict a hold another process made under the same key.
+            d.addOperation(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, denied));
+            return new Outcome<>(d.build(), d.entries, denied, List.copyOf(d.events));
         }
         Credits amount = decision.status() == BalanceDecision.Status.FALLBACK
-                ? config.prices().estimate(decision.model(), request.promptTokens(), request.maxOutputTokens(),
-                        d.settings.multiplier())
+                ? estimate(config, decision.model(), null, request, d.settings.multiplier(), day(config, now))
                 : decision.estimatedCost();
         long tokens = request.promptTokens() + request.maxOutputTokens();
         Hold hold = new Hold(d.nextHoldId(), amount, tokens, decision.model(), now, now.plus(config.holdTtl()));
+        Credits heldBefore = d.held();
         d.addHold(hold);
+        try {
+            // every later operation adds up the holds: they must stay countable
+            d.available();
+            d.heldTokens();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("hold of " + amount + " credits would overflow the holds of user '"
+                    + request.user() + "', which hold " + heldBefore, e);
+        }
         Reservation reservation = new Reservation(decision, hold, false);
         if (request.idempotencyKey() != null) {
             d.addOperation(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, reservation));
@@ -201,7 +222,7 @@ public final class LedgerEngine {
             return replayed(request.user(), prior.record.receipt(), key);
         }
         if (!prior.entries.isEmpty()) {
-            if (!fingerprint.equals(chargeFingerprint(request.user(), prior.entries))) {
+            if (!fingerprint.equals(chargeFingerprint(request, prior.entries))) {
                 throw keyReused(key);
             }
             return replayed(state, request.user(), prior.entries, config, now);
@@ -223,7 +244,7 @@ public final class LedgerEngine {
                 }
                 if (!charged.isEmpty()) {
                     // without a key, the same charge again is a retry; a new key is a new charge
-                    if (key == null && fingerprint.equals(chargeFingerprint(request.user(), charged))) {
+                    if (key == null && fingerprint.equals(chargeFingerprint(request, charged))) {
                         return replayed(state, request.user(), charged, config, now);
                     }
                     throw new IllegalArgumentException("holdId '" + holdId + "' of user '" + request.user()
@@ -232,7 +253,8 @@ public final class LedgerEngine {
                 // Released or expired: the usage still happened, so it is charged without a hold.
             }
         }
-        PricedUsage priced = config.prices().price(request.model(), u, request.incomplete(), d.settings.multiplier());
+        // the rates in force when the charge is made, whatever they were when its hold was estimated
+        PricedUsage priced = price(config, request, d.settings.multiplier(), day(config, now));
         Credits before = d.balance;
         // expired holds and a due refill happened before the charge, what the charge causes after it
         int chargedAt = d.events.size();
@@ -526,9 +548,9 @@ public final class LedgerEngine {
     private static BalanceDecision decide(Draft d, BalanceRequest request) {
         LedgerConfig config = d.config;
         Settings settings = d.settings;
-        PriceMatch match = config.prices().match(request.model());
-        Credits cost = config.prices().estimate(request.model(), request.promptTokens(), request.maxOutputTokens(),
-                settings.multiplier());
+        PriceMatch match = config.prices().match(request.model(), request.endpoint());
+        Credits cost = estimate(config, request.model(), request.endpoint(), request, settings.multiplier(),
+                day(config, d.now));
         // a tier that says whether its users are exempt overrides the request's flag
         boolean exempt = settings.exempt() != null ? settings.exempt() : request.exempt();
         boolean checked = config.enabled() && (!exempt || config.enforceForExempt());
@@ -538,6 +560,9 @@ public final class LedgerEngine {
         if (!settings.allowsModel(request.model())) {
             return denied(d, request, DenialReason.MODEL_NOT_ALLOWED, match.valueKey(), cost, null);
         }
+        if (config.unknownModels() == UnknownModelPolicy.REFUSE && match.kind().isFallback()) {
+            return denied(d, request, DenialReason.UNKNOWN_MODEL, match.valueKey(), cost, null);
+        }
         long tokens = request.promptTokens() + request.maxOutputTokens();
         for (UsageWindow window : UsageWindow.values()) {
             Credits cap = settings.limits().credits(window);
@@ -546,7 +571,7 @@ public final class LedgerEngine {
                 continue;
             }
             WindowUsage usage = d.usage(window);
-            boolean over = (cap != null && !fits(cap, usage.spent().plus(cost), Credits.ZERO))
+            boolean over = (cap != null && !fits(cap.minus(usage.spent()), cost, Credits.ZERO))
                     || (tokenCap != null && Math.addExact(usage.tokens(), tokens) > tokenCap);
             if (over) {
                 return denied(d, request, switch (window) {
@@ -572,6 +597,104 @@ public final class LedgerEngine {
             case FALLBACK -> decision(d, request, BalanceDecision.Status.FALLBACK, null, verdict.fallbackModel(),
                     config.prices().match(verdict.fallbackModel()).valueKey(), cost, null);
         };
+    }
+
+    /** The calendar day of {@code now} in the config's zone: the day whose dated prices apply. */
+    private static LocalDate day(LedgerConfig config, Instant now) {
+        return now.atZone(config.zone()).toLocalDate();
+    }
+
+    /**
+     * A fingerprint's fields, with the endpoint last when the request names one: the same request on
+     * another endpoint may be priced differently, so it is another request. Without one the fields
+     * are as before endpoints existed, so that remembered fingerprints still match.
+     */
+    private static @Nullable Object[] withEndpoint(@Nullable String endpoint, @Nullable Object... fields) {
+        if (endpoint == null) {
+            return fields;
+        }
+        Object[] all = Arrays.copyOf(fields, fields.length + 1);
+        all[fields.length] = endpoint;
+        return all;
+    }
+
+    /**
+     * Prices a charge's usage.
+     *
+     * @throws IllegalArgumentException naming the token counts whose cost does not fit a credit amount
+     */
+    private static PricedUsage price(LedgerConfig config, ChargeRequest request, Multiplier multiplier, LocalDate day) {
+        Usage u = request.usage();
+        try {
+            PricedUsage priced = config.prices().price(request.model(), request.endpoint(), day, u, request.incomplete(),
+                    multiplier);
+            priced.total(); // the two lines must add up too
+            return priced;
+        } catch (ArithmeticException e) {
+            // which count overflows on its own, priced by the same table; if none does, their sum overflows
+            String[] names = {"inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens"};
+            long[] counts = {u.inputTokens(), u.outputTokens(), u.cacheWriteTokens(), u.cacheReadTokens()};
+            Usage[] alone = {new Usage(counts[0], 0, 0, 0), new Usage(0, counts[1], 0, 0), new Usage(0, 0, counts[2], 0),
+                    new Usage(0, 0, 0, counts[3])};
+            boolean[] overflows = new boolean[names.length];
+            for (int i = 0; i < names.length; i++) {
+                Usage one = alone[i];
+                overflows[i] = counts[i] != 0 && overflows(() -> config.prices().price(request.model(),
+                        request.endpoint(), day, one, request.incomplete(), multiplier).total());
+            }
+            throw costOverflow("charge", request.model(), multiplier, names, counts, overflows, e);
+        }
+    }
+
+    /**
+     * Estimates a request's cost on a model (the requested one on the request's endpoint, or a fallback).
+     *
+     * @throws IllegalArgumentException naming the token counts whose cost does not fit a credit amount
+     */
+    private static Credits estimate(LedgerConfig config, String model, @Nullable String endpoint, BalanceRequest request,
+            Multiplier multiplier, LocalDate day) {
+        long prompt = request.promptTokens();
+        long output = request.maxOutputTokens();
+        try {
+            return config.prices().estimate(model, endpoint, day, prompt, output, multiplier);
+        } catch (ArithmeticException e) {
+            boolean[] overflows = {
+                prompt != 0 && overflows(() -> config.prices().estimate(model, endpoint, day, prompt, 0, multiplier)),
+                output != 0 && overflows(() -> config.prices().estimate(model, endpoint, day, 0, output, multiplier))};
+            throw costOverflow("estimate", model, multiplier, new String[] {"promptTokens", "maxOutputTokens"},
+                    new long[] {prompt, output}, overflows, e);
+        }
+    }
+
+    private static boolean overflows(Runnable pricing) {
+        try {
+            pricing.run();
+            return false;
+        } catch (ArithmeticException e) {
+            return true;
+        }
+    }
+
+    /**
+     * The error for a cost that does not fit a credit amount: it names the token counts that
+     * overflow on their own, or else every count that is not zero.
+     */
+    private static IllegalArgumentException costOverflow(String what, String model, Multiplier multiplier,
+            String[] names, long[] counts, boolean[] overflows, ArithmeticException cause) {
+        boolean any = false;
+        for (boolean o : overflows) {
+            any |= o;
+        }
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if (any ? overflows[i] : counts[i] != 0) {
+                fields.append(fields.length() == 0 ? "" : " and ").append(names[i]).append(' ').append(counts[i]);
+            }
+        }
+        // no count at all: the rate itself, times the multiplier, is past what a rate can hold
+        return new IllegalArgumentException(what + (fields.length() == 0 ? "" : " of " + fields) + " on model '"
+                + model + "'" + (multiplier.isOne() ? "" : " at priceMultiplier " + multiplier)
+                + " does not fit a credit amount (at most " + Credits.ofMicros(Long.MAX_VALUE) + " credits)", cause);
     }
 
     private static BalanceDecision denied(Draft d, BalanceRequest request, @Nullable DenialReason reason,
@@ -648,21 +771,22 @@ public final class LedgerEngine {
     /** The canonical text of a charge: equal for two charges exactly when they are the same request. */
     private static String fingerprint(ChargeRequest request) {
         var u = request.usage();
-        return "charge|" + request.model() + '|' + u.inputTokens() + '|' + u.outputTokens() + '|'
-                + u.cacheWriteTokens() + '|' + u.cacheReadTokens() + '|' + request.context() + '|'
-                + request.conversationId() + '|' + request.holdId();
+        return Fingerprint.of("charge", withEndpoint(request.endpoint(), request.model(),
+                u.inputTokens(), u.outputTokens(), u.cacheWriteTokens(), u.cacheReadTokens(), request.context(),
+                request.conversationId(), request.holdId()));
     }
 
     /** The canonical text of an admin change. */
     private static String adminFingerprint(BalanceChange change, boolean overwrite) {
-        return (overwrite ? "set|" : "add|") + change.amount().micros() + '|' + change.actor() + '|' + change.note();
+        return Fingerprint.of(overwrite ? "set" : "add", change.amount().micros(), change.actor(), change.note());
     }
 
     /**
      * The fingerprint of the charge that appended these entries, rebuilt from them; null when they
-     * are not a charge's.
+     * are not a charge's. Entries do not record the endpoint: the request's stands in for it.
      */
-    private static @Nullable String chargeFingerprint(String user, List<LedgerEntry> entries) {
+    private static @Nullable String chargeFingerprint(ChargeRequest request, List<LedgerEntry> entries) {
+        String user = request.user();
         LedgerEntry first = entries.get(0);
         long input = 0;
         long write = 0;
@@ -685,7 +809,7 @@ public final class LedgerEngine {
             return null;
         }
         return fingerprint(new ChargeRequest(user, first.model(), new Usage(input, output, write, read), first.context(),
-                first.conversationId(), first.holdId(), null));
+                first.conversationId(), first.holdId(), null, request.endpoint()));
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.balancekit.Refill;
 import dev.balancekit.RefillMode;
 import dev.balancekit.RefillUnit;
 import dev.balancekit.Tier;
+import dev.balancekit.UnknownModelPolicy;
 import dev.balancekit.UsageLimits;
 import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.pricing.ModelPrice;
@@ -15,6 +16,7 @@ import dev.balancekit.pricing.PriceTable;
 import dev.balancekit.pricing.Rate;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -75,7 +77,7 @@ final class ConfigReader {
     static final List<String> SHORTFALL_KEYS = List.of("allowNegative", "insufficientBalance");
     static final List<String> BALANCE_KEYS = concat(
             List.of("enabled", "startBalance", "minBalance"), SHORTFALL_KEYS,
-            List.of("enforceForAdmins", "timezone"), REFILL_KEYS,
+            List.of("enforceForAdmins", "timezone", "unknownModels"), REFILL_KEYS,
             List.of("reservationTtlMs", "operationsKept", "tokenCosts", "usageLimits", "tiers", "defaultTier",
                     "notifications"));
     static final List<String> TIER_KEYS = concat(
@@ -85,8 +87,12 @@ final class ConfigReader {
     static final List<String> ACTIONS = List.of(ACTION_BLOCK, ACTION_ALLOW_NEGATIVE, ACTION_FREE_MODEL);
     static final List<String> TOKEN_COSTS_KEYS = List.of("unit", "builtIn", "default", "models");
     static final List<String> UNITS = List.of(UNIT_CREDITS_PER_1K, UNIT_USD_PER_1M);
-    static final List<String> PRICE_KEYS = List.of("prompt", "completion", "cacheWrite", "cacheRead", "premium");
-    static final List<String> PREMIUM_KEYS = List.of("threshold", "prompt", "completion");
+    static final List<String> PRICE_KEYS = List.of("prompt", "completion", "cacheWrite", "cacheRead", "premium",
+            "through", "after");
+    static final List<String> PREMIUM_KEYS = List.of("threshold", "prompt", "completion", "cacheWrite", "cacheRead");
+    /** A LibreChat custom endpoint's {@code tokenConfig} entry; {@code context} is a context window, not a price. */
+    static final List<String> TOKEN_CONFIG_KEYS = List.of("prompt", "completion", "write", "read", "context");
+    static final String ENDPOINTS = "endpoints";
     static final List<String> LIMIT_KEYS = List.of(
             "daily", "weekly", "monthly", "dailyTokens", "weeklyTokens", "monthlyTokens");
     static final List<String> MODEL_RULE_KEYS = List.of("allow", "deny");
@@ -100,13 +106,59 @@ final class ConfigReader {
 
     private final String source;
     private final Map<String, String> environment;
-    private final List<ConfigProblem> problems = new ArrayList<>();
+    private final Problems problems = new Problems();
     /** The value node of every key path read so far, to place core's messages at the key they name. */
     private final Map<String, Node> nodesByPath = new HashMap<>();
+    /** The table {@code balance.tokenCosts} gives, which per-endpoint prices extend; null for the built-in one. */
+    private @Nullable PriceTable prices;
 
     private ConfigReader(String source, Map<String, String> environment) {
         this.source = source;
         this.environment = environment;
+    }
+
+    /**
+     * The problems found: every one is counted, the first {@link #MAX_PROBLEMS} in file order are
+     * kept, each cut to {@link Texts#MAX_MESSAGE} characters. A file with a million problems costs
+     * no more memory than one with a hundred.
+     */
+    private static final class Problems {
+        private static final Comparator<ConfigProblem> FILE_ORDER =
+                Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column);
+        private final List<ConfigProblem> kept = new ArrayList<>();
+        private int count;
+
+        void add(ConfigProblem p) {
+            count++;
+            kept.add(new ConfigProblem(p.file(), p.line(), p.column(), Texts.abbreviate(p.keyPath(), Texts.MAX_MESSAGE),
+                    Texts.abbreviate(p.message(), Texts.MAX_MESSAGE)));
+            if (kept.size() >= 2 * MAX_PROBLEMS) {
+                trim();
+            }
+        }
+
+        /** @return how many problems were found, kept or not; it only grows */
+        int size() {
+            return count;
+        }
+
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        /** @return the first problems in file order, at most {@link #MAX_PROBLEMS} */
+        List<ConfigProblem> first() {
+            trim();
+            return List.copyOf(kept);
+        }
+
+        private void trim() {
+            // a stable sort: problems at one position keep the order they were found in
+            kept.sort(FILE_ORDER);
+            if (kept.size() > MAX_PROBLEMS) {
+                kept.subList(MAX_PROBLEMS, kept.size()).clear();
+            }
+        }
     }
 
     /** The values a section gives for LibreChat's refill keys, with what it leaves out filled in. */
@@ -167,6 +219,9 @@ final class ConfigReader {
         } else {
             balance(Objects.requireNonNull(balanceNode, BALANCE), config);
         }
+        if (top != null) {
+            endpointPrices(top.value(ENDPOINTS), config);
+        }
         failIfProblems();
         try {
             return config.build();
@@ -197,7 +252,7 @@ final class ConfigReader {
                     config.startBalance(amount);
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(new ConfigProblem(ENVIRONMENT, 0, 0, START_BALANCE, e.getMessage()));
+                problems.add(new ConfigProblem(ENVIRONMENT, 0, 0, START_BALANCE, Texts.quoting(e.getMessage(), start)));
             }
         }
     }
@@ -227,6 +282,10 @@ final class ConfigReader {
         if (enforce != null) {
             config.enforceForExempt(enforce);
         }
+        UnknownModelPolicy unknown = named(s, "unknownModels", UnknownModelPolicy::fromConfigName);
+        if (unknown != null) {
+            config.unknownModels(unknown);
+        }
         ZoneId zone = zone(s, "timezone");
         if (zone != null) {
             config.zone(zone);
@@ -240,7 +299,7 @@ final class ConfigReader {
         }
         Duration ttl = duration(s, "reservationTtlMs");
         if (ttl != null) {
-            config.holdTtl(ttl);
+            attemptAs(s, "reservationTtlMs", "holdTtl", () -> config.holdTtl(ttl));
         }
         Long kept = whole(s, "operationsKept");
         if (kept != null && kept != kept.intValue()) {
@@ -249,9 +308,10 @@ final class ConfigReader {
         } else if (kept != null) {
             attempt(BALANCE, s.value("operationsKept"), () -> config.operationsKept(kept.intValue()));
         }
-        PriceTable prices = tokenCosts(s);
-        if (prices != null) {
-            config.prices(prices);
+        PriceTable table = tokenCosts(s);
+        if (table != null) {
+            config.prices(table);
+            this.prices = table;
         }
         UsageLimits limits = usageLimits(s);
         if (limits != null) {
@@ -395,13 +455,22 @@ final class ConfigReader {
     }
 
     private @Nullable ModelPrice modelPrice(@Nullable Node node, String path, boolean perThousand) {
+        return modelPrice(node, path, perThousand, null);
+    }
+
+    /**
+     * A price mapping. With {@code inherited} (an {@code after:} mapping), what it leaves out is the
+     * row's; without it, {@code prompt} and {@code completion} are required.
+     */
+    private @Nullable ModelPrice modelPrice(@Nullable Node node, String path, boolean perThousand,
+            @Nullable ModelPrice inherited) {
         Section s = section(node, path, PRICE_KEYS);
         if (s == null) {
             return null;
         }
         int before = problems.size();
-        Rate prompt = required(s, "prompt") ? rate(s, "prompt", perThousand) : null;
-        Rate completion = required(s, "completion") ? rate(s, "completion", perThousand) : null;
+        Rate prompt = inherited != null || required(s, "prompt") ? rate(s, "prompt", perThousand) : null;
+        Rate completion = inherited != null || required(s, "completion") ? rate(s, "completion", perThousand) : null;
         Rate cacheWrite = rate(s, "cacheWrite", perThousand);
         Rate cacheRead = rate(s, "cacheRead", perThousand);
         Premium premium = null;
@@ -414,15 +483,136 @@ final class ConfigReader {
             }
             Rate premiumPrompt = required(p, "prompt") ? rate(p, "prompt", perThousand) : null;
             Rate premiumCompletion = required(p, "completion") ? rate(p, "completion", perThousand) : null;
+            Rate premiumWrite = rate(p, "cacheWrite", perThousand);
+            Rate premiumRead = rate(p, "cacheRead", perThousand);
             if (problems.size() == before && threshold != null && premiumPrompt != null && premiumCompletion != null) {
-                premium = attempt(p.path, p.node, () -> new Premium(threshold, premiumPrompt, premiumCompletion));
+                premium = attempt(p.path, p.node, () -> new Premium(threshold, premiumPrompt, premiumCompletion,
+                        premiumWrite, premiumRead));
             }
         }
-        if (problems.size() > before || prompt == null || completion == null) {
+        LocalDate through = date(s, "through");
+        if (s.has("through") != s.has("after")) {
+            String given = s.has("through") ? "through" : "after";
+            String missing = s.has("through") ? "after" : "through";
+            problem(s.value(given), s.path(missing), s.path(missing) + " is required when " + given + " is given");
+        }
+        if (problems.size() > before) {
             return null;
         }
+        if (inherited != null) {
+            prompt = prompt != null ? prompt : inherited.prompt();
+            completion = completion != null ? completion : inherited.completion();
+            cacheWrite = cacheWrite != null ? cacheWrite : inherited.cacheWrite();
+            cacheRead = cacheRead != null ? cacheRead : inherited.cacheRead();
+            premium = premium != null ? premium : inherited.premium();
+        }
+        if (prompt == null || completion == null) {
+            return null;
+        }
+        Rate chosenPrompt = prompt;
+        Rate chosenCompletion = completion;
+        Rate chosenWrite = cacheWrite;
+        Rate chosenRead = cacheRead;
         Premium chosenPremium = premium;
-        return attempt(s.path, s.node, () -> new ModelPrice(prompt, completion, cacheWrite, cacheRead, chosenPremium));
+        ModelPrice price = attempt(s.path, s.node,
+                () -> new ModelPrice(chosenPrompt, chosenCompletion, chosenWrite, chosenRead, chosenPremium));
+        if (price == null || through == null) {
+            return price;
+        }
+        ModelPrice after = modelPrice(s.value("after"), s.path("after"), perThousand, price);
+        if (after == null) {
+            return null;
+        }
+        return attempt(s.path, s.value("after"), () -> price.until(through, after));
+    }
+
+    /**
+     * The exact per-endpoint prices of LibreChat's custom endpoints: {@code endpoints.custom[].tokenConfig},
+     * model id to {@code prompt} and {@code completion} (and optionally cache {@code write} and
+     * {@code read}) in USD per 1M tokens, which is credits per token. Only {@code name} and
+     * {@code tokenConfig} are read; the rest of the section is LibreChat's.
+     */
+    private void endpointPrices(@Nullable Node endpoints, LedgerConfig.Builder config) {
+        if (!(endpoints instanceof MappingNode)) {
+            return;
+        }
+        Node custom = child((MappingNode) endpoints, "custom");
+        if (!(custom instanceof SequenceNode)) {
+            return;
+        }
+        int before = problems.size();
+        PriceTable.Builder table = null;
+        List<Node> items = ((SequenceNode) custom).getValue();
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i) instanceof MappingNode)) {
+                continue;
+            }
+            MappingNode item = (MappingNode) items.get(i);
+            Node tokenConfig = child(item, "tokenConfig");
+            if (tokenConfig == null || isNull(tokenConfig)) {
+                continue;
+            }
+            String itemPath = ENDPOINTS + ".custom[" + i + "]";
+            String name = scalar(child(item, "name"), itemPath + ".name", "the endpoint's name");
+            if (name == null || name.isBlank()) {
+                problem(item, itemPath + ".name", itemPath + ".name is required when tokenConfig is given");
+                continue;
+            }
+            Section models = section(tokenConfig, itemPath + ".tokenConfig", null);
+            if (models == null) {
+                continue;
+            }
+            for (Map.Entry<String, Node> e : models.values.entrySet()) {
+                String model = e.getKey();
+                Section rates = section(e.getValue(), models.path(model), TOKEN_CONFIG_KEYS);
+                if (rates == null) {
+                    continue;
+                }
+                int at = problems.size();
+                Rate prompt = required(rates, "prompt") ? rate(rates, "prompt", false) : null;
+                Rate completion = required(rates, "completion") ? rate(rates, "completion", false) : null;
+                Rate write = rate(rates, "write", false);
+                Rate read = rate(rates, "read", false);
+                if (problems.size() > at || prompt == null || completion == null) {
+                    continue;
+                }
+                if (table == null) {
+                    table = PriceTable.builder(prices != null ? prices : PriceTable.builtIn());
+                }
+                PriceTable.Builder target = table;
+                attempt(models.path, models.keyNodes.get(model), () -> target.endpointPrice(name, model,
+                        new ModelPrice(prompt, completion, write, read, null)));
+            }
+        }
+        if (table != null && problems.size() == before) {
+            PriceTable built = attempt(ENDPOINTS, custom, table::build);
+            if (built != null) {
+                config.prices(built);
+            }
+        }
+    }
+
+    /** The value of a plain-text key of a mapping that is not ours, or null; read without judging the rest. */
+    private static @Nullable Node child(MappingNode node, String key) {
+        for (NodeTuple t : node.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return t.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    private @Nullable LocalDate date(Section s, String key) {
+        String text = scalar(s.value(key), s.path(key), "a date such as 2026-08-31");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            problem(s.value(key), s.path(key), s.path(key) + " must be a date such as 2026-08-31, was '" + text + "'");
+            return null;
+        }
     }
 
     private @Nullable UsageLimits usageLimits(Section parent) {
@@ -530,7 +720,7 @@ final class ConfigReader {
                 long millionths = Credits.parseScaled(multiplierText, 6, s.path("priceMultiplier"));
                 attempt(s.path, s.value("priceMultiplier"), () -> tier.priceMultiplier(new Multiplier(millionths)));
             } catch (IllegalArgumentException e) {
-                problem(s.value("priceMultiplier"), s.path("priceMultiplier"), e.getMessage());
+                problem(s.value("priceMultiplier"), s.path("priceMultiplier"), Texts.quoting(e.getMessage(), multiplierText));
             }
         }
         Boolean exempt = bool(s, "exempt");
@@ -547,7 +737,7 @@ final class ConfigReader {
             String itemPath = models.path(key) + "[" + i + "]";
             String pattern = scalar(items.get(i), itemPath, "a model name pattern");
             if (pattern != null && pattern.isBlank()) {
-                problem(items.get(i), itemPath, itemPath + " must be a model name pattern, was '" + pattern + "'");
+                problem(items.get(i), itemPath, itemPath + " must be a model name pattern, was " + Texts.quote(pattern));
             } else if (pattern != null) {
                 out.add(pattern);
             }
@@ -563,8 +753,8 @@ final class ConfigReader {
         if (!tierNames.contains(name)) {
             problem(s.value("defaultTier"), s.path("defaultTier"), s.path("defaultTier")
                     + (tierNames.isEmpty()
-                            ? " names a tier, but " + s.path("tiers") + " has none, was '" + name + "'"
-                            : " must be one of the tiers " + String.join(", ", tierNames) + ", was '" + name + "'"));
+                            ? " names a tier, but " + s.path("tiers") + " has none, was " + Texts.quote(name)
+                            : " must be one of the tiers " + String.join(", ", tierNames) + ", was " + Texts.quote(name)));
             return;
         }
         config.defaultTier(name);
@@ -615,7 +805,7 @@ final class ConfigReader {
             case "false", "False", "FALSE":
                 return false;
             default:
-                problem(s.value(key), s.path(key), s.path(key) + " must be true or false, was '" + text + "'");
+                problem(s.value(key), s.path(key), s.path(key) + " must be true or false, was " + Texts.quote(text));
                 return null;
         }
     }
@@ -623,7 +813,7 @@ final class ConfigReader {
     private @Nullable String text(Section s, String key, String expected) {
         String text = scalar(s.value(key), s.path(key), expected);
         if (text != null && text.isBlank()) {
-            problem(s.value(key), s.path(key), s.path(key) + " must not be blank, was '" + text + "'");
+            problem(s.value(key), s.path(key), s.path(key) + " must not be blank, was " + Texts.quote(text));
             return null;
         }
         return text;
@@ -639,13 +829,13 @@ final class ConfigReader {
             return null;
         }
         if (!WHOLE.matcher(text.strip()).matches()) {
-            problem(node, path, path + " must be a whole number, was '" + text + "'");
+            problem(node, path, path + " must be a whole number, was " + Texts.quote(text));
             return null;
         }
         try {
             return Credits.parseScaled(text, 0, path);
         } catch (IllegalArgumentException e) {
-            problem(node, path, e.getMessage());
+            problem(node, path, Texts.quoting(e.getMessage(), text));
             return null;
         }
     }
@@ -668,7 +858,7 @@ final class ConfigReader {
         try {
             return Credits.ofMicros(Credits.parseScaled(text, 6, path));
         } catch (IllegalArgumentException e) {
-            problem(node, path, e.getMessage());
+            problem(node, path, Texts.quoting(e.getMessage(), text));
             return null;
         }
     }
@@ -684,12 +874,12 @@ final class ConfigReader {
             // micro-credits per 1,000 tokens are exactly nano-credits per token, as Rate.perThousandTokens reads them
             long nanos = Credits.parseScaled(text, perThousand ? 6 : 9, path);
             if (nanos < 0) {
-                problem(node, path, path + " must be zero or more, was " + text.strip());
+                problem(node, path, path + " must be zero or more, was " + Texts.abbreviate(text.strip()));
                 return null;
             }
             return Rate.ofNanos(nanos);
         } catch (IllegalArgumentException e) {
-            problem(node, path, e.getMessage());
+            problem(node, path, Texts.quoting(e.getMessage(), text));
             return null;
         }
     }
@@ -712,15 +902,10 @@ final class ConfigReader {
             try {
                 d = Duration.parse(text.strip());
             } catch (DateTimeParseException e) {
-                problem(node, path, path + " must be milliseconds or an ISO-8601 duration such as PT30M, was '"
-                        + text + "'");
+                problem(node, path, path + " must be milliseconds or an ISO-8601 duration such as PT30M, was "
+                        + Texts.quote(text));
                 return null;
             }
-        }
-        if (d.compareTo(LedgerConfig.MIN_HOLD_TTL) < 0) {
-            problem(node, path, path + " must be at least " + LedgerConfig.MIN_HOLD_TTL.toMillis() + " ms, was "
-                    + d.toMillis() + " ms");
-            return null;
         }
         return d;
     }
@@ -733,8 +918,8 @@ final class ConfigReader {
         try {
             return ZoneId.of(text.strip());
         } catch (DateTimeException e) {
-            problem(s.value(key), s.path(key), s.path(key) + " must be a time zone such as UTC or Europe/Berlin, was '"
-                    + text + "'");
+            problem(s.value(key), s.path(key), s.path(key) + " must be a time zone such as UTC or Europe/Berlin, was "
+                    + Texts.quote(text));
             return null;
         }
     }
@@ -743,7 +928,7 @@ final class ConfigReader {
         String text = scalar(s.value(key), s.path(key), "one of " + String.join(", ", allowed));
         if (text != null && !allowed.contains(text)) {
             problem(s.value(key), s.path(key), s.path(key) + " must be one of " + String.join(", ", allowed)
-                    + ", was '" + text + "'");
+                    + ", was " + Texts.quote(text));
             return null;
         }
         return text;
@@ -797,7 +982,7 @@ final class ConfigReader {
                 if (top) {
                     continue;
                 }
-                problem(keyNode, path, path + " has a key that is " + describe(keyNode) + "; keys must be plain text");
+                problem(keyNode, path, path + " has a key that is " + describe(keyNode) + "; keys must be plain scalars");
                 continue;
             }
             String key = ((ScalarNode) keyNode).getValue();
@@ -894,7 +1079,7 @@ final class ConfigReader {
             return "a list";
         }
         String text = ((ScalarNode) node).getValue();
-        return text.isEmpty() ? "empty" : "'" + text + "'";
+        return text.isEmpty() ? "empty" : Texts.quote(text);
     }
 
     private static int line(Node node) {
@@ -924,6 +1109,20 @@ final class ConfigReader {
         }
     }
 
+    /**
+     * Runs a core setter that names its setting as code does ({@code holdTtl}) where the file has
+     * another key ({@code reservationTtlMs}): core's rule, reported at the file's key.
+     */
+    private void attemptAs(Section s, String key, String coreName, Runnable action) {
+        try {
+            action.run();
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            problem(s.value(key), s.path(key), s.path(key)
+                    + (message.startsWith(coreName + " ") ? message.substring(coreName.length()) : ": " + message));
+        }
+    }
+
     private void coreProblem(String parentPath, @Nullable Node fallback, IllegalArgumentException e) {
         String message = parentPath + "." + e.getMessage();
         int space = message.indexOf(' ');
@@ -936,14 +1135,8 @@ final class ConfigReader {
         if (problems.isEmpty()) {
             return;
         }
-        List<ConfigProblem> sorted = new ArrayList<>(problems);
-        sorted.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
-        if (sorted.size() > MAX_PROBLEMS) {
-            int more = sorted.size() - MAX_PROBLEMS;
-            sorted = new ArrayList<>(sorted.subList(0, MAX_PROBLEMS));
-            sorted.add(new ConfigProblem(source, 0, 0, "", more + " more problems are not listed"));
-        }
-        throw new ConfigException(source, sorted);
+        List<ConfigProblem> first = problems.first();
+        throw new ConfigException(source, first, problems.size() - first.size());
     }
 
     @SafeVarargs
