@@ -36,8 +36,7 @@ import org.springframework.util.ClassUtils;
  */
 @AutoConfiguration(afterName = "org.springframework.boot.mongodb.autoconfigure.MongoReactiveAutoConfiguration")
 @EnableConfigurationProperties(BalanceKitProperties.class)
-@Import({BalanceKitAutoConfiguration.MongoStoreConfiguration.class, BalanceKitAutoConfiguration.MemoryStoreConfiguration.class,
-        BalanceKitAutoConfiguration.YamlReloadConfiguration.class, BalanceKitAutoConfiguration.MetricsConfiguration.class,
+@Import({BalanceKitAutoConfiguration.MongoStoreConfiguration.class, BalanceKitAutoConfiguration.YamlReloadConfiguration.class, BalanceKitAutoConfiguration.MetricsConfiguration.class,
         BalanceKitAutoConfiguration.HealthConfiguration.class, BalanceKitAutoConfiguration.WebConfiguration.class})
 public class BalanceKitAutoConfiguration {
 
@@ -67,6 +66,26 @@ public class BalanceKitAutoConfiguration {
                     "reading a config file needs dev.balancekit:balance-yaml on the class path");
         }
         return YamlConfigs.load(file);
+    }
+
+    /**
+     * The in-memory store, when no other store was configured. Declared here, not in a nested
+     * class, so that it is considered after the MongoDB store's conditions.
+     *
+     * @param properties the bound properties
+     * @return the store
+     * @throws InvalidConfigurationPropertyValueException if {@code balancekit.store=mongodb} but
+     *     balance-mongo or the reactive driver is missing
+     */
+    @Bean
+    @ConditionalOnMissingBean(BalanceStore.class)
+    public BalanceStore balanceKitMemoryStore(BalanceKitProperties properties) {
+        if (properties.getStore() == BalanceKitProperties.StoreType.MONGODB) {
+            throw new InvalidConfigurationPropertyValueException("balancekit.store", "mongodb",
+                    "the MongoDB store needs dev.balancekit:balance-mongo and "
+                    + "org.mongodb:mongodb-driver-reactivestreams on the class path");
+        }
+        return new InMemoryBalanceStore();
     }
 
     @Bean
@@ -107,14 +126,14 @@ public class BalanceKitAutoConfiguration {
         @ConditionalOnMissingBean(BalanceStore.class)
         @ConditionalOnProperty(name = "balancekit.store", havingValue = "auto", matchIfMissing = true)
         @ConditionalOnBean(MongoClient.class)
-        MongoBalanceStore balanceStore(MongoClient client, BalanceKitProperties properties, Environment env) {
+        MongoBalanceStore balanceKitMongoStore(MongoClient client, BalanceKitProperties properties, Environment env) {
             return MongoBalanceStore.builder(client.getDatabase(database(properties, env, null))).build();
         }
 
         @Bean
         @ConditionalOnMissingBean(BalanceStore.class)
         @ConditionalOnProperty(name = "balancekit.store", havingValue = "mongodb")
-        MongoBalanceStore balanceStoreOnMongodb(ObjectProvider<MongoClient> client, BalanceKitProperties properties,
+        MongoBalanceStore balanceKitConfiguredMongoStore(ObjectProvider<MongoClient> client, BalanceKitProperties properties,
                 Environment env, OwnMongoClient own) {
             String uri = properties.getMongodb().getUri();
             if (uri != null) {
@@ -176,22 +195,6 @@ public class BalanceKitAutoConfiguration {
     /** The client BalanceKit made from {@code balancekit.mongodb.uri}, if any; closed by the lifecycle. */
     static final class OwnMongoClient {
         @Nullable MongoClient client;
-    }
-
-    /** The in-memory store, when no other store was configured. */
-    @Configuration(proxyBeanMethods = false)
-    static class MemoryStoreConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(BalanceStore.class)
-        BalanceStore balanceStore(BalanceKitProperties properties) {
-            if (properties.getStore() == BalanceKitProperties.StoreType.MONGODB) {
-                throw new InvalidConfigurationPropertyValueException("balancekit.store", "mongodb",
-                        "the MongoDB store needs dev.balancekit:balance-mongo and "
-                        + "org.mongodb:mongodb-driver-reactivestreams on the class path");
-            }
-            return new InMemoryBalanceStore();
-        }
     }
 
     /** Applies changes of {@code balancekit.config-file} to the running ledger. */
