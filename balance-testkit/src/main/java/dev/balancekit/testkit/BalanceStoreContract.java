@@ -950,6 +950,37 @@ public abstract class BalanceStoreContract {
         }
     }
 
+    /** The longest hold lifetime the config accepts: every expiry time it makes stays storable. */
+    @Nested
+    class HoldLifetime {
+        @Test
+        void reserve_extendAndSettle_withTheLongestHoldTtl_neverOverflow() {
+            BlockingBalanceLedger ledger = ledger(config().holdTtl(LedgerConfig.MAX_HOLD_TTL).build());
+
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
+            assertThat(r.hold().expiresAt()).isEqualTo(T0.plus(Duration.ofDays(7)));
+            assertThat(ledger.balance("u1").orElseThrow().holds()).containsExactly(r.hold());
+            clock.advance(Duration.ofDays(6));
+            Hold extended = ledger.extendHold("u1", r.holdId());
+            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)).withHold(r.holdId()));
+
+            assertThat(extended.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(13)));
+            assertThat(receipt.balance()).isEqualTo(Credits.of(900));
+            assertThat(ledger.balance("u1").orElseThrow().holds()).isEmpty();
+        }
+
+        @Test
+        void hold_withTheLongestHoldTtl_countsUntilItsExpiry() {
+            BlockingBalanceLedger ledger = ledger(config().holdTtl(LedgerConfig.MAX_HOLD_TTL).build());
+            ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
+
+            clock.advance(LedgerConfig.MAX_HOLD_TTL.minusMillis(1));
+            assertThat(ledger.balance("u1").orElseThrow().available()).isEqualTo(Credits.of(900));
+            clock.advance(Duration.ofMillis(1));
+            assertThat(ledger.balance("u1").orElseThrow().available()).isEqualTo(START);
+        }
+    }
+
     /** Usage limits, auto-refill and tiers, which live in the account document too. */
     @Nested
     class LimitsRefillsTiers {
