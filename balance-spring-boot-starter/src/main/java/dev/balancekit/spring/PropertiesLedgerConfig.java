@@ -248,9 +248,8 @@ final class PropertiesLedgerConfig {
         try {
             return step.get();
         } catch (IllegalArgumentException | NullPointerException e) {
-            InvalidConfigurationPropertyValueException ex = invalid(property, value, String.valueOf(e.getMessage()));
-            ex.initCause(e);
-            throw ex;
+            // the core's message is the reason; Spring's exception takes no cause of its own
+            throw invalid(property, value, String.valueOf(e.getMessage()));
         }
     }
 

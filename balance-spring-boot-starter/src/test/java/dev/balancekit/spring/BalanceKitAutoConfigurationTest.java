@@ -227,7 +227,7 @@ class BalanceKitAutoConfigurationTest {
     @Test
     void shortHoldTtl_failsStartUpNamingThePropertyAndValue() {
         runner.withPropertyValues("balancekit.hold-ttl=1s").run(ctx ->
-                assertThat(messages(ctx)).contains("balancekit.hold-ttl").contains("PT1S").contains("at least 10000 ms"));
+                assertThat(messages(ctx)).contains("balancekit.hold-ttl").contains("'PT1S'").contains("holdTtl must be at least"));
     }
 
     @Test
