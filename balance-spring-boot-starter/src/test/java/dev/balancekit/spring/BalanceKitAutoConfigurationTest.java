@@ -116,6 +116,35 @@ class BalanceKitAutoConfigurationTest {
     }
 
     @Test
+    void mongoStore_flushesPendingEntriesOnTheSchedule() {
+        runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
+                .withPropertyValues("balancekit.mongodb.database=bk_flush", "balancekit.mongodb.flush-interval=50ms")
+                .run(ctx -> {
+                    ctx.getBean(BalanceLedger.class).addBalance("flo", Credits.of(5)).block();
+                    // the start grant and the top-up, pending in the account document until a flush copies them
+                    Long copied = Flux.interval(Duration.ofMillis(20)).onBackpressureDrop()
+                            .concatMap(t -> Mono.from(client.getDatabase("bk_flush").getCollection("transactions")
+                                    .countDocuments()))
+                            .filter(n -> n == 2)
+                            .blockFirst(Duration.ofSeconds(30));
+                    assertThat(copied).isEqualTo(2);
+                });
+    }
+
+    @Test
+    void mongoStore_flushesPendingEntriesAtShutdown() {
+        runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
+                .withPropertyValues("balancekit.mongodb.database=bk_shutdown", "balancekit.mongodb.flush-interval=1h")
+                .run(ctx -> {
+                    ctx.getBean(BalanceLedger.class).addBalance("sam", Credits.of(5)).block();
+                    assertThat(Mono.from(client.getDatabase("bk_shutdown").getCollection("transactions").countDocuments())
+                            .block()).isZero();
+                });
+        assertThat(Mono.from(client.getDatabase("bk_shutdown").getCollection("transactions").countDocuments()).block())
+                .isEqualTo(2);
+    }
+
+    @Test
     void storeMemory_withMongoClientPresent_staysInMemory() {
         runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
                 .withPropertyValues("balancekit.store=memory")
