@@ -37,11 +37,14 @@ final class MongoStoreLifecycle implements SmartLifecycle {
         // at start-up, before the application takes requests: a store without its indexes must not serve
         store.ensureIndexes().block(STARTUP_TIMEOUT);
         flushing = Flux.interval(flushInterval, flushInterval)
+                // a flush that outlasts the interval skips the ticks it covers instead of failing the schedule
+                .onBackpressureDrop()
                 .concatMap(tick -> store.flushPending().onErrorResume(e -> {
                     LOG.log(System.Logger.Level.WARNING, "flushing pending ledger entries failed; retried next time", e);
                     return Mono.empty();
                 }))
-                .subscribe();
+                .subscribe(copied -> { }, e -> LOG.log(System.Logger.Level.ERROR,
+                        "the schedule that flushes pending ledger entries stopped", e));
     }
 
     @Override
