@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             HistoryCommand.class,
             SetTierCommand.class,
             FlushPendingCommand.class,
-            ConfigCommand.class})
+            ConfigCommand.class,
+            PricesCommand.class})
 final class RootCommand {
 }

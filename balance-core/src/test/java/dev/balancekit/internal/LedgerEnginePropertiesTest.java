@@ -488,11 +488,12 @@ class LedgerEnginePropertiesTest {
                 assertThat(r.hold()).isEqualTo(expected);
                 a.holds.put(id, expected);
                 holdOrigins.put(id, new HoldOrigin(user, req.model(), req.promptTokens(), req.maxOutputTokens()));
-                if (key != null) {
-                    a.operations.put(key, new Recorded("reserve", req, r));
-                }
             } else {
                 assertThat(r.hold()).isNull();
+            }
+            if (key != null) {
+                // a keyed denial is remembered too: a repeat answers the same
+                a.operations.put(key, new Recorded("reserve", req, r));
             }
             accounts.putIfAbsent(user, a);
         }
