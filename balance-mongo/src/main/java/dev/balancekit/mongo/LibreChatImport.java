@@ -218,7 +218,7 @@ public final class LibreChatImport {
                 if (dryRun) {
                     return Mono.just(result);
                 }
-                AccountState state = new AccountState(user, balance, true, List.of(), List.of(), List.of(), h.lastSeq(),
+                AccountState state = new AccountState(user, balance, true, List.of(), 0, List.of(), List.of(), h.lastSeq(),
                         h.lastAt(), h.tokens(), now, refill.tier(), lastRefill != null ? lastRefill : now, 0, lastRefill,
                         List.of());
                 return store.compareAndSet(user, 0, state, List.of())
