@@ -102,13 +102,13 @@ class ConnectionTest extends CliTestSupport {
     void storeFailure_exit3_namingTheFailureAndTheDatabase() {
         Mono.from(db.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class).insertOne(
                 new BsonDocument("_id", new BsonString("u1")).append("balance", new BsonInt64(0))
-                        .append("pending", new BsonArray(List.of(new BsonDocument("id", new BsonDouble(1.5)))))))
+                        .append("pending", new BsonArray(List.of(new BsonDocument("i", new BsonDouble(1.5)))))))
                 .block(TIMEOUT);
 
         Result r = run("history", "--user", "u1");
 
         assertThat(r).isEqualTo(new Result(3, "History of user u1, newest first\n", "Error: history of account 'u1' failed: MalformedDocumentException: field"
-                + " 'id' must be a string, was double (MongoDB at " + uri + ")\n"));
+                + " 'i' must be a string, was double (MongoDB at " + uri + ")\n"));
     }
 
     @Test
