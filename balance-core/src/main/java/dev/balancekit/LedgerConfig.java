@@ -234,6 +234,18 @@ public final class LedgerConfig {
     }
 
     /**
+     * The auto-refill that applies to an account with its own override: the override wins over the
+     * tier, which wins over this config.
+     *
+     * @param accountTier the tier an administrator set on the account, or null for the default tier
+     * @param override the account's own refill settings, or null
+     * @return the refill settings, or null when the account is not refilled
+     */
+    public @Nullable Refill refillFor(@Nullable String accountTier, @Nullable RefillOverride override) {
+        return override != null ? override.effective() : refillFor(accountTier);
+    }
+
+    /**
      * @return whether a charge stops at a zero balance, as LibreChat's do, writing what it would
      *     have taken below zero off as an entry of its own ({@link EntryContext#WRITE_OFF})
      */

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * {@code 204 No Content} while balances are disabled ({@link LedgerConfig#enabled()} false),
  * {@code 404} when the user has no account, and otherwise {@code 200} with {@link #toJson()}.
  *
- * <p>The refill fields are the settings that apply to the account (its tier's, else the config's);
+ * <p>The refill fields are the settings that apply to the account (its own override, else its
+ * tier's, else the config's: {@link AccountView#refill()});
  * without auto-refill only {@code tokenCredits} and {@code autoRefillEnabled} are sent, as LibreChat
  * does. {@code lastRefill} is one interval before the next refill, so the client, which adds the
  * interval to it, shows the date BalanceKit will refill.
@@ -38,13 +39,13 @@ public record LibreChatBalance(Credits tokenCredits, boolean autoRefillEnabled, 
      * The LibreChat view of an account.
      *
      * @param view the account, from {@link BalanceLedger#balance(String)}
-     * @param config the ledger's config, for the refill settings that apply
+     * @param config the ledger's config, for the zone calendar refill intervals are counted in
      * @return the view
      */
     public static LibreChatBalance of(AccountView view, LedgerConfig config) {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(config, "config");
-        Refill refill = config.refillFor(view.tier());
+        Refill refill = view.refill();
         if (refill == null || !refill.amount().isPositive()) {
             return new LibreChatBalance(view.balance(), false, null, null, null, null);
         }

@@ -8,6 +8,7 @@ import dev.balancekit.LedgerConfig;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.Refill;
 import dev.balancekit.RefillMode;
+import dev.balancekit.RefillOverride;
 import dev.balancekit.TokenType;
 import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
@@ -65,6 +66,7 @@ final class Draft {
     @Nullable Instant refillAnchor;
     long refillPeriod;
     @Nullable Instant lastRefill;
+    final @Nullable RefillOverride refillOverride;
     /** The current window states, indexed by {@link UsageWindow#ordinal()}; null before usage in the window. */
     private final WindowState[] windows = new WindowState[WINDOWS.length];
     private final Day today;
@@ -104,7 +106,8 @@ final class Draft {
         this.refillAnchor = state.refillAnchor();
         this.refillPeriod = state.refillPeriod();
         this.lastRefill = state.lastRefill();
-        this.settings = Settings.of(config, tier);
+        this.refillOverride = state.refillOverride();
+        this.settings = Settings.of(config, tier, refillOverride);
         this.today = Day.of(now, config.zone());
         for (WindowState w : state.windows()) {
             if (w.key().equals(today.key(w.window()))) {
@@ -419,6 +422,6 @@ final class Draft {
         List<Hold> active = holdsCopied ? List.copyOf(holds) : holds;
         List<WindowState> current = windowsInUse();
         return new AccountState(user, balance, funded, active, lastHoldSeq, ops, recentKeys, lastSeq, lastTransactionAt,
-                totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current);
+                totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current, refillOverride);
     }
 }

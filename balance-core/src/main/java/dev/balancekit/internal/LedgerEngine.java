@@ -427,7 +427,7 @@ public final class LedgerEngine {
     public static AccountView view(AccountState state, LedgerConfig config, Instant now) {
         Draft d = new Draft(state, state.user(), config, now);
         return new AccountView(state.user(), null, d.balance, d.available(), d.holds(), d.lastTransactionAt,
-                d.totalTokens, d.refillAt(), d.settings.tierName());
+                d.totalTokens, d.refillAt(), d.settings.tierName(), d.settings.refill());
     }
 
     /**
