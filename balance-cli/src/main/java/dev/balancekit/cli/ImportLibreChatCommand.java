@@ -1,5 +1,7 @@
 package dev.balancekit.cli;
 
+import dev.balancekit.Refill;
+import dev.balancekit.RefillOverride;
 import dev.balancekit.mongo.LibreChatImport;
 import dev.balancekit.mongo.MongoBalanceStore;
 import java.math.BigDecimal;
@@ -102,11 +104,14 @@ final class ImportLibreChatCommand implements Callable<Integer> {
             b.append("; drift ").append(plain(u.drift()))
                     .append(" (LibreChat's balance minus the sum of its transactions)");
         }
-        if (u.tier() != null) {
-            b.append("; put on tier ").append(u.tier()).append(", whose refill is the user's own");
+        RefillOverride own = u.refillOverride();
+        if (own != null) {
+            Refill r = own.effective();
+            b.append("; keeps its own refill settings: ").append(r == null ? "auto-refill off"
+                    : r.amount() + " every " + r.intervalValue() + " " + r.unit().configName());
         }
-        if (u.refillDiffers()) {
-            b.append("; own refill settings differ from the config and every tier; the config's apply");
+        if (u.refillNotCarried() != null) {
+            b.append("; own refill settings not carried over (").append(u.refillNotCarried()).append("); the config's apply");
         }
         return b.length() == 0 ? null : "user " + u.user() + b;
     }
@@ -120,7 +125,8 @@ final class ImportLibreChatCommand implements Callable<Integer> {
         out.println("  largest rounding: " + (r.largestRoundingUser() == null ? "none"
                 : plain(r.largestRounding()) + " (user " + r.largestRoundingUser() + ")") + "; users rounded: " + r.rounded());
         out.println("  users with drift: " + (history ? Long.toString(r.drifted()) : "not known without --history"));
-        out.println("  users whose own refill settings differ from the config: " + r.refillDiffers());
+        out.println("  users keeping their own refill settings: " + r.refillOverrides()
+                + "; users whose refill settings could not be carried over: " + r.refillNotCarried());
     }
 
     private static String plain(@Nullable BigDecimal d) {

@@ -71,18 +71,18 @@ class LibreChatDatabaseCliTest extends CliTestSupport {
         Result r = run("import-librechat", "--history", "--dry-run");
 
         assertThat(r.code()).isZero();
-        // the test config has no refill, LibreChat's users refill every 30 days
+        // the test config has no refill, LibreChat's users refill every 30 days: they keep their own settings
         assertThat(r.out()).isEqualTo(String.join("\n",
-                "user " + alice + "; own refill settings differ from the config and every tier; the config's apply",
+                "user " + alice + "; keeps its own refill settings: 10000 every 30 days",
                 "user " + bob + "; tokenCredits 0.1234567 rounded to 0.123457 (-0.0000003 left out); drift 5000.1234567"
-                        + " (LibreChat's balance minus the sum of its transactions); own refill settings differ from the"
-                        + " config and every tier; the config's apply",
+                        + " (LibreChat's balance minus the sum of its transactions); keeps its own refill settings: 10000"
+                        + " every 30 days",
                 "Import from LibreChat (dry run: nothing was written):",
                 "  users: 2 (to import 2, already in BalanceKit 0, failed 0)",
                 "  sum of balances: LibreChat 15000.6234567, BalanceKit 15000.623457",
                 "  largest rounding: -0.0000003 (user " + bob + "); users rounded: 1",
                 "  users with drift: 1",
-                "  users whose own refill settings differ from the config: 2",
+                "  users keeping their own refill settings: 2; users whose refill settings could not be carried over: 0",
                 ""));
         assertThat(Flux.from(db.listCollectionNames()).collectList().block(TIMEOUT))
                 .doesNotContain(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION);

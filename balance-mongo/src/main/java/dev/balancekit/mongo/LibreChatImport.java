@@ -8,6 +8,7 @@ import dev.balancekit.LedgerConfig;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.Refill;
 import dev.balancekit.RefillMode;
+import dev.balancekit.RefillOverride;
 import dev.balancekit.RefillUnit;
 import dev.balancekit.TokenType;
 import dev.balancekit.pricing.Rate;
@@ -39,9 +40,11 @@ import reactor.core.publisher.Mono;
  *       micro-credit; what rounding left out is reported per user;</li>
  *   <li>the refill period starts at LibreChat's {@code lastRefill} (the import time when it has
  *       none), so the next refill falls one interval after it, when LibreChat's would have. A user
- *       whose own refill settings differ from the config's is put on the first tier whose refill
- *       is the user's own; a user that no tier matches is reported, and refilled by the config's
- *       settings;</li>
+ *       whose own refill settings ({@code autoRefillEnabled}, {@code refillIntervalValue},
+ *       {@code refillIntervalUnit}, {@code refillAmount}) differ from what the config applies gets
+ *       them as the account's {@linkplain RefillOverride refill override}, an {@code add} refill as
+ *       LibreChat's; a user whose settings BalanceKit cannot express (an interval of 0, an unknown
+ *       unit) is reported, and refilled by the config's settings;</li>
  *   <li>without history, one {@code credits} entry of context {@link EntryContext#IMPORT} holds the
  *       balance; with {@linkplain Builder#history(boolean) history}, each LibreChat transaction
  *       becomes an entry with its time, context, model, token counts and conversation, followed by
@@ -122,14 +125,15 @@ public final class LibreChatImport {
      * @param transactions the LibreChat transactions imported as entries (0 without history)
      * @param drift {@code tokenCredits} minus the sum of LibreChat's transactions' {@code tokenValue},
      *     null without history
-     * @param refillDiffers whether the user's own refill settings differ from what the config (and
-     *     every tier) applies, so that BalanceKit refills the user differently from LibreChat
-     * @param tier the tier the user was put on because its refill is the user's own, or null
+     * @param refillOverride the user's own refill settings, given to the account because they
+     *     differ from the config's, or null when the config's are the user's
+     * @param refillNotCarried why the user's own refill settings could not be carried over (BalanceKit
+     *     refills the user by the config's), or null when they were
      * @param problem why it failed, or null
      */
     public record UserResult(String user, Status status, @Nullable BigDecimal libreChatBalance, Credits balance,
-            BigDecimal rounding, long transactions, @Nullable BigDecimal drift, boolean refillDiffers,
-            @Nullable String tier, @Nullable String problem) {
+            BigDecimal rounding, long transactions, @Nullable BigDecimal drift, @Nullable RefillOverride refillOverride,
+            @Nullable String refillNotCarried, @Nullable String problem) {
 
         /** @return whether rounding changed the balance */
         public boolean rounded() {
@@ -155,12 +159,13 @@ public final class LibreChatImport {
      * @param largestRoundingUser its user, or null
      * @param rounded users whose balance rounding changed
      * @param drifted users whose LibreChat transactions do not sum to their balance (with history)
-     * @param refillDiffers users whose own refill settings differ from the config's
+     * @param refillOverrides users given their own refill settings, which differ from the config's
+     * @param refillNotCarried users whose own refill settings could not be carried over
      * @param dryRun whether nothing was written
      */
     public record Report(long users, long imported, long existing, long failed, BigDecimal libreChatTotal,
             Credits balanceKitTotal, BigDecimal largestRounding, @Nullable String largestRoundingUser, long rounded,
-            long drifted, long refillDiffers, boolean dryRun) {
+            long drifted, long refillOverrides, long refillNotCarried, boolean dryRun) {
     }
 
     /**
@@ -202,29 +207,29 @@ public final class LibreChatImport {
         }
         BigDecimal exact = tokenCredits;
         RefillMatch refill = matchRefill(doc);
-        boolean refillDiffers = refill.differs();
         Instant now = clock.instant();
         Instant lastRefill = doc.get("lastRefill") != null && doc.get("lastRefill").isDateTime()
                 ? Instant.ofEpochMilli(doc.get("lastRefill").asDateTime().getValue()) : null;
         return store.load(user).hasElement().flatMap(exists -> {
             if (exists) {
                 return Mono.just(new UserResult(user, Status.EXISTS, exact, balance, LibreChatNumbers.rounding(exact), 0,
-                        null, refillDiffers, refill.tier(), null));
+                        null, refill.override(), refill.notCarried(), null));
             }
             return entries(user, doc, balance, exact, now).flatMap(h -> {
                 BigDecimal drift = history ? exact.subtract(h.libreChatSum()).stripTrailingZeros() : null;
                 UserResult result = new UserResult(user, dryRun ? Status.WOULD_IMPORT : Status.IMPORTED, exact, balance,
-                        LibreChatNumbers.rounding(exact), h.transactions(), drift, refillDiffers, refill.tier(), null);
+                        LibreChatNumbers.rounding(exact), h.transactions(), drift, refill.override(), refill.notCarried(),
+                        null);
                 if (dryRun) {
                     return Mono.just(result);
                 }
                 AccountState state = new AccountState(user, balance, true, List.of(), 0, List.of(), List.of(), h.lastSeq(),
-                        h.lastAt(), h.tokens(), now, refill.tier(), lastRefill != null ? lastRefill : now, 0, lastRefill,
-                        List.of());
+                        h.lastAt(), h.tokens(), now, null, lastRefill != null ? lastRefill : now, 0, lastRefill,
+                        List.of(), refill.override());
                 return store.compareAndSet(user, 0, state, List.of())
                         .map(cas -> cas == CasResult.APPLIED ? result
                                 : new UserResult(user, Status.EXISTS, exact, balance, result.rounding(), 0, null,
-                                        refillDiffers, refill.tier(), null));
+                                        refill.override(), refill.notCarried(), null));
             }).onErrorResume(e -> e instanceof IllegalArgumentException || e instanceof ArithmeticException,
                     e -> Mono.just(failed(user, e.getMessage())));
         });
@@ -327,45 +332,45 @@ public final class LibreChatImport {
     }
 
     /**
-     * Compares a user's own LibreChat refill settings with what BalanceKit would apply: the
-     * config's default, else the first tier with the same refill, on which the user is then put.
+     * Compares a user's own LibreChat refill settings with what the config applies to an account
+     * without a tier: the same needs nothing; different ones become the account's override.
      */
     private RefillMatch matchRefill(BsonDocument doc) {
+        BsonValue flag = doc.get("autoRefillEnabled");
+        boolean enabled = flag != null && flag.isBoolean() && flag.asBoolean().getValue();
         Refill own;
         try {
             own = ownRefill(doc);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            return new RefillMatch(true, null);
-        }
-        if (Objects.equals(own, config.refillFor(null))) {
-            return new RefillMatch(false, null);
-        }
-        for (String tier : config.tiers().keySet()) {
-            if (Objects.equals(own, config.refillFor(tier))) {
-                return new RefillMatch(false, tier);
+            if (enabled) {
+                return new RefillMatch(null, e.getMessage());
             }
+            // a user LibreChat does not refill keeps no refill; settings it never uses may be anything
+            own = null;
         }
-        return new RefillMatch(true, null);
+        if (Objects.equals(enabled ? own : null, config.refillFor(null))) {
+            return new RefillMatch(null, null);
+        }
+        return new RefillMatch(new RefillOverride(enabled, own), null);
     }
 
-    /** How a user's own refill settings are carried over: by the config, by a tier, or not. */
-    private record RefillMatch(boolean differs, @Nullable String tier) {
+    /** How a user's own refill settings are carried over: by the config, by an override, or not. */
+    private record RefillMatch(@Nullable RefillOverride override, @Nullable String notCarried) {
     }
 
     /**
      * A balance document's own refill settings as LibreChat applies them (adding the amount), or
-     * null when it does not refill.
+     * null when it has none.
      *
      * @throws IllegalArgumentException if they cannot be a refill (an interval of 0, an unknown unit)
      */
     private static @Nullable Refill ownRefill(BsonDocument doc) {
-        BsonValue enabled = doc.get("autoRefillEnabled");
-        if (enabled == null || !enabled.isBoolean() || !enabled.asBoolean().getValue()) {
-            return null;
-        }
         BigDecimal interval = LibreChatNumbers.decimal("refillIntervalValue", doc.get("refillIntervalValue"));
         BigDecimal amount = LibreChatNumbers.decimal("refillAmount", doc.get("refillAmount"));
         String unit = text(doc, "refillIntervalUnit");
+        if (interval == null && amount == null && unit == null) {
+            return null;
+        }
         if (interval == null || amount == null || unit == null) {
             throw new IllegalArgumentException("refill settings are incomplete");
         }
@@ -374,7 +379,7 @@ public final class LibreChatImport {
     }
 
     private static UserResult failed(String user, @Nullable String problem) {
-        return new UserResult(user, Status.FAILED, null, Credits.ZERO, BigDecimal.ZERO, 0, null, false, null, problem);
+        return new UserResult(user, Status.FAILED, null, Credits.ZERO, BigDecimal.ZERO, 0, null, null, null, problem);
     }
 
     private static String describe(@Nullable BsonValue v) {
@@ -394,7 +399,8 @@ public final class LibreChatImport {
         @Nullable String largestUser;
         long rounded;
         long drifted;
-        long refillDiffers;
+        long refillOverrides;
+        long refillNotCarried;
 
         Tally(boolean dryRun) {
             this.dryRun = dryRun;
@@ -417,8 +423,11 @@ public final class LibreChatImport {
                     if (r.drifted()) {
                         drifted++;
                     }
-                    if (r.refillDiffers()) {
-                        refillDiffers++;
+                    if (r.refillOverride() != null) {
+                        refillOverrides++;
+                    }
+                    if (r.refillNotCarried() != null) {
+                        refillNotCarried++;
                     }
                 }
                 case EXISTS -> existing++;
@@ -429,7 +438,7 @@ public final class LibreChatImport {
 
         Report report() {
             return new Report(users, imported, existing, failed, libreChatTotal.stripTrailingZeros(), total, largest,
-                    largestUser, rounded, drifted, refillDiffers, dryRun);
+                    largestUser, rounded, drifted, refillOverrides, refillNotCarried, dryRun);
         }
     }
 
@@ -450,7 +459,8 @@ public final class LibreChatImport {
         }
 
         /**
-         * Sets the config whose refill the users' own settings are compared with.
+         * Sets the config whose refill the users' own settings are compared with: a user whose
+         * settings differ gets them as the account's refill override.
          *
          * @param config the ledger's config
          * @return this builder

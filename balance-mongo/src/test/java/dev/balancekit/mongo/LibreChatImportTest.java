@@ -2,6 +2,7 @@ package dev.balancekit.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.balancekit.BalanceDecision;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.Credits;
 import dev.balancekit.EntryContext;
@@ -11,17 +12,25 @@ import dev.balancekit.LedgerEntry;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Refill;
 import dev.balancekit.RefillMode;
+import dev.balancekit.RefillOverride;
 import dev.balancekit.RefillUnit;
 import dev.balancekit.TokenType;
 import dev.balancekit.spi.AccountState;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 class LibreChatImportTest extends InProcessMongoTest {
     static final LedgerConfig CONFIG = LedgerConfig.builder()
@@ -202,32 +211,84 @@ class LibreChatImportTest extends InProcessMongoTest {
                 .doesNotContain(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
     }
 
-    @Test
-    void import_reportsUsersWhoseRefillSettingsDifferFromTheConfig() {
-        LibreChatImport.Report report = LibreChatImport.builder(db, store)
-                .config(LedgerConfig.builder().refill(new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.of(10_000))).build())
-                .clock(clock).build().run(results::add).block(TIMEOUT);
+    /** Adds a LibreChat user with its own refill settings to the seeded database; returns its id. */
+    org.bson.types.ObjectId libreChatUser(boolean enabled, BsonValue interval, String unit, int amount, Instant lastRefill) {
+        org.bson.types.ObjectId user = new org.bson.types.ObjectId();
+        BsonDocument doc = LibreChatSeed.balance(user, new BsonInt32(10), lastRefill)
+                .append("autoRefillEnabled", BsonBoolean.valueOf(enabled)).append("refillIntervalValue", interval)
+                .append("refillIntervalUnit", new BsonString(unit)).append("refillAmount", new BsonInt32(amount));
+        Mono.from(db.getCollection("balances", BsonDocument.class).insertOne(doc)).block(TIMEOUT);
+        return user;
+    }
 
-        assertThat(report.refillDiffers()).isEqualTo(3);
-        assertThat(results).allMatch(LibreChatImport.UserResult::refillDiffers);
+    List<Credits> refills(BalanceLedger ledger, org.bson.types.ObjectId user) {
+        return ledger.transactionHistory(user.toHexString(), HistoryQuery.all().withLimit(100)).block(TIMEOUT).items().stream()
+                .filter(e -> e.context().equals(EntryContext.AUTO_REFILL)).map(LedgerEntry::tokenValue).toList();
     }
 
     @Test
-    void import_userWhoseOwnRefillIsATiers_isPutOnThatTier() {
-        LedgerConfig config = LedgerConfig.builder()
-                .refill(new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.of(10_000)))
-                .tier(dev.balancekit.Tier.builder("weekly-reset").refill(new Refill(RefillMode.RESET, 7, RefillUnit.DAYS,
-                        Credits.of(10_000))).build())
-                .tier(dev.balancekit.Tier.builder("monthly").refill(new Refill(RefillMode.ADD, 30, RefillUnit.DAYS,
-                        Credits.of(10_000))).build())
-                .build();
+    void import_userWhoseRefillIsTheConfigs_getsNoOverride() {
+        LibreChatImport.Report report = run(false, false);
 
-        LibreChatImport.Report report = LibreChatImport.builder(db, store).config(config).clock(clock).build()
-                .run(results::add).block(TIMEOUT);
+        assertThat(report.refillOverrides()).isZero();
+        assertThat(report.refillNotCarried()).isZero();
+        assertThat(account(seed.alice).refillOverride()).isNull();
+        assertThat(results).extracting(LibreChatImport.UserResult::refillOverride).containsOnlyNulls();
+    }
 
-        assertThat(report.refillDiffers()).isZero();
-        assertThat(results).extracting(LibreChatImport.UserResult::tier).containsOnly("monthly");
-        assertThat(account(seed.alice).tier()).isEqualTo("monthly");
+    @Test
+    void import_userWithUniqueRefillSettings_isRefilledExactlyWhenLibreChatWouldBe_andNotBefore() {
+        Refill weekly = new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.of(2500));
+        org.bson.types.ObjectId dave = libreChatUser(true, new BsonInt32(7), "days", 2500, T0.minus(Duration.ofDays(3)));
+
+        LibreChatImport.Report report = run(false, false);
+
+        assertThat(report.refillOverrides()).isEqualTo(1);
+        assertThat(account(dave).refillOverride()).isEqualTo(RefillOverride.of(weekly));
+        BalanceLedger ledger = BalanceLedger.builder().store(store).config(config().refill(CONFIG.refill()).build())
+                .clock(clock).build();
+        Instant librechatsNext = T0.plus(Duration.ofDays(4));
+        // the config would refill 10000 every 30 days; LibreChat refills this user 2500 four days after the import
+        clock.set(librechatsNext.minusMillis(1));
+        BalanceDecision early = ledger.checkBalance(dave.toHexString(), MODEL, 100, 0).block(TIMEOUT);
+        assertThat(early.refillAt()).isEqualTo(librechatsNext);
+        assertThat(refills(ledger, dave)).isEmpty();
+
+        clock.set(librechatsNext);
+        BalanceDecision due = ledger.checkBalance(dave.toHexString(), MODEL, 100, 0).block(TIMEOUT);
+
+        assertThat(refills(ledger, dave)).containsExactly(Credits.of(2500));
+        assertThat(due.balance()).isEqualTo(Credits.of(2510));
+        assertThat(due.refillAt()).isEqualTo(librechatsNext.plus(Duration.ofDays(7)));
+        assertThat(ledger.balance(dave.toHexString()).block(TIMEOUT).refill()).isEqualTo(weekly);
+    }
+
+    @Test
+    void import_userWithAutoRefillOff_whileTheConfigRefills_keepsRefillsOff() {
+        org.bson.types.ObjectId dave = libreChatUser(false, new BsonInt32(30), "days", 10000, T0.minus(Duration.ofDays(40)));
+
+        run(false, false);
+
+        assertThat(account(dave).refillOverride()).isEqualTo(new RefillOverride(false,
+                new Refill(RefillMode.ADD, 30, RefillUnit.DAYS, Credits.of(10_000))));
+        BalanceLedger ledger = BalanceLedger.builder().store(store).config(config().refill(CONFIG.refill()).build())
+                .clock(clock).build();
+        BalanceDecision d = ledger.checkBalance(dave.toHexString(), MODEL, 100, 0).block(TIMEOUT);
+        assertThat(d.refillAt()).isNull();
+        assertThat(refills(ledger, dave)).isEmpty();
+    }
+
+    @Test
+    void import_userWhoseRefillBalanceKitCannotExpress_isReported_andGetsTheConfigs() {
+        org.bson.types.ObjectId dave = libreChatUser(true, new BsonInt32(0), "days", 2500, T0);
+
+        LibreChatImport.Report report = run(false, false);
+
+        assertThat(report.refillNotCarried()).isEqualTo(1);
+        assertThat(results).filteredOn(r -> r.user().equals(dave.toHexString()))
+                .extracting(LibreChatImport.UserResult::refillNotCarried)
+                .containsExactly("refillIntervalValue must be positive, was 0");
+        assertThat(account(dave).refillOverride()).isNull();
     }
 
     @Test

@@ -23,6 +23,7 @@ import dev.balancekit.Page;
 import dev.balancekit.Receipt;
 import dev.balancekit.Refill;
 import dev.balancekit.RefillMode;
+import dev.balancekit.RefillOverride;
 import dev.balancekit.RefillUnit;
 import dev.balancekit.Reservation;
 import dev.balancekit.Tier;
@@ -1122,7 +1123,7 @@ public abstract class BalanceStoreContract {
     class CompareAndSet {
         private AccountState state(String user, long micros) {
             return new AccountState(user, Credits.ofMicros(micros), true, List.of(), 0, List.of(), List.of(), 0, null, 0,
-                    T0, null, null, 0, null, List.of());
+                    T0, null, null, 0, null, List.of(), null);
         }
 
         @Test
@@ -1149,6 +1150,34 @@ public abstract class BalanceStoreContract {
 
             assertThat(result).isEqualTo(CasResult.CONFLICT);
             assertThat(LedgerInvariants.allEntries(store, "u1")).extracting(LedgerEntry::id).doesNotContain("stray#1");
+        }
+
+        @Test
+        void refillOverride_survivesTheRoundTrip_andLaterLedgerWrites_andIsRemovedWhenCleared() {
+            Refill weekly = new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.parse("2500.000001"));
+            BlockingBalanceLedger ledger = ledger(config().refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS,
+                    Credits.of(500))).build());
+            ledger.checkBalance("u1", MODEL, 1, 0);
+            StoredAccount created = store.load("u1").block();
+            AccountState overridden = created.state().withRefillOverride(RefillOverride.of(weekly));
+
+            assertThat(store.compareAndSet("u1", created.version(), overridden, List.of()).block())
+                    .isEqualTo(CasResult.APPLIED);
+            assertThat(store.load("u1").block().state()).isEqualTo(overridden);
+
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0)));
+            assertThat(store.load("u1").block().state().refillOverride()).isEqualTo(RefillOverride.of(weekly));
+            assertThat(ledger.balance("u1").orElseThrow().refill()).isEqualTo(weekly);
+
+            StoredAccount before = store.load("u1").block();
+            AccountState disabled = before.state().withRefillOverride(new RefillOverride(false, null));
+            store.compareAndSet("u1", before.version(), disabled, List.of()).block();
+            assertThat(store.load("u1").block().state()).isEqualTo(disabled);
+
+            StoredAccount again = store.load("u1").block();
+            AccountState cleared = again.state().withRefillOverride(null);
+            store.compareAndSet("u1", again.version(), cleared, List.of()).block();
+            assertThat(store.load("u1").block().state()).isEqualTo(cleared);
         }
 
         @Test
