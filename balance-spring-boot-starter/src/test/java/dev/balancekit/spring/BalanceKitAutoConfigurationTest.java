@@ -102,6 +102,30 @@ class BalanceKitAutoConfigurationTest {
     }
 
     @Test
+    void mongodbCollectionProperties_nameTheStoresCollections() {
+        runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
+                .withPropertyValues("balancekit.mongodb.database=bk_names", "balancekit.mongodb.accounts-collection=chat_accounts",
+                        "balancekit.mongodb.entries-collection=chat_entries", "balancekit.mongodb.flush-interval=1h")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    ctx.getBean(BalanceLedger.class).addBalance("carol", Credits.of(5)).block();
+                    ctx.getBean(MongoBalanceStore.class).flushPending().block();
+                    var db = client.getDatabase("bk_names");
+                    assertThat(Mono.from(db.getCollection("chat_accounts").countDocuments()).block()).isEqualTo(1);
+                    assertThat(Mono.from(db.getCollection("chat_entries").countDocuments()).block()).isPositive();
+                    assertThat(Flux.from(db.listCollectionNames()).collectList().block())
+                            .doesNotContain(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
+                });
+    }
+
+    @Test
+    void mongodbCollectionProperty_invalidName_failsStartup_namingTheProperty() {
+        runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
+                .withPropertyValues("balancekit.mongodb.database=bk_bad_names", "balancekit.mongodb.entries-collection=a$b")
+                .run(ctx -> assertThat(messages(ctx)).contains("balancekit.mongodb.entries-collection", "a$b"));
+    }
+
+    @Test
     void storeMongodb_withUri_ownClientOnTheInProcessServer() {
         runner.withPropertyValues("balancekit.store=mongodb",
                         "balancekit.mongodb.uri=" + server.getConnectionString() + "/bk_own")
