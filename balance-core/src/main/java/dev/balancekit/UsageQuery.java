@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * contexts, in one order, a page at a time.
  *
  * <pre>{@code
- * UsageQuery q = UsageQuery.by(UsageDimension.DAY, UsageDimension.MODEL)
+ * UsageQuery q = UsageQuery.of(UsageDimension.DAY, UsageDimension.MODEL)
  *         .between(monthStart, monthEnd).orderBy(UsageQuery.Order.KEY);
  * }</pre>
  *
@@ -109,7 +109,7 @@ public record UsageQuery(
      * @return the query
      * @throws IllegalArgumentException if a dimension repeats or two periods are given
      */
-    public static UsageQuery by(UsageDimension... dimensions) {
+    public static UsageQuery of(UsageDimension... dimensions) {
         return new UsageQuery(null, null, Arrays.asList(dimensions), Set.of(), Set.of(), Set.of(), Order.SPENT,
                 DEFAULT_LIMIT, null);
     }
