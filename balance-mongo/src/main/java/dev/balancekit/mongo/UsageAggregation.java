@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.bson.BsonArray;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -35,15 +36,18 @@ import reactor.core.publisher.Mono;
  * A usage report on the server: one aggregation over the transactions collection that matches and
  * groups, plus the entries still pending in account documents, each entry counted once.
  *
- * <p><b>Exactly once.</b> The pending entries are read first, then the aggregation runs with their
- * ids excluded ({@code _id: {$nin: [...]}}). An entry only ever moves from {@code pending} to
- * {@code transactions}, so each entry that exists when the pending read passes its account is
- * either among the pending entries read (and excluded from the aggregation, even if it was copied
- * meanwhile) or already in {@code transactions} (and no longer pending): counted once either way,
- * as {@code history()} merges the two. The exclusion list is as long as the matching entries not
- * yet copied, which {@code flushPending()} keeps short.
+ * <p><b>Exactly once.</b> The pending entries are read first, then the aggregation runs with them
+ * excluded: per account, the range of their sequence numbers (or the numbers, when they have a
+ * gap), behind a test on {@code createdAt} that lets every document older than the oldest pending
+ * entry pass at once. An entry only ever moves from {@code pending} to {@code transactions}, so each
+ * entry that exists when the pending read passes its account is either among the pending entries
+ * read (and excluded from the aggregation, even if it was copied meanwhile) or already in
+ * {@code transactions} (and no longer pending): counted once either way, as {@code history()} merges
+ * the two. The exclusion has one clause per account with pending entries; {@code flushPending()}
+ * keeps that short and the pending entries recent.
  *
- * <p><b>Stages and operators.</b> Only {@code $match} and {@code $group}, with the expression
+ * <p><b>Stages and operators.</b> Only {@code $match} (with {@code $in}, {@code $or}, {@code $nor}) and
+ * {@code $group}, with the expression
  * operators {@code $cond}, {@code $eq}, {@code $lt}, {@code $abs}, {@code $add}, {@code $subtract},
  * {@code $mod}, {@code $multiply}, {@code $toLong}, {@code $toDate}, {@code $year}, {@code $month}
  * and the accumulator {@code $sum}: what the in-process test server (mongo-java-server) has, and
@@ -88,9 +92,9 @@ final class UsageAggregation {
     Flux<UsageGroup> usage(UsageQuery query, ZoneId zone) {
         return Flux.defer(() -> {
             UsageTally tally = new UsageTally(query, zone);
-            BsonArray pendingIds = new BsonArray();
-            return pending(query, tally, pendingIds)
-                    .thenMany(Flux.defer(() -> copied(query, zone, pendingIds)))
+            List<LedgerEntry> pending = new ArrayList<>();
+            return pending(query, tally, pending)
+                    .thenMany(Flux.defer(() -> copied(query, zone, pending)))
                     .collectList()
                     .flatMap(groups -> withTiers(query, groups))
                     .map(groups -> {
@@ -103,8 +107,8 @@ final class UsageAggregation {
         });
     }
 
-    /** Adds the matching pending entries to the tally and their transaction ids to the list. */
-    private Mono<Void> pending(UsageQuery query, UsageTally tally, BsonArray ids) {
+    /** Adds the matching pending entries to the tally and to the list. */
+    private Mono<Void> pending(UsageQuery query, UsageTally tally, List<LedgerEntry> counted) {
         BsonDocument filter = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ,
                 new BsonDocument("$gte", new BsonInt64(1)));
         if (!query.users().isEmpty()) {
@@ -121,7 +125,7 @@ final class UsageAggregation {
                         for (BsonDocument raw : BsonMapping.pending(doc)) {
                             LedgerEntry e = BsonMapping.entry(raw);
                             if (tally.add(e, tier)) {
-                                ids.add(BsonMapping.transactionId(e.user(), e.id()));
+                                counted.add(e);
                             }
                         }
                     }
@@ -130,10 +134,12 @@ final class UsageAggregation {
     }
 
     /** The server's groups of the copied entries, without the pending ones. */
-    private Flux<UsageGroup> copied(UsageQuery query, ZoneId zone, BsonArray pendingIds) {
+    private Flux<UsageGroup> copied(UsageQuery query, ZoneId zone, List<LedgerEntry> pending) {
         BsonDocument match = match(query);
-        if (!pendingIds.isEmpty()) {
-            match.put("_id", new BsonDocument("$nin", pendingIds));
+        if (!pending.isEmpty()) {
+            BsonArray and = match.containsKey("$and") ? match.getArray("$and") : new BsonArray();
+            and.add(notAmong(pending));
+            match.put("$and", and);
         }
         // With tiers, group by user as well: entries do not carry a tier; accounts do.
         boolean byUser = query.groupsBy(UsageDimension.USER) || query.groupsBy(UsageDimension.TIER);
@@ -197,6 +203,38 @@ final class UsageAggregation {
             match.put("$and", new BsonArray(and));
         }
         return match;
+    }
+
+    /**
+     * A filter that excludes the given entries: per account, the range of their sequence numbers
+     * (every number of the range, when they have no gap) or the numbers themselves; and first, as a
+     * cheap test that settles most documents, anything older than the oldest of them.
+     */
+    static BsonDocument notAmong(List<LedgerEntry> entries) {
+        Map<String, List<Long>> seqs = new TreeMap<>();
+        long oldest = Long.MAX_VALUE;
+        for (LedgerEntry e : entries) {
+            seqs.computeIfAbsent(e.user(), u -> new ArrayList<>()).add(e.seq());
+            oldest = Math.min(oldest, e.createdAt().toEpochMilli());
+        }
+        BsonArray accounts = new BsonArray();
+        seqs.forEach((user, list) -> {
+            list.sort(null);
+            long lo = list.get(0);
+            long hi = list.get(list.size() - 1);
+            BsonDocument seq;
+            if (hi - lo + 1 == list.size()) {
+                seq = new BsonDocument("$gte", new BsonInt64(lo)).append("$lte", new BsonInt64(hi));
+            } else {
+                BsonArray each = new BsonArray();
+                list.forEach(n -> each.add(new BsonInt64(n)));
+                seq = new BsonDocument("$in", each);
+            }
+            accounts.add(new BsonDocument(BsonMapping.USER, new BsonString(user)).append(BsonMapping.SEQ, seq));
+        });
+        return new BsonDocument("$or", new BsonArray(List.of(
+                new BsonDocument(BsonMapping.CREATED_AT, new BsonDocument("$lt", new BsonDateTime(oldest))),
+                new BsonDocument("$nor", accounts))));
     }
 
     /**
