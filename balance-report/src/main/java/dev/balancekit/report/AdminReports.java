@@ -65,8 +65,10 @@ public final class AdminReports {
                     labelled.add(new LowBalance(l.user(), labels.get(l.user()), l.balance(), l.spent(),
                             l.averageDailySpend(), l.daysLeft()));
                 }
+                // credits moved without a model (top-ups, refills) are no model's cost
+                List<UsageGroup> topModels = t.getT4().groups().stream().filter(g -> g.model() != null).toList();
                 return new AdminReport(spec, t.getT1().zone(), clock.instant(), t.getT1().totals(), t.getT1().groups(),
-                        t.getT1().groupCount(), t.getT2(), t.getT3().groups(), t.getT4().groups(), labelled, labels);
+                        t.getT1().groupCount(), t.getT2(), t.getT3().groups(), topModels, labelled, labels);
             });
         });
     }
