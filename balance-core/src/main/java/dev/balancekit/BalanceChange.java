@@ -21,7 +21,7 @@ public record BalanceChange(
      * Validates.
      *
      * @throws IllegalArgumentException if the user is blank, or the actor, note or key is blank or
-     *     too long
+     *     too long; or any text is not well-formed UTF-16
      */
     public BalanceChange {
         Requests.requireText("user", user);

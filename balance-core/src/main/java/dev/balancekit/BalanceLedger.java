@@ -185,8 +185,10 @@ public final class BalanceLedger {
     /**
      * Checks a request and, when allowed, holds its estimated cost.
      *
-     * @param request the request; with an idempotency key, a repeat returns the first reservation
-     * @return the reservation
+     * @param request the request; with an idempotency key, the outcome (a denial too) is remembered
+     *     and a repeat returns it, so that every process answers one key the same
+     * @return the reservation; fails with {@link IllegalArgumentException} if its estimated cost
+     *     does not fit a credit amount
      */
     public Mono<Reservation> reserve(BalanceRequest request) {
         Objects.requireNonNull(request, "request");
@@ -206,7 +208,8 @@ public final class BalanceLedger {
      *
      * @param request the charge
      * @return the receipt; fails with {@link IllegalArgumentException} if the hold is unknown, not
-     *     the user's, already settled, or the idempotency key was used for another request
+     *     the user's, already settled, the idempotency key was used for another request, or the
+     *     cost does not fit a credit amount (the message names the token counts)
      */
     public Mono<Receipt> deduct(ChargeRequest request) {
         Objects.requireNonNull(request, "request");

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *     exempt caller is allowed unless the config enforces checks for exempt callers, and is still
  *     charged
  * @param idempotencyKey for {@code reserve}: repeating the call with the same key returns the
- *     first reservation instead of holding twice; null for none
+ *     first reservation, allowed or denied, instead of deciding again; null for none
  */
 public record BalanceRequest(
         String user, String model, long promptTokens, long maxOutputTokens, boolean exempt,
@@ -23,8 +23,9 @@ public record BalanceRequest(
     /**
      * Validates the request.
      *
-     * @throws IllegalArgumentException if the user or model is blank, a token count is negative or
-     *     above {@link Usage#MAX_TOKENS}, or the idempotency key is blank
+     * @throws IllegalArgumentException if the user or model is blank, too long or not well-formed
+     *     UTF-16, a token count is negative or above {@link Usage#MAX_TOKENS}, or the idempotency
+     *     key is blank, too long or not well-formed UTF-16
      */
     public BalanceRequest {
         Requests.requireText("user", user);

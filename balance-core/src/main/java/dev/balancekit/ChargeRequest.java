@@ -23,7 +23,7 @@ public record ChargeRequest(
      * Validates the request.
      *
      * @throws IllegalArgumentException if the user, model or context is blank, the usage is
-     *     missing, or an id or key is blank or too long
+     *     missing, or an id or key is blank or too long; or any text is not well-formed UTF-16
      */
     public ChargeRequest {
         Requests.requireText("user", user);

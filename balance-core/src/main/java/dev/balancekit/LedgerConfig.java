@@ -28,6 +28,15 @@ public final class LedgerConfig {
     /** The shortest hold lifetime accepted, as LibreChat's {@code reservationTtlMs} minimum. */
     public static final Duration MIN_HOLD_TTL = Duration.ofSeconds(10);
 
+    /**
+     * The longest hold lifetime accepted: 7 days. A hold covers one model call, and a long stream
+     * keeps its hold with {@link BalanceLedger#extendHold(String, String)}; a hold whose host died
+     * blocks the user's credits until it expires, so it must expire within days. The bound also
+     * keeps every expiry time ({@code now + holdTtl}) far inside the range of an {@code Instant},
+     * of milliseconds in a {@code long} and of a MongoDB date.
+     */
+    public static final Duration MAX_HOLD_TTL = Duration.ofDays(7);
+
     private final boolean enabled;
     private final Credits startBalance;
     private final Credits minBalance;
@@ -377,15 +386,19 @@ public final class LedgerConfig {
         /**
          * Sets how long a hold lasts unless extended (LibreChat's {@code reservationTtlMs}).
          *
-         * @param ttl at least {@link #MIN_HOLD_TTL}
+         * @param ttl at least {@link #MIN_HOLD_TTL} (10 seconds), at most {@link #MAX_HOLD_TTL} (7 days)
          * @return this builder
          * @throws IllegalArgumentException if shorter than 10 seconds
+         * @throws IllegalArgumentException if longer than 7 days
          */
         public Builder holdTtl(Duration ttl) {
             Objects.requireNonNull(ttl, "holdTtl");
+            // the value is shown as ISO-8601 text: in milliseconds a huge duration does not fit a long
             if (ttl.compareTo(MIN_HOLD_TTL) < 0) {
-                throw new IllegalArgumentException("holdTtl must be at least " + MIN_HOLD_TTL.toMillis()
-                        + " ms, was " + ttl.toMillis() + " ms");
+                throw new IllegalArgumentException("holdTtl must be at least 10 s, was " + ttl);
+            }
+            if (ttl.compareTo(MAX_HOLD_TTL) > 0) {
+                throw new IllegalArgumentException("holdTtl must be at most 7 days, was " + ttl);
             }
             this.holdTtl = ttl;
             return this;

@@ -62,11 +62,25 @@ class LedgerConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {9_999, 1, 0, -5_000})
-    void holdTtl_under10Seconds_isRejectedNamingTheValueInMillis(long millis) {
-        assertThatThrownBy(() -> LedgerConfig.builder().holdTtl(Duration.ofMillis(millis)))
+    @ValueSource(strings = {"PT9.999S", "PT0.001S", "PT0S", "PT-5S", "-PT1S", "PT-2562047788015215H"})
+    void holdTtl_under10Seconds_isRejectedNamingTheValue(String ttl) {
+        assertThatThrownBy(() -> LedgerConfig.builder().holdTtl(Duration.parse(ttl)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("holdTtl must be at least 10000 ms, was " + millis + " ms");
+                .hasMessage("holdTtl must be at least 10 s, was " + Duration.parse(ttl));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT168H0.001S", "P8D", "PT2562047788015215H", "PT2562047788015215H30M7.999999999S"})
+    void holdTtl_over7Days_isRejectedNamingTheValue(String ttl) {
+        assertThatThrownBy(() -> LedgerConfig.builder().holdTtl(Duration.parse(ttl)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("holdTtl must be at most 7 days, was " + Duration.parse(ttl));
+    }
+
+    @Test
+    void holdTtl_exactly7Days_isAccepted() {
+        assertThat(LedgerConfig.builder().holdTtl(Duration.ofDays(7)).build().holdTtl())
+                .isEqualTo(LedgerConfig.MAX_HOLD_TTL);
     }
 
     @Test

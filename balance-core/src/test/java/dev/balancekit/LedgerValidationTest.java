@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.balancekit.memory.InMemoryBalanceStore;
 import dev.balancekit.memory.ManualClock;
+import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.pricing.ModelPrice;
+import dev.balancekit.pricing.Multiplier;
+import dev.balancekit.pricing.Premium;
 import dev.balancekit.pricing.PriceTable;
+import dev.balancekit.pricing.Rate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -196,6 +200,74 @@ class LedgerValidationTest {
             assertRejected(() -> ledger.balance(" ").block(), "user must not be blank, was ' '");
             assertRejected(() -> ledger.transactionHistory("", HistoryQuery.all()).block(), "user must not be blank, was ''");
         }
+
+        private static String malformed(String field) {
+            return field + " must be well-formed UTF-16 text, was 'a\\uD800b': lone surrogate at index 1";
+        }
+
+        @Test
+        void userIds_withALoneSurrogate_areRejectedByEveryOperation() {
+            String high = "a\uD800b";
+            String message = malformed("user");
+
+            assertRejected(() -> ledger.checkBalance(high, MODEL, 1, 0).block(), message);
+            assertRejected(() -> ledger.reserve(high, MODEL, 1, 0).block(), message);
+            assertRejected(() -> ChargeRequest.of(high, MODEL, Usage.of(1, 1)), message);
+            assertRejected(() -> ledger.release(high, "h").block(), message);
+            assertRejected(() -> ledger.extendHold(high, "h").block(), message);
+            assertRejected(() -> BalanceChange.of(high, Credits.of(1)), message);
+            assertRejected(() -> ledger.setTier(high, "pro", null).block(), message);
+            assertRejected(() -> ledger.balance(high).block(), message);
+            assertRejected(() -> ledger.usage(high).block(), message);
+            assertRejected(() -> ledger.transactionHistory(high, HistoryQuery.all()).block(), message);
+            assertThat(store.accounts(ListQuery.byUser()).block().items()).isEmpty();
+        }
+
+        @Test
+        void loneSurrogates_atEitherEndOrSwapped_areRejectedNamingTheirIndex() {
+            assertRejected(() -> ledger.checkBalance("u\uD83D", MODEL, 1, 0).block(),
+                    "user must be well-formed UTF-16 text, was 'u\\uD83D': lone surrogate at index 1");
+            assertRejected(() -> ledger.checkBalance("\uDE00u", MODEL, 1, 0).block(),
+                    "user must be well-formed UTF-16 text, was '\\uDE00u': lone surrogate at index 0");
+            assertRejected(() -> ledger.checkBalance("\uDE00\uD83D", MODEL, 1, 0).block(),
+                    "user must be well-formed UTF-16 text, was '\\uDE00\\uD83D': lone surrogate at index 0");
+        }
+
+        @Test
+        void textFieldsOfRequests_withALoneSurrogate_areRejectedNamingTheField() {
+            String bad = "a\uD800b";
+            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(1, 1));
+            BalanceChange change = BalanceChange.of("u1", Credits.of(1));
+
+            assertRejected(() -> ledger.reserve("u1", bad, 1, 0).block(), malformed("model"));
+            assertRejected(() -> ChargeRequest.of("u1", bad, Usage.of(1, 1)), malformed("model"));
+            assertRejected(() -> charge.withContext(bad), malformed("context"));
+            assertRejected(() -> charge.withConversationId(bad), malformed("conversationId"));
+            assertRejected(() -> charge.withHold(bad), malformed("holdId"));
+            assertRejected(() -> charge.withIdempotencyKey(bad), malformed("idempotencyKey"));
+            assertRejected(() -> BalanceRequest.of("u1", MODEL, 1, 0).withIdempotencyKey(bad), malformed("idempotencyKey"));
+            assertRejected(() -> change.withIdempotencyKey(bad), malformed("idempotencyKey"));
+            assertRejected(() -> change.withActor(bad), malformed("actor"));
+            assertRejected(() -> change.withNote(bad), malformed("note"));
+            assertRejected(() -> ledger.release("u1", bad).block(), malformed("holdId"));
+            assertRejected(() -> ledger.extendHold("u1", bad).block(), malformed("holdId"));
+            assertRejected(() -> ledger.setTier("u1", bad, null).block(), malformed("tier"));
+            assertRejected(() -> ledger.setTier("u1", "pro", bad).block(), malformed("actor"));
+            assertRejected(() -> Tier.builder(bad), malformed("tier"));
+            assertRejected(() -> HistoryQuery.all().withContext(bad), malformed("context"));
+            assertRejected(() -> HistoryQuery.all().withModel(bad), malformed("model"));
+            assertThat(store.accounts(ListQuery.byUser()).block().items()).isEmpty();
+        }
+
+        @Test
+        void surrogatePairs_areWellFormed_andAccepted() {
+            String emoji = "u\uD83D\uDE00";
+
+            Receipt r = blocking.addBalance(BalanceChange.of(emoji, Credits.of(1)).withActor(emoji).withNote(emoji));
+
+            assertThat(r.user()).isEqualTo(emoji);
+            assertThat(blocking.balance(emoji)).isPresent();
+        }
     }
 
     /** Idempotency keys: present means non-blank and at most 512 characters. */
@@ -330,6 +402,113 @@ class LedgerValidationTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("charge of 7 credits would overflow the balance of user 'u1', was " + nearFloor);
             assertThat(snapshot("u1")).as("nothing changed").isEqualTo(before);
+        }
+    }
+
+    /**
+     * Charges and estimates whose cost does not fit a long of micro-credits, on every pricing path:
+     * each token count, the long-context premium, the incomplete-stream factor, a tier's price
+     * multiplier and the sum of the two lines.
+     */
+    @Nested
+    class CostOverflow {
+        private static final long MAX = Usage.MAX_TOKENS;
+        private static final String LIMIT = " does not fit a credit amount (at most 9223372036854.775807 credits)";
+
+        private BalanceLedger ledger(ShortfallPolicy policy, Tier... tiers) {
+            LedgerConfig.Builder config = LedgerConfig.builder()
+                    .startBalance(Credits.of(1000))
+                    .shortfallPolicy(policy)
+                    .prices(PriceTable.builder()
+                            // 1e9 tokens at 10,000 credits are 1e13 credits: past the largest amount
+                            .model("big", ModelPrice.perToken("10000", "10000")
+                                    .withCache(Rate.perToken("10000"), Rate.perToken("10000")))
+                            // 1e9 tokens at 9,000 credits fit, at 1.15 x 9,000 or on both lines they do not
+                            .model("nine", ModelPrice.perToken("9000", "9000"))
+                            .model("cheap", ModelPrice.perToken("10", "10"))
+                            .model("long", ModelPrice.perToken("1", "1")
+                                    .withPremium(new Premium(100, Rate.perToken("10000"), Rate.perToken("10000"))))
+                            .build());
+            for (Tier t : tiers) {
+                config.tier(t).defaultTier(t.name());
+            }
+            return BalanceLedger.builder().store(store).config(config.build()).clock(clock).build();
+        }
+
+        private void assertChargeRejected(BalanceLedger on, ChargeRequest request, String message) {
+            on.checkBalance("u1", "cheap", 1, 0).block();
+            assertRejected(() -> on.deduct(request).block(), message, "u1");
+        }
+
+        @Test
+        void deduct_eachTokenCountTimesItsRateOverflowing_isRejectedNamingTheCount() {
+            BalanceLedger on = ledger(ShortfallPolicy.block());
+
+            assertChargeRejected(on, ChargeRequest.of("u1", "big", Usage.of(MAX, 0)),
+                    "charge of inputTokens 1000000000 on model 'big'" + LIMIT);
+            assertChargeRejected(on, ChargeRequest.of("u1", "big", Usage.of(0, MAX)),
+                    "charge of outputTokens 1000000000 on model 'big'" + LIMIT);
+            assertChargeRejected(on, ChargeRequest.of("u1", "big", Usage.of(5, 7).withCache(MAX, 0)),
+                    "charge of cacheWriteTokens 1000000000 on model 'big'" + LIMIT);
+            assertChargeRejected(on, ChargeRequest.of("u1", "big", Usage.of(5, 7).withCache(0, MAX)),
+                    "charge of cacheReadTokens 1000000000 on model 'big'" + LIMIT);
+        }
+
+        @Test
+        void deduct_premiumRateOverflowing_isRejectedNamingTheCount() {
+            BalanceLedger on = ledger(ShortfallPolicy.block());
+
+            assertChargeRejected(on, ChargeRequest.of("u1", "long", Usage.of(MAX, 0)),
+                    "charge of inputTokens 1000000000 on model 'long'" + LIMIT);
+            assertThat(on.deduct(ChargeRequest.of("u1", "long", Usage.of(100, 0))).block().total())
+                    .as("below the threshold, the base rate").isEqualTo(Credits.of(-100));
+        }
+
+        @Test
+        void deduct_incompleteStreamFactorOverflowing_isRejectedNamingTheCount() {
+            BalanceLedger on = ledger(ShortfallPolicy.block());
+
+            assertChargeRejected(on, ChargeRequest.of("u1", "nine", Usage.of(0, MAX)).withContext(EntryContext.INCOMPLETE),
+                    "charge of outputTokens 1000000000 on model 'nine'" + LIMIT);
+        }
+
+        @Test
+        void deduct_twoLinesThatFitButNotTogether_isRejectedNamingBothCounts() {
+            BalanceLedger on = ledger(ShortfallPolicy.block());
+
+            assertChargeRejected(on, ChargeRequest.of("u1", "nine", Usage.of(MAX, MAX)),
+                    "charge of inputTokens 1000000000 and outputTokens 1000000000 on model 'nine'" + LIMIT);
+        }
+
+        @Test
+        void deduct_tierPriceMultiplierOverflowing_isRejectedNamingCountAndMultiplier() {
+            BalanceLedger on = ledger(ShortfallPolicy.block(),
+                    Tier.builder("gold").priceMultiplier(Multiplier.parse("1000")).build());
+
+            assertChargeRejected(on, ChargeRequest.of("u1", "cheap", Usage.of(MAX, 0)),
+                    "charge of inputTokens 1000000000 on model 'cheap' at priceMultiplier 1000" + LIMIT);
+        }
+
+        @Test
+        void checkAndReserve_estimateOverflowing_isRejectedNamingTheCount() {
+            BalanceLedger on = ledger(ShortfallPolicy.block());
+
+            assertRejected(() -> on.checkBalance("u1", "big", MAX, 0).block(),
+                    "estimate of promptTokens 1000000000 on model 'big'" + LIMIT, "u1");
+            assertRejected(() -> on.reserve("u1", "big", 0, MAX).block(),
+                    "estimate of maxOutputTokens 1000000000 on model 'big'" + LIMIT, "u1");
+            assertRejected(() -> on.reserve("u1", "nine", MAX, MAX).block(),
+                    "estimate of promptTokens 1000000000 and maxOutputTokens 1000000000 on model 'nine'" + LIMIT, "u1");
+        }
+
+        @Test
+        void reserve_holdsThatWouldNoLongerAddUp_isRejectedAndChangesNothing() {
+            BalanceLedger on = ledger(ShortfallPolicy.allowNegative(null));
+            assertThat(on.reserve("u1", "nine", MAX, 0).block().isAllowed()).isTrue();
+
+            assertRejected(() -> on.reserve("u1", "nine", MAX, 0).block(),
+                    "hold of 9000000000000 credits would overflow the holds of user 'u1', which hold 9000000000000", "u1");
+            assertThat(on.balance("u1").block().available()).isEqualTo(Credits.of(1000 - 9_000_000_000_000L));
         }
     }
 

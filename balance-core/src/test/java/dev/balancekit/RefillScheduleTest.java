@@ -1,6 +1,9 @@
 package dev.balancekit;
 
+import static dev.balancekit.property.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.balancekit.property.Gen;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +15,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -238,26 +234,32 @@ class RefillScheduleTest {
         }
     }
 
-    @Provide
-    Arbitrary<ZoneId> zones() {
-        return Arbitraries.of(UTC, BERLIN, NEW_YORK, ZoneId.of("Australia/Lord_Howe"), ZoneId.of("Asia/Kolkata"));
+    private static final Gen<ZoneId> ZONES = Gen.oneOf(
+            List.of(UTC, BERLIN, NEW_YORK, ZoneId.of("Australia/Lord_Howe"), ZoneId.of("Asia/Kolkata")));
+
+    private record Schedule(RefillUnit unit, int value, ZoneId zone, long anchorOffsetMs, long elapsedMs) {
     }
 
     /** The period number is the last period start not after now, whatever the unit, zone or anchor. */
-    @Property(tries = 500)
-    void periodAt_isTheLastPeriodStartNotAfterNow(
-            @ForAll RefillUnit unit, @ForAll @IntRange(min = 1, max = 40) int value, @ForAll("zones") ZoneId zone,
-            @ForAll @LongRange(min = 0, max = 4L * 365 * 86_400_000) long anchorOffsetMs,
-            @ForAll @LongRange(min = 0, max = 3L * 365 * 86_400_000) long elapsedMs) {
-        Refill refill = every(value, unit);
-        Instant anchor = Instant.parse("2026-01-01T00:00:00Z").plusMillis(anchorOffsetMs);
-        Instant now = anchor.plusMillis(elapsedMs);
+    @Test
+    void periodAt_isTheLastPeriodStartNotAfterNow() {
+        Gen<RefillUnit> units = Gen.enumValues(RefillUnit.class);
+        Gen<Integer> values = Gen.ints(1, 40);
+        Gen<Long> anchorOffsets = Gen.longs(0, 4L * 365 * 86_400_000);
+        Gen<Long> elapsed = Gen.longs(0, 3L * 365 * 86_400_000);
+        Gen<Schedule> cases = r -> new Schedule(units.next(r), values.next(r), ZONES.next(r), anchorOffsets.next(r),
+                elapsed.next(r));
+        forAll(500, cases, c -> {
+            Refill refill = every(c.value(), c.unit());
+            Instant anchor = Instant.parse("2026-01-01T00:00:00Z").plusMillis(c.anchorOffsetMs());
+            Instant now = anchor.plusMillis(c.elapsedMs());
 
-        long k = refill.periodAt(anchor, now, zone);
+            long k = refill.periodAt(anchor, now, c.zone());
 
-        assertThat(k).isNotNegative();
-        assertThat(refill.periodStart(anchor, k, zone)).isBeforeOrEqualTo(now);
-        assertThat(refill.periodStart(anchor, k + 1, zone)).isAfter(now);
+            assertThat(k).isNotNegative();
+            assertThat(refill.periodStart(anchor, k, c.zone())).isBeforeOrEqualTo(now);
+            assertThat(refill.periodStart(anchor, k + 1, c.zone())).isAfter(now);
+        });
     }
 
     /** Through the ledger: when refills happen and what {@code refillAt} says. */

@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Adds credits to a user's balance (LibreChat's add-balance).",
             "Records a credits entry with context admin, the actor and the note.",
-            "Asks for the e-mail (Email:) and the amount (Amount (default 1000):) when they are not given; an empty or"
-                    + " 0 amount adds 1000 credits."})
+            "Asks for the e-mail (Email:) and the amount (Amount (default 1000):) when they are not given; an empty"
+                    + " answer adds 1000 credits. Input that ends before an amount is given changes nothing."})
 final class AddBalanceCommand extends BalanceChangeCommand {
     /** LibreChat's default top-up. */
     static final Credits DEFAULT_AMOUNT = Credits.of(1000);
@@ -32,10 +32,9 @@ final class AddBalanceCommand extends BalanceChangeCommand {
     public Integer call() {
         Start start = start(amount, amountArgument, "Amount (default 1000):");
         String text = start.amountText();
-        Credits credits = text.isBlank() ? DEFAULT_AMOUNT : Amounts.parse(text);
-        if (credits.isZero()) {
-            credits = DEFAULT_AMOUNT;
-        } else if (credits.isNegative()) {
+        // only an empty line typed at the prompt means the default; an amount given is that amount
+        Credits credits = start.prompted() && text.isBlank() ? DEFAULT_AMOUNT : Amounts.parse(text);
+        if (!credits.isPositive()) {
             throw CliException.usage("amount must be above zero, was " + credits);
         }
         Receipt receipt = start.ledger().addBalance(change(start.target(), credits));

@@ -39,14 +39,19 @@ abstract class BalanceChangeCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    /** The ledger, the user and the amount as typed, once the shared checks have passed. */
-    record Start(BlockingBalanceLedger ledger, Target target, String amountText) {
+    /**
+     * The ledger, the user and the amount as typed, once the shared checks have passed.
+     *
+     * @param prompted whether the amount was answered at the prompt rather than given on the command line
+     */
+    record Start(BlockingBalanceLedger ledger, Target target, String amountText, boolean prompted) {
     }
 
     /**
      * Checks the amount is given at most once and the balance system is enabled, resolves the
      * user (asking for the e-mail if needed), then takes the amount from the option, the argument
-     * or a prompt, in that order.
+     * or a prompt, in that order. Input that ends before an amount is given is no amount: the
+     * command fails with {@code Amount is required} and changes nothing.
      */
     Start start(@Nullable String amountOption, @Nullable String amountArgument, String prompt) {
         if (amountOption != null && amountArgument != null) {
@@ -57,8 +62,14 @@ abstract class BalanceChangeCommand implements Callable<Integer> {
         }
         BlockingBalanceLedger ledger = ctx.ledger(mongo, config);
         Target target = Target.resolve(ctx, ctx.session(mongo), who, emailArgument, true);
-        String text = amountOption != null ? amountOption : amountArgument != null ? amountArgument : ctx.prompt(prompt);
-        return new Start(ledger, target, text);
+        if (amountOption != null || amountArgument != null) {
+            return new Start(ledger, target, amountOption != null ? amountOption : amountArgument, false);
+        }
+        String answer = ctx.prompt(prompt);
+        if (answer == null) {
+            throw CliException.usage("Amount is required");
+        }
+        return new Start(ledger, target, answer, true);
     }
 
     /** The change for the user, with the actor and the note. */

@@ -65,9 +65,10 @@ final class Ctx implements AutoCloseable {
      * Asks on standard output and reads one line of standard input.
      *
      * @param prompt the question, such as {@code Email:}
-     * @return the answer without surrounding white space; empty at the end of the input
+     * @return the answer without surrounding white space (empty for an empty line), or null when
+     *     the input ended before an answer: end of input is no answer, not an empty one
      */
-    String prompt(String prompt) {
+    @Nullable String prompt(String prompt) {
         env.stdout().print(prompt + " ");
         env.stdout().flush();
         try {
@@ -79,7 +80,7 @@ final class Ctx implements AutoCloseable {
             String line = in.readLine();
             if (line == null) {
                 env.stdout().println(); // end of input: finish the prompt's line
-                return "";
+                return null;
             }
             return line.strip();
         } catch (IOException e) {
@@ -204,10 +205,15 @@ final class Ctx implements AutoCloseable {
      */
     void printProblems(ConfigException c) {
         List<ConfigProblem> problems = c.problems();
-        error("invalid balance config " + c.source() + ", " + problems.size()
-                + (problems.size() == 1 ? " problem:" : " problems:"));
+        int total = problems.size() + c.omitted();
+        error("invalid balance config " + c.source() + ", " + total + (total == 1 ? " problem:" : " problems:"));
         for (ConfigProblem p : problems) {
             env.stderr().println("  " + redactor.redact(p.location() + ": " + p.message()));
+        }
+        if (c.omitted() > 0) {
+            // the last line of the exception's own list: "and 1900 more problems"
+            List<String> lines = c.messages();
+            env.stderr().println("  " + lines.get(lines.size() - 1));
         }
     }
 

@@ -43,7 +43,7 @@ record Target(String user, @Nullable String label) {
                 throw CliException.usage("name the user with --email or --user");
             }
             email = ctx.prompt("Email:");
-            if (email.isEmpty()) {
+            if (email == null || email.isEmpty()) {
                 throw CliException.usage("Email is required");
             }
         }

@@ -52,10 +52,26 @@ class AddBalanceCommandTest extends CliTestSupport {
     }
 
     @Test
-    void addBalance_zeroAmount_adds1000() {
-        Result r = run("add-balance", "--email", ALICE, "--amount", "0");
+    void addBalance_zeroAmountOnTheCommandLine_isAnErrorNamingTheValue_notTheDefault() {
+        assertThat(run("add-balance", "--email", ALICE, "--amount", "0"))
+                .isEqualTo(new Result(1, "", "Error: amount must be above zero, was 0\n"));
+        assertThat(run("add-balance", ALICE, "0.000"))
+                .isEqualTo(new Result(1, "", "Error: amount must be above zero, was 0\n"));
+        assertThat(entries(alice)).isEmpty();
+    }
 
-        assertThat(r.out()).contains("Added 1000 credits", "New balance: 21000");
+    @Test
+    void addBalance_zeroTypedAtThePrompt_isAnError_onlyAnEmptyAnswerIsTheDefault() {
+        assertThat(runWithInput("0\n", "add-balance", "--email", ALICE))
+                .isEqualTo(new Result(1, "Amount (default 1000): ", "Error: amount must be above zero, was 0\n"));
+        assertThat(entries(alice)).isEmpty();
+    }
+
+    @Test
+    void addBalance_emptyAmountOnTheCommandLine_isAnError_notTheDefault() {
+        assertThat(run("add-balance", "--email", ALICE, "--amount", ""))
+                .isEqualTo(new Result(1, "", "Error: amount must be a plain decimal number, was ''\n"));
+        assertThat(entries(alice)).isEmpty();
     }
 
     @Test
@@ -67,11 +83,18 @@ class AddBalanceCommandTest extends CliTestSupport {
     }
 
     @Test
-    void addBalance_endOfInputAtTheAmountPrompt_adds1000() {
-        Result r = run("add-balance", "--email", ALICE);
+    void addBalance_endOfInputBeforeAnAmount_isAmountRequired_andChangesNothing() {
+        assertThat(run("add-balance", "--email", ALICE))
+                .isEqualTo(new Result(1, "Amount (default 1000): \n", "Error: Amount is required\n"));
+        // a pipe that gives the e-mail and ends
+        assertThat(runWithInput(ALICE + "\n", "add-balance"))
+                .isEqualTo(new Result(1, "Email: Amount (default 1000): \n", "Error: Amount is required\n"));
+        assertThat(entries(alice)).isEmpty();
+    }
 
-        assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out()).startsWith("Amount (default 1000): \nAdded 1000 credits");
+    @Test
+    void addBalance_endOfInputBeforeAnEmail_isEmailRequired() {
+        assertThat(run("add-balance")).isEqualTo(new Result(1, "Email: \n", "Error: Email is required\n"));
     }
 
     @Test

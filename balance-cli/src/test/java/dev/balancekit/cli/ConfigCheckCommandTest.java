@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigCheckCommandTest extends CliTestSupport {
@@ -80,6 +81,42 @@ class ConfigCheckCommandTest extends CliTestSupport {
 
         assertThat(run("config", "check", file.toString()).out())
                 .isEqualTo(file + " is valid: balance not enabled, start balance 20000\n");
+    }
+
+    @Test
+    void configCheck_longValueAliasedTwoThousandTimes_printsOneCleanProblem_exits1() throws IOException {
+        StringBuilder yaml = new StringBuilder("big: &v \"").append("x".repeat(100_000)).append("\"\n");
+        yaml.append("balance:\n  enabled: true\n  notifications:\n    windowPercent: [");
+        for (int i = 0; i < 2_000; i++) {
+            yaml.append(i > 0 ? ", " : "").append("*v");
+        }
+        Path bomb = writeConfig("bomb.yaml", yaml.append("]\n").toString());
+
+        Result r = run("config", "check", bomb.toString());
+
+        assertThat(r).isEqualTo(new Result(1, "", """
+                Error: invalid balance config bomb.yaml, 1 problem:
+                  bomb.yaml:5:57: the file's aliases expand it to more than 1048576 characters; a value repeated by aliases counts each time it is used
+                """));
+    }
+
+    @Test
+    void configCheck_manyProblems_printsTheFirstHundred_andHowManyMore() throws IOException {
+        StringBuilder yaml = new StringBuilder("balance:\n  notifications:\n    windowPercent:\n");
+        for (int i = 0; i < 150; i++) {
+            yaml.append("      - 0\n");
+        }
+        Path many = writeConfig("many.yaml", yaml.toString());
+
+        Result r = run("config", "check", many.toString());
+
+        assertThat(r.code()).isEqualTo(Main.USAGE_ERROR);
+        List<String> lines = List.of(r.err().split("\n"));
+        assertThat(lines).hasSize(102);
+        assertThat(lines.get(0)).isEqualTo("Error: invalid balance config many.yaml, 150 problems:");
+        assertThat(lines.get(100)).isEqualTo(
+                "  many.yaml:103:9: balance.notifications.windowPercent[99] must be between 1 and 100, was 0");
+        assertThat(lines.get(101)).isEqualTo("  and 50 more problems");
     }
 
     @Test

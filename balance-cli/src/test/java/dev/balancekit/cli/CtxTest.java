@@ -77,12 +77,13 @@ class CtxTest {
     }
 
     @Test
-    void prompt_stripsTheAnswer_andReadsLineByLine() {
-        Ctx ctx = ctx(new ByteArrayInputStream("  a@b.c \r\n7\n".getBytes(StandardCharsets.UTF_8)));
+    void prompt_stripsTheAnswer_andReadsLineByLine_endOfInputIsNoAnswer() {
+        Ctx ctx = ctx(new ByteArrayInputStream("  a@b.c \r\n7\n\n".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(ctx.prompt("Email:")).isEqualTo("a@b.c");
         assertThat(ctx.prompt("Amount:")).isEqualTo("7");
-        assertThat(ctx.prompt("More:")).isEmpty();
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("Email: Amount: More: \n");
+        assertThat(ctx.prompt("Empty:")).isEmpty();
+        assertThat(ctx.prompt("More:")).isNull();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("Email: Amount: Empty: More: \n");
     }
 }

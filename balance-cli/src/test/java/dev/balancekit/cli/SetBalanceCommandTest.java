@@ -67,6 +67,15 @@ class SetBalanceCommandTest extends CliTestSupport {
     }
 
     @Test
+    void setBalance_endOfInputBeforeAnAmount_isAmountRequired_andChangesNothing() {
+        assertThat(run("set-balance", "--email", ALICE))
+                .isEqualTo(new Result(1, "Amount: \n", "Error: Amount is required\n"));
+        assertThat(runWithInput(ALICE + "\n", "set-balance"))
+                .isEqualTo(new Result(1, "Email: Amount: \n", "Error: Amount is required\n"));
+        assertThat(entries(alice)).isEmpty();
+    }
+
+    @Test
     void setBalance_zeroIsAnAmount() {
         Result r = run("set-balance", "--email", ALICE, "--amount", "0");
 

@@ -1,9 +1,14 @@
 package dev.balancekit.internal;
 
 import dev.balancekit.UsageWindow;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.temporal.IsoFields;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calendar day an instant falls on in a zone, with the key and the reset time of each usage
@@ -55,6 +60,35 @@ final class Day {
 
     private boolean contains(Instant now, ZoneId z) {
         return (zone == z || zone.equals(z)) && !now.isBefore(start) && now.isBefore(end);
+    }
+
+    /**
+     * The first day of the window a stored key names.
+     *
+     * @param window the window
+     * @param key its key, as {@link UsageWindow#keyOf(LocalDate)} writes it
+     * @return the first day, or null if the key is not one {@code keyOf} writes
+     */
+    static @Nullable LocalDate startOf(UsageWindow window, String key) {
+        try {
+            LocalDate start = switch (window) {
+                case DAILY -> LocalDate.parse(key);
+                case WEEKLY -> {
+                    int w = key.lastIndexOf("-W");
+                    if (w < 0) {
+                        yield null;
+                    }
+                    // the 4th of January is always in week 1 of its week-based year
+                    yield LocalDate.of(Integer.parseInt(key.substring(0, w)), 1, 4)
+                            .with(IsoFields.WEEK_OF_WEEK_BASED_YEAR, Integer.parseInt(key.substring(w + 2)))
+                            .with(DayOfWeek.MONDAY);
+                }
+                case MONTHLY -> YearMonth.parse(key).atDay(1);
+            };
+            return start != null && window.keyOf(start).equals(key) ? start : null;
+        } catch (DateTimeException | NumberFormatException e) {
+            return null;
+        }
     }
 
     /** @return the key of the window that contains this day */

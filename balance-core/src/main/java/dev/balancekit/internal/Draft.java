@@ -17,6 +17,7 @@ import dev.balancekit.spi.ClosedHold;
 import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.WindowState;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,6 +67,11 @@ final class Draft {
     /** The current window states, indexed by {@link UsageWindow#ordinal()}; null before usage in the window. */
     private final WindowState[] windows = new WindowState[WINDOWS.length];
     private final Day today;
+    /**
+     * Per window, the first day of a stored window newer than today's (this host's clock is behind
+     * the host that wrote it), or null; null while there is none.
+     */
+    private @Nullable LocalDate @Nullable [] ahead;
 
     Settings settings;
 
@@ -99,8 +105,19 @@ final class Draft {
         this.settings = Settings.of(config, tier);
         this.today = Day.of(now, config.zone());
         for (WindowState w : state.windows()) {
-            if (w.key().equals(key(w.window()))) {
+            if (w.key().equals(today.key(w.window()))) {
                 windows[w.window().ordinal()] = w;
+            } else {
+                LocalDate start = Day.startOf(w.window(), w.key());
+                if (start != null && start.isAfter(today.date)) {
+                    // another host's clock is ahead of ours: its window is the newest, so ours counts in it
+                    if (ahead == null) {
+                        ahead = new LocalDate[WINDOWS.length];
+                    }
+                    ahead[w.window().ordinal()] = start;
+                    windows[w.window().ordinal()] = w;
+                }
+                // an older window has ended: it starts again from zero
             }
         }
         expireHolds();
@@ -257,12 +274,19 @@ final class Draft {
         long tokens = w == null ? 0 : w.tokens();
         return new WindowUsage(window, key(window), Credits.ofMicros(Math.addExact(spent, held().micros())),
                 Math.addExact(tokens, heldTokens()), settings.limits().credits(window), settings.limits().tokens(window),
-                today.resetsAt(window));
+                resetsAt(window));
     }
 
-    /** The key of the window that contains today. */
+    /** The key of the current window: the one that contains today, or a newer one already stored. */
     private String key(UsageWindow window) {
-        return today.key(window);
+        LocalDate start = ahead == null ? null : ahead[window.ordinal()];
+        return start == null ? today.key(window) : window.keyOf(start);
+    }
+
+    /** When the current window ends. */
+    private Instant resetsAt(UsageWindow window) {
+        LocalDate start = ahead == null ? null : ahead[window.ordinal()];
+        return start == null ? today.resetsAt(window) : window.resetsAt(start, config.zone());
     }
 
     /** Records charged usage in every window, and reports the configured percentages it passes. */
@@ -276,7 +300,7 @@ final class Draft {
             Long tokenCap = settings.limits().tokens(window);
             if (cap != null || tokenCap != null) {
                 WindowUsage after = new WindowUsage(window, key(window), Credits.ofMicros(spent), used, cap,
-                        tokenCap, today.resetsAt(window));
+                        tokenCap, resetsAt(window));
                 int percent = after.percentUsed();
                 for (int threshold : config.windowThresholds()) {
                     if (threshold > notified && threshold <= percent) {

@@ -16,10 +16,12 @@ import dev.balancekit.LedgerEntry;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;
+import dev.balancekit.Usage;
 import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
 import dev.balancekit.policy.PolicyVerdict;
 import dev.balancekit.policy.Shortfall;
+import dev.balancekit.pricing.Multiplier;
 import dev.balancekit.pricing.PriceMatch;
 import dev.balancekit.pricing.PricedLine;
 import dev.balancekit.pricing.PricedUsage;
@@ -85,7 +87,8 @@ public final class LedgerEngine {
 
     /**
      * Checks a request and, when it is allowed, holds its estimated cost (on fallback, the free
-     * model's estimated cost).
+     * model's estimated cost). With an idempotency key the outcome, a denial included, is written
+     * and remembered under the key, so every repeat answers the same.
      *
      * @param state the account, or null if it does not exist
      * @param request the request
@@ -97,8 +100,8 @@ public final class LedgerEngine {
      */
     public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
             LedgerConfig config, Instant now, String operationId) {
-        String fingerprint = request.idempotencyKey() == null ? "" : "reserve|" + request.model() + '|'
-                + request.promptTokens() + '|' + request.maxOutputTokens() + '|' + request.exempt();
+        String fingerprint = request.idempotencyKey() == null ? "" : Fingerprint.of("reserve", request.model(),
+                request.promptTokens(), request.maxOutputTokens(), request.exempt());
         OperationRecord previous = replayOf(state, request.idempotencyKey(), fingerprint);
         if (previous != null) {
             Reservation r = previous.reservation();
@@ -110,7 +113,14 @@ public final class LedgerEngine {
         Draft d = new Draft(state, request.user(), config, now);
         BalanceDecision decision = decide(d, request);
         if (!decision.isAllowed()) {
-            return decided(d, new Reservation(decision, null, false));
+            Reservation denied = new Reservation(decision, null, false);
+            if (request.idempotencyKey() == null) {
+                return decided(d, denied);
+            }
+            // A keyed denial is written and remembered like an allowance: answered from an older state
+            // without a write, it could contradict a hold another process made under the same key.
+            d.addOperation(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, denied));
+            return new Outcome<>(d.build(), d.entries, denied, List.copyOf(d.events));
         }
         // a generated id is new; a key could name a hold made under it and since forgotten as an operation
         if (request.idempotencyKey() != null && (d.findHold(operationId) != null || d.findClosed(operationId) != null)) {
@@ -118,12 +128,20 @@ public final class LedgerEngine {
                     + "' names a hold of user '" + request.user() + "' that is no longer remembered as a reservation");
         }
         Credits amount = decision.status() == BalanceDecision.Status.FALLBACK
-                ? config.prices().estimate(decision.model(), request.promptTokens(), request.maxOutputTokens(),
-                        d.settings.multiplier())
+                ? estimate(config, decision.model(), request, d.settings.multiplier())
                 : decision.estimatedCost();
         long tokens = request.promptTokens() + request.maxOutputTokens();
         Hold hold = new Hold(operationId, amount, tokens, decision.model(), now, now.plus(config.holdTtl()));
+        Credits heldBefore = d.held();
         d.addHold(hold);
+        try {
+            // every later operation adds up the holds: they must stay countable
+            d.available();
+            d.heldTokens();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("hold of " + amount + " credits would overflow the holds of user '"
+                    + request.user() + "', which hold " + heldBefore, e);
+        }
         Reservation reservation = new Reservation(decision, hold, false);
         if (request.idempotencyKey() != null) {
             d.addOperation(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, reservation));
@@ -150,9 +168,8 @@ public final class LedgerEngine {
             Instant now, String operationId) {
         String key = request.idempotencyKey();
         var u = request.usage();
-        String fingerprint = "charge|" + request.model() + '|' + u.inputTokens() + '|' + u.outputTokens() + '|'
-                + u.cacheWriteTokens() + '|' + u.cacheReadTokens() + '|' + request.context() + '|'
-                + request.conversationId() + '|' + request.holdId();
+        String fingerprint = Fingerprint.of("charge", request.model(), u.inputTokens(), u.outputTokens(),
+                u.cacheWriteTokens(), u.cacheReadTokens(), request.context(), request.conversationId(), request.holdId());
         OperationRecord previous = replayOf(state, key, fingerprint);
         if (previous != null) {
             return replayed(request.user(), previous.receipt(), key);
@@ -184,7 +201,7 @@ public final class LedgerEngine {
                 reopened = closed;
             }
         }
-        PricedUsage priced = config.prices().price(request.model(), u, request.incomplete(), d.settings.multiplier());
+        PricedUsage priced = price(config, request, d.settings.multiplier());
         Credits before = d.balance;
         // expired holds and a due refill happened before the charge, what the charge causes after it
         int chargedAt = d.events.size();
@@ -368,8 +385,8 @@ public final class LedgerEngine {
         if (!config.enabled()) {
             throw new BalanceNotEnabledException();
         }
-        String fingerprint = (overwrite ? "set|" : "add|") + change.amount().micros() + '|' + change.actor() + '|'
-                + change.note();
+        String fingerprint = Fingerprint.of(overwrite ? "set" : "add", change.amount().micros(), change.actor(),
+                change.note());
         OperationRecord previous = replayOf(state, change.idempotencyKey(), fingerprint);
         if (previous != null) {
             return replayed(change.user(), previous.receipt(), change.idempotencyKey());
@@ -438,8 +455,7 @@ public final class LedgerEngine {
         LedgerConfig config = d.config;
         Settings settings = d.settings;
         PriceMatch match = config.prices().match(request.model());
-        Credits cost = config.prices().estimate(request.model(), request.promptTokens(), request.maxOutputTokens(),
-                settings.multiplier());
+        Credits cost = estimate(config, request.model(), request, settings.multiplier());
         // a tier that says whether its users are exempt overrides the request's flag
         boolean exempt = settings.exempt() != null ? settings.exempt() : request.exempt();
         boolean checked = config.enabled() && (!exempt || config.enforceForExempt());
@@ -457,7 +473,7 @@ public final class LedgerEngine {
                 continue;
             }
             WindowUsage usage = d.usage(window);
-            boolean over = (cap != null && !fits(cap, usage.spent().plus(cost), Credits.ZERO))
+            boolean over = (cap != null && !fits(cap.minus(usage.spent()), cost, Credits.ZERO))
                     || (tokenCap != null && Math.addExact(usage.tokens(), tokens) > tokenCap);
             if (over) {
                 return denied(d, request, switch (window) {
@@ -483,6 +499,83 @@ public final class LedgerEngine {
             case FALLBACK -> decision(d, request, BalanceDecision.Status.FALLBACK, null, verdict.fallbackModel(),
                     config.prices().match(verdict.fallbackModel()).valueKey(), cost, null);
         };
+    }
+
+    /**
+     * Prices a charge's usage.
+     *
+     * @throws IllegalArgumentException naming the token counts whose cost does not fit a credit amount
+     */
+    private static PricedUsage price(LedgerConfig config, ChargeRequest request, Multiplier multiplier) {
+        Usage u = request.usage();
+        try {
+            PricedUsage priced = config.prices().price(request.model(), u, request.incomplete(), multiplier);
+            priced.total(); // the two lines must add up too
+            return priced;
+        } catch (ArithmeticException e) {
+            // which count overflows on its own, priced by the same table; if none does, their sum overflows
+            String[] names = {"inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens"};
+            long[] counts = {u.inputTokens(), u.outputTokens(), u.cacheWriteTokens(), u.cacheReadTokens()};
+            Usage[] alone = {new Usage(counts[0], 0, 0, 0), new Usage(0, counts[1], 0, 0), new Usage(0, 0, counts[2], 0),
+                    new Usage(0, 0, 0, counts[3])};
+            boolean[] overflows = new boolean[names.length];
+            for (int i = 0; i < names.length; i++) {
+                Usage one = alone[i];
+                overflows[i] = counts[i] != 0 && overflows(() -> config.prices().price(request.model(), one,
+                        request.incomplete(), multiplier).total());
+            }
+            throw costOverflow("charge", request.model(), multiplier, names, counts, overflows, e);
+        }
+    }
+
+    /**
+     * Estimates a request's cost on a model (the requested one or a fallback).
+     *
+     * @throws IllegalArgumentException naming the token counts whose cost does not fit a credit amount
+     */
+    private static Credits estimate(LedgerConfig config, String model, BalanceRequest request, Multiplier multiplier) {
+        long prompt = request.promptTokens();
+        long output = request.maxOutputTokens();
+        try {
+            return config.prices().estimate(model, prompt, output, multiplier);
+        } catch (ArithmeticException e) {
+            boolean[] overflows = {
+                prompt != 0 && overflows(() -> config.prices().estimate(model, prompt, 0, multiplier)),
+                output != 0 && overflows(() -> config.prices().estimate(model, 0, output, multiplier))};
+            throw costOverflow("estimate", model, multiplier, new String[] {"promptTokens", "maxOutputTokens"},
+                    new long[] {prompt, output}, overflows, e);
+        }
+    }
+
+    private static boolean overflows(Runnable pricing) {
+        try {
+            pricing.run();
+            return false;
+        } catch (ArithmeticException e) {
+            return true;
+        }
+    }
+
+    /**
+     * The error for a cost that does not fit a credit amount: it names the token counts that
+     * overflow on their own, or else every count that is not zero.
+     */
+    private static IllegalArgumentException costOverflow(String what, String model, Multiplier multiplier,
+            String[] names, long[] counts, boolean[] overflows, ArithmeticException cause) {
+        boolean any = false;
+        for (boolean o : overflows) {
+            any |= o;
+        }
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if (any ? overflows[i] : counts[i] != 0) {
+                fields.append(fields.length() == 0 ? "" : " and ").append(names[i]).append(' ').append(counts[i]);
+            }
+        }
+        // no count at all: the rate itself, times the multiplier, is past what a rate can hold
+        return new IllegalArgumentException(what + (fields.length() == 0 ? "" : " of " + fields) + " on model '"
+                + model + "'" + (multiplier.isOne() ? "" : " at priceMultiplier " + multiplier)
+                + " does not fit a credit amount (at most " + Credits.ofMicros(Long.MAX_VALUE) + " credits)", cause);
     }
 
     private static BalanceDecision denied(Draft d, BalanceRequest request, @Nullable DenialReason reason,

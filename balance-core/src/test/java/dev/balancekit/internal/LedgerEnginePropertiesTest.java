@@ -1,5 +1,6 @@
 package dev.balancekit.internal;
 
+import static dev.balancekit.property.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,6 +27,7 @@ import dev.balancekit.memory.ManualClock;
 import dev.balancekit.pricing.ModelPrice;
 import dev.balancekit.pricing.PriceTable;
 import dev.balancekit.pricing.Rate;
+import dev.balancekit.property.Gen;
 import dev.balancekit.spi.StoredAccount;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -41,15 +43,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 /**
@@ -90,15 +84,23 @@ class LedgerEnginePropertiesTest {
         return LedgerConfig.builder().startBalance(Credits.ofMicros(START_MICROS)).prices(prices).holdTtl(TTL).build();
     }
 
-    @Property(tries = 200)
-    void randomOperations_matchReferenceModelAfterEveryStep(
-            @ForAll @IntRange(min = 1, max = 3) int userCount, @ForAll("steps") List<Step> steps) {
-        Run run = new Run(userCount);
-        run.verify();
-        for (Step step : steps) {
-            run.step(step);
+    /** One try: how many users take part, and what they do. */
+    private record Scenario(int userCount, List<Step> steps) {
+    }
+
+    @Test
+    void randomOperations_matchReferenceModelAfterEveryStep() {
+        Gen<Integer> userCounts = Gen.ints(1, 3);
+        Gen<List<Step>> steps = steps();
+        Gen<Scenario> scenarios = r -> new Scenario(userCounts.next(r), steps.next(r));
+        forAll(200, scenarios, scenario -> {
+            Run run = new Run(scenario.userCount());
             run.verify();
-        }
+            for (Step step : scenario.steps()) {
+                run.step(step);
+                run.verify();
+            }
+        });
     }
 
     // ---- generated steps: raw choices, resolved against the model when they run ----
@@ -149,53 +151,43 @@ class LedgerEnginePropertiesTest {
     private record ReuseKey(int user, int pick, long micros) implements Step {
     }
 
-    @Provide
-    Arbitrary<List<Step>> steps() {
-        Arbitrary<Integer> user = Arbitraries.integers().between(0, USERS.length - 1);
-        Arbitrary<Integer> model = Arbitraries.integers().between(0, MODELS.length - 1);
-        Arbitrary<Long> prompt = Arbitraries.frequencyOf(List.of(
-                Tuple.of(8, Arbitraries.longs().between(0, 300)),
-                Tuple.of(1, Arbitraries.longs().between(0, 5_000_000))));
-        Arbitrary<Long> maxOut = Arbitraries.frequencyOf(List.of(
-                Tuple.of(8, Arbitraries.longs().between(0, 200)),
-                Tuple.of(1, Arbitraries.longs().between(0, 0))));
-        Arbitrary<Integer> pick = Arbitraries.integers().between(0, 1000);
-        Arbitrary<Boolean> coin = Arbitraries.integers().between(0, 1).map(i -> i == 0);
-        Arbitrary<Boolean> rare = Arbitraries.integers().between(0, 7).map(i -> i == 0);
-        Arbitrary<Integer> percent = Arbitraries.frequencyOf(List.of(
-                Tuple.of(6, Arbitraries.integers().between(0, 100)),
-                Tuple.of(2, Arbitraries.integers().between(101, 150)),
-                Tuple.of(1, Arbitraries.integers().between(100, 100))));
-        Arbitrary<Long> seconds = Arbitraries.frequencyOf(List.of(
-                Tuple.of(4, Arbitraries.longs().between(0, 120)),
-                Tuple.of(3, Arbitraries.longs().between(0, 3600)),
-                Tuple.of(2, Arbitraries.longs().between(TTL.getSeconds(), TTL.getSeconds()))));
-        Arbitrary<Long> addMicros = Arbitraries.frequencyOf(List.of(
-                Tuple.of(9, Arbitraries.longs().between(1, 5_000_000_000L)),
-                Tuple.of(1, Arbitraries.longs().between(-1_000_000L, 0))));
-        Arbitrary<Long> setMicros = Arbitraries.longs().between(-500_000_000L, 6_000_000_000L);
+    private static Gen<List<Step>> steps() {
+        Gen<Integer> user = Gen.ints(0, USERS.length - 1);
+        Gen<Integer> model = Gen.ints(0, MODELS.length - 1);
+        Gen<Long> prompt = Gen.<Long>weighted(8, Gen.longs(0, 300)).or(1, Gen.longs(0, 5_000_000));
+        Gen<Long> maxOut = Gen.<Long>weighted(8, Gen.longs(0, 200)).or(1, Gen.longs(0, 0));
+        Gen<Integer> pick = Gen.ints(0, 1000);
+        Gen<Boolean> coin = Gen.oneIn(2);
+        Gen<Boolean> rare = Gen.oneIn(8);
+        Gen<Integer> percent = Gen.<Integer>weighted(6, Gen.ints(0, 100))
+                .or(2, Gen.ints(101, 150))
+                .or(1, Gen.ints(100, 100));
+        Gen<Long> seconds = Gen.<Long>weighted(4, Gen.longs(0, 120))
+                .or(3, Gen.longs(0, 3600))
+                .or(2, Gen.longs(TTL.getSeconds(), TTL.getSeconds()));
+        Gen<Long> addMicros = Gen.<Long>weighted(9, Gen.longs(1, 5_000_000_000L)).or(1, Gen.longs(-1_000_000L, 0));
+        Gen<Long> setMicros = Gen.longs(-500_000_000L, 6_000_000_000L);
+        Gen<Integer> over = Gen.ints(0, 1);
 
-        Arbitrary<Step> check = Combinators.combine(user, model, prompt, maxOut).as(Check::new);
-        Arbitrary<Step> reserve = Combinators.combine(user, model, prompt, maxOut, coin).as(Reserve::new);
-        Arbitrary<Step> reserveAll = Combinators.combine(user, Arbitraries.integers().between(0, 1), coin)
-                .as(ReserveAll::new);
-        Arbitrary<Step> settle = Combinators.combine(user, pick, rare, percent, percent, coin, rare, coin)
-                .as(SettleHold::new);
-        Arbitrary<Step> charge = Combinators.combine(user, model, prompt, maxOut, coin, rare, coin)
-                .as(ChargeWithoutHold::new);
-        Arbitrary<Step> release = Combinators.combine(user, pick, rare).as(Release::new);
-        Arbitrary<Step> extend = Combinators.combine(user, pick, rare).as(Extend::new);
-        Arbitrary<Step> add = Combinators.combine(user, addMicros, coin).as(Add::new);
-        Arbitrary<Step> set = Combinators.combine(user, setMicros, coin).as(SetTo::new);
-        Arbitrary<Step> advance = seconds.map(Advance::new);
-        Arbitrary<Step> repeat = pick.map(Repeat::new);
-        Arbitrary<Step> reuse = Combinators.combine(user, pick, setMicros).as(ReuseKey::new);
+        Gen<Step> check = r -> new Check(user.next(r), model.next(r), prompt.next(r), maxOut.next(r));
+        Gen<Step> reserve = r -> new Reserve(user.next(r), model.next(r), prompt.next(r), maxOut.next(r), coin.next(r));
+        Gen<Step> reserveAll = r -> new ReserveAll(user.next(r), over.next(r), coin.next(r));
+        Gen<Step> settle = r -> new SettleHold(user.next(r), pick.next(r), rare.next(r), percent.next(r), percent.next(r),
+                coin.next(r), rare.next(r), coin.next(r));
+        Gen<Step> charge = r -> new ChargeWithoutHold(user.next(r), model.next(r), prompt.next(r), maxOut.next(r),
+                coin.next(r), rare.next(r), coin.next(r));
+        Gen<Step> release = r -> new Release(user.next(r), pick.next(r), rare.next(r));
+        Gen<Step> extend = r -> new Extend(user.next(r), pick.next(r), rare.next(r));
+        Gen<Step> add = r -> new Add(user.next(r), addMicros.next(r), coin.next(r));
+        Gen<Step> set = r -> new SetTo(user.next(r), setMicros.next(r), coin.next(r));
+        Gen<Step> advance = seconds.map(Advance::new);
+        Gen<Step> repeat = pick.map(Repeat::new);
+        Gen<Step> reuse = r -> new ReuseKey(user.next(r), pick.next(r), setMicros.next(r));
 
-        Arbitrary<Step> step = Arbitraries.frequencyOf(List.of(
-                Tuple.of(2, check), Tuple.of(6, reserve), Tuple.of(1, reserveAll), Tuple.of(6, settle), Tuple.of(2, charge),
-                Tuple.of(2, release), Tuple.of(2, extend), Tuple.of(2, add), Tuple.of(1, set),
-                Tuple.of(3, advance), Tuple.of(3, repeat), Tuple.of(1, reuse)));
-        return step.list().ofMinSize(1).ofMaxSize(60).withSizeDistribution(RandomDistribution.uniform());
+        Gen<Step> step = Gen.<Step>weighted(2, check).or(6, reserve).or(1, reserveAll).or(6, settle).or(2, charge)
+                .or(2, release).or(2, extend).or(2, add).or(1, set)
+                .or(3, advance).or(3, repeat).or(1, reuse);
+        return step.list(1, 60);
     }
 
     // ---- resolved operations: what the ledger is actually asked ----
@@ -496,11 +488,12 @@ class LedgerEnginePropertiesTest {
                 assertThat(r.hold()).isEqualTo(expected);
                 a.holds.put(id, expected);
                 holdOrigins.put(id, new HoldOrigin(user, req.model(), req.promptTokens(), req.maxOutputTokens()));
-                if (key != null) {
-                    a.operations.put(key, new Recorded("reserve", req, r));
-                }
             } else {
                 assertThat(r.hold()).isNull();
+            }
+            if (key != null) {
+                // a keyed denial is remembered too: a repeat answers the same
+                a.operations.put(key, new Recorded("reserve", req, r));
             }
             accounts.putIfAbsent(user, a);
         }

@@ -34,6 +34,8 @@ import dev.balancekit.UsageGroup;
 import dev.balancekit.UsageLimits;
 import dev.balancekit.UsageQuery;
 import dev.balancekit.UsageReport;
+import dev.balancekit.UsageWindow;
+import dev.balancekit.WindowUsage;
 import dev.balancekit.memory.ManualClock;
 import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.pricing.ModelPrice;
@@ -48,7 +50,9 @@ import dev.balancekit.spi.StoredAccount;
 import dev.balancekit.spi.WindowState;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +64,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -200,6 +205,28 @@ public abstract class BalanceStoreContract {
             assertThat(d.status()).isEqualTo(BalanceDecision.Status.DENIED);
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.ZERO);
             assertThat(LedgerInvariants.allEntries(store, "u1")).isEmpty();
+        }
+
+        @Test
+        void userIds_withLoneSurrogates_areRejected_soTwoNeverShareOneAccount() {
+            BlockingBalanceLedger ledger = ledger();
+            String smile = "u\uD83D\uDE00";
+            String wink = "u\uD83D\uDE09";
+
+            // a driver writes a lone surrogate as a replacement character: these two would be one account
+            assertThatThrownBy(() -> ledger.addBalance(BalanceChange.of("u\uD800", Credits.of(5))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("user must be well-formed UTF-16 text, was 'u\\uD800': lone surrogate at index 1");
+            assertThatThrownBy(() -> ledger.reserve(BalanceRequest.of("u\uDBFF", MODEL, 1, 0)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("user must be well-formed UTF-16 text, was 'u\\uDBFF': lone surrogate at index 1");
+            ledger.addBalance(BalanceChange.of(smile, Credits.of(5)));
+            ledger.addBalance(BalanceChange.of(wink, Credits.of(7)));
+
+            assertThat(store.accounts(ListQuery.byUser()).block().items()).extracting(AccountState::user)
+                    .containsExactlyInAnyOrder(smile, wink);
+            assertThat(ledger.balance(smile).orElseThrow().balance()).isEqualTo(Credits.of(1005));
+            assertThat(ledger.balance(wink).orElseThrow().balance()).isEqualTo(Credits.of(1007));
         }
     }
 
@@ -749,6 +776,137 @@ public abstract class BalanceStoreContract {
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1100));
         }
 
+        private void assertKeyReused(ThrowingCallable call, String key) {
+            assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("idempotencyKey '" + key + "' was already used for a different request");
+        }
+
+        @Test
+        void deduct_modelAndTokensThatJoinToTheSameText_areDifferentRequests() {
+            BlockingBalanceLedger ledger = ledger();
+            // 5 + 7 tokens at the default 6 credits
+            ledger.deduct(ChargeRequest.of("u1", "m|100", Usage.of(5, 7)).withIdempotencyKey("k1"));
+
+            // joined with '|', both read m|100|5|7|0|0|message|null|null
+            assertKeyReused(() -> ledger.deduct(ChargeRequest.of("u1", "m", Usage.of(100, 5).withCache(7, 0))
+                    .withContext("0").withConversationId("message|null").withIdempotencyKey("k1")), "k1");
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1000 - 72));
+        }
+
+        @Test
+        void deduct_contextAndConversationIdThatJoinToTheSameText_areDifferentRequests() {
+            BlockingBalanceLedger ledger = ledger();
+            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(10, 0));
+            ledger.deduct(charge.withContext("a|b").withConversationId("c").withIdempotencyKey("k2"));
+            ledger.deduct(charge.withIdempotencyKey("k3"));
+
+            assertKeyReused(() -> ledger.deduct(charge.withContext("a").withConversationId("b|c").withIdempotencyKey("k2")),
+                    "k2");
+            // no conversation and a conversation named "null" are different too
+            assertKeyReused(() -> ledger.deduct(charge.withConversationId("null").withIdempotencyKey("k3")), "k3");
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1000 - 20));
+        }
+
+        @Test
+        void addBalance_actorAndNoteThatJoinToTheSameText_areDifferentRequests() {
+            BlockingBalanceLedger ledger = ledger();
+            BalanceChange change = BalanceChange.of("u1", Credits.of(100));
+            ledger.addBalance(change.withActor("ops|x").withNote("y").withIdempotencyKey("k4"));
+            ledger.setBalance(BalanceChange.of("u1", Credits.of(500)).withNote("null").withIdempotencyKey("k5"));
+
+            assertKeyReused(() -> ledger.addBalance(change.withActor("ops").withNote("x|y").withIdempotencyKey("k4")), "k4");
+            assertKeyReused(() -> ledger.setBalance(BalanceChange.of("u1", Credits.of(500)).withActor("null")
+                    .withIdempotencyKey("k5")), "k5");
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(500));
+        }
+
+        @Test
+        void reserve_sameKeyOnTwoLedgers_aDenialStands_evenOnceTheBalanceIsFree() {
+            BlockingBalanceLedger one = ledger();
+            BlockingBalanceLedger two = ledger();
+            Reservation other = one.reserve(BalanceRequest.of("u1", MODEL, 600, 0));
+            BalanceRequest request = BalanceRequest.of("u1", MODEL, 600, 0).withIdempotencyKey("req-1");
+
+            // two processes get the same request; one answers before a release, the other after it
+            Reservation denied = two.reserve(request);
+            one.release("u1", other.holdId());
+            Reservation again = one.reserve(request);
+
+            assertThat(denied.decision().status()).isEqualTo(BalanceDecision.Status.DENIED);
+            assertThat(again.replay()).isTrue();
+            assertThat(again.decision()).isEqualTo(denied.decision());
+            assertThat(again.hold()).isNull();
+            assertThat(one.balance("u1").orElseThrow().holds()).isEmpty();
+        }
+
+        @Test
+        void reserve_sameKeyOnTwoLedgersWhoseClocksDisagreeOnAnExpiry_bothGetTheFirstOutcome() {
+            LedgerConfig config = config().build();
+            BlockingBalanceLedger ahead = ledger(config);
+            ManualClock behindClock = new ManualClock(T0);
+            BlockingBalanceLedger behind = BalanceLedger.builder().store(store).config(config).clock(behindClock).build()
+                    .blocking();
+            ahead.reserve(BalanceRequest.of("u1", MODEL, 600, 0));
+            // for one host the hold has expired, for the other it is still active
+            clock.advance(config.holdTtl().plusSeconds(1));
+            behindClock.advance(config.holdTtl().minusSeconds(1));
+            BalanceRequest request = BalanceRequest.of("u1", MODEL, 600, 0).withIdempotencyKey("req-2");
+
+            Reservation first = behind.reserve(request);
+            Reservation second = ahead.reserve(request);
+
+            assertThat(first.isAllowed()).isFalse();
+            assertThat(second.isAllowed()).isFalse();
+            assertThat(second.replay()).isTrue();
+            assertThat(ahead.balance("u1").orElseThrow().holds()).isEmpty();
+        }
+
+        @Test
+        void reserve_sameKeyOnTwoLedgersAtOnce_neverDeniesOneAndHoldsForTheOther() throws Exception {
+            BalanceLedger one = reactiveLedger(config().build());
+            BalanceLedger two = reactiveLedger(config().build());
+            BalanceLedger releaser = reactiveLedger(config().build());
+            int pairs = 200;
+            List<String> split = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                for (int i = 0; i < pairs; i++) {
+                    // a hold that leaves too little for the request, released while both decide
+                    Reservation other = releaser.reserve("u1", MODEL, 600, 0).block();
+                    BalanceRequest request = BalanceRequest.of("u1", MODEL, 600, 0).withIdempotencyKey("pair-" + i);
+                    CountDownLatch start = new CountDownLatch(1);
+                    Future<Reservation> a = pool.submit(() -> {
+                        start.await();
+                        return one.reserve(request).block();
+                    });
+                    Future<Reservation> b = pool.submit(() -> {
+                        start.await();
+                        return two.reserve(request).block();
+                    });
+                    Future<Receipt> freed = pool.submit(() -> {
+                        start.await();
+                        return releaser.release("u1", other.holdId()).block();
+                    });
+                    start.countDown();
+                    Reservation ra = a.get(1, TimeUnit.MINUTES);
+                    Reservation rb = b.get(1, TimeUnit.MINUTES);
+                    freed.get(1, TimeUnit.MINUTES);
+                    if (ra.isAllowed() != rb.isAllowed()) {
+                        split.add(request.idempotencyKey() + ": " + ra.decision().status() + " / " + rb.decision().status());
+                    }
+                    for (Reservation r : List.of(ra, rb)) {
+                        if (r.isAllowed()) {
+                            one.release("u1", r.holdId()).block();
+                        }
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(split).as("keys answered differently by the two ledgers").isEmpty();
+            assertThat(one.balance("u1").block().holds()).isEmpty();
+        }
+
         @Test
         void keys_areScopedPerUser() {
             BlockingBalanceLedger ledger = ledger();
@@ -956,6 +1114,37 @@ public abstract class BalanceStoreContract {
         }
     }
 
+    /** The longest hold lifetime the config accepts: every expiry time it makes stays storable. */
+    @Nested
+    class HoldLifetime {
+        @Test
+        void reserve_extendAndSettle_withTheLongestHoldTtl_neverOverflow() {
+            BlockingBalanceLedger ledger = ledger(config().holdTtl(LedgerConfig.MAX_HOLD_TTL).build());
+
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
+            assertThat(r.hold().expiresAt()).isEqualTo(T0.plus(Duration.ofDays(7)));
+            assertThat(ledger.balance("u1").orElseThrow().holds()).containsExactly(r.hold());
+            clock.advance(Duration.ofDays(6));
+            Hold extended = ledger.extendHold("u1", r.holdId());
+            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)).withHold(r.holdId()));
+
+            assertThat(extended.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(13)));
+            assertThat(receipt.balance()).isEqualTo(Credits.of(900));
+            assertThat(ledger.balance("u1").orElseThrow().holds()).isEmpty();
+        }
+
+        @Test
+        void hold_withTheLongestHoldTtl_countsUntilItsExpiry() {
+            BlockingBalanceLedger ledger = ledger(config().holdTtl(LedgerConfig.MAX_HOLD_TTL).build());
+            ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
+
+            clock.advance(LedgerConfig.MAX_HOLD_TTL.minusMillis(1));
+            assertThat(ledger.balance("u1").orElseThrow().available()).isEqualTo(Credits.of(900));
+            clock.advance(Duration.ofMillis(1));
+            assertThat(ledger.balance("u1").orElseThrow().available()).isEqualTo(START);
+        }
+    }
+
     /** Usage limits, auto-refill and tiers, which live in the account document too. */
     @Nested
     class LimitsRefillsTiers {
@@ -1017,6 +1206,57 @@ public abstract class BalanceStoreContract {
             assertThat(LedgerInvariants.allEntries(store, "r1")).filteredOn(e -> EntryContext.AUTO_REFILL.equals(e.context()))
                     .extracting(LedgerEntry::createdAt)
                     .containsExactlyInAnyOrder(monday.plus(Duration.ofDays(1)), monday);
+        }
+
+        /**
+         * Two hosts whose clocks are two seconds apart around Monday 1 June 2026 00:00 UTC, where a
+         * day, an ISO week and a month end at once, take turns reserving and charging 30 credits
+         * against a cap of 100, the host that is ahead first.
+         *
+         * @return the credits charged
+         */
+        private Credits chargedByHostsEitherSideOfMidnight(UsageLimits limits, UsageWindow window) {
+            Instant midnight = Instant.parse("2026-06-01T00:00:00Z");
+            clock.set(midnight.plusSeconds(1));
+            LedgerConfig cfg = config().startBalance(Credits.of(10_000)).usageLimits(limits).build();
+            BlockingBalanceLedger ahead = ledger(cfg);
+            BlockingBalanceLedger behind = BalanceLedger.builder().store(store).config(cfg)
+                    .clock(new ManualClock(midnight.minusSeconds(1))).build().blocking();
+            Credits charged = Credits.ZERO;
+            for (int i = 0; i < 10; i++) {
+                BlockingBalanceLedger host = i % 2 == 0 ? ahead : behind;
+                Reservation r = host.reserve(BalanceRequest.of("w1", MODEL, 30, 0));
+                if (r.isAllowed()) {
+                    charged = charged.minus(host.deduct(ChargeRequest.of("w1", MODEL, Usage.of(30, 0))
+                            .withHold(r.holdId())).total());
+                }
+            }
+            String newest = window.keyOf(LocalDate.of(2026, 6, 1));
+            for (BlockingBalanceLedger host : List.of(ahead, behind)) {
+                WindowUsage usage = host.usage("w1").get(window.ordinal());
+                assertThat(usage.key()).as("the window never rolls back").isEqualTo(newest);
+                assertThat(usage.spent()).isEqualTo(charged);
+                assertThat(usage.resetsAt()).isEqualTo(window.resetsAt(LocalDate.of(2026, 6, 1), ZoneOffset.UTC));
+            }
+            return charged;
+        }
+
+        @Test
+        void dailyCap_hostClocksEitherSideOfMidnight_isNeverExceeded() {
+            assertThat(chargedByHostsEitherSideOfMidnight(UsageLimits.credits(Credits.of(100), null, null),
+                    UsageWindow.DAILY)).isEqualTo(Credits.of(90));
+        }
+
+        @Test
+        void weeklyCap_hostClocksEitherSideOfTheWeeksEnd_isNeverExceeded() {
+            assertThat(chargedByHostsEitherSideOfMidnight(UsageLimits.credits(null, Credits.of(100), null),
+                    UsageWindow.WEEKLY)).isEqualTo(Credits.of(90));
+        }
+
+        @Test
+        void monthlyCap_hostClocksEitherSideOfTheMonthsEnd_isNeverExceeded() {
+            assertThat(chargedByHostsEitherSideOfMidnight(UsageLimits.credits(null, null, Credits.of(100)),
+                    UsageWindow.MONTHLY)).isEqualTo(Credits.of(90));
         }
 
         @Test

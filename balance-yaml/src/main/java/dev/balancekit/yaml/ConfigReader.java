@@ -100,13 +100,57 @@ final class ConfigReader {
 
     private final String source;
     private final Map<String, String> environment;
-    private final List<ConfigProblem> problems = new ArrayList<>();
+    private final Problems problems = new Problems();
     /** The value node of every key path read so far, to place core's messages at the key they name. */
     private final Map<String, Node> nodesByPath = new HashMap<>();
 
     private ConfigReader(String source, Map<String, String> environment) {
         this.source = source;
         this.environment = environment;
+    }
+
+    /**
+     * The problems found: every one is counted, the first {@link #MAX_PROBLEMS} in file order are
+     * kept, each cut to {@link Texts#MAX_MESSAGE} characters. A file with a million problems costs
+     * no more memory than one with a hundred.
+     */
+    private static final class Problems {
+        private static final Comparator<ConfigProblem> FILE_ORDER =
+                Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column);
+        private final List<ConfigProblem> kept = new ArrayList<>();
+        private int count;
+
+        void add(ConfigProblem p) {
+            count++;
+            kept.add(new ConfigProblem(p.file(), p.line(), p.column(), Texts.abbreviate(p.keyPath(), Texts.MAX_MESSAGE),
+                    Texts.abbreviate(p.message(), Texts.MAX_MESSAGE)));
+            if (kept.size() >= 2 * MAX_PROBLEMS) {
+                trim();
+            }
+        }
+
+        /** @return how many problems were found, kept or not; it only grows */
+        int size() {
+            return count;
+        }
+
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        /** @return the first problems in file order, at most {@link #MAX_PROBLEMS} */
+        List<ConfigProblem> first() {
+            trim();
+            return List.copyOf(kept);
+        }
+
+        private void trim() {
+            // a stable sort: problems at one position keep the order they were found in
+            kept.sort(FILE_ORDER);
+            if (kept.size() > MAX_PROBLEMS) {
+                kept.subList(MAX_PROBLEMS, kept.size()).clear();
+            }
+        }
     }
 
     /** The values a section gives for LibreChat's refill keys, with what it leaves out filled in. */
@@ -197,7 +241,7 @@ final class ConfigReader {
                     config.startBalance(amount);
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(new ConfigProblem(ENVIRONMENT, 0, 0, START_BALANCE, e.getMessage()));
+                problems.add(new ConfigProblem(ENVIRONMENT, 0, 0, START_BALANCE, Texts.quoting(e.getMessage(), start)));
             }
         }
     }
@@ -240,7 +284,7 @@ final class ConfigReader {
         }
         Duration ttl = duration(s, "reservationTtlMs");
         if (ttl != null) {
-            config.holdTtl(ttl);
+            attemptAs(s, "reservationTtlMs", "holdTtl", () -> config.holdTtl(ttl));
         }
         Long kept = whole(s, "operationsKept");
         if (kept != null && kept != kept.intValue()) {
@@ -530,7 +574,7 @@ final class ConfigReader {
                 long millionths = Credits.parseScaled(multiplierText, 6, s.path("priceMultiplier"));
                 attempt(s.path, s.value("priceMultiplier"), () -> tier.priceMultiplier(new Multiplier(millionths)));
             } catch (IllegalArgumentException e) {
-                problem(s.value("priceMultiplier"), s.path("priceMultiplier"), e.getMessage());
+                problem(s.value("priceMultiplier"), s.path("priceMultiplier"), Texts.quoting(e.getMessage(), multiplierText));
             }
         }
         Boolean exempt = bool(s, "exempt");
@@ -547,7 +591,7 @@ final class ConfigReader {
             String itemPath = models.path(key) + "[" + i + "]";
             String pattern = scalar(items.get(i), itemPath, "a model name pattern");
             if (pattern != null && pattern.isBlank()) {
-                problem(items.get(i), itemPath, itemPath + " must be a model name pattern, was '" + pattern + "'");
+                problem(items.get(i), itemPath, itemPath + " must be a model name pattern, was " + Texts.quote(pattern));
             } else if (pattern != null) {
                 out.add(pattern);
             }
@@ -563,8 +607,8 @@ final class ConfigReader {
         if (!tierNames.contains(name)) {
             problem(s.value("defaultTier"), s.path("defaultTier"), s.path("defaultTier")
                     + (tierNames.isEmpty()
-                            ? " names a tier, but " + s.path("tiers") + " has none, was '" + name + "'"
-                            : " must be one of the tiers " + String.join(", ", tierNames) + ", was '" + name + "'"));
+                            ? " names a tier, but " + s.path("tiers") + " has none, was " + Texts.quote(name)
+                            : " must be one of the tiers " + String.join(", ", tierNames) + ", was " + Texts.quote(name)));
             return;
         }
         config.defaultTier(name);
@@ -615,7 +659,7 @@ final class ConfigReader {
             case "false", "False", "FALSE":
                 return false;
             default:
-                problem(s.value(key), s.path(key), s.path(key) + " must be true or false, was '" + text + "'");
+                problem(s.value(key), s.path(key), s.path(key) + " must be true or false, was " + Texts.quote(text));
                 return null;
         }
     }
@@ -623,7 +667,7 @@ final class ConfigReader {
     private @Nullable String text(Section s, String key, String expected) {
         String text = scalar(s.value(key), s.path(key), expected);
         if (text != null && text.isBlank()) {
-            problem(s.value(key), s.path(key), s.path(key) + " must not be blank, was '" + text + "'");
+            problem(s.value(key), s.path(key), s.path(key) + " must not be blank, was " + Texts.quote(text));
             return null;
         }
         return text;
@@ -639,13 +683,13 @@ final class ConfigReader {
             return null;
         }
         if (!WHOLE.matcher(text.strip()).matches()) {
-            problem(node, path, path + " must be a whole number, was '" + text + "'");
+            problem(node, path, path + " must be a whole number, was " + Texts.quote(text));
             return null;
         }
         try {
             return Credits.parseScaled(text, 0, path);
         } catch (IllegalArgumentException e) {
-            problem(node, path, e.getMessage());
+            problem(node, path, Texts.quoting(e.getMessage(), text));
             return null;
         }
     }
@@ -668,7 +712,7 @@ final class ConfigReader {
         try {
             return Credits.ofMicros(Credits.parseScaled(text, 6, path));
         } catch (IllegalArgumentException e) {
-            problem(node, path, e.getMessage());
+            problem(node, path, Texts.quoting(e.getMessage(), text));
             return null;
         }
     }
@@ -684,12 +728,12 @@ final class ConfigReader {
             // micro-credits per 1,000 tokens are exactly nano-credits per token, as Rate.perThousandTokens reads them
             long nanos = Credits.parseScaled(text, perThousand ? 6 : 9, path);
             if (nanos < 0) {
-                problem(node, path, path + " must be zero or more, was " + text.strip());
+                problem(node, path, path + " must be zero or more, was " + Texts.abbreviate(text.strip()));
                 return null;
             }
             return Rate.ofNanos(nanos);
         } catch (IllegalArgumentException e) {
-            problem(node, path, e.getMessage());
+            problem(node, path, Texts.quoting(e.getMessage(), text));
             return null;
         }
     }
@@ -712,15 +756,10 @@ final class ConfigReader {
             try {
                 d = Duration.parse(text.strip());
             } catch (DateTimeParseException e) {
-                problem(node, path, path + " must be milliseconds or an ISO-8601 duration such as PT30M, was '"
-                        + text + "'");
+                problem(node, path, path + " must be milliseconds or an ISO-8601 duration such as PT30M, was "
+                        + Texts.quote(text));
                 return null;
             }
-        }
-        if (d.compareTo(LedgerConfig.MIN_HOLD_TTL) < 0) {
-            problem(node, path, path + " must be at least " + LedgerConfig.MIN_HOLD_TTL.toMillis() + " ms, was "
-                    + d.toMillis() + " ms");
-            return null;
         }
         return d;
     }
@@ -733,8 +772,8 @@ final class ConfigReader {
         try {
             return ZoneId.of(text.strip());
         } catch (DateTimeException e) {
-            problem(s.value(key), s.path(key), s.path(key) + " must be a time zone such as UTC or Europe/Berlin, was '"
-                    + text + "'");
+            problem(s.value(key), s.path(key), s.path(key) + " must be a time zone such as UTC or Europe/Berlin, was "
+                    + Texts.quote(text));
             return null;
         }
     }
@@ -743,7 +782,7 @@ final class ConfigReader {
         String text = scalar(s.value(key), s.path(key), "one of " + String.join(", ", allowed));
         if (text != null && !allowed.contains(text)) {
             problem(s.value(key), s.path(key), s.path(key) + " must be one of " + String.join(", ", allowed)
-                    + ", was '" + text + "'");
+                    + ", was " + Texts.quote(text));
             return null;
         }
         return text;
@@ -797,7 +836,7 @@ final class ConfigReader {
                 if (top) {
                     continue;
                 }
-                problem(keyNode, path, path + " has a key that is " + describe(keyNode) + "; keys must be plain text");
+                problem(keyNode, path, path + " has a key that is " + describe(keyNode) + "; keys must be plain scalars");
                 continue;
             }
             String key = ((ScalarNode) keyNode).getValue();
@@ -894,7 +933,7 @@ final class ConfigReader {
             return "a list";
         }
         String text = ((ScalarNode) node).getValue();
-        return text.isEmpty() ? "empty" : "'" + text + "'";
+        return text.isEmpty() ? "empty" : Texts.quote(text);
     }
 
     private static int line(Node node) {
@@ -924,6 +963,20 @@ final class ConfigReader {
         }
     }
 
+    /**
+     * Runs a core setter that names its setting as code does ({@code holdTtl}) where the file has
+     * another key ({@code reservationTtlMs}): core's rule, reported at the file's key.
+     */
+    private void attemptAs(Section s, String key, String coreName, Runnable action) {
+        try {
+            action.run();
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            problem(s.value(key), s.path(key), s.path(key)
+                    + (message.startsWith(coreName + " ") ? message.substring(coreName.length()) : ": " + message));
+        }
+    }
+
     private void coreProblem(String parentPath, @Nullable Node fallback, IllegalArgumentException e) {
         String message = parentPath + "." + e.getMessage();
         int space = message.indexOf(' ');
@@ -936,14 +989,8 @@ final class ConfigReader {
         if (problems.isEmpty()) {
             return;
         }
-        List<ConfigProblem> sorted = new ArrayList<>(problems);
-        sorted.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
-        if (sorted.size() > MAX_PROBLEMS) {
-            int more = sorted.size() - MAX_PROBLEMS;
-            sorted = new ArrayList<>(sorted.subList(0, MAX_PROBLEMS));
-            sorted.add(new ConfigProblem(source, 0, 0, "", more + " more problems are not listed"));
-        }
-        throw new ConfigException(source, sorted);
+        List<ConfigProblem> first = problems.first();
+        throw new ConfigException(source, first, problems.size() - first.size());
     }
 
     @SafeVarargs

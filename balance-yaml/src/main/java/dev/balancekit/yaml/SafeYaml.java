@@ -1,7 +1,11 @@
 package dev.balancekit.yaml;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -11,6 +15,7 @@ import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.NodeEvent;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -23,7 +28,8 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * Turns YAML text into a node tree, and nothing else: no object is ever constructed, so a tag such
  * as {@code !!java.lang.Runtime} is only a label on a node. Before composing, one pass over the
  * parser's events enforces the nesting and alias limits: the composer recurses once per nesting
- * level, and a "billion laughs" file is small as text but huge once its aliases are expanded.
+ * level, and a "billion laughs" file is small as text but huge once its aliases are expanded
+ * (the reader visits an aliased node once per alias, and each visit may report a problem).
  */
 final class SafeYaml {
 
@@ -55,6 +61,8 @@ final class SafeYaml {
                 .setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(false)
                 .setAllowRecursiveKeys(false)
+                // a list or mapping as a key is valid YAML; the reader reports it where it stands
+                .setAllowNonScalarKeys(true)
                 .setMaxAliasesForCollections(YamlLedgerConfig.MAX_COLLECTION_ALIASES)
                 .setCodePointLimit(YamlLedgerConfig.MAX_SIZE)
                 .setUseMarks(true)
@@ -74,9 +82,23 @@ final class SafeYaml {
         }
     }
 
+    /**
+     * Enforces the limits in one pass over the parser's events, before any node is built. Besides
+     * nesting and aliases of collections, it keeps the size of the file as if every alias were
+     * replaced by a copy of what it names (characters of scalars, one per list or mapping): an
+     * alias of a long scalar costs what the scalar costs, so a value of 100,000 characters used
+     * 2,000 times is refused like the 200 MB it stands for. Files without aliases never reach
+     * the expanded limit: their expanded size is at most their length.
+     */
     private static void checkLimits(LoadSettings settings, String yaml) throws Failure {
         ParserImpl parser = new ParserImpl(settings, new StreamReader(settings, yaml));
         Set<Anchor> collectionAnchors = new HashSet<>();
+        // the expanded size of what each anchor names; a collection's once it has ended
+        Map<Anchor, Long> anchoredSizes = new HashMap<>();
+        // the expanded size when each open collection started, and its anchor
+        Deque<Long> openStarts = new ArrayDeque<>();
+        Deque<Optional<Anchor>> openAnchors = new ArrayDeque<>();
+        long expanded = 0;
         int depth = 0;
         int collectionAliases = 0;
         while (parser.hasNext()) {
@@ -89,24 +111,46 @@ final class SafeYaml {
                         throw new Failure("the file nests lists and mappings more than " + YamlLedgerConfig.MAX_DEPTH
                                 + " levels deep", event.getStartMark().orElse(null));
                     }
-                    ((NodeEvent) event).getAnchor().ifPresent(collectionAnchors::add);
+                    Optional<Anchor> anchor = ((NodeEvent) event).getAnchor();
+                    anchor.ifPresent(collectionAnchors::add);
+                    // defined again: the name means this collection from here on, not what it named before
+                    anchor.ifPresent(anchoredSizes::remove);
+                    openStarts.push(expanded);
+                    openAnchors.push(anchor);
+                    expanded++;
                     break;
                 case MappingEnd:
                 case SequenceEnd:
                     depth--;
+                    long start = openStarts.pop();
+                    long size = expanded - start;
+                    openAnchors.pop().ifPresent(a -> anchoredSizes.put(a, size));
                     break;
                 case Scalar:
+                    long length = Math.max(1, ((ScalarEvent) event).getValue().length());
+                    expanded += length;
                     // an anchor may be defined again; then it names a scalar from here on
-                    ((NodeEvent) event).getAnchor().ifPresent(collectionAnchors::remove);
+                    ((NodeEvent) event).getAnchor().ifPresent(a -> {
+                        collectionAnchors.remove(a);
+                        anchoredSizes.put(a, length);
+                    });
                     break;
                 case Alias:
-                    if (collectionAnchors.contains(((AliasEvent) event).getAlias())) {
+                    Anchor alias = ((AliasEvent) event).getAlias();
+                    if (collectionAnchors.contains(alias)) {
                         collectionAliases++;
                         if (collectionAliases > YamlLedgerConfig.MAX_COLLECTION_ALIASES) {
                             throw new Failure("the file has more than " + YamlLedgerConfig.MAX_COLLECTION_ALIASES
                                     + " aliases of lists or mappings; alias bombs (\"billion laughs\") are refused",
                                     event.getStartMark().orElse(null));
                         }
+                    }
+                    // an alias of a collection still open (a recursive one) is composed as one shared node
+                    expanded += anchoredSizes.getOrDefault(alias, 1L);
+                    if (expanded > YamlLedgerConfig.MAX_SIZE) {
+                        throw new Failure("the file's aliases expand it to more than " + YamlLedgerConfig.MAX_SIZE
+                                + " characters; a value repeated by aliases counts each time it is used",
+                                event.getStartMark().orElse(null));
                     }
                     break;
                 default:

@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * swaps it in atomically: each operation runs wholly under the old config or wholly under the new
  * one. An invalid new file keeps the config in use; its problems go to
  * {@link BalanceLedger#rejectConfig(String, List)}, which logs them and tells the ledger's
- * listeners ({@code ConfigRejected}). Both events name the file.
+ * listeners ({@code ConfigRejected}). Both events name the file. A failure of the loader itself
+ * (an exception, a stack overflow, running out of memory) is reported the same way, and the watcher
+ * keeps watching.
  *
  * <pre>{@code
  * LedgerConfig config = YamlLedgerConfig.load(path);
@@ -153,6 +155,16 @@ public final class YamlConfigWatcher implements AutoCloseable {
         } catch (ConfigException e) {
             ledger.rejectConfig(source, e.messages());
             return Outcome.REJECTED;
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // The loader failed, not the file's content. Loading is a function of the bytes: it changes
+            // nothing outside itself, so once the failure has unwound, all it built is garbage and the
+            // config in use is untouched. Other errors (a class that cannot be linked, a broken JVM) are
+            // not survivable here and propagate. The bytes stay recorded, so the same content is not
+            // loaded again and again; the next change is.
+            LOG.log(System.Logger.Level.ERROR, "loading " + source + " failed", e);
+            ledger.rejectConfig(source, List.of(new ConfigProblem(source, 0, 0, "",
+                    "the file could not be loaded: " + e).toString()));
+            return Outcome.REJECTED;
         }
         ledger.reconfigure(next, source);
         return Outcome.RELOADED;
@@ -198,7 +210,10 @@ public final class YamlConfigWatcher implements AutoCloseable {
                 }
                 try {
                     checkNow();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // one failed check must not end the watching: the next change may be the fix. The
+                    // thread holds nothing a failure could leave half-changed, and it only runs when the
+                    // directory changes, so a failure that repeats cannot spin
                     LOG.log(System.Logger.Level.ERROR, "checking " + source + " failed", e);
                 }
             }

@@ -30,13 +30,18 @@ import org.jspecify.annotations.Nullable;
  * environment as {@code ${VAR}} or {@code ${VAR:-default}}.
  *
  * <p>The file is read as YAML nodes only: tags never construct objects. It must be at most
- * {@link #MAX_SIZE} bytes, nest at most {@link #MAX_DEPTH} levels, and have at most
- * {@link #MAX_COLLECTION_ALIASES} aliases of lists or mappings. Every problem is reported at once
- * in one {@link ConfigException}.
+ * {@link #MAX_SIZE} bytes, also with every alias replaced by what it names, nest at most
+ * {@link #MAX_DEPTH} levels, and have at most {@link #MAX_COLLECTION_ALIASES} aliases of lists or
+ * mappings. Every problem is reported at once in one {@link ConfigException}, whose size is bounded
+ * whatever the file holds.
  */
 public final class YamlLedgerConfig {
 
-    /** The largest file accepted: 1 MiB (in bytes for a file, in characters for a string). */
+    /**
+     * The largest file accepted: 1 MiB (in bytes for a file, in characters for a string). It also
+     * bounds the file as if every alias were replaced by a copy of what it names, counting the
+     * characters of each scalar and one for each list or mapping.
+     */
     public static final int MAX_SIZE = 1 << 20;
 
     /** The deepest nesting of lists and mappings accepted anywhere in the file. */

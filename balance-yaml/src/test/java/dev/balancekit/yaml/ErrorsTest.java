@@ -5,6 +5,7 @@ import static dev.balancekit.yaml.Yaml.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancekit.BalanceException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class ErrorsTest {
                 "balance.refillIntervalValue must be a whole number, was '1.5' (librechat.yaml:10:24)",
                 "balance.refillIntervalUnit must be one of seconds, minutes, hours, days, weeks, months, was 'fortnights' (librechat.yaml:11:23)",
                 "balance.refillAmount must be a plain decimal number, was 'lots' (librechat.yaml:12:17)",
-                "balance.reservationTtlMs must be at least 10000 ms, was 5000 ms (librechat.yaml:13:21)",
+                "balance.reservationTtlMs must be at least 10 s, was PT5S (librechat.yaml:13:21)",
                 "balance.usageLimits.daily must be above zero, was 0 (librechat.yaml:14:24)",
                 "balance.usageLimits.weekly must not exceed usageLimits.monthly, was 500 > 300 (librechat.yaml:14:35)",
                 "balance.usageLimits.dailyTokens must be above zero, was -1 (librechat.yaml:14:67)",
@@ -246,12 +247,35 @@ class ErrorsTest {
         @Test
         void reservationTtl() {
             assertThat(problems("balance: {reservationTtlMs: PT5S}\n")).containsExactly(
-                    "balance.reservationTtlMs must be at least 10000 ms, was 5000 ms (librechat.yaml:1:29)");
+                    "balance.reservationTtlMs must be at least 10 s, was PT5S (librechat.yaml:1:29)");
             assertThat(problems("balance: {reservationTtlMs: soon}\n")).containsExactly(
                     "balance.reservationTtlMs must be milliseconds or an ISO-8601 duration such as PT30M, was 'soon' "
                             + "(librechat.yaml:1:29)");
             assertThat(problems("balance: {reservationTtlMs: -PT1M}\n")).containsExactly(
-                    "balance.reservationTtlMs must be at least 10000 ms, was -60000 ms (librechat.yaml:1:29)");
+                    "balance.reservationTtlMs must be at least 10 s, was PT-1M (librechat.yaml:1:29)");
+        }
+
+        @Test
+        void reservationTtl_negativeOrHuge_isAPositionedProblem_notAnArithmeticException() {
+            assertThat(problems("balance:\n  reservationTtlMs: -PT1S\n")).containsExactly(
+                    "balance.reservationTtlMs must be at least 10 s, was PT-1S (librechat.yaml:2:21)");
+            assertThat(problems("balance: {reservationTtlMs: PT-5S}\n")).containsExactly(
+                    "balance.reservationTtlMs must be at least 10 s, was PT-5S (librechat.yaml:1:29)");
+            assertThat(problems("balance: {reservationTtlMs: -PT2562047788015215H}\n")).containsExactly(
+                    "balance.reservationTtlMs must be at least 10 s, was PT-2562047788015215H (librechat.yaml:1:29)");
+            assertThat(problems("balance: {reservationTtlMs: PT2562047788015215H}\n")).containsExactly(
+                    "balance.reservationTtlMs must be at most 7 days, was PT2562047788015215H (librechat.yaml:1:29)");
+            assertThat(problems("balance: {reservationTtlMs: 9223372036854775807}\n")).containsExactly(
+                    "balance.reservationTtlMs must be at most 7 days, was PT2562047788015H12M55.807S (librechat.yaml:1:29)");
+            assertThat(problems("balance: {reservationTtlMs: -5000}\n")).containsExactly(
+                    "balance.reservationTtlMs must be at least 10 s, was PT-5S (librechat.yaml:1:29)");
+        }
+
+        @Test
+        void reservationTtl_atTheBounds_isAccepted() {
+            assertThat(Yaml.parse("balance: {reservationTtlMs: P7D}\n").holdTtl()).isEqualTo(Duration.ofDays(7));
+            assertThat(Yaml.parse("balance: {reservationTtlMs: 604800000}\n").holdTtl()).isEqualTo(Duration.ofDays(7));
+            assertThat(Yaml.parse("balance: {reservationTtlMs: 10000}\n").holdTtl()).isEqualTo(Duration.ofSeconds(10));
         }
     }
 
@@ -332,6 +356,26 @@ class ErrorsTest {
         }
 
         @Test
+        void keyThatIsAListOrMapping_isAPositionedProblem_notInvalidYaml() {
+            assertThat(problems("""
+                    balance:
+                      ? [a, b]
+                      : 1
+                      tiers:
+                        ? {a: 1}
+                        : {}
+                        pro: {startBalance: 5}
+                    """)).containsExactly(
+                    "balance has a key that is a list; keys must be plain scalars (librechat.yaml:2:5)",
+                    "balance.tiers has a key that is a mapping; keys must be plain scalars (librechat.yaml:5:7)");
+        }
+
+        @Test
+        void keyThatIsAList_inAnIgnoredSection_isNotOurs() {
+            assertThat(Yaml.parse("endpoints:\n  ? [a, b]\n  : 1\nbalance: {enabled: true}\n").enabled()).isTrue();
+        }
+
+        @Test
         void undefinedAlias() {
             assertThat(problems("balance: {startBalance: *nothing}\n")).containsExactly(
                     "the file is not valid YAML: found undefined alias nothing (librechat.yaml:1:25)");
@@ -344,10 +388,14 @@ class ErrorsTest {
         for (int i = 0; i < 150; i++) {
             yaml.append("      - 101\n");
         }
-        List<String> problems = problems(yaml.toString());
+        ConfigException e = failure(yaml.toString());
+        List<String> problems = e.messages();
         assertThat(problems).hasSize(101);
         assertThat(problems.get(0)).isEqualTo(
                 "balance.notifications.windowPercent[0] must be between 1 and 100, was 101 (librechat.yaml:4:9)");
-        assertThat(problems.get(100)).isEqualTo("50 more problems are not listed (librechat.yaml)");
+        assertThat(problems.get(100)).isEqualTo("and 50 more problems");
+        assertThat(e.problems()).hasSize(100);
+        assertThat(e.omitted()).isEqualTo(50);
+        assertThat(e.getMessage()).startsWith("invalid balance config librechat.yaml, 150 problems:\n");
     }
 }

@@ -34,17 +34,28 @@ class HostileInputTest {
 
     @Test
     void billionLaughs_failsFastWithAClearError() {
+        // level h names 9^7 x 9 strings of 3 characters: past 1 MiB before the 50th alias of a list
         String yaml = "balance:\n  enabled: true\n  tiers:\n" + billionLaughs("    ");
         assertTimeout(Duration.ofSeconds(10), () -> assertThat(problems(yaml)).containsExactly(
-                "the file has more than 50 aliases of lists or mappings; alias bombs (\"billion laughs\") are refused "
-                        + "(librechat.yaml:10:27)"));
+                "the file's aliases expand it to more than 1048576 characters; a value repeated by aliases counts each "
+                        + "time it is used (librechat.yaml:9:24)"));
     }
 
     @Test
     void billionLaughs_inAnIgnoredSection_isRefusedToo() {
         String yaml = "lol:\n" + billionLaughs("  ") + "balance: {enabled: true}\n";
         assertTimeout(Duration.ofSeconds(10), () -> assertThat(problems(yaml)).singleElement().asString()
-                .startsWith("the file has more than 50 aliases of lists or mappings"));
+                .startsWith("the file's aliases expand it to more than 1048576 characters"));
+    }
+
+    @Test
+    void moreThanFiftyAliasesOfLists_areRefused_howeverSmall() {
+        StringBuilder yaml = new StringBuilder("empty: &e []\nmany:\n");
+        for (int i = 0; i < 51; i++) {
+            yaml.append("  - *e\n");
+        }
+        assertThat(problems(yaml.toString())).containsExactly("the file has more than 50 aliases of lists or mappings; "
+                + "alias bombs (\"billion laughs\") are refused (librechat.yaml:53:5)");
     }
 
     @Test
@@ -56,6 +67,107 @@ class HostileInputTest {
         }
         assertThat(parse(yaml.toString()).tiers()).hasSize(50);
         assertThat(parse(yaml.toString()).startBalance()).isEqualTo(Credits.of(5000));
+    }
+
+    /** One value of {@code length} characters, then {@code aliases} aliases of it in a list where numbers are expected. */
+    static String longValueAliased(int length, int aliases) {
+        StringBuilder y = new StringBuilder("big: &v \"").append("x".repeat(length)).append("\"\n");
+        y.append("balance:\n  notifications:\n    windowPercent: [");
+        for (int i = 0; i < aliases; i++) {
+            y.append(i > 0 ? ", " : "").append("*v");
+        }
+        return y.append("]\n").toString();
+    }
+
+    /** The expanded size before the first alias: the root mapping, the keys, the value and two mappings and a list. */
+    private static final int BEFORE_ALIASES = 1 + 3 + 100_000 + 7 + 1 + 13 + 1 + 13 + 1;
+
+    @Test
+    void longValueAliasedTwoThousandTimes_isRefusedAtTheAliasThatCrossesTheLimit_withABoundedReport() {
+        String yaml = longValueAliased(100_000, 2_000);
+        assertThat(yaml.length()).isBetween(105_000, 110_000);
+        // the 10th alias takes the expanded file past 1 MiB: 100,040 + 10 x 100,000 characters
+        assertThat(BEFORE_ALIASES + 9 * 100_000).isLessThanOrEqualTo(YamlLedgerConfig.MAX_SIZE);
+        assertThat(BEFORE_ALIASES + 10 * 100_000).isGreaterThan(YamlLedgerConfig.MAX_SIZE);
+
+        ConfigException e = Yaml.failure(yaml);
+
+        assertThat(e.messages()).containsExactly("the file's aliases expand it to more than 1048576 characters; a value "
+                + "repeated by aliases counts each time it is used (librechat.yaml:4:" + (21 + 9 * 4) + ")");
+        assertThat(e.getMessage()).hasSizeLessThan(300);
+    }
+
+    @Test
+    void aliasBombOfOneMebibyte_isRefusedWithAPositionedProblem() {
+        String yaml = longValueAliased(100_000, 235_000);
+        assertThat(yaml.length()).isBetween(1_000_000, YamlLedgerConfig.MAX_SIZE);
+
+        assertThat(problems(yaml)).containsExactly("the file's aliases expand it to more than 1048576 characters; a "
+                + "value repeated by aliases counts each time it is used (librechat.yaml:4:" + (21 + 9 * 4) + ")");
+    }
+
+    @Test
+    void manyAliasesOfAShortValue_countAgainstTheLimitToo() {
+        StringBuilder yaml = new StringBuilder("short: &s \"01234567890123456789\"\nlist: [");
+        for (int i = 0; i < 100_000; i++) {
+            yaml.append("*s,");
+        }
+        yaml.append("]\nbalance: {enabled: true}\n");
+
+        assertThat(problems(yaml.toString())).singleElement().asString()
+                .startsWith("the file's aliases expand it to more than 1048576 characters");
+    }
+
+    @Test
+    void aliasesUpToTheExpandedLimit_areFine() {
+        // 9 aliases of 100,000 characters expand the file to about 1,000,000 characters, inside 1 MiB
+        assertThat(problems(longValueAliased(100_000, 9))).hasSize(9).allSatisfy(p -> assertThat(p)
+                .startsWith("balance.notifications.windowPercent[").hasSizeLessThan(250));
+    }
+
+    @Test
+    void longValue_isQuotedAbbreviated_inEveryKindOfMessage() {
+        String x = "x".repeat(100_000);
+        String shown = "'" + "x".repeat(100) + "…(100000 chars)'";
+
+        assertThat(problems("balance:\n  startBalance: " + x + "\n  enabled: " + x + "\n  timezone: " + x
+                + "\n  tiers: {free: {}}\n  defaultTier: " + x + "\n")).containsExactly(
+                "balance.startBalance must be a plain decimal number, was " + shown + " (librechat.yaml:2:17)",
+                "balance.enabled must be true or false, was " + shown + " (librechat.yaml:3:12)",
+                "balance.timezone must be a time zone such as UTC or Europe/Berlin, was " + shown + " (librechat.yaml:4:13)",
+                "balance.defaultTier must be one of the tiers free, was " + shown + " (librechat.yaml:6:16)");
+        assertThat(problems("balance:\n  usageLimits: " + x + "\n")).containsExactly(
+                "balance.usageLimits must be a mapping, was " + shown + " (librechat.yaml:2:16)");
+    }
+
+    @Test
+    void longKey_isCutInTheMessageAndTheKeyPath() {
+        ConfigException e = Yaml.failure("balance:\n  ? " + "k".repeat(100_000) + "\n  : 1\n");
+
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.message()).matches("balance\\.k{992}…\\(\\d+ chars\\)");
+            assertThat(p.keyPath()).isEqualTo("balance." + "k".repeat(992) + "…(100008 chars)");
+            assertThat(p.location()).isEqualTo("librechat.yaml:2:5");
+        });
+    }
+
+    @Test
+    void twentyThousandProblems_areCounted_theFirstHundredListed() {
+        StringBuilder yaml = new StringBuilder("balance:\n  notifications:\n    windowPercent: [");
+        for (int i = 0; i < 20_000; i++) {
+            yaml.append("0,");
+        }
+        yaml.append("]\n");
+
+        ConfigException e = Yaml.failure(yaml.toString());
+
+        assertThat(e.problems()).hasSize(100);
+        assertThat(e.omitted()).isEqualTo(19_900);
+        assertThat(e.problems().get(99).message()).isEqualTo(
+                "balance.notifications.windowPercent[99] must be between 1 and 100, was 0");
+        assertThat(e.messages()).hasSize(101).last().isEqualTo("and 19900 more problems");
+        assertThat(e.getMessage()).startsWith("invalid balance config librechat.yaml, 20000 problems:\n")
+                .endsWith("\n  and 19900 more problems").hasSizeLessThan(12_000);
     }
 
     @Test

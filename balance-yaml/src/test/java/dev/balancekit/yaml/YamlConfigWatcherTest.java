@@ -10,14 +10,20 @@ import dev.balancekit.yaml.YamlConfigWatcher.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Reloading a changed file into a running ledger, or keeping the old config when the new one is invalid. */
 class YamlConfigWatcherTest {
@@ -150,6 +156,87 @@ class YamlConfigWatcherTest {
             assertThat(watched.config().startBalance()).isEqualTo(Credits.of(2000));
             assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
         }
+    }
+
+    /** An environment whose variable {@code FAIL} cannot be read: the loader fails, not the file. */
+    private static Map<String, String> failingEnvironment(Supplier<Throwable> failure) {
+        return new AbstractMap<>() {
+            @Override
+            public String get(Object key) {
+                if ("FAIL".equals(key)) {
+                    Throwable t = failure.get();
+                    if (t instanceof Error error) {
+                        throw error;
+                    }
+                    throw (RuntimeException) t;
+                }
+                return null;
+            }
+
+            @Override
+            public Set<Map.Entry<String, String>> entrySet() {
+                return Set.of();
+            }
+        };
+    }
+
+    static Stream<Supplier<Throwable>> loaderFailures() {
+        return Stream.of(() -> new IllegalStateException("boom"), StackOverflowError::new,
+                () -> new OutOfMemoryError("Java heap space"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("loaderFailures")
+    void loaderFailure_isRejected_andTheNextChangeIsReloaded(Supplier<Throwable> failure) throws Exception {
+        LedgerConfig before = ledger.config();
+        Throwable expected = failure.get();
+        try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, ledger)
+                .environment(failingEnvironment(failure)).background(false).start()) {
+            Files.writeString(file, "balance: {enabled: true, startBalance: '${FAIL}'}\n");
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(ledger.config()).isSameAs(before);
+            Files.writeString(file, V2);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+        }
+        assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(2000));
+        assertThat(events.get(0)).isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> assertThat(e.problems())
+                .containsExactly("the file could not be loaded: " + expected + " (librechat.yaml)"));
+    }
+
+    @Test
+    void backgroundThread_keepsWatchingAfterAStackOverflowInAReload() throws Exception {
+        CountDownLatch rejected = new CountDownLatch(1);
+        CountDownLatch reloaded = new CountDownLatch(1);
+        BalanceLedger watched = BalanceLedger.builder().config(ledger.config()).eventExecutor(Runnable::run)
+                .listener(e -> {
+                    if (e instanceof BalanceEvent.ConfigRejected) {
+                        rejected.countDown();
+                    } else if (e instanceof BalanceEvent.ConfigReloaded) {
+                        reloaded.countDown();
+                    }
+                }).build();
+        try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, watched)
+                .environment(failingEnvironment(StackOverflowError::new)).start()) {
+            Files.writeString(file, "balance: {enabled: true, startBalance: '${FAIL}'}\n");
+            assertThat(rejected.await(30, TimeUnit.SECONDS)).as("rejected within 30 s").isTrue();
+            Files.writeString(file, V2);
+            assertThat(reloaded.await(30, TimeUnit.SECONDS)).as("reloaded within 30 s").isTrue();
+            assertThat(watched.config().startBalance()).isEqualTo(Credits.of(2000));
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+        }
+    }
+
+    @Test
+    void aliasBomb_isRejectedWithOneProblem_andTheWatcherGoesOn() throws Exception {
+        try (YamlConfigWatcher watcher = manualWatcher()) {
+            Files.writeString(file, HostileInputTest.longValueAliased(100_000, 2_000));
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
+            Files.writeString(file, V2);
+            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+        }
+        assertThat(events.get(0)).isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> assertThat(e.problems())
+                .singleElement().asString().startsWith("the file's aliases expand it to more than 1048576 characters"));
     }
 
     @Test
