@@ -92,7 +92,7 @@ class HtmlReportBrowserTest {
         assertThat(errors).as("browser console errors").isEmpty();
 
         long height = (Long) ((JavascriptExecutor) driver).executeScript("return document.body.scrollHeight");
-        driver.manage().window().setSize(new Dimension(1040, (int) Math.min(height + 40, 6000)));
+        driver.manage().window().setSize(new Dimension(1040, (int) Math.min(height + 200, 8000))); // outer size: room for the page and the window frame
         File shot = driver.getScreenshotAs(OutputType.FILE);
         Path png = OUT.resolve("report.png");
         Files.copy(shot.toPath(), png, StandardCopyOption.REPLACE_EXISTING);
