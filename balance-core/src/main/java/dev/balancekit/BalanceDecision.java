@@ -83,6 +83,10 @@ public record BalanceDecision(
         if (reason == DenialReason.MODEL_NOT_ALLOWED) {
             return "Model not allowed: " + model + " is not available on your plan.";
         }
+        if (reason == DenialReason.UNKNOWN_MODEL) {
+            return "Unknown model: " + model + " has no price of its own (it would be priced by "
+                    + (valueKey == null ? "the default rate" : "the generic row '" + valueKey + "'") + ").";
+        }
         return "Insufficient Funds! Balance: " + available + ". Prompt tokens: " + promptTokens
                 + ". Cost: " + estimatedCost + ".";
     }
@@ -102,8 +106,9 @@ public record BalanceDecision(
     /**
      * LibreChat's error payload for a refused request:
      * {@code {"type":"token_balance","balance":..,"tokenCost":..,"promptTokens":..,"refillAt":..}},
-     * plus members LibreChat clients ignore: {@code reason} (lower-case reason name) and, for a
-     * usage limit, {@code window}, {@code spent}, {@code limit} (or {@code tokensUsed},
+     * plus members LibreChat clients ignore: {@code reason} (lower-case reason name), for an
+     * unknown model {@code model} (the model refused) and {@code valueKey} (the generic row, or null
+     * for the default rate), and for a usage limit {@code window}, {@code spent}, {@code limit} (or {@code tokensUsed},
      * {@code tokenLimit}) and {@code resetsAt}. Instants are ISO-8601 and left out when unknown.
      * Amounts are plain decimal numbers of credits.
      *
@@ -120,6 +125,16 @@ public record BalanceDecision(
         if (reason != null) {
             sb.append(",\"reason\":\"").append(reason.name().toLowerCase(Locale.ROOT)).append('"');
         }
+        if (reason == DenialReason.UNKNOWN_MODEL) {
+            sb.append(",\"model\":");
+            jsonString(sb, model);
+            sb.append(",\"valueKey\":");
+            if (valueKey == null) {
+                sb.append("null");
+            } else {
+                jsonString(sb, valueKey);
+            }
+        }
         if (window != null) {
             sb.append(",\"window\":\"").append(window.window().name().toLowerCase(Locale.ROOT)).append('"');
             sb.append(",\"spent\":").append(window.spent());
@@ -133,5 +148,21 @@ public record BalanceDecision(
             sb.append(",\"resetsAt\":\"").append(window.resetsAt()).append('"');
         }
         return sb.append('}').toString();
+    }
+
+    /** Appends a JSON string literal: model names come from clients, so quotes and controls are escaped. */
+    private static void jsonString(StringBuilder sb, String value) {
+        sb.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                sb.append('\\').append(ch);
+            } else if (ch < 0x20 || ch == '\u2028' || ch == '\u2029') {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        sb.append('"');
     }
 }

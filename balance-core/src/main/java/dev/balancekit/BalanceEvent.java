@@ -1,8 +1,10 @@
 package dev.balancekit;
 
+import dev.balancekit.pricing.PriceMatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something that happened, handed to {@link BalanceListener}s after the change is stored: to an
@@ -45,6 +47,27 @@ public sealed interface BalanceEvent {
         public ConfigRejected {
             Objects.requireNonNull(source, "source");
             problems = List.copyOf(problems);
+        }
+    }
+
+    /**
+     * A model was seen, for the first time by this ledger, priced by a generic row or the default
+     * price ({@link dev.balancekit.pricing.MatchKind#isFallback()}): by a check, a reservation or a
+     * charge. Its price was probably not meant for it; add a row for it, or refuse such models with
+     * {@link UnknownModelPolicy#REFUSE}. Reported once per model and endpoint (up to a bound of
+     * 10,000 models per ledger).
+     *
+     * @param at the time
+     * @param model the model name as the request gave it
+     * @param endpoint the request's endpoint, or null
+     * @param match the row that priced it (a generic row, or the default price) and its kind
+     */
+    record FallbackPrice(Instant at, String model, @Nullable String endpoint, PriceMatch match)
+            implements BalanceEvent {
+        /** Validates. */
+        public FallbackPrice {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(match, "match");
         }
     }
 

@@ -7,6 +7,7 @@ import dev.balancekit.internal.Outcome;
 import dev.balancekit.internal.TimedBalanceStore;
 import dev.balancekit.internal.Turns;
 import dev.balancekit.memory.InMemoryBalanceStore;
+import dev.balancekit.pricing.PriceMatch;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -53,6 +55,8 @@ import reactor.core.publisher.Mono;
 public final class BalanceLedger {
 
     private static final int LAST_WRITTEN_MAX = 10_000;
+    /** The most models (with their endpoint) a ledger reports a {@link BalanceEvent.FallbackPrice} for. */
+    static final int FALLBACK_MODELS_REPORTED = 10_000;
     private static final System.Logger LOG = System.getLogger(BalanceLedger.class.getName());
     private static final StoredAccount ABSENT =
             new StoredAccount(AccountState.empty("absent", Instant.EPOCH), 1);
@@ -69,6 +73,8 @@ public final class BalanceLedger {
     private final LedgerMetrics metrics;
     /** The state this ledger last wrote per account, so the next write can skip the load. */
     private final ConcurrentHashMap<String, StoredAccount> lastWritten = new ConcurrentHashMap<>();
+    /** Models (and endpoints) already reported as priced by a generic row or the default price. */
+    private final Set<String> fallbackReported = ConcurrentHashMap.newKeySet();
     /** Accounts whose operations in this ledger take turns because they collided. */
     private final Turns turns = new Turns();
 
@@ -164,7 +170,10 @@ public final class BalanceLedger {
     public Mono<BalanceDecision> checkBalance(BalanceRequest request) {
         Objects.requireNonNull(request, "request");
         return run(request.user(), (state, now, cfg) -> LedgerEngine.check(state, request, cfg, now))
-                .doOnNext(d -> metrics.decided("check", d));
+                .doOnNext(d -> {
+                    metrics.decided("check", d);
+                    observePrice(request.model(), request.endpoint(), false);
+                });
     }
 
     /**
@@ -197,6 +206,7 @@ public final class BalanceLedger {
                 .doOnNext(r -> {
                     if (!r.replay()) {
                         metrics.decided("reserve", r.decision());
+                        observePrice(request.model(), request.endpoint(), false);
                     }
                 });
     }
@@ -214,7 +224,34 @@ public final class BalanceLedger {
     public Mono<Receipt> deduct(ChargeRequest request) {
         Objects.requireNonNull(request, "request");
         return run(request.user(), request.idempotencyKey(),
-                (state, now, id, cfg) -> LedgerEngine.charge(state, request, cfg, now, id));
+                (state, now, id, cfg) -> LedgerEngine.charge(state, request, cfg, now, id))
+                .doOnNext(r -> {
+                    if (!r.replay()) {
+                        observePrice(request.model(), request.endpoint(), true);
+                    }
+                });
+    }
+
+    /**
+     * Makes a price that was not meant for the model visible: a charge priced by a generic row or the
+     * default price is counted, and the first time a model is seen priced that way listeners get a
+     * {@link BalanceEvent.FallbackPrice}. The match is cached by the table, so this costs a map look-up.
+     */
+    private void observePrice(String model, @Nullable String endpoint, boolean charged) {
+        PriceMatch match = config.prices().match(model, endpoint);
+        if (!match.kind().isFallback()) {
+            return;
+        }
+        if (charged) {
+            metrics.fallbackPriced(model, match);
+        }
+        String seen = endpoint == null ? model : endpoint + '\u0000' + model;
+        if (fallbackReported.size() < FALLBACK_MODELS_REPORTED && fallbackReported.add(seen)) {
+            LOG.log(System.Logger.Level.WARNING, "model '" + model + "'" + (endpoint == null ? "" : " on endpoint '"
+                    + endpoint + "'") + " is priced by " + (match.valueKey() == null ? "the default rate"
+                    : "the generic row '" + match.valueKey() + "'") + "; add a price for it (docs/guide.md)");
+            publish(List.of(new BalanceEvent.FallbackPrice(clock.instant(), model, endpoint, match)));
+        }
     }
 
     /**

@@ -14,10 +14,12 @@ import org.jspecify.annotations.Nullable;
  * @param holdId the hold to settle, or null to charge without one
  * @param idempotencyKey repeating the charge with the same key returns the first receipt instead
  *     of charging twice; when null and a hold is given, the hold id serves as the key
+ * @param endpoint the endpoint the model was called through (a LibreChat custom endpoint's name),
+ *     whose exact per-endpoint prices win over the table; null for none
  */
 public record ChargeRequest(
         String user, String model, Usage usage, String context, @Nullable String conversationId,
-        @Nullable String holdId, @Nullable String idempotencyKey) {
+        @Nullable String holdId, @Nullable String idempotencyKey, @Nullable String endpoint) {
 
     /**
      * Validates the request.
@@ -35,6 +37,24 @@ public record ChargeRequest(
         Requests.requireOptionalText("conversationId", conversationId);
         Requests.requireOptionalText("holdId", holdId);
         Requests.requireKey(idempotencyKey);
+        Requests.requireOptionalText("endpoint", endpoint);
+    }
+
+    /**
+     * A charge without an endpoint.
+     *
+     * @param user the user id
+     * @param model the model that was called
+     * @param usage the tokens used
+     * @param context why the tokens were used
+     * @param conversationId the conversation id, or null
+     * @param holdId the hold to settle, or null
+     * @param idempotencyKey the key, or null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public ChargeRequest(String user, String model, Usage usage, String context, @Nullable String conversationId,
+            @Nullable String holdId, @Nullable String idempotencyKey) {
+        this(user, model, usage, context, conversationId, holdId, idempotencyKey, null);
     }
 
     /**
@@ -58,7 +78,7 @@ public record ChargeRequest(
      * @throws IllegalArgumentException if the context is blank
      */
     public ChargeRequest withContext(String context) {
-        return new ChargeRequest(user, model, usage, context, conversationId, holdId, idempotencyKey);
+        return new ChargeRequest(user, model, usage, context, conversationId, holdId, idempotencyKey, endpoint);
     }
 
     /**
@@ -69,7 +89,7 @@ public record ChargeRequest(
      * @throws IllegalArgumentException if the id is blank
      */
     public ChargeRequest withConversationId(@Nullable String conversationId) {
-        return new ChargeRequest(user, model, usage, context, conversationId, holdId, idempotencyKey);
+        return new ChargeRequest(user, model, usage, context, conversationId, holdId, idempotencyKey, endpoint);
     }
 
     /**
@@ -80,7 +100,7 @@ public record ChargeRequest(
      * @throws IllegalArgumentException if the id is blank
      */
     public ChargeRequest withHold(@Nullable String holdId) {
-        return new ChargeRequest(user, model, usage, context, conversationId, holdId, idempotencyKey);
+        return new ChargeRequest(user, model, usage, context, conversationId, holdId, idempotencyKey, endpoint);
     }
 
     /**
@@ -91,7 +111,18 @@ public record ChargeRequest(
      * @throws IllegalArgumentException if the key is blank or too long
      */
     public ChargeRequest withIdempotencyKey(@Nullable String key) {
-        return new ChargeRequest(user, model, usage, context, conversationId, holdId, key);
+        return new ChargeRequest(user, model, usage, context, conversationId, holdId, key, endpoint);
+    }
+
+    /**
+     * Sets the endpoint the model was called through, whose exact per-endpoint prices win over the table.
+     *
+     * @param name the endpoint's name, or null for none
+     * @return a copy with the endpoint set
+     * @throws IllegalArgumentException if the name is blank or too long
+     */
+    public ChargeRequest withEndpoint(@Nullable String name) {
+        return new ChargeRequest(user, model, usage, context, conversationId, holdId, idempotencyKey, name);
     }
 
     /** @return whether the stream was aborted, which raises the completion rate 1.15 times */

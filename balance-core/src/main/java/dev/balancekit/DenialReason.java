@@ -13,5 +13,10 @@ public enum DenialReason {
     /** The month's usage cap would be exceeded. */
     MONTHLY_LIMIT,
     /** The account's tier does not allow the model. */
-    MODEL_NOT_ALLOWED
+    MODEL_NOT_ALLOWED,
+    /**
+     * The model has no price of its own (it matches only a generic row or nothing) and the config
+     * refuses such models ({@link UnknownModelPolicy#REFUSE}).
+     */
+    UNKNOWN_MODEL
 }

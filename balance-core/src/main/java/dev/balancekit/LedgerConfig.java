@@ -43,6 +43,7 @@ public final class LedgerConfig {
     private final ShortfallPolicy shortfallPolicy;
     private final boolean enforceForExempt;
     private final PriceTable prices;
+    private final UnknownModelPolicy unknownModels;
     private final Duration holdTtl;
     private final int operationsKept;
     private final ZoneId zone;
@@ -60,6 +61,7 @@ public final class LedgerConfig {
         this.shortfallPolicy = b.shortfallPolicy;
         this.enforceForExempt = b.enforceForExempt;
         this.prices = b.prices != null ? b.prices : PriceTable.builtIn();
+        this.unknownModels = b.unknownModels;
         this.holdTtl = b.holdTtl;
         this.operationsKept = b.operationsKept;
         this.zone = b.zone;
@@ -90,6 +92,7 @@ public final class LedgerConfig {
         b.shortfallPolicy = shortfallPolicy;
         b.enforceForExempt = enforceForExempt;
         b.prices = prices;
+        b.unknownModels = unknownModels;
         b.holdTtl = holdTtl;
         b.operationsKept = operationsKept;
         b.zone = zone;
@@ -130,6 +133,14 @@ public final class LedgerConfig {
     /** @return the price table */
     public PriceTable prices() {
         return prices;
+    }
+
+    /**
+     * @return what happens to a model priced only by a generic row or the default price:
+     *     {@link UnknownModelPolicy#CHARGE} by default
+     */
+    public UnknownModelPolicy unknownModels() {
+        return unknownModels;
     }
 
     /** @return how long a hold lasts unless extended */
@@ -195,6 +206,7 @@ public final class LedgerConfig {
     public String toString() {
         return "LedgerConfig{enabled=" + enabled + ", startBalance=" + startBalance + ", minBalance=" + minBalance
                 + ", shortfallPolicy=" + shortfallPolicy + ", enforceForExempt=" + enforceForExempt
+                + ", unknownModels=" + unknownModels
                 + ", holdTtl=" + holdTtl + ", operationsKept=" + operationsKept + ", zone=" + zone
                 + ", usageLimits=" + usageLimits + ", refill=" + refill + ", tiers=" + tiers.keySet()
                 + ", defaultTier=" + defaultTier + ", balanceThresholds=" + balanceThresholds
@@ -209,6 +221,7 @@ public final class LedgerConfig {
         private ShortfallPolicy shortfallPolicy = ShortfallPolicy.block();
         private boolean enforceForExempt;
         private @Nullable PriceTable prices;
+        private UnknownModelPolicy unknownModels = UnknownModelPolicy.CHARGE;
         private Duration holdTtl = Duration.ofMinutes(30);
         private int operationsKept = 100;
         private ZoneId zone = ZoneOffset.UTC;
@@ -380,6 +393,19 @@ public final class LedgerConfig {
          */
         public Builder prices(PriceTable prices) {
             this.prices = Objects.requireNonNull(prices, "prices");
+            return this;
+        }
+
+        /**
+         * Sets what happens to a model priced only by a generic row or the default price: charge it
+         * (the default, as LibreChat does) or refuse checks and reservations for it with
+         * {@link DenialReason#UNKNOWN_MODEL}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder unknownModels(UnknownModelPolicy policy) {
+            this.unknownModels = Objects.requireNonNull(policy, "unknownModels");
             return this;
         }
 

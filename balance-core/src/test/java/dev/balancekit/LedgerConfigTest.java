@@ -30,12 +30,24 @@ class LedgerConfigTest {
         assertThat(c.refill()).isNull();
         assertThat(c.tiers()).isEmpty();
         assertThat(c.defaultTier()).isNull();
+        assertThat(c.unknownModels()).isEqualTo(UnknownModelPolicy.CHARGE);
+    }
+
+    @Test
+    void unknownModels_refuse_keptByToBuilder() {
+        LedgerConfig c = LedgerConfig.builder().unknownModels(UnknownModelPolicy.REFUSE).build();
+        assertThat(c.unknownModels()).isEqualTo(UnknownModelPolicy.REFUSE);
+        assertThat(c.toBuilder().build().unknownModels()).isEqualTo(UnknownModelPolicy.REFUSE);
+        assertThat(UnknownModelPolicy.fromConfigName("Refuse")).isEqualTo(UnknownModelPolicy.REFUSE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> UnknownModelPolicy.fromConfigName("deny"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknownModels must be one of charge, refuse, was 'deny'");
     }
 
     @Test
     void toString_namesEveryPlainValue() {
         assertThat(LedgerConfig.defaults()).hasToString("LedgerConfig{enabled=true, startBalance=20000, minBalance=0, "
-                + "shortfallPolicy=block, enforceForExempt=false, holdTtl=PT30M, operationsKept=100, zone=Z, "
+                + "shortfallPolicy=block, enforceForExempt=false, unknownModels=CHARGE, holdTtl=PT30M, operationsKept=100, zone=Z, "
                 + "usageLimits=none, refill=null, tiers=[], defaultTier=null, balanceThresholds=[], windowThresholds=[]}");
     }
 

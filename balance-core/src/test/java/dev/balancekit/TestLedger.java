@@ -18,9 +18,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TestLedger {
 
-    /** Every model at 1 credit per prompt token and 1 per completion token. */
-    static final PriceTable ONE_CREDIT_PER_TOKEN =
-            PriceTable.builder().defaultPrice(ModelPrice.perToken("1", "1")).build();
+    /**
+     * Every model at 1 credit per prompt token and 1 per completion token; {@link #MODEL} has a row of
+     * its own, so that its charges are not reported as priced by the default rate.
+     */
+    static final PriceTable ONE_CREDIT_PER_TOKEN = PriceTable.builder().defaultPrice(ModelPrice.perToken("1", "1"))
+            .model("m", ModelPrice.perToken("1", "1")).build();
 
     /** The model the tests call; any name costs the same. */
     static final String MODEL = "m";

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             SetTierCommand.class,
             FlushPendingCommand.class,
-            ConfigCommand.class})
+            ConfigCommand.class,
+            PricesCommand.class})
 final class RootCommand {
 }

@@ -4,14 +4,21 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.mongo.MongoBalanceStore;
 import dev.balancekit.mongo.MongoUserDirectory;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * An open connection to the database: the client, the store, the users collection and, once a
@@ -28,6 +35,7 @@ final class Session implements AutoCloseable {
     private final MongoBalanceStore store;
     private final MongoUserDirectory directory;
     private final Users users;
+    private final MongoDatabase database;
     private final String display;
     private final long selectionTimeoutMs;
     private @Nullable BalanceLedger ledger;
@@ -37,6 +45,7 @@ final class Session implements AutoCloseable {
         this.store = MongoBalanceStore.builder(database).build();
         this.directory = MongoUserDirectory.create(database);
         this.users = new Users(database);
+        this.database = database;
         this.display = display;
         this.selectionTimeoutMs = selectionTimeoutMs;
     }
@@ -110,6 +119,33 @@ final class Session implements AutoCloseable {
             ledger = l;
         }
         return l;
+    }
+
+    /**
+     * The model names the transaction history holds, each once, sorted: those of the transactions
+     * collection and of the entries still pending in account documents (the store copies them over
+     * in batches). Entries without a model (admin credits) are left out.
+     *
+     * @return the models
+     */
+    Mono<List<String>> chargedModels() {
+        MongoCollection<BsonDocument> transactions = database.getCollection(
+                MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION, BsonDocument.class);
+        MongoCollection<BsonDocument> accounts = database.getCollection(
+                MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class);
+        // grouped on the server: one document per model comes back, however long the history
+        BsonDocument byModel = new BsonDocument("$group", new BsonDocument("_id", new BsonString("$model")));
+        BsonDocument byPendingModel = new BsonDocument("$group", new BsonDocument("_id", new BsonString("$pending.model")));
+        BsonDocument eachPending = new BsonDocument("$unwind", new BsonString("$pending"));
+        return Flux.concat(Flux.from(transactions.aggregate(List.of(byModel))),
+                        Flux.from(accounts.aggregate(List.of(eachPending, byPendingModel))))
+                .map(d -> d.get("_id"))
+                .filter(BsonValue::isString)
+                .map(v -> v.asString().getValue())
+                .filter(m -> !m.isBlank())
+                .distinct()
+                .sort()
+                .collectList();
     }
 
     /** @return the connection string with its password masked, and the database when not part of it */

@@ -29,7 +29,7 @@ class HelpTest extends CliTestSupport {
 
         assertThat(r.code()).isEqualTo(0);
         assertThat(r.out()).contains("add-balance", "set-balance", "list-balances", "history", "set-tier", "flush-pending",
-                "config", "MONGO_URI", "CONFIG_PATH");
+                "config", "prices", "MONGO_URI", "CONFIG_PATH");
     }
 
     @Test

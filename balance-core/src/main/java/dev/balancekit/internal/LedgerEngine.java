@@ -16,6 +16,7 @@ import dev.balancekit.LedgerEntry;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;
+import dev.balancekit.UnknownModelPolicy;
 import dev.balancekit.Usage;
 import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
@@ -31,7 +32,9 @@ import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.ReceiptRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -100,8 +103,9 @@ public final class LedgerEngine {
      */
     public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
             LedgerConfig config, Instant now, String operationId) {
-        String fingerprint = request.idempotencyKey() == null ? "" : Fingerprint.of("reserve", request.model(),
-                request.promptTokens(), request.maxOutputTokens(), request.exempt());
+        String fingerprint = request.idempotencyKey() == null ? "" : Fingerprint.of("reserve",
+                withEndpoint(request.endpoint(), request.model(), request.promptTokens(), request.maxOutputTokens(),
+                        request.exempt()));
         OperationRecord previous = replayOf(state, request.idempotencyKey(), fingerprint);
         if (previous != null) {
             Reservation r = previous.reservation();
@@ -128,7 +132,7 @@ public final class LedgerEngine {
                     + "' names a hold of user '" + request.user() + "' that is no longer remembered as a reservation");
         }
         Credits amount = decision.status() == BalanceDecision.Status.FALLBACK
-                ? estimate(config, decision.model(), request, d.settings.multiplier())
+                ? estimate(config, decision.model(), null, request, d.settings.multiplier(), day(config, now))
                 : decision.estimatedCost();
         long tokens = request.promptTokens() + request.maxOutputTokens();
         Hold hold = new Hold(operationId, amount, tokens, decision.model(), now, now.plus(config.holdTtl()));
@@ -168,8 +172,9 @@ public final class LedgerEngine {
             Instant now, String operationId) {
         String key = request.idempotencyKey();
         var u = request.usage();
-        String fingerprint = Fingerprint.of("charge", request.model(), u.inputTokens(), u.outputTokens(),
-                u.cacheWriteTokens(), u.cacheReadTokens(), request.context(), request.conversationId(), request.holdId());
+        String fingerprint = Fingerprint.of("charge", withEndpoint(request.endpoint(), request.model(),
+                u.inputTokens(), u.outputTokens(), u.cacheWriteTokens(), u.cacheReadTokens(), request.context(),
+                request.conversationId(), request.holdId()));
         OperationRecord previous = replayOf(state, key, fingerprint);
         if (previous != null) {
             return replayed(request.user(), previous.receipt(), key);
@@ -201,7 +206,8 @@ public final class LedgerEngine {
                 reopened = closed;
             }
         }
-        PricedUsage priced = price(config, request, d.settings.multiplier());
+        // the rates in force when the charge is made, whatever they were when its hold was estimated
+        PricedUsage priced = price(config, request, d.settings.multiplier(), day(config, now));
         Credits before = d.balance;
         // expired holds and a due refill happened before the charge, what the charge causes after it
         int chargedAt = d.events.size();
@@ -454,8 +460,9 @@ public final class LedgerEngine {
     private static BalanceDecision decide(Draft d, BalanceRequest request) {
         LedgerConfig config = d.config;
         Settings settings = d.settings;
-        PriceMatch match = config.prices().match(request.model());
-        Credits cost = estimate(config, request.model(), request, settings.multiplier());
+        PriceMatch match = config.prices().match(request.model(), request.endpoint());
+        Credits cost = estimate(config, request.model(), request.endpoint(), request, settings.multiplier(),
+                day(config, d.now));
         // a tier that says whether its users are exempt overrides the request's flag
         boolean exempt = settings.exempt() != null ? settings.exempt() : request.exempt();
         boolean checked = config.enabled() && (!exempt || config.enforceForExempt());
@@ -464,6 +471,9 @@ public final class LedgerEngine {
         }
         if (!settings.allowsModel(request.model())) {
             return denied(d, request, DenialReason.MODEL_NOT_ALLOWED, match.valueKey(), cost, null);
+        }
+        if (config.unknownModels() == UnknownModelPolicy.REFUSE && match.kind().isFallback()) {
+            return denied(d, request, DenialReason.UNKNOWN_MODEL, match.valueKey(), cost, null);
         }
         long tokens = request.promptTokens() + request.maxOutputTokens();
         for (UsageWindow window : UsageWindow.values()) {
@@ -501,15 +511,35 @@ public final class LedgerEngine {
         };
     }
 
+    /** The calendar day of {@code now} in the config's zone: the day whose dated prices apply. */
+    private static LocalDate day(LedgerConfig config, Instant now) {
+        return now.atZone(config.zone()).toLocalDate();
+    }
+
+    /**
+     * A fingerprint's fields, with the endpoint last when the request names one: the same request on
+     * another endpoint may be priced differently, so it is another request. Without one the fields
+     * are as before endpoints existed, so that remembered fingerprints still match.
+     */
+    private static @Nullable Object[] withEndpoint(@Nullable String endpoint, @Nullable Object... fields) {
+        if (endpoint == null) {
+            return fields;
+        }
+        Object[] all = Arrays.copyOf(fields, fields.length + 1);
+        all[fields.length] = endpoint;
+        return all;
+    }
+
     /**
      * Prices a charge's usage.
      *
      * @throws IllegalArgumentException naming the token counts whose cost does not fit a credit amount
      */
-    private static PricedUsage price(LedgerConfig config, ChargeRequest request, Multiplier multiplier) {
+    private static PricedUsage price(LedgerConfig config, ChargeRequest request, Multiplier multiplier, LocalDate day) {
         Usage u = request.usage();
         try {
-            PricedUsage priced = config.prices().price(request.model(), u, request.incomplete(), multiplier);
+            PricedUsage priced = config.prices().price(request.model(), request.endpoint(), day, u, request.incomplete(),
+                    multiplier);
             priced.total(); // the two lines must add up too
             return priced;
         } catch (ArithmeticException e) {
@@ -521,27 +551,28 @@ public final class LedgerEngine {
             boolean[] overflows = new boolean[names.length];
             for (int i = 0; i < names.length; i++) {
                 Usage one = alone[i];
-                overflows[i] = counts[i] != 0 && overflows(() -> config.prices().price(request.model(), one,
-                        request.incomplete(), multiplier).total());
+                overflows[i] = counts[i] != 0 && overflows(() -> config.prices().price(request.model(),
+                        request.endpoint(), day, one, request.incomplete(), multiplier).total());
             }
             throw costOverflow("charge", request.model(), multiplier, names, counts, overflows, e);
         }
     }
 
     /**
-     * Estimates a request's cost on a model (the requested one or a fallback).
+     * Estimates a request's cost on a model (the requested one on the request's endpoint, or a fallback).
      *
      * @throws IllegalArgumentException naming the token counts whose cost does not fit a credit amount
      */
-    private static Credits estimate(LedgerConfig config, String model, BalanceRequest request, Multiplier multiplier) {
+    private static Credits estimate(LedgerConfig config, String model, @Nullable String endpoint, BalanceRequest request,
+            Multiplier multiplier, LocalDate day) {
         long prompt = request.promptTokens();
         long output = request.maxOutputTokens();
         try {
-            return config.prices().estimate(model, prompt, output, multiplier);
+            return config.prices().estimate(model, endpoint, day, prompt, output, multiplier);
         } catch (ArithmeticException e) {
             boolean[] overflows = {
-                prompt != 0 && overflows(() -> config.prices().estimate(model, prompt, 0, multiplier)),
-                output != 0 && overflows(() -> config.prices().estimate(model, 0, output, multiplier))};
+                prompt != 0 && overflows(() -> config.prices().estimate(model, endpoint, day, prompt, 0, multiplier)),
+                output != 0 && overflows(() -> config.prices().estimate(model, endpoint, day, 0, output, multiplier))};
             throw costOverflow("estimate", model, multiplier, new String[] {"promptTokens", "maxOutputTokens"},
                     new long[] {prompt, output}, overflows, e);
         }

@@ -2,6 +2,7 @@ package dev.balancekit.internal;
 
 import dev.balancekit.BalanceDecision;
 import dev.balancekit.BalanceEvent;
+import dev.balancekit.pricing.PriceMatch;
 import java.util.List;
 
 /**
@@ -30,6 +31,15 @@ public interface LedgerMetrics {
      * @param holdDelta active holds after minus before the operation
      */
     default void applied(List<BalanceEvent> events, int holdDelta) {
+    }
+
+    /**
+     * A charge (not a replay) was priced by a generic row or the default price.
+     *
+     * @param model the model name as the request gave it
+     * @param match the row that priced it
+     */
+    default void fallbackPriced(String model, PriceMatch match) {
     }
 
     /** A compare-and-set lost a race and the operation will be decided again. */

@@ -4,22 +4,31 @@ import dev.balancekit.BalanceDecision;
 import dev.balancekit.BalanceEvent;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.TokenType;
+import dev.balancekit.pricing.PriceMatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The ledger's meters on a Micrometer registry. Tags hold only bounded values: operation names,
- * outcomes, reasons, token types, refill modes and matched pricing keys (never a raw model string,
- * never a user). The names are documented in docs/metrics.md.
+ * outcomes, reasons, token types, refill modes and matched pricing keys, never a user. The one raw
+ * model string, on {@code balance.prices.fallback}, is bounded too: past
+ * {@value #FALLBACK_MODEL_TAGS} distinct models, further ones are tagged {@code other}. The names are
+ * documented in docs/metrics.md.
  */
 public final class MicrometerLedgerMetrics implements LedgerMetrics {
+    /** The most distinct model names {@code balance.prices.fallback} is tagged with. */
+    static final int FALLBACK_MODEL_TAGS = 100;
+
     private final MeterRegistry registry;
+    private final Set<String> fallbackModels = ConcurrentHashMap.newKeySet();
     private final AtomicLong activeHolds = new AtomicLong();
     private final Counter conflicts;
     private final Counter exhausted;
@@ -89,6 +98,19 @@ public final class MicrometerLedgerMetrics implements LedgerMetrics {
                 holdsExpired.increment();
             }
         }
+    }
+
+    @Override
+    public void fallbackPriced(String model, PriceMatch match) {
+        String tag = fallbackModels.contains(model) || (fallbackModels.size() < FALLBACK_MODEL_TAGS
+                && fallbackModels.add(model)) ? model : "other";
+        Counter.builder("balance.prices.fallback")
+                .description("charges priced by a generic row or the default price")
+                .tag("model", tag)
+                .tag("key", match.valueKey() == null ? "default" : match.valueKey())
+                .tag("kind", match.kind().wireName())
+                .register(registry)
+                .increment();
     }
 
     @Override

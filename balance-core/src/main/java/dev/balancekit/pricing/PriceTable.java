@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,27 +18,36 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Model prices and the rules that pick one for a model name, as LibreChat applies them.
  *
- * <p>A table holds ordered rows (table key to {@link ModelPrice}), exact per-model overrides,
- * ordered legacy fallbacks and a default price. {@link #builtIn()} is LibreChat's own table;
- * {@link #builder(PriceTable)} extends or corrects it without a release.
+ * <p>A table holds ordered rows (table key to {@link ModelPrice}), exact per-model overrides, exact
+ * per-endpoint prices, ordered legacy fallbacks and a default price. {@link #builtIn()} is
+ * LibreChat's own table; {@link #builder(PriceTable)} extends or corrects it without a release.
  *
- * <p><b>Matching</b> ({@link #match(String)}), first hit wins:
+ * <p><b>Matching</b> ({@link #match(String, String)}), first hit wins; the result says which rule
+ * found the price ({@link MatchKind}):
  * <ol>
- *   <li>an override whose model id equals the name exactly (case-sensitive);
+ *   <li>with an endpoint named, that endpoint's price for the exact model id (case-sensitive), as a
+ *       LibreChat custom endpoint's {@code tokenConfig} ({@link MatchKind#ENDPOINT});
+ *   <li>an override whose model id equals the name exactly (case-sensitive, {@link MatchKind#OVERRIDE});
  *   <li>the table keys, compared lower-case ({@link Locale#ROOT}) against the lower-cased name. If
  *       the name contains {@code /}, the part after the last {@code /} is tried first and the whole
  *       name only when that part matches nothing. Within one name a key equal to it wins at once;
  *       otherwise the longest key contained in it wins, and between keys of the same length the
  *       one later in table order wins (LibreChat scans the keys from the end and replaces its
- *       choice only with a strictly longer key);
+ *       choice only with a strictly longer key). A key equal to the name is {@link MatchKind#EXACT};
+ *       a contained key is {@link MatchKind#LONGEST_KEY} when what follows it in the name is only
+ *       snapshot tags (a separator and then a date such as {@code 2024-08-06} or {@code 05-20}, a
+ *       number of three or more digits such as {@code 20240620} or {@code 0125}, a version such as
+ *       {@code v1:0}, or {@code latest}, {@code preview}, {@code exp}, {@code free}), and
+ *       {@link MatchKind#GENERIC} otherwise or when the key ends with a separator ({@code - _ . : /});
  *   <li>the legacy fallbacks in order: the first whose text the lower-cased name contains gives
- *       its key's row;
- *   <li>the default price, with a null {@code valueKey}.
+ *       its key's row ({@link MatchKind#LEGACY_FALLBACK});
+ *   <li>the default price, with a null {@code valueKey} ({@link MatchKind#DEFAULT}).
  * </ol>
  *
  * <p><b>Charging</b> ({@link #price(String, Usage, boolean)}). Rates are exact nano-credits per
@@ -45,12 +55,14 @@ import org.jspecify.annotations.Nullable;
  * whole micro-credit, never down:
  * <ul>
  *   <li>prompt: {@code ceil(input x promptRate + cacheWrite x writeRate + cacheRead x readRate)},
- *       where a model without cache rates bills cache tokens at its standard prompt rate;
+ *       where a model without cache rates bills cache tokens at its effective prompt rate;
  *   <li>completion: {@code ceil(output x completionRate)}, or for an aborted stream
  *       ({@code incomplete}) {@code ceil(output x completionRate x 115 / 100)};
  *   <li>long context: when the whole prompt (input + cache write + cache read) is strictly longer
  *       than the model's {@link Premium#threshold()}, the premium prompt and completion rates replace
- *       the standard ones; cache rates are never raised.
+ *       the standard ones, the premium cache rates (when the premium has them) replace the model's
+ *       cache rates, and a model without cache rates bills cache tokens at the premium prompt rate;
+ *   <li>dated prices: the rates are those in force on the day of the charge ({@link ModelPrice#on}).
  * </ul>
  *
  * <p>Instances are immutable and thread-safe. Match results are cached in a bounded map, because
@@ -73,6 +85,13 @@ public final class PriceTable {
 
     private static final ModelPrice LIBRECHAT_DEFAULT = ModelPrice.perToken("6", "6");
 
+    /**
+     * What may follow a key in a name for the match to stay specific: separators each followed by a
+     * date, a month-day, a number of three or more digits, a version, or a release tag.
+     */
+    private static final Pattern SNAPSHOT_TAIL = Pattern.compile(
+            "(?:[-_.:@](?:\\d{4}-\\d{2}-\\d{2}|\\d{2}-\\d{2}|\\d{3,}|v\\d+(?::\\d+)?|latest|preview|exp|free))*");
+
     private static final long INCOMPLETE_NUMERATOR = 115;
     private static final long INCOMPLETE_DENOMINATOR = 100;
 
@@ -80,6 +99,7 @@ public final class PriceTable {
     private final Map<String, Row> rowsByLowerKey;
     private final Map<String, ModelPrice> overrides;
     private final Map<String, PriceMatch> overrideMatches;
+    private final Map<String, Map<String, ModelPrice>> endpoints;
     private final List<Fallback> fallbacks;
     private final Map<String, ModelPrice> modelsView;
     private final Map<String, String> fallbacksView;
@@ -100,8 +120,11 @@ public final class PriceTable {
         this.rowsByLowerKey = Map.copyOf(b.rows);
         this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.overrides));
         Map<String, PriceMatch> om = new LinkedHashMap<>();
-        b.overrides.forEach((id, price) -> om.put(id, new PriceMatch(id, price)));
+        b.overrides.forEach((id, price) -> om.put(id, new PriceMatch(id, price, MatchKind.OVERRIDE)));
         this.overrideMatches = Map.copyOf(om);
+        Map<String, Map<String, ModelPrice>> ep = new LinkedHashMap<>();
+        b.endpoints.forEach((name, prices) -> ep.put(name, Collections.unmodifiableMap(new LinkedHashMap<>(prices))));
+        this.endpoints = Collections.unmodifiableMap(ep);
         Map<String, ModelPrice> mv = new LinkedHashMap<>();
         for (Row row : rows) {
             mv.put(row.key(), row.price());
@@ -179,6 +202,7 @@ public final class PriceTable {
             b.rows.put(row.lowerKey(), row);
         }
         b.overrides.putAll(base.overrides);
+        base.endpoints.forEach((name, prices) -> b.endpoints.put(name, new LinkedHashMap<>(prices)));
         for (Fallback f : base.fallbacks) {
             b.fallbacks.put(f.contains(), f.row().key());
         }
@@ -234,6 +258,15 @@ public final class PriceTable {
     }
 
     /**
+     * Returns the exact per-endpoint prices: endpoint name to (model id to price).
+     *
+     * @return an unmodifiable view
+     */
+    public Map<String, Map<String, ModelPrice>> endpointPrices() {
+        return endpoints;
+    }
+
+    /**
      * Returns the legacy fallbacks in the order they are tried: text a model name contains (held
      * lower-case), to the key of the row it gets.
      *
@@ -244,14 +277,35 @@ public final class PriceTable {
     }
 
     /**
-     * Returns the price row for a model name, by the matching rules in the class description.
+     * Returns the price row for a model name, by the matching rules in the class description, without
+     * an endpoint.
      *
      * @param model the model name as the client or provider gives it
      * @return the match; its {@code valueKey} is null when the default price applied
      * @throws IllegalArgumentException if {@code model} is null or blank
      */
     public PriceMatch match(String model) {
+        return match(model, null);
+    }
+
+    /**
+     * Returns the price row for a model name called through an endpoint, by the matching rules in
+     * the class description: the endpoint's exact price for the model id first, then the table.
+     *
+     * @param model the model name as the client or provider gives it
+     * @param endpoint the endpoint's name, or null for none
+     * @return the match and its kind; its {@code valueKey} is null when the default price applied
+     * @throws IllegalArgumentException if {@code model} is null or blank
+     */
+    public PriceMatch match(String model, @Nullable String endpoint) {
         Checks.notBlank(model, "model");
+        if (endpoint != null) {
+            Map<String, ModelPrice> prices = endpoints.get(endpoint);
+            ModelPrice p = prices == null ? null : prices.get(model);
+            if (p != null) {
+                return new PriceMatch(model, p, MatchKind.ENDPOINT);
+            }
+        }
         PriceMatch override = overrideMatches.get(model);
         if (override != null) {
             return override;
@@ -274,23 +328,47 @@ public final class PriceTable {
 
     private PriceMatch lookUp(String model) {
         String name = model.toLowerCase(Locale.ROOT);
-        Row row = null;
         int slash = name.lastIndexOf('/');
         if (slash >= 0) {
-            row = bestKeyIn(name.substring(slash + 1));
-        }
-        if (row == null) {
-            row = bestKeyIn(name);
-        }
-        if (row == null) {
-            for (Fallback f : fallbacks) {
-                if (name.contains(f.contains())) {
-                    row = f.row();
-                    break;
-                }
+            String tail = name.substring(slash + 1);
+            Row row = bestKeyIn(tail);
+            if (row != null) {
+                return keyMatch(row, tail);
             }
         }
-        return row == null ? new PriceMatch(null, defaultPrice) : new PriceMatch(row.key(), row.price());
+        Row row = bestKeyIn(name);
+        if (row != null) {
+            return keyMatch(row, name);
+        }
+        for (Fallback f : fallbacks) {
+            if (name.contains(f.contains())) {
+                return new PriceMatch(f.row().key(), f.row().price(), MatchKind.LEGACY_FALLBACK);
+            }
+        }
+        return new PriceMatch(null, defaultPrice, MatchKind.DEFAULT);
+    }
+
+    private static PriceMatch keyMatch(Row row, String name) {
+        MatchKind kind = name.equals(row.lowerKey()) ? MatchKind.EXACT
+                : isGeneric(name, row.lowerKey()) ? MatchKind.GENERIC : MatchKind.LONGEST_KEY;
+        return new PriceMatch(row.key(), row.price(), kind);
+    }
+
+    /**
+     * Whether a key contained in a name is only the start of another model's name: it ends with a
+     * separator, or no place where it occurs is followed by snapshot tags alone.
+     */
+    static boolean isGeneric(String name, String key) {
+        char last = key.charAt(key.length() - 1);
+        if (last == '-' || last == '_' || last == '.' || last == ':' || last == '/') {
+            return true;
+        }
+        for (int at = name.indexOf(key); at >= 0; at = name.indexOf(key, at + 1)) {
+            if (SNAPSHOT_TAIL.matcher(name).region(at + key.length(), name.length()).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private @Nullable Row bestKeyIn(String name) {
@@ -310,24 +388,23 @@ public final class PriceTable {
 
     /**
      * Prices one call's usage: the prompt and completion lines LibreChat would record, by the
-     * charging rules in the class description.
+     * charging rules in the class description, at the rates in force today (UTC, system clock).
      *
      * @param model the model name
      * @param usage the tokens used
      * @param incomplete whether the stream was aborted, which bills the completion at 1.15 x
-     * @return the two priced lines and the matched key
+     * @return the two priced lines and the match
      * @throws IllegalArgumentException if {@code model} is null or blank
      * @throws IllegalArgumentException if {@code usage} is null
      * @throws ArithmeticException if a charge does not fit {@link Credits}
      */
     public PricedUsage price(String model, Usage usage, boolean incomplete) {
-        return price(model, usage, incomplete, Multiplier.ONE);
+        return price(model, null, today(), usage, incomplete, Multiplier.ONE);
     }
 
     /**
      * Prices a usage as {@link #price(String, Usage, boolean)}, with every rate multiplied by a
-     * factor (a tier's discount). The factor is applied inside the exact product, so each line is
-     * still rounded up once.
+     * factor (a tier's discount), at the rates in force today (UTC, system clock).
      *
      * @param model the model name
      * @param usage the tokens used
@@ -338,19 +415,40 @@ public final class PriceTable {
      * @throws ArithmeticException if a line does not fit {@link Credits}
      */
     public PricedUsage price(String model, Usage usage, boolean incomplete, Multiplier multiplier) {
-        PriceMatch match = match(model);
+        return price(model, null, today(), usage, incomplete, multiplier);
+    }
+
+    /**
+     * Prices a usage on an endpoint at the rates in force on a day, with every rate multiplied by a
+     * factor (a tier's discount). The factor is applied inside the exact product, so each line is
+     * still rounded up once. This is what the ledger calls, with its clock's day in its time zone.
+     *
+     * @param model the model name
+     * @param endpoint the endpoint's name, or null for none
+     * @param day the day of the charge, which picks a dated price
+     * @param usage the tokens used
+     * @param incomplete whether the stream was aborted
+     * @param multiplier the price factor
+     * @return the priced lines and the match
+     * @throws IllegalArgumentException if {@code model} is null or blank, or another argument is null
+     * @throws ArithmeticException if a line does not fit {@link Credits}
+     */
+    public PricedUsage price(String model, @Nullable String endpoint, LocalDate day, Usage usage, boolean incomplete,
+            Multiplier multiplier) {
+        PriceMatch match = match(model, endpoint);
+        Checks.notNull(day, "day");
         Checks.notNull(usage, "usage");
         Checks.notNull(multiplier, "multiplier");
         long m = multiplier.millionths();
         long scale = Multiplier.SCALE;
-        ModelPrice price = match.price();
+        ModelPrice price = match.price().on(day);
         long promptTokens = usage.promptTokens();
 
         Rate promptRate = price.promptRate(promptTokens);
         long promptMicros = ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * scale,
                 new long[] {usage.inputTokens(), promptRate.nanosPerToken(), m},
-                new long[] {usage.cacheWriteTokens(), price.effectiveCacheWrite().nanosPerToken(), m},
-                new long[] {usage.cacheReadTokens(), price.effectiveCacheRead().nanosPerToken(), m});
+                new long[] {usage.cacheWriteTokens(), price.cacheWriteRate(promptTokens).nanosPerToken(), m},
+                new long[] {usage.cacheReadTokens(), price.cacheReadRate(promptTokens).nanosPerToken(), m});
         PricedLine promptLine = new PricedLine(promptTokens, promptRate.scaled(m, scale), Credits.ofMicros(promptMicros),
                 usage.inputTokens(), usage.cacheWriteTokens(), usage.cacheReadTokens());
 
@@ -364,13 +462,14 @@ public final class PriceTable {
         PricedLine completionLine = new PricedLine(output,
                 completionRate.scaled(Math.multiplyExact(numerator, m), Math.multiplyExact(denominator, scale)),
                 Credits.ofMicros(completionMicros), 0, 0, 0);
-        return new PricedUsage(match.valueKey(), promptLine, completionLine);
+        return new PricedUsage(match, promptLine, completionLine);
     }
 
     /**
      * Estimates a call's cost before it runs: {@code promptTokens} at the prompt rate plus
      * {@code maxOutputTokens} at the completion rate, both long-context-aware, rounded up once to a
-     * micro-credit. A {@code maxOutputTokens} of 0 gives LibreChat's prompt-only estimate.
+     * micro-credit, at the rates in force today (UTC, system clock). A {@code maxOutputTokens} of 0
+     * gives LibreChat's prompt-only estimate.
      *
      * @param model the model name
      * @param promptTokens the prompt's tokens
@@ -382,7 +481,7 @@ public final class PriceTable {
      * @throws ArithmeticException if the estimate does not fit {@link Credits}
      */
     public Credits estimate(String model, long promptTokens, long maxOutputTokens) {
-        return estimate(model, promptTokens, maxOutputTokens, Multiplier.ONE);
+        return estimate(model, null, today(), promptTokens, maxOutputTokens, Multiplier.ONE);
     }
 
     /**
@@ -399,21 +498,46 @@ public final class PriceTable {
      * @throws ArithmeticException if the estimate does not fit {@link Credits}
      */
     public Credits estimate(String model, long promptTokens, long maxOutputTokens, Multiplier multiplier) {
+        return estimate(model, null, today(), promptTokens, maxOutputTokens, multiplier);
+    }
+
+    /**
+     * Estimates a call on an endpoint at the rates in force on a day, with every rate multiplied by a
+     * factor. This is what the ledger calls, with its clock's day in its time zone.
+     *
+     * @param model the model name
+     * @param endpoint the endpoint's name, or null for none
+     * @param day the day of the estimate, which picks a dated price
+     * @param promptTokens the prompt's tokens
+     * @param maxOutputTokens the most completion tokens the call may produce
+     * @param multiplier the price factor
+     * @return the estimated cost
+     * @throws IllegalArgumentException if {@code model} is null or blank, or {@code day} or {@code multiplier} is null
+     * @throws IllegalArgumentException if a token count is not between 0 and {@link Usage#MAX_TOKENS}
+     * @throws ArithmeticException if the estimate does not fit {@link Credits}
+     */
+    public Credits estimate(String model, @Nullable String endpoint, LocalDate day, long promptTokens,
+            long maxOutputTokens, Multiplier multiplier) {
         Usage.checkTokens("promptTokens", promptTokens);
         Usage.checkTokens("maxOutputTokens", maxOutputTokens);
+        Checks.notNull(day, "day");
         Checks.notNull(multiplier, "multiplier");
-        ModelPrice price = match(model).price();
+        ModelPrice price = match(model, endpoint).price().on(day);
         long m = multiplier.millionths();
         return Credits.ofMicros(ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * Multiplier.SCALE,
                 new long[] {promptTokens, price.promptRate(promptTokens).nanosPerToken(), m},
                 new long[] {maxOutputTokens, price.completionRate(promptTokens).nanosPerToken(), m}));
     }
 
+    private static LocalDate today() {
+        return LocalDate.now(ZoneOffset.UTC);
+    }
+
     /** @return a short summary: row, override and fallback counts, and the date */
     @Override
     public String toString() {
-        return "PriceTable[" + rows.size() + " models, " + overrides.size() + " overrides, " + fallbacks.size()
-                + " fallbacks, asOf " + asOf + "]";
+        return "PriceTable[" + rows.size() + " models, " + overrides.size() + " overrides, " + endpoints.size()
+                + " endpoints, " + fallbacks.size() + " fallbacks, asOf " + asOf + "]";
     }
 
     /**
@@ -421,9 +545,13 @@ public final class PriceTable {
      * lines starting with {@code #} are skipped; every other line is one record:
      * {@code asOf DATE}, {@code source TEXT}, {@code default PROMPT COMPLETION},
      * {@code model KEY PROMPT COMPLETION}, {@code cache KEY WRITE READ},
-     * {@code premium KEY THRESHOLD PROMPT COMPLETION} or {@code fallback CONTAINS KEY}, fields
-     * separated by one tab, rates in credits per token. {@code cache}, {@code premium} and
-     * {@code fallback} refer to a {@code model} row above them.
+     * {@code premium KEY THRESHOLD PROMPT COMPLETION}, {@code premiumCache KEY THRESHOLD WRITE READ}
+     * (the threshold must be the row's premium threshold), {@code dated KEY THROUGH PROMPT COMPLETION}
+     * or {@code dated KEY THROUGH PROMPT COMPLETION WRITE READ} (the row's rates hold through that day;
+     * from the next day the given rates replace them, keeping what is not given) or
+     * {@code fallback CONTAINS KEY}, fields separated by one tab, rates in credits per token. Every
+     * record but {@code asOf}, {@code source}, {@code default} and {@code model} refers to a
+     * {@code model} row above it.
      *
      * @param in the lines
      * @param name the file name used in error messages
@@ -448,7 +576,7 @@ public final class PriceTable {
                     case "asOf":
                         fields(f, 2);
                         seenAsOf = once(seenAsOf, "asOf");
-                        b.asOf(parseDate(f[1]));
+                        b.asOf(parseDate(f[1], "asOf"));
                         break;
                     case "source":
                         fields(f, 2);
@@ -487,6 +615,38 @@ public final class PriceTable {
                                 Rate.parsePerToken(f[3], "prompt"), Rate.parsePerToken(f[4], "completion"))));
                         break;
                     }
+                    case "premiumCache": {
+                        fields(f, 5);
+                        ModelPrice p = rowAbove(b, f[1], "premiumCache");
+                        Premium premium = p.premium();
+                        long threshold = Credits.parseScaled(f[2], 0, "threshold");
+                        if (premium == null || premium.threshold() != threshold) {
+                            throw new IllegalArgumentException("premiumCache threshold must be the premium threshold of '"
+                                    + f[1] + "', was " + threshold + " against "
+                                    + (premium == null ? "no premium" : Long.toString(premium.threshold())));
+                        }
+                        if (premium.cacheWrite() != null) {
+                            throw new IllegalArgumentException("premiumCache key must appear once, was '" + f[1] + "' again");
+                        }
+                        b.model(f[1], p.withPremium(premium.withCache(
+                                Rate.parsePerToken(f[3], "write"), Rate.parsePerToken(f[4], "read"))));
+                        break;
+                    }
+                    case "dated": {
+                        if (f.length != 7) {
+                            fields(f, 5);
+                        }
+                        ModelPrice p = rowAbove(b, f[1], "dated");
+                        if (p.through() != null) {
+                            throw new IllegalArgumentException("dated key must appear once, was '" + f[1] + "' again");
+                        }
+                        ModelPrice next = p.withRates(Rate.parsePerToken(f[3], "prompt"), Rate.parsePerToken(f[4], "completion"));
+                        if (f.length == 7) {
+                            next = next.withCache(Rate.parsePerToken(f[5], "write"), Rate.parsePerToken(f[6], "read"));
+                        }
+                        b.model(f[1], p.until(parseDate(f[2], "through"), next));
+                        break;
+                    }
                     case "fallback":
                         fields(f, 3);
                         rowAbove(b, f[2], "fallback");
@@ -494,7 +654,8 @@ public final class PriceTable {
                         break;
                     default:
                         throw new IllegalArgumentException(
-                                "record type must be one of asOf, source, default, model, cache, premium, fallback, was '"
+                                "record type must be one of asOf, source, default, model, cache, premium, premiumCache, dated,"
+                                        + " fallback, was '"
                                         + f[0] + "'");
                 }
             } catch (IllegalArgumentException e) {
@@ -518,11 +679,11 @@ public final class PriceTable {
         return true;
     }
 
-    private static LocalDate parseDate(String text) {
+    private static LocalDate parseDate(String text, String what) {
         try {
             return LocalDate.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("asOf must be a date like 2026-11-27, was '" + text + "'", e);
+            throw new IllegalArgumentException(what + " must be a date like 2026-11-27, was '" + text + "'", e);
         }
     }
 
@@ -542,6 +703,7 @@ public final class PriceTable {
 
         private final LinkedHashMap<String, Row> rows = new LinkedHashMap<>();
         private final LinkedHashMap<String, ModelPrice> overrides = new LinkedHashMap<>();
+        private final LinkedHashMap<String, LinkedHashMap<String, ModelPrice>> endpoints = new LinkedHashMap<>();
         private final LinkedHashMap<String, String> fallbacks = new LinkedHashMap<>();
         private ModelPrice defaultPrice = LIBRECHAT_DEFAULT;
         private @Nullable LocalDate asOf;
@@ -594,6 +756,27 @@ public final class PriceTable {
             Checks.notBlank(exactModelId, "exactModelId");
             Checks.notNull(price, "price of '" + exactModelId + "'");
             overrides.put(exactModelId, price);
+            return this;
+        }
+
+        /**
+         * Sets the exact price of one model id when it is called through the named endpoint, as a
+         * LibreChat custom endpoint's {@code tokenConfig}: it wins over every other rule for requests
+         * that name that endpoint; a model the endpoint does not list falls through to the table.
+         * Endpoint names and model ids are compared as given, case-sensitively.
+         *
+         * @param endpoint the endpoint's name, such as {@code OpenRouter}
+         * @param exactModelId the model id, such as {@code meta-llama/llama-3-70b-instruct}
+         * @param price its price on that endpoint
+         * @return this builder
+         * @throws IllegalArgumentException if {@code endpoint} or {@code exactModelId} is null or blank
+         * @throws IllegalArgumentException if {@code price} is null
+         */
+        public Builder endpointPrice(String endpoint, String exactModelId, ModelPrice price) {
+            Checks.notBlank(endpoint, "endpoint");
+            Checks.notBlank(exactModelId, "exactModelId");
+            Checks.notNull(price, "price of '" + exactModelId + "' on endpoint '" + endpoint + "'");
+            endpoints.computeIfAbsent(endpoint, e -> new LinkedHashMap<>()).put(exactModelId, price);
             return this;
         }
 

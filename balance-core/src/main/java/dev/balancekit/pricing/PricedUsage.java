@@ -5,26 +5,46 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A call's usage priced: the prompt line and the completion line LibreChat would record, and the
- * table key that priced them.
+ * match that priced them (its key and its {@link MatchKind}).
  *
- * @param valueKey the matched table key, or null when the default price applied
+ * @param match the row that priced the usage and how it was found
  * @param prompt the prompt line
  * @param completion the completion line
  */
-public record PricedUsage(@Nullable String valueKey, PricedLine prompt, PricedLine completion) {
+public record PricedUsage(PriceMatch match, PricedLine prompt, PricedLine completion) {
 
     /**
      * Validates the priced usage.
      *
-     * @param valueKey the matched table key, or null when the default price applied
+     * @param match the row that priced the usage and how it was found
      * @param prompt the prompt line
      * @param completion the completion line
+     * @throws IllegalArgumentException if {@code match} is null
      * @throws IllegalArgumentException if {@code prompt} is null
      * @throws IllegalArgumentException if {@code completion} is null
      */
     public PricedUsage {
+        Checks.notNull(match, "match");
         Checks.notNull(prompt, "prompt");
         Checks.notNull(completion, "completion");
+    }
+
+    /**
+     * Returns the matched key, recorded on the entries as {@code valueKey}.
+     *
+     * @return the key, or null when the default price applied
+     */
+    public @Nullable String valueKey() {
+        return match.valueKey();
+    }
+
+    /**
+     * Returns how the price was found.
+     *
+     * @return the kind of match
+     */
+    public MatchKind kind() {
+        return match.kind();
     }
 
     /**

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +25,102 @@ class BuiltInPricesTest {
         return PriceTable.parse(new BufferedReader(new StringReader(text)), "prices.tsv");
     }
 
+    private static final String REFERENCE = "/dev/balancekit/pricing/librechat-rates.yaml";
+
+    static String resource(String path) throws IOException {
+        try (InputStream in = BuiltInPricesTest.class.getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void builtIn_hasLibreChatsRowCounts() {
         Map<String, ModelPrice> models = BUILT_IN.models();
-        assertThat(models).hasSize(247);
-        assertThat(models.values().stream().filter(p -> p.cacheWrite() != null && p.cacheRead() != null)).hasSize(62);
-        assertThat(models.values().stream().filter(p -> p.premium() != null)).hasSize(5);
+        assertThat(models).hasSize(300);
+        assertThat(models.values().stream().filter(p -> p.cacheWrite() != null && p.cacheRead() != null)).hasSize(79);
+        assertThat(models.values().stream().filter(p -> p.premium() != null)).hasSize(17);
+        assertThat(models.values().stream().filter(p -> p.premium() != null && p.premium().cacheWrite() != null))
+                .hasSize(10);
+        assertThat(models.values().stream().filter(p -> p.through() != null)).hasSize(4);
         assertThat(BUILT_IN.legacyFallbacks()).hasSize(7);
         assertThat(BUILT_IN.overrides()).isEmpty();
+        assertThat(BUILT_IN.endpointPrices()).isEmpty();
     }
 
     @Test
     void builtIn_isDatedAndSourced() {
-        assertThat(BUILT_IN.asOf()).isEqualTo(LocalDate.of(2026, 11, 27));
-        assertThat(BUILT_IN.source()).contains("tx.ts").contains("02244615d4d83050d66ef7d36b95cbade021685b");
+        assertThat(BUILT_IN.asOf()).isEqualTo(LocalDate.of(2026, 9, 23));
+        assertThat(BUILT_IN.source()).isEqualTo("LibreChat packages/data-schemas src/methods/tx.ts as published in"
+                + " @librechat/data-schemas 0.0.71 (2026-09-23)");
+    }
+
+    @Test
+    void builtIn_equalsReferenceFile_rowByRow() throws IOException {
+        PriceTableImporter.Rates ref = PriceTableImporter.read(resource(REFERENCE), "librechat-rates.yaml");
+        assertThat(BUILT_IN.models().keySet()).containsExactlyElementsOf(ref.models().keySet());
+        assertThat(BUILT_IN.defaultPrice()).isEqualTo(ModelPrice.perToken(ref.defaultRate(), ref.defaultRate()));
+        ref.models().forEach((key, row) -> {
+            ModelPrice p = BUILT_IN.models().get(key);
+            assertThat(p.prompt()).as("%s prompt", key).isEqualTo(Rate.perToken(row.get("prompt")));
+            assertThat(p.completion()).as("%s completion", key).isEqualTo(Rate.perToken(row.get("completion")));
+            Map<String, String> cache = ref.cache().get(key);
+            assertThat(p.cacheWrite()).as("%s cache write", key).isEqualTo(cache == null ? null : Rate.perToken(cache.get("write")));
+            assertThat(p.cacheRead()).as("%s cache read", key).isEqualTo(cache == null ? null : Rate.perToken(cache.get("read")));
+            Map<String, String> premium = ref.premium().get(key);
+            Map<String, String> premiumCache = ref.premiumCache().get(key);
+            if (premium == null) {
+                assertThat(p.premium()).as("%s premium", key).isNull();
+            } else {
+                Premium expected = new Premium(Long.parseLong(premium.get("threshold")), Rate.perToken(premium.get("prompt")),
+                        Rate.perToken(premium.get("completion")));
+                if (premiumCache != null) {
+                    assertThat(premiumCache.get("threshold")).isEqualTo(premium.get("threshold"));
+                    expected = expected.withCache(Rate.perToken(premiumCache.get("write")), Rate.perToken(premiumCache.get("read")));
+                }
+                assertThat(p.premium()).as("%s premium", key).isEqualTo(expected);
+            }
+            PriceTableImporter.Intro intro = ref.dated().get(key);
+            assertThat(p.through()).as("%s through", key).isEqualTo(intro == null ? null : intro.through());
+            if (intro != null) {
+                ModelPrice after = p.after();
+                assertThat(after.prompt()).isEqualTo(Rate.perToken(intro.after().get("prompt")));
+                assertThat(after.completion()).isEqualTo(Rate.perToken(intro.after().get("completion")));
+                assertThat(after.cacheWrite()).isEqualTo(Rate.perToken(intro.after().get("write")));
+                assertThat(after.cacheRead()).isEqualTo(Rate.perToken(intro.after().get("read")));
+                assertThat(after.premium()).isEqualTo(p.premium());
+                assertThat(after.through()).isNull();
+            }
+        });
+        assertThat(ref.cache().keySet()).allMatch(BUILT_IN.models()::containsKey);
+        assertThat(ref.premium().keySet()).allMatch(BUILT_IN.models()::containsKey);
+        assertThat(ref.premiumCache().keySet()).allMatch(ref.premium()::containsKey);
+        assertThat(BUILT_IN.legacyFallbacks()).containsExactlyEntriesOf(ref.fallbacks());
+        assertThat(BUILT_IN.source()).isEqualTo(ref.source());
+        assertThat(BUILT_IN.asOf()).isEqualTo(ref.asOf());
+    }
+
+    @Test
+    void importer_regeneratesBuiltInResource_byteForByte() throws IOException {
+        String regenerated = PriceTableImporter.convert(resource(REFERENCE), "librechat-rates.yaml");
+        assertThat(regenerated).isEqualTo(resource(PriceTable.BUILT_IN_RESOURCE));
+    }
+
+    @Test
+    void builtIn_introductoryPrices_areDatedWithTheirRegularPricesAfter() {
+        assertThat(BUILT_IN.models().get("claude-sonnet-5")).isEqualTo(ModelPrice.perToken("2", "10")
+                .withCache(Rate.perToken("2.5"), Rate.perToken("0.2"))
+                .until(LocalDate.of(2026, 8, 31), ModelPrice.perToken("3", "15")
+                        .withCache(Rate.perToken("3.75"), Rate.perToken("0.3"))));
+        for (String key : List.of("gemini-3.6-flash", "gemini-3.7-flash", "gemini-3.8-flash")) {
+            assertThat(BUILT_IN.models().get(key)).as(key).isEqualTo(ModelPrice.perToken("0.75", "3.75")
+                    .withCache(Rate.perToken("0.75"), Rate.perToken("0.075"))
+                    .until(LocalDate.of(2026, 12, 31), ModelPrice.perToken("1.5", "7.5")
+                            .withCache(Rate.perToken("1.5"), Rate.perToken("0.15"))));
+        }
+        // the row after the Gemini note has other rates, so the note does not date it
+        assertThat(BUILT_IN.models().get("gemini-pro-vision")).isEqualTo(ModelPrice.perToken("0.5", "1.5"));
+        assertThat(BUILT_IN.models().get("command-r")).isEqualTo(ModelPrice.perToken("0.5", "1.5"));
     }
 
     @Test
@@ -48,7 +132,7 @@ class BuiltInPricesTest {
     void builtIn_keepsTableOrder() {
         List<String> keys = new ArrayList<>(BUILT_IN.models().keySet());
         assertThat(keys).startsWith("8k", "32k", "4k", "16k", "claude-");
-        assertThat(keys).endsWith("moonshot.kimi-k2-thinking");
+        assertThat(keys).endsWith("moonshot.kimi-k3", "moonshotai.kimi-k3");
         assertThat(keys.indexOf("command-text")).isLessThan(keys.indexOf("llama2"));
     }
 
@@ -69,22 +153,45 @@ class BuiltInPricesTest {
                 Map.entry("gpt-4", "8k"));
     }
 
-    @Test
-    void builtIn_claudeSonnet5_carriesRegularPricesAfterIntroductoryPeriod() {
-        assertThat(BUILT_IN.models().get("claude-sonnet-5")).isEqualTo(ModelPrice.perToken("3", "15")
-                .withCache(Rate.perToken("3.75"), Rate.perToken("0.3")));
-    }
-
     @ParameterizedTest
     @CsvSource({
+        "gpt-5.6-terra, 272000, 4, 18",
+        "grok-4.5, 200000, 4, 12",
         "gpt-5.4, 272000, 5, 22.5",
         "gpt-5.4-pro, 272000, 60, 270",
         "gpt-5.5, 272000, 10, 45",
         "gpt-5.5-pro, 272000, 60, 270",
         "gemini-3.1, 200000, 4, 18"})
     void builtIn_premiumRows(String key, long threshold, String prompt, String completion) {
-        assertThat(BUILT_IN.models().get(key).premium())
+        assertThat(BUILT_IN.models().get(key).premium()).usingRecursiveComparison().comparingOnlyFields(
+                "threshold", "prompt", "completion")
                 .isEqualTo(new Premium(threshold, Rate.perToken(prompt), Rate.perToken(completion)));
+    }
+
+    @Test
+    void builtIn_premiumCacheRows() {
+        assertThat(BUILT_IN.models().get("gpt-5.4").premium()).isEqualTo(new Premium(272_000, Rate.perToken("5"),
+                Rate.perToken("22.5"), Rate.perToken("5"), Rate.perToken("0.5")));
+        assertThat(BUILT_IN.models().get("grok-4-7").premium()).isEqualTo(new Premium(199_999, Rate.perToken("4"),
+                Rate.perToken("12"), Rate.perToken("4"), Rate.perToken("1")));
+        assertThat(BUILT_IN.models().get("gpt-5.4-pro").premium().cacheWrite()).isNull();
+        assertThat(BUILT_IN.models().get("gemini-3.1").premium().cacheRead()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "claude-opus-5, 5, 25",
+        "gpt-5.6, 4, 20",
+        "kimi-k3, 3, 15",
+        "glm-5.1, 1.4, 4.4",
+        "nova-2-lite, 0.3, 2.5",
+        "gpt-6-sol, 2, 10"})
+    void builtIn_modelsTheOlderTableUnderCharged_matchTheirOwnRowsExactly(String model, String prompt, String completion) {
+        PriceMatch m = BUILT_IN.match(model);
+        assertThat(m.kind()).isEqualTo(MatchKind.EXACT);
+        assertThat(m.valueKey()).isEqualTo(model);
+        assertThat(m.price().prompt()).isEqualTo(Rate.perToken(prompt));
+        assertThat(m.price().completion()).isEqualTo(Rate.perToken(completion));
     }
 
     @Test
@@ -107,21 +214,24 @@ class BuiltInPricesTest {
                 model\tm\t3\t4
                 cache\tm\t5\t6
                 premium\tm\t100\t7\t8
+                premiumCache\tm\t100\t9\t10
+                dated\tm\t2026-03-31\t11\t12
                 fallback\tlegacy\tm
                 """);
         assertThat(t.asOf()).isEqualTo(LocalDate.of(2026, 1, 2));
         assertThat(t.source()).isEqualTo("unit test");
         assertThat(t.defaultPrice()).isEqualTo(ModelPrice.perToken("1", "2"));
-        assertThat(t.models()).containsExactly(Map.entry("m", ModelPrice.perToken("3", "4")
-                .withCache(Rate.perToken("5"), Rate.perToken("6"))
-                .withPremium(new Premium(100, Rate.perToken("7"), Rate.perToken("8")))));
+        ModelPrice before = ModelPrice.perToken("3", "4").withCache(Rate.perToken("5"), Rate.perToken("6"))
+                .withPremium(new Premium(100, Rate.perToken("7"), Rate.perToken("8"), Rate.perToken("9"), Rate.perToken("10")));
+        assertThat(t.models()).containsExactly(Map.entry("m", before.until(LocalDate.of(2026, 3, 31),
+                before.withRates(Rate.perToken("11"), Rate.perToken("12")))));
         assertThat(t.legacyFallbacks()).containsExactly(Map.entry("legacy", "m"));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "model\\tm\\t1|model record must have 4 tab-separated fields, was 3 (prices.tsv:3)",
-        "price\\tm\\t1\\t2|record type must be one of asOf, source, default, model, cache, premium, fallback, was 'price' (prices.tsv:3)",
+        "price\\tm\\t1\\t2|record type must be one of asOf, source, default, model, cache, premium, premiumCache, dated, fallback, was 'price' (prices.tsv:3)",
         "model\\tm\\tone\\t2|prompt must be a plain decimal number, was 'one' (prices.tsv:3)",
         "model\\tm\\t1\\t-2|completion must not be negative, was '-2' (prices.tsv:3)",
         "model\\t \\t1\\t2|key must not be blank, was ' ' (prices.tsv:3)",
@@ -135,7 +245,13 @@ class BuiltInPricesTest {
         "asOf\\t27.11.2026|asOf must be a date like 2026-11-27, was '27.11.2026' (prices.tsv:3)",
         "asOf\\t2026-11-27\\nasOf\\t2026-11-28|asOf must appear once, was repeated (prices.tsv:4)",
         "default\\t6|default record must have 3 tab-separated fields, was 2 (prices.tsv:3)",
-        "model m 1 2|record type must be one of asOf, source, default, model, cache, premium, fallback, was 'model m 1 2' (prices.tsv:3)"})
+        "model\\tx\\t1\\t2\\npremiumCache\\tx\\t10\\t1\\t2|premiumCache threshold must be the premium threshold of 'x', was 10 against no premium (prices.tsv:4)",
+        "model\\tx\\t1\\t2\\npremium\\tx\\t10\\t1\\t2\\npremiumCache\\tx\\t11\\t1\\t2|premiumCache threshold must be the premium threshold of 'x', was 11 against 10 (prices.tsv:5)",
+        "model\\tx\\t1\\t2\\ndated\\tx\\t31.12.2026\\t1\\t2|through must be a date like 2026-11-27, was '31.12.2026' (prices.tsv:4)",
+        "model\\tx\\t1\\t2\\ndated\\tx\\t2026-12-31\\t1|dated record must have 5 tab-separated fields, was 4 (prices.tsv:4)",
+        "model\\tx\\t1\\t2\\ndated\\tx\\t2026-12-31\\t1\\t2\\ndated\\tx\\t2027-12-31\\t1\\t2|dated key must appear once, was 'x' again (prices.tsv:5)",
+        "dated\\tnope\\t2026-12-31\\t1\\t2|dated key must name a model row above it, was 'nope' (prices.tsv:3)",
+        "model m 1 2|record type must be one of asOf, source, default, model, cache, premium, premiumCache, dated, fallback, was 'model m 1 2' (prices.tsv:3)"})
     void parse_malformedLine_failsNamingLineNumber(String body, String message) {
         String text = "# header\n\n" + body.replace("\\t", "\t").replace("\\n", "\n") + "\n";
         assertThatThrownBy(() -> parse(text)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);

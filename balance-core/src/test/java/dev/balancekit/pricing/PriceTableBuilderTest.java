@@ -22,13 +22,13 @@ class PriceTableBuilderTest {
         assertThat(t.legacyFallbacks()).isEmpty();
         assertThat(t.asOf()).isNull();
         assertThat(t.source()).isNull();
-        assertThat(t.match("gpt-4o")).isEqualTo(new PriceMatch(null, ModelPrice.perToken("6", "6")));
+        assertThat(t.match("gpt-4o")).isEqualTo(new PriceMatch(null, ModelPrice.perToken("6", "6"), MatchKind.DEFAULT));
     }
 
     @Test
     void defaultPrice_replacesTheDefault() {
         PriceTable t = PriceTable.builder().defaultPrice(ONE_TWO).build();
-        assertThat(t.match("anything")).isEqualTo(new PriceMatch(null, ONE_TWO));
+        assertThat(t.match("anything")).isEqualTo(new PriceMatch(null, ONE_TWO, MatchKind.DEFAULT));
     }
 
     @Test
@@ -58,14 +58,14 @@ class PriceTableBuilderTest {
     @Test
     void builderFromBase_replacedRow_isUsedByLegacyFallbacks() {
         PriceTable t = PriceTable.builder(PriceTable.builtIn()).model("8k", ONE_TWO).build();
-        assertThat(t.match("gpt-4-0613")).isEqualTo(new PriceMatch("8k", ONE_TWO));
+        assertThat(t.match("gpt-4-0613")).isEqualTo(new PriceMatch("8k", ONE_TWO, MatchKind.LEGACY_FALLBACK));
     }
 
     @Test
     void model_keyDifferingOnlyInCase_replacesSameRow() {
         PriceTable t = PriceTable.builder().model("my-model", ModelPrice.perToken("6", "6")).model("My-Model", ONE_TWO).build();
         assertThat(t.models()).containsExactly(Map.entry("My-Model", ONE_TWO));
-        assertThat(t.match("prefix-my-model-2")).isEqualTo(new PriceMatch("My-Model", ONE_TWO));
+        assertThat(t.match("prefix-my-model-2")).isEqualTo(new PriceMatch("My-Model", ONE_TWO, MatchKind.GENERIC));
     }
 
     @Test

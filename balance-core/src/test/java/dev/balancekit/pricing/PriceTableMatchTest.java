@@ -3,6 +3,7 @@ package dev.balancekit.pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -129,8 +130,8 @@ class PriceTableMatchTest {
     void match_exactOverride_winsOverMatching() {
         ModelPrice custom = ModelPrice.perToken("1", "2");
         PriceTable table = PriceTable.builder(BUILT_IN).override("gpt-4o", custom).override("my-org/finetune-7", custom).build();
-        assertThat(table.match("gpt-4o")).isEqualTo(new PriceMatch("gpt-4o", custom));
-        assertThat(table.match("my-org/finetune-7")).isEqualTo(new PriceMatch("my-org/finetune-7", custom));
+        assertThat(table.match("gpt-4o")).isEqualTo(new PriceMatch("gpt-4o", custom, MatchKind.OVERRIDE));
+        assertThat(table.match("my-org/finetune-7")).isEqualTo(new PriceMatch("my-org/finetune-7", custom, MatchKind.OVERRIDE));
         // only the exact id, case-sensitively, is overridden
         assertMatch(table.match("gpt-4o-2024-08-06"), "gpt-4o", "2.5", "10");
         assertMatch(table.match("GPT-4o"), "gpt-4o", "2.5", "10");
@@ -172,5 +173,81 @@ class PriceTableMatchTest {
         String name = "gpt-4o-" + "x".repeat(PriceTable.MATCH_CACHE_MAX_NAME_LENGTH);
         assertThat(table.match(name).valueKey()).isEqualTo("gpt-4o");
         assertThat(table.cachedMatches()).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "claude-opus-5, claude-opus-5, exact",
+        "anthropic/claude-3.5-sonnet, claude-3.5-sonnet, exact",
+        "GPT-4o, gpt-4o, exact",
+        "gpt-4o-2024-08-06, gpt-4o, longest_key",
+        "chatgpt-4o-latest, gpt-4o, longest_key",
+        "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0, claude-3-5-sonnet, longest_key",
+        "gemini-2.5-flash-preview-05-20, gemini-2.5-flash, longest_key",
+        "deepseek/deepseek-r1:free, deepseek-r1, longest_key",
+        "mistral-large-2411, mistral-large, longest_key",
+        "claude-opus-6, claude-, generic",
+        "gpt-5.9, gpt-5, generic",
+        "kimi-k4, kimi, generic",
+        "gemini-1.5-pro-002, gemini-1.5, generic",
+        "gpt-4-0613, 8k, legacy_fallback",
+        "gpt-3.5-turbo, 4k, legacy_fallback"})
+    void match_builtIn_reportsKindOfMatch(String model, String key, String kind) {
+        PriceMatch m = BUILT_IN.match(model);
+        assertThat(m.valueKey()).isEqualTo(key);
+        assertThat(m.kind().wireName()).isEqualTo(kind);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"glm-9", "nova-3-lite", "totally-unknown-model"})
+    void match_nothingMatches_isDefaultKind(String model) {
+        PriceMatch m = BUILT_IN.match(model);
+        assertThat(m.kind()).isEqualTo(MatchKind.DEFAULT);
+        assertThat(m.kind().isFallback()).isTrue();
+        assertThat(m.valueKey()).isNull();
+    }
+
+    @Test
+    void match_tableWithoutNewestModels_pricesThemByGenericRows() {
+        // the table LibreChat had before these models: each is priced by a shorter family row
+        PriceTable older = PriceTable.builder()
+                .model("claude-", ModelPrice.perToken("0.8", "2.4"))
+                .model("gpt-5", ModelPrice.perToken("1.25", "10"))
+                .model("kimi", ModelPrice.perToken("0.6", "2.5"))
+                .build();
+        assertThat(older.match("claude-opus-5")).extracting(PriceMatch::valueKey, PriceMatch::kind)
+                .containsExactly("claude-", MatchKind.GENERIC);
+        assertThat(older.match("gpt-5.6")).extracting(PriceMatch::valueKey, PriceMatch::kind)
+                .containsExactly("gpt-5", MatchKind.GENERIC);
+        assertThat(older.match("kimi-k3")).extracting(PriceMatch::valueKey, PriceMatch::kind)
+                .containsExactly("kimi", MatchKind.GENERIC);
+        assertThat(older.match("gpt-5-2025-08-07")).extracting(PriceMatch::valueKey, PriceMatch::kind)
+                .containsExactly("gpt-5", MatchKind.LONGEST_KEY);
+        assertThat(older.match("glm-5.1").kind()).isEqualTo(MatchKind.DEFAULT);
+        assertThat(MatchKind.GENERIC.isFallback()).isTrue();
+        assertThat(MatchKind.LONGEST_KEY.isFallback()).isFalse();
+        assertThat(MatchKind.LEGACY_FALLBACK.isFallback()).isFalse();
+    }
+
+    @Test
+    void match_endpointPrice_winsForExactIdOnThatEndpointOnly() {
+        ModelPrice custom = ModelPrice.perToken("0.5", "0.7");
+        PriceTable table = PriceTable.builder(BUILT_IN).endpointPrice("OpenRouter", "openai/gpt-4o", custom).build();
+        assertThat(table.match("openai/gpt-4o", "OpenRouter")).isEqualTo(new PriceMatch("openai/gpt-4o", custom,
+                MatchKind.ENDPOINT));
+        // no endpoint, another endpoint, another spelling, or a model it does not list: the table
+        assertMatch(table.match("openai/gpt-4o"), "gpt-4o", "2.5", "10");
+        assertMatch(table.match("openai/gpt-4o", "Azure"), "gpt-4o", "2.5", "10");
+        assertMatch(table.match("openai/gpt-4o", "openrouter"), "gpt-4o", "2.5", "10");
+        assertMatch(table.match("openai/gpt-4o-mini", "OpenRouter"), "gpt-4o-mini", "0.15", "0.6");
+        assertThat(table.endpointPrices()).containsExactly(Map.entry("OpenRouter", Map.of("openai/gpt-4o", custom)));
+    }
+
+    @Test
+    void endpointPrice_blankNames_rejectedNamingField() {
+        assertThatThrownBy(() -> PriceTable.builder().endpointPrice(" ", "m", ModelPrice.perToken("1", "1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("endpoint must not be blank, was ' '");
+        assertThatThrownBy(() -> PriceTable.builder().endpointPrice("e", "", ModelPrice.perToken("1", "1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("exactModelId must not be blank, was ''");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.balancekit.Credits;
 import dev.balancekit.Usage;
+import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
 /** What a call costs: the worked examples of librechat-balance.md, cache, long context, aborted streams, estimates. */
@@ -122,7 +123,7 @@ class PriceTablePriceTest {
     }
 
     @Test
-    void price_premium_countsCacheTokensTowardThresholdButNeverRaisesCacheRates() {
+    void price_premiumWithoutPremiumCache_countsCacheTokensTowardThresholdAndKeepsModelCacheRates() {
         // 100,000 input + 100,001 cache read > 200,000: input at 4, cache read still at 0.2
         PricedUsage p = BUILT_IN.price("gemini-3.1", Usage.of(100_000, 10).withCache(0, 100_001), false);
         assertThat(p.prompt()).isEqualTo(new PricedLine(200_001, r("4"), c("420000.2"), 100_000, 0, 100_001));
@@ -130,28 +131,93 @@ class PriceTablePriceTest {
     }
 
     @Test
-    void price_premiumWithoutCacheRates_billsCacheAtStandardPromptRate() {
+    void price_modelWithoutCacheRates_aboveThreshold_billsCacheAtEffectivePremiumPromptRate() {
         PriceTable table = PriceTable.builder()
                 .model("m", ModelPrice.perToken("1", "1").withPremium(new Premium(10, r("2"), r("3"))))
                 .build();
-        // 15 > 10: input 5 x 2, cache write 10 x 1 (the standard prompt rate, not the premium one)
+        // 15 > 10: input 5 x 2, cache write 10 x 2 (the effective prompt rate, the premium one)
         PricedUsage p = table.price("m", Usage.of(5, 1).withCache(10, 0), false);
-        assertThat(p.prompt().cost()).isEqualTo(c("20"));
+        assertThat(p.prompt().cost()).isEqualTo(c("30"));
         assertThat(p.completion().cost()).isEqualTo(c("3"));
+        // 10 is not above: everything at 1
+        assertThat(table.price("m", Usage.of(5, 1).withCache(5, 0), false).prompt().cost()).isEqualTo(c("10"));
+    }
+
+    @Test
+    void price_gpt54_100000InputAnd200000CacheRead_workedExample_costs600000() {
+        // 300,000 > 272,000: 100,000 x 5 (premium prompt) + 200,000 x 0.5 (premium cache read)
+        PricedUsage p = BUILT_IN.price("gpt-5.4", Usage.of(100_000, 0).withCache(0, 200_000), false);
+        assertThat(p.valueKey()).isEqualTo("gpt-5.4");
+        assertThat(p.prompt()).isEqualTo(new PricedLine(300_000, r("5"), c("600000"), 100_000, 0, 200_000));
+        assertThat(p.total()).isEqualTo(c("600000"));
+    }
+
+    @Test
+    void price_gpt54_aboveThreshold_premiumCacheWriteRateReplacesStandard() {
+        // 100,000 x 5 + 200,000 x 5 (premium cache write) + 1 x 0.5 (premium cache read)
+        PricedUsage p = BUILT_IN.price("gpt-5.4", Usage.of(100_000, 0).withCache(200_000, 1), false);
+        assertThat(p.prompt().cost()).isEqualTo(c("1500000.5"));
+    }
+
+    @Test
+    void price_gpt54_atThreshold_keepsStandardCacheRates() {
+        // 72,000 + 200,000 = 272,000, not above: 72,000 x 2.5 + 200,000 x 0.25
+        PricedUsage p = BUILT_IN.price("gpt-5.4", Usage.of(72_000, 0).withCache(0, 200_000), false);
+        assertThat(p.prompt().cost()).isEqualTo(c("230000"));
+    }
+
+    @Test
+    void price_gpt54Pro_noCacheRates_aboveThreshold_billsCacheAtPremiumPromptRate() {
+        // gpt-5.4-pro has no cache row: 300,000 > 272,000, so every prompt token at the premium 60
+        PricedUsage p = BUILT_IN.price("gpt-5.4-pro", Usage.of(100_000, 0).withCache(0, 200_000), false);
+        assertThat(p.prompt().cost()).isEqualTo(c("18000000"));
+    }
+
+    @Test
+    void price_gemini31_over200000_workedExample_uses4And18() {
+        PricedUsage p = BUILT_IN.price("gemini-3.1", Usage.of(200_001, 1000), false);
+        assertThat(p.prompt().rate()).isEqualTo(r("4"));
+        assertThat(p.completion().rate()).isEqualTo(r("18"));
+        assertThat(p.total()).isEqualTo(c("818004"));
+    }
+
+    @Test
+    void price_claudeSonnet5_throughAugust31_introductory2And10_thenRegular3And15() {
+        Usage usage = Usage.of(1000, 1000).withCache(1000, 1000);
+        PricedUsage last = BUILT_IN.price("claude-sonnet-5", null, LocalDate.of(2026, 8, 31), usage, false, Multiplier.ONE);
+        assertThat(last.prompt().cost()).isEqualTo(c("4700")); // 1000 x (2 + 2.5 + 0.2)
+        assertThat(last.completion().cost()).isEqualTo(c("10000"));
+        PricedUsage next = BUILT_IN.price("claude-sonnet-5", null, LocalDate.of(2026, 9, 1), usage, false, Multiplier.ONE);
+        assertThat(next.prompt().cost()).isEqualTo(c("7050")); // 1000 x (3 + 3.75 + 0.3)
+        assertThat(next.completion().cost()).isEqualTo(c("15000"));
+        assertThat(next.valueKey()).isEqualTo("claude-sonnet-5");
+    }
+
+    @Test
+    void price_gemini36To38Flash_throughDecember31_introductory_thenRegular() {
+        Usage usage = Usage.of(1000, 1000).withCache(1000, 1000);
+        for (String model : new String[] {"gemini-3.6-flash", "gemini-3.7-flash", "gemini-3.8-flash"}) {
+            PricedUsage last = BUILT_IN.price(model, null, LocalDate.of(2026, 12, 31), usage, false, Multiplier.ONE);
+            assertThat(last.prompt().cost()).as(model).isEqualTo(c("1575")); // 1000 x (0.75 + 0.75 + 0.075)
+            assertThat(last.completion().cost()).as(model).isEqualTo(c("3750"));
+            PricedUsage next = BUILT_IN.price(model, null, LocalDate.of(2027, 1, 1), usage, false, Multiplier.ONE);
+            assertThat(next.prompt().cost()).as(model).isEqualTo(c("3150")); // 1000 x (1.5 + 1.5 + 0.15)
+            assertThat(next.completion().cost()).as(model).isEqualTo(c("7500"));
+        }
+    }
+
+    @Test
+    void estimate_datedPrice_usesRatesOfTheDay() {
+        assertThat(BUILT_IN.estimate("claude-sonnet-5", null, LocalDate.of(2026, 8, 31), 1000, 1000, Multiplier.ONE))
+                .isEqualTo(c("12000"));
+        assertThat(BUILT_IN.estimate("claude-sonnet-5", null, LocalDate.of(2026, 9, 1), 1000, 1000, Multiplier.ONE))
+                .isEqualTo(c("18000"));
     }
 
     @Test
     void price_incompleteAndPremium_scalesPremiumCompletionRate() {
         PricedUsage p = BUILT_IN.price("gpt-5.4", Usage.of(272_001, 100), true);
         assertThat(p.completion()).isEqualTo(new PricedLine(100, r("25.875"), c("2587.5"), 0, 0, 0));
-    }
-
-    @Test
-    void price_claudeSonnet5_usesRegularPricesNotIntroductory() {
-        PricedUsage p = BUILT_IN.price("claude-sonnet-5", Usage.of(1000, 1000).withCache(1000, 1000), false);
-        assertThat(p.valueKey()).isEqualTo("claude-sonnet-5");
-        assertThat(p.prompt().cost()).isEqualTo(c("7050")); // 1000 x (3 + 3.75 + 0.3)
-        assertThat(p.completion().cost()).isEqualTo(c("15000"));
     }
 
     @Test

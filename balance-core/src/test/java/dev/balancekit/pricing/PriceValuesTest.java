@@ -75,9 +75,19 @@ class PriceValuesTest {
 
     @Test
     void priceMatch_blankKey_rejected() {
-        assertThatThrownBy(() -> new PriceMatch(" ", ModelPrice.of(ONE, ONE))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("valueKey must not be blank, was ' '");
-        assertThat(new PriceMatch(null, ModelPrice.of(ONE, ONE)).valueKey()).isNull();
+        assertThatThrownBy(() -> new PriceMatch(" ", ModelPrice.of(ONE, ONE), MatchKind.EXACT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("valueKey must not be blank, was ' '");
+        assertThat(new PriceMatch(null, ModelPrice.of(ONE, ONE), MatchKind.DEFAULT).valueKey()).isNull();
+    }
+
+    @Test
+    void priceMatch_keyAndDefaultKind_mustAgree() {
+        assertThatThrownBy(() -> new PriceMatch(null, ModelPrice.of(ONE, ONE), MatchKind.EXACT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("valueKey must be null exactly for the default price, was 'null' for exact");
+        assertThatThrownBy(() -> new PriceMatch("k", ModelPrice.of(ONE, ONE), MatchKind.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("valueKey must be null exactly for the default price, was 'k' for default");
     }
 
     @Test
@@ -96,7 +106,7 @@ class PriceValuesTest {
 
     @Test
     void pricedUsage_total_isSumOfLines() {
-        PricedUsage u = new PricedUsage("4k", new PricedLine(100, Rate.perToken("1.5"), Credits.parse("150"), 100, 0, 0),
+        PricedUsage u = new PricedUsage(new PriceMatch("4k", ModelPrice.of(ONE, ONE), MatchKind.EXACT), new PricedLine(100, Rate.perToken("1.5"), Credits.parse("150"), 100, 0, 0),
                 new PricedLine(50, Rate.perToken("2"), Credits.parse("100"), 0, 0, 0));
         assertThat(u.total()).isEqualTo(Credits.parse("250"));
     }

@@ -6,6 +6,7 @@ import dev.balancekit.Refill;
 import dev.balancekit.RefillMode;
 import dev.balancekit.RefillUnit;
 import dev.balancekit.Tier;
+import dev.balancekit.UnknownModelPolicy;
 import dev.balancekit.UsageLimits;
 import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.pricing.ModelPrice;
@@ -15,6 +16,7 @@ import dev.balancekit.pricing.PriceTable;
 import dev.balancekit.pricing.Rate;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -75,7 +77,7 @@ final class ConfigReader {
     static final List<String> SHORTFALL_KEYS = List.of("allowNegative", "insufficientBalance");
     static final List<String> BALANCE_KEYS = concat(
             List.of("enabled", "startBalance", "minBalance"), SHORTFALL_KEYS,
-            List.of("enforceForAdmins", "timezone"), REFILL_KEYS,
+            List.of("enforceForAdmins", "timezone", "unknownModels"), REFILL_KEYS,
             List.of("reservationTtlMs", "operationsKept", "tokenCosts", "usageLimits", "tiers", "defaultTier",
                     "notifications"));
     static final List<String> TIER_KEYS = concat(
@@ -85,8 +87,12 @@ final class ConfigReader {
     static final List<String> ACTIONS = List.of(ACTION_BLOCK, ACTION_ALLOW_NEGATIVE, ACTION_FREE_MODEL);
     static final List<String> TOKEN_COSTS_KEYS = List.of("unit", "builtIn", "default", "models");
     static final List<String> UNITS = List.of(UNIT_CREDITS_PER_1K, UNIT_USD_PER_1M);
-    static final List<String> PRICE_KEYS = List.of("prompt", "completion", "cacheWrite", "cacheRead", "premium");
-    static final List<String> PREMIUM_KEYS = List.of("threshold", "prompt", "completion");
+    static final List<String> PRICE_KEYS = List.of("prompt", "completion", "cacheWrite", "cacheRead", "premium",
+            "through", "after");
+    static final List<String> PREMIUM_KEYS = List.of("threshold", "prompt", "completion", "cacheWrite", "cacheRead");
+    /** A LibreChat custom endpoint's {@code tokenConfig} entry; {@code context} is a context window, not a price. */
+    static final List<String> TOKEN_CONFIG_KEYS = List.of("prompt", "completion", "write", "read", "context");
+    static final String ENDPOINTS = "endpoints";
     static final List<String> LIMIT_KEYS = List.of(
             "daily", "weekly", "monthly", "dailyTokens", "weeklyTokens", "monthlyTokens");
     static final List<String> MODEL_RULE_KEYS = List.of("allow", "deny");
@@ -103,6 +109,8 @@ final class ConfigReader {
     private final Problems problems = new Problems();
     /** The value node of every key path read so far, to place core's messages at the key they name. */
     private final Map<String, Node> nodesByPath = new HashMap<>();
+    /** The table {@code balance.tokenCosts} gives, which per-endpoint prices extend; null for the built-in one. */
+    private @Nullable PriceTable prices;
 
     private ConfigReader(String source, Map<String, String> environment) {
         this.source = source;
@@ -211,6 +219,9 @@ final class ConfigReader {
         } else {
             balance(Objects.requireNonNull(balanceNode, BALANCE), config);
         }
+        if (top != null) {
+            endpointPrices(top.value(ENDPOINTS), config);
+        }
         failIfProblems();
         try {
             return config.build();
@@ -271,6 +282,10 @@ final class ConfigReader {
         if (enforce != null) {
             config.enforceForExempt(enforce);
         }
+        UnknownModelPolicy unknown = named(s, "unknownModels", UnknownModelPolicy::fromConfigName);
+        if (unknown != null) {
+            config.unknownModels(unknown);
+        }
         ZoneId zone = zone(s, "timezone");
         if (zone != null) {
             config.zone(zone);
@@ -293,9 +308,10 @@ final class ConfigReader {
         } else if (kept != null) {
             attempt(BALANCE, s.value("operationsKept"), () -> config.operationsKept(kept.intValue()));
         }
-        PriceTable prices = tokenCosts(s);
-        if (prices != null) {
-            config.prices(prices);
+        PriceTable table = tokenCosts(s);
+        if (table != null) {
+            config.prices(table);
+            this.prices = table;
         }
         UsageLimits limits = usageLimits(s);
         if (limits != null) {
@@ -439,13 +455,22 @@ final class ConfigReader {
     }
 
     private @Nullable ModelPrice modelPrice(@Nullable Node node, String path, boolean perThousand) {
+        return modelPrice(node, path, perThousand, null);
+    }
+
+    /**
+     * A price mapping. With {@code inherited} (an {@code after:} mapping), what it leaves out is the
+     * row's; without it, {@code prompt} and {@code completion} are required.
+     */
+    private @Nullable ModelPrice modelPrice(@Nullable Node node, String path, boolean perThousand,
+            @Nullable ModelPrice inherited) {
         Section s = section(node, path, PRICE_KEYS);
         if (s == null) {
             return null;
         }
         int before = problems.size();
-        Rate prompt = required(s, "prompt") ? rate(s, "prompt", perThousand) : null;
-        Rate completion = required(s, "completion") ? rate(s, "completion", perThousand) : null;
+        Rate prompt = inherited != null || required(s, "prompt") ? rate(s, "prompt", perThousand) : null;
+        Rate completion = inherited != null || required(s, "completion") ? rate(s, "completion", perThousand) : null;
         Rate cacheWrite = rate(s, "cacheWrite", perThousand);
         Rate cacheRead = rate(s, "cacheRead", perThousand);
         Premium premium = null;
@@ -458,15 +483,136 @@ final class ConfigReader {
             }
             Rate premiumPrompt = required(p, "prompt") ? rate(p, "prompt", perThousand) : null;
             Rate premiumCompletion = required(p, "completion") ? rate(p, "completion", perThousand) : null;
+            Rate premiumWrite = rate(p, "cacheWrite", perThousand);
+            Rate premiumRead = rate(p, "cacheRead", perThousand);
             if (problems.size() == before && threshold != null && premiumPrompt != null && premiumCompletion != null) {
-                premium = attempt(p.path, p.node, () -> new Premium(threshold, premiumPrompt, premiumCompletion));
+                premium = attempt(p.path, p.node, () -> new Premium(threshold, premiumPrompt, premiumCompletion,
+                        premiumWrite, premiumRead));
             }
         }
-        if (problems.size() > before || prompt == null || completion == null) {
+        LocalDate through = date(s, "through");
+        if (s.has("through") != s.has("after")) {
+            String given = s.has("through") ? "through" : "after";
+            String missing = s.has("through") ? "after" : "through";
+            problem(s.value(given), s.path(missing), s.path(missing) + " is required when " + given + " is given");
+        }
+        if (problems.size() > before) {
             return null;
         }
+        if (inherited != null) {
+            prompt = prompt != null ? prompt : inherited.prompt();
+            completion = completion != null ? completion : inherited.completion();
+            cacheWrite = cacheWrite != null ? cacheWrite : inherited.cacheWrite();
+            cacheRead = cacheRead != null ? cacheRead : inherited.cacheRead();
+            premium = premium != null ? premium : inherited.premium();
+        }
+        if (prompt == null || completion == null) {
+            return null;
+        }
+        Rate chosenPrompt = prompt;
+        Rate chosenCompletion = completion;
+        Rate chosenWrite = cacheWrite;
+        Rate chosenRead = cacheRead;
         Premium chosenPremium = premium;
-        return attempt(s.path, s.node, () -> new ModelPrice(prompt, completion, cacheWrite, cacheRead, chosenPremium));
+        ModelPrice price = attempt(s.path, s.node,
+                () -> new ModelPrice(chosenPrompt, chosenCompletion, chosenWrite, chosenRead, chosenPremium));
+        if (price == null || through == null) {
+            return price;
+        }
+        ModelPrice after = modelPrice(s.value("after"), s.path("after"), perThousand, price);
+        if (after == null) {
+            return null;
+        }
+        return attempt(s.path, s.value("after"), () -> price.until(through, after));
+    }
+
+    /**
+     * The exact per-endpoint prices of LibreChat's custom endpoints: {@code endpoints.custom[].tokenConfig},
+     * model id to {@code prompt} and {@code completion} (and optionally cache {@code write} and
+     * {@code read}) in USD per 1M tokens, which is credits per token. Only {@code name} and
+     * {@code tokenConfig} are read; the rest of the section is LibreChat's.
+     */
+    private void endpointPrices(@Nullable Node endpoints, LedgerConfig.Builder config) {
+        if (!(endpoints instanceof MappingNode)) {
+            return;
+        }
+        Node custom = child((MappingNode) endpoints, "custom");
+        if (!(custom instanceof SequenceNode)) {
+            return;
+        }
+        int before = problems.size();
+        PriceTable.Builder table = null;
+        List<Node> items = ((SequenceNode) custom).getValue();
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i) instanceof MappingNode)) {
+                continue;
+            }
+            MappingNode item = (MappingNode) items.get(i);
+            Node tokenConfig = child(item, "tokenConfig");
+            if (tokenConfig == null || isNull(tokenConfig)) {
+                continue;
+            }
+            String itemPath = ENDPOINTS + ".custom[" + i + "]";
+            String name = scalar(child(item, "name"), itemPath + ".name", "the endpoint's name");
+            if (name == null || name.isBlank()) {
+                problem(item, itemPath + ".name", itemPath + ".name is required when tokenConfig is given");
+                continue;
+            }
+            Section models = section(tokenConfig, itemPath + ".tokenConfig", null);
+            if (models == null) {
+                continue;
+            }
+            for (Map.Entry<String, Node> e : models.values.entrySet()) {
+                String model = e.getKey();
+                Section rates = section(e.getValue(), models.path(model), TOKEN_CONFIG_KEYS);
+                if (rates == null) {
+                    continue;
+                }
+                int at = problems.size();
+                Rate prompt = required(rates, "prompt") ? rate(rates, "prompt", false) : null;
+                Rate completion = required(rates, "completion") ? rate(rates, "completion", false) : null;
+                Rate write = rate(rates, "write", false);
+                Rate read = rate(rates, "read", false);
+                if (problems.size() > at || prompt == null || completion == null) {
+                    continue;
+                }
+                if (table == null) {
+                    table = PriceTable.builder(prices != null ? prices : PriceTable.builtIn());
+                }
+                PriceTable.Builder target = table;
+                attempt(models.path, models.keyNodes.get(model), () -> target.endpointPrice(name, model,
+                        new ModelPrice(prompt, completion, write, read, null)));
+            }
+        }
+        if (table != null && problems.size() == before) {
+            PriceTable built = attempt(ENDPOINTS, custom, table::build);
+            if (built != null) {
+                config.prices(built);
+            }
+        }
+    }
+
+    /** The value of a plain-text key of a mapping that is not ours, or null; read without judging the rest. */
+    private static @Nullable Node child(MappingNode node, String key) {
+        for (NodeTuple t : node.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return t.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    private @Nullable LocalDate date(Section s, String key) {
+        String text = scalar(s.value(key), s.path(key), "a date such as 2026-08-31");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            problem(s.value(key), s.path(key), s.path(key) + " must be a date such as 2026-08-31, was '" + text + "'");
+            return null;
+        }
     }
 
     private @Nullable UsageLimits usageLimits(Section parent) {

@@ -101,7 +101,7 @@ class EnvironmentTest {
         void keys_areNotInterpolated() {
             assertThat(problems("balance:\n  ${KEY}: 1\n", Map.of("KEY", "startBalance"))).containsExactly(
                     "balance.${KEY} is not a known key; known keys: enabled, startBalance, minBalance, allowNegative, "
-                            + "insufficientBalance, enforceForAdmins, timezone, autoRefillEnabled, refillIntervalValue, "
+                            + "insufficientBalance, enforceForAdmins, timezone, unknownModels, autoRefillEnabled, refillIntervalValue, "
                             + "refillIntervalUnit, refillAmount, refillMode, reservationTtlMs, operationsKept, tokenCosts, "
                             + "usageLimits, tiers, defaultTier, notifications (librechat.yaml:2:3)");
         }

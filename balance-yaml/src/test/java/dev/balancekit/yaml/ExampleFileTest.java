@@ -52,6 +52,11 @@ class ExampleFileTest {
         assertThat(c.prices().match("gemini-3.1").price()).isEqualTo(ModelPrice.perToken("2", "12")
                 .withPremium(new Premium(200_000, Rate.perToken("4"), Rate.perToken("18"))));
         assertThat(c.prices().defaultPrice()).isEqualTo(ModelPrice.perToken("6", "6"));
+        assertThat(c.prices().models().get("my-intro-model")).isEqualTo(ModelPrice.perToken("2", "10")
+                .until(java.time.LocalDate.of(2026, 8, 31), ModelPrice.perToken("3", "15")));
+        assertThat(c.prices().match("openai/gpt-4o-mini", "OpenRouter").price())
+                .isEqualTo(ModelPrice.perToken("0.15", "0.6"));
+        assertThat(c.unknownModels()).isEqualTo(dev.balancekit.UnknownModelPolicy.CHARGE);
         assertThat(c.usageLimits()).isEqualTo(new UsageLimits(Credits.of(200_000), Credits.of(1_000_000),
                 Credits.of(3_000_000), 2_000_000L, 10_000_000L, 30_000_000L));
         assertThat(c.tiers()).containsOnlyKeys("free", "pro", "staff");

@@ -161,7 +161,7 @@ class TokenCostsTest {
     void unknownPriceKey_withoutNearMiss_listsTheKnownKeys() {
         assertThat(problems("balance: {tokenCosts: {models: {m: {prompt: 1, completion: 1, input: 1}}}}\n")).containsExactly(
                 "balance.tokenCosts.models.m.input is not a known key; known keys: prompt, completion, cacheWrite, "
-                        + "cacheRead, premium (librechat.yaml:1:63)");
+                        + "cacheRead, premium, through, after (librechat.yaml:1:63)");
     }
 
     @Test
