@@ -1,5 +1,10 @@
 package dev.balancekit;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * An exact amount of credits, LibreChat's {@code tokenCredits}: 1,000,000 credits are one US dollar.
  *
@@ -22,6 +27,13 @@ public record Credits(long micros) implements Comparable<Credits> {
     public static final Credits ZERO = new Credits(0);
 
     private static final int SCALE = 6;
+
+    /**
+     * A plain decimal: an optional sign, digits that may be grouped with {@code _} after the first
+     * one (as YAML and Java allow), and an optional fraction; {@code 2.} and {@code .5} are
+     * accepted, an exponent is not. Group 1 is the integer digits, group 2 the fraction digits.
+     */
+    private static final Pattern PLAIN_DECIMAL = Pattern.compile("[+-]?([0-9][0-9_]*)?(?:\\.([0-9]+)?)?");
 
     /**
      * Returns the amount of whole credits given.
@@ -74,49 +86,31 @@ public record Credits(long micros) implements Comparable<Credits> {
             throw new IllegalArgumentException(what + " must be a decimal number, was null");
         }
         String s = text.strip();
-        int i = 0;
-        boolean negative = false;
-        if (!s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
-            negative = s.charAt(0) == '-';
-            i = 1;
-        }
-        long value = 0;
-        int fraction = -1;
-        int digits = 0;
-        try {
-            for (; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == '.' && fraction < 0) {
-                    fraction = 0;
-                } else if (c == '_' && digits > 0 && fraction < 0) {
-                    continue; // 1_000_000, as YAML and Java allow
-                } else if (c >= '0' && c <= '9') {
-                    if (fraction >= 0) {
-                        if (fraction == scale) {
-                            if (c != '0') {
-                                throw new IllegalArgumentException(what + " must have at most " + scale
-                                        + " fractional digits, was '" + text + "'");
-                            }
-                            continue;
-                        }
-                        fraction++;
-                    }
-                    value = Math.addExact(Math.multiplyExact(value, 10L), negative ? -(c - '0') : (c - '0'));
-                    digits++;
-                } else {
-                    throw new IllegalArgumentException(what + " must be a plain decimal number, was '" + text + "'");
+        Matcher m = PLAIN_DECIMAL.matcher(s);
+        m.lookingAt(); // every part is optional: matches at least the empty prefix
+        // The longest plain-decimal prefix is judged first, so a value that is too large or too
+        // precise before some stray character is reported as such, as a left-to-right reader would.
+        String prefix = s.substring(0, m.end()).replace("_", "");
+        if (m.group(1) != null || m.group(2) != null) {
+            BigDecimal value = new BigDecimal(prefix);
+            try {
+                value.setScale(Math.min(value.scale(), scale), RoundingMode.DOWN).unscaledValue().longValueExact();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(what + " is too large, was '" + text + "'", e);
+            }
+            if (value.scale() > scale && value.stripTrailingZeros().scale() > scale) {
+                throw new IllegalArgumentException(what + " must have at most " + scale
+                        + " fractional digits, was '" + text + "'");
+            }
+            if (m.end() == s.length()) {
+                try {
+                    return value.setScale(scale, RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException(what + " is too large, was '" + text + "'", e);
                 }
             }
-            if (digits == 0) {
-                throw new IllegalArgumentException(what + " must be a plain decimal number, was '" + text + "'");
-            }
-            for (int f = Math.max(fraction, 0); f < scale; f++) {
-                value = Math.multiplyExact(value, 10L);
-            }
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(what + " is too large, was '" + text + "'", e);
         }
-        return value;
+        throw new IllegalArgumentException(what + " must be a plain decimal number, was '" + text + "'");
     }
 
     /**
@@ -127,31 +121,7 @@ public record Credits(long micros) implements Comparable<Credits> {
      * @return the decimal text
      */
     public static String formatScaled(long value, int scale) {
-        String digits = Long.toString(value);
-        boolean negative = value < 0;
-        if (negative) {
-            digits = digits.substring(1);
-        }
-        StringBuilder sb = new StringBuilder(digits.length() + 3);
-        if (negative) {
-            sb.append('-');
-        }
-        if (digits.length() <= scale) {
-            sb.append("0.");
-            sb.append("0".repeat(scale - digits.length()));
-            sb.append(digits);
-        } else {
-            sb.append(digits, 0, digits.length() - scale).append('.').append(digits, digits.length() - scale, digits.length());
-        }
-        int end = sb.length();
-        while (sb.charAt(end - 1) == '0') {
-            end--;
-        }
-        if (sb.charAt(end - 1) == '.') {
-            end--;
-        }
-        sb.setLength(end);
-        return sb.toString();
+        return BigDecimal.valueOf(value, scale).stripTrailingZeros().toPlainString();
     }
 
     /**

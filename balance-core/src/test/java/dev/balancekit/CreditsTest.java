@@ -47,6 +47,33 @@ class CreditsTest {
                 .hasMessage("credits is too large, was '" + text + "'");
     }
 
+    @ParameterizedTest
+    @CsvSource({".5, 500000", "+.5, 500000", "1_, 1000000", "1_000_.25, 1000250000", "'\t-3.000000000 ', -3000000"})
+    void parse_lenientSpellingsOfAPlainDecimal_areAccepted(String text, long micros) {
+        assertThat(Credits.parse(text).micros()).isEqualTo(micros);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "100000000000000000000x | credits is too large, was '100000000000000000000x'",
+            "1.0000001x | credits must have at most 6 fractional digits, was '1.0000001x'",
+            "1.0000000x | credits must be a plain decimal number, was '1.0000000x'",
+            "1._5 | credits must be a plain decimal number, was '1._5'",
+            "+_1 | credits must be a plain decimal number, was '+_1'"})
+    void parse_severalFaults_reportsTheFirstFromTheLeft(String text, String message) {
+        assertThatThrownBy(() -> Credits.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void parseScaled_scaleZero_rejectsAFraction_acceptsTrailingZeros() {
+        assertThat(Credits.parseScaled("12.000", 0, "threshold")).isEqualTo(12);
+        assertThatThrownBy(() -> Credits.parseScaled("12.5", 0, "threshold"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("threshold must have at most 0 fractional digits, was '12.5'");
+    }
+
     @Test
     void of_wholeCredits_convertsToMicros() {
         assertThat(Credits.of(250)).isEqualTo(Credits.parse("250"));

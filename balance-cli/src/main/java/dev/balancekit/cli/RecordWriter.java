@@ -1,13 +1,28 @@
 package dev.balancekit.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.util.MinimalPrettyPrinter;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Prints records one at a time as a table, CSV or JSON, so a listing streams: nothing is kept
  * but the record being printed. A table has fixed column widths (a longer value pushes the rest of
- * its line), CSV quotes as RFC 4180 says, JSON is one array with one object a line.
+ * its line), CSV is RFC 4180 written by Commons CSV, JSON is one array with one object a line
+ * written by Jackson.
+ *
+ * <p>CSV and JSON are written into a buffer that is handed to the output stream after each record,
+ * so they go through the stream's own encoding like the table, and a listing streams as before.
  */
 final class RecordWriter {
 
@@ -44,9 +59,37 @@ final class RecordWriter {
         }
     }
 
+    /** Plain decimals stay plain ({@code 0.000000001}, not {@code 1E-9}): they are what a reader sees in the table. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+
+    /** The array on its own lines, one compact object a line. */
+    private static final ObjectWriter JSON_LINES = JSON.writer().with(new MinimalPrettyPrinter() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void beforeArrayValues(JsonGenerator g) {
+            g.writeRaw("\n  ");
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) {
+            g.writeRaw(",\n  ");
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) {
+            g.writeRaw(values == 0 ? "]" : "\n]");
+        }
+    });
+
     private final Format format;
     private final List<Column> columns;
     private final PrintStream out;
+    private final StringWriter buffer = new StringWriter();
+    private @Nullable CSVPrinter csv;
+    private @Nullable JsonGenerator json;
     private long rows;
     private boolean begun;
 
@@ -75,16 +118,19 @@ final class RecordWriter {
                 out.println(stripTrailing(sb));
             }
             case CSV -> {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < columns.size(); i++) {
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    sb.append(csv(columns.get(i).key()));
+                try {
+                    csv = new CSVPrinter(buffer, CSVFormat.RFC4180);
+                    csv.printRecord(columns.stream().map(Column::key));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e); // a StringWriter does not fail
                 }
-                out.print(sb.append("\r\n"));
+                drain();
             }
-            case JSON -> out.print("[");
+            case JSON -> {
+                json = JSON_LINES.createGenerator(buffer);
+                json.writeStartArray();
+                drain();
+            }
         }
     }
 
@@ -108,34 +154,31 @@ final class RecordWriter {
                 out.println(stripTrailing(sb));
             }
             case CSV -> {
-                for (int i = 0; i < columns.size(); i++) {
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    String v = values.get(i);
-                    sb.append(v == null ? "" : csv(v));
+                try {
+                    // an absent value is an empty field
+                    requireStarted(csv).printRecord(values);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                out.print(sb.append("\r\n"));
+                drain();
             }
             case JSON -> {
-                sb.append(rows == 0 ? "\n  {" : ",\n  {");
+                JsonGenerator g = requireStarted(json);
+                g.writeStartObject();
                 for (int i = 0; i < columns.size(); i++) {
                     Column c = columns.get(i);
                     String v = values.get(i);
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    jsonString(sb, c.key());
-                    sb.append(':');
+                    g.writeName(c.key());
                     if (v == null) {
-                        sb.append("null");
+                        g.writeNull();
                     } else if (c.kind() == Kind.NUMBER) {
-                        sb.append(v);
+                        g.writeNumber(new BigDecimal(v));
                     } else {
-                        jsonString(sb, v);
+                        g.writeString(v);
                     }
                 }
-                out.print(sb.append('}'));
+                g.writeEndObject();
+                drain();
             }
         }
         rows++;
@@ -146,7 +189,11 @@ final class RecordWriter {
     void end() {
         begin();
         if (format == Format.JSON) {
-            out.println(rows == 0 ? "]" : "\n]");
+            JsonGenerator g = requireStarted(json);
+            g.writeEndArray();
+            g.close();
+            drain();
+            out.println();
         }
         out.flush();
     }
@@ -195,38 +242,40 @@ final class RecordWriter {
         return sb.toString().stripTrailing();
     }
 
-    /** Quotes a CSV field when it holds a comma, a quote or a line break, doubling inner quotes. */
-    static String csv(String value) {
-        boolean quote = false;
-        for (int i = 0; i < value.length() && !quote; i++) {
-            char ch = value.charAt(i);
-            quote = ch == ',' || ch == '"' || ch == '\n' || ch == '\r';
+    /** Hands what the CSV printer or JSON generator wrote to the output stream. */
+    private void drain() {
+        if (json != null) {
+            json.flush();
         }
-        return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+        out.print(buffer);
+        buffer.getBuffer().setLength(0);
     }
 
-    /** Appends a JSON string literal, escaping quotes, backslashes and control characters. */
-    static void jsonString(StringBuilder sb, String value) {
-        sb.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            switch (ch) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (ch < 0x20 || ch == '\u2028' || ch == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        sb.append(ch);
-                    }
-                }
-            }
+    private static <T> T requireStarted(@Nullable T writer) {
+        if (writer == null) {
+            throw new IllegalStateException("begin() did not start the writer");
         }
-        sb.append('"');
+        return writer;
+    }
+
+    /**
+     * Writes one CSV field as RFC 4180 does: quoted when it holds a comma, a quote or a line break
+     * (Commons CSV also quotes some other leading and trailing characters), inner quotes doubled.
+     *
+     * @param value the field
+     * @return the field as it appears in a record
+     */
+    static String csv(String value) {
+        return CSVFormat.RFC4180.format(value);
+    }
+
+    /**
+     * Appends a JSON string literal, escaped by Jackson.
+     *
+     * @param sb where to append
+     * @param value the string
+     */
+    static void jsonString(StringBuilder sb, String value) {
+        sb.append(JSON.writeValueAsString(value));
     }
 }

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,12 +47,12 @@ class HistoryCommandTest extends CliTestSupport {
 
         assertThat(r.code()).isZero();
         assertThat(r.err()).isEmpty();
-        List<Map<String, Object>> rows = json(r);
+        List<Map<String, @Nullable Object>> rows = json(r);
         assertThat(rows).extracting(row -> row.get("seq")).containsExactly(
                 new BigDecimal(5), new BigDecimal(4), new BigDecimal(3), new BigDecimal(2), new BigDecimal(1));
         assertThat(rows).allSatisfy(row -> assertThat(row.keySet()).containsExactlyElementsOf(FIELDS));
 
-        Map<String, Object> prompt = rows.get(2);
+        Map<String, @Nullable Object> prompt = rows.get(2);
         assertThat(prompt).containsEntry("createdAt", "2026-01-15T11:00:00Z")
                 .containsEntry("context", "message")
                 .containsEntry("tokenType", "prompt")
@@ -64,9 +65,9 @@ class HistoryCommandTest extends CliTestSupport {
                 .containsEntry("writeTokens", new BigDecimal(200))
                 .containsEntry("readTokens", new BigDecimal(100))
                 .containsEntry("holdId", holdId)
-                .containsEntry("actor", Parsers.NULL)
+                .containsEntry("actor", null)
                 .containsEntry("user", alice);
-        Map<String, Object> admin = rows.get(3);
+        Map<String, @Nullable Object> admin = rows.get(3);
         assertThat(admin).containsEntry("context", "admin")
                 .containsEntry("tokenType", "credits")
                 .containsEntry("rawAmount", new BigDecimal("500"))
@@ -75,7 +76,7 @@ class HistoryCommandTest extends CliTestSupport {
                 .containsEntry("balance", new BigDecimal("20500"))
                 .containsEntry("actor", "ops-admin")
                 .containsEntry("note", "welcome, \"friend\"\nline two")
-                .containsEntry("model", Parsers.NULL);
+                .containsEntry("model", null);
         assertThat(rows.get(0)).containsEntry("context", "tierChange").containsEntry("note", "none -> pro");
         assertThat(rows.get(4)).containsEntry("context", "startBalance").containsEntry("id", "startBalance");
     }
@@ -84,7 +85,7 @@ class HistoryCommandTest extends CliTestSupport {
     void csv_parsesBack_withTheFieldsAsHeader() {
         Result r = run("history", "--email", ALICE, "--format", "csv");
 
-        List<List<String>> records = Parsers.csv(r.out());
+        List<List<String>> records = ParsedOutput.csv(r.out());
         assertThat(records.get(0)).containsExactlyElementsOf(FIELDS);
         assertThat(records).hasSize(6);
         List<String> admin = records.get(4);
@@ -133,7 +134,7 @@ class HistoryCommandTest extends CliTestSupport {
         assertThat(seqs("--user", alice)).hasSize(5);
         Result carol = run("history", "--email", CAROL, "--format", "json");
         assertThat(carol.code()).isZero();
-        assertThat(Parsers.json(carol.out())).isEqualTo(List.of());
+        assertThat(ParsedOutput.json(carol.out())).isEmpty();
         assertThat(run("history", "--email", CAROL).lines()).last().isEqualTo("0 entries");
     }
 
@@ -167,12 +168,11 @@ class HistoryCommandTest extends CliTestSupport {
         args.addAll(List.of(options));
         Result r = run(args.toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isZero();
-        List<List<String>> records = Parsers.csv(r.out());
+        List<List<String>> records = ParsedOutput.csv(r.out());
         return records.subList(1, records.size()).stream().map(row -> row.get(FIELDS.indexOf("seq"))).toList();
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> json(Result r) {
-        return (List<Map<String, Object>>) Parsers.json(r.out());
+    private static List<Map<String, @Nullable Object>> json(Result r) {
+        return ParsedOutput.json(r.out());
     }
 }

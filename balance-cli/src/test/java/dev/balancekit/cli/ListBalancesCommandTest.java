@@ -1,6 +1,7 @@
 package dev.balancekit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.balancekit.ChargeRequest;
 import dev.balancekit.Usage;
@@ -8,6 +9,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +60,7 @@ class ListBalancesCommandTest extends CliTestSupport {
         Result r = run("list-balances", "--format", "csv");
 
         assertThat(r.code()).isZero();
-        assertThat(Parsers.csv(r.out())).containsExactly(
+        assertThat(ParsedOutput.csv(r.out())).containsExactly(
                 List.of("email", "balance", "lastTransactionAt", "totalTokens", "tier", "user"),
                 List.of(ALICE, "13000", "2026-01-15T11:00:00Z", "1500", "", alice),
                 List.of(BOB, "100", "2026-01-15T12:00:00Z", "0", "pro", bob),
@@ -71,17 +73,16 @@ class ListBalancesCommandTest extends CliTestSupport {
         Result r = run("list-balances", "--format", "json");
 
         assertThat(r.code()).isZero();
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) Parsers.json(r.out());
+        List<Map<String, @Nullable Object>> rows = ParsedOutput.json(r.out());
         assertThat(rows).hasSize(4);
         assertThat(rows.get(0)).containsExactly(
-                Map.entry("email", ALICE), Map.entry("balance", new BigDecimal("13000")),
-                Map.entry("lastTransactionAt", "2026-01-15T11:00:00Z"), Map.entry("totalTokens", new BigDecimal("1500")),
-                Map.entry("tier", Parsers.NULL), Map.entry("user", alice));
+                entry("email", ALICE), entry("balance", new BigDecimal("13000")),
+                entry("lastTransactionAt", "2026-01-15T11:00:00Z"), entry("totalTokens", new BigDecimal("1500")),
+                entry("tier", null), entry("user", alice));
         assertThat(rows.get(2)).containsExactly(
-                Map.entry("email", CAROL), Map.entry("balance", Parsers.NULL), Map.entry("lastTransactionAt", Parsers.NULL),
-                Map.entry("totalTokens", Parsers.NULL), Map.entry("tier", Parsers.NULL), Map.entry("user", carol));
-        assertThat(rows.get(3).get("email")).isSameAs(Parsers.NULL);
+                entry("email", CAROL), entry("balance", null), entry("lastTransactionAt", null),
+                entry("totalTokens", null), entry("tier", null), entry("user", carol));
+        assertThat(rows.get(3)).containsEntry("email", null);
     }
 
     @Test
@@ -133,8 +134,8 @@ class ListBalancesCommandTest extends CliTestSupport {
         assertThat(run("list-balances").out()).isEqualTo("EMAIL" + " ".repeat(25) + "  " + " ".repeat(7) + "BALANCE"
                 + "  LAST TRANSACTION" + " ".repeat(14) + "   TOKENS USED  TIER      " + "  USER\n"
                 + "0 users, 0 with a balance; total balance 0, total tokens used 0\n");
-        assertThat(Parsers.json(run("list-balances", "--format", "json").out())).isEqualTo(List.of());
-        assertThat(Parsers.csv(run("list-balances", "--format", "csv").out())).hasSize(1);
+        assertThat(ParsedOutput.json(run("list-balances", "--format", "json").out())).isEmpty();
+        assertThat(ParsedOutput.csv(run("list-balances", "--format", "csv").out())).hasSize(1);
     }
 
     @Test
@@ -144,7 +145,7 @@ class ListBalancesCommandTest extends CliTestSupport {
         Result r = run("list-balances", "--format", "csv", "--page-size", "2");
 
         assertThat(r.err()).contains("users listed: 2 ...").endsWith("\r");
-        assertThat(Parsers.csv(r.out())).hasSize(5);
+        assertThat(ParsedOutput.csv(r.out())).hasSize(5);
     }
 
     @Test
@@ -158,7 +159,7 @@ class ListBalancesCommandTest extends CliTestSupport {
 
         Result r = run("list-balances", "--format", "csv");
 
-        assertThat(Parsers.csv(r.out())).contains(List.of("Dave", "", "", "", "", dave));
+        assertThat(ParsedOutput.csv(r.out())).contains(List.of("Dave", "", "", "", "", dave));
     }
 
     @Test
@@ -178,15 +179,14 @@ class ListBalancesCommandTest extends CliTestSupport {
         Result csv = run("list-balances", "--format", "csv");
         Result json = run("list-balances", "--format", "json");
 
-        assertThat(Parsers.csv(csv.out())).anySatisfy(row -> assertThat(row.get(0)).isEqualTo("odd,\"quoted\"@example.com"));
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) Parsers.json(json.out());
+        assertThat(ParsedOutput.csv(csv.out())).anySatisfy(row -> assertThat(row.get(0)).isEqualTo("odd,\"quoted\"@example.com"));
+        List<Map<String, @Nullable Object>> rows = ParsedOutput.json(json.out());
         assertThat(rows).anySatisfy(row -> assertThat(row.get("email")).isEqualTo("odd,\"quoted\"@example.com"));
     }
 
     private static List<String> column(Result r, int index) {
         assertThat(r.code()).isZero();
-        List<List<String>> records = Parsers.csv(r.out());
+        List<List<String>> records = ParsedOutput.csv(r.out());
         return records.subList(1, records.size()).stream().map(row -> row.get(index)).toList();
     }
 }

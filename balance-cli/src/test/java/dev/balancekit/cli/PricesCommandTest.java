@@ -9,19 +9,19 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** {@code balance prices show} and {@code balance prices check}. */
 class PricesCommandTest extends CliTestSupport {
 
     private static List<List<String>> records(Result r) {
-        List<List<String>> all = Parsers.csv(r.out());
+        List<List<String>> all = ParsedOutput.csv(r.out());
         return all.subList(1, all.size());
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> json(Result r) {
-        return (List<Map<String, Object>>) Parsers.json(r.out());
+    private static List<Map<String, @Nullable Object>> json(Result r) {
+        return ParsedOutput.json(r.out());
     }
 
     @Test
@@ -30,7 +30,7 @@ class PricesCommandTest extends CliTestSupport {
 
         assertThat(r.code()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(Parsers.csv(r.out()).get(0)).containsExactly("model", "endpoint", "valueKey", "match", "from",
+        assertThat(ParsedOutput.csv(r.out()).get(0)).containsExactly("model", "endpoint", "valueKey", "match", "from",
                 "through", "context", "rate", "perToken", "applies");
         assertThat(records(r)).extracting(row -> String.join(" ", row.subList(6, 10))).containsExactly(
                 "standard prompt 2.5 no", "standard completion 15 no", "standard cacheWrite 2.5 no",
@@ -47,12 +47,12 @@ class PricesCommandTest extends CliTestSupport {
         Result r = run("prices", "show", "claude-sonnet-5", "--format", "json");
 
         assertThat(r.code()).isZero();
-        List<Map<String, Object>> rows = json(r);
+        List<Map<String, @Nullable Object>> rows = json(r);
         assertThat(rows).hasSize(8);
-        assertThat(rows.get(0)).containsEntry("from", Parsers.json("null")).containsEntry("through", "2026-08-31")
+        assertThat(rows.get(0)).containsEntry("from", null).containsEntry("through", "2026-08-31")
                 .containsEntry("rate", "prompt").containsEntry("perToken", new BigDecimal("2")).containsEntry("applies", "no");
         assertThat(rows.get(3)).containsEntry("rate", "cacheRead").containsEntry("perToken", new BigDecimal("0.2"));
-        assertThat(rows.get(4)).containsEntry("from", "2026-09-01").containsEntry("through", Parsers.json("null"))
+        assertThat(rows.get(4)).containsEntry("from", "2026-09-01").containsEntry("through", null)
                 .containsEntry("rate", "prompt").containsEntry("perToken", new BigDecimal("3")).containsEntry("applies", "yes");
         assertThat(rows.get(7)).containsEntry("rate", "cacheRead").containsEntry("perToken", new BigDecimal("0.3"));
     }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * "Updating the built-in prices").
  *
  * <p>It lives with the tests because it is a maintainer's tool, not part of the library: it runs from
- * the reactor with {@code mvn -q -pl balance-core test-compile exec:java}, needs nothing beyond the
+ * the reactor with {@code mvn -q -pl balance-core test-compile exec:java@update-prices}, needs nothing beyond the
  * JDK, and is tested like the code it feeds ({@code PriceTableImporterTest}, {@code BuiltInPricesTest}).
  *
  * <p>The reference file is read line by line, keeping every rate's decimal text: a header

@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
 public final class ConfigException extends BalanceException {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the file the problems are in. */
     private final String source;
+    /** What is wrong: at least one problem. */
     @SuppressWarnings("serial") // an immutable List.copyOf of records, serializable in practice
     private final List<ConfigProblem> problems;
     private final int omitted;

@@ -1,10 +1,10 @@
 package dev.balancekit.examples.chat;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The body of {@code POST /v1/chat/completions}, the part of OpenAI's request the example uses.
@@ -37,13 +37,14 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
      *     the field
      */
     static ChatRequest parse(String body, long defaultMaxTokens) {
-        Object parsed;
+        JsonNode root;
         try {
-            parsed = Json.parse(body);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("the body is not valid JSON: " + e.getMessage(), null);
+            root = Json.MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? "" : " at offset " + e.getLocation().getCharOffset();
+            throw new InvalidRequestException("the body is not valid JSON" + where + ": " + e.getOriginalMessage(), null);
         }
-        if (!(parsed instanceof Map<?, ?> root)) {
+        if (!root.isObject()) {
             throw new InvalidRequestException("the body must be a JSON object", null);
         }
         String model = text(root, "model", "model", true);
@@ -53,20 +54,20 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
         List<ChatMessage> messages = messages(root.get("messages"));
         long maxTokens = defaultMaxTokens;
         for (String name : List.of("max_tokens", "max_completion_tokens")) {
-            Object v = root.get(name);
-            if (v != null && v != Json.NULL) {
+            JsonNode v = root.get(name);
+            if (!absent(v)) {
                 maxTokens = count(name, v);
             }
         }
-        Object stream = root.get("stream");
-        if (stream != null && stream != Json.NULL && !(stream instanceof Boolean)) {
-            throw new InvalidRequestException("stream must be true or false, was " + stream, "stream");
+        JsonNode stream = root.get("stream");
+        if (!absent(stream) && !stream.isBoolean()) {
+            throw new InvalidRequestException("stream must be true or false, was " + shown(stream), "stream");
         }
         String conversationId = text(root, "conversation_id", "conversation_id", false);
         if (conversationId != null && conversationId.isBlank()) {
             throw new InvalidRequestException("conversation_id must not be blank", "conversation_id");
         }
-        return new ChatRequest(model, messages, maxTokens, Boolean.TRUE.equals(stream), conversationId);
+        return new ChatRequest(model, messages, maxTokens, !absent(stream) && stream.booleanValue(), conversationId);
     }
 
     /**
@@ -87,14 +88,15 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
         return tokens;
     }
 
-    private static List<ChatMessage> messages(@Nullable Object value) {
-        if (!(value instanceof List<?> list) || list.isEmpty()) {
+    private static List<ChatMessage> messages(@Nullable JsonNode list) {
+        if (list == null || !list.isArray() || list.isEmpty()) {
             throw new InvalidRequestException("messages must be a non-empty array", "messages");
         }
         List<ChatMessage> messages = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             String param = "messages[" + i + "]";
-            if (!(list.get(i) instanceof Map<?, ?> m)) {
+            JsonNode m = list.get(i);
+            if (!m.isObject()) {
                 throw new InvalidRequestException(param + " must be an object", param);
             }
             String role = text(m, "role", param + ".role", true);
@@ -107,19 +109,21 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
     }
 
     /** Content is a string, null (an assistant message with tool calls), or an array of parts. */
-    private static String content(@Nullable Object value, String param) {
-        if (value == null || value == Json.NULL) {
+    private static String content(@Nullable JsonNode value, String param) {
+        if (absent(value)) {
             return "";
         }
-        if (value instanceof String s) {
-            return s;
+        if (value.isString()) {
+            return value.stringValue();
         }
-        if (value instanceof List<?> parts) {
+        if (value.isArray()) {
             StringBuilder sb = new StringBuilder();
-            for (Object part : parts) {
+            for (JsonNode part : value) {
                 // only text parts count; images and audio are not priced by this example
-                if (part instanceof Map<?, ?> p && "text".equals(p.get("type")) && p.get("text") instanceof String t) {
-                    sb.append(t);
+                JsonNode type = part.get("type");
+                JsonNode text = part.get("text");
+                if (type != null && type.isString() && type.stringValue().equals("text") && text != null && text.isString()) {
+                    sb.append(text.stringValue());
                 }
             }
             return sb.toString();
@@ -127,24 +131,24 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
         throw new InvalidRequestException(param + " must be a string or an array of parts", param);
     }
 
-    private static @Nullable String text(Map<?, ?> object, String name, String param, boolean required) {
-        Object v = object.get(name);
-        if (v == null || v == Json.NULL) {
+    private static @Nullable String text(JsonNode object, String name, String param, boolean required) {
+        JsonNode v = object.get(name);
+        if (absent(v)) {
             if (required) {
                 throw new InvalidRequestException(param + " is required", param);
             }
             return null;
         }
-        if (!(v instanceof String s)) {
-            throw new InvalidRequestException(param + " must be a string, was " + v, param);
+        if (!v.isString()) {
+            throw new InvalidRequestException(param + " must be a string, was " + shown(v), param);
         }
-        return s;
+        return v.stringValue();
     }
 
-    private static long count(String name, Object v) {
-        if (v instanceof BigDecimal n) {
+    private static long count(String name, JsonNode v) {
+        if (v.isNumber()) {
             try {
-                long value = n.longValueExact();
+                long value = v.decimalValue().longValueExact();
                 if (value >= 1 && value <= MAX_TOKENS_LIMIT) {
                     return value;
                 }
@@ -153,7 +157,17 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
             }
         }
         throw new InvalidRequestException(name + " must be a whole number between 1 and " + MAX_TOKENS_LIMIT
-                + ", was " + v, name);
+                + ", was " + shown(v), name);
+    }
+
+    /** A member that is missing or JSON {@code null}: both mean "not given". */
+    private static boolean absent(@Nullable JsonNode v) {
+        return v == null || v.isNull();
+    }
+
+    /** A value as an error message shows it: a string's text, anything else as JSON. */
+    private static String shown(JsonNode v) {
+        return v.isString() ? v.stringValue() : v.toString();
     }
 
     /** A request the server cannot serve: HTTP 400 with OpenAI's {@code invalid_request_error}. */

@@ -6,14 +6,16 @@ import dev.balancekit.Hold;
 import dev.balancekit.Receipt;
 import dev.balancekit.Usage;
 import dev.balancekit.WindowUsage;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON the chat server answers with, in one place. OpenAI's shapes where OpenAI has one, so
- * OpenAI clients work unchanged; BalanceKit's additions are extra members they ignore.
+ * The JSON the chat server answers with, in one place, built as Jackson trees. OpenAI's shapes
+ * where OpenAI has one, so OpenAI clients work unchanged; BalanceKit's additions are extra members they ignore.
  *
  * <ul>
  *   <li>Errors: {@code {"error":{"message":..,"type":..,"param":..,"code":..}}}.
@@ -44,9 +46,8 @@ final class OpenAiFormat {
      * @return the JSON text
      */
     static String error(String message, String type, @Nullable String param, @Nullable String code) {
-        return Json.object().raw("error", Json.object()
-                .str("message", message).str("type", type).str("param", param).str("code", code)
-                .toString()).toString();
+        ObjectNode error = object().put("message", message).put("type", type).put("param", param).put("code", code);
+        return write(object().set("error", error));
     }
 
     /**
@@ -56,11 +57,9 @@ final class OpenAiFormat {
      * @return the JSON text
      */
     static String tokenBalanceError(BalanceDecision decision) {
-        return Json.object().raw("error", Json.object()
-                .str("message", decision.message())
-                .num("code", 402)
-                .members(decision.toJson())
-                .toString()).toString();
+        ObjectNode error = object().put("message", decision.message()).put("code", 402);
+        error.setAll((ObjectNode) Json.MAPPER.readTree(decision.toJson()));
+        return write(object().set("error", error));
     }
 
     /**
@@ -73,16 +72,14 @@ final class OpenAiFormat {
      * @return the JSON text
      */
     static String completion(Turn t, String text, Usage usage, Receipt receipt) {
-        String choice = Json.object()
-                .num("index", 0)
-                .raw("message", Json.object().str("role", "assistant").str("content", text).toString())
-                .str("finish_reason", finishReason(t, usage))
-                .toString();
-        return head(t, "chat.completion")
-                .raw("choices", Json.array(List.of(choice)))
-                .raw("usage", usage(usage))
-                .raw("balancekit", balancekit(t, receipt))
-                .toString();
+        ObjectNode body = head(t, "chat.completion");
+        body.putArray("choices").addObject()
+                .put("index", 0)
+                .set("message", object().put("role", "assistant").put("content", text))
+                .put("finish_reason", finishReason(t, usage));
+        body.set("usage", usage(usage));
+        body.set("balancekit", balancekit(t, receipt));
+        return write(body);
     }
 
     /**
@@ -94,12 +91,12 @@ final class OpenAiFormat {
      * @return the JSON text
      */
     static String tokenChunk(Turn t, String token, boolean first) {
-        Json.Obj delta = Json.object();
+        ObjectNode delta = object();
         if (first) {
-            delta.str("role", "assistant");
+            delta.put("role", "assistant");
         }
-        delta.str("content", token);
-        return chunk(t, delta.toString(), null);
+        delta.put("content", token);
+        return chunk(t, delta, null);
     }
 
     /**
@@ -110,7 +107,7 @@ final class OpenAiFormat {
      * @return the JSON text
      */
     static String finishChunk(Turn t, Usage usage) {
-        return chunk(t, "{}", finishReason(t, usage));
+        return chunk(t, object(), finishReason(t, usage));
     }
 
     /**
@@ -123,11 +120,11 @@ final class OpenAiFormat {
      * @return the JSON text
      */
     static String usageChunk(Turn t, Usage usage, Receipt receipt) {
-        return head(t, "chat.completion.chunk")
-                .raw("choices", "[]")
-                .raw("usage", usage(usage))
-                .raw("balancekit", balancekit(t, receipt))
-                .toString();
+        ObjectNode body = head(t, "chat.completion.chunk");
+        body.putArray("choices");
+        body.set("usage", usage(usage));
+        body.set("balancekit", balancekit(t, receipt));
+        return write(body);
     }
 
     /**
@@ -139,62 +136,72 @@ final class OpenAiFormat {
      * @return the JSON text
      */
     static String balance(AccountView v, List<WindowUsage> windows) {
-        List<String> holds = new ArrayList<>(v.holds().size());
+        ObjectNode body = object()
+                .put("object", "balance")
+                .put("user", v.user())
+                .put("tier", v.tier())
+                .put("balance", Json.number(v.balance()))
+                .put("available", Json.number(v.available()));
+        ArrayNode holds = body.putArray("holds");
         for (Hold h : v.holds()) {
-            holds.add(Json.object().str("id", h.id()).str("model", h.model()).num("amount", h.amount())
-                    .num("tokens", h.tokens()).time("expiresAt", h.expiresAt()).toString());
+            holds.addObject().put("id", h.id()).put("model", h.model()).put("amount", Json.number(h.amount()))
+                    .put("tokens", h.tokens()).put("expiresAt", text(h.expiresAt()));
         }
-        List<String> usage = new ArrayList<>(windows.size());
+        ArrayNode usage = body.putArray("usage");
         for (WindowUsage w : windows) {
-            Json.Obj o = Json.object()
-                    .str("window", w.window().name().toLowerCase(Locale.ROOT))
-                    .str("key", w.key())
-                    .num("spent", w.spent())
-                    .num("limit", w.limit())
-                    .num("tokens", w.tokens())
-                    .num("tokenLimit", w.tokenLimit())
-                    .time("resetsAt", w.resetsAt());
-            usage.add(o.toString());
+            usage.addObject()
+                    .put("window", w.window().name().toLowerCase(Locale.ROOT))
+                    .put("key", w.key())
+                    .put("spent", Json.number(w.spent()))
+                    .put("limit", Json.number(w.limit()))
+                    .put("tokens", w.tokens())
+                    .put("tokenLimit", w.tokenLimit())
+                    .put("resetsAt", text(w.resetsAt()));
         }
-        return Json.object()
-                .str("object", "balance")
-                .str("user", v.user())
-                .str("tier", v.tier())
-                .num("balance", v.balance())
-                .num("available", v.available())
-                .raw("holds", Json.array(holds))
-                .raw("usage", Json.array(usage))
-                .time("refillAt", v.refillAt())
-                .time("lastTransactionAt", v.lastTransactionAt())
-                .num("totalTokens", v.totalTokens())
-                .toString();
+        return write(body
+                .put("refillAt", text(v.refillAt()))
+                .put("lastTransactionAt", text(v.lastTransactionAt()))
+                .put("totalTokens", v.totalTokens()));
     }
 
-    private static String chunk(Turn t, String delta, @Nullable String finishReason) {
-        String choice = Json.object().num("index", 0).raw("delta", delta).str("finish_reason", finishReason).toString();
-        return head(t, "chat.completion.chunk").raw("choices", Json.array(List.of(choice))).toString();
+    private static String chunk(Turn t, ObjectNode delta, @Nullable String finishReason) {
+        ObjectNode body = head(t, "chat.completion.chunk");
+        body.putArray("choices").addObject().put("index", 0).set("delta", delta)
+                .put("finish_reason", finishReason);
+        return write(body);
     }
 
-    private static Json.Obj head(Turn t, String object) {
-        return Json.object().str("id", t.id).str("object", object).num("created", t.created).str("model", t.model);
+    private static ObjectNode head(Turn t, String object) {
+        return object().put("id", t.id).put("object", object).put("created", t.created).put("model", t.model);
     }
 
-    private static String usage(Usage u) {
-        return Json.object().num("prompt_tokens", u.promptTokens()).num("completion_tokens", u.outputTokens())
-                .num("total_tokens", u.totalTokens()).toString();
+    private static ObjectNode usage(Usage u) {
+        return object().put("prompt_tokens", u.promptTokens()).put("completion_tokens", u.outputTokens())
+                .put("total_tokens", u.totalTokens());
     }
 
-    private static String balancekit(Turn t, Receipt receipt) {
-        return Json.object()
-                .str("requested_model", t.request.model())
-                .bool("fallback", t.fallback)
-                .num("charged", receipt.total().negate())
-                .num("balance", receipt.balance())
-                .toString();
+    private static ObjectNode balancekit(Turn t, Receipt receipt) {
+        return object()
+                .put("requested_model", t.request.model())
+                .put("fallback", t.fallback)
+                .put("charged", Json.number(receipt.total().negate()))
+                .put("balance", Json.number(receipt.balance()));
     }
 
     /** {@code length} when the answer used the whole budget, as OpenAI reports a cut-off answer. */
     private static String finishReason(Turn t, Usage usage) {
         return usage.outputTokens() >= t.request.maxTokens() ? "length" : "stop";
+    }
+
+    private static ObjectNode object() {
+        return Json.MAPPER.createObjectNode();
+    }
+
+    private static @Nullable String text(@Nullable Instant time) {
+        return time == null ? null : time.toString();
+    }
+
+    private static String write(ObjectNode body) {
+        return Json.MAPPER.writeValueAsString(body);
     }
 }

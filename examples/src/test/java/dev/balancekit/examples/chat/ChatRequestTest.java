@@ -58,6 +58,21 @@ class ChatRequestTest {
         assertInvalid(ok + ",\"conversation_id\":\"\"}", "conversation_id must not be blank", "conversation_id");
     }
 
+    @Test
+    void parse_notJson_repeatedMember_orTooDeep_isInvalid_sayingWhere() {
+        assertInvalid("{\"model\":\"m\",}", "the body is not valid JSON at offset 13: Unexpected character ('}' (code 125)):"
+                + " was expecting double-quote to start property name", null);
+        assertThatThrownBy(() -> ChatRequest.parse("{\"model\":\"a\",\"model\":\"b\"}", 256))
+                .isInstanceOf(ChatRequest.InvalidRequestException.class)
+                .hasMessageStartingWith("the body is not valid JSON at offset 20: Duplicate Object property \"model\"");
+        assertThatThrownBy(() -> ChatRequest.parse("{\"model\":\"m\"} x", 256))
+                .isInstanceOf(ChatRequest.InvalidRequestException.class)
+                .hasMessageStartingWith("the body is not valid JSON");
+        assertThatThrownBy(() -> ChatRequest.parse("{\"a\":" + "[".repeat(100), 256))
+                .isInstanceOf(ChatRequest.InvalidRequestException.class)
+                .hasMessageContaining("exceeds the maximum allowed (64");
+    }
+
     private static void assertInvalid(String body, String message, String param) {
         assertThatThrownBy(() -> ChatRequest.parse(body, 256))
                 .isInstanceOfSatisfying(ChatRequest.InvalidRequestException.class,

@@ -90,7 +90,7 @@ class ChatServerTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        Map<String, Object> body = object(Json.parse(response.body()));
+        Map<String, Object> body = object(parse(response.body()));
         assertThat(body).containsEntry("object", "chat.completion").containsEntry("model", "gpt-4o");
         Map<String, Object> choice = object(list(body.get("choices")).get(0));
         assertThat(object(choice.get("message"))).containsEntry("role", "assistant")
@@ -132,7 +132,7 @@ class ChatServerTest {
         assertThat(response.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
         List<String> events = events(response.body());
         assertThat(events).hasSize(40 + 3).last().isEqualTo("[DONE]");
-        List<Map<String, Object>> chunks = events.subList(0, 42).stream().map(e -> object(Json.parse(e))).toList();
+        List<Map<String, Object>> chunks = events.subList(0, 42).stream().map(e -> object(parse(e))).toList();
         assertThat(chunks).allSatisfy(c -> assertThat(c).containsEntry("object", "chat.completion.chunk")
                 .containsEntry("model", "gpt-4o"));
         assertThat(delta(chunks.get(0))).containsEntry("role", "assistant");
@@ -225,7 +225,7 @@ class ChatServerTest {
         StringBuilder received = new StringBuilder();
         for (int i = 0; i < k; i++) {
             gate.allow(1);
-            received.append(delta(object(Json.parse(nextEvent(reader)))).get("content"));
+            received.append(delta(object(parse(nextEvent(reader)))).get("content"));
         }
         assertThat(received.toString()).isEqualTo(answer(k));
         gate.awaitArrivals(k + 1); // the model waits at token k+1
@@ -279,14 +279,14 @@ class ChatServerTest {
     void refusedRequest_onAFallbackTier_isAnsweredByTheFreeModel_andSaysSo() throws Exception {
         HttpResponse<String> affordable = post(BOB, chat("gpt-4o", "\"max_tokens\":50"));
         assertThat(affordable.headers().firstValue(ChatServer.FALLBACK_HEADER)).isEmpty();
-        assertThat(object(Json.parse(affordable.body()))).containsEntry("model", "gpt-4o");
+        assertThat(object(parse(affordable.body()))).containsEntry("model", "gpt-4o");
         Credits before = ledger.balance("bob").orElseThrow().balance(); // 5000 - 410
 
         HttpResponse<String> response = post(BOB, chat("gpt-4o", "\"max_tokens\":1000"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue(ChatServer.FALLBACK_HEADER)).hasValue(ChatServerExample.FREE_MODEL);
-        Map<String, Object> body = object(Json.parse(response.body()));
+        Map<String, Object> body = object(parse(response.body()));
         assertThat(body).containsEntry("model", ChatServerExample.FREE_MODEL);
         assertThat(object(body.get("balancekit"))).containsEntry("fallback", true)
                 .containsEntry("requested_model", "gpt-4o");
@@ -296,7 +296,7 @@ class ChatServerTest {
 
         HttpResponse<String> streamed = post(BOB, chat("gpt-4o", "\"max_tokens\":1000,\"stream\":true"));
         assertThat(streamed.headers().firstValue(ChatServer.FALLBACK_HEADER)).hasValue(ChatServerExample.FREE_MODEL);
-        assertThat(object(Json.parse(events(streamed.body()).get(0)))).containsEntry("model", ChatServerExample.FREE_MODEL);
+        assertThat(object(parse(events(streamed.body()).get(0)))).containsEntry("model", ChatServerExample.FREE_MODEL);
     }
 
     @Test
@@ -321,11 +321,11 @@ class ChatServerTest {
         CompletableFuture<HttpResponse<String>> stream = postAsync(ALICE, chat("gpt-4o", "\"stream\":true"));
         gate.awaitArrivals(1);
 
-        Map<String, Object> during = object(Json.parse(get(ALICE, "/v1/balance").body()));
+        Map<String, Object> during = object(parse(get(ALICE, "/v1/balance").body()));
 
         // held: 4 x 2.5 + 256 (the default max_tokens) x 10 = 2570
         assertThat(during).containsEntry("object", "balance").containsEntry("user", "alice")
-                .containsEntry("tier", "prepaid").containsEntry("refillAt", Json.NULL)
+                .containsEntry("tier", "prepaid").containsEntry("refillAt", null)
                 .containsEntry("lastTransactionAt", START.toString());
         assertNumbers(during, Map.of("balance", "5000", "available", "2430", "totalTokens", "0"));
         List<Object> holds = list(during.get("holds"));
@@ -337,14 +337,14 @@ class ChatServerTest {
         List<Object> usage = list(during.get("usage"));
         assertThat(usage).extracting(w -> object(w).get("window"), w -> object(w).get("key"),
                 w -> object(w).get("resetsAt"), w -> object(w).get("limit")).containsExactly(
-                tuple("daily", "2026-11-27", "2026-11-28T00:00:00Z", Json.NULL),
-                tuple("weekly", "2026-W48", "2026-11-30T00:00:00Z", Json.NULL),
-                tuple("monthly", "2026-11", "2026-12-01T00:00:00Z", Json.NULL));
+                tuple("daily", "2026-11-27", "2026-11-28T00:00:00Z", null),
+                tuple("weekly", "2026-W48", "2026-11-30T00:00:00Z", null),
+                tuple("monthly", "2026-11", "2026-12-01T00:00:00Z", null));
         assertThat(usage).allSatisfy(w -> assertNumbers(object(w), Map.of("spent", "2570", "tokens", "260")));
 
         gate.open();
         assertThat(stream.get(Gate.TIMEOUT_SECONDS, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-        Map<String, Object> after = object(Json.parse(get(ALICE, "/v1/balance").body()));
+        Map<String, Object> after = object(parse(get(ALICE, "/v1/balance").body()));
         assertThat(list(after.get("holds"))).isEmpty();
         assertNumbers(after, Map.of("balance", "4590", "available", "4590", "totalTokens", "44"));
         assertNumbers(object(list(after.get("usage")).get(0)), Map.of("spent", "410", "tokens", "44"));
@@ -413,13 +413,13 @@ class ChatServerTest {
                         + "\"param\":\"model\",\"code\":null}}");
         HttpResponse<String> badBudget = post(ALICE, chat("gpt-4o", "\"max_tokens\":0"));
         assertThat(badBudget.statusCode()).isEqualTo(400);
-        assertThat(object(object(Json.parse(badBudget.body())).get("error")))
+        assertThat(object(object(parse(badBudget.body())).get("error")))
                 .containsEntry("message", "max_tokens must be a whole number between 1 and 128000, was 0")
                 .containsEntry("param", "max_tokens");
         HttpResponse<String> notJson = post(ALICE, "{\"model\":");
         assertThat(notJson.statusCode()).isEqualTo(400);
-        assertThat(object(object(Json.parse(notJson.body())).get("error")))
-                .containsEntry("message", "the body is not valid JSON: invalid JSON at offset 9: unexpected end of input");
+        assertThat(object(object(parse(notJson.body())).get("error")))
+                .containsEntry("message", "the body is not valid JSON at offset 9: Unexpected end-of-input within/between Object entries");
         assertThat(ledger.balance("alice").orElseThrow().holds()).isEmpty();
     }
 
@@ -513,8 +513,13 @@ class ChatServerTest {
     }
 
     private static void assertNumbers(Map<String, Object> object, Map<String, String> expected) {
-        expected.forEach((name, value) -> assertThat((BigDecimal) object.get(name)).as(name)
-                .isEqualByComparingTo(value));
+        expected.forEach((name, value) -> assertThat(object.get(name)).as(name)
+                .isInstanceOfSatisfying(Number.class, n -> assertThat(new BigDecimal(n.toString())).isEqualByComparingTo(value)));
+    }
+
+    /** Reads an answer with Jackson: objects as maps, arrays as lists, numbers as {@code Number}s, null as null. */
+    static Object parse(String json) {
+        return Json.MAPPER.readValue(json, Object.class);
     }
 
     @SuppressWarnings("unchecked")
