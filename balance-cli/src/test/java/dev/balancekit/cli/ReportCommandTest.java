@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class ReportCommandTest extends CliTestSupport {
 
         assertThat(r.code()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(Parsers.csv(r.out())).containsExactly(
+        assertThat(ParsedOutput.csv(r.out())).containsExactly(
                 List.of("email", "user", "model", "spent", "credited", "promptTokens", "completionTokens", "entries"),
                 List.of(ALICE, alice, "gpt-4o", "8750", "0", "1100", "600", "4"),
                 List.of(BOB, bob, "gpt-4o", "450", "0", "100", "20", "2"),
@@ -111,7 +112,7 @@ class ReportCommandTest extends CliTestSupport {
                 "csv");
 
         assertThat(r.code()).isZero();
-        assertThat(Parsers.csv(r.out())).containsExactly(
+        assertThat(ParsedOutput.csv(r.out())).containsExactly(
                 List.of("spent", "credited", "promptTokens", "completionTokens", "entries"),
                 List.of("450", "20000", "100", "20", "3"));
         Result unknown = run("report", "--user", CAROL);
@@ -142,8 +143,7 @@ class ReportCommandTest extends CliTestSupport {
         assertThat(range.err()).contains("--since must be before --until");
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> json(Result r) {
-        return (List<Map<String, Object>>) Parsers.json(r.out());
+    private static List<Map<String, @Nullable Object>> json(Result r) {
+        return ParsedOutput.json(r.out());
     }
 }
