@@ -56,7 +56,7 @@ class ChatServerReportTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-        Map<String, Object> body = ChatServerTest.object(Json.parse(r.body()));
+        Map<String, Object> body = ChatServerTest.object(ChatServerTest.parse(r.body()));
         assertThat(ChatServerTest.list(body.get("by"))).containsExactly("user", "model");
         Map<String, Object> first = ChatServerTest.object(ChatServerTest.list(body.get("table")).get(0));
         assertThat(first).containsEntry("user", "alice").containsEntry("model", "gpt-4o");
