@@ -2,6 +2,7 @@ package dev.balancekit;
 
 import dev.balancekit.internal.LedgerEngine;
 import dev.balancekit.internal.LedgerMetrics;
+import dev.balancekit.internal.Lookups;
 import dev.balancekit.internal.MicrometerLedgerMetrics;
 import dev.balancekit.internal.Outcome;
 import dev.balancekit.internal.TimedBalanceStore;
@@ -22,12 +23,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,6 +56,7 @@ import reactor.core.publisher.Mono;
 public final class BalanceLedger {
 
     private static final int LAST_WRITTEN_MAX = 10_000;
+    private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     /** The most models (with their endpoint) a ledger reports a {@link BalanceEvent.FallbackPrice} for. */
     static final int FALLBACK_MODELS_REPORTED = 10_000;
     private static final System.Logger LOG = System.getLogger(BalanceLedger.class.getName());
@@ -202,7 +204,7 @@ public final class BalanceLedger {
     public Mono<Reservation> reserve(BalanceRequest request) {
         Objects.requireNonNull(request, "request");
         return run(request.user(), request.idempotencyKey(),
-                (state, now, id, cfg) -> LedgerEngine.reserve(state, request, cfg, now, id))
+                (state, now, id, cfg, found) -> LedgerEngine.reserve(state, request, cfg, now, id, found))
                 .doOnNext(r -> {
                     if (!r.replay()) {
                         metrics.decided("reserve", r.decision());
@@ -224,7 +226,7 @@ public final class BalanceLedger {
     public Mono<Receipt> deduct(ChargeRequest request) {
         Objects.requireNonNull(request, "request");
         return run(request.user(), request.idempotencyKey(),
-                (state, now, id, cfg) -> LedgerEngine.charge(state, request, cfg, now, id))
+                (state, now, id, cfg, found) -> LedgerEngine.charge(state, request, cfg, now, id, found))
                 .doOnNext(r -> {
                     if (!r.replay()) {
                         observePrice(request.model(), request.endpoint(), true);
@@ -267,7 +269,7 @@ public final class BalanceLedger {
         return Mono.defer(() -> {
             Requests.requireText("user", user);
             Requests.requireText("holdId", holdId);
-            return run(user, null, (state, now, id, cfg) -> LedgerEngine.release(state, user, holdId, cfg, now, id));
+            return run(user, null, (state, now, id, cfg, found) -> LedgerEngine.release(state, user, holdId, cfg, now, id));
         });
     }
 
@@ -299,7 +301,7 @@ public final class BalanceLedger {
     public Mono<Receipt> addBalance(BalanceChange change) {
         Objects.requireNonNull(change, "change");
         return run(change.user(), change.idempotencyKey(),
-                (state, now, id, cfg) -> LedgerEngine.addBalance(state, change, cfg, now, id));
+                (state, now, id, cfg, found) -> LedgerEngine.addBalance(state, change, cfg, now, id, found));
     }
 
     /**
@@ -322,7 +324,7 @@ public final class BalanceLedger {
     public Mono<Receipt> setBalance(BalanceChange change) {
         Objects.requireNonNull(change, "change");
         return run(change.user(), change.idempotencyKey(),
-                (state, now, id, cfg) -> LedgerEngine.setBalance(state, change, cfg, now, id));
+                (state, now, id, cfg, found) -> LedgerEngine.setBalance(state, change, cfg, now, id, found));
     }
 
     /**
@@ -367,7 +369,7 @@ public final class BalanceLedger {
             Requests.requireText("user", user);
             Requests.requireText("tier", tier);
             Requests.requireOptionalText("actor", actor);
-            return run(user, null, (state, now, id, cfg) -> LedgerEngine.setTier(state, user, tier, actor, cfg, now, id));
+            return run(user, null, (state, now, id, cfg, found) -> LedgerEngine.setTier(state, user, tier, actor, cfg, now, id));
         });
     }
 
@@ -444,15 +446,19 @@ public final class BalanceLedger {
         Outcome<R> decide(@Nullable AccountState state, Instant now, LedgerConfig config);
     }
 
-    /** A decision that appends entries or records a result under an operation id. */
+    /**
+     * A decision that appends entries or records a result under an operation id, given the entries
+     * looked up so far for the state it decides on.
+     */
     @FunctionalInterface
     private interface IdDecider<R> {
-        Outcome<R> decide(@Nullable AccountState state, Instant now, String operationId, LedgerConfig config);
+        Outcome<R> decide(@Nullable AccountState state, Instant now, String operationId, LedgerConfig config,
+                Lookups found);
     }
 
     /** Runs a decision that usually writes nothing (a check): always from a fresh load. */
     private <R> Mono<R> run(String user, Decider<R> decider) {
-        return run(user, null, false, (state, now, id, cfg) -> decider.decide(state, now, cfg));
+        return run(user, null, false, (state, now, id, cfg, found) -> decider.decide(state, now, cfg));
     }
 
     /** Runs a decision that usually writes: from the state this ledger last wrote, if it has it. */
@@ -493,8 +499,9 @@ public final class BalanceLedger {
         return source.flatMap(stored -> {
             AccountState state = stored == ABSENT ? null : stored.state();
             Outcome<R> outcome;
+            Lookups found = new Lookups();
             try {
-                outcome = decider.decide(state, clock.instant(), operationId, config);
+                outcome = decider.decide(state, clock.instant(), operationId, config, found);
             } catch (RuntimeException e) {
                 if (remembered == null) {
                     throw e;
@@ -503,33 +510,73 @@ public final class BalanceLedger {
                 lastWritten.remove(user, remembered);
                 return attempt(user, operationId, false, decider, attempt, inTurn);
             }
-            AccountState next = outcome.next();
-            if (next == null) {
+            if (outcome.lookup() != null) {
                 if (remembered != null) {
+                    // the history answers for a stored state: load it first, then look up
                     lastWritten.remove(user, remembered);
                     return attempt(user, operationId, false, decider, attempt, inTurn);
                 }
-                metrics.applied(outcome.events(), 0);
-                publish(outcome.events());
-                ReceiptRecord first = outcome.replayed();
-                return first == null || first.entryCount() == 0 ? Mono.just(outcome.result())
-                        : entriesOf(user, first).map(outcome::withEntries);
+                return lookUp(user, state, operationId, decider, outcome, found)
+                        .flatMap(decided -> apply(user, stored, state, null, operationId, fromLastWrite, decider, attempt,
+                                inTurn, decided));
             }
-            long version = stored == ABSENT ? 0 : stored.version();
-            return store.compareAndSet(user, version, next, outcome.entries()).flatMap(r -> {
-                if (r != CasResult.APPLIED) {
-                    if (remembered != null) {
-                        // stale; a newer state this ledger wrote since stays
-                        lastWritten.remove(user, remembered);
-                    }
-                    metrics.conflict();
-                    return retry(user, operationId, fromLastWrite, decider, attempt, inTurn);
+            return apply(user, stored, state, remembered, operationId, fromLastWrite, decider, attempt, inTurn, outcome);
+        });
+    }
+
+    /**
+     * Reads the entries a decision asked for and decides again with them, until it asks for nothing
+     * more. Every lookup names an operation or a hold, and the engine asks for each at most once.
+     */
+    private <R> Mono<Outcome<R>> lookUp(String user, @Nullable AccountState state, String operationId,
+            IdDecider<R> decider, Outcome<R> outcome, Lookups found) {
+        Lookups.Lookup lookup = outcome.lookup();
+        if (lookup == null) {
+            return Mono.just(outcome);
+        }
+        Flux<LedgerEntry> entries = lookup.kind() == Lookups.Kind.OPERATION
+                ? store.operationEntries(user, lookup.id())
+                : store.holdEntries(user, lookup.id());
+        return entries.collectList().flatMap(list -> {
+            found.put(lookup, list);
+            Outcome<R> next = decider.decide(state, clock.instant(), operationId, config, found);
+            if (next.lookup() != null && next.lookup().equals(lookup)) {
+                return Mono.error(new IllegalStateException("the decision asked twice for " + lookup));
+            }
+            return lookUp(user, state, operationId, decider, next, found);
+        });
+    }
+
+    /** Writes a decision's outcome (or answers without a write), then reports it. */
+    private <R> Mono<R> apply(String user, StoredAccount stored, @Nullable AccountState state,
+            @Nullable StoredAccount remembered, String operationId, boolean fromLastWrite, IdDecider<R> decider,
+            int attempt, boolean inTurn, Outcome<R> outcome) {
+        AccountState next = outcome.next();
+        if (next == null) {
+            if (remembered != null) {
+                lastWritten.remove(user, remembered);
+                return attempt(user, operationId, false, decider, attempt, inTurn);
+            }
+            metrics.applied(outcome.events(), 0);
+            publish(outcome.events());
+            ReceiptRecord first = outcome.replayed();
+            return first == null || first.entryCount() == 0 ? Mono.just(outcome.result())
+                    : entriesOf(user, first).map(outcome::withEntries);
+        }
+        long version = stored == ABSENT ? 0 : stored.version();
+        return store.compareAndSet(user, version, next, outcome.entries()).flatMap(r -> {
+            if (r != CasResult.APPLIED) {
+                if (remembered != null) {
+                    // stale; a newer state this ledger wrote since stays
+                    lastWritten.remove(user, remembered);
                 }
-                remember(user, new StoredAccount(next, version + 1));
-                metrics.applied(outcome.events(), next.holds().size() - (state == null ? 0 : state.holds().size()));
-                publish(outcome.events());
-                return Mono.just(outcome.result());
-            });
+                metrics.conflict();
+                return retry(user, operationId, fromLastWrite, decider, attempt, inTurn);
+            }
+            remember(user, new StoredAccount(next, version + 1));
+            metrics.applied(outcome.events(), next.holds().size() - (state == null ? 0 : state.holds().size()));
+            publish(outcome.events());
+            return Mono.just(outcome.result());
         });
     }
 
@@ -614,9 +661,21 @@ public final class BalanceLedger {
         return Duration.ofNanos(ThreadLocalRandom.current().nextLong(capNanos + 1));
     }
 
+    /**
+     * A fresh operation id: 12 characters of the URL-safe base 64 alphabet, 72 random bits. It only
+     * has to differ from the account's other operation ids (entry ids add the sequence number), and
+     * it is short because every pending entry carries it.
+     */
     private static String newOperationId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return new UUID(r.nextLong(), r.nextLong()).toString();
+        long bits = r.nextLong();
+        long more = r.nextInt(256);
+        char[] id = new char[12];
+        for (int i = 0; i < 12; i++) {
+            int six = i < 10 ? (int) (bits >>> (6 * i)) & 63 : (int) (((bits >>> 60) | (more << 4)) >>> (6 * (i - 10))) & 63;
+            id[i] = ID_ALPHABET.charAt(six);
+        }
+        return new String(id);
     }
 
     /** Builds a {@link BalanceLedger}; every setter checks its value at once. */

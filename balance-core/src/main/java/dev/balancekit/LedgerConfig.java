@@ -46,6 +46,7 @@ public final class LedgerConfig {
     private final UnknownModelPolicy unknownModels;
     private final Duration holdTtl;
     private final int operationsKept;
+    private final Duration idempotencyRetention;
     private final ZoneId zone;
     private final UsageLimits usageLimits;
     private final @Nullable Refill refill;
@@ -64,6 +65,7 @@ public final class LedgerConfig {
         this.unknownModels = b.unknownModels;
         this.holdTtl = b.holdTtl;
         this.operationsKept = b.operationsKept;
+        this.idempotencyRetention = b.idempotencyRetention;
         this.zone = b.zone;
         this.usageLimits = b.usageLimits;
         this.refill = b.refill;
@@ -95,6 +97,7 @@ public final class LedgerConfig {
         b.unknownModels = unknownModels;
         b.holdTtl = holdTtl;
         b.operationsKept = operationsKept;
+        b.idempotencyRetention = idempotencyRetention;
         b.zone = zone;
         b.usageLimits = usageLimits;
         b.refill = refill;
@@ -148,9 +151,14 @@ public final class LedgerConfig {
         return holdTtl;
     }
 
-    /** @return how many idempotency keys (and closed hold ids) each account remembers */
+    /** @return how many keyed operations each account remembers with their exact first results */
     public int operationsKept() {
         return operationsKept;
+    }
+
+    /** @return how long a repeated idempotency key is recognised, however many operations came since */
+    public Duration idempotencyRetention() {
+        return idempotencyRetention;
     }
 
     /** @return the zone in which usage windows and calendar refill intervals are counted (UTC by default) */
@@ -207,7 +215,8 @@ public final class LedgerConfig {
         return "LedgerConfig{enabled=" + enabled + ", startBalance=" + startBalance + ", minBalance=" + minBalance
                 + ", shortfallPolicy=" + shortfallPolicy + ", enforceForExempt=" + enforceForExempt
                 + ", unknownModels=" + unknownModels
-                + ", holdTtl=" + holdTtl + ", operationsKept=" + operationsKept + ", zone=" + zone
+                + ", holdTtl=" + holdTtl + ", operationsKept=" + operationsKept
+                + ", idempotencyRetention=" + idempotencyRetention + ", zone=" + zone
                 + ", usageLimits=" + usageLimits + ", refill=" + refill + ", tiers=" + tiers.keySet()
                 + ", defaultTier=" + defaultTier + ", balanceThresholds=" + balanceThresholds
                 + ", windowThresholds=" + windowThresholds + "}";
@@ -223,7 +232,8 @@ public final class LedgerConfig {
         private @Nullable PriceTable prices;
         private UnknownModelPolicy unknownModels = UnknownModelPolicy.CHARGE;
         private Duration holdTtl = Duration.ofMinutes(30);
-        private int operationsKept = 100;
+        private int operationsKept = 16;
+        private Duration idempotencyRetention = Duration.ofHours(24);
         private ZoneId zone = ZoneOffset.UTC;
         private UsageLimits usageLimits = UsageLimits.NONE;
         private @Nullable Refill refill;
@@ -431,8 +441,11 @@ public final class LedgerConfig {
         }
 
         /**
-         * Sets how many idempotency keys each account remembers. A key older than the last this
-         * many keyed operations of the account is forgotten, and repeating it charges again.
+         * Sets how many keyed operations each account remembers with their exact first results (16
+         * by default). A repeat of one of them is answered from the account alone. An older key is
+         * still recognised within the {@linkplain #idempotencyRetention(Duration) retention}: a
+         * charge or balance change by its entries in the history, whose replay reports the
+         * available balance at the time of the replay; a reservation only while it is among these.
          *
          * @param count 1 to 10,000
          * @return this builder
@@ -443,6 +456,27 @@ public final class LedgerConfig {
                 throw new IllegalArgumentException("operationsKept must be between 1 and 10000, was " + count);
             }
             this.operationsKept = count;
+            return this;
+        }
+
+        /**
+         * Sets how long an idempotency key is recognised (24 hours by default): a charge or balance
+         * change repeated with the same key within this time is applied once, however many
+         * operations the account made since. The account keeps a compact summary of the keys of
+         * this period, which answers "certainly new" for a new key without reading anything; only
+         * a key that may have been used is looked up in the history.
+         *
+         * @param retention 1 minute to 366 days
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder idempotencyRetention(Duration retention) {
+            Objects.requireNonNull(retention, "idempotencyRetention");
+            if (retention.compareTo(Duration.ofMinutes(1)) < 0 || retention.compareTo(Duration.ofDays(366)) > 0) {
+                throw new IllegalArgumentException("idempotencyRetention must be between 1 minute and 366 days, was "
+                        + retention);
+            }
+            this.idempotencyRetention = retention;
             return this;
         }
 

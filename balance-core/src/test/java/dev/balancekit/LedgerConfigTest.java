@@ -24,7 +24,8 @@ class LedgerConfigTest {
         assertThat(c.enforceForExempt()).isFalse();
         assertThat(c.prices()).isSameAs(PriceTable.builtIn());
         assertThat(c.holdTtl()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(c.operationsKept()).isEqualTo(100);
+        assertThat(c.operationsKept()).isEqualTo(16);
+        assertThat(c.idempotencyRetention()).isEqualTo(Duration.ofHours(24));
         assertThat(c.zone()).isEqualTo(java.time.ZoneOffset.UTC);
         assertThat(c.usageLimits()).isEqualTo(UsageLimits.NONE);
         assertThat(c.refill()).isNull();
@@ -47,8 +48,25 @@ class LedgerConfigTest {
     @Test
     void toString_namesEveryPlainValue() {
         assertThat(LedgerConfig.defaults()).hasToString("LedgerConfig{enabled=true, startBalance=20000, minBalance=0, "
-                + "shortfallPolicy=block, enforceForExempt=false, unknownModels=CHARGE, holdTtl=PT30M, operationsKept=100, zone=Z, "
+                + "shortfallPolicy=block, enforceForExempt=false, unknownModels=CHARGE, holdTtl=PT30M, operationsKept=16, "
+                + "idempotencyRetention=PT24H, zone=Z, "
                 + "usageLimits=none, refill=null, tiers=[], defaultTier=null, balanceThresholds=[], windowThresholds=[]}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT59S", "P367D", "PT0S", "-PT1H"})
+    void idempotencyRetention_outOfRange_isRejectedNamingTheValue(String retention) {
+        assertThatThrownBy(() -> LedgerConfig.builder().idempotencyRetention(Duration.parse(retention)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idempotencyRetention must be between 1 minute and 366 days, was " + Duration.parse(retention));
+    }
+
+    @Test
+    void idempotencyRetention_atTheBounds_isAccepted() {
+        assertThat(LedgerConfig.builder().idempotencyRetention(Duration.ofMinutes(1)).build().idempotencyRetention())
+                .isEqualTo(Duration.ofMinutes(1));
+        assertThat(LedgerConfig.builder().idempotencyRetention(Duration.ofDays(366)).build().idempotencyRetention())
+                .isEqualTo(Duration.ofDays(366));
     }
 
     @Test

@@ -292,20 +292,23 @@ class LedgerValidationTest {
         }
 
         @Test
-        void keyOf512Characters_isAcceptedAndNamesTheHold() {
+        void keyOf512Characters_isAcceptedAndReplays() {
             Reservation r = blocking.reserve(BalanceRequest.of("u1", MODEL, 1, 0).withIdempotencyKey(LONGEST));
 
-            assertThat(r.holdId()).isEqualTo(LONGEST);
+            Reservation again = blocking.reserve(BalanceRequest.of("u1", MODEL, 1, 0).withIdempotencyKey(LONGEST));
+
+            assertThat(again.replay()).isTrue();
+            assertThat(again.hold()).isEqualTo(r.hold());
         }
 
         @Test
-        void reserve_forgottenKeyStillNamingAHold_isRejectedAndChangesNothing() {
+        void reserve_keyOfAChargeNoLongerRemembered_isRejectedAndChangesNothing() {
             BlockingBalanceLedger keepsOne = ledger(Credits.of(1000), 1).blocking();
-            keepsOne.reserve(BalanceRequest.of("u1", MODEL, 10, 0).withIdempotencyKey("a"));
-            keepsOne.reserve(BalanceRequest.of("u1", MODEL, 20, 0).withIdempotencyKey("b"));
+            keepsOne.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0)).withIdempotencyKey("a"));
+            keepsOne.addBalance(BalanceChange.of("u1", Credits.of(5)).withIdempotencyKey("b"));
 
             assertRejected(() -> keepsOne.reserve(BalanceRequest.of("u1", MODEL, 10, 0).withIdempotencyKey("a")),
-                    "idempotencyKey 'a' names a hold of user 'u1' that is no longer remembered as a reservation", "u1");
+                    "idempotencyKey 'a' was already used for a different request", "u1");
         }
     }
 
@@ -339,7 +342,7 @@ class LedgerValidationTest {
         }
 
         @Test
-        void extendHold_releasedOrSettled_isRejectedNamingHowAndWhen() {
+        void extendHold_releasedOrSettled_isRejectedAsNoLongerActive() {
             Reservation released = blocking.reserve(BalanceRequest.of("u1", MODEL, 10, 0));
             Reservation settled = blocking.reserve(BalanceRequest.of("u1", MODEL, 10, 0));
             clock.advance(Duration.ofSeconds(5));
@@ -347,9 +350,9 @@ class LedgerValidationTest {
             blocking.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0)).withHold(settled.holdId()));
 
             assertRejected(() -> ledger.extendHold("u1", released.holdId()).block(), "holdId '" + released.holdId()
-                    + "' of user 'u1' is no longer active: released at 2026-01-15T10:00:05Z", "u1");
+                    + "' of user 'u1' is no longer active: settled, released or expired", "u1");
             assertRejected(() -> ledger.extendHold("u1", settled.holdId()).block(), "holdId '" + settled.holdId()
-                    + "' of user 'u1' is no longer active: settled at 2026-01-15T10:00:05Z", "u1");
+                    + "' of user 'u1' is no longer active: settled, released or expired", "u1");
         }
     }
 

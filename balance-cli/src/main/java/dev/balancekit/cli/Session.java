@@ -133,9 +133,10 @@ final class Session implements AutoCloseable {
                 MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION, BsonDocument.class);
         MongoCollection<BsonDocument> accounts = database.getCollection(
                 MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class);
-        // grouped on the server: one document per model comes back, however long the history
+        // grouped on the server: one document per model comes back, however long the history; a
+        // pending entry keeps its model under the short name m (docs/mongodb.md)
         BsonDocument byModel = new BsonDocument("$group", new BsonDocument("_id", new BsonString("$model")));
-        BsonDocument byPendingModel = new BsonDocument("$group", new BsonDocument("_id", new BsonString("$pending.model")));
+        BsonDocument byPendingModel = new BsonDocument("$group", new BsonDocument("_id", new BsonString("$pending.m")));
         BsonDocument eachPending = new BsonDocument("$unwind", new BsonString("$pending"));
         return Flux.concat(Flux.from(transactions.aggregate(List.of(byModel))),
                         Flux.from(accounts.aggregate(List.of(eachPending, byPendingModel))))

@@ -13,7 +13,7 @@ import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
 import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
-import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.KeyBucket;
 import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.WindowState;
 import java.time.Instant;
@@ -49,13 +49,14 @@ final class Draft {
     /** The holds; the state's own immutable list until the first change, then a private copy. */
     private List<Hold> holds;
     private boolean holdsCopied;
-    /** The closed holds as the state had them; {@link #closedAdded} and {@link #closedRemoved} change them. */
-    private final List<ClosedHold> closedHolds;
-    private List<ClosedHold> closedAdded = List.of();
-    private @Nullable ClosedHold closedRemoved;
+    /** Holds this decision found expired and dropped, so that an extend can say why a hold is gone. */
+    private List<Hold> expired = List.of();
+    long lastHoldSeq;
     /** The operations as the state had them; {@link #operationsAdded} follow them. */
     private final List<OperationRecord> operations;
     private List<OperationRecord> operationsAdded = List.of();
+    /** The summary of recent keys; the state's own list until a key is added. */
+    private List<KeyBucket> recentKeys;
     long lastSeq;
     @Nullable Instant lastTransactionAt;
     long totalTokens;
@@ -92,8 +93,9 @@ final class Draft {
         this.balance = state.balance();
         this.funded = state.funded();
         this.holds = state.holds();
-        this.closedHolds = state.closedHolds();
+        this.lastHoldSeq = state.lastHoldSeq();
         this.operations = state.operations();
+        this.recentKeys = state.recentKeys();
         this.lastSeq = state.lastSeq();
         this.lastTransactionAt = state.lastTransactionAt();
         this.totalTokens = state.totalTokens();
@@ -141,7 +143,10 @@ final class Draft {
             Hold h = holds.get(i);
             if (!h.isActiveAt(now)) {
                 writableHolds().remove(i);
-                close(ClosedHold.of(h.id(), ClosedHold.Closure.EXPIRED, now), null);
+                if (expired.isEmpty()) {
+                    expired = new ArrayList<>(1);
+                }
+                expired.add(h);
                 events.add(new BalanceEvent.HoldExpired(user, now, h));
             }
         }
@@ -164,6 +169,39 @@ final class Draft {
         writableHolds().add(hold);
     }
 
+    /** @return the id of the account's next hold, which this decision then holds the number of */
+    String nextHoldId() {
+        lastHoldSeq = Math.addExact(lastHoldSeq, 1);
+        return HoldIds.of(user, lastHoldSeq);
+    }
+
+    /**
+     * Tells whether a hold id names a hold of this account that is closed: settled, released or
+     * expired (so not among the active holds). Ids of another account or made up are not.
+     *
+     * @param id the hold id
+     * @return whether it is a closed hold of this account
+     */
+    boolean isClosedHold(String id) {
+        long seq = HoldIds.seqOf(user, id);
+        return seq >= 1 && seq <= lastHoldSeq && findHold(id) == null;
+    }
+
+    /**
+     * The hold of that id if this decision found it expired.
+     *
+     * @param id the hold id
+     * @return the hold, or null
+     */
+    @Nullable Hold expiredNow(String id) {
+        for (Hold h : expired) {
+            if (h.id().equals(id)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
     void removeHold(Hold hold) {
         writableHolds().remove(hold);
     }
@@ -174,7 +212,8 @@ final class Draft {
     }
 
     /**
-     * Remembers an operation's result under its idempotency key.
+     * Remembers an operation's result under its idempotency key, and the key in the summary of
+     * recent keys.
      *
      * @param record the record
      */
@@ -183,6 +222,7 @@ final class Draft {
             operationsAdded = new ArrayList<>(1);
         }
         operationsAdded.add(record);
+        recentKeys = RecentKeys.add(recentKeys, record.key(), now, config.idempotencyRetention());
     }
 
     private void fund() {
@@ -322,22 +362,6 @@ final class Draft {
         return null;
     }
 
-    @Nullable ClosedHold findClosed(String id) {
-        for (int i = closedAdded.size() - 1; i >= 0; i--) {
-            ClosedHold c = closedAdded.get(i);
-            if (c.id().equals(id)) {
-                return c;
-            }
-        }
-        for (int i = closedHolds.size() - 1; i >= 0; i--) {
-            ClosedHold c = closedHolds.get(i);
-            if (c.id().equals(id) && c != closedRemoved) {
-                return c;
-            }
-        }
-        return null;
-    }
-
     /** The windows that have seen usage, in window order. */
     private List<WindowState> windowsInUse() {
         WindowState[] out = new WindowState[windows.length];
@@ -348,22 +372,6 @@ final class Draft {
             }
         }
         return List.of(used == out.length ? out : Arrays.copyOf(out, used));
-    }
-
-    /**
-     * Remembers a closed hold.
-     *
-     * @param closed the hold
-     * @param previous what was remembered of the same hold before, to forget; or null
-     */
-    void close(ClosedHold closed, @Nullable ClosedHold previous) {
-        if (closedAdded.isEmpty()) {
-            closedAdded = new ArrayList<>(1);
-        }
-        if (previous != null && !closedAdded.remove(previous)) {
-            closedRemoved = previous;
-        }
-        closedAdded.add(closed);
     }
 
     /** Appends an entry, moving the balance by its value; the balance after is recorded in it. */
@@ -400,11 +408,9 @@ final class Draft {
         // an unchanged list is shared with the previous state; a changed one is built in one copy
         List<OperationRecord> ops = operationsAdded.isEmpty() && operations.size() <= keep ? operations
                 : FrozenList.concat(operations, null, operationsAdded, keep);
-        List<ClosedHold> closed = closedAdded.isEmpty() && closedRemoved == null && closedHolds.size() <= keep
-                ? closedHolds : FrozenList.concat(closedHolds, closedRemoved, closedAdded, keep);
         List<Hold> active = holdsCopied ? List.copyOf(holds) : holds;
         List<WindowState> current = windowsInUse();
-        return new AccountState(user, balance, funded, active, closed, ops, lastSeq, lastTransactionAt,
+        return new AccountState(user, balance, funded, active, lastHoldSeq, ops, recentKeys, lastSeq, lastTransactionAt,
                 totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current);
     }
 }

@@ -6,9 +6,8 @@ import java.util.RandomAccess;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable list over an array that nothing else holds. An account remembers up to a hundred
- * closed holds and operations, and every write appends to those lists: building the new list as
- * one array, and letting {@link dev.balancekit.spi.AccountState} take it without a defensive copy,
+ * An immutable list over an array that nothing else holds. An account remembers its last keyed
+ * operations, and every keyed write appends to that list: building the new list as one array, and letting {@link dev.balancekit.spi.AccountState} take it without a defensive copy,
  * makes that one copy instead of three.
  *
  * @param <E> the element type

@@ -27,7 +27,6 @@ import dev.balancekit.pricing.PriceMatch;
 import dev.balancekit.pricing.PricedLine;
 import dev.balancekit.pricing.PricedUsage;
 import dev.balancekit.spi.AccountState;
-import dev.balancekit.spi.ClosedHold;
 import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.ReceiptRecord;
 import java.time.Duration;
@@ -36,7 +35,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -103,16 +101,42 @@ public final class LedgerEngine {
      */
     public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
             LedgerConfig config, Instant now, String operationId) {
-        String fingerprint = request.idempotencyKey() == null ? "" : Fingerprint.of("reserve",
+        return reserve(state, request, config, now, operationId, new Lookups());
+    }
+
+    /**
+     * Checks a request and, when it is allowed, holds its estimated cost; may first ask for the
+     * entries of its idempotency key (see {@link Outcome#lookup()}).
+     *
+     * @param state the account, or null if it does not exist
+     * @param request the request
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation: its idempotency key, or a fresh id
+     * @param found the entries looked up so far for this state
+     * @return the reservation, or a lookup to make first
+     * @throws IllegalArgumentException if the idempotency key was used for another request
+     */
+    public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
+            LedgerConfig config, Instant now, String operationId, Lookups found) {
+        String key = request.idempotencyKey();
+        String fingerprint = key == null ? "" : Fingerprint.of("reserve",
                 withEndpoint(request.endpoint(), request.model(), request.promptTokens(), request.maxOutputTokens(),
                         request.exempt()));
-        OperationRecord previous = replayOf(state, request.idempotencyKey(), fingerprint);
-        if (previous != null) {
-            Reservation r = previous.reservation();
-            if (r == null) {
-                throw keyReused(request.idempotencyKey());
+        Prior prior = prior(state, key, found);
+        if (prior.need() != null) {
+            return prior.needed();
+        }
+        if (prior.record != null) {
+            if (!prior.record.fingerprint().equals(fingerprint) || prior.record.reservation() == null) {
+                throw keyReused(key);
             }
+            Reservation r = prior.record.reservation();
             return Outcome.unchanged(new Reservation(r.decision(), r.hold(), true));
+        }
+        if (!prior.entries.isEmpty()) {
+            // the key charged or changed the balance: it was not a reservation
+            throw keyReused(key);
         }
         Draft d = new Draft(state, request.user(), config, now);
         BalanceDecision decision = decide(d, request);
@@ -126,16 +150,11 @@ public final class LedgerEngine {
             d.addOperation(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, denied));
             return new Outcome<>(d.build(), d.entries, denied, List.copyOf(d.events));
         }
-        // a generated id is new; a key could name a hold made under it and since forgotten as an operation
-        if (request.idempotencyKey() != null && (d.findHold(operationId) != null || d.findClosed(operationId) != null)) {
-            throw new IllegalArgumentException("idempotencyKey '" + operationId
-                    + "' names a hold of user '" + request.user() + "' that is no longer remembered as a reservation");
-        }
         Credits amount = decision.status() == BalanceDecision.Status.FALLBACK
                 ? estimate(config, decision.model(), null, request, d.settings.multiplier(), day(config, now))
                 : decision.estimatedCost();
         long tokens = request.promptTokens() + request.maxOutputTokens();
-        Hold hold = new Hold(operationId, amount, tokens, decision.model(), now, now.plus(config.holdTtl()));
+        Hold hold = new Hold(d.nextHoldId(), amount, tokens, decision.model(), now, now.plus(config.holdTtl()));
         Credits heldBefore = d.held();
         d.addHold(hold);
         try {
@@ -170,40 +189,68 @@ public final class LedgerEngine {
      */
     public static Outcome<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
             Instant now, String operationId) {
+        return charge(state, request, config, now, operationId, new Lookups());
+    }
+
+    /**
+     * Charges actual usage, settling a hold when one is named; may first ask for the entries of its
+     * idempotency key or of a closed hold (see {@link Outcome#lookup()}).
+     *
+     * @param state the account, or null if it does not exist
+     * @param request the charge
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation: its idempotency key, or a fresh id
+     * @param found the entries looked up so far for this state
+     * @return the receipt, or a lookup to make first
+     * @throws IllegalArgumentException if the hold is not the user's, was already settled, or the
+     *     idempotency key was used for another request
+     */
+    public static Outcome<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
+            Instant now, String operationId, Lookups found) {
         String key = request.idempotencyKey();
         var u = request.usage();
-        String fingerprint = Fingerprint.of("charge", withEndpoint(request.endpoint(), request.model(),
-                u.inputTokens(), u.outputTokens(), u.cacheWriteTokens(), u.cacheReadTokens(), request.context(),
-                request.conversationId(), request.holdId()));
-        OperationRecord previous = replayOf(state, key, fingerprint);
-        if (previous != null) {
-            return replayed(request.user(), previous.receipt(), key);
+        String fingerprint = fingerprint(request);
+        Prior prior = prior(state, key, found);
+        if (prior.need() != null) {
+            return prior.needed();
+        }
+        if (prior.record != null) {
+            if (!prior.record.fingerprint().equals(fingerprint)) {
+                throw keyReused(key);
+            }
+            return replayed(request.user(), prior.record.receipt(), key);
+        }
+        if (!prior.entries.isEmpty()) {
+            if (!fingerprint.equals(chargeFingerprint(request, prior.entries))) {
+                throw keyReused(key);
+            }
+            return replayed(state, request.user(), prior.entries, config, now);
         }
         String holdId = request.holdId();
-        if (key == null && holdId != null && state != null && !holds(state, holdId)) {
-            // without a key, the settled hold remembers its charge: the same charge again is a retry
-            ClosedHold settled = settledHold(state, holdId);
-            if (settled != null && fingerprint.equals(settled.fingerprint())) {
-                return replayed(request.user(), settled.receipt(), null);
-            }
-        }
         Draft d = new Draft(state, request.user(), config, now);
-        ClosedHold reopened = null;
         if (holdId != null) {
             Hold hold = d.findHold(holdId);
             if (hold != null) {
                 d.removeHold(hold);
             } else {
-                ClosedHold closed = d.findClosed(holdId);
-                if (closed == null) {
+                if (!d.isClosedHold(holdId)) {
                     throw unknownHold(request.user(), holdId);
                 }
-                if (closed.closure() == ClosedHold.Closure.SETTLED) {
+                // Settled, released or expired: the history tells whether a charge already used it.
+                List<LedgerEntry> charged = found.get(Lookups.Kind.HOLD, holdId);
+                if (charged == null) {
+                    return Outcome.needs(Lookups.Kind.HOLD, holdId);
+                }
+                if (!charged.isEmpty()) {
+                    // without a key, the same charge again is a retry; a new key is a new charge
+                    if (key == null && fingerprint.equals(chargeFingerprint(request, charged))) {
+                        return replayed(state, request.user(), charged, config, now);
+                    }
                     throw new IllegalArgumentException("holdId '" + holdId + "' of user '" + request.user()
-                            + "' was already settled at " + closed.closedAt());
+                            + "' was already settled at " + charged.get(0).createdAt());
                 }
                 // Released or expired: the usage still happened, so it is charged without a hold.
-                reopened = closed;
             }
         }
         // the rates in force when the charge is made, whatever they were when its hold was estimated
@@ -221,7 +268,7 @@ public final class LedgerEngine {
             throw new IllegalArgumentException("charge of " + priced.total() + " credits would overflow the balance of user '"
                     + request.user() + "', was " + before, e);
         }
-        Outcome<Receipt> outcome = finish(d, operationId, key, fingerprint, holdId, reopened);
+        Outcome<Receipt> outcome = finish(d, operationId, key, fingerprint);
         d.events.add(chargedAt, new BalanceEvent.Charged(request.user(), now, outcome.result()));
         return new Outcome<>(outcome.next(), outcome.entries(), outcome.result(), List.copyOf(d.events));
     }
@@ -244,14 +291,13 @@ public final class LedgerEngine {
         Draft d = new Draft(state, user, config, now);
         Hold hold = d.findHold(holdId);
         if (hold == null) {
-            if (d.findClosed(holdId) == null) {
+            if (!d.isClosedHold(holdId)) {
                 throw unknownHold(user, holdId);
             }
             return decided(d, new Receipt(user, operationId, List.of(), d.balance, d.available(), true));
         }
         d.removeHold(hold);
-        d.close(ClosedHold.of(holdId, ClosedHold.Closure.RELEASED, now), null);
-        return finish(d, operationId, null, "", null, null);
+        return finish(d, operationId, null, "");
     }
 
     /**
@@ -271,12 +317,16 @@ public final class LedgerEngine {
         Draft d = new Draft(state, user, config, now);
         Hold hold = d.findHold(holdId);
         if (hold == null) {
-            ClosedHold closed = d.findClosed(holdId);
-            if (closed == null) {
+            Hold expired = d.expiredNow(holdId);
+            if (expired != null) {
+                throw new IllegalArgumentException("holdId '" + holdId + "' of user '" + user
+                        + "' is no longer active: expired at " + expired.expiresAt());
+            }
+            if (!d.isClosedHold(holdId)) {
                 throw unknownHold(user, holdId);
             }
-            throw new IllegalArgumentException("holdId '" + holdId + "' of user '" + user + "' is no longer active: "
-                    + closed.closure().name().toLowerCase(Locale.ROOT) + " at " + closed.closedAt());
+            throw new IllegalArgumentException("holdId '" + holdId + "' of user '" + user
+                    + "' is no longer active: settled, released or expired");
         }
         Instant expiresAt = now.plus(ttl);
         if (!expiresAt.isAfter(hold.expiresAt())) {
@@ -302,10 +352,29 @@ public final class LedgerEngine {
      */
     public static Outcome<Receipt> addBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
             Instant now, String operationId) {
+        return addBalance(state, change, config, now, operationId, new Lookups());
+    }
+
+    /**
+     * Adds credits (context {@code admin}); may first ask for the entries of its idempotency key
+     * (see {@link Outcome#lookup()}).
+     *
+     * @param state the account, or null if it does not exist
+     * @param change the change; its amount must be above zero
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation
+     * @param found the entries looked up so far for this state
+     * @return the receipt, or a lookup to make first
+     * @throws BalanceNotEnabledException if the ledger is disabled
+     * @throws IllegalArgumentException if the amount is not above zero or would overflow the balance
+     */
+    public static Outcome<Receipt> addBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+            Instant now, String operationId, Lookups found) {
         if (!change.amount().isPositive()) {
             throw new IllegalArgumentException("amount must be above zero, was " + change.amount());
         }
-        return adminChange(state, change, config, now, operationId, false);
+        return adminChange(state, change, config, now, operationId, false, found);
     }
 
     /**
@@ -323,7 +392,26 @@ public final class LedgerEngine {
      */
     public static Outcome<Receipt> setBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
             Instant now, String operationId) {
-        return adminChange(state, change, config, now, operationId, true);
+        return setBalance(state, change, config, now, operationId, new Lookups());
+    }
+
+    /**
+     * Overwrites the balance; may first ask for the entries of its idempotency key (see
+     * {@link Outcome#lookup()}).
+     *
+     * @param state the account, or null if it does not exist
+     * @param change the change; its amount is the new balance
+     * @param config the config
+     * @param now the time
+     * @param operationId the id of this operation
+     * @param found the entries looked up so far for this state
+     * @return the receipt, or a lookup to make first
+     * @throws BalanceNotEnabledException if the ledger is disabled
+     * @throws IllegalArgumentException if the difference does not fit
+     */
+    public static Outcome<Receipt> setBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+            Instant now, String operationId, Lookups found) {
+        return adminChange(state, change, config, now, operationId, true, found);
     }
 
     /**
@@ -383,19 +471,31 @@ public final class LedgerEngine {
         d.tier = tier;
         d.append(entryId(d, operationId), TokenType.CREDITS, 0, Draft.CREDIT_RATE, Credits.ZERO, EntryContext.TIER_CHANGE,
                 null, null, null, 0, 0, 0, null, actor, (from == null ? "none" : from) + " -> " + tier);
-        return finish(d, operationId, null, "", null, null);
+        return finish(d, operationId, null, "");
     }
 
     private static Outcome<Receipt> adminChange(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
-            Instant now, String operationId, boolean overwrite) {
+            Instant now, String operationId, boolean overwrite, Lookups found) {
         if (!config.enabled()) {
             throw new BalanceNotEnabledException();
         }
-        String fingerprint = Fingerprint.of(overwrite ? "set" : "add", change.amount().micros(), change.actor(),
-                change.note());
-        OperationRecord previous = replayOf(state, change.idempotencyKey(), fingerprint);
-        if (previous != null) {
-            return replayed(change.user(), previous.receipt(), change.idempotencyKey());
+        String key = change.idempotencyKey();
+        String fingerprint = adminFingerprint(change, overwrite);
+        Prior prior = prior(state, key, found);
+        if (prior.need() != null) {
+            return prior.needed();
+        }
+        if (prior.record != null) {
+            if (!prior.record.fingerprint().equals(fingerprint)) {
+                throw keyReused(key);
+            }
+            return replayed(change.user(), prior.record.receipt(), key);
+        }
+        if (!prior.entries.isEmpty()) {
+            if (!fingerprint.equals(adminFingerprint(change.user(), prior.entries))) {
+                throw keyReused(key);
+            }
+            return replayed(state, change.user(), prior.entries, config, now);
         }
         Draft d = new Draft(state, change.user(), config, now);
         Credits value;
@@ -409,7 +509,7 @@ public final class LedgerEngine {
         d.append(entryId(d, operationId), TokenType.CREDITS, value.micros(), Draft.CREDIT_RATE, value,
                 overwrite ? EntryContext.ADJUSTMENT : EntryContext.ADMIN, null, null, null, 0, 0, 0, null,
                 change.actor(), change.note());
-        return finish(d, operationId, change.idempotencyKey(), fingerprint, null, null);
+        return finish(d, operationId, key, fingerprint);
     }
 
     private static int chargeLine(Draft d, String operationId, int n, TokenType type, PricedLine line,
@@ -432,26 +532,14 @@ public final class LedgerEngine {
         return operationId + '#' + (d.lastSeq + 1);
     }
 
-    /**
-     * Builds the receipt and the next state, remembering the result under the idempotency key and,
-     * for a settle, in the settled hold.
-     *
-     * @param settles the hold the operation settles, or null
-     * @param reopened the closed hold (released or expired) the settle replaces, or null
-     */
-    private static Outcome<Receipt> finish(Draft d, String operationId, @Nullable String key, String fingerprint,
-            @Nullable String settles, @Nullable ClosedHold reopened) {
+    /** Builds the receipt and the next state, remembering the result under the idempotency key. */
+    private static Outcome<Receipt> finish(Draft d, String operationId, @Nullable String key, String fingerprint) {
         List<LedgerEntry> own = d.operationEntries();
         Receipt receipt = new Receipt(d.user, operationId, own, d.balance, d.available(), false);
-        if (key != null || settles != null) {
+        if (key != null) {
             ReceiptRecord record = new ReceiptRecord(operationId, own.isEmpty() ? 0 : own.get(0).seq(), own.size(),
                     receipt.balance(), receipt.available());
-            if (key != null) {
-                d.addOperation(new OperationRecord(key, fingerprint, d.now, record, null));
-            }
-            if (settles != null) {
-                d.close(new ClosedHold(settles, ClosedHold.Closure.SETTLED, d.now, fingerprint, record), reopened);
-            }
+            d.addOperation(new OperationRecord(key, fingerprint, d.now, record, null));
         }
         AccountState next = d.build();
         return new Outcome<>(next, d.entries, receipt, List.copyOf(d.events));
@@ -641,44 +729,116 @@ public final class LedgerEngine {
         }
     }
 
-    /** Whether the state still holds the hold (active or expired since the last write): then it is not closed. */
-    private static boolean holds(AccountState state, String holdId) {
-        for (Hold h : state.holds()) {
-            if (h.id().equals(holdId)) {
-                return true;
-            }
+    /**
+     * What an account knows of an idempotency key before an operation: its record among the last
+     * operations, or the entries the history holds for it, or that a lookup must be made first.
+     */
+    private record Prior(@Nullable OperationRecord record, List<LedgerEntry> entries, @Nullable Outcome<?> need) {
+        static final Prior NEW = new Prior(null, List.of(), null);
+
+        @SuppressWarnings("unchecked") // a lookup outcome carries no result, so it fits every result type
+        <R> Outcome<R> needed() {
+            return (Outcome<R>) need;
         }
-        return false;
     }
 
-    /** The hold as the state remembers it, if a charge settled it and its result is remembered. */
-    private static @Nullable ClosedHold settledHold(AccountState state, String holdId) {
-        List<ClosedHold> closed = state.closedHolds();
-        for (int i = closed.size() - 1; i >= 0; i--) {
-            ClosedHold c = closed.get(i);
-            if (c.id().equals(holdId)) {
-                return c.receipt() != null ? c : null;
-            }
-        }
-        return null;
-    }
-
-    private static @Nullable OperationRecord replayOf(@Nullable AccountState state, @Nullable String key,
-            String fingerprint) {
+    /**
+     * Finds what the account knows of a key: a remembered operation answers at once; a key the
+     * summary of recent keys has certainly not seen is new without reading anything; any other key
+     * is looked up in the history by operation id.
+     */
+    private static Prior prior(@Nullable AccountState state, @Nullable String key, Lookups found) {
         if (key == null || state == null) {
-            return null;
+            return Prior.NEW;
         }
         List<OperationRecord> ops = state.operations();
         for (int i = ops.size() - 1; i >= 0; i--) {
             OperationRecord r = ops.get(i);
             if (r.key().equals(key)) {
-                if (!r.fingerprint().equals(fingerprint)) {
-                    throw keyReused(key);
-                }
-                return r;
+                return new Prior(r, List.of(), null);
             }
         }
-        return null;
+        if (!RecentKeys.mayContain(state.recentKeys(), key)) {
+            return Prior.NEW;
+        }
+        List<LedgerEntry> entries = found.get(Lookups.Kind.OPERATION, key);
+        if (entries == null) {
+            return new Prior(null, List.of(), Outcome.needs(Lookups.Kind.OPERATION, key));
+        }
+        return new Prior(null, entries, null);
+    }
+
+    /** The canonical text of a charge: equal for two charges exactly when they are the same request. */
+    private static String fingerprint(ChargeRequest request) {
+        var u = request.usage();
+        return Fingerprint.of("charge", withEndpoint(request.endpoint(), request.model(),
+                u.inputTokens(), u.outputTokens(), u.cacheWriteTokens(), u.cacheReadTokens(), request.context(),
+                request.conversationId(), request.holdId()));
+    }
+
+    /** The canonical text of an admin change. */
+    private static String adminFingerprint(BalanceChange change, boolean overwrite) {
+        return Fingerprint.of(overwrite ? "set" : "add", change.amount().micros(), change.actor(), change.note());
+    }
+
+    /**
+     * The fingerprint of the charge that appended these entries, rebuilt from them; null when they
+     * are not a charge's. Entries do not record the endpoint: the request's stands in for it.
+     */
+    private static @Nullable String chargeFingerprint(ChargeRequest request, List<LedgerEntry> entries) {
+        String user = request.user();
+        LedgerEntry first = entries.get(0);
+        long input = 0;
+        long write = 0;
+        long read = 0;
+        long output = 0;
+        for (LedgerEntry e : entries) {
+            switch (e.tokenType()) {
+                case PROMPT -> {
+                    input = e.inputTokens();
+                    write = e.writeTokens();
+                    read = e.readTokens();
+                }
+                case COMPLETION -> output = -e.rawAmount();
+                default -> {
+                    return null;
+                }
+            }
+        }
+        if (first.model() == null) {
+            return null;
+        }
+        return fingerprint(new ChargeRequest(user, first.model(), new Usage(input, output, write, read), first.context(),
+                first.conversationId(), first.holdId(), null, request.endpoint()));
+    }
+
+    /**
+     * The fingerprint of the admin change that appended these entries, rebuilt from them; null when
+     * they are not an admin change's.
+     */
+    private static @Nullable String adminFingerprint(String user, List<LedgerEntry> entries) {
+        LedgerEntry e = entries.get(0);
+        boolean overwrite = EntryContext.ADJUSTMENT.equals(e.context());
+        if (entries.size() != 1 || e.tokenType() != TokenType.CREDITS
+                || !(overwrite || EntryContext.ADMIN.equals(e.context()))) {
+            return null;
+        }
+        Credits amount = overwrite ? e.balance() : e.tokenValue();
+        return adminFingerprint(new BalanceChange(user, amount, e.actor(), e.note(), null), overwrite);
+    }
+
+    /**
+     * A repeat recognised by its entries in the history: the first receipt rebuilt from them. The
+     * balance is the one after the last of them; the available balance is the account's now, since
+     * the history does not record holds.
+     */
+    private static Outcome<Receipt> replayed(@Nullable AccountState state, String user, List<LedgerEntry> entries,
+            LedgerConfig config, Instant now) {
+        String id = entries.get(0).id();
+        String operationId = id.substring(0, id.lastIndexOf('#'));
+        Credits available = state == null ? Credits.ZERO : new Draft(state, user, config, now).available();
+        return Outcome.unchanged(new Receipt(user, operationId, entries, entries.get(entries.size() - 1).balance(),
+                available, true));
     }
 
     /**

@@ -17,10 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param events what to report to listeners once the write (if any) is applied
  * @param replayed for a repeated request, the remembered first result whose entries the caller
  *     reads back from the history into {@code result} (a {@link Receipt}); otherwise null
+ * @param lookup when not null, the decision is not made yet: the caller reads these entries from
+ *     the history, adds them to its {@link Lookups} and decides again on the same state; the other
+ *     fields are then meaningless
  * @param <R> the result type
  */
-public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries, R result, List<BalanceEvent> events,
-        @Nullable ReceiptRecord replayed) {
+public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries, @Nullable R result,
+        List<BalanceEvent> events, @Nullable ReceiptRecord replayed, Lookups.@Nullable Lookup lookup) {
 
     /**
      * An outcome that is not a replay.
@@ -31,7 +34,19 @@ public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries,
      * @param events the events
      */
     public Outcome(@Nullable AccountState next, List<LedgerEntry> entries, R result, List<BalanceEvent> events) {
-        this(next, entries, result, events, null);
+        this(next, entries, result, events, null, null);
+    }
+
+    /**
+     * An outcome that asks for entries from the history before the decision can be made.
+     *
+     * @param kind whose entries
+     * @param id the operation id or hold id
+     * @param <R> the result type
+     * @return the outcome
+     */
+    static <R> Outcome<R> needs(Lookups.Kind kind, String id) {
+        return new Outcome<>(null, List.of(), null, List.of(), null, new Lookups.Lookup(kind, id));
     }
 
     /**
@@ -54,7 +69,7 @@ public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries,
      * @return the outcome
      */
     static Outcome<Receipt> replay(Receipt receipt, ReceiptRecord first) {
-        return new Outcome<>(null, List.of(), receipt, List.of(), first);
+        return new Outcome<>(null, List.of(), receipt, List.of(), first, null);
     }
 
     /**

@@ -49,12 +49,26 @@ public final class TimedBalanceStore implements BalanceStore {
 
     @Override
     public Flux<LedgerEntry> history(String user, HistoryQuery query) {
+        return timed(() -> store.history(user, query), "history");
+    }
+
+    @Override
+    public Flux<LedgerEntry> operationEntries(String user, String operationId) {
+        return timed(() -> store.operationEntries(user, operationId), "operation_entries");
+    }
+
+    @Override
+    public Flux<LedgerEntry> holdEntries(String user, String holdId) {
+        return timed(() -> store.holdEntries(user, holdId), "hold_entries");
+    }
+
+    private Flux<LedgerEntry> timed(java.util.function.Supplier<Flux<LedgerEntry>> call, String operation) {
         return Flux.defer(() -> {
             long start = System.nanoTime();
-            return store.history(user, query)
-                    .doOnComplete(() -> record("history", start, true))
-                    .doOnError(e -> record("history", start, false))
-                    .doOnCancel(() -> record("history", start, true));
+            return call.get()
+                    .doOnComplete(() -> record(operation, start, true))
+                    .doOnError(e -> record(operation, start, false))
+                    .doOnCancel(() -> record(operation, start, true));
         });
     }
 

@@ -89,6 +89,26 @@ public final class InMemoryBalanceStore implements BalanceStore {
     }
 
     @Override
+    public Flux<LedgerEntry> operationEntries(String user, String operationId) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(operationId, "operationId");
+        return Flux.defer(() -> {
+            Node n = accounts.get(user);
+            return n == null ? Flux.empty() : Flux.fromIterable(n.log.byOperation(operationId));
+        });
+    }
+
+    @Override
+    public Flux<LedgerEntry> holdEntries(String user, String holdId) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(holdId, "holdId");
+        return Flux.defer(() -> {
+            Node n = accounts.get(user);
+            return n == null ? Flux.empty() : Flux.fromIterable(n.log.byHold(holdId));
+        });
+    }
+
+    @Override
     public Mono<Page<AccountState>> accounts(ListQuery query) {
         Objects.requireNonNull(query, "query");
         return Mono.fromSupplier(() -> {
@@ -158,7 +178,11 @@ public final class InMemoryBalanceStore implements BalanceStore {
     private record Node(StoredAccount stored, EntryLog log) {
     }
 
-    /** An account's entries in sequence order; appended under the account's map entry lock. */
+    /**
+     * An account's entries in sequence order; appended under the account's map entry lock. Lookups
+     * by operation or hold scan it: they are rare (a key that may have been used, a charge against a
+     * closed hold), and an index would cost every operation.
+     */
     private static final class EntryLog {
         private final List<LedgerEntry> entries = new ArrayList<>();
 
@@ -170,6 +194,28 @@ public final class InMemoryBalanceStore implements BalanceStore {
             for (LedgerEntry e : entries) {
                 tally.add(e, tier);
             }
+        }
+
+        synchronized List<LedgerEntry> byOperation(String operationId) {
+            List<LedgerEntry> out = new ArrayList<>(2);
+            for (LedgerEntry e : entries) {
+                String id = e.id();
+                int hash = id.lastIndexOf('#');
+                if (hash == operationId.length() && id.startsWith(operationId)) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        synchronized List<LedgerEntry> byHold(String holdId) {
+            List<LedgerEntry> out = new ArrayList<>(2);
+            for (LedgerEntry e : entries) {
+                if (holdId.equals(e.holdId())) {
+                    out.add(e);
+                }
+            }
+            return out;
         }
 
         synchronized List<LedgerEntry> newestFirst(HistoryQuery query) {

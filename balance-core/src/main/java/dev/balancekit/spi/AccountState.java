@@ -17,9 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param funded whether the start balance was granted (it is granted on the first operation while
  *     the balance system is enabled)
  * @param holds the holds; some may have expired since the last write, and count only while active
- * @param closedHolds recently settled, released or expired holds, so that repeating a release is
- *     harmless and settling twice is caught; bounded
- * @param operations recent idempotency keys with their first results; bounded, oldest first
+ * @param lastHoldSeq the sequence number of the account's last hold (0 before the first); hold ids
+ *     carry theirs, so a hold id at or below it that is not among {@code holds} is known to be
+ *     closed (settled, released or expired) without a list of closed holds
+ * @param operations the last keyed operations with their first results; bounded, oldest first
+ * @param recentKeys a summary of the idempotency keys used within the retention, which tells a key
+ *     that is certainly new from one that may have been used; oldest bucket first
  * @param lastSeq the sequence number of the account's last entry (0 before the first)
  * @param lastTransactionAt when the last entry was written, null before the first
  * @param totalTokens all prompt and completion tokens ever charged
@@ -35,8 +38,9 @@ public record AccountState(
         Credits balance,
         boolean funded,
         List<Hold> holds,
-        List<ClosedHold> closedHolds,
+        long lastHoldSeq,
         List<OperationRecord> operations,
+        List<KeyBucket> recentKeys,
         long lastSeq,
         @Nullable Instant lastTransactionAt,
         long totalTokens,
@@ -51,13 +55,18 @@ public record AccountState(
      * Validates and copies.
      *
      * @throws NullPointerException if a required field is null
+     * @throws IllegalArgumentException if lastHoldSeq or lastSeq is negative
      */
     public AccountState {
+        if (lastHoldSeq < 0 || lastSeq < 0) {
+            throw new IllegalArgumentException("lastHoldSeq and lastSeq must not be negative, were " + lastHoldSeq
+                    + " and " + lastSeq);
+        }
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(balance, "balance");
         holds = List.copyOf(holds);
-        closedHolds = FrozenList.copyOf(closedHolds);
         operations = FrozenList.copyOf(operations);
+        recentKeys = List.copyOf(recentKeys);
         Objects.requireNonNull(createdAt, "createdAt");
         windows = List.copyOf(windows);
     }
@@ -70,7 +79,7 @@ public record AccountState(
      * @return an empty, unfunded account
      */
     public static AccountState empty(String user, Instant now) {
-        return new AccountState(user, Credits.ZERO, false, List.of(), List.of(), List.of(), 0, null, 0, now,
+        return new AccountState(user, Credits.ZERO, false, List.of(), 0, List.of(), List.of(), 0, null, 0, now,
                 null, null, 0, null, List.of());
     }
 

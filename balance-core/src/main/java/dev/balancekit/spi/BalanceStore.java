@@ -14,8 +14,9 @@ import reactor.core.publisher.Mono;
 /**
  * Where accounts and their entries live. A store only stores: every decision is made by the ledger
  * engine, which loops load, decide, compare-and-set. A new backend implements the four abstract
- * methods and passes the contract suite in {@code balance-testkit}; it may group usage reports
- * itself by overriding {@link #usage}.
+ * methods and passes the contract suite in {@code balance-testkit}; it should also implement the two
+ * lookups of entries by operation and by hold with an index, since their defaults read the whole
+ * history, and may group usage reports itself by overriding {@link #usage}.
  *
  * <p>All methods are lazy: nothing happens before subscription. Failures are signalled as
  * {@link dev.balancekit.StoreException} with the driver's exception as the cause.
@@ -52,6 +53,59 @@ public interface BalanceStore {
      * @return the entries
      */
     Flux<LedgerEntry> history(String user, HistoryQuery query);
+
+    /**
+     * Reads the entries one operation appended to an account: those whose id is the operation id,
+     * {@code #} and a sequence number. The ledger calls it rarely: when an idempotency key may have
+     * been used before and the account no longer remembers it.
+     *
+     * @param user the user id
+     * @param operationId the operation id (an idempotency key)
+     * @return the entries, in sequence order; empty when there are none
+     */
+    default Flux<LedgerEntry> operationEntries(String user, String operationId) {
+        return scan(user, e -> {
+            String id = e.id();
+            return id.lastIndexOf('#') == operationId.length() && id.startsWith(operationId);
+        });
+    }
+
+    /**
+     * Reads the entries that charged usage against a hold of an account (whose {@link LedgerEntry#holdId()}
+     * is the hold id). The ledger calls it rarely: when a charge names a hold that is no longer
+     * active, to tell a repeat of the charge that settled it from usage still to be charged.
+     *
+     * @param user the user id
+     * @param holdId the hold id
+     * @return the entries, in sequence order; empty when there are none
+     */
+    default Flux<LedgerEntry> holdEntries(String user, String holdId) {
+        return scan(user, e -> holdId.equals(e.holdId()));
+    }
+
+    /**
+     * The entries of an account that match, in sequence order, read page by page through
+     * {@link #history}: what the lookups do unless a store answers them from an index.
+     *
+     * @param user the user id
+     * @param matches which entries
+     * @return the entries
+     */
+    private Flux<LedgerEntry> scan(String user, java.util.function.Predicate<LedgerEntry> matches) {
+        HistoryQuery first = HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT);
+        return history(user, first).collectList()
+                .expand(page -> page.size() <= HistoryQuery.MAX_LIMIT ? Mono.empty()
+                        : history(user, first.after(HistoryQuery.cursorAfter(page.get(HistoryQuery.MAX_LIMIT - 1))))
+                                .collectList())
+                .flatMapIterable(page -> page.size() > HistoryQuery.MAX_LIMIT ? page.subList(0, HistoryQuery.MAX_LIMIT) : page)
+                .filter(matches)
+                .collectList()
+                .flatMapIterable(newestFirst -> {
+                    java.util.List<LedgerEntry> inOrder = new java.util.ArrayList<>(newestFirst);
+                    java.util.Collections.reverse(inOrder);
+                    return inOrder;
+                });
+    }
 
     /**
      * Lists accounts in the query's order, one page at a time.

@@ -11,7 +11,7 @@ import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
 import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
-import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.KeyBucket;
 import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.WindowState;
@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import org.bson.BsonArray;
+import org.bson.BsonBinary;
 import org.bson.BsonBoolean;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -77,6 +78,26 @@ final class BsonMapping {
     static final String ACTOR = "actor";
     static final String NOTE = "note";
 
+    // pending entry: the same fields under short names, without the user (the account's _id)
+    static final String P_ID = "i";
+    static final String P_SEQ = "s";
+    static final String P_TOKEN_TYPE = "t";
+    static final String P_RAW_AMOUNT = "r";
+    static final String P_RATE = "q";
+    static final String P_TOKEN_VALUE = "v";
+    static final String P_CONTEXT = "c";
+    static final String P_MODEL = "m";
+    static final String P_VALUE_KEY = "k";
+    static final String P_CONVERSATION_ID = "cv";
+    static final String P_BALANCE = "b";
+    static final String P_CREATED_AT = "a";
+    static final String P_INPUT_TOKENS = "in";
+    static final String P_WRITE_TOKENS = "wr";
+    static final String P_READ_TOKENS = "rd";
+    static final String P_HOLD_ID = "h";
+    static final String P_ACTOR = "ac";
+    static final String P_NOTE = "no";
+
     // transaction document id: {u: user, e: entry id}
     static final String TX_USER = "u";
     static final String TX_ENTRY = "e";
@@ -84,7 +105,12 @@ final class BsonMapping {
     // account document
     static final String FUNDED = "funded";
     static final String HOLDS = "holds";
-    static final String CLOSED_HOLDS = "closedHolds";
+    /** A field of documents written before hold ids carried their number; removed by the next whole write. */
+    static final String LEGACY_CLOSED_HOLDS = "closedHolds";
+    static final String LAST_HOLD_SEQ = "lastHoldSeq";
+    static final String RECENT_KEYS = "recentKeys";
+    static final String BUCKET = "bucket";
+    static final String BITS = "bits";
     static final String OPERATIONS = "operations";
     static final String LAST_SEQ = "lastSeq";
     static final String LAST_TRANSACTION_AT = "lastTransactionAt";
@@ -99,16 +125,17 @@ final class BsonMapping {
 
     /** The top-level instants of an account document, whose companion fields a write must clear. */
 
-    // hold, closed hold, window state, window usage
+    // hold, window state, window usage
     static final String AMOUNT = "amount";
     static final String TOKENS = "tokens";
     static final String EXPIRES_AT = "expiresAt";
-    static final String CLOSURE = "closure";
-    static final String CLOSED_AT = "closedAt";
     static final String WINDOW = "window";
     static final String KEY = "key";
-    static final String SPENT_MICROS = "spentMicros";
-    static final String NOTIFIED_PERCENT = "notifiedPercent";
+    static final String W_WINDOW = "w";
+    static final String W_KEY = "k";
+    static final String W_SPENT = "s";
+    static final String W_TOKENS = "t";
+    static final String W_NOTIFIED = "n";
     static final String SPENT = "spent";
     static final String LIMIT = "limit";
     static final String TOKEN_LIMIT = "tokenLimit";
@@ -198,15 +225,75 @@ final class BsonMapping {
         return new BsonDocument(TX_USER, new BsonString(user)).append(TX_ENTRY, new BsonString(entryId));
     }
 
-    /** A stored entry (as found in {@code pending}) made into a transaction document. */
-    static BsonDocument transaction(BsonDocument entry) {
-        BsonDocument d = new BsonDocument("_id", transactionId(text(entry, USER), text(entry, ID)));
-        for (var field : entry.entrySet()) {
-            if (!"_id".equals(field.getKey())) {
-                d.put(field.getKey(), field.getValue());
-            }
-        }
+    /** A pending entry of an account made into a transaction document, with LibreChat's field names. */
+    static BsonDocument transaction(BsonDocument pending, String user) {
+        LedgerEntry e = pendingEntry(pending, user);
+        BsonDocument d = new BsonDocument("_id", transactionId(user, e.id()));
+        d.putAll(entry(e));
         return d;
+    }
+
+    /**
+     * A ledger entry as it waits in its account's {@code pending} array: the fields of a transaction
+     * document under short names, without the user (the account's {@code _id}), and without the
+     * cache token counts, texts and nanoseconds that are zero or absent, and without the price key
+     * when it is the model's name (an explicit null when there is none). The account document
+     * carries up to a copy batch of these in every write, so their size is what an account costs.
+     */
+    static BsonDocument pendingEntry(LedgerEntry e) {
+        BsonDocument d = new BsonDocument();
+        d.put(P_ID, new BsonString(e.id()));
+        d.put(P_SEQ, new BsonInt64(e.seq()));
+        d.put(P_TOKEN_TYPE, new BsonString(e.tokenType().wireName()));
+        d.put(P_RAW_AMOUNT, new BsonInt64(e.rawAmount()));
+        d.put(P_RATE, new BsonInt64(e.rate().nanosPerToken()));
+        d.put(P_TOKEN_VALUE, micros(e.tokenValue()));
+        d.put(P_CONTEXT, new BsonString(e.context()));
+        putTextIfPresent(d, P_MODEL, e.model());
+        // the price key is most often the model's name: then it is left out, and a missing one is null
+        if (!Objects.equals(e.valueKey(), e.model())) {
+            putText(d, P_VALUE_KEY, e.valueKey());
+        }
+        putTextIfPresent(d, P_CONVERSATION_ID, e.conversationId());
+        d.put(P_BALANCE, micros(e.balance()));
+        putInstant(d, P_CREATED_AT, e.createdAt());
+        putCountIfNotZero(d, P_INPUT_TOKENS, e.inputTokens());
+        putCountIfNotZero(d, P_WRITE_TOKENS, e.writeTokens());
+        putCountIfNotZero(d, P_READ_TOKENS, e.readTokens());
+        putTextIfPresent(d, P_HOLD_ID, e.holdId());
+        putTextIfPresent(d, P_ACTOR, e.actor());
+        putTextIfPresent(d, P_NOTE, e.note());
+        return d;
+    }
+
+    /** Reads a pending entry of the given user's account. */
+    static LedgerEntry pendingEntry(BsonDocument d, String user) {
+        return new LedgerEntry(
+                text(d, P_ID),
+                int64(d, P_SEQ),
+                user,
+                TokenType.fromWireName(text(d, P_TOKEN_TYPE)),
+                int64(d, P_RAW_AMOUNT),
+                Rate.ofNanos(int64(d, P_RATE)),
+                credits(d, P_TOKEN_VALUE),
+                text(d, P_CONTEXT),
+                optionalText(d, P_MODEL),
+                d.containsKey(P_VALUE_KEY) ? optionalText(d, P_VALUE_KEY) : optionalText(d, P_MODEL),
+                optionalText(d, P_CONVERSATION_ID),
+                credits(d, P_BALANCE),
+                instant(d, P_CREATED_AT),
+                isAbsent(d, P_INPUT_TOKENS) ? 0 : int64(d, P_INPUT_TOKENS),
+                isAbsent(d, P_WRITE_TOKENS) ? 0 : int64(d, P_WRITE_TOKENS),
+                isAbsent(d, P_READ_TOKENS) ? 0 : int64(d, P_READ_TOKENS),
+                optionalText(d, P_HOLD_ID),
+                optionalText(d, P_ACTOR),
+                optionalText(d, P_NOTE));
+    }
+
+    private static void putCountIfNotZero(BsonDocument d, String field, long count) {
+        if (count != 0) {
+            d.put(field, new BsonInt64(count));
+        }
     }
 
     // ---------------------------------------------------------------- account
@@ -246,8 +333,16 @@ final class BsonMapping {
             set.put(FUNDED, BsonBoolean.valueOf(next.funded()));
         }
         setList(set, push, HOLDS, all ? null : before.holds(), next.holds(), BsonMapping::hold);
-        setList(set, push, CLOSED_HOLDS, all ? null : before.closedHolds(), next.closedHolds(), BsonMapping::closedHold);
+        if (all || before.lastHoldSeq() != next.lastHoldSeq()) {
+            set.put(LAST_HOLD_SEQ, new BsonInt64(next.lastHoldSeq()));
+        }
         setList(set, push, OPERATIONS, all ? null : before.operations(), next.operations(), BsonMapping::operation);
+        if (all || !before.recentKeys().equals(next.recentKeys())) {
+            set.put(RECENT_KEYS, array(next.recentKeys(), BsonMapping::keyBucket));
+        }
+        if (all) {
+            unset.put(LEGACY_CLOSED_HOLDS, new BsonString(""));
+        }
         if (all || before.lastSeq() != next.lastSeq()) {
             set.put(LAST_SEQ, new BsonInt64(next.lastSeq()));
         }
@@ -345,8 +440,9 @@ final class BsonMapping {
                 credits(d, BALANCE),
                 bool(d, FUNDED),
                 list(d, HOLDS, BsonMapping::hold),
-                list(d, CLOSED_HOLDS, BsonMapping::closedHold),
+                isAbsent(d, LAST_HOLD_SEQ) ? 0 : int64(d, LAST_HOLD_SEQ),
                 list(d, OPERATIONS, BsonMapping::operation),
+                list(d, RECENT_KEYS, BsonMapping::keyBucket),
                 int64(d, LAST_SEQ),
                 optionalInstant(d, LAST_TRANSACTION_AT),
                 int64(d, TOTAL_TOKENS),
@@ -386,39 +482,45 @@ final class BsonMapping {
                 instant(d, EXPIRES_AT));
     }
 
-    static BsonDocument closedHold(ClosedHold c) {
-        BsonDocument d = new BsonDocument();
-        d.put(ID, new BsonString(c.id()));
-        d.put(CLOSURE, enumValue(c.closure()));
-        putInstant(d, CLOSED_AT, c.closedAt());
-        if (c.receipt() != null && c.fingerprint() != null) {
-            d.put(FINGERPRINT, new BsonString(c.fingerprint()));
-            d.put(RECEIPT, receipt(c.receipt()));
-        }
-        return d;
+    static BsonDocument keyBucket(KeyBucket k) {
+        return new BsonDocument(BUCKET, new BsonInt64(k.bucket())).append(BITS, new BsonBinary(k.bits()));
     }
 
-    static ClosedHold closedHold(BsonDocument d) {
-        boolean settledByCharge = !isAbsent(d, RECEIPT);
-        return new ClosedHold(text(d, ID), enumOf(ClosedHold.Closure.class, d, CLOSURE), instant(d, CLOSED_AT),
-                settledByCharge ? text(d, FINGERPRINT) : null, settledByCharge ? receipt(document(d, RECEIPT)) : null);
+    static KeyBucket keyBucket(BsonDocument d) {
+        BsonValue bits = required(d, BITS);
+        if (!bits.isBinary()) {
+            throw wrongType(BITS, "binary", bits);
+        }
+        byte[] data = bits.asBinary().getData();
+        if (data.length != KeyBucket.BYTES) {
+            throw new MalformedDocumentException("field '" + BITS + "' must be " + KeyBucket.BYTES + " bytes, was "
+                    + data.length);
+        }
+        return new KeyBucket(int64(d, BUCKET), data);
     }
 
     // ---------------------------------------------------------------- windows
 
+    /**
+     * A usage window in the account document, under short names (every write that charges sets all
+     * three): {@code {w: window, k: key, s: spent micro-credits, t: tokens, n: percent reported}},
+     * {@code n} left out while 0.
+     */
     static BsonDocument windowState(WindowState w) {
         BsonDocument d = new BsonDocument();
-        d.put(WINDOW, enumValue(w.window()));
-        d.put(KEY, new BsonString(w.key()));
-        d.put(SPENT_MICROS, new BsonInt64(w.spentMicros()));
-        d.put(TOKENS, new BsonInt64(w.tokens()));
-        d.put(NOTIFIED_PERCENT, new BsonInt32(w.notifiedPercent()));
+        d.put(W_WINDOW, enumValue(w.window()));
+        d.put(W_KEY, new BsonString(w.key()));
+        d.put(W_SPENT, new BsonInt64(w.spentMicros()));
+        d.put(W_TOKENS, new BsonInt64(w.tokens()));
+        if (w.notifiedPercent() != 0) {
+            d.put(W_NOTIFIED, new BsonInt32(w.notifiedPercent()));
+        }
         return d;
     }
 
     static WindowState windowState(BsonDocument d) {
-        return new WindowState(enumOf(UsageWindow.class, d, WINDOW), text(d, KEY), int64(d, SPENT_MICROS),
-                int64(d, TOKENS), int32(d, NOTIFIED_PERCENT));
+        return new WindowState(enumOf(UsageWindow.class, d, W_WINDOW), text(d, W_KEY), int64(d, W_SPENT),
+                int64(d, W_TOKENS), isAbsent(d, W_NOTIFIED) ? 0 : int32(d, W_NOTIFIED));
     }
 
     static BsonDocument windowUsage(WindowUsage w) {

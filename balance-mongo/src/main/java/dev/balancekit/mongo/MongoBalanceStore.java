@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.bson.BsonArray;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -45,7 +46,7 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>Collections.</b> {@code balances} holds one document per account ({@code _id} = user id):
  * every field of the {@link AccountState}, a {@code version}, and {@code pending}, the ledger
- * entries written but not yet copied. {@code transactions} holds one document per ledger entry
+ * entries written but not yet copied (under short field names, since every write carries them). {@code transactions} holds one document per ledger entry
  * with LibreChat's field names, {@code _id = {u: user, e: entry id}}. Money is an Int64 count of
  * micro-credits, never a double. {@code docs/mongodb.md} lists every field.
  *
@@ -58,9 +59,10 @@ import reactor.core.publisher.Mono;
  *       {@link CasResult#APPLIED} only once this write is acknowledged.</li>
  *   <li>When {@code pending} has reached the {@linkplain Builder#copyBatchSize(int) copy batch size},
  *       the same call copies it to {@code transactions} (unordered {@code insertMany}; a duplicate
- *       key means already copied) and then {@code $pull}s the copied ids from {@code pending}, which
- *       leaves {@code version} alone, so it never causes a conflict. A failure here is logged and
- *       does not fail the operation: the entries stay pending.</li>
+ *       key means already copied). This store's next write of the account removes the copied
+ *       entries from {@code pending} with a {@code $slice} on its {@code $push}, so the cleanup
+ *       costs no round trip of its own. A failure here is logged and does not fail the operation:
+ *       the entries stay pending.</li>
  *   <li>Entries left pending, by a small batch, a crash or a failure, are copied by the next write
  *       that finds the batch full, or by {@link #flushPending()}, which a host calls on a schedule.</li>
  * </ol>
@@ -82,7 +84,7 @@ public final class MongoBalanceStore implements BalanceStore {
     /** The default name of the ledger entries collection. */
     public static final String DEFAULT_TRANSACTIONS_COLLECTION = "transactions";
     /** The default number of pending entries that makes a write copy them. */
-    public static final int DEFAULT_COPY_BATCH_SIZE = 32;
+    public static final int DEFAULT_COPY_BATCH_SIZE = 12;
     /** The largest copy batch size. */
     public static final int MAX_COPY_BATCH_SIZE = 1_000;
 
@@ -92,7 +94,7 @@ public final class MongoBalanceStore implements BalanceStore {
     private static final BsonDocument ONLY_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(1));
     /** A write that will not fill a batch returns the sequence numbers of the pending entries: enough to count them. */
     private static final FindOneAndUpdateOptions CAS_COUNTS_PENDING = new FindOneAndUpdateOptions()
-            .projection(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ, new BsonInt32(1))
+            .projection(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonInt32(1))
                     .append("_id", new BsonInt32(0)))
             .returnDocument(ReturnDocument.AFTER);
     /** A write that is expected to fill a batch returns the pending entries, ready to copy. */
@@ -142,7 +144,7 @@ public final class MongoBalanceStore implements BalanceStore {
                 .retryWhen(MongoErrors.idempotentRetry())
                 .map(doc -> {
                     StoredAccount stored = new StoredAccount(BsonMapping.account(doc), BsonMapping.version(doc));
-                    know(user, new Known(stored, -1));
+                    know(user, new Known(stored, -1, 0));
                     return stored;
                 })
                 .onErrorMap(MongoErrors.toStoreException("load of account " + quote(user)));
@@ -176,7 +178,7 @@ public final class MongoBalanceStore implements BalanceStore {
                     throw new IllegalArgumentException("entry " + e.id() + " must belong to " + quote(user) + ", was "
                             + quote(e.user()));
                 }
-                newEntries.add(BsonMapping.entry(e));
+                newEntries.add(BsonMapping.pendingEntry(e));
             }
             Mono<Pending> write = Mono.defer(() -> expectedVersion == 0
                     ? create(user, next, newEntries)
@@ -184,8 +186,8 @@ public final class MongoBalanceStore implements BalanceStore {
             return write
                     .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
                     .flatMap(pending -> {
-                        know(user, new Known(new StoredAccount(next, expectedVersion + 1), pending.count()));
-                        return copyIfFull(user, pending).thenReturn(CasResult.APPLIED);
+                        know(user, new Known(new StoredAccount(next, expectedVersion + 1), pending.count(), 0));
+                        return copyIfFull(user, expectedVersion + 1, pending).thenReturn(CasResult.APPLIED);
                     })
                     .defaultIfEmpty(CasResult.CONFLICT);
         });
@@ -196,8 +198,10 @@ public final class MongoBalanceStore implements BalanceStore {
      *
      * @param stored the state and its version
      * @param pending how many entries were pending after that write, -1 if not known
+     * @param copied how many of them (the oldest) this store has copied since, for the next write
+     *     to remove
      */
-    private record Known(StoredAccount stored, int pending) {
+    private record Known(StoredAccount stored, int pending, int copied) {
     }
 
     /** What a write found pending: the entries themselves, or only their sequence numbers. */
@@ -231,20 +235,34 @@ public final class MongoBalanceStore implements BalanceStore {
 
     /**
      * Updates the account at the expected version; emits what is pending, or nothing on a conflict.
-     * When this store knows the state at that version, only the changes are sent. The write returns
-     * the pending entries themselves when it is expected to fill a batch, and their sequence
-     * numbers otherwise.
+     * When this store knows the state at that version, only the changes are sent, and the entries
+     * it has copied since are removed from {@code pending} in the same write: the oldest ones, by a
+     * {@code $slice} to the number that stays. The write returns the pending entries themselves when
+     * it is expected to fill a batch, and their sequence numbers otherwise.
      */
     private Mono<Pending> update(String user, long expectedVersion, AccountState next, BsonArray newEntries) {
         BsonDocument filter = idFilter(user).append(BsonMapping.VERSION, new BsonInt64(expectedVersion));
         Known before = known.get(user);
         boolean current = before != null && before.stored().version() == expectedVersion;
         BsonDocument update = BsonMapping.accountUpdate(current ? before.stored().state() : null, next);
-        boolean fills = current && before.pending() >= 0 && before.pending() + newEntries.size() >= copyBatchSize;
-        update.getDocument("$set").put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
-        if (!newEntries.isEmpty()) {
+        int copied = current ? before.copied() : 0;
+        boolean fills = current && before.pending() >= 0
+                && before.pending() - copied + newEntries.size() >= copyBatchSize;
+        BsonDocument set = update.getDocument("$set");
+        set.put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
+        // At this version the document holds at most the entries this store saw pending: pending
+        // entries change only with the version, or leave by a flush once copied. So keeping the
+        // newest (pending - copied) removes only entries that are in the transactions collection.
+        int keep = current ? before.pending() - copied + newEntries.size() : -1;
+        if (copied > 0 && keep == 0) {
+            set.put(BsonMapping.PENDING, new BsonArray());
+        } else if (copied > 0 || !newEntries.isEmpty()) {
+            BsonDocument each = new BsonDocument("$each", newEntries);
+            if (copied > 0) {
+                each.put("$slice", new BsonInt32(-keep));
+            }
             BsonDocument push = update.containsKey("$push") ? update.getDocument("$push") : new BsonDocument();
-            push.put(BsonMapping.PENDING, new BsonDocument("$each", newEntries));
+            push.put(BsonMapping.PENDING, each);
             update.put("$push", push);
         }
         return Mono.from(balances.findOneAndUpdate(filter, update, fills ? CAS_RETURNS_PENDING : CAS_COUNTS_PENDING))
@@ -255,9 +273,10 @@ public final class MongoBalanceStore implements BalanceStore {
 
     /**
      * Copies an account's pending entries once they fill a batch (reading them first when the
-     * write returned only their count); never fails.
+     * write returned only their count), and remembers that they are copied, so that the next write
+     * from this version removes them; never fails.
      */
-    private Mono<Void> copyIfFull(String user, Pending pending) {
+    private Mono<Void> copyIfFull(String user, long version, Pending pending) {
         return Mono.defer(() -> {
             if (pending.count() < copyBatchSize || !copying.add(user)) {
                 return Mono.empty();
@@ -267,7 +286,13 @@ public final class MongoBalanceStore implements BalanceStore {
                             .retryWhen(MongoErrors.idempotentRetry())
                             .map(BsonMapping::pending);
             return entries
-                    .flatMap(list -> outbox.copy(List.of(new Outbox.Batch(user, list))))
+                    .flatMap(list -> outbox.copy(List.of(new Outbox.Batch(user, list)), false)
+                            .doOnNext(n -> {
+                                if (n == list.size()) {
+                                    known.computeIfPresent(user, (u, k) -> k.stored().version() == version
+                                            && k.pending() == list.size() ? new Known(k.stored(), k.pending(), n.intValue()) : k);
+                                }
+                            }))
                     .doFinally(signal -> copying.remove(user))
                     .onErrorResume(e -> {
                         LOG.log(System.Logger.Level.WARNING, "copying " + pending.count() + " pending entries of account "
@@ -297,7 +322,7 @@ public final class MongoBalanceStore implements BalanceStore {
                     .map(doc -> {
                         List<LedgerEntry> out = new ArrayList<>();
                         for (BsonDocument raw : BsonMapping.pending(doc)) {
-                            LedgerEntry e = BsonMapping.entry(raw);
+                            LedgerEntry e = BsonMapping.pendingEntry(raw, user);
                             if (e.seq() < before && query.matches(e)) {
                                 out.add(e);
                             }
@@ -309,6 +334,74 @@ public final class MongoBalanceStore implements BalanceStore {
                     .flatMap(p -> copied(user, query, want).map(c -> merge(p, c, want)))
                     .flatMapIterable(list -> list);
         }).onErrorMap(MongoErrors.toStoreException("history of account " + quote(user)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads the account's pending entries and the transactions collection (by the index
+     * {@code {user: 1, id: 1}}, on the range of ids that start with the operation id and {@code #}).
+     */
+    @Override
+    public Flux<LedgerEntry> operationEntries(String user, String operationId) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(operationId, "operationId");
+        BsonDocument filter = new BsonDocument(BsonMapping.USER, new BsonString(user)).append(BsonMapping.ID,
+                new BsonDocument("$gte", new BsonString(operationId + '#'))
+                        .append("$lt", new BsonString(operationId + '$')));
+        return entriesWhere(user, filter, e -> {
+            String id = e.id();
+            return id.lastIndexOf('#') == operationId.length() && id.startsWith(operationId);
+        }, "entries of operation " + quote(operationId) + " of account " + quote(user));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads the account's pending entries and the transactions collection (by the index
+     * {@code {user: 1, holdId: 1}}).
+     */
+    @Override
+    public Flux<LedgerEntry> holdEntries(String user, String holdId) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(holdId, "holdId");
+        BsonDocument filter = new BsonDocument(BsonMapping.USER, new BsonString(user))
+                .append(BsonMapping.HOLD_ID, new BsonString(holdId));
+        return entriesWhere(user, filter, e -> holdId.equals(e.holdId()),
+                "entries of hold " + quote(holdId) + " of account " + quote(user));
+    }
+
+    /**
+     * The entries of an account, pending or copied, that match: pending first, then copied (the
+     * order in which no entry slips between the reads), merged by id, in sequence order.
+     */
+    private Flux<LedgerEntry> entriesWhere(String user, BsonDocument copiedFilter, Predicate<LedgerEntry> matches,
+            String what) {
+        return Flux.defer(() -> {
+            Mono<List<LedgerEntry>> pending = Mono.from(balances.find(idFilter(user)).projection(ONLY_PENDING).first())
+                    .retryWhen(MongoErrors.idempotentRetry())
+                    .map(doc -> {
+                        List<LedgerEntry> out = new ArrayList<>(2);
+                        for (BsonDocument raw : BsonMapping.pending(doc)) {
+                            LedgerEntry e = BsonMapping.pendingEntry(raw, user);
+                            if (matches.test(e)) {
+                                out.add(e);
+                            }
+                        }
+                        return out;
+                    })
+                    .defaultIfEmpty(List.of());
+            Mono<List<LedgerEntry>> copied = Flux.defer(() -> transactions.find(copiedFilter))
+                    .map(BsonMapping::entry)
+                    .filter(matches)
+                    .collectList()
+                    .retryWhen(MongoErrors.idempotentRetry());
+            return pending.flatMap(p -> copied.map(c -> {
+                List<LedgerEntry> all = merge(p, c, Integer.MAX_VALUE);
+                java.util.Collections.reverse(all);
+                return all;
+            })).flatMapIterable(list -> list);
+        }).onErrorMap(MongoErrors.toStoreException(what));
     }
 
     /** Reads the copied entries that match the query, newest first, at most {@code want}. */
@@ -365,7 +458,7 @@ public final class MongoBalanceStore implements BalanceStore {
             }
         }
         all.sort(Comparator.comparingLong(LedgerEntry::seq).reversed());
-        return all.size() <= want ? all : List.copyOf(all.subList(0, want));
+        return all.size() <= want ? all : new ArrayList<>(all.subList(0, want));
     }
 
     /**
@@ -419,9 +512,11 @@ public final class MongoBalanceStore implements BalanceStore {
      *   <li>transactions {@code {user: 1, seq: -1}}: history, newest first, and its cursor;</li>
      *   <li>transactions {@code {user: 1, createdAt: -1}}: history by time range, usage reports of some users;</li>
      *   <li>transactions {@code {createdAt: 1}}: usage reports over a time range of all users;</li>
+     *   <li>transactions {@code {user: 1, id: 1}} and {@code {user: 1, holdId: 1}}: the entries of
+     *       an idempotency key that may have been used, and of a hold that is no longer active;</li>
      *   <li>balances {@code {balance: 1, _id: 1}} and {@code {lastTransactionAt: 1, _id: 1}}: the
      *       account list sorted by balance or last activity (either direction);</li>
-     *   <li>balances {@code {pending.seq: 1}}: {@link #flushPending()} finds accounts with pending
+     *   <li>balances {@code {pending.s: 1}}: {@link #flushPending()} finds accounts with pending
      *       entries without scanning the others.</li>
      * </ul>
      * Lookups by user id and by entry id use the {@code _id} indexes.
@@ -433,12 +528,15 @@ public final class MongoBalanceStore implements BalanceStore {
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.SEQ, new BsonInt32(-1))),
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
                         .append(BsonMapping.CREATED_AT, new BsonInt32(-1))),
-                new IndexModel(new BsonDocument(BsonMapping.CREATED_AT, new BsonInt32(1))));
+                new IndexModel(new BsonDocument(BsonMapping.CREATED_AT, new BsonInt32(1))),
+                new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.ID, new BsonInt32(1))),
+                new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
+                        .append(BsonMapping.HOLD_ID, new BsonInt32(1))));
         List<IndexModel> accounts = List.of(
                 new IndexModel(new BsonDocument(BsonMapping.BALANCE, new BsonInt32(1)).append("_id", new BsonInt32(1))),
                 new IndexModel(new BsonDocument(BsonMapping.LAST_TRANSACTION_AT, new BsonInt32(1))
                         .append("_id", new BsonInt32(1))),
-                new IndexModel(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ, new BsonInt32(1))));
+                new IndexModel(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonInt32(1))));
         return Flux.defer(() -> Flux.from(transactions.createIndexes(tx)).thenMany(balances.createIndexes(accounts)))
                 .retryWhen(MongoErrors.idempotentRetry())
                 .then()
@@ -454,7 +552,7 @@ public final class MongoBalanceStore implements BalanceStore {
      * @return the number of entries copied and removed from pending
      */
     public Mono<Long> flushPending() {
-        BsonDocument hasPending = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ,
+        BsonDocument hasPending = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ,
                 new BsonDocument("$gte", new BsonInt64(1)));
         return Flux.defer(() -> Flux.from(balances.find(hasPending).projection(ONLY_PENDING)))
                 .map(doc -> new Outbox.Batch(BsonMapping.text(doc, "_id"), BsonMapping.pending(doc)))
@@ -509,7 +607,8 @@ public final class MongoBalanceStore implements BalanceStore {
         /**
          * Sets how many entries may wait in an account's {@code pending} array before a write copies
          * them to the transactions collection, {@value MongoBalanceStore#DEFAULT_COPY_BATCH_SIZE} by
-         * default. Larger batches mean fewer round trips per operation; 1 copies after every write
+         * default. Larger batches mean fewer round trips per operation and larger account documents
+         * (every write carries the pending entries, about 180 bytes each); 1 copies after every write
          * that appends entries. Entries of quiet accounts wait for {@link #flushPending()}; history
          * reads include them either way.
          *

@@ -62,21 +62,33 @@ final class Outbox {
      * @return the number of entries copied and removed from {@code pending}
      */
     Mono<Long> copy(List<Batch> batches) {
+        return copy(batches, true);
+    }
+
+    /**
+     * Copies the entries of the given accounts with one unordered insert, and removes the copied
+     * ones from {@code pending} when asked to.
+     *
+     * @param batches the accounts and their pending entries
+     * @param remove whether to remove them (the caller that does not removes them with its next write)
+     * @return the number of entries copied (and removed, when asked)
+     */
+    Mono<Long> copy(List<Batch> batches, boolean remove) {
         return Mono.defer(() -> {
             List<BsonDocument> docs = new ArrayList<>();
             List<String> owners = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             for (Batch b : batches) {
                 for (BsonDocument entry : b.entries()) {
-                    docs.add(BsonMapping.transaction(entry));
+                    docs.add(BsonMapping.transaction(entry, b.user()));
                     owners.add(b.user());
-                    ids.add(BsonMapping.text(entry, BsonMapping.ID));
+                    ids.add(BsonMapping.text(entry, BsonMapping.P_ID));
                 }
             }
             if (docs.isEmpty()) {
                 return Mono.just(0L);
             }
-            return insert(docs).flatMap(copied -> remove(copied, owners, ids));
+            return insert(docs).flatMap(copied -> remove ? remove(copied, owners, ids) : Mono.just((long) copied.cardinality()));
         });
     }
 
@@ -125,9 +137,9 @@ final class Outbox {
         return write.retryWhen(MongoErrors.idempotentRetry()).thenReturn(count);
     }
 
-    /** {@code {$pull: {pending: {id: {$in: ids}}}}}: removes by id only; never touches the version. */
+    /** {@code {$pull: {pending: {i: {$in: ids}}}}}: removes by id only; never touches the version. */
     private static BsonDocument pullUpdate(BsonArray ids) {
         return new BsonDocument("$pull", new BsonDocument(BsonMapping.PENDING,
-                new BsonDocument(BsonMapping.ID, new BsonDocument("$in", ids))));
+                new BsonDocument(BsonMapping.P_ID, new BsonDocument("$in", ids))));
     }
 }

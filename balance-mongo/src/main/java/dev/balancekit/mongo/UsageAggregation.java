@@ -109,7 +109,7 @@ final class UsageAggregation {
 
     /** Adds the matching pending entries to the tally and to the list. */
     private Mono<Void> pending(UsageQuery query, UsageTally tally, List<LedgerEntry> counted) {
-        BsonDocument filter = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.SEQ,
+        BsonDocument filter = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ,
                 new BsonDocument("$gte", new BsonInt64(1)));
         if (!query.users().isEmpty()) {
             filter.put("_id", new BsonDocument("$in", strings(query.users())));
@@ -122,8 +122,9 @@ final class UsageAggregation {
                 .doOnNext(docs -> {
                     for (BsonDocument doc : docs) {
                         String tier = BsonMapping.optionalText(doc, BsonMapping.TIER);
+                        String user = BsonMapping.text(doc, "_id");
                         for (BsonDocument raw : BsonMapping.pending(doc)) {
-                            LedgerEntry e = BsonMapping.entry(raw);
+                            LedgerEntry e = BsonMapping.pendingEntry(raw, user);
                             if (tally.add(e, tier)) {
                                 counted.add(e);
                             }

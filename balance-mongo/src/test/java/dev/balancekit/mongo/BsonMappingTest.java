@@ -14,7 +14,7 @@ import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
 import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
-import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.KeyBucket;
 import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.WindowState;
@@ -82,11 +82,10 @@ class BsonMappingTest {
 
     static AccountState fullAccount() {
         ReceiptRecord receipt = new ReceiptRecord("op-1", 41, 2, Credits.of(5), Credits.of(4));
-        return new AccountState("u1", Credits.parse("-12.5"), true, List.of(hold()),
-                List.of(new ClosedHold("h0", ClosedHold.Closure.SETTLED, FINE, "charge|gpt-4o|h0", receipt),
-                        ClosedHold.of("h00", ClosedHold.Closure.EXPIRED, WHOLE)),
+        return new AccountState("u1", Credits.parse("-12.5"), true, List.of(hold()), 7,
                 List.of(new OperationRecord("op-1", "deduct|u1|gpt-4o", FINE, receipt, null),
                         new OperationRecord("req-1", "reserve|u1", WHOLE, null, new Reservation(allowance(), hold(), false))),
+                List.of(keyBucket(-3), keyBucket(5)),
                 42, FINE, 123_456, WHOLE, "pro", FINE, 3, FINE.plusNanos(1),
                 List.of(new WindowState(UsageWindow.DAILY, "2026-01-15", 250_000_000, 300, 80),
                         new WindowState(UsageWindow.MONTHLY, "2026-01", -1, 0, 0)));
@@ -140,8 +139,26 @@ class BsonMappingTest {
     }
 
     @Test
+    void pendingEntry_allFields_roundTripExactly_withoutTheUser() {
+        BsonDocument pending = BsonMapping.pendingEntry(fullEntry());
+
+        assertThat(BsonMapping.pendingEntry(bytes(pending), "u1")).isEqualTo(fullEntry());
+        assertThat(pending.keySet()).doesNotContain("user", "id", "seq");
+        assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(bareEntry())), bareEntry().user()))
+                .isEqualTo(bareEntry());
+        LedgerEntry sameKey = new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5),
+                "message", "gpt-4o", "gpt-4o", null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
+        LedgerEntry noKey = new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5),
+                "message", "gpt-4o", null, null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
+        assertThat(BsonMapping.pendingEntry(sameKey).keySet()).as("a price key equal to the model is left out")
+                .doesNotContain("k");
+        assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(sameKey)), "u1")).isEqualTo(sameKey);
+        assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(noKey)), "u1")).isEqualTo(noKey);
+    }
+
+    @Test
     void transaction_addsCompoundIdOfUserAndEntryId() {
-        BsonDocument tx = BsonMapping.transaction(BsonMapping.entry(fullEntry()));
+        BsonDocument tx = BsonMapping.transaction(BsonMapping.pendingEntry(fullEntry()), "u1");
 
         assertThat(tx.getFirstKey()).isEqualTo("_id");
         assertThat(tx.getDocument("_id")).isEqualTo(new BsonDocument("u", new BsonString("u1")).append("e",
@@ -155,21 +172,33 @@ class BsonMappingTest {
         assertThat(BsonMapping.hold(hold()).getInt64("amount").getValue()).isEqualTo(500_500_000L);
     }
 
-    @ParameterizedTest
-    @EnumSource(ClosedHold.Closure.class)
-    void closedHold_everyClosure_roundTrips(ClosedHold.Closure closure) {
-        ClosedHold c = ClosedHold.of("h", closure, FINE);
-
-        assertThat(roundTrip(c, BsonMapping::closedHold, BsonMapping::closedHold)).isEqualTo(c);
+    static KeyBucket keyBucket(long bucket) {
+        byte[] bits = new byte[KeyBucket.BYTES];
+        bits[0] = 1;
+        bits[KeyBucket.BYTES - 1] = (byte) 0x80;
+        bits[17] = (byte) bucket;
+        return new KeyBucket(bucket, bits);
     }
 
     @Test
-    void closedHold_settledByACharge_roundTripsWithItsReceipt() {
-        ClosedHold c = new ClosedHold("h", ClosedHold.Closure.SETTLED, FINE, "charge|gpt-4o|h",
-                new ReceiptRecord("op-1", 7, 2, Credits.parse("-0.000001"), Credits.of(-3)));
+    void keyBucket_roundTripsAsBinaryOfItsSize() {
+        KeyBucket k = keyBucket(19_000);
 
-        assertThat(roundTrip(c, BsonMapping::closedHold, BsonMapping::closedHold)).isEqualTo(c);
-        assertThat(BsonMapping.closedHold(c).getDocument("receipt").getInt64("balance").getValue()).isEqualTo(-1L);
+        assertThat(roundTrip(k, BsonMapping::keyBucket, BsonMapping::keyBucket)).isEqualTo(k);
+        assertThat(BsonMapping.keyBucket(k).getBinary("bits").getData()).hasSize(KeyBucket.BYTES);
+    }
+
+    @Test
+    void account_writtenBeforeHoldNumbers_readsWithoutClosedHolds() {
+        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+        doc.put("_id", new org.bson.BsonString("u1"));
+        doc.remove("lastHoldSeq");
+        doc.put("closedHolds", new org.bson.BsonArray(List.of(new BsonDocument("id", new org.bson.BsonString("h0")))));
+
+        AccountState read = BsonMapping.account(doc);
+
+        assertThat(read.lastHoldSeq()).isZero();
+        assertThat(read.holds()).isEqualTo(fullAccount().holds());
     }
 
     @ParameterizedTest
@@ -268,11 +297,12 @@ class BsonMappingTest {
     void account_hasEveryStateFieldAtTopLevel() {
         BsonDocument doc = BsonMapping.accountFields(fullAccount());
 
-        assertThat(doc.keySet()).contains("user", "balance", "funded", "holds", "closedHolds", "operations", "lastSeq",
+        assertThat(doc.keySet()).contains("user", "balance", "funded", "holds", "lastHoldSeq", "operations", "recentKeys", "lastSeq",
                 "lastTransactionAt", "totalTokens", "createdAt", "tier", "refillAnchor", "refillPeriod", "lastRefill",
                 "windows");
         assertThat(doc.get("balance").getBsonType()).isEqualTo(BsonType.INT64);
         assertThat(doc.get("lastTransactionAt").getBsonType()).isEqualTo(BsonType.DATE_TIME);
+        assertThat(doc.keySet()).as("no list of closed holds").doesNotContain("closedHolds");
     }
 
     @Test
@@ -290,7 +320,7 @@ class BsonMappingTest {
         BsonDocument missing = BsonMapping.entry(fullEntry());
         missing.remove("user");
         BsonDocument badEnum = BsonMapping.windowState(new WindowState(UsageWindow.DAILY, "k", 0, 0, 0));
-        badEnum.put("window", new BsonString("hourly"));
+        badEnum.put("w", new BsonString("hourly"));
         BsonDocument badNanos = BsonMapping.hold(hold());
         badNanos.put("expiresAtNanos", new BsonInt32(1_000_000));
         BsonDocument int32Money = BsonMapping.hold(hold());
@@ -298,7 +328,7 @@ class BsonMappingTest {
 
         assertThatThrownBy(() -> BsonMapping.entry(missing)).hasMessage("field 'user' is missing");
         assertThatThrownBy(() -> BsonMapping.windowState(badEnum))
-                .hasMessage("field 'window' is not a UsageWindow, was 'hourly'");
+                .hasMessage("field 'w' is not a UsageWindow, was 'hourly'");
         assertThatThrownBy(() -> BsonMapping.hold(badNanos))
                 .hasMessage("field 'expiresAtNanos' must be 0 to 999999, was 1000000");
         assertThat(BsonMapping.hold(int32Money).amount()).isEqualTo(Credits.ofMicros(5));

@@ -26,7 +26,7 @@ import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
-import dev.balancekit.spi.ClosedHold;
+import dev.balancekit.spi.OperationRecord;
 import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.StoredAccount;
 import dev.balancekit.testkit.LedgerInvariants;
@@ -57,8 +57,8 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
     }
 
     private static AccountState state(String user, long balance, long lastSeq, Instant lastAt) {
-        return new AccountState(user, Credits.ofMicros(balance), true, List.of(), List.of(), List.of(), lastSeq, lastAt, 0,
-                T0, null, null, 0, null, List.of());
+        return new AccountState(user, Credits.ofMicros(balance), true, List.of(), 0, List.of(), List.of(), lastSeq, lastAt,
+                0, T0, null, null, 0, null, List.of());
     }
 
     // ------------------------------------------------------------------ builder
@@ -110,28 +110,52 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         assertThat(doc.getInt64("version").getValue()).isEqualTo(1);
         assertThat(doc.getString("user").getValue()).isEqualTo("u1");
         assertThat(doc.getArray("pending")).hasSize(1);
-        assertThat(BsonMapping.entry(doc.getArray("pending").get(0).asDocument())).isEqualTo(credit("u1", 1, 5, 5, t));
+        assertThat(BsonMapping.pendingEntry(doc.getArray("pending").get(0).asDocument(), "u1"))
+                .isEqualTo(credit("u1", 1, 5, 5, t));
         assertThat(transactionDocs("u1")).isEmpty();
         assertThat(store.history("u1", HistoryQuery.all()).collectList().block(TIMEOUT))
                 .containsExactly(credit("u1", 1, 5, 5, t));
     }
 
     @Test
-    void compareAndSet_fullBatch_copiesAndRemovesPending_withoutBumpingTheVersion() {
+    void compareAndSet_fullBatch_copiesAtOnce_andTheNextWriteRemovesThemFromPending() {
         MongoBalanceStore store = store(2);
         store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u1", 1, 5, 5, T0))).block(TIMEOUT);
 
         store.compareAndSet("u1", 1, state("u1", 7, 2, T0), List.of(credit("u1", 2, 2, 7, T0))).block(TIMEOUT);
 
         BsonDocument doc = accountDoc("u1");
-        assertThat(doc.getArray("pending")).isEmpty();
+        assertThat(doc.getArray("pending")).as("copied, removed by the next write").hasSize(2);
         assertThat(doc.getInt64("version").getValue()).isEqualTo(2);
         List<BsonDocument> tx = transactionDocs("u1");
         assertThat(tx).hasSize(2);
         assertThat(tx.get(0).getDocument("_id"))
                 .isEqualTo(new BsonDocument("u", new BsonString("u1")).append("e", new BsonString("e1#1")));
-        assertThat(store.compareAndSet("u1", 2, state("u1", 7, 2, T0), List.of()).block(TIMEOUT))
+
+        assertThat(store.compareAndSet("u1", 2, state("u1", 8, 3, T0), List.of(credit("u1", 3, 1, 8, T0))).block(TIMEOUT))
                 .isEqualTo(CasResult.APPLIED);
+        assertThat(accountDoc("u1").getArray("pending")).singleElement()
+                .satisfies(e -> assertThat(e.asDocument().getInt64("s").getValue()).isEqualTo(3));
+        assertThat(store.compareAndSet("u1", 3, state("u1", 8, 3, T0), List.of()).block(TIMEOUT))
+                .isEqualTo(CasResult.APPLIED);
+        assertThat(accountDoc("u1").getArray("pending")).as("nothing copied since").hasSize(1);
+        assertThat(store.history("u1", HistoryQuery.all()).collectList().block(TIMEOUT)).extracting(LedgerEntry::seq)
+                .containsExactly(3L, 2L, 1L);
+    }
+
+    @Test
+    void compareAndSet_afterAFlushRemovedCopiedEntries_keepsEveryUncopiedEntry() {
+        MongoBalanceStore store = store(2);
+        store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u1", 1, 5, 5, T0))).block(TIMEOUT);
+        store.compareAndSet("u1", 1, state("u1", 7, 2, T0), List.of(credit("u1", 2, 2, 7, T0))).block(TIMEOUT);
+        assertThat(store.flushPending().block(TIMEOUT)).isEqualTo(2);
+
+        store.compareAndSet("u1", 2, state("u1", 8, 3, T0), List.of(credit("u1", 3, 1, 8, T0))).block(TIMEOUT);
+
+        assertThat(accountDoc("u1").getArray("pending")).singleElement()
+                .satisfies(e -> assertThat(e.asDocument().getInt64("s").getValue()).isEqualTo(3));
+        assertThat(store.history("u1", HistoryQuery.all()).collectList().block(TIMEOUT)).extracting(LedgerEntry::seq)
+                .containsExactly(3L, 2L, 1L);
     }
 
     @Test
@@ -146,8 +170,9 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         // this store does not know how many entries are pending: its write returns only their count
         other.compareAndSet("u1", 2, state("u1", 4, 4, T0), List.of(credit("u1", 4, 1, 4, T0))).block(TIMEOUT);
 
-        assertThat(accountDoc("u1").getArray("pending")).isEmpty();
         assertThat(transactionDocs("u1")).hasSize(4);
+        other.compareAndSet("u1", 3, state("u1", 4, 4, T0), List.of()).block(TIMEOUT);
+        assertThat(accountDoc("u1").getArray("pending")).as("removed by the next write").isEmpty();
     }
 
     @Test
@@ -195,7 +220,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
     void fullAccountState_roundTripsThroughTheServer_includingSubMillisecondInstantsAndTheirRemoval() {
         MongoBalanceStore store = store(16);
         AccountState full = BsonMappingTest.fullAccount();
-        AccountState whole = new AccountState("u1", Credits.ZERO, false, List.of(), List.of(), List.of(), 42,
+        AccountState whole = new AccountState("u1", Credits.ZERO, false, List.of(), 0, List.of(), List.of(), 42,
                 Instant.parse("2026-02-01T00:00:00Z"), 1, T0, null, null, 0, null, List.of());
 
         store.compareAndSet("u1", 0, full, List.of()).block(TIMEOUT);
@@ -210,18 +235,19 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         assertThat(store.load("u1").block(TIMEOUT).state()).isEqualTo(full);
     }
 
-    private static ClosedHold closed(int i) {
-        return ClosedHold.of("h" + i, ClosedHold.Closure.RELEASED, T0.plusSeconds(i));
+    private static OperationRecord op(int i) {
+        return new OperationRecord("k" + i, "add|" + i, T0.plusSeconds(i), new ReceiptRecord("k" + i, i + 1L, 1,
+                Credits.ZERO, Credits.ZERO), null);
     }
 
-    private static AccountState withClosed(AccountState s, int from, int to) {
-        List<ClosedHold> closed = new ArrayList<>();
+    private static AccountState withOps(AccountState s, int from, int to) {
+        List<OperationRecord> ops = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            closed.add(closed(i));
+            ops.add(op(i));
         }
-        return new AccountState(s.user(), s.balance(), s.funded(), s.holds(), closed, s.operations(), s.lastSeq(),
-                s.lastTransactionAt(), s.totalTokens(), s.createdAt(), s.tier(), s.refillAnchor(), s.refillPeriod(),
-                s.lastRefill(), s.windows());
+        return new AccountState(s.user(), s.balance(), s.funded(), s.holds(), s.lastHoldSeq(), ops, s.recentKeys(),
+                s.lastSeq(), s.lastTransactionAt(), s.totalTokens(), s.createdAt(), s.tier(), s.refillAnchor(),
+                s.refillPeriod(), s.lastRefill(), s.windows());
     }
 
     @Test
@@ -239,31 +265,30 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         try {
             MongoBalanceStore store = MongoBalanceStore.builder(counted.getDatabase(db.getName())).build();
             AccountState base = state("u1", 5, 1, T0);
-            store.compareAndSet("u1", 0, withClosed(base, 0, 50), List.of()).block(TIMEOUT);
+            store.compareAndSet("u1", 0, withOps(base, 0, 50), List.of()).block(TIMEOUT);
 
-            // the oldest closed hold is dropped and one is added; nothing else in the lists changes
-            AccountState next = withClosed(state("u1", 7, 2, T0), 1, 51);
+            // the oldest operation is dropped and one is added; nothing else in the lists changes
+            AccountState next = withOps(state("u1", 7, 2, T0), 1, 51);
             assertThat(store.compareAndSet("u1", 1, next, List.of(credit("u1", 2, 2, 7, T0))).block(TIMEOUT))
                     .isEqualTo(CasResult.APPLIED);
 
             BsonDocument update = updates.get(updates.size() - 1);
-            assertThat(update.getDocument("$set").keySet()).doesNotContain("closedHolds", "operations", "holds", "windows")
+            assertThat(update.getDocument("$set").keySet()).doesNotContain("operations", "holds", "windows", "recentKeys")
                     .contains("balance", "lastSeq", "version");
-            BsonDocument pushed = update.getDocument("$push").getDocument("closedHolds");
-            assertThat(pushed.getArray("$each")).containsExactly(BsonMapping.closedHold(closed(50)));
+            BsonDocument pushed = update.getDocument("$push").getDocument("operations");
+            assertThat(pushed.getArray("$each")).containsExactly(BsonMapping.operation(op(50)));
             assertThat(pushed.getInt32("$slice").getValue()).isEqualTo(-50);
             assertThat(update.getDocument("$push").getDocument("pending").getArray("$each")).hasSize(1);
             // what a store that knows nothing reads back is the whole new state
             assertThat(store(16).load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(next, 2));
 
-            // a change that is not an append (a closed hold replaced in the middle) sets the list
-            List<ClosedHold> replaced = new ArrayList<>(next.closedHolds());
-            replaced.set(10, new ClosedHold("h11", ClosedHold.Closure.SETTLED, T0, "charge|m|h11",
-                    new ReceiptRecord("op", 3, 1, Credits.ZERO, Credits.ZERO)));
-            AccountState third = new AccountState("u1", next.balance(), true, List.of(), replaced, List.of(), 2, T0, 0, T0,
-                    null, null, 0, null, List.of());
+            // a change that is not an append (an operation replaced in the middle) sets the list
+            List<OperationRecord> replaced = new ArrayList<>(next.operations());
+            replaced.set(10, op(99));
+            AccountState third = new AccountState("u1", next.balance(), true, List.of(), 0, replaced, List.of(), 2, T0, 0,
+                    T0, null, null, 0, null, List.of());
             store.compareAndSet("u1", 2, third, List.of()).block(TIMEOUT);
-            assertThat(updates.get(updates.size() - 1).getDocument("$set")).containsKey("closedHolds");
+            assertThat(updates.get(updates.size() - 1).getDocument("$set")).containsKey("operations");
             assertThat(store(16).load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(third, 3));
         } finally {
             counted.close();
@@ -274,12 +299,12 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
     void compareAndSet_afterAnotherStoreWrote_sendsTheWholeState() {
         MongoBalanceStore first = store(16);
         MongoBalanceStore second = store(16);
-        first.compareAndSet("u1", 0, withClosed(state("u1", 5, 1, T0), 0, 3), List.of()).block(TIMEOUT);
-        AccountState bySecond = withClosed(state("u1", 6, 1, T0), 5, 9);
+        first.compareAndSet("u1", 0, withOps(state("u1", 5, 1, T0), 0, 3), List.of()).block(TIMEOUT);
+        AccountState bySecond = withOps(state("u1", 6, 1, T0), 5, 9);
         second.compareAndSet("u1", 1, bySecond, List.of()).block(TIMEOUT);
 
         // the first store's last known state (version 1) is stale: it must not push onto version 2
-        AccountState byFirst = withClosed(state("u1", 8, 1, T0), 1, 4);
+        AccountState byFirst = withOps(state("u1", 8, 1, T0), 1, 4);
         assertThat(first.compareAndSet("u1", 1, byFirst, List.of()).block(TIMEOUT)).isEqualTo(CasResult.CONFLICT);
         assertThat(first.compareAndSet("u1", 2, byFirst, List.of()).block(TIMEOUT)).isEqualTo(CasResult.APPLIED);
 
@@ -316,7 +341,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         // copied but not yet removed from pending: as after a crash between the two steps
         List<BsonDocument> copies = new ArrayList<>();
         for (var v : accountDoc("u1").getArray("pending").subList(0, 4)) {
-            copies.add(BsonMapping.transaction(v.asDocument()));
+            copies.add(BsonMapping.transaction(v.asDocument(), "u1"));
         }
         Mono.from(transactions().insertMany(copies)).block(TIMEOUT);
         ledger.addBalance("u1", Credits.of(1)).block(TIMEOUT);
@@ -452,9 +477,10 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         List<BsonDocument> acc = Flux.from(balances().listIndexes(BsonDocument.class)).collectList().block(TIMEOUT);
 
         assertThat(tx).extracting(i -> i.getDocument("key").toJson()).contains(
-                "{\"user\": 1, \"seq\": -1}", "{\"user\": 1, \"createdAt\": -1}");
+                "{\"user\": 1, \"seq\": -1}", "{\"user\": 1, \"createdAt\": -1}", "{\"user\": 1, \"id\": 1}",
+                "{\"user\": 1, \"holdId\": 1}");
         assertThat(acc).extracting(i -> i.getDocument("key").toJson()).contains(
-                "{\"balance\": 1, \"_id\": 1}", "{\"lastTransactionAt\": 1, \"_id\": 1}", "{\"pending.seq\": 1}");
+                "{\"balance\": 1, \"_id\": 1}", "{\"lastTransactionAt\": 1, \"_id\": 1}", "{\"pending.s\": 1}");
     }
 
     @Test

@@ -35,7 +35,7 @@ class UsageAggregationTest extends InProcessMongoTest {
     private void copyWithoutCleanup(String user) {
         List<BsonDocument> docs = new ArrayList<>();
         for (BsonDocument raw : BsonMapping.pending(accountDoc(user))) {
-            docs.add(BsonMapping.transaction(raw));
+            docs.add(BsonMapping.transaction(raw, user));
         }
         Mono.from(transactions().insertMany(docs, new InsertManyOptions().ordered(false))).block(TIMEOUT);
     }

@@ -44,8 +44,6 @@ import dev.balancekit.pricing.PriceTable;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
-import dev.balancekit.spi.ClosedHold;
-import dev.balancekit.spi.ReceiptRecord;
 import dev.balancekit.spi.StoredAccount;
 import dev.balancekit.spi.WindowState;
 import java.time.Duration;
@@ -402,19 +400,83 @@ public abstract class BalanceStoreContract {
         }
 
         @Test
-        void deduct_sameHoldTwice_remembersTheChargeInTheClosedHold_compactly() {
+        void deduct_settledHold_leavesNothingOfItInTheAccount() {
             BlockingBalanceLedger ledger = ledger();
-            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
-            Receipt first = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId()));
+            for (int i = 0; i < 3; i++) {
+                Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
+                ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId()));
+            }
 
             AccountState state = store.load("u1").block().state();
+            assertThat(state.holds()).isEmpty();
             assertThat(state.operations()).as("no idempotency key, no operation record").isEmpty();
-            assertThat(state.closedHolds()).singleElement().satisfies(c -> {
-                assertThat(c.id()).isEqualTo(r.holdId());
-                assertThat(c.closure()).isEqualTo(ClosedHold.Closure.SETTLED);
-                assertThat(c.receipt()).isEqualTo(new ReceiptRecord(first.operationId(), first.entries().get(0).seq(),
-                        first.entries().size(), first.balance(), first.available()));
-            });
+            assertThat(state.recentKeys()).isEmpty();
+            assertThat(state.lastHoldSeq()).isEqualTo(3);
+        }
+
+        @Test
+        void deduct_sameHoldTwice_afterAHundredOtherHoldsClosed_replaysFromTheHistory() {
+            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(1_000_000)).build());
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
+            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
+            Receipt first = ledger.deduct(charge);
+            closeOtherHolds(ledger, 101);
+
+            Receipt again = ledger.deduct(charge);
+
+            assertThat(again.replay()).isTrue();
+            assertThat(again.entries()).isEqualTo(first.entries());
+            assertThat(again.balance()).isEqualTo(first.balance());
+            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 11)).withHold(r.holdId())))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("holdId '" + r.holdId() + "' of user 'u1' was already settled at ");
+            assertThat(ledger.balance("u1").orElseThrow().balance())
+                    .isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
+        }
+
+        @Test
+        void deduct_expiredHold_afterAHundredOtherHoldsClosed_chargesOnce() {
+            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(1_000_000)).build());
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
+            clock.advance(Duration.ofHours(1));
+            closeOtherHolds(ledger, 101);
+            ChargeRequest late = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
+
+            Receipt charged = ledger.deduct(late);
+            Receipt again = ledger.deduct(late);
+
+            assertThat(charged.replay()).isFalse();
+            assertThat(charged.total()).isEqualTo(Credits.of(-120));
+            assertThat(again.replay()).isTrue();
+            assertThat(again.entries()).isEqualTo(charged.entries());
+            assertThat(ledger.balance("u1").orElseThrow().balance())
+                    .isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
+        }
+
+        @Test
+        void deduct_releasedHold_afterAHundredOtherHoldsClosed_chargesOnce() {
+            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(1_000_000)).build());
+            Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
+            ledger.release("u1", r.holdId());
+            closeOtherHolds(ledger, 101);
+            ChargeRequest late = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
+
+            Receipt charged = ledger.deduct(late);
+            Receipt again = ledger.deduct(late);
+
+            assertThat(charged.replay()).isFalse();
+            assertThat(again.replay()).isTrue();
+            assertThat(ledger.balance("u1").orElseThrow().balance())
+                    .isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
+            assertThat(ledger.release("u1", r.holdId()).entries()).as("releasing it again is harmless").isEmpty();
+        }
+
+        /** Reserves and settles {@code count} holds of u1 (3 credits each). */
+        private void closeOtherHolds(BlockingBalanceLedger ledger, int count) {
+            for (int i = 0; i < count; i++) {
+                Reservation other = ledger.reserve(BalanceRequest.of("u1", MODEL, 1, 1));
+                ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withHold(other.holdId()));
+            }
         }
 
         @Test
@@ -908,6 +970,61 @@ public abstract class BalanceStoreContract {
         }
 
         @Test
+        void deduct_sameKey_retriedAfterAThousandOtherKeyedOperations_chargesOnce() {
+            BlockingBalanceLedger ledger = ledger();
+            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(10, 10)).withIdempotencyKey("msg-first");
+            Receipt first = ledger.deduct(charge);
+            for (int i = 0; i < 1000; i++) {
+                clock.advance(Duration.ofMinutes(1));
+                ledger.addBalance(BalanceChange.of("u1", Credits.of(1)).withIdempotencyKey("topup-" + i));
+            }
+
+            Receipt again = ledger.deduct(charge);
+
+            assertThat(again.replay()).isTrue();
+            assertThat(again.entries()).isEqualTo(first.entries());
+            assertThat(again.balance()).isEqualTo(first.balance());
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1000 - 30 + 1000));
+            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 11))
+                    .withIdempotencyKey("msg-first")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("idempotencyKey 'msg-first' was already used for a different request");
+            assertThat(ledger.addBalance(BalanceChange.of("u1", Credits.of(1)).withIdempotencyKey("topup-0")).replay())
+                    .isTrue();
+        }
+
+        @Test
+        void newKeys_readNothingFromTheHistory() {
+            CountingStore counting = new CountingStore(store);
+            BlockingBalanceLedger ledger = BalanceLedger.builder().store(counting).config(config().build()).clock(clock)
+                    .build().blocking();
+            for (int i = 0; i < 20; i++) {
+                Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 1, 1).withIdempotencyKey("r-" + i));
+                ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withHold(r.holdId())
+                        .withIdempotencyKey("c-" + i));
+            }
+
+            assertThat(counting.lookups.get()).isZero();
+        }
+
+        @Test
+        void deduct_sameKey_afterTheRetention_isCharged() {
+            BlockingBalanceLedger ledger = ledger(config().idempotencyRetention(Duration.ofHours(1)).build());
+            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(10, 10)).withIdempotencyKey("msg-1");
+            ledger.deduct(charge);
+            for (int i = 0; i < 20; i++) {
+                ledger.addBalance(BalanceChange.of("u1", Credits.of(1)).withIdempotencyKey("early-" + i));
+            }
+            clock.advance(Duration.ofHours(2));
+            ledger.addBalance(BalanceChange.of("u1", Credits.of(1)).withIdempotencyKey("late"));
+
+            Receipt again = ledger.deduct(charge);
+
+            assertThat(again.replay()).isFalse();
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1000 - 60 + 21));
+        }
+
+        @Test
         void keys_areScopedPerUser() {
             BlockingBalanceLedger ledger = ledger();
             ledger.addBalance(BalanceChange.of("u1", Credits.of(100)).withIdempotencyKey("k"));
@@ -1010,8 +1127,8 @@ public abstract class BalanceStoreContract {
     @Nested
     class CompareAndSet {
         private AccountState state(String user, long micros) {
-            return new AccountState(user, Credits.ofMicros(micros), true, List.of(), List.of(), List.of(), 0, null, 0, T0,
-                    null, null, 0, null, List.of());
+            return new AccountState(user, Credits.ofMicros(micros), true, List.of(), 0, List.of(), List.of(), 0, null, 0,
+                    T0, null, null, 0, null, List.of());
         }
 
         @Test
@@ -1051,7 +1168,7 @@ public abstract class BalanceStoreContract {
 
             assertThat(after.version()).isEqualTo(v1 + 1);
             assertThat(after.state().holds()).isEmpty();
-            assertThat(after.state().closedHolds()).extracting(c -> c.id()).contains(r.holdId());
+            assertThat(after.state().lastHoldSeq()).isEqualTo(1);
         }
 
         @Test
@@ -1476,6 +1593,49 @@ public abstract class BalanceStoreContract {
             assertThatThrownBy(() -> UsageQuery.of().withLimit(0))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("limit must be between 1 and 10000, was 0");
+        }
+    }
+
+    /** Passes every call to a store, counting the lookups of entries by operation or hold. */
+    private static final class CountingStore implements BalanceStore {
+        final AtomicLong lookups = new AtomicLong();
+        private final BalanceStore store;
+
+        CountingStore(BalanceStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public reactor.core.publisher.Mono<StoredAccount> load(String user) {
+            return store.load(user);
+        }
+
+        @Override
+        public reactor.core.publisher.Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next,
+                List<LedgerEntry> entries) {
+            return store.compareAndSet(user, expectedVersion, next, entries);
+        }
+
+        @Override
+        public reactor.core.publisher.Flux<LedgerEntry> history(String user, HistoryQuery query) {
+            return store.history(user, query);
+        }
+
+        @Override
+        public reactor.core.publisher.Flux<LedgerEntry> operationEntries(String user, String operationId) {
+            lookups.incrementAndGet();
+            return store.operationEntries(user, operationId);
+        }
+
+        @Override
+        public reactor.core.publisher.Flux<LedgerEntry> holdEntries(String user, String holdId) {
+            lookups.incrementAndGet();
+            return store.holdEntries(user, holdId);
+        }
+
+        @Override
+        public reactor.core.publisher.Mono<Page<AccountState>> accounts(ListQuery query) {
+            return store.accounts(query);
         }
     }
 

@@ -29,7 +29,7 @@ class DefaultsTest {
         assertThat(c.enforceForExempt()).isFalse();
         assertThat(c.prices()).isSameAs(PriceTable.builtIn());
         assertThat(c.holdTtl()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(c.operationsKept()).isEqualTo(100);
+        assertThat(c.operationsKept()).isEqualTo(16);
         assertThat(c.zone()).isEqualTo(ZoneOffset.UTC);
         assertThat(c.usageLimits()).isEqualTo(UsageLimits.NONE);
         assertThat(c.refill()).isNull();

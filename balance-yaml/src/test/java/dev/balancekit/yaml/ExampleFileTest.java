@@ -45,7 +45,7 @@ class ExampleFileTest {
         assertThat(c.shortfallPolicy()).isEqualTo(ShortfallPolicy.freeModel("gpt-4o-mini"));
         assertThat(c.enforceForExempt()).isFalse();
         assertThat(c.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
-        assertThat(c.operationsKept()).isEqualTo(100);
+        assertThat(c.operationsKept()).isEqualTo(16);
         assertThat(c.prices().match("gpt-4o").price()).isEqualTo(ModelPrice.perToken("2.5", "10"));
         assertThat(c.prices().match("claude-sonnet-4").price()).isEqualTo(ModelPrice.perToken("3", "15")
                 .withCache(Rate.perToken("3.75"), Rate.perToken("0.3")));

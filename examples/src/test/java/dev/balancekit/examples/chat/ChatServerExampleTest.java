@@ -53,7 +53,7 @@ class ChatServerExampleTest {
             BalanceStore store = ChatServerExample.store(Map.of("MONGO_URI", server.getConnectionString() + "/chat"));
             assertThat(store).isInstanceOf(MongoBalanceStore.class);
             assertThat(ChatServerExample.describe(store)).isEqualTo("MongoDB store");
-            assertThat(indexNames(client, "chat")).contains("balance_1__id_1", "lastTransactionAt_1__id_1", "pending.seq_1");
+            assertThat(indexNames(client, "chat")).contains("balance_1__id_1", "lastTransactionAt_1__id_1", "pending.s_1");
 
             ChatServerExample.store(Map.of("MONGO_URI", server.getConnectionString()));
             assertThat(indexNames(client, "LibreChat")).contains("balance_1__id_1");
