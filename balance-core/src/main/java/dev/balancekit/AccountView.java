@@ -17,10 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param totalTokens all prompt and completion tokens ever charged
  * @param refillAt the next time an automatic refill can happen, when known
  * @param tier the account's tier, null when no tiers are configured
+ * @param refill the auto-refill settings that apply to the account (its own override, else its
+ *     tier's, else the config's), or null when it is not refilled
  */
 public record AccountView(
         String user, @Nullable String label, Credits balance, Credits available, List<Hold> holds,
-        @Nullable Instant lastTransactionAt, long totalTokens, @Nullable Instant refillAt, @Nullable String tier) {
+        @Nullable Instant lastTransactionAt, long totalTokens, @Nullable Instant refillAt, @Nullable String tier,
+        @Nullable Refill refill) {
 
     /**
      * Validates and copies.
@@ -41,6 +44,6 @@ public record AccountView(
      * @return a copy with the label set
      */
     public AccountView withLabel(@Nullable String label) {
-        return new AccountView(user, label, balance, available, holds, lastTransactionAt, totalTokens, refillAt, tier);
+        return new AccountView(user, label, balance, available, holds, lastTransactionAt, totalTokens, refillAt, tier, refill);
     }
 }

@@ -23,6 +23,13 @@ public final class EntryContext {
     public static final String REFUND = "refund";
     /** An account moved to another tier; the entry has no value and notes the change. */
     public static final String TIER_CHANGE = "tierChange";
+    /**
+     * The part of a charge that would have taken the balance below zero, given back when
+     * {@link LedgerConfig#clampAtZero()} is on: LibreChat's silent write-off, recorded.
+     */
+    public static final String WRITE_OFF = "writeOff";
+    /** A balance taken over from LibreChat, with the reconciling difference when its history is imported too. */
+    public static final String IMPORT = "import";
 
     private EntryContext() {
     }

@@ -54,6 +54,9 @@ public final class LedgerConfig {
     private final @Nullable String defaultTier;
     private final List<Credits> balanceThresholds;
     private final List<Integer> windowThresholds;
+    private final boolean clampAtZero;
+    private final boolean firstRefillAfterInterval;
+    private final boolean metering;
 
     private LedgerConfig(Builder b) {
         this.enabled = b.enabled;
@@ -73,6 +76,9 @@ public final class LedgerConfig {
         this.defaultTier = b.defaultTier;
         this.balanceThresholds = List.copyOf(b.balanceThresholds);
         this.windowThresholds = List.copyOf(b.windowThresholds);
+        this.clampAtZero = b.clampAtZero;
+        this.firstRefillAfterInterval = b.firstRefillAfterInterval;
+        this.metering = b.metering;
     }
 
     /** @return a builder with the defaults */
@@ -105,6 +111,9 @@ public final class LedgerConfig {
         b.defaultTier = defaultTier;
         b.balanceThresholds = balanceThresholds;
         b.windowThresholds = windowThresholds;
+        b.clampAtZero = clampAtZero;
+        b.firstRefillAfterInterval = firstRefillAfterInterval;
+        b.metering = metering;
         return b;
     }
 
@@ -210,6 +219,56 @@ public final class LedgerConfig {
         return windowThresholds;
     }
 
+    /**
+     * The auto-refill that applies to an account: its tier's, else this config's.
+     *
+     * @param accountTier the tier an administrator set on the account, or null for the default tier
+     * @return the refill settings, or null when the account is not refilled
+     */
+    public @Nullable Refill refillFor(@Nullable String accountTier) {
+        Tier t = tierOf(accountTier);
+        if (t == null) {
+            return refill;
+        }
+        return t.refillDisabled() ? null : t.refill() != null ? t.refill() : refill;
+    }
+
+    /**
+     * The auto-refill that applies to an account with its own override: the override wins over the
+     * tier, which wins over this config.
+     *
+     * @param accountTier the tier an administrator set on the account, or null for the default tier
+     * @param override the account's own refill settings, or null
+     * @return the refill settings, or null when the account is not refilled
+     */
+    public @Nullable Refill refillFor(@Nullable String accountTier, @Nullable RefillOverride override) {
+        return override != null ? override.effective() : refillFor(accountTier);
+    }
+
+    /**
+     * @return whether a charge stops at a zero balance, as LibreChat's do, writing what it would
+     *     have taken below zero off as an entry of its own ({@link EntryContext#WRITE_OFF})
+     */
+    public boolean clampAtZero() {
+        return clampAtZero;
+    }
+
+    /**
+     * @return whether a new account waits one full refill interval before its first automatic
+     *     refill, as in LibreChat (true, the default), instead of being refilled at once
+     */
+    public boolean firstRefillAfterInterval() {
+        return firstRefillAfterInterval;
+    }
+
+    /**
+     * @return whether the ledger meters only: charges are recorded at their real value, also while
+     *     {@link #enabled()} is false, and no check or reservation is ever refused
+     */
+    public boolean metering() {
+        return metering;
+    }
+
     @Override
     public String toString() {
         return "LedgerConfig{enabled=" + enabled + ", startBalance=" + startBalance + ", minBalance=" + minBalance
@@ -219,7 +278,8 @@ public final class LedgerConfig {
                 + ", idempotencyRetention=" + idempotencyRetention + ", zone=" + zone
                 + ", usageLimits=" + usageLimits + ", refill=" + refill + ", tiers=" + tiers.keySet()
                 + ", defaultTier=" + defaultTier + ", balanceThresholds=" + balanceThresholds
-                + ", windowThresholds=" + windowThresholds + "}";
+                + ", windowThresholds=" + windowThresholds + ", clampAtZero=" + clampAtZero
+                + ", firstRefillAfterInterval=" + firstRefillAfterInterval + ", metering=" + metering + "}";
     }
 
     /** Builds a {@link LedgerConfig}; every setter checks its value at once. */
@@ -241,8 +301,54 @@ public final class LedgerConfig {
         private @Nullable String defaultTier;
         private List<Credits> balanceThresholds = List.of();
         private List<Integer> windowThresholds = List.of();
+        private boolean clampAtZero;
+        private boolean firstRefillAfterInterval = true;
+        private boolean metering;
 
         private Builder() {
+        }
+
+        /**
+         * Makes charges stop at a zero balance, LibreChat's rule: the part of a charge that would take
+         * the balance below zero (or below a balance that was negative already) is written off, as a
+         * credits entry of context {@link EntryContext#WRITE_OFF} right after the charge, so the balance
+         * is still the sum of its entries. Off by default: a charge is recorded whole.
+         *
+         * @param clamp whether to clamp
+         * @return this builder
+         */
+        public Builder clampAtZero(boolean clamp) {
+            this.clampAtZero = clamp;
+            return this;
+        }
+
+        /**
+         * Sets when a new account's automatic refills start. {@code true} (the default, LibreChat's
+         * behaviour): the refill period starts when the account is funded, so the first {@code add}
+         * refill comes one full interval later. {@code false}: a new account is refilled at its first
+         * check that needs it. Reset and top-up refills, which set the balance of the current
+         * period, apply to a new account at once either way.
+         *
+         * @param afterInterval whether the first refill waits one interval
+         * @return this builder
+         */
+        public Builder firstRefillAfterInterval(boolean afterInterval) {
+            this.firstRefillAfterInterval = afterInterval;
+            return this;
+        }
+
+        /**
+         * Turns on metering: every charge is recorded at its real value (also while the balance
+         * system is disabled, as LibreChat records transactions then), and checks and reservations
+         * are never refused, so usage reports work before enforcement starts. Balances may go below
+         * zero; they are still the sum of their entries. Off by default.
+         *
+         * @param metering whether to meter only
+         * @return this builder
+         */
+        public Builder metering(boolean metering) {
+            this.metering = metering;
+            return this;
         }
 
         /**

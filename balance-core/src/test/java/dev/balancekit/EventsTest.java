@@ -81,7 +81,7 @@ class EventsTest {
         @Test
         void refill_firesRefilledWithTheAutoRefillEntry() {
             TestLedger t = ledger(TestLedger.config().startBalance(Credits.ZERO)
-                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(100))));
+                    .firstRefillAfterInterval(false).refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(100))));
 
             t.check("u", 1);
 
@@ -108,7 +108,7 @@ class EventsTest {
         @Test
         void charge_eventsComeInTheOrderThingsHappened() {
             TestLedger t = ledger(TestLedger.config().startBalance(Credits.ZERO)
-                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(1000)))
+                    .firstRefillAfterInterval(false).refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(1000)))
                     .usageLimits(UsageLimits.credits(Credits.of(100), null, null)).windowThresholds(80)
                     .balanceThresholds(Credits.of(950)));
             Hold hold = t.reserve("u", 10).hold();

@@ -50,7 +50,8 @@ class LedgerConfigTest {
         assertThat(LedgerConfig.defaults()).hasToString("LedgerConfig{enabled=true, startBalance=20000, minBalance=0, "
                 + "shortfallPolicy=block, enforceForExempt=false, unknownModels=CHARGE, holdTtl=PT30M, operationsKept=16, "
                 + "idempotencyRetention=PT24H, zone=Z, "
-                + "usageLimits=none, refill=null, tiers=[], defaultTier=null, balanceThresholds=[], windowThresholds=[]}");
+                + "usageLimits=none, refill=null, tiers=[], defaultTier=null, balanceThresholds=[], windowThresholds=[], "
+                + "clampAtZero=false, firstRefillAfterInterval=true, metering=false}");
     }
 
     @ParameterizedTest

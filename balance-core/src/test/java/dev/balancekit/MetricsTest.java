@@ -91,7 +91,7 @@ class MetricsTest {
     @Test
     void refills_countedByMode() {
         BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.ZERO)
-                .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(100))).build(), new InMemoryBalanceStore());
+                .firstRefillAfterInterval(false).refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(100))).build(), new InMemoryBalanceStore());
 
         ledger.checkBalance("u", "gpt-4o", 10, 0);
 

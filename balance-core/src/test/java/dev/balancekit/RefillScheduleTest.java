@@ -266,7 +266,7 @@ class RefillScheduleTest {
     @Nested
     class InTheLedger {
         private TestLedger ledger(ZoneId zone, Refill refill, Instant start) {
-            return new TestLedger(TestLedger.config().zone(zone).startBalance(Credits.ZERO).refill(refill), start);
+            return new TestLedger(TestLedger.config().zone(zone).startBalance(Credits.ZERO).firstRefillAfterInterval(false).refill(refill), start);
         }
 
         private List<Instant> refillTimes(TestLedger t) {

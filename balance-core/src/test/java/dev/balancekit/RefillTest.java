@@ -34,7 +34,7 @@ class RefillTest {
     }
 
     private static TestLedger ledger(long startBalance, Refill refill) {
-        return new TestLedger(TestLedger.config().startBalance(Credits.of(startBalance)).refill(refill), T0);
+        return new TestLedger(TestLedger.config().startBalance(Credits.of(startBalance)).firstRefillAfterInterval(false).refill(refill), T0);
     }
 
     private static List<Credits> refills(TestLedger t) {
@@ -72,7 +72,7 @@ class RefillTest {
         @CsvSource({"149, false", "150, true", "151, true"})
         void add_withAMinimumBalance_refillsWhenTheRequestWouldLeaveTheMinimumOrLess(long cost, boolean refills) {
             TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.of(200)).minBalance(Credits.of(50))
-                    .refill(daily(RefillMode.ADD, 500)), T0);
+                    .firstRefillAfterInterval(false).refill(daily(RefillMode.ADD, 500)), T0);
 
             BalanceDecision d = t.check("u", cost);
 
@@ -320,7 +320,7 @@ class RefillTest {
 
         @Test
         void disabledLedger_neverRefills() {
-            TestLedger t = new TestLedger(TestLedger.config().enabled(false).refill(daily(RefillMode.RESET, 100)), T0);
+            TestLedger t = new TestLedger(TestLedger.config().enabled(false).firstRefillAfterInterval(false).refill(daily(RefillMode.RESET, 100)), T0);
             t.check("u", 1);
 
             assertThat(t.view("u").refillAt()).isNull();

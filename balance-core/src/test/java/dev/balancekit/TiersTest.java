@@ -25,7 +25,7 @@ class TiersTest {
     private static final UsageLimits DAILY_100 = UsageLimits.credits(Credits.of(100), null, null);
 
     private static LedgerConfig.Builder config() {
-        return TestLedger.config().usageLimits(DAILY_100);
+        return TestLedger.config().usageLimits(DAILY_100).firstRefillAfterInterval(false);
     }
 
     /** A ledger whose default tier is {@code tier}. */

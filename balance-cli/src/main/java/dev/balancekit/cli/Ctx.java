@@ -9,6 +9,9 @@ import dev.balancekit.BlockingBalanceLedger;
 import dev.balancekit.ConflictRetriesExhaustedException;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.StoreException;
+import dev.balancekit.mongo.ForeignDocumentException;
+import dev.balancekit.mongo.MongoBalanceStore;
+import dev.balancekit.yaml.CollectionNames;
 import dev.balancekit.yaml.ConfigException;
 import dev.balancekit.yaml.ConfigProblem;
 import dev.balancekit.yaml.YamlLedgerConfig;
@@ -37,6 +40,10 @@ final class Ctx implements AutoCloseable {
     static final String MONGO_URI = "MONGO_URI";
     /** Environment variable with the config file, LibreChat's name. */
     static final String CONFIG_PATH = "CONFIG_PATH";
+    /** Environment variable with the name of BalanceKit's accounts collection. */
+    static final String ACCOUNTS_COLLECTION = "BALANCEKIT_ACCOUNTS_COLLECTION";
+    /** Environment variable with the name of BalanceKit's ledger entries collection. */
+    static final String ENTRIES_COLLECTION = "BALANCEKIT_ENTRIES_COLLECTION";
     /** Source name of the config when no file is given: LibreChat's defaults and legacy variables. */
     static final String NO_FILE = "environment";
 
@@ -48,6 +55,7 @@ final class Ctx implements AutoCloseable {
     private @Nullable Session session;
     private @Nullable Path configFile;
     private @Nullable LedgerConfig config;
+    private CollectionNames fileCollections = new CollectionNames(null, null);
 
     Ctx(Env env) {
         this.env = env;
@@ -106,13 +114,18 @@ final class Ctx implements AutoCloseable {
             configFile = file;
             c = file == null ? YamlLedgerConfig.parse("", NO_FILE, env.variables())
                     : YamlLedgerConfig.load(file, env.variables());
+            if (file != null) {
+                fileCollections = YamlLedgerConfig.collectionNames(file, env.variables());
+            }
             config = c;
         }
         return c;
     }
 
     /**
-     * The database session: {@code --mongo-uri}, else {@code MONGO_URI}. Opened once.
+     * The database session: {@code --mongo-uri}, else {@code MONGO_URI}. Opened once. The collection
+     * names come from the options, else the environment, else the config file when the command
+     * read it before, else the store's defaults.
      *
      * @param options the connection options
      * @return the session
@@ -126,10 +139,23 @@ final class Ctx implements AutoCloseable {
                 throw CliException.usage("no MongoDB connection string: pass --mongo-uri or set MONGO_URI");
             }
             redactor = Redactor.forUri(uri.strip());
-            s = Session.open(uri.strip(), options.database);
+            String accounts = firstOf(options.accountsCollection, env.variable(ACCOUNTS_COLLECTION), fileCollections.accounts(),
+                    MongoBalanceStore.DEFAULT_BALANCES_COLLECTION);
+            String entries = firstOf(options.entriesCollection, env.variable(ENTRIES_COLLECTION), fileCollections.entries(),
+                    MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
+            s = Session.open(uri.strip(), options.database, accounts, entries);
             session = s;
         }
         return s;
+    }
+
+    private static String firstOf(@Nullable String... values) {
+        for (String v : values) {
+            if (v != null) {
+                return v.strip();
+            }
+        }
+        throw new IllegalStateException("no value");
     }
 
     /**
@@ -172,6 +198,12 @@ final class Ctx implements AutoCloseable {
         }
         if (e instanceof ConfigException c) {
             printProblems(c);
+            return Main.USAGE_ERROR;
+        }
+        if (e instanceof ForeignDocumentException f) {
+            error(f.getMessage());
+            env.stderr().println("  Name BalanceKit's own collections with --accounts-collection / --entries-collection,"
+                    + " " + ACCOUNTS_COLLECTION + " / " + ENTRIES_COLLECTION + " or balance.mongo in the config file.");
             return Main.USAGE_ERROR;
         }
         if (e instanceof BalanceNotEnabledException) {

@@ -15,12 +15,18 @@ final class FlushPendingCommand implements Callable<Integer> {
     @Mixin
     MongoOptions mongo = new MongoOptions();
 
+    @Mixin
+    ConfigOption config = new ConfigOption();
+
     FlushPendingCommand(Ctx ctx) {
         this.ctx = ctx;
     }
 
     @Override
     public Integer call() {
+        if (config.file != null) {
+            ctx.config(config); // only for its collection names: flushing needs no balance config
+        }
         Long copied = ctx.session(mongo).store().flushPending().block();
         long n = copied == null ? 0 : copied;
         ctx.out().println("Copied " + n + (n == 1 ? " pending entry" : " pending entries") + " to the transactions collection.");

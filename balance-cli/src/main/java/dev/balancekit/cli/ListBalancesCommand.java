@@ -6,6 +6,7 @@ import static dev.balancekit.cli.RecordWriter.Column.text;
 import dev.balancekit.AccountView;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.Credits;
+import dev.balancekit.LedgerConfig;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Page;
 import java.util.ArrayList;
@@ -118,8 +119,9 @@ final class ListBalancesCommand implements Callable<Integer> {
         if (pageSize < 1 || pageSize > ListQuery.MAX_LIMIT) {
             throw CliException.usage("--page-size must be between 1 and " + ListQuery.MAX_LIMIT + ", was " + pageSize);
         }
+        LedgerConfig cfg = ctx.config(config);
         Session session = ctx.session(mongo);
-        BalanceLedger ledger = session.ledger(ctx.config(config), ctx.env().clock());
+        BalanceLedger ledger = session.ledger(cfg, ctx.env().clock());
         Listing listing = new Listing(session, ledger, new RecordWriter(format, COLUMNS, ctx.out()),
                 new Progress(ctx.env(), "users listed"));
         boolean complete = sort == Sort.EMAIL ? listing.byEmail() : listing.byAccount();

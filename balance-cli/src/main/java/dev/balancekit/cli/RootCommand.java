@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             SetTierCommand.class,
             FlushPendingCommand.class,
+            ImportLibreChatCommand.class,
             ConfigCommand.class,
             PricesCommand.class})
 final class RootCommand {

@@ -40,12 +40,14 @@ final class Session implements AutoCloseable {
     private final long selectionTimeoutMs;
     private @Nullable BalanceLedger ledger;
 
-    private Session(MongoClient client, MongoDatabase database, String display, long selectionTimeoutMs) {
+    private Session(MongoClient client, MongoDatabase database, String display, long selectionTimeoutMs,
+            String accountsCollection, String entriesCollection) {
         this.client = client;
-        this.store = MongoBalanceStore.builder(database).build();
-        this.directory = MongoUserDirectory.create(database);
-        this.users = new Users(database);
         this.database = database;
+        this.store = MongoBalanceStore.builder(database).balancesCollection(accountsCollection)
+                .transactionsCollection(entriesCollection).build();
+        this.directory = MongoUserDirectory.create(database);
+        this.users = new Users(database, accountsCollection);
         this.display = display;
         this.selectionTimeoutMs = selectionTimeoutMs;
     }
@@ -55,10 +57,12 @@ final class Session implements AutoCloseable {
      *
      * @param uri the connection string
      * @param databaseOption {@code --database}, or null for the connection string's, else LibreChat's
+     * @param accountsCollection BalanceKit's accounts collection
+     * @param entriesCollection BalanceKit's ledger entries collection
      * @return the session
-     * @throws CliException (usage) if the connection string or the database name is not valid
+     * @throws CliException (usage) if the connection string, the database name or a collection name is not valid
      */
-    static Session open(String uri, @Nullable String databaseOption) {
+    static Session open(String uri, @Nullable String databaseOption, String accountsCollection, String entriesCollection) {
         ConnectionString cs;
         try {
             cs = new ConnectionString(uri);
@@ -85,11 +89,22 @@ final class Session implements AutoCloseable {
         }
         String display = Redactor.maskUri(uri) + (databaseOption != null || cs.getDatabase() == null
                 ? " (database " + name + ")" : "");
-        return new Session(client, database, display,
-                settings.getClusterSettings().getServerSelectionTimeout(TimeUnit.MILLISECONDS));
+        try {
+            return new Session(client, database, display,
+                    settings.getClusterSettings().getServerSelectionTimeout(TimeUnit.MILLISECONDS), accountsCollection,
+                    entriesCollection);
+        } catch (IllegalArgumentException e) {
+            client.close();
+            throw CliException.usage(e.getMessage());
+        }
     }
 
-    /** @return the store over the database's balances and transactions collections */
+    /** @return the database */
+    MongoDatabase database() {
+        return database;
+    }
+
+    /** @return the store over BalanceKit's collections of the database */
     MongoBalanceStore store() {
         return store;
     }

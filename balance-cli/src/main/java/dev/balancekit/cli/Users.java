@@ -2,7 +2,6 @@ package dev.balancekit.cli;
 
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
-import dev.balancekit.mongo.MongoBalanceStore;
 import dev.balancekit.mongo.MongoUserDirectory;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,9 +34,9 @@ final class Users {
     private final MongoCollection<BsonDocument> users;
     private final MongoCollection<BsonDocument> accounts;
 
-    Users(MongoDatabase database) {
+    Users(MongoDatabase database, String accountsCollection) {
         this.users = database.getCollection(MongoUserDirectory.DEFAULT_COLLECTION, BsonDocument.class);
-        this.accounts = database.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class);
+        this.accounts = database.getCollection(accountsCollection, BsonDocument.class);
     }
 
     /**

@@ -151,7 +151,7 @@ abstract class CliTestSupport {
     }
 
     MongoCollection<BsonDocument> transactions() {
-        return db.getCollection("transactions", BsonDocument.class);
+        return db.getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION, BsonDocument.class);
     }
 
     /** A ledger over the test's database with the enabled config, to arrange and check state. */

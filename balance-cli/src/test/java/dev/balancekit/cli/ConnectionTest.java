@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import org.bson.BsonArray;
+import org.bson.BsonInt64;
+import java.util.List;
+import dev.balancekit.mongo.MongoBalanceStore;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
 import org.bson.BsonString;
@@ -96,13 +100,15 @@ class ConnectionTest extends CliTestSupport {
 
     @Test
     void storeFailure_exit3_namingTheFailureAndTheDatabase() {
-        Mono.from(db.getCollection("balances", BsonDocument.class).insertOne(
-                new BsonDocument("_id", new BsonString("u1")).append("balance", new BsonDouble(1.5)))).block(TIMEOUT);
+        Mono.from(db.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class).insertOne(
+                new BsonDocument("_id", new BsonString("u1")).append("balance", new BsonInt64(0))
+                        .append("pending", new BsonArray(List.of(new BsonDocument("i", new BsonDouble(1.5)))))))
+                .block(TIMEOUT);
 
-        Result r = run("list-balances", "--sort", "balance");
+        Result r = run("history", "--user", "u1");
 
-        assertThat(r).isEqualTo(new Result(3, "", "Error: listing of accounts failed: MalformedDocumentException: field"
-                + " 'balance' must be an integer (Int64), was double (MongoDB at " + uri + ")\n"));
+        assertThat(r).isEqualTo(new Result(3, "History of user u1, newest first\n", "Error: history of account 'u1' failed: MalformedDocumentException: field"
+                + " 'i' must be a string, was double (MongoDB at " + uri + ")\n"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.balancekit.LedgerConfig;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.Refill;
 import dev.balancekit.RefillMode;
+import dev.balancekit.RefillOverride;
 import dev.balancekit.TokenType;
 import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
@@ -65,6 +66,7 @@ final class Draft {
     @Nullable Instant refillAnchor;
     long refillPeriod;
     @Nullable Instant lastRefill;
+    final @Nullable RefillOverride refillOverride;
     /** The current window states, indexed by {@link UsageWindow#ordinal()}; null before usage in the window. */
     private final WindowState[] windows = new WindowState[WINDOWS.length];
     private final Day today;
@@ -104,7 +106,8 @@ final class Draft {
         this.refillAnchor = state.refillAnchor();
         this.refillPeriod = state.refillPeriod();
         this.lastRefill = state.lastRefill();
-        this.settings = Settings.of(config, tier);
+        this.refillOverride = state.refillOverride();
+        this.settings = Settings.of(config, tier, refillOverride);
         this.today = Day.of(now, config.zone());
         for (WindowState w : state.windows()) {
             if (w.key().equals(today.key(w.window()))) {
@@ -228,6 +231,14 @@ final class Draft {
     private void fund() {
         if (config.enabled() && !funded) {
             funded = true;
+            Refill refill = settings.refill();
+            boolean setsThePeriod = refill != null && refill.mode() != RefillMode.ADD;
+            if (config.firstRefillAfterInterval() && refillAnchor == null && !setsThePeriod) {
+                // LibreChat's lastRefill starts at the account's creation: the first refill is one interval away.
+                // A reset or top-up refill sets the balance of the current period, so it still applies at once.
+                refillAnchor = now;
+                refillPeriod = 0;
+            }
             Credits start = settings.startBalance();
             if (!start.isZero()) {
                 append("startBalance", TokenType.CREDITS, start.micros(), CREDIT_RATE, start,
@@ -411,6 +422,6 @@ final class Draft {
         List<Hold> active = holdsCopied ? List.copyOf(holds) : holds;
         List<WindowState> current = windowsInUse();
         return new AccountState(user, balance, funded, active, lastHoldSeq, ops, recentKeys, lastSeq, lastTransactionAt,
-                totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current);
+                totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current, refillOverride);
     }
 }

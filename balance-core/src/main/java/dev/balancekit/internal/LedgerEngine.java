@@ -263,7 +263,8 @@ public final class LedgerEngine {
             n = chargeLine(d, operationId, n, TokenType.PROMPT, priced.prompt(), priced.valueKey(), request);
             chargeLine(d, operationId, n, TokenType.COMPLETION, priced.completion(), priced.valueKey(), request);
             d.totalTokens = Math.addExact(d.totalTokens, u.totalTokens());
-            d.recordUsage(config.enabled() ? priced.total() : Credits.ZERO, u.totalTokens());
+            d.recordUsage(valued(config) ? priced.total() : Credits.ZERO, u.totalTokens());
+            writeOff(d, operationId, before, request);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("charge of " + priced.total() + " credits would overflow the balance of user '"
                     + request.user() + "', was " + before, e);
@@ -426,7 +427,7 @@ public final class LedgerEngine {
     public static AccountView view(AccountState state, LedgerConfig config, Instant now) {
         Draft d = new Draft(state, state.user(), config, now);
         return new AccountView(state.user(), null, d.balance, d.available(), d.holds(), d.lastTransactionAt,
-                d.totalTokens, d.refillAt(), d.settings.tierName());
+                d.totalTokens, d.refillAt(), d.settings.tierName(), d.settings.refill());
     }
 
     /**
@@ -517,11 +518,34 @@ public final class LedgerEngine {
         if (line.tokens() == 0) {
             return n;
         }
-        Credits value = d.config.enabled() ? line.cost().negate() : Credits.ZERO;
+        Credits value = valued(d.config) ? line.cost().negate() : Credits.ZERO;
         d.append(entryId(d, operationId), type, -line.tokens(), line.rate(), value, request.context(),
                 request.model(), valueKey, request.conversationId(), line.inputTokens(), line.writeTokens(),
                 line.readTokens(), request.holdId(), null, null);
         return n + 1;
+    }
+
+    /** @return whether charges carry their real value: while enabled, and always when metering */
+    private static boolean valued(LedgerConfig config) {
+        return config.enabled() || config.metering();
+    }
+
+    /**
+     * With {@link LedgerConfig#clampAtZero()}, gives back what a charge took below zero (or below
+     * the balance before it, when that was negative already) as a write-off entry.
+     */
+    private static void writeOff(Draft d, String operationId, Credits before, ChargeRequest request) {
+        if (!d.config.clampAtZero()) {
+            return;
+        }
+        Credits floor = before.isNegative() ? before : Credits.ZERO;
+        if (d.balance.compareTo(floor) >= 0) {
+            return;
+        }
+        Credits back = floor.minus(d.balance);
+        d.append(entryId(d, operationId), TokenType.CREDITS, back.micros(), Draft.CREDIT_RATE, back,
+                EntryContext.WRITE_OFF, request.model(), null, request.conversationId(), 0, 0, 0, request.holdId(),
+                null, null);
     }
 
     /**
@@ -553,7 +577,7 @@ public final class LedgerEngine {
                 day(config, d.now));
         // a tier that says whether its users are exempt overrides the request's flag
         boolean exempt = settings.exempt() != null ? settings.exempt() : request.exempt();
-        boolean checked = config.enabled() && (!exempt || config.enforceForExempt());
+        boolean checked = config.enabled() && !config.metering() && (!exempt || config.enforceForExempt());
         if (!checked) {
             return decision(d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(), cost, null);
         }

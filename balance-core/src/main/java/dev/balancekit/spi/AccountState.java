@@ -2,6 +2,7 @@ package dev.balancekit.spi;
 
 import dev.balancekit.Credits;
 import dev.balancekit.Hold;
+import dev.balancekit.RefillOverride;
 import dev.balancekit.internal.FrozenList;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  * @param refillPeriod the number of the refill period last refilled, counted from the anchor
  * @param lastRefill when the last automatic refill happened, null if never
  * @param windows the current usage windows that have seen usage (at most one per {@link dev.balancekit.UsageWindow})
+ * @param refillOverride the account's own auto-refill settings, which win over its tier's and the
+ *     config's, or null (the usual case) to be refilled by those
  */
 public record AccountState(
         String user,
@@ -49,7 +52,8 @@ public record AccountState(
         @Nullable Instant refillAnchor,
         long refillPeriod,
         @Nullable Instant lastRefill,
-        List<WindowState> windows) {
+        List<WindowState> windows,
+        @Nullable RefillOverride refillOverride) {
 
     /**
      * Validates and copies.
@@ -80,7 +84,18 @@ public record AccountState(
      */
     public static AccountState empty(String user, Instant now) {
         return new AccountState(user, Credits.ZERO, false, List.of(), 0, List.of(), List.of(), 0, null, 0, now,
-                null, null, 0, null, List.of());
+                null, null, 0, null, List.of(), null);
+    }
+
+    /**
+     * Returns this state with another refill override.
+     *
+     * @param override the account's own refill settings, or null for its tier's or the config's
+     * @return a copy with the override set
+     */
+    public AccountState withRefillOverride(@Nullable RefillOverride override) {
+        return new AccountState(user, balance, funded, holds, lastHoldSeq, operations, recentKeys, lastSeq,
+                lastTransactionAt, totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, windows, override);
     }
 
     /**

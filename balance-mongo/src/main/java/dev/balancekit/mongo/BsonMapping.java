@@ -5,6 +5,10 @@ import dev.balancekit.Credits;
 import dev.balancekit.DenialReason;
 import dev.balancekit.Hold;
 import dev.balancekit.LedgerEntry;
+import dev.balancekit.Refill;
+import dev.balancekit.RefillMode;
+import dev.balancekit.RefillOverride;
+import dev.balancekit.RefillUnit;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;
 import dev.balancekit.UsageWindow;
@@ -120,6 +124,12 @@ final class BsonMapping {
     static final String REFILL_PERIOD = "refillPeriod";
     static final String LAST_REFILL = "lastRefill";
     static final String WINDOWS = "windows";
+    /** The account's own refill settings; left out of the document when it has none. */
+    static final String REFILL_OVERRIDE = "refillOverride";
+    static final String ENABLED = "enabled";
+    static final String MODE = "mode";
+    static final String INTERVAL_VALUE = "intervalValue";
+    static final String INTERVAL_UNIT = "intervalUnit";
     static final String VERSION = "version";
     static final String PENDING = "pending";
 
@@ -360,6 +370,15 @@ final class BsonMapping {
         }
         setInstant(set, unset, LAST_REFILL, all, all ? null : before.lastRefill(), next.lastRefill());
         setList(set, push, WINDOWS, all ? null : before.windows(), next.windows(), BsonMapping::windowState);
+        if (all || !Objects.equals(before.refillOverride(), next.refillOverride())) {
+            RefillOverride o = next.refillOverride();
+            if (o != null) {
+                set.put(REFILL_OVERRIDE, refillOverride(o));
+            } else {
+                // written only when present, so an account without one keeps the lean document
+                unset.put(REFILL_OVERRIDE, new BsonString(""));
+            }
+        }
         BsonDocument update = new BsonDocument("$set", set);
         if (!push.isEmpty()) {
             update.put("$push", push);
@@ -451,7 +470,35 @@ final class BsonMapping {
                 optionalInstant(d, REFILL_ANCHOR),
                 int64(d, REFILL_PERIOD),
                 optionalInstant(d, LAST_REFILL),
-                list(d, WINDOWS, BsonMapping::windowState));
+                list(d, WINDOWS, BsonMapping::windowState),
+                isAbsent(d, REFILL_OVERRIDE) ? null : refillOverride(document(d, REFILL_OVERRIDE)));
+    }
+
+    // ---------------------------------------------------------------- refill override
+
+    static BsonDocument refillOverride(RefillOverride o) {
+        BsonDocument d = new BsonDocument(ENABLED, BsonBoolean.valueOf(o.enabled()));
+        Refill r = o.settings();
+        if (r != null) {
+            d.put(MODE, new BsonString(r.mode().configName()));
+            d.put(INTERVAL_VALUE, new BsonInt64(r.intervalValue()));
+            d.put(INTERVAL_UNIT, new BsonString(r.unit().configName()));
+            d.put(AMOUNT, micros(r.amount()));
+        }
+        return d;
+    }
+
+    static RefillOverride refillOverride(BsonDocument d) {
+        boolean enabled = bool(d, ENABLED);
+        if (isAbsent(d, INTERVAL_VALUE)) {
+            return new RefillOverride(enabled, null);
+        }
+        try {
+            return new RefillOverride(enabled, new Refill(RefillMode.fromConfigName(text(d, MODE)), int64(d, INTERVAL_VALUE),
+                    RefillUnit.fromConfigName(text(d, INTERVAL_UNIT)), credits(d, AMOUNT)));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedDocumentException("field '" + REFILL_OVERRIDE + "' is not a refill: " + e.getMessage(), e);
+        }
     }
 
     /** Reads the version of an account document. */

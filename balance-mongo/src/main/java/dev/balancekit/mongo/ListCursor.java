@@ -1,7 +1,6 @@
 package dev.balancekit.mongo;
 
 import dev.balancekit.ListQuery;
-import dev.balancekit.spi.AccountState;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.bson.BsonArray;
@@ -32,15 +31,18 @@ record ListCursor(ListQuery.Sort sort, @Nullable Long key, String user) {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
 
-    /** The cursor after the given account. */
-    static ListCursor after(ListQuery.Sort sort, AccountState last) {
+    /**
+     * The cursor after the given account document, read leniently: a document the list skipped as
+     * malformed still moves the cursor on. The list's filter guarantees a string id and an Int64
+     * balance; a last activity that is not a date counts as none.
+     */
+    static ListCursor after(ListQuery.Sort sort, BsonDocument doc) {
         Long key = switch (sort) {
             case USER -> null;
-            case BALANCE -> last.balance().micros();
-            // the stored date is in milliseconds; the order of the collection is by that date
-            case LAST_ACTIVITY -> last.lastTransactionAt() == null ? null : last.lastTransactionAt().toEpochMilli();
+            case BALANCE -> doc.getInt64(BsonMapping.BALANCE).getValue();
+            case LAST_ACTIVITY -> doc.get(BsonMapping.LAST_TRANSACTION_AT) instanceof BsonDateTime d ? d.getValue() : null;
         };
-        return new ListCursor(sort, key, last.user());
+        return new ListCursor(sort, key, doc.getString("_id").getValue());
     }
 
     /** Encodes the cursor. */

@@ -4,7 +4,10 @@ import static dev.balancekit.mongo.MongoErrors.quote;
 
 import com.mongodb.WriteConcern;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.reactivestreams.client.FindPublisher;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -36,6 +39,8 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
+import org.bson.BsonType;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -44,11 +49,19 @@ import reactor.core.publisher.Mono;
  * replica set and a sharded cluster alike, because every write is a single-document atomic write
  * and nothing needs a multi-document transaction.
  *
- * <p><b>Collections.</b> {@code balances} holds one document per account ({@code _id} = user id):
- * every field of the {@link AccountState}, a {@code version}, and {@code pending}, the ledger
- * entries written but not yet copied (under short field names, since every write carries them). {@code transactions} holds one document per ledger entry
- * with LibreChat's field names, {@code _id = {u: user, e: entry id}}. Money is an Int64 count of
- * micro-credits, never a double. {@code docs/mongodb.md} lists every field.
+ * <p><b>Collections.</b> The accounts collection ({@value #DEFAULT_BALANCES_COLLECTION} by default)
+ * holds one document per account ({@code _id} = user id, a string): every field of the
+ * {@link AccountState}, a {@code version}, and {@code pending}, the ledger entries written but not
+ * yet copied (under short field names, since every write carries them). The entries collection
+ * ({@value #DEFAULT_TRANSACTIONS_COLLECTION} by default) holds
+ * one document per ledger entry with LibreChat's field names, {@code _id = {u: user, e: entry id}}.
+ * Money is an Int64 count of micro-credits, never a double. {@code docs/mongodb.md} lists every field.
+ *
+ * <p><b>Other applications' documents.</b> The default names are not LibreChat's, so a store on a
+ * LibreChat database leaves LibreChat's {@code balances} and {@code transactions} alone. Before its
+ * first write the store {@linkplain #verifyCollections() checks} that its collections hold only
+ * documents of its own shape and otherwise fails with a {@link ForeignDocumentException}, writing
+ * nothing; reads skip documents that are not its own.
  *
  * <p><b>Write protocol.</b>
  * <ol>
@@ -79,10 +92,13 @@ import reactor.core.publisher.Mono;
  */
 public final class MongoBalanceStore implements BalanceStore {
 
-    /** The default name of the accounts collection. */
-    public static final String DEFAULT_BALANCES_COLLECTION = "balances";
-    /** The default name of the ledger entries collection. */
-    public static final String DEFAULT_TRANSACTIONS_COLLECTION = "transactions";
+    /**
+     * The default name of the accounts collection: a name of BalanceKit's own, so that a store
+     * pointed at a LibreChat database never writes into LibreChat's {@code balances}.
+     */
+    public static final String DEFAULT_BALANCES_COLLECTION = "balancekit_accounts";
+    /** The default name of the ledger entries collection, never LibreChat's {@code transactions}. */
+    public static final String DEFAULT_TRANSACTIONS_COLLECTION = "balancekit_entries";
     /** The default number of pending entries that makes a write copy them. */
     public static final int DEFAULT_COPY_BATCH_SIZE = 12;
     /** The largest copy batch size. */
@@ -90,6 +106,10 @@ public final class MongoBalanceStore implements BalanceStore {
 
     private static final int FLUSH_ACCOUNTS_PER_BATCH = 100;
     private static final System.Logger LOG = System.getLogger(MongoBalanceStore.class.getName());
+    /** The accounts this store wrote: a string {@code _id} and an Int64 balance. */
+    private static final BsonDocument OWN_ACCOUNT = new BsonDocument("_id",
+            new BsonDocument("$type", new BsonInt32(BsonType.STRING.getValue())))
+            .append(BsonMapping.BALANCE, new BsonDocument("$type", new BsonInt32(BsonType.INT64.getValue())));
     private static final BsonDocument WITHOUT_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(0));
     private static final BsonDocument ONLY_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(1));
     /** A write that will not fill a batch returns the sequence numbers of the pending entries: enough to count them. */
@@ -101,6 +121,7 @@ public final class MongoBalanceStore implements BalanceStore {
     private static final FindOneAndUpdateOptions CAS_RETURNS_PENDING = new FindOneAndUpdateOptions()
             .projection(new BsonDocument(BsonMapping.PENDING, new BsonInt32(1)).append("_id", new BsonInt32(0)))
             .returnDocument(ReturnDocument.AFTER);
+    private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
     /** How many accounts' last known states a store keeps to write only what changed. */
     private static final int KNOWN_MAX = 10_000;
 
@@ -116,11 +137,17 @@ public final class MongoBalanceStore implements BalanceStore {
      * that version sends only what changed since, because the document still holds exactly that.
      */
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final String balancesName;
+    private final String transactionsName;
+    /** Set once {@link #verifyCollections()} found only this store's documents; checked before every write. */
+    private volatile boolean verified;
 
     private MongoBalanceStore(Builder b) {
         this.balances = b.database.getCollection(b.balancesCollection, BsonDocument.class);
         this.transactions = b.database.getCollection(b.transactionsCollection, BsonDocument.class);
         this.copyBatchSize = b.copyBatchSize;
+        this.balancesName = b.balancesCollection;
+        this.transactionsName = b.transactionsCollection;
         this.outbox = new Outbox(balances, transactions);
         this.usage = new UsageAggregation(balances, transactions);
     }
@@ -183,7 +210,7 @@ public final class MongoBalanceStore implements BalanceStore {
             Mono<Pending> write = Mono.defer(() -> expectedVersion == 0
                     ? create(user, next, newEntries)
                     : update(user, expectedVersion, next, newEntries));
-            return write
+            return beforeWrite().then(write)
                     .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
                     .flatMap(pending -> {
                         know(user, new Known(new StoredAccount(next, expectedVersion + 1), pending.count(), 0));
@@ -472,18 +499,25 @@ public final class MongoBalanceStore implements BalanceStore {
         Objects.requireNonNull(query, "query");
         return Mono.defer(() -> {
             ListCursor after = query.cursor() == null ? null : ListCursor.parse(query.sort(), query.cursor());
-            BsonDocument filter = after == null ? new BsonDocument() : after.filter(query.descending());
+            // only documents of this store's shape: another application's documents are not accounts
+            BsonDocument filter = after == null ? OWN_ACCOUNT
+                    : new BsonDocument("$and", new BsonArray(List.of(OWN_ACCOUNT, after.filter(query.descending()))));
             return Flux.defer(() -> balances.find(filter).projection(WITHOUT_PENDING).sort(ListCursor.sortOf(query))
                             .limit(query.limit() + 1))
                     .collectList()
                     .retryWhen(MongoErrors.idempotentRetry())
                     .map(docs -> {
-                        List<AccountState> items = new ArrayList<>(Math.min(docs.size(), query.limit()));
-                        for (int i = 0; i < docs.size() && i < query.limit(); i++) {
-                            items.add(BsonMapping.account(docs.get(i)));
+                        int taken = Math.min(docs.size(), query.limit());
+                        List<AccountState> items = new ArrayList<>(taken);
+                        for (int i = 0; i < taken; i++) {
+                            AccountState account = readAccount(docs.get(i));
+                            if (account != null) {
+                                items.add(account);
+                            }
                         }
+                        // the cursor comes from the last document read, so a skipped one cannot end the list
                         String next = docs.size() > query.limit()
-                                ? ListCursor.after(query.sort(), items.get(items.size() - 1)).encode()
+                                ? ListCursor.after(query.sort(), docs.get(taken - 1)).encode()
                                 : null;
                         return new Page<>(items, next);
                     })
@@ -537,10 +571,11 @@ public final class MongoBalanceStore implements BalanceStore {
                 new IndexModel(new BsonDocument(BsonMapping.LAST_TRANSACTION_AT, new BsonInt32(1))
                         .append("_id", new BsonInt32(1))),
                 new IndexModel(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonInt32(1))));
-        return Flux.defer(() -> Flux.from(transactions.createIndexes(tx)).thenMany(balances.createIndexes(accounts)))
+        return beforeWrite().then(Flux.defer(() -> Flux.from(transactions.createIndexes(tx))
+                        .thenMany(balances.createIndexes(accounts)))
                 .retryWhen(MongoErrors.idempotentRetry())
                 .then()
-                .onErrorMap(MongoErrors.toStoreException("creating indexes"));
+                .onErrorMap(MongoErrors.toStoreException("creating indexes")));
     }
 
     /**
@@ -554,13 +589,101 @@ public final class MongoBalanceStore implements BalanceStore {
     public Mono<Long> flushPending() {
         BsonDocument hasPending = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ,
                 new BsonDocument("$gte", new BsonInt64(1)));
-        return Flux.defer(() -> Flux.from(balances.find(hasPending).projection(ONLY_PENDING)))
+        return beforeWrite().then(Flux.defer(() -> Flux.from(balances.find(
+                                new BsonDocument("$and", new BsonArray(List.of(OWN_ACCOUNT, hasPending))))
+                        .projection(ONLY_PENDING)))
                 .map(doc -> new Outbox.Batch(BsonMapping.text(doc, "_id"), BsonMapping.pending(doc)))
                 .filter(b -> !b.entries().isEmpty())
                 .buffer(FLUSH_ACCOUNTS_PER_BATCH)
                 .concatMap(outbox::copy)
                 .reduce(0L, Long::sum)
-                .onErrorMap(MongoErrors.toStoreException("flush of pending entries"));
+                .onErrorMap(MongoErrors.toStoreException("flush of pending entries")));
+    }
+
+    /**
+     * Reads an account document of the list, or skips it with a warning when it is not one this
+     * store wrote (a document of the same shape with a field of another type).
+     */
+    private @Nullable AccountState readAccount(BsonDocument doc) {
+        try {
+            return BsonMapping.account(doc);
+        } catch (BsonMapping.MalformedDocumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "skipping document " + doc.get("_id") + " of collection '" + balancesName
+                    + "' in the account list: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Checks that both collections hold only documents of this store's shape: in the accounts
+     * collection a string {@code _id} (a user id), in the entries collection a document
+     * {@code _id} ({@code {u, e}}). LibreChat's documents, and any other application's with
+     * generated ObjectId ids, fail this check. Both checks are on {@code _id}, so they use its index
+     * and stay cheap on large collections.
+     *
+     * <p>The store runs this itself before its first write ({@link #compareAndSet},
+     * {@link #flushPending()}, {@link #ensureIndexes()}) and, once it passed, not again. A failed
+     * check writes nothing and is tried again by the next write.
+     *
+     * @return completes when both collections are the store's own (or empty); fails with a
+     *     {@link ForeignDocumentException} naming the collection and one foreign document's id
+     */
+    public Mono<Void> verifyCollections() {
+        return check().onErrorMap(MongoErrors.toStoreException("check of the collections"));
+    }
+
+    /** The collection check, its driver failures not yet mapped, so that a write names them as its own. */
+    private Mono<Void> check() {
+        return Mono.defer(() -> foreign(balances, balancesName, BsonType.STRING)
+                        .switchIfEmpty(Mono.defer(() -> foreign(transactions, transactionsName, BsonType.DOCUMENT)))
+                        .flatMap(Mono::<Void>error))
+                .doOnSuccess(v -> verified = true);
+    }
+
+    /** Runs the collection check unless it passed already. */
+    private Mono<Void> beforeWrite() {
+        return verified ? Mono.empty() : check();
+    }
+
+    /** Finds one document whose {@code _id} is not of the given type, as the failure to report. */
+    private static Mono<ForeignDocumentException> foreign(MongoCollection<BsonDocument> collection, String name,
+            BsonType own) {
+        BsonDocument notOwn = new BsonDocument("_id", new BsonDocument("$not",
+                new BsonDocument("$type", new BsonInt32(own.getValue()))));
+        return Mono.from(collection.find(notOwn).projection(new BsonDocument("_id", new BsonInt32(1))).first())
+                .retryWhen(MongoErrors.idempotentRetry())
+                .map(doc -> new ForeignDocumentException(name, doc.get("_id")));
+    }
+
+    /**
+     * Writes entries straight into the entries collection, for an import that writes a user's
+     * entries before it creates the account: each replaces the document with its id, or is
+     * inserted, so writing an entry again (a run that was interrupted and started again) leaves it
+     * once, with the new content. Call {@link #verifyCollections()} first.
+     */
+    Mono<Void> putEntries(List<LedgerEntry> entries) {
+        return Mono.defer(() -> {
+            List<ReplaceOneModel<BsonDocument>> writes = new ArrayList<>(entries.size());
+            for (LedgerEntry e : entries) {
+                BsonDocument doc = new BsonDocument("_id", BsonMapping.transactionId(e.user(), e.id()));
+                doc.putAll(BsonMapping.entry(e));
+                writes.add(new ReplaceOneModel<>(new BsonDocument("_id", doc.get("_id")), doc, UPSERT));
+            }
+            return Mono.from(transactions.bulkWrite(writes, new BulkWriteOptions().ordered(false)))
+                    .retryWhen(MongoErrors.idempotentRetry())
+                    .then();
+        }).onErrorMap(MongoErrors.toStoreException("import of entries"));
+    }
+
+    /**
+     * Removes every entry of a user from the entries collection: what an interrupted import left of
+     * a user who has no account. Only for users without an account, whose entries no reader sees.
+     */
+    Mono<Void> removeEntries(String user) {
+        return Mono.defer(() -> Mono.from(transactions.deleteMany(new BsonDocument(BsonMapping.USER, new BsonString(user)))))
+                .retryWhen(MongoErrors.idempotentRetry())
+                .then()
+                .onErrorMap(MongoErrors.toStoreException("removal of the entries of " + quote(user)));
     }
 
     /** {@code {_id: user}}, with the user id as a plain string value. */
@@ -593,7 +716,8 @@ public final class MongoBalanceStore implements BalanceStore {
 
         /**
          * Sets the name of the ledger entries collection, {@value MongoBalanceStore#DEFAULT_TRANSACTIONS_COLLECTION}
-         * by default. Do not point it at LibreChat's own {@code transactions}: the shapes differ.
+         * by default. Never LibreChat's own {@code transactions}: the shapes differ, and the store
+         * refuses to write into a collection that holds other documents.
          *
          * @param name the collection name
          * @return this builder

@@ -8,6 +8,10 @@ import dev.balancekit.Credits;
 import dev.balancekit.DenialReason;
 import dev.balancekit.Hold;
 import dev.balancekit.LedgerEntry;
+import dev.balancekit.Refill;
+import dev.balancekit.RefillMode;
+import dev.balancekit.RefillOverride;
+import dev.balancekit.RefillUnit;
 import dev.balancekit.Reservation;
 import dev.balancekit.TokenType;
 import dev.balancekit.UsageWindow;
@@ -88,7 +92,8 @@ class BsonMappingTest {
                 List.of(keyBucket(-3), keyBucket(5)),
                 42, FINE, 123_456, WHOLE, "pro", FINE, 3, FINE.plusNanos(1),
                 List.of(new WindowState(UsageWindow.DAILY, "2026-01-15", 250_000_000, 300, 80),
-                        new WindowState(UsageWindow.MONTHLY, "2026-01", -1, 0, 0)));
+                        new WindowState(UsageWindow.MONTHLY, "2026-01", -1, 0, 0)),
+                RefillOverride.of(new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.parse("2500.000001"))));
     }
 
     @Test
@@ -294,12 +299,46 @@ class BsonMappingTest {
     }
 
     @Test
+    void account_withoutRefillOverride_leavesTheFieldOut() {
+        BsonDocument doc = BsonMapping.accountFields(AccountState.empty("u1", WHOLE));
+
+        assertThat(doc.keySet()).doesNotContain("refillOverride");
+        assertThat(BsonMapping.accountUpdate(fullAccount(), fullAccount().withRefillOverride(null)).getDocument("$unset")
+                .keySet()).containsExactly("refillOverride");
+    }
+
+    @Test
+    void account_refillOverride_isASubDocumentWithExactMicros_andADisabledOneWithoutSettingsRoundTrips() {
+        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+        assertThat(doc.getDocument("refillOverride")).isEqualTo(BsonDocument.parse(
+                "{enabled: true, mode: 'add', intervalValue: {$numberLong: '7'}, intervalUnit: 'days',"
+                        + " amount: {$numberLong: '2500000001'}}"));
+
+        AccountState disabled = fullAccount().withRefillOverride(new RefillOverride(false, null));
+        BsonDocument d = new BsonDocument("_id", new BsonString("u1"));
+        d.putAll(BsonMapping.accountFields(disabled));
+        assertThat(BsonMapping.account(bytes(d))).isEqualTo(disabled);
+    }
+
+    @Test
+    void account_refillOverrideWithAnUnknownUnit_isMalformed_namingTheField() {
+        BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
+        doc.putAll(BsonMapping.accountFields(fullAccount()));
+        doc.getDocument("refillOverride").put("intervalUnit", new BsonString("fortnights"));
+
+        assertThatThrownBy(() -> BsonMapping.account(doc))
+                .isInstanceOf(BsonMapping.MalformedDocumentException.class)
+                .hasMessage("field 'refillOverride' is not a refill: refillIntervalUnit must be one of seconds, minutes,"
+                        + " hours, days, weeks, months, was 'fortnights'");
+    }
+
+    @Test
     void account_hasEveryStateFieldAtTopLevel() {
         BsonDocument doc = BsonMapping.accountFields(fullAccount());
 
         assertThat(doc.keySet()).contains("user", "balance", "funded", "holds", "lastHoldSeq", "operations", "recentKeys", "lastSeq",
                 "lastTransactionAt", "totalTokens", "createdAt", "tier", "refillAnchor", "refillPeriod", "lastRefill",
-                "windows");
+                "windows", "refillOverride");
         assertThat(doc.get("balance").getBsonType()).isEqualTo(BsonType.INT64);
         assertThat(doc.get("lastTransactionAt").getBsonType()).isEqualTo(BsonType.DATE_TIME);
         assertThat(doc.keySet()).as("no list of closed holds").doesNotContain("closedHolds");

@@ -40,7 +40,7 @@ class FaultInjectionTest extends InProcessMongoTest {
     private MongoBalanceStore store;
 
     private MongoBalanceStore faultyStore(int copyBatchSize) {
-        faults = new FaultyMongo("balances", "transactions");
+        faults = new FaultyMongo(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
         store = MongoBalanceStore.builder(faults.wrap(db)).copyBatchSize(copyBatchSize).build();
         store.ensureIndexes().block(TIMEOUT);
         return store;

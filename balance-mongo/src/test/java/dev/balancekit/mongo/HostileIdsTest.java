@@ -112,7 +112,7 @@ class HostileIdsTest extends InProcessMongoTest {
         MongoBalanceStore store = store();
         String huge = "x".repeat(10 * 1024 - 1) + "$";
         AccountState state = new AccountState(huge, Credits.of(5), true, List.of(), 0, List.of(), List.of(), 1, T0, 0,
-                T0, null, null, 0, null, List.of());
+                T0, null, null, 0, null, List.of(), null);
         LedgerEntry entry = new LedgerEntry("k".repeat(10 * 1024) + "#1", 1, huge, TokenType.CREDITS, 5_000_000,
                 Rate.perToken("1"), Credits.of(5), EntryContext.ADMIN, null, null, null, Credits.of(5), T0, 0, 0, 0, null,
                 null, "n".repeat(10 * 1024));

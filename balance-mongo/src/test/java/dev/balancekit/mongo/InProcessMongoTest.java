@@ -68,11 +68,11 @@ abstract class InProcessMongoTest {
     }
 
     MongoCollection<BsonDocument> balances() {
-        return db.getCollection("balances", BsonDocument.class);
+        return db.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class);
     }
 
     MongoCollection<BsonDocument> transactions() {
-        return db.getCollection("transactions", BsonDocument.class);
+        return db.getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION, BsonDocument.class);
     }
 
     BsonDocument accountDoc(String user) {

@@ -58,7 +58,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
 
     private static AccountState state(String user, long balance, long lastSeq, Instant lastAt) {
         return new AccountState(user, Credits.ofMicros(balance), true, List.of(), 0, List.of(), List.of(), lastSeq, lastAt,
-                0, T0, null, null, 0, null, List.of());
+                0, T0, null, null, 0, null, List.of(), null);
     }
 
     // ------------------------------------------------------------------ builder
@@ -221,7 +221,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         MongoBalanceStore store = store(16);
         AccountState full = BsonMappingTest.fullAccount();
         AccountState whole = new AccountState("u1", Credits.ZERO, false, List.of(), 0, List.of(), List.of(), 42,
-                Instant.parse("2026-02-01T00:00:00Z"), 1, T0, null, null, 0, null, List.of());
+                Instant.parse("2026-02-01T00:00:00Z"), 1, T0, null, null, 0, null, List.of(), null);
 
         store.compareAndSet("u1", 0, full, List.of()).block(TIMEOUT);
         assertThat(store.load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(full, 1));
@@ -247,7 +247,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         }
         return new AccountState(s.user(), s.balance(), s.funded(), s.holds(), s.lastHoldSeq(), ops, s.recentKeys(),
                 s.lastSeq(), s.lastTransactionAt(), s.totalTokens(), s.createdAt(), s.tier(), s.refillAnchor(),
-                s.refillPeriod(), s.lastRefill(), s.windows());
+                s.refillPeriod(), s.lastRefill(), s.windows(), s.refillOverride());
     }
 
     @Test
@@ -286,7 +286,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
             List<OperationRecord> replaced = new ArrayList<>(next.operations());
             replaced.set(10, op(99));
             AccountState third = new AccountState("u1", next.balance(), true, List.of(), 0, replaced, List.of(), 2, T0, 0,
-                    T0, null, null, 0, null, List.of());
+                    T0, null, null, 0, null, List.of(), null);
             store.compareAndSet("u1", 2, third, List.of()).block(TIMEOUT);
             assertThat(updates.get(updates.size() - 1).getDocument("$set")).containsKey("operations");
             assertThat(store(16).load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(third, 3));

@@ -3,6 +3,7 @@ package dev.balancekit.spring;
 import com.mongodb.ConnectionString;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoDatabase;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.BalanceListener;
 import dev.balancekit.LedgerConfig;
@@ -127,7 +128,7 @@ public class BalanceKitAutoConfiguration {
         @ConditionalOnProperty(name = "balancekit.store", havingValue = "auto", matchIfMissing = true)
         @ConditionalOnBean(MongoClient.class)
         MongoBalanceStore balanceKitMongoStore(MongoClient client, BalanceKitProperties properties, Environment env) {
-            return MongoBalanceStore.builder(client.getDatabase(database(properties, env, null))).build();
+            return store(client.getDatabase(database(properties, env, null)), properties);
         }
 
         @Bean
@@ -139,14 +140,14 @@ public class BalanceKitAutoConfiguration {
             if (uri != null) {
                 ConnectionString cs = parse(uri);
                 own.client = MongoClients.create(cs);
-                return MongoBalanceStore.builder(own.client.getDatabase(database(properties, env, cs))).build();
+                return store(own.client.getDatabase(database(properties, env, cs)), properties);
             }
             MongoClient app = client.getIfAvailable();
             if (app == null) {
                 throw new InvalidConfigurationPropertyValueException("balancekit.store", "mongodb",
                         "the application has no reactive MongoClient bean; set balancekit.mongodb.uri");
             }
-            return MongoBalanceStore.builder(app.getDatabase(database(properties, env, null))).build();
+            return store(app.getDatabase(database(properties, env, null)), properties);
         }
 
         @Bean
@@ -159,6 +160,30 @@ public class BalanceKitAutoConfiguration {
         MongoStoreLifecycle balanceKitMongoStoreLifecycle(MongoBalanceStore store, BalanceKitProperties properties,
                 OwnMongoClient own) {
             return new MongoStoreLifecycle(store, properties.getMongodb().getFlushInterval(), own.client);
+        }
+
+        /** The store on a database, with the collections balancekit.mongodb names. */
+        private static MongoBalanceStore store(MongoDatabase database, BalanceKitProperties properties) {
+            MongoBalanceStore.Builder b = MongoBalanceStore.builder(database);
+            String accounts = properties.getMongodb().getAccountsCollection();
+            if (accounts != null) {
+                try {
+                    b.balancesCollection(accounts);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfigurationPropertyValueException("balancekit.mongodb.accounts-collection", accounts,
+                            String.valueOf(e.getMessage()));
+                }
+            }
+            String entries = properties.getMongodb().getEntriesCollection();
+            if (entries != null) {
+                try {
+                    b.transactionsCollection(entries);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfigurationPropertyValueException("balancekit.mongodb.entries-collection", entries,
+                            String.valueOf(e.getMessage()));
+                }
+            }
+            return b.build();
         }
 
         private static ConnectionString parse(String uri) {

@@ -736,6 +736,10 @@ public class BalanceKitProperties {
         private @Nullable String database;
         /** How often ledger entries still pending in account documents are copied to the transactions collection. */
         private Duration flushInterval = Duration.ofMinutes(1);
+        /** BalanceKit's accounts collection (default balancekit_accounts); never LibreChat's balances. */
+        private @Nullable String accountsCollection;
+        /** BalanceKit's ledger entries collection (default balancekit_entries); never LibreChat's transactions. */
+        private @Nullable String entriesCollection;
 
         /** @return the connection string, or null */
         public @Nullable String getUri() {
@@ -765,6 +769,26 @@ public class BalanceKitProperties {
         /** @param flushInterval the flush interval */
         public void setFlushInterval(Duration flushInterval) {
             this.flushInterval = flushInterval;
+        }
+
+        /** @return the accounts collection, or null for the store's default */
+        public @Nullable String getAccountsCollection() {
+            return accountsCollection;
+        }
+
+        /** @param accountsCollection the accounts collection */
+        public void setAccountsCollection(@Nullable String accountsCollection) {
+            this.accountsCollection = accountsCollection;
+        }
+
+        /** @return the ledger entries collection, or null for the store's default */
+        public @Nullable String getEntriesCollection() {
+            return entriesCollection;
+        }
+
+        /** @param entriesCollection the ledger entries collection */
+        public void setEntriesCollection(@Nullable String entriesCollection) {
+            this.entriesCollection = entriesCollection;
         }
     }
 }

@@ -93,12 +93,36 @@ class BalanceKitAutoConfigurationTest {
                     assertThat(ctx).getBean(BalanceStore.class).isInstanceOf(MongoBalanceStore.class);
                     assertThat(ctx).hasSingleBean(MongoStoreLifecycle.class);
                     ctx.getBean(BalanceLedger.class).addBalance("alice", Credits.of(5)).block();
-                    Document doc = Mono.from(client.getDatabase("bk_auto").getCollection("balances").find().first()).block();
+                    Document doc = Mono.from(client.getDatabase("bk_auto").getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION).find().first()).block();
                     assertThat(doc).isNotNull();
-                    List<Document> indexes = Flux.from(client.getDatabase("bk_auto").getCollection("transactions")
+                    List<Document> indexes = Flux.from(client.getDatabase("bk_auto").getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION)
                             .listIndexes()).collectList().block();
                     assertThat(indexes).hasSizeGreaterThan(1); // _id plus what ensureIndexes() created at start
                 });
+    }
+
+    @Test
+    void mongodbCollectionProperties_nameTheStoresCollections() {
+        runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
+                .withPropertyValues("balancekit.mongodb.database=bk_names", "balancekit.mongodb.accounts-collection=chat_accounts",
+                        "balancekit.mongodb.entries-collection=chat_entries", "balancekit.mongodb.flush-interval=1h")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    ctx.getBean(BalanceLedger.class).addBalance("carol", Credits.of(5)).block();
+                    ctx.getBean(MongoBalanceStore.class).flushPending().block();
+                    var db = client.getDatabase("bk_names");
+                    assertThat(Mono.from(db.getCollection("chat_accounts").countDocuments()).block()).isEqualTo(1);
+                    assertThat(Mono.from(db.getCollection("chat_entries").countDocuments()).block()).isPositive();
+                    assertThat(Flux.from(db.listCollectionNames()).collectList().block())
+                            .doesNotContain(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
+                });
+    }
+
+    @Test
+    void mongodbCollectionProperty_invalidName_failsStartup_namingTheProperty() {
+        runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
+                .withPropertyValues("balancekit.mongodb.database=bk_bad_names", "balancekit.mongodb.entries-collection=a$b")
+                .run(ctx -> assertThat(messages(ctx)).contains("balancekit.mongodb.entries-collection", "a$b"));
     }
 
     @Test
@@ -110,7 +134,7 @@ class BalanceKitAutoConfigurationTest {
                     assertThat(ctx).getBean(BalanceStore.class).isInstanceOf(MongoBalanceStore.class);
                     assertThat(ctx).doesNotHaveBean(MongoClient.class);
                     ctx.getBean(BalanceLedger.class).addBalance("bob", Credits.of(5)).block();
-                    assertThat(Mono.from(client.getDatabase("bk_own").getCollection("balances").countDocuments()).block())
+                    assertThat(Mono.from(client.getDatabase("bk_own").getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION).countDocuments()).block())
                             .isEqualTo(1);
                 });
     }
@@ -123,7 +147,7 @@ class BalanceKitAutoConfigurationTest {
                     ctx.getBean(BalanceLedger.class).addBalance("flo", Credits.of(5)).block();
                     // the start grant and the top-up, pending in the account document until a flush copies them
                     Long copied = Flux.interval(Duration.ofMillis(20)).onBackpressureDrop()
-                            .concatMap(t -> Mono.from(client.getDatabase("bk_flush").getCollection("transactions")
+                            .concatMap(t -> Mono.from(client.getDatabase("bk_flush").getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION)
                                     .countDocuments()))
                             .filter(n -> n == 2)
                             .blockFirst(Duration.ofSeconds(30));
@@ -137,10 +161,10 @@ class BalanceKitAutoConfigurationTest {
                 .withPropertyValues("balancekit.mongodb.database=bk_shutdown", "balancekit.mongodb.flush-interval=1h")
                 .run(ctx -> {
                     ctx.getBean(BalanceLedger.class).addBalance("sam", Credits.of(5)).block();
-                    assertThat(Mono.from(client.getDatabase("bk_shutdown").getCollection("transactions").countDocuments())
+                    assertThat(Mono.from(client.getDatabase("bk_shutdown").getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION).countDocuments())
                             .block()).isZero();
                 });
-        assertThat(Mono.from(client.getDatabase("bk_shutdown").getCollection("transactions").countDocuments()).block())
+        assertThat(Mono.from(client.getDatabase("bk_shutdown").getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION).countDocuments()).block())
                 .isEqualTo(2);
     }
 

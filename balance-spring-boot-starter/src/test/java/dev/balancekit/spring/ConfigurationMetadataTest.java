@@ -18,6 +18,7 @@ class ConfigurationMetadataTest {
         }
         assertThat(json).contains("\"name\": \"balancekit.start-balance\"", "\"name\": \"balancekit.hold-ttl\"",
                 "\"name\": \"balancekit.refill.interval-unit\"", "\"name\": \"balancekit.mongodb.flush-interval\"",
+                "\"name\": \"balancekit.mongodb.accounts-collection\"", "\"name\": \"balancekit.mongodb.entries-collection\"",
                 "\"name\": \"balancekit.tiers\"", "\"name\": \"balancekit.prices.models\"",
                 "Credits a new account starts with");
     }

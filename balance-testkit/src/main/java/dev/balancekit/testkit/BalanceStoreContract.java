@@ -23,6 +23,7 @@ import dev.balancekit.Page;
 import dev.balancekit.Receipt;
 import dev.balancekit.Refill;
 import dev.balancekit.RefillMode;
+import dev.balancekit.RefillOverride;
 import dev.balancekit.RefillUnit;
 import dev.balancekit.Reservation;
 import dev.balancekit.Tier;
@@ -1128,7 +1129,7 @@ public abstract class BalanceStoreContract {
     class CompareAndSet {
         private AccountState state(String user, long micros) {
             return new AccountState(user, Credits.ofMicros(micros), true, List.of(), 0, List.of(), List.of(), 0, null, 0,
-                    T0, null, null, 0, null, List.of());
+                    T0, null, null, 0, null, List.of(), null);
         }
 
         @Test
@@ -1155,6 +1156,34 @@ public abstract class BalanceStoreContract {
 
             assertThat(result).isEqualTo(CasResult.CONFLICT);
             assertThat(LedgerInvariants.allEntries(store, "u1")).extracting(LedgerEntry::id).doesNotContain("stray#1");
+        }
+
+        @Test
+        void refillOverride_survivesTheRoundTrip_andLaterLedgerWrites_andIsRemovedWhenCleared() {
+            Refill weekly = new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.parse("2500.000001"));
+            BlockingBalanceLedger ledger = ledger(config().refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS,
+                    Credits.of(500))).build());
+            ledger.checkBalance("u1", MODEL, 1, 0);
+            StoredAccount created = store.load("u1").block();
+            AccountState overridden = created.state().withRefillOverride(RefillOverride.of(weekly));
+
+            assertThat(store.compareAndSet("u1", created.version(), overridden, List.of()).block())
+                    .isEqualTo(CasResult.APPLIED);
+            assertThat(store.load("u1").block().state()).isEqualTo(overridden);
+
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0)));
+            assertThat(store.load("u1").block().state().refillOverride()).isEqualTo(RefillOverride.of(weekly));
+            assertThat(ledger.balance("u1").orElseThrow().refill()).isEqualTo(weekly);
+
+            StoredAccount before = store.load("u1").block();
+            AccountState disabled = before.state().withRefillOverride(new RefillOverride(false, null));
+            store.compareAndSet("u1", before.version(), disabled, List.of()).block();
+            assertThat(store.load("u1").block().state()).isEqualTo(disabled);
+
+            StoredAccount again = store.load("u1").block();
+            AccountState cleared = again.state().withRefillOverride(null);
+            store.compareAndSet("u1", again.version(), cleared, List.of()).block();
+            assertThat(store.load("u1").block().state()).isEqualTo(cleared);
         }
 
         @Test
@@ -1287,7 +1316,7 @@ public abstract class BalanceStoreContract {
         @Test
         void accountDocument_keepsWindowsTierAndRefillAcrossLoads() {
             clock.set(monday);
-            LedgerConfig cfg = config()
+            LedgerConfig cfg = config().firstRefillAfterInterval(false)
                     .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(500)))
                     .tier(Tier.builder("basic").build())
                     .tier(Tier.builder("pro").priceMultiplier(Multiplier.parse("0.5")).build())
@@ -1308,9 +1337,28 @@ public abstract class BalanceStoreContract {
         }
 
         @Test
+        void newAccount_firstRefillAfterOneInterval_theStoreKeepsThePeriodStart() {
+            clock.set(monday);
+            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(100))
+                    .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(500))).build());
+
+            BalanceDecision first = ledger.checkBalance("f1", MODEL, 300, 0);
+            AccountState state = store.load("f1").block().state();
+            clock.advance(Duration.ofDays(1));
+            BalanceDecision dayLater = ledger.checkBalance("f1", MODEL, 300, 0);
+
+            assertThat(first.isAllowed()).isFalse();
+            assertThat(state.refillAnchor()).isEqualTo(monday);
+            assertThat(state.lastRefill()).isNull();
+            assertThat(dayLater.isAllowed()).isTrue();
+            assertThat(LedgerInvariants.allEntries(store, "f1")).filteredOn(e -> EntryContext.AUTO_REFILL.equals(e.context()))
+                    .extracting(LedgerEntry::createdAt).containsExactly(monday.plus(Duration.ofDays(1)));
+        }
+
+        @Test
         void refill_manyThreadsAtOnce_exactlyOnePerPeriod() throws Exception {
             clock.set(monday);
-            BalanceLedger ledger = reactiveLedger(config().startBalance(Credits.ZERO)
+            BalanceLedger ledger = reactiveLedger(config().startBalance(Credits.ZERO).firstRefillAfterInterval(false)
                     .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(100))).build());
 
             // 150 credits never fit one refill of 100, so every check asks for a refill; only one per period may happen

@@ -79,7 +79,8 @@ final class ConfigReader {
             List.of("enabled", "startBalance", "minBalance"), SHORTFALL_KEYS,
             List.of("enforceForAdmins", "timezone", "unknownModels"), REFILL_KEYS,
             List.of("reservationTtlMs", "operationsKept", "tokenCosts", "usageLimits", "tiers", "defaultTier",
-                    "notifications"));
+                    "notifications", "clampAtZero", "firstRefillAfterInterval", "metering", "mongo"));
+    static final List<String> MONGO_KEYS = List.of("accountsCollection", "entriesCollection");
     static final List<String> TIER_KEYS = concat(
             List.of("startBalance", "minBalance"), SHORTFALL_KEYS, List.of("usageLimits"), REFILL_KEYS,
             List.of("models", "priceMultiplier", "exempt"));
@@ -109,6 +110,9 @@ final class ConfigReader {
     private final Problems problems = new Problems();
     /** The value node of every key path read so far, to place core's messages at the key they name. */
     private final Map<String, Node> nodesByPath = new HashMap<>();
+    /** {@code balance.mongo}'s collection names, read along with the rest. */
+    private @Nullable String accountsCollection;
+    private @Nullable String entriesCollection;
     /** The table {@code balance.tokenCosts} gives, which per-endpoint prices extend; null for the built-in one. */
     private @Nullable PriceTable prices;
 
@@ -192,6 +196,13 @@ final class ConfigReader {
 
     static LedgerConfig read(String yaml, String source, Map<String, String> environment) {
         return new ConfigReader(source, environment).read(yaml);
+    }
+
+    /** Reads the whole file, as {@link #read}, and returns its {@code balance.mongo} collection names. */
+    static CollectionNames readCollections(String yaml, String source, Map<String, String> environment) {
+        ConfigReader reader = new ConfigReader(source, environment);
+        reader.read(yaml);
+        return new CollectionNames(reader.accountsCollection, reader.entriesCollection);
     }
 
     private LedgerConfig read(String yaml) {
@@ -320,6 +331,23 @@ final class ConfigReader {
         Set<String> tierNames = tiers(s, refill, config);
         defaultTier(s, tierNames, config);
         notifications(s, config);
+        Boolean clamp = bool(s, "clampAtZero");
+        if (clamp != null) {
+            config.clampAtZero(clamp);
+        }
+        Boolean afterInterval = bool(s, "firstRefillAfterInterval");
+        if (afterInterval != null) {
+            config.firstRefillAfterInterval(afterInterval);
+        }
+        Boolean metering = bool(s, "metering");
+        if (metering != null) {
+            config.metering(metering);
+        }
+        Section mongo = section(s.value("mongo"), s.path("mongo"), MONGO_KEYS);
+        if (mongo != null) {
+            accountsCollection = text(mongo, "accountsCollection", "a collection name");
+            entriesCollection = text(mongo, "entriesCollection", "a collection name");
+        }
     }
 
     /**

@@ -111,6 +111,42 @@ public final class YamlLedgerConfig {
         return ConfigReader.read(stripByteOrderMark(yaml), sourceName, environment);
     }
 
+    /**
+     * Reads the MongoDB collection names a file gives in {@code balance.mongo}
+     * ({@code accountsCollection}, {@code entriesCollection}), with the given environment. The
+     * whole file is checked as {@link #load(Path, Map)} checks it.
+     *
+     * @param file the {@code librechat.yaml}-style file
+     * @param environment the variables for {@code ${VAR}}
+     * @return the names; a name the file does not give is null
+     * @throws ConfigException listing every problem, if the file cannot be read or is invalid
+     */
+    public static CollectionNames collectionNames(Path file, Map<String, String> environment) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(environment, "environment");
+        String source = sourceName(file);
+        return ConfigReader.readCollections(decode(readBytes(file, source), source), source, environment);
+    }
+
+    /**
+     * Reads the MongoDB collection names of a config given as text; see {@link #collectionNames(Path, Map)}.
+     *
+     * @param yaml the file's content
+     * @param sourceName the name used in problem positions
+     * @param environment the variables for {@code ${VAR}}
+     * @return the names; a name the text does not give is null
+     * @throws ConfigException listing every problem, if the text is invalid
+     */
+    public static CollectionNames parseCollectionNames(String yaml, String sourceName, Map<String, String> environment) {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(sourceName, "sourceName");
+        Objects.requireNonNull(environment, "environment");
+        if (yaml.length() > MAX_SIZE) {
+            throw fileProblem(sourceName, "the file is larger than the limit of " + MAX_SIZE + " characters", null);
+        }
+        return ConfigReader.readCollections(stripByteOrderMark(yaml), sourceName, environment);
+    }
+
     static String sourceName(Path file) {
         Path name = file.getFileName();
         return name == null ? file.toString() : name.toString();

@@ -103,7 +103,8 @@ class EnvironmentTest {
                     "balance.${KEY} is not a known key; known keys: enabled, startBalance, minBalance, allowNegative, "
                             + "insufficientBalance, enforceForAdmins, timezone, unknownModels, autoRefillEnabled, refillIntervalValue, "
                             + "refillIntervalUnit, refillAmount, refillMode, reservationTtlMs, operationsKept, tokenCosts, "
-                            + "usageLimits, tiers, defaultTier, notifications (librechat.yaml:2:3)");
+                            + "usageLimits, tiers, defaultTier, notifications, clampAtZero, firstRefillAfterInterval, metering, mongo"
+                            + " (librechat.yaml:2:3)");
         }
     }
 

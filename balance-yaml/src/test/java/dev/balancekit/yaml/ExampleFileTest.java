@@ -26,6 +26,26 @@ class ExampleFileTest {
 
     private static final Path EXAMPLE = Path.of("../examples/librechat.yaml");
 
+    /**
+     * LibreChat reads the same {@code balance:} section with its own schema: numbers must be YAML
+     * numbers, switches YAML booleans, the unit one of its names. Anything else stops LibreChat.
+     */
+    @Test
+    void example_libreChatsOwnKeys_holdOnlyValuesLibreChatsSchemaAccepts() throws Exception {
+        Object root = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                .loadFromString(Files.readString(EXAMPLE));
+        Map<?, ?> balance = (Map<?, ?>) ((Map<?, ?>) root).get("balance");
+
+        assertThat(balance.get("enabled")).isInstanceOf(Boolean.class);
+        assertThat(balance.get("autoRefillEnabled")).isInstanceOf(Boolean.class);
+        for (String number : new String[] {"startBalance", "refillIntervalValue", "refillAmount", "reservationTtlMs"}) {
+            assertThat(balance.get(number)).as(number).isInstanceOf(Number.class);
+        }
+        assertThat(((Number) balance.get("refillIntervalValue")).longValue()).isPositive();
+        assertThat(((Number) balance.get("reservationTtlMs")).longValue()).isGreaterThanOrEqualTo(10_000);
+        assertThat(balance.get("refillIntervalUnit")).isIn("seconds", "minutes", "hours", "days", "weeks", "months");
+    }
+
     @Test
     void example_loadsWithEveryKey() throws Exception {
         String text = Files.readString(EXAMPLE);
@@ -63,6 +83,11 @@ class ExampleFileTest {
         assertThat(c.defaultTier()).isEqualTo("free");
         assertThat(c.balanceThresholds()).containsExactly(Credits.of(1000), Credits.of(100));
         assertThat(c.windowThresholds()).containsExactly(80, 95);
+        assertThat(c.clampAtZero()).isFalse();
+        assertThat(c.firstRefillAfterInterval()).isTrue();
+        assertThat(c.metering()).isFalse();
+        assertThat(YamlLedgerConfig.collectionNames(EXAMPLE, Map.of()))
+                .isEqualTo(new CollectionNames("balancekit_accounts", "balancekit_entries"));
 
         Tier free = c.tiers().get("free");
         assertThat(free.startBalance()).isEqualTo(Credits.of(5000));
@@ -83,7 +108,7 @@ class ExampleFileTest {
     }
 
     @Test
-    void example_startBalanceFromTheEnvironment() {
-        assertThat(YamlLedgerConfig.load(EXAMPLE, Map.of("BALANCE_START", "750")).startBalance()).isEqualTo(Credits.of(750));
+    void example_meteringFromTheEnvironment_inABalanceKitKey() {
+        assertThat(YamlLedgerConfig.load(EXAMPLE, Map.of("BALANCEKIT_METERING", "true")).metering()).isTrue();
     }
 }

@@ -9,6 +9,8 @@ import dev.balancekit.BalanceRequest;
 import dev.balancekit.BlockingBalanceLedger;
 import dev.balancekit.ChargeRequest;
 import dev.balancekit.EntryContext;
+import dev.balancekit.LedgerConfig;
+import dev.balancekit.LibreChatBalance;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.Usage;
@@ -49,6 +51,8 @@ import org.jspecify.annotations.Nullable;
  *       charged nothing and its hold is released.
  *   <li>{@code GET /v1/balance}: balance, available balance, holds, usage windows and
  *       {@code refillAt}.
+ *   <li>{@code GET /api/balance}: LibreChat's balance response ({@link LibreChatBalance}), which
+ *       LibreChat's web client shows; 204 while balances are disabled, 404 before the first request.
  *   <li>{@code GET /admin/report} (JSON) and {@code GET /admin/report.html}: the usage report, for
  *       {@linkplain Builder#adminToken(String) admin tokens} only.
  * </ul>
@@ -70,6 +74,7 @@ public final class ChatServer implements AutoCloseable {
     private final HttpServer http;
     private final ThreadPoolExecutor executor;
     private final BlockingBalanceLedger ledger;
+    private final BalanceLedger reactive;
     private final Duration holdTtl;
     private final ChatModel model;
     private final Map<String, String> usersByToken;
@@ -105,6 +110,7 @@ public final class ChatServer implements AutoCloseable {
 
     private ChatServer(Builder b) throws IOException {
         this.ledger = b.ledger.blocking();
+        this.reactive = b.ledger;
         this.holdTtl = b.ledger.config().holdTtl();
         this.model = b.model;
         this.usersByToken = Map.copyOf(b.usersByToken);
@@ -120,6 +126,7 @@ public final class ChatServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/v1/chat/completions", ex -> serve(ex, "/v1/chat/completions", "POST", this::completions));
         http.createContext("/v1/balance", ex -> serve(ex, "/v1/balance", "GET", this::balance));
+        http.createContext("/api/balance", ex -> serve(ex, "/api/balance", "GET", this::libreChatBalance));
         http.createContext("/admin/report", ex -> serveAdmin(ex, false));
         http.createContext("/admin/report.html", ex -> serveAdmin(ex, true));
         http.createContext("/", ex -> serve(ex, null, "", (e, user) -> { })); // everything else: 404
@@ -166,7 +173,8 @@ public final class ChatServer implements AutoCloseable {
         try (ex) {
             if (path == null || !ex.getRequestURI().getPath().equals(path)) {
                 sendJson(ex, 404, OpenAiFormat.error("unknown path " + ex.getRequestURI().getPath()
-                        + "; try POST /v1/chat/completions or GET /v1/balance", "invalid_request_error", null, null));
+                        + "; try POST /v1/chat/completions, GET /v1/balance or GET /api/balance", "invalid_request_error",
+                        null, null));
                 return;
             }
             if (!ex.getRequestMethod().equals(method)) {
@@ -426,6 +434,21 @@ public final class ChatServer implements AutoCloseable {
             return;
         }
         sendJson(ex, 200, OpenAiFormat.balance(view.get(), ledger.usage(user)));
+    }
+
+    /** LibreChat's {@code GET /api/balance}: 204 while balances are disabled, 404 without an account. */
+    private void libreChatBalance(HttpExchange ex, String user) throws IOException {
+        LedgerConfig config = reactive.config();
+        if (!config.enabled()) {
+            ex.sendResponseHeaders(204, -1);
+            return;
+        }
+        Optional<AccountView> view = ledger.balance(user);
+        if (view.isEmpty()) {
+            sendJson(ex, 404, "{\"error\":\"Balance not found\"}");
+            return;
+        }
+        sendJson(ex, 200, LibreChatBalance.of(view.get(), config).toJson());
     }
 
     private static void sendJson(HttpExchange ex, int status, String json) throws IOException {

@@ -59,6 +59,10 @@ public final class ChatServerExample {
 
     /** The environment variable with the MongoDB connection string, LibreChat's name. */
     static final String MONGO_URI = "MONGO_URI";
+    /** The environment variable with BalanceKit's accounts collection, {@code balancekit_accounts} by default. */
+    static final String ACCOUNTS_COLLECTION = "BALANCEKIT_ACCOUNTS_COLLECTION";
+    /** The environment variable with BalanceKit's ledger entries collection, {@code balancekit_entries} by default. */
+    static final String ENTRIES_COLLECTION = "BALANCEKIT_ENTRIES_COLLECTION";
     /** LibreChat's database, used when the connection string names none. */
     static final String DEFAULT_DATABASE = "LibreChat";
 
@@ -114,7 +118,8 @@ public final class ChatServerExample {
 
     /**
      * Chooses where balances live: MongoDB when {@code MONGO_URI} is set (LibreChat's variable; the
-     * database from its path, else {@value #DEFAULT_DATABASE}), with its indexes made at start;
+     * database from its path, else {@value #DEFAULT_DATABASE}; BalanceKit's collections named by
+     * {@value #ACCOUNTS_COLLECTION} and {@value #ENTRIES_COLLECTION}), with its indexes made at start;
      * otherwise the in-memory store, which forgets everything when the server stops.
      *
      * @param env the environment
@@ -131,7 +136,17 @@ public final class ChatServerExample {
         // the client lives as long as the server: its connections serve every request
         MongoClient client = MongoClients.create(cs);
         MongoDatabase database = client.getDatabase(cs.getDatabase() != null ? cs.getDatabase() : DEFAULT_DATABASE);
-        MongoBalanceStore store = MongoBalanceStore.builder(database).build();
+        MongoBalanceStore.Builder builder = MongoBalanceStore.builder(database);
+        String accounts = env.get(ACCOUNTS_COLLECTION);
+        if (accounts != null && !accounts.isBlank()) {
+            builder.balancesCollection(accounts.strip());
+        }
+        String entries = env.get(ENTRIES_COLLECTION);
+        if (entries != null && !entries.isBlank()) {
+            builder.transactionsCollection(entries.strip());
+        }
+        MongoBalanceStore store = builder.build();
+        // also refuses to start on collections that hold another application's documents
         store.ensureIndexes().block();
         return store;
     }

@@ -68,8 +68,23 @@ class ChatServerExampleTest {
         }
     }
 
+    @Test
+    void store_collectionNames_comeFromTheEnvironment() {
+        MongoServer server = new MongoServer(new MemoryBackend());
+        server.bind();
+        try (MongoClient client = MongoClients.create(server.getConnectionString())) {
+            ChatServerExample.store(Map.of("MONGO_URI", server.getConnectionString() + "/chat",
+                    "BALANCEKIT_ACCOUNTS_COLLECTION", "chat_accounts", "BALANCEKIT_ENTRIES_COLLECTION", "chat_entries"));
+
+            assertThat(Flux.from(client.getDatabase("chat").listCollectionNames()).collectList().block(Duration.ofSeconds(30)))
+                    .contains("chat_accounts", "chat_entries");
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
     private static List<String> indexNames(MongoClient client, String database) {
-        return Flux.from(client.getDatabase(database).getCollection("balances").listIndexes())
+        return Flux.from(client.getDatabase(database).getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION).listIndexes())
                 .map(doc -> doc.getString("name")).collectList().block(Duration.ofSeconds(30));
     }
 
