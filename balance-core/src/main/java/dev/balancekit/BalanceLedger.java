@@ -420,6 +420,26 @@ public final class BalanceLedger {
         }));
     }
 
+    /**
+     * Reports spending and tokens: the entries in the query's time range that pass its filters,
+     * grouped by its dimensions (days, weeks and months in the config's zone), with the totals of
+     * all of them, one page of groups at a time. The store adds the entries up where they live
+     * (the MongoDB store on the server), so only groups reach the host; the ledger orders and
+     * pages them. With {@link UsageDimension#TIER}, accounts without a tier of their own count under
+     * the config's default tier.
+     *
+     * @param query dimensions, filters, order, page size and cursor
+     * @return the report
+     */
+    public Mono<UsageReport> usageReport(UsageQuery query) {
+        Objects.requireNonNull(query, "query");
+        return Mono.defer(() -> {
+            LedgerConfig cfg = config;
+            return store.usage(query, cfg.zone()).collectList()
+                    .map(groups -> UsageReports.report(query, cfg.zone(), groups, cfg.defaultTier()));
+        });
+    }
+
     /** A decision that needs no operation id. */
     @FunctionalInterface
     private interface Decider<R> {

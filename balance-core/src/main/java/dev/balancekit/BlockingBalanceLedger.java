@@ -161,4 +161,14 @@ public final class BlockingBalanceLedger {
     public Page<AccountView> listBalances(ListQuery query) {
         return ledger.listBalances(query).block();
     }
+
+    /**
+     * Blocking {@link BalanceLedger#usageReport(UsageQuery)}.
+     *
+     * @param query the query
+     * @return the report
+     */
+    public UsageReport usageReport(UsageQuery query) {
+        return ledger.usageReport(query).block();
+    }
 }

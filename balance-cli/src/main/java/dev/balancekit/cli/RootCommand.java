@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             SetBalanceCommand.class,
             ListBalancesCommand.class,
             HistoryCommand.class,
+            ReportCommand.class,
             SetTierCommand.class,
             FlushPendingCommand.class,
             ImportLibreChatCommand.class,

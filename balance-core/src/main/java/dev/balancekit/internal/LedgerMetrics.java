@@ -53,7 +53,7 @@ public interface LedgerMetrics {
     /**
      * A store call finished.
      *
-     * @param operation {@code load}, {@code compare_and_set}, {@code history} or {@code accounts}
+     * @param operation {@code load}, {@code compare_and_set}, {@code history}, {@code accounts} or {@code usage}
      * @param nanos how long it took
      * @param success whether it succeeded
      */

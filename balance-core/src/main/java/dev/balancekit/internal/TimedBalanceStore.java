@@ -4,10 +4,13 @@ import dev.balancekit.HistoryQuery;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Page;
+import dev.balancekit.UsageGroup;
+import dev.balancekit.UsageQuery;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
 import dev.balancekit.spi.StoredAccount;
+import java.time.ZoneId;
 import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -66,6 +69,17 @@ public final class TimedBalanceStore implements BalanceStore {
                     .doOnComplete(() -> record(operation, start, true))
                     .doOnError(e -> record(operation, start, false))
                     .doOnCancel(() -> record(operation, start, true));
+        });
+    }
+
+    @Override
+    public Flux<UsageGroup> usage(UsageQuery query, ZoneId zone) {
+        return Flux.defer(() -> {
+            long start = System.nanoTime();
+            return store.usage(query, zone)
+                    .doOnComplete(() -> record("usage", start, true))
+                    .doOnError(e -> record("usage", start, false))
+                    .doOnCancel(() -> record("usage", start, true));
         });
     }
 

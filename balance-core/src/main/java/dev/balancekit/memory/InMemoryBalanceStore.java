@@ -4,16 +4,21 @@ import dev.balancekit.HistoryQuery;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Page;
+import dev.balancekit.UsageGroup;
+import dev.balancekit.UsageQuery;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
 import dev.balancekit.spi.StoredAccount;
+import dev.balancekit.spi.UsageTally;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -125,6 +130,33 @@ public final class InMemoryBalanceStore implements BalanceStore {
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Adds up each account's entries in memory, under the account's log lock, without copying them.
+     */
+    @Override
+    public Flux<UsageGroup> usage(UsageQuery query, ZoneId zone) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(zone, "zone");
+        return Flux.defer(() -> {
+            UsageTally tally = new UsageTally(query, zone);
+            if (query.users().isEmpty()) {
+                for (Node n : accounts.values()) {
+                    n.log.addTo(tally, n.stored.state().tier());
+                }
+            } else {
+                for (String user : query.users()) {
+                    Node n = accounts.get(user);
+                    if (n != null) {
+                        n.log.addTo(tally, n.stored.state().tier());
+                    }
+                }
+            }
+            return Flux.fromIterable(tally.groups());
+        });
+    }
+
     private static int offsetOf(String cursor) {
         if (cursor == null) {
             return 0;
@@ -156,6 +188,12 @@ public final class InMemoryBalanceStore implements BalanceStore {
 
         synchronized void append(List<LedgerEntry> more) {
             entries.addAll(more);
+        }
+
+        synchronized void addTo(UsageTally tally, @Nullable String tier) {
+            for (LedgerEntry e : entries) {
+                tally.add(e, tier);
+            }
         }
 
         synchronized List<LedgerEntry> byOperation(String operationId) {

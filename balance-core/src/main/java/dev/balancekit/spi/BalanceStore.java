@@ -4,6 +4,9 @@ import dev.balancekit.HistoryQuery;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Page;
+import dev.balancekit.UsageGroup;
+import dev.balancekit.UsageQuery;
+import java.time.ZoneId;
 import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -13,7 +16,7 @@ import reactor.core.publisher.Mono;
  * engine, which loops load, decide, compare-and-set. A new backend implements the four abstract
  * methods and passes the contract suite in {@code balance-testkit}; it should also implement the two
  * lookups of entries by operation and by hold with an index, since their defaults read the whole
- * history.
+ * history, and may group usage reports itself by overriding {@link #usage}.
  *
  * <p>All methods are lazy: nothing happens before subscription. Failures are signalled as
  * {@link dev.balancekit.StoreException} with the driver's exception as the cause.
@@ -111,4 +114,45 @@ public interface BalanceStore {
      * @return the page, with a cursor of the store's own form when more accounts follow
      */
     Mono<Page<AccountState>> accounts(ListQuery query);
+
+    /**
+     * Adds up the entries that match a usage query into its groups, each group once, in any order;
+     * the ledger orders and pages them. With {@link dev.balancekit.UsageDimension#TIER} a group's
+     * tier is the account's stored tier (null when none was set).
+     *
+     * <p>This default reads every matching entry through {@link #accounts} and {@link #history} and
+     * adds them up in memory with {@link UsageTally}: correct for any store, but it moves every
+     * entry to the host. A store that can group where its data lives overrides it, and must give
+     * the same groups.
+     *
+     * @param query the filters and dimensions (its order, limit and cursor are the ledger's business)
+     * @param zone the zone of days, weeks and months
+     * @return the groups
+     */
+    default Flux<UsageGroup> usage(UsageQuery query, ZoneId zone) {
+        return Flux.defer(() -> {
+            UsageTally tally = new UsageTally(query, zone);
+            HistoryQuery range = HistoryQuery.all().between(query.since(), query.until()).withLimit(HistoryQuery.MAX_LIMIT);
+            Flux<AccountState> accounts = query.users().isEmpty()
+                    ? allAccounts(ListQuery.byUser().withLimit(ListQuery.MAX_LIMIT))
+                    : Flux.fromIterable(query.users()).concatMap(u -> load(u).map(StoredAccount::state));
+            return accounts.concatMap(a -> allHistory(a.user(), range).doOnNext(e -> tally.add(e, a.tier())).then())
+                    .thenMany(Flux.defer(() -> Flux.fromIterable(tally.groups())));
+        });
+    }
+
+    /** Every entry of an account in a range, a page at a time. */
+    private Flux<LedgerEntry> allHistory(String user, HistoryQuery first) {
+        return history(user, first).collectList()
+                .expand(list -> list.size() <= first.limit() ? Mono.empty()
+                        : history(user, first.after(HistoryQuery.cursorAfter(list.get(first.limit() - 1)))).collectList())
+                .concatMapIterable(list -> list.size() <= first.limit() ? list : list.subList(0, first.limit()));
+    }
+
+    /** Every account, a page at a time. */
+    private Flux<AccountState> allAccounts(ListQuery first) {
+        return accounts(first)
+                .expand(page -> page.nextCursor() == null ? Mono.empty() : accounts(first.after(page.nextCursor())))
+                .concatMapIterable(Page::items);
+    }
 }

@@ -727,7 +727,7 @@ final class BsonMapping {
         return v.asString().getValue();
     }
 
-    private static @Nullable String optionalText(BsonDocument d, String field) {
+    static @Nullable String optionalText(BsonDocument d, String field) {
         return isAbsent(d, field) ? null : text(d, field);
     }
 

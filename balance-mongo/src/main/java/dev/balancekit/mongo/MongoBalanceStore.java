@@ -16,11 +16,14 @@ import dev.balancekit.HistoryQuery;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Page;
+import dev.balancekit.UsageGroup;
+import dev.balancekit.UsageQuery;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
 import dev.balancekit.spi.StoredAccount;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -126,6 +129,7 @@ public final class MongoBalanceStore implements BalanceStore {
     private final MongoCollection<BsonDocument> transactions;
     private final int copyBatchSize;
     private final Outbox outbox;
+    private final UsageAggregation usage;
     /** Accounts whose pending entries this store is copying right now, so that it copies each once. */
     private final Set<String> copying = ConcurrentHashMap.newKeySet();
     /**
@@ -145,6 +149,7 @@ public final class MongoBalanceStore implements BalanceStore {
         this.balancesName = b.balancesCollection;
         this.transactionsName = b.transactionsCollection;
         this.outbox = new Outbox(balances, transactions);
+        this.usage = new UsageAggregation(balances, transactions);
     }
 
     /**
@@ -521,11 +526,26 @@ public final class MongoBalanceStore implements BalanceStore {
     }
 
     /**
+     * {@inheritDoc}
+     *
+     * <p>Groups on the server: one aggregation ({@code $match}, {@code $group}) over the
+     * transactions collection, plus the entries still pending in account documents, each entry
+     * counted once. Only groups reach the host. The aggregation may spill to disk on a real server.
+     */
+    @Override
+    public Flux<UsageGroup> usage(UsageQuery query, ZoneId zone) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(zone, "zone");
+        return usage.usage(query, zone).onErrorMap(MongoErrors.toStoreException("usage report"));
+    }
+
+    /**
      * Creates the indexes the store's reads need; idempotent, so call it at every start.
      *
      * <ul>
      *   <li>transactions {@code {user: 1, seq: -1}}: history, newest first, and its cursor;</li>
-     *   <li>transactions {@code {user: 1, createdAt: -1}}: history by time range;</li>
+     *   <li>transactions {@code {user: 1, createdAt: -1}}: history by time range, usage reports of some users;</li>
+     *   <li>transactions {@code {createdAt: 1}}: usage reports over a time range of all users;</li>
      *   <li>transactions {@code {user: 1, id: 1}} and {@code {user: 1, holdId: 1}}: the entries of
      *       an idempotency key that may have been used, and of a hold that is no longer active;</li>
      *   <li>balances {@code {balance: 1, _id: 1}} and {@code {lastTransactionAt: 1, _id: 1}}: the
@@ -542,6 +562,7 @@ public final class MongoBalanceStore implements BalanceStore {
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.SEQ, new BsonInt32(-1))),
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
                         .append(BsonMapping.CREATED_AT, new BsonInt32(-1))),
+                new IndexModel(new BsonDocument(BsonMapping.CREATED_AT, new BsonInt32(1))),
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.ID, new BsonInt32(1))),
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
                         .append(BsonMapping.HOLD_ID, new BsonInt32(1))));

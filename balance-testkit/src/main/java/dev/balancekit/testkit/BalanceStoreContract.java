@@ -29,7 +29,12 @@ import dev.balancekit.Reservation;
 import dev.balancekit.Tier;
 import dev.balancekit.TokenType;
 import dev.balancekit.Usage;
+import dev.balancekit.UsageAmounts;
+import dev.balancekit.UsageDimension;
+import dev.balancekit.UsageGroup;
 import dev.balancekit.UsageLimits;
+import dev.balancekit.UsageQuery;
+import dev.balancekit.UsageReport;
 import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
 import dev.balancekit.memory.ManualClock;
@@ -45,6 +50,7 @@ import dev.balancekit.spi.WindowState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -1434,6 +1440,207 @@ public abstract class BalanceStoreContract {
             AccountView v = ledger.balance("l1").block();
             assertThat(v.balance()).isEqualTo(Credits.of(1_000_000 - 494)); // 38 requests of 13 credits fit in 500
             assertThat(ledger.usage("l1").block().get(0).spent()).isEqualTo(Credits.of(494));
+        }
+    }
+
+    /** Usage reports: the store adds up, every store the same, pending entries included. */
+    @Nested
+    class Reports {
+        private static final String OTHER = "other-model";
+
+        /** u1 and u2 on day 1 (T0), u1 again on day 2. */
+        private BlockingBalanceLedger twoUsersTwoDays(LedgerConfig config) {
+            BlockingBalanceLedger ledger = ledger(config);
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 5)));
+            ledger.deduct(ChargeRequest.of("u1", OTHER, Usage.of(1, 1)));
+            ledger.deduct(ChargeRequest.of("u2", MODEL, Usage.of(100, 50)).withContext(EntryContext.TITLE));
+            ledger.addBalance(BalanceChange.of("u2", Credits.of(5)));
+            clock.advance(Duration.ofDays(1));
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(2, 1)));
+            return ledger;
+        }
+
+        @Test
+        void usageReport_byUserAndModel_addsUpSpendingTokensAndCredits() {
+            BlockingBalanceLedger ledger = twoUsersTwoDays(config().build());
+
+            UsageReport report = ledger.usageReport(UsageQuery.of(UsageDimension.USER, UsageDimension.MODEL)
+                    .orderBy(UsageQuery.Order.KEY));
+
+            assertThat(UsageReportChecks.lines(report.groups())).containsExactly(
+                    "u1|-|-|-|-|- spent=0 credited=1000 prompt=0 completion=0 entries=1",
+                    "u1|other-model|-|-|-|- spent=12 credited=0 prompt=1 completion=1 entries=2",
+                    "u1|test-model|-|-|-|- spent=24 credited=0 prompt=12 completion=6 entries=4",
+                    "u2|-|-|-|-|- spent=0 credited=1005 prompt=0 completion=0 entries=2",
+                    "u2|test-model|-|-|-|- spent=200 credited=0 prompt=100 completion=50 entries=2");
+            assertThat(report.totals()).isEqualTo(new UsageAmounts(Credits.of(236), Credits.of(2005), 113, 57, 11));
+            assertThat(report.groupCount()).isEqualTo(5);
+            assertThat(report.nextCursor()).isNull();
+        }
+
+        @Test
+        void usageReport_byPriceKeyContextAndDay_groupsSo_mostSpentFirst() {
+            BlockingBalanceLedger ledger = twoUsersTwoDays(config().build());
+
+            UsageReport report = ledger.usageReport(UsageQuery.of(UsageDimension.DAY, UsageDimension.PRICE_KEY,
+                    UsageDimension.CONTEXT).forContexts(List.of(EntryContext.MESSAGE, EntryContext.TITLE)));
+
+            assertThat(UsageReportChecks.lines(report.groups())).containsExactly(
+                    "-|-|test-model|title|-|2026-01-15 spent=200 credited=0 prompt=100 completion=50 entries=2",
+                    "-|-|test-model|message|-|2026-01-15 spent=20 credited=0 prompt=10 completion=5 entries=2",
+                    "-|-|-|message|-|2026-01-15 spent=12 credited=0 prompt=1 completion=1 entries=2",
+                    "-|-|test-model|message|-|2026-01-16 spent=4 credited=0 prompt=2 completion=1 entries=2");
+        }
+
+        @Test
+        void usageReport_filtersByUserModelContextAndTime() {
+            BlockingBalanceLedger ledger = twoUsersTwoDays(config().build());
+            UsageQuery total = UsageQuery.of();
+
+            assertThat(UsageReportChecks.lines(ledger.usageReport(total.forUsers(List.of("u2"))).groups()))
+                    .containsExactly("-|-|-|-|-|- spent=200 credited=1005 prompt=100 completion=50 entries=4");
+            assertThat(UsageReportChecks.lines(ledger.usageReport(total.forModels(List.of(MODEL))).groups()))
+                    .containsExactly("-|-|-|-|-|- spent=224 credited=0 prompt=112 completion=56 entries=6");
+            assertThat(UsageReportChecks.lines(ledger.usageReport(total.forContexts(List.of(EntryContext.ADMIN))).groups()))
+                    .containsExactly("-|-|-|-|-|- spent=0 credited=5 prompt=0 completion=0 entries=1");
+            assertThat(UsageReportChecks.lines(ledger.usageReport(total.between(T0.plus(Duration.ofHours(1)), null)).groups()))
+                    .containsExactly("-|-|-|-|-|- spent=4 credited=0 prompt=2 completion=1 entries=2");
+            assertThat(UsageReportChecks.lines(ledger.usageReport(total.between(null, T0.plus(Duration.ofHours(1)))).groups()))
+                    .containsExactly("-|-|-|-|-|- spent=232 credited=2005 prompt=111 completion=56 entries=9");
+            assertThat(ledger.usageReport(total.forUsers(List.of("nobody"))).groups()).isEmpty();
+        }
+
+        @Test
+        void usageReport_boundsFinerThanAMillisecond_areExact() {
+            BlockingBalanceLedger ledger = ledger();
+            clock.advance(Duration.ofNanos(1_500_000));
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)));
+            Instant at = T0.plusNanos(1_500_000);
+            UsageQuery charges = UsageQuery.of().forModels(List.of(MODEL));
+
+            assertThat(ledger.usageReport(charges.between(at, null)).totals().entries()).isEqualTo(2);
+            assertThat(ledger.usageReport(charges.between(at.plusNanos(1), null)).totals().entries()).isZero();
+            assertThat(ledger.usageReport(charges.between(null, at)).totals().entries()).isZero();
+            assertThat(ledger.usageReport(charges.between(null, at.plusNanos(1))).totals().entries()).isEqualTo(2);
+        }
+
+        @Test
+        void usageReport_daysWeeksMonths_countInTheConfigZone_acrossDaylightSaving() {
+            ZoneId berlin = ZoneId.of("Europe/Berlin");
+            BlockingBalanceLedger ledger = ledger(config().zone(berlin).build());
+            // 23:30 CET on 28 March, 00:30 CET and 23:30 CEST on 29 March (clocks went forward), 00:30 CEST on
+            // 30 March (a Monday), 00:30 CEST on 1 April
+            for (String t : List.of("2026-03-28T22:30:00Z", "2026-03-28T23:30:00Z", "2026-03-29T21:30:00Z",
+                    "2026-03-29T22:30:00Z", "2026-03-31T22:30:00Z")) {
+                clock.set(Instant.parse(t));
+                ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 0)));
+            }
+            UsageQuery charges = UsageQuery.of().forModels(List.of(MODEL)).orderBy(UsageQuery.Order.KEY);
+
+            assertThat(UsageReportChecks.lines(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.DAY))).groups()))
+                    .containsExactly(
+                            "-|-|-|-|-|2026-03-28 spent=1 credited=0 prompt=1 completion=0 entries=1",
+                            "-|-|-|-|-|2026-03-29 spent=2 credited=0 prompt=2 completion=0 entries=2",
+                            "-|-|-|-|-|2026-03-30 spent=1 credited=0 prompt=1 completion=0 entries=1",
+                            "-|-|-|-|-|2026-04-01 spent=1 credited=0 prompt=1 completion=0 entries=1");
+            assertThat(UsageReportChecks.lines(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.WEEK))).groups()))
+                    .containsExactly(
+                            "-|-|-|-|-|2026-03-23 spent=3 credited=0 prompt=3 completion=0 entries=3",
+                            "-|-|-|-|-|2026-03-30 spent=2 credited=0 prompt=2 completion=0 entries=2");
+            assertThat(UsageReportChecks.lines(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.MONTH))).groups()))
+                    .containsExactly(
+                            "-|-|-|-|-|2026-03-01 spent=4 credited=0 prompt=4 completion=0 entries=4",
+                            "-|-|-|-|-|2026-04-01 spent=1 credited=0 prompt=1 completion=0 entries=1");
+            assertThat(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.DAY))).zone()).isEqualTo(berlin);
+        }
+
+        @Test
+        void usageReport_byTier_countsAccountsWithoutOneUnderTheDefaultTier() {
+            LedgerConfig config = config()
+                    .tier(Tier.builder("basic").build())
+                    .tier(Tier.builder("pro").build())
+                    .defaultTier("basic")
+                    .build();
+            BlockingBalanceLedger ledger = twoUsersTwoDays(config);
+            ledger.setTier("u1", "pro", "admin");
+            ledger.setTier("u3", "basic", "admin");
+
+            UsageReport report = ledger.usageReport(UsageQuery.of(UsageDimension.TIER).forModels(List.of(MODEL, OTHER)));
+
+            assertThat(UsageReportChecks.lines(report.groups())).containsExactly(
+                    "-|-|-|-|basic|- spent=200 credited=0 prompt=100 completion=50 entries=2",
+                    "-|-|-|-|pro|- spent=36 credited=0 prompt=13 completion=7 entries=6");
+        }
+
+        @Test
+        void usageReport_pages_totalsCoverEveryPage() {
+            BlockingBalanceLedger ledger = twoUsersTwoDays(config().build());
+            ledger.deduct(ChargeRequest.of("u3", MODEL, Usage.of(1, 1)));
+            UsageQuery byUser = UsageQuery.of(UsageDimension.USER).withLimit(2);
+
+            UsageReport first = ledger.usageReport(byUser);
+            UsageReport second = ledger.usageReport(byUser.after(first.nextCursor()));
+
+            assertThat(first.groups()).extracting(UsageGroup::user).containsExactly("u2", "u1");
+            assertThat(second.groups()).extracting(UsageGroup::user).containsExactly("u3");
+            assertThat(second.nextCursor()).isNull();
+            assertThat(first.totals()).isEqualTo(second.totals());
+            assertThat(first.totals().spent()).isEqualTo(Credits.of(239));
+            assertThat(first.groupCount()).isEqualTo(3);
+            assertThatThrownBy(() -> byUser.after("x1")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cursor is not one this ledger issued, was 'x1'");
+        }
+
+        @Test
+        void usageReport_manyEntries_equalsTheHistoryAddedUp_forEveryDimension() {
+            LedgerConfig config = config().zone(ZoneId.of("America/New_York"))
+                    .tier(Tier.builder("basic").build()).tier(Tier.builder("pro").build()).defaultTier("basic").build();
+            BlockingBalanceLedger ledger = ledger(config);
+            // enough entries that a store with an outbox has copied some and holds others pending
+            for (int i = 0; i < 45; i++) {
+                String user = "u" + (i % 3);
+                String model = i % 4 == 0 ? OTHER : MODEL;
+                ChargeRequest charge = ChargeRequest.of(user, model, Usage.of(3 + i, 1 + i % 5));
+                ledger.deduct(i % 7 == 0 ? charge.withContext(EntryContext.TITLE) : charge);
+                if (i % 10 == 0) {
+                    ledger.addBalance(BalanceChange.of(user, Credits.parse("2.5")));
+                }
+                clock.advance(Duration.ofHours(5));
+            }
+            ledger.setTier("u1", "pro", null);
+
+            List<List<UsageDimension>> combos = List.of(
+                    List.of(),
+                    List.of(UsageDimension.USER, UsageDimension.MODEL),
+                    List.of(UsageDimension.DAY, UsageDimension.MODEL),
+                    List.of(UsageDimension.WEEK, UsageDimension.USER),
+                    List.of(UsageDimension.MONTH, UsageDimension.CONTEXT),
+                    List.of(UsageDimension.TIER, UsageDimension.PRICE_KEY));
+            for (List<UsageDimension> by : combos) {
+                UsageQuery query = UsageQuery.of().groupedBy(by).between(T0.plus(Duration.ofHours(12)), null).withLimit(3);
+                assertThat(UsageReportChecks.sorted(UsageReportChecks.lines(UsageReportChecks.allGroups(ledger, query))))
+                        .as("grouped by %s", by)
+                        .isEqualTo(UsageReportChecks.fromHistory(ledger, query, config.zone(), "basic"));
+            }
+        }
+
+        @Test
+        void usageQuery_badInput_isRefusedWithTheFieldAndValue() {
+            assertThatThrownBy(() -> UsageQuery.of(UsageDimension.DAY, UsageDimension.MONTH))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("by may hold one of day, week and month, was [DAY, MONTH]");
+            assertThatThrownBy(() -> UsageQuery.of(UsageDimension.USER, UsageDimension.USER))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("by must not repeat a dimension, was [USER, USER]");
+            assertThatThrownBy(() -> UsageQuery.of().between(T0, T0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("since must be before until, was since " + T0 + " until " + T0);
+            assertThatThrownBy(() -> UsageQuery.of().forUsers(List.of(" ")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("users must hold non-blank values of at most 512 characters, was ' '");
+            assertThatThrownBy(() -> UsageQuery.of().withLimit(0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("limit must be between 1 and 10000, was 0");
         }
     }
 

@@ -14,6 +14,9 @@ import dev.balancekit.LibreChatBalance;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
 import dev.balancekit.Usage;
+import dev.balancekit.report.AdminReport;
+import dev.balancekit.report.HtmlReport;
+import dev.balancekit.report.ReportJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,9 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -48,6 +53,8 @@ import org.jspecify.annotations.Nullable;
  *       {@code refillAt}.
  *   <li>{@code GET /api/balance}: LibreChat's balance response ({@link LibreChatBalance}), which
  *       LibreChat's web client shows; 204 while balances are disabled, 404 before the first request.
+ *   <li>{@code GET /admin/report} (JSON) and {@code GET /admin/report.html}: the usage report, for
+ *       {@linkplain Builder#adminToken(String) admin tokens} only.
  * </ul>
  *
  * <p>Users are identified by {@code Authorization: Bearer <token>}, looked up in a fixed map. Each
@@ -61,6 +68,8 @@ public final class ChatServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ChatServer.class.getName());
     private static final int MAX_BODY_BYTES = 1 << 20;
+    /** Who an admin token stands for on the routes an admin may use. */
+    private static final String ADMIN = "admin";
 
     private final HttpServer http;
     private final ThreadPoolExecutor executor;
@@ -69,6 +78,8 @@ public final class ChatServer implements AutoCloseable {
     private final Duration holdTtl;
     private final ChatModel model;
     private final Map<String, String> usersByToken;
+    private final Set<String> adminTokens;
+    private final ReportEndpoint reports;
     private final long defaultMaxTokens;
     private final Clock clock;
     private final Consumer<Settlement> onSettled;
@@ -103,6 +114,8 @@ public final class ChatServer implements AutoCloseable {
         this.holdTtl = b.ledger.config().holdTtl();
         this.model = b.model;
         this.usersByToken = Map.copyOf(b.usersByToken);
+        this.adminTokens = Set.copyOf(b.adminTokens);
+        this.reports = new ReportEndpoint(b.ledger, b.clock);
         this.defaultMaxTokens = b.defaultMaxTokens;
         this.clock = b.clock;
         this.onSettled = b.onSettled;
@@ -114,6 +127,8 @@ public final class ChatServer implements AutoCloseable {
         http.createContext("/v1/chat/completions", ex -> serve(ex, "/v1/chat/completions", "POST", this::completions));
         http.createContext("/v1/balance", ex -> serve(ex, "/v1/balance", "GET", this::balance));
         http.createContext("/api/balance", ex -> serve(ex, "/api/balance", "GET", this::libreChatBalance));
+        http.createContext("/admin/report", ex -> serveAdmin(ex, false));
+        http.createContext("/admin/report.html", ex -> serveAdmin(ex, true));
         http.createContext("/", ex -> serve(ex, null, "", (e, user) -> { })); // everything else: 404
         http.start();
     }
@@ -145,8 +160,16 @@ public final class ChatServer implements AutoCloseable {
         void handle(HttpExchange ex, String user) throws IOException;
     }
 
-    /** Checks path, method and token, runs the route, and turns what escapes it into a response. */
+    private interface Authenticator {
+        @Nullable String authenticate(HttpExchange ex) throws IOException;
+    }
+
     private void serve(HttpExchange ex, @Nullable String path, String method, Route route) {
+        serve(ex, path, method, this::authenticate, route);
+    }
+
+    /** Checks path, method and token, runs the route, and turns what escapes it into a response. */
+    private void serve(HttpExchange ex, @Nullable String path, String method, Authenticator auth, Route route) {
         try (ex) {
             if (path == null || !ex.getRequestURI().getPath().equals(path)) {
                 sendJson(ex, 404, OpenAiFormat.error("unknown path " + ex.getRequestURI().getPath()
@@ -160,7 +183,7 @@ public final class ChatServer implements AutoCloseable {
                         "invalid_request_error", null, null));
                 return;
             }
-            String user = authenticate(ex);
+            String user = auth.authenticate(ex);
             if (user != null) {
                 route.handle(ex, user);
             }
@@ -175,6 +198,48 @@ public final class ChatServer implements AutoCloseable {
                     // the client went away too
                 }
             }
+        }
+    }
+
+    /**
+     * {@code GET /admin/report} and {@code /admin/report.html}: the usage report, for admin tokens
+     * only. A user's token is refused with 403, a missing or unknown one with 401.
+     */
+    private void serveAdmin(HttpExchange ex, boolean html) {
+        String path = html ? "/admin/report.html" : "/admin/report";
+        serve(ex, ex.getRequestURI().getPath().equals(path) ? path : null, "GET", this::authenticateAdmin,
+                (e, admin) -> report(e, html));
+    }
+
+    /** @return {@value #ADMIN} for an admin token, or null after answering 401 or (for a user's token) 403 */
+    private @Nullable String authenticateAdmin(HttpExchange ex) throws IOException {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = header.substring(7).strip();
+            if (adminTokens.contains(token)) {
+                return ADMIN;
+            }
+            if (usersByToken.containsKey(token)) {
+                sendJson(ex, 403, OpenAiFormat.error("the usage report is for administrators", "permission_error", null,
+                        null));
+                return null;
+            }
+        }
+        return authenticate(ex); // answers 401
+    }
+
+    private void report(HttpExchange ex, boolean html) throws IOException {
+        AdminReport report;
+        try {
+            report = reports.report(ex.getRequestURI());
+        } catch (IllegalArgumentException e) {
+            sendJson(ex, 400, OpenAiFormat.error(e.getMessage(), "invalid_request_error", null, null));
+            return;
+        }
+        if (html) {
+            send(ex, 200, "text/html; charset=utf-8", HtmlReport.render(report));
+        } else {
+            sendJson(ex, 200, ReportJson.write(report));
         }
     }
 
@@ -387,8 +452,12 @@ public final class ChatServer implements AutoCloseable {
     }
 
     private static void sendJson(HttpExchange ex, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        send(ex, status, "application/json", json);
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
@@ -457,6 +526,7 @@ public final class ChatServer implements AutoCloseable {
         private final BalanceLedger ledger;
         private final ChatModel model;
         private final Map<String, String> usersByToken = new LinkedHashMap<>();
+        private final Set<String> adminTokens = new LinkedHashSet<>();
         private int port = 8080;
         private int threads = 16;
         private long defaultMaxTokens = 256;
@@ -486,7 +556,29 @@ public final class ChatServer implements AutoCloseable {
             if (usersByToken.containsKey(token)) {
                 throw new IllegalArgumentException("token is already given to user '" + usersByToken.get(token) + "'");
             }
+            if (adminTokens.contains(token)) {
+                throw new IllegalArgumentException("token is already an admin token");
+            }
             usersByToken.put(token, userId);
+            return this;
+        }
+
+        /**
+         * Lets a bearer token in as an administrator: it may read the usage report at
+         * {@code GET /admin/report} (JSON) and {@code GET /admin/report.html}; user tokens may not.
+         *
+         * @param token the bearer token
+         * @return this builder
+         * @throws IllegalArgumentException if the token is blank, padded or given to a user
+         */
+        public Builder adminToken(String token) {
+            if (token == null || token.isBlank() || !token.strip().equals(token)) {
+                throw new IllegalArgumentException("token must not be blank or padded, was '" + token + "'");
+            }
+            if (usersByToken.containsKey(token)) {
+                throw new IllegalArgumentException("token is already given to user '" + usersByToken.get(token) + "'");
+            }
+            adminTokens.add(token);
             return this;
         }
 

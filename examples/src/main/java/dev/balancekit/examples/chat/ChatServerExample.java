@@ -52,6 +52,8 @@ public final class ChatServerExample {
     static final String FREE_FALLBACK = "free-fallback";
     /** Demo bearer tokens and the user ids they stand for. */
     static final Map<String, String> DEMO_TOKENS = Map.of("sk-demo-alice", "alice", "sk-demo-bob", "bob");
+    /** The demo administrator's bearer token: it may read the usage report, and nothing else. */
+    static final String ADMIN_TOKEN = "sk-demo-admin";
     /** The demo users' tiers. */
     static final Map<String, String> DEMO_TIERS = Map.of("alice", PREPAID, "bob", FREE_FALLBACK);
 
@@ -85,6 +87,7 @@ public final class ChatServerExample {
         ChatModel model = new FakeChatModel(40, FakeChatModel.Pacer.fixedDelay(Duration.ofMillis(40)));
         ChatServer server = ChatServer.builder(ledger, model)
                 .users(DEMO_TOKENS)
+                .adminToken(ADMIN_TOKEN)
                 .port(port(args, env))
                 .clock(clock)
                 .start();
@@ -223,6 +226,9 @@ public final class ChatServerExample {
         out.println(curlChat(url, "sk-demo-bob", "\"max_tokens\":1000").replace("curl -s ", "curl -si "));
         out.println("# balance, holds, usage windows, refillAt");
         out.println("curl -s " + url + "/v1/balance -H 'Authorization: Bearer sk-demo-alice'");
+        out.println("# the usage report, for the admin token only: JSON, or a page with charts");
+        out.println("curl -s '" + url + "/admin/report?by=user,model' -H 'Authorization: Bearer " + ADMIN_TOKEN + "'");
+        out.println("curl -s " + url + "/admin/report.html -H 'Authorization: Bearer " + ADMIN_TOKEN + "' -o report.html");
     }
 
     private static String curlChat(String url, String token, String extra) {

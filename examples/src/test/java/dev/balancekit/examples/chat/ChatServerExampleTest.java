@@ -115,7 +115,8 @@ class ChatServerExampleTest {
                         + " -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
                         + "\"content\":\"Hello, ledger!\"}],\"stream\":false}'")
                 .contains("curl -sN ", "\"stream\":true", "sk-demo-bob", "\"max_tokens\":1000")
-                .endsWith("curl -s http://localhost:9090/v1/balance -H 'Authorization: Bearer sk-demo-alice'"
-                        + System.lineSeparator());
+                .contains("curl -s http://localhost:9090/v1/balance -H 'Authorization: Bearer sk-demo-alice'")
+                .endsWith("curl -s http://localhost:9090/admin/report.html -H 'Authorization: Bearer sk-demo-admin'"
+                        + " -o report.html" + System.lineSeparator());
     }
 }
