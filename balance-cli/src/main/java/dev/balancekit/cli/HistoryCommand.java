@@ -81,9 +81,8 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most this many entries (default ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", converter = Format.Converter.class,
-            description = "table, csv or json (default ${DEFAULT-VALUE}).")
-    Format format = Format.TABLE;
+    @Mixin
+    FormatOption output = new FormatOption();
 
     HistoryCommand(Ctx ctx) {
         this.ctx = ctx;
@@ -105,8 +104,8 @@ final class HistoryCommand implements Callable<Integer> {
         HistoryQuery query = HistoryQuery.all().between(from, to)
                 .withContext(BalanceChangeCommand.blankToNull(context)).withModel(BalanceChangeCommand.blankToNull(model));
 
-        RecordWriter writer = new RecordWriter(format, COLUMNS, ctx.out());
-        if (format == Format.TABLE) {
+        RecordWriter writer = new RecordWriter(output.format, COLUMNS, ctx.out());
+        if (output.format == Format.TABLE) {
             ctx.out().println("History of " + target.display() + ", newest first");
         }
         boolean more = false;
@@ -121,7 +120,7 @@ final class HistoryCommand implements Callable<Integer> {
             more = cursor != null && writer.rows() >= limit;
         } while (cursor != null && writer.rows() < limit);
         writer.end();
-        if (format == Format.TABLE) {
+        if (output.format == Format.TABLE) {
             long n = writer.rows();
             ctx.out().println(n + (n == 1 ? " entry" : " entries") + (more ? "; more exist, raise --limit to see them" : ""));
         }

@@ -87,8 +87,8 @@ final class ListBalancesCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config = new ConfigOption();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", converter = Format.Converter.class, description = "table, csv or json (default ${DEFAULT-VALUE}).")
-    Format format = Format.TABLE;
+    @Mixin
+    FormatOption output = new FormatOption();
 
     @Option(names = "--sort", paramLabel = "KEY", defaultValue = "email", converter = SortConverter.class,
             description = "email (A to Z), balance (highest first) or last-activity (most recent first); default ${DEFAULT-VALUE}.")
@@ -122,12 +122,12 @@ final class ListBalancesCommand implements Callable<Integer> {
         LedgerConfig cfg = ctx.config(config);
         Session session = ctx.session(mongo);
         BalanceLedger ledger = session.ledger(cfg, ctx.env().clock());
-        Listing listing = new Listing(session, ledger, new RecordWriter(format, COLUMNS, ctx.out()),
+        Listing listing = new Listing(session, ledger, new RecordWriter(output.format, COLUMNS, ctx.out()),
                 new Progress(ctx.env(), "users listed"));
         boolean complete = sort == Sort.EMAIL ? listing.byEmail() : listing.byAccount();
         listing.progress.clear();
         listing.writer.end();
-        if (format == Format.TABLE) {
+        if (output.format == Format.TABLE) {
             long n = listing.users;
             ctx.out().println(n + (n == 1 ? " user" : " users") + (complete ? "" : " shown (--limit)") + ", "
                     + listing.accounts + " with a balance; total balance " + listing.balance + ", total tokens used "

@@ -51,9 +51,8 @@ final class PricesCheckCommand implements Callable<Integer> {
     @Option(names = "--endpoint", paramLabel = "E", description = "The endpoint the models are called through.")
     @Nullable String endpoint;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", converter = Format.Converter.class,
-            description = "table, csv or json (default ${DEFAULT-VALUE}).")
-    Format format = Format.TABLE;
+    @Mixin
+    FormatOption output = new FormatOption();
 
     PricesCheckCommand(Ctx ctx) {
         this.ctx = ctx;
@@ -78,7 +77,7 @@ final class PricesCheckCommand implements Callable<Integer> {
             }
         }
         LocalDate today = LocalDate.now(ctx.env().clock().withZone(cfg.zone()));
-        RecordWriter writer = new RecordWriter(format, COLUMNS, ctx.out());
+        RecordWriter writer = new RecordWriter(output.format, COLUMNS, ctx.out());
         for (String name : names) {
             PriceMatch match = cfg.prices().match(name, endpointName);
             if (!match.kind().isFallback()) {
@@ -90,7 +89,7 @@ final class PricesCheckCommand implements Callable<Integer> {
         }
         writer.end();
         long found = writer.rows();
-        if (format == Format.TABLE) {
+        if (output.format == Format.TABLE) {
             ctx.out().println(found + " of " + names.size() + (names.size() == 1 ? " model" : " models")
                     + (fromHistory ? " in the transaction history" : "") + " priced by a generic row or the default rate"
                     + (found == 0 ? "" : "; give them a row in balance.tokenCosts, or refuse them with"

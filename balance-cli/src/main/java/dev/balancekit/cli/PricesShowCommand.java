@@ -61,9 +61,8 @@ final class PricesShowCommand implements Callable<Integer> {
             + " exact prices (endpoints.custom[].tokenConfig) win.")
     @Nullable String endpoint;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", converter = Format.Converter.class,
-            description = "table, csv or json (default ${DEFAULT-VALUE}).")
-    Format format = Format.TABLE;
+    @Mixin
+    FormatOption output = new FormatOption();
 
     PricesShowCommand(Ctx ctx) {
         this.ctx = ctx;
@@ -85,13 +84,13 @@ final class PricesShowCommand implements Callable<Integer> {
         LocalDate today = LocalDate.now(ctx.env().clock().withZone(cfg.zone()));
         ModelPrice inForce = match.price().on(today);
 
-        if (format == Format.TABLE) {
+        if (output.format == Format.TABLE) {
             ctx.out().println(model + (endpointName == null ? "" : " on endpoint " + endpointName) + ": "
                     + (match.valueKey() == null ? "no row" : "row " + match.valueKey()) + ", " + match.kind().wireName()
                     + " (" + match.kind().description() + ")");
         }
-        RecordWriter writer = new RecordWriter(format,
-                format == Format.TABLE ? COLUMNS.subList(TABLE_FROM, COLUMNS.size()) : COLUMNS, ctx.out());
+        RecordWriter writer = new RecordWriter(output.format,
+                output.format == Format.TABLE ? COLUMNS.subList(TABLE_FROM, COLUMNS.size()) : COLUMNS, ctx.out());
         LocalDate from = null;
         for (ModelPrice period = match.price(); period != null; period = period.after()) {
             boolean periodInForce = period == inForce;
@@ -105,7 +104,7 @@ final class PricesShowCommand implements Callable<Integer> {
             from = period.through() == null ? null : period.through().plusDays(1);
         }
         writer.end();
-        if (format == Format.TABLE) {
+        if (output.format == Format.TABLE) {
             ctx.out().println("Rates in credits per token (USD per 1M tokens); applies: in force on " + today + " ("
                     + cfg.zone() + ") for a prompt of " + promptTokens + " tokens");
         }
@@ -133,6 +132,6 @@ final class PricesShowCommand implements Callable<Integer> {
                 name,
                 rate.toString(),
                 applies ? "yes" : "no"));
-        writer.row(format == Format.TABLE ? values.subList(TABLE_FROM, values.size()) : values);
+        writer.row(output.format == Format.TABLE ? values.subList(TABLE_FROM, values.size()) : values);
     }
 }

@@ -16,8 +16,6 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.BalanceRequest;
 import dev.balancekit.ChargeRequest;
@@ -124,19 +122,10 @@ public final class MongoHarness {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int sizeRequests = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        String uri = System.getenv("MONGODB_URI");
-        MongoServer server = null;
-        if (uri == null || uri.isBlank()) {
-            server = new MongoServer(new MemoryBackend());
-            server.bind();
-            uri = server.getConnectionString();
-            System.out.println("server: in-process mongo-java-server");
-        } else {
-            System.out.println("server: MONGODB_URI");
-        }
+        HarnessServer server = HarnessServer.start();
         Counter counter = new Counter();
         MongoClient client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(uri)).addCommandListener(counter)
+                .applyConnectionString(new ConnectionString(server.uri())).addCommandListener(counter)
                 .applyToConnectionPoolSettings(p -> p.maxSize(64)).build());
         try {
             MongoDatabase db = client.getDatabase("bk_harness_" + System.nanoTime());
@@ -257,9 +246,7 @@ public final class MongoHarness {
             Mono.from(sizeDb.drop()).block();
         } finally {
             client.close();
-            if (server != null) {
-                server.shutdownNow();
-            }
+            server.close();
         }
     }
 

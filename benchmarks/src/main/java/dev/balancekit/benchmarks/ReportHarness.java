@@ -7,8 +7,6 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.ChargeRequest;
 import dev.balancekit.Credits;
@@ -64,18 +62,9 @@ public final class ReportHarness {
     public static void main(String[] args) {
         int entries = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        String uri = System.getenv("MONGODB_URI");
-        MongoServer server = null;
-        if (uri == null || uri.isBlank()) {
-            server = new MongoServer(new MemoryBackend());
-            server.bind();
-            uri = server.getConnectionString();
-            System.out.println("server: in-process mongo-java-server");
-        } else {
-            System.out.println("server: MONGODB_URI");
-        }
+        HarnessServer server = HarnessServer.start();
         MongoClient client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(uri))
+                .applyConnectionString(new ConnectionString(server.uri()))
                 .applyToSocketSettings(s -> s.readTimeout(10, java.util.concurrent.TimeUnit.MINUTES)).build());
         try {
             MongoDatabase db = client.getDatabase("bk_reports_" + System.nanoTime());
@@ -135,9 +124,7 @@ public final class ReportHarness {
             Mono.from(db.drop()).block();
         } finally {
             client.close();
-            if (server != null) {
-                server.shutdownNow();
-            }
+            server.close();
         }
     }
 
