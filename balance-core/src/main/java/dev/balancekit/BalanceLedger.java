@@ -564,7 +564,7 @@ public final class BalanceLedger {
                     : entriesOf(user, first).map(outcome::withEntries);
         }
         long version = stored == ABSENT ? 0 : stored.version();
-        return store.compareAndSet(user, version, next, outcome.entries()).flatMap(r -> {
+        return store.compareAndSet(user, version, state, next, outcome.entries()).flatMap(r -> {
             if (r != CasResult.APPLIED) {
                 if (remembered != null) {
                     // stale; a newer state this ledger wrote since stays

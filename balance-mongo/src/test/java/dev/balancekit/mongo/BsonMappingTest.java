@@ -195,7 +195,7 @@ class BsonMappingTest {
 
     @Test
     void account_writtenBeforeHoldNumbers_readsWithoutClosedHolds() {
-        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+        BsonDocument doc = AccountUpdates.accountFields(fullAccount());
         doc.put("_id", new org.bson.BsonString("u1"));
         doc.remove("lastHoldSeq");
         doc.put("closedHolds", new org.bson.BsonArray(List.of(new BsonDocument("id", new org.bson.BsonString("h0")))));
@@ -251,13 +251,13 @@ class BsonMappingTest {
     void appended_countsTheElementsAddedAtTheEnd_orMinusOneForAnyOtherChange() {
         List<String> before = List.of("a", "b", "c");
 
-        assertThat(BsonMapping.appended(before, List.of("a", "b", "c"))).isZero();
-        assertThat(BsonMapping.appended(before, List.of("a", "b", "c", "d"))).isEqualTo(1);
-        assertThat(BsonMapping.appended(before, List.of("b", "c", "d"))).as("oldest dropped, one added").isEqualTo(1);
-        assertThat(BsonMapping.appended(before, List.of("c", "d", "e"))).isEqualTo(2);
-        assertThat(BsonMapping.appended(before, List.of("a", "x", "c"))).as("replaced in the middle").isEqualTo(-1);
-        assertThat(BsonMapping.appended(before, List.of())).as("cleared").isEqualTo(-1);
-        assertThat(BsonMapping.appended(List.of(), List.of("1", "2", "3", "4", "5", "6", "7", "8", "9")))
+        assertThat(AccountUpdates.appended(before, List.of("a", "b", "c"))).isZero();
+        assertThat(AccountUpdates.appended(before, List.of("a", "b", "c", "d"))).isEqualTo(1);
+        assertThat(AccountUpdates.appended(before, List.of("b", "c", "d"))).as("oldest dropped, one added").isEqualTo(1);
+        assertThat(AccountUpdates.appended(before, List.of("c", "d", "e"))).isEqualTo(2);
+        assertThat(AccountUpdates.appended(before, List.of("a", "x", "c"))).as("replaced in the middle").isEqualTo(-1);
+        assertThat(AccountUpdates.appended(before, List.of())).as("cleared").isEqualTo(-1);
+        assertThat(AccountUpdates.appended(List.of(), List.of("1", "2", "3", "4", "5", "6", "7", "8", "9")))
                 .as("too many to push").isEqualTo(-1);
     }
 
@@ -280,7 +280,7 @@ class BsonMappingTest {
     @Test
     void account_allFields_roundTripExactly() {
         BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
-        doc.putAll(BsonMapping.accountFields(fullAccount()));
+        doc.putAll(AccountUpdates.accountFields(fullAccount()));
 
         assertThat(BsonMapping.account(bytes(doc))).isEqualTo(fullAccount());
     }
@@ -289,7 +289,7 @@ class BsonMappingTest {
     void account_empty_roundTripsWithExplicitNulls() {
         AccountState empty = AccountState.empty("u1", WHOLE);
         BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
-        doc.putAll(BsonMapping.accountFields(empty));
+        doc.putAll(AccountUpdates.accountFields(empty));
 
         assertThat(doc.get("lastTransactionAt")).isEqualTo(BsonNull.VALUE);
         assertThat(doc.get("tier")).isEqualTo(BsonNull.VALUE);
@@ -300,30 +300,30 @@ class BsonMappingTest {
 
     @Test
     void account_withoutRefillOverride_leavesTheFieldOut() {
-        BsonDocument doc = BsonMapping.accountFields(AccountState.empty("u1", WHOLE));
+        BsonDocument doc = AccountUpdates.accountFields(AccountState.empty("u1", WHOLE));
 
         assertThat(doc.keySet()).doesNotContain("refillOverride");
-        assertThat(BsonMapping.accountUpdate(fullAccount(), fullAccount().withRefillOverride(null)).getDocument("$unset")
+        assertThat(AccountUpdates.accountUpdate(fullAccount(), fullAccount().withRefillOverride(null)).getDocument("$unset")
                 .keySet()).containsExactly("refillOverride");
     }
 
     @Test
     void account_refillOverride_isASubDocumentWithExactMicros_andADisabledOneWithoutSettingsRoundTrips() {
-        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+        BsonDocument doc = AccountUpdates.accountFields(fullAccount());
         assertThat(doc.getDocument("refillOverride")).isEqualTo(BsonDocument.parse(
                 "{enabled: true, mode: 'add', intervalValue: {$numberLong: '7'}, intervalUnit: 'days',"
                         + " amount: {$numberLong: '2500000001'}}"));
 
         AccountState disabled = fullAccount().withRefillOverride(new RefillOverride(false, null));
         BsonDocument d = new BsonDocument("_id", new BsonString("u1"));
-        d.putAll(BsonMapping.accountFields(disabled));
+        d.putAll(AccountUpdates.accountFields(disabled));
         assertThat(BsonMapping.account(bytes(d))).isEqualTo(disabled);
     }
 
     @Test
     void account_refillOverrideWithAnUnknownUnit_isMalformed_namingTheField() {
         BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
-        doc.putAll(BsonMapping.accountFields(fullAccount()));
+        doc.putAll(AccountUpdates.accountFields(fullAccount()));
         doc.getDocument("refillOverride").put("intervalUnit", new BsonString("fortnights"));
 
         assertThatThrownBy(() -> BsonMapping.account(doc))
@@ -334,7 +334,7 @@ class BsonMappingTest {
 
     @Test
     void account_hasEveryStateFieldAtTopLevel() {
-        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+        BsonDocument doc = AccountUpdates.accountFields(fullAccount());
 
         assertThat(doc.keySet()).contains("user", "balance", "funded", "holds", "lastHoldSeq", "operations", "recentKeys", "lastSeq",
                 "lastTransactionAt", "totalTokens", "createdAt", "tier", "refillAnchor", "refillPeriod", "lastRefill",
