@@ -82,25 +82,10 @@ final class BsonMapping {
     static final String ACTOR = "actor";
     static final String NOTE = "note";
 
-    // pending entry: the same fields under short names, without the user (the account's _id)
+    // pending entry: {i: entry id, s: sequence number, p: the other fields but the user, packed}
     static final String P_ID = "i";
     static final String P_SEQ = "s";
-    static final String P_TOKEN_TYPE = "t";
-    static final String P_RAW_AMOUNT = "r";
-    static final String P_RATE = "q";
-    static final String P_TOKEN_VALUE = "v";
-    static final String P_CONTEXT = "c";
-    static final String P_MODEL = "m";
-    static final String P_VALUE_KEY = "k";
-    static final String P_CONVERSATION_ID = "cv";
-    static final String P_BALANCE = "b";
-    static final String P_CREATED_AT = "a";
-    static final String P_INPUT_TOKENS = "in";
-    static final String P_WRITE_TOKENS = "wr";
-    static final String P_READ_TOKENS = "rd";
-    static final String P_HOLD_ID = "h";
-    static final String P_ACTOR = "ac";
-    static final String P_NOTE = "no";
+    static final String P_PACKED = "p";
 
     // transaction document id: {u: user, e: entry id}
     static final String TX_USER = "u";
@@ -242,66 +227,27 @@ final class BsonMapping {
     }
 
     /**
-     * A ledger entry as it waits in its account's {@code pending} array: the fields of a transaction
-     * document under short names, without the user (the account's {@code _id}), and without the
-     * cache token counts, texts and nanoseconds that are zero or absent, and without the price key
-     * when it is the model's name (an explicit null when there is none). The account document
-     * carries up to a copy batch of these in every write, so their size is what an account costs.
+     * A ledger entry as it waits in its account's {@code pending} array: {@code {i: entry id, s:
+     * sequence number, p: the other fields}}, without the user (the account's {@code _id}), the
+     * other fields packed into one binary value ({@link PackedEntry}). The account document carries
+     * up to a copy batch of these, and the server copies and re-encodes it on every write, so their
+     * number of fields and their size are what an account costs.
      */
     static BsonDocument pendingEntry(LedgerEntry e) {
-        BsonDocument d = new BsonDocument();
-        d.put(P_ID, new BsonString(e.id()));
-        d.put(P_SEQ, new BsonInt64(e.seq()));
-        d.put(P_TOKEN_TYPE, new BsonString(e.tokenType().wireName()));
-        d.put(P_RAW_AMOUNT, new BsonInt64(e.rawAmount()));
-        d.put(P_RATE, new BsonInt64(e.rate().nanosPerToken()));
-        d.put(P_TOKEN_VALUE, micros(e.tokenValue()));
-        d.put(P_CONTEXT, new BsonString(e.context()));
-        putTextIfPresent(d, P_MODEL, e.model());
-        // the price key is most often the model's name: then it is left out, and a missing one is null
-        if (!Objects.equals(e.valueKey(), e.model())) {
-            putText(d, P_VALUE_KEY, e.valueKey());
-        }
-        putTextIfPresent(d, P_CONVERSATION_ID, e.conversationId());
-        d.put(P_BALANCE, micros(e.balance()));
-        putInstant(d, P_CREATED_AT, e.createdAt());
-        putCountIfNotZero(d, P_INPUT_TOKENS, e.inputTokens());
-        putCountIfNotZero(d, P_WRITE_TOKENS, e.writeTokens());
-        putCountIfNotZero(d, P_READ_TOKENS, e.readTokens());
-        putTextIfPresent(d, P_HOLD_ID, e.holdId());
-        putTextIfPresent(d, P_ACTOR, e.actor());
-        putTextIfPresent(d, P_NOTE, e.note());
-        return d;
+        return new BsonDocument(P_ID, new BsonString(e.id()))
+                .append(P_SEQ, new BsonInt64(e.seq()))
+                .append(P_PACKED, new BsonBinary(PackedEntry.pack(e)));
     }
 
     /** Reads a pending entry of the given user's account. */
     static LedgerEntry pendingEntry(BsonDocument d, String user) {
-        return new LedgerEntry(
-                text(d, P_ID),
-                int64(d, P_SEQ),
-                user,
-                TokenType.fromWireName(text(d, P_TOKEN_TYPE)),
-                int64(d, P_RAW_AMOUNT),
-                Rate.ofNanos(int64(d, P_RATE)),
-                credits(d, P_TOKEN_VALUE),
-                text(d, P_CONTEXT),
-                optionalText(d, P_MODEL),
-                d.containsKey(P_VALUE_KEY) ? optionalText(d, P_VALUE_KEY) : optionalText(d, P_MODEL),
-                optionalText(d, P_CONVERSATION_ID),
-                credits(d, P_BALANCE),
-                instant(d, P_CREATED_AT),
-                isAbsent(d, P_INPUT_TOKENS) ? 0 : int64(d, P_INPUT_TOKENS),
-                isAbsent(d, P_WRITE_TOKENS) ? 0 : int64(d, P_WRITE_TOKENS),
-                isAbsent(d, P_READ_TOKENS) ? 0 : int64(d, P_READ_TOKENS),
-                optionalText(d, P_HOLD_ID),
-                optionalText(d, P_ACTOR),
-                optionalText(d, P_NOTE));
-    }
-
-    private static void putCountIfNotZero(BsonDocument d, String field, long count) {
-        if (count != 0) {
-            d.put(field, new BsonInt64(count));
+        String id = text(d, P_ID);
+        long seq = int64(d, P_SEQ);
+        BsonValue packed = required(d, P_PACKED);
+        if (!packed.isBinary()) {
+            throw wrongType(P_PACKED, "binary", packed);
         }
+        return PackedEntry.unpack(packed.asBinary().getData(), P_PACKED, id, seq, user);
     }
 
     // ---------------------------------------------------------------- account

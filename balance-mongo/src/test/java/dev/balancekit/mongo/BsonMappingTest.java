@@ -148,17 +148,60 @@ class BsonMappingTest {
         BsonDocument pending = BsonMapping.pendingEntry(fullEntry());
 
         assertThat(BsonMapping.pendingEntry(bytes(pending), "u1")).isEqualTo(fullEntry());
-        assertThat(pending.keySet()).doesNotContain("user", "id", "seq");
         assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(bareEntry())), bareEntry().user()))
                 .isEqualTo(bareEntry());
         LedgerEntry sameKey = new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5),
                 "message", "gpt-4o", "gpt-4o", null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
         LedgerEntry noKey = new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5),
                 "message", "gpt-4o", null, null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
-        assertThat(BsonMapping.pendingEntry(sameKey).keySet()).as("a price key equal to the model is left out")
-                .doesNotContain("k");
-        assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(sameKey)), "u1")).isEqualTo(sameKey);
-        assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(noKey)), "u1")).isEqualTo(noKey);
+        LedgerEntry otherKey = new LedgerEntry("op#2", 2, "u1", TokenType.COMPLETION, -5, Rate.perToken("1"),
+                Credits.of(-5), "", "gpt-4o", "", null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
+        LedgerEntry keyWithoutModel = new LedgerEntry("op#2", 2, "u1", TokenType.CREDITS, 0, Rate.ZERO, Credits.ZERO,
+                "refill", null, "tier:ünï", null, Credits.ZERO, WHOLE, 0, 0, 0, null, "admin", null);
+        for (LedgerEntry e : List.of(sameKey, noKey, otherKey, keyWithoutModel)) {
+            assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(e)), "u1")).isEqualTo(e);
+        }
+    }
+
+    @Test
+    void pendingEntry_isItsIdSequenceNumberAndOnePackedValue() {
+        BsonDocument pending = BsonMapping.pendingEntry(fullEntry());
+
+        assertThat(pending.keySet()).containsExactly("i", "s", "p");
+        assertThat(pending.getString("i").getValue()).isEqualTo("op-1#1");
+        assertThat(pending.getInt64("s").getValue()).isEqualTo(7);
+        assertThat(pending.getBinary("p").getData()[0]).as("format").isEqualTo((byte) PackedEntry.FORMAT);
+        assertThat(PackedEntry.pack(keyEntry("gpt-4x")).length - PackedEntry.pack(keyEntry("gpt-4o")).length)
+                .as("a price key equal to the model is one byte, not its text").isEqualTo("gpt-4x".length());
+    }
+
+    private static LedgerEntry keyEntry(String valueKey) {
+        return new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5), "message",
+                "gpt-4o", valueKey, null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
+    }
+
+    @Test
+    void pendingEntry_malformedPackedValue_isRefusedNamingTheField() {
+        byte[] good = PackedEntry.pack(fullEntry());
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+        byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+        byte[] otherFormat = good.clone();
+        otherFormat[0] = 9;
+        byte[] badType = good.clone();
+        badType[1] = 7;
+
+        for (byte[] bad : List.of(truncated, trailing, otherFormat, badType)) {
+            BsonDocument d = BsonMapping.pendingEntry(fullEntry());
+            d.put("p", new org.bson.BsonBinary(bad));
+            assertThatThrownBy(() -> BsonMapping.pendingEntry(d, "u1"))
+                    .isInstanceOf(BsonMapping.MalformedDocumentException.class)
+                    .hasMessageStartingWith("field 'p' is not a packed ledger entry: ");
+        }
+        BsonDocument notBinary = BsonMapping.pendingEntry(fullEntry());
+        notBinary.put("p", new BsonString("x"));
+        assertThatThrownBy(() -> BsonMapping.pendingEntry(notBinary, "u1"))
+                .isInstanceOf(BsonMapping.MalformedDocumentException.class)
+                .hasMessage("field 'p' must be binary, was string");
     }
 
     @Test
