@@ -53,7 +53,8 @@ import reactor.core.publisher.Mono;
  * <p><b>Collections.</b> The accounts collection ({@value #DEFAULT_BALANCES_COLLECTION} by default)
  * holds one document per account ({@code _id} = user id, a string): every field of the
  * {@link AccountState}, a {@code version}, and {@code pending}, the ledger entries written but not
- * yet copied (under short field names, since every write carries them). The entries collection
+ * yet copied (each its id, its sequence number and its other fields packed into one binary value,
+ * since every write carries them). The entries collection
  * ({@value #DEFAULT_TRANSACTIONS_COLLECTION} by default) holds
  * one document per ledger entry with LibreChat's field names, {@code _id = {u: user, e: entry id}}.
  * Money is an Int64 count of micro-credits, never a double. {@code docs/mongodb.md} lists every field.
@@ -67,12 +68,13 @@ import reactor.core.publisher.Mono;
  * <p><b>Write protocol.</b>
  * <ol>
  *   <li>{@link #compareAndSet} is one write to the account document: {@code insertOne} for a new
- *       account (a duplicate key, code 11000, is a conflict), otherwise {@code findOneAndUpdate} on
+ *       account (a duplicate key, code 11000, is a conflict), otherwise {@code updateOne} on
  *       {@code {_id: user, version: expected}} that sets the new state and version and pushes the new
- *       entries onto {@code pending}, in the same atomic write. The result is
+ *       entries onto {@code pending}, in the same atomic write; the write that may fill a copy
+ *       batch is a {@code findOneAndUpdate} returning the pending entries. The result is
  *       {@link CasResult#APPLIED} only once this write is acknowledged.</li>
- *   <li>When {@code pending} has reached the {@linkplain Builder#copyBatchSize(int) copy batch size},
- *       the same call copies it to {@code transactions} (unordered {@code insertMany}; a duplicate
+ *   <li>When that write returned a {@linkplain Builder#copyBatchSize(int) copy batch} of pending
+ *       entries, the same call copies them to {@code transactions} (unordered {@code insertMany}; a duplicate
  *       key means already copied). This store's next write of the account removes the copied
  *       entries from {@code pending} with a {@code $slice} on its {@code $push}, so the cleanup
  *       costs no round trip of its own. A failure here is logged and does not fail the operation:

@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BsonMappingTest {
     /** An instant with nanoseconds below the millisecond, which a BSON date alone would lose. */
     private static final Instant FINE = Instant.parse("2026-01-15T10:00:00.123456789Z");
-    private static final Instant WHOLE = Instant.parse("2026-01-15T10:00:00Z");
+    static final Instant WHOLE = Instant.parse("2026-01-15T10:00:00Z");
     private static final Instant BEFORE_EPOCH = Instant.parse("1969-12-31T23:59:59.999999999Z");
 
     /** Encodes to BSON bytes and parses them again, as a trip through the server does. */
@@ -291,20 +291,6 @@ class BsonMappingTest {
     }
 
     @Test
-    void appended_countsTheElementsAddedAtTheEnd_orMinusOneForAnyOtherChange() {
-        List<String> before = List.of("a", "b", "c");
-
-        assertThat(AccountUpdates.appended(before, List.of("a", "b", "c"))).isZero();
-        assertThat(AccountUpdates.appended(before, List.of("a", "b", "c", "d"))).isEqualTo(1);
-        assertThat(AccountUpdates.appended(before, List.of("b", "c", "d"))).as("oldest dropped, one added").isEqualTo(1);
-        assertThat(AccountUpdates.appended(before, List.of("c", "d", "e"))).isEqualTo(2);
-        assertThat(AccountUpdates.appended(before, List.of("a", "x", "c"))).as("replaced in the middle").isEqualTo(-1);
-        assertThat(AccountUpdates.appended(before, List.of())).as("cleared").isEqualTo(-1);
-        assertThat(AccountUpdates.appended(List.of(), List.of("1", "2", "3", "4", "5", "6", "7", "8", "9")))
-                .as("too many to push").isEqualTo(-1);
-    }
-
-    @Test
     void receipt_roundTrips() {
         ReceiptRecord r = new ReceiptRecord("op-1", Long.MAX_VALUE - 1, 2, Credits.of(-1), Credits.of(-2));
         ReceiptRecord empty = new ReceiptRecord("op-2", 0, 0, Credits.ZERO, Credits.ZERO);
@@ -339,15 +325,6 @@ class BsonMappingTest {
         assertThat(doc.get("refillAnchor")).isEqualTo(BsonNull.VALUE);
         assertThat(doc.get("lastRefill")).isEqualTo(BsonNull.VALUE);
         assertThat(BsonMapping.account(bytes(doc))).isEqualTo(empty);
-    }
-
-    @Test
-    void account_withoutRefillOverride_leavesTheFieldOut() {
-        BsonDocument doc = AccountUpdates.accountFields(AccountState.empty("u1", WHOLE));
-
-        assertThat(doc.keySet()).doesNotContain("refillOverride");
-        assertThat(AccountUpdates.accountUpdate(fullAccount(), fullAccount().withRefillOverride(null)).getDocument("$unset")
-                .keySet()).containsExactly("refillOverride");
     }
 
     @Test
