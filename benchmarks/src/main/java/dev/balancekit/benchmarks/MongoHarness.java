@@ -20,6 +20,7 @@ import dev.balancekit.BalanceLedger;
 import dev.balancekit.BalanceRequest;
 import dev.balancekit.ChargeRequest;
 import dev.balancekit.mongo.MongoBalanceStore;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,12 +171,14 @@ public final class MongoHarness {
             for (int inFlight : new int[] {1, 32}) {
                 System.out.printf("%nrequests per second, %d in flight (%d rounds of %d s, in turn):%n", inFlight, rounds, seconds);
                 Map<String, double[]> rates = new LinkedHashMap<>();
+                Map<String, double[]> cpu = new LinkedHashMap<>();
                 double[] storeCommands = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     for (var p : patterns.entrySet()) {
                         counter.reset();
                         long[] result = run(seconds, inFlight, p.getValue());
                         rates.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = result[0] * 1e9 / result[1];
+                        cpu.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = result[2] / 1e3 / result[0];
                         if (p.getKey().equals("store")) {
                             storeCommands[r] = (double) counter.commands.get() / result[0];
                         }
@@ -197,6 +200,19 @@ public final class MongoHarness {
                             median(v), storeMedian / median(v), median(perRound));
                 }
                 System.out.printf("store round trips per request, per round: %s%n", Arrays.toString(storeCommands));
+                // CPU time of the whole process (client and in-process server) per request: unlike the
+                // rate, it hardly moves when other processes take the cores
+                System.out.printf("CPU per request (us, this process: client and server), %d in flight:%n", inFlight);
+                System.out.printf("%-16s %-28s %8s %16s%n", "pattern", "rounds", "median", "pattern / store");
+                double storeCpu = median(cpu.get("store"));
+                for (var e : cpu.entrySet()) {
+                    StringBuilder each = new StringBuilder();
+                    for (double x : e.getValue()) {
+                        each.append(each.length() == 0 ? "" : ", ").append(Math.round(x));
+                    }
+                    System.out.printf("%-16s %-28s %8.0f %16.2f%n", e.getKey(), each, median(e.getValue()),
+                            median(e.getValue()) / storeCpu);
+                }
             }
 
             System.out.printf("%naccount documents after %d chat requests per user over %d users:%n", sizeRequests, SIZE_USERS);
@@ -297,16 +313,21 @@ public final class MongoHarness {
                         Updates.inc("balance", 1L), options)));
     }
 
-    /** Runs requests with a fixed number in flight for a while; returns {requests, nanos}. */
+    /** Runs requests with a fixed number in flight for a while; returns {requests, nanos, process CPU nanos}. */
     private static long[] run(int seconds, int inFlight, Supplier<Mono<?>> request) {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         AtomicLong done = new AtomicLong();
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         Flux.range(0, inFlight)
                 .flatMap(i -> Mono.defer(request).doOnSuccess(x -> done.incrementAndGet())
                         .repeat(() -> System.nanoTime() < deadline), inFlight)
                 .blockLast();
-        return new long[] {done.get(), System.nanoTime() - start};
+        return new long[] {done.get(), System.nanoTime() - start, processCpuNanos() - cpuStart};
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
