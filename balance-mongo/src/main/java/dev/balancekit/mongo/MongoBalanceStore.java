@@ -745,7 +745,7 @@ public final class MongoBalanceStore implements BalanceStore {
          * Sets how many entries may wait in an account's {@code pending} array before a write copies
          * them to the transactions collection, {@value MongoBalanceStore#DEFAULT_COPY_BATCH_SIZE} by
          * default. Larger batches mean fewer round trips per operation and larger account documents
-         * (every write carries the pending entries, about 180 bytes each); 1 copies after every write
+         * (every write carries the pending entries, about 120 bytes each); 1 copies after every write
          * that appends entries. Entries of quiet accounts wait for {@link #flushPending()}; history
          * reads include them either way.
          *
