@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bson.BsonDocument;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import reactor.core.publisher.Flux;
@@ -31,7 +30,7 @@ final class FaultyMongo {
     enum Step {
         /** A read of the accounts collection (load, the pending half of history, list, flush scan). */
         READ_ACCOUNT,
-        /** The compare-and-set: insertOne, or findOneAndUpdate or updateOne on a version, on the accounts collection. */
+        /** The compare-and-set: insertOne or findOneAndUpdate on the accounts collection. */
         ACCOUNT_WRITE,
         /** Copying entries: insertMany into the transactions collection. */
         COPY,
@@ -135,8 +134,7 @@ final class FaultyMongo {
                 return wrapFind(find);
             }
             Step step = null;
-            if (balances && (method.equals("findOneAndUpdate") || method.equals("insertOne")
-                    || method.equals("updateOne") && isVersioned(args[0]))) {
+            if (balances && (method.equals("findOneAndUpdate") || method.equals("insertOne"))) {
                 step = Step.ACCOUNT_WRITE;
             } else if (balances && (method.equals("updateOne") || method.equals("bulkWrite"))) {
                 step = Step.CLEANUP;
@@ -145,11 +143,6 @@ final class FaultyMongo {
             }
             return step == null ? result : faulty(step, (Publisher<?>) result);
         });
-    }
-
-    /** Whether a filter names a version: a compare-and-set, not a cleanup. */
-    private static boolean isVersioned(Object filter) {
-        return filter instanceof BsonDocument d && d.containsKey(BsonMapping.VERSION);
     }
 
     private FindPublisher<?> wrapFind(FindPublisher<?> find) {
