@@ -2,6 +2,7 @@ package dev.balancekit.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.balancekit.BalanceChange;
 import dev.balancekit.BalanceDecision;
@@ -22,6 +23,7 @@ import dev.balancekit.UsageQuery;
 import dev.balancekit.memory.InMemoryBalanceStore;
 import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.spi.BalanceStore;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -71,8 +73,10 @@ class LedgerSemanticsTest extends LedgerFixture {
             BalanceDecision d = ledger().checkBalance("u1", MODEL, 1500, 0);
 
             assertThat(d.message()).isEqualTo("Insufficient Funds! Balance: 1000. Prompt tokens: 1500. Cost: 1500.");
-            assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":1000,\"tokenCost\":1500,"
-                    + "\"promptTokens\":1500,\"reason\":\"insufficient_balance\"}");
+            assertThat(d.payload()).containsExactly(
+                    entry("type", "token_balance"), entry("balance", new BigDecimal("1000")),
+                    entry("tokenCost", new BigDecimal("1500")), entry("promptTokens", 1500L),
+                    entry("reason", "insufficient_balance"));
         }
 
         @Test
