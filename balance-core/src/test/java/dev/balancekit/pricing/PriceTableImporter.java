@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns LibreChat's rate table, as published in {@code librechat-rates.yaml}, into the built-in
@@ -273,7 +274,7 @@ public final class PriceTableImporter {
      * @param through the last day of an introductory price, or null
      * @param after the price from the day after {@code through}, or null
      */
-    record Row(String key, Price price, LocalDate through, Price after) {
+    record Row(String key, Price price, @Nullable LocalDate through, @Nullable Price after) {
 
         ModelPrice modelPrice() {
             ModelPrice p = price.modelPrice();
@@ -305,8 +306,9 @@ public final class PriceTableImporter {
      * @param premiumWrite the long-context cache-write rate, or null
      * @param premiumRead the long-context cache-read rate, or null
      */
-    record Price(String prompt, String completion, String write, String read, Long threshold, String premiumPrompt,
-            String premiumCompletion, String premiumWrite, String premiumRead) {
+    record Price(String prompt, String completion, @Nullable String write, @Nullable String read,
+            @Nullable Long threshold, @Nullable String premiumPrompt, @Nullable String premiumCompletion,
+            @Nullable String premiumWrite, @Nullable String premiumRead) {
 
         ModelPrice modelPrice() {
             ModelPrice p = ModelPrice.perToken(prompt, completion);

@@ -44,6 +44,6 @@ public final class Json {
      * @return the same decimal as {@link Credits#toString()}, or null
      */
     static @Nullable BigDecimal number(@Nullable Credits amount) {
-        return amount == null ? null : new BigDecimal(amount.toString());
+        return amount == null ? null : amount.toBigDecimal();
     }
 }
