@@ -79,7 +79,7 @@ final class ListBalancesCommand implements Callable<Integer> {
     /** Accounts looked up at once when listing by e-mail. */
     private static final int CONCURRENCY = 8;
 
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Mixin
     MongoOptions mongo = new MongoOptions();
@@ -103,8 +103,8 @@ final class ListBalancesCommand implements Callable<Integer> {
     @Option(names = "--page-size", paramLabel = "N", defaultValue = "500", description = "Users read per round trip (default ${DEFAULT-VALUE}).")
     int pageSize;
 
-    ListBalancesCommand(Ctx ctx) {
-        this.ctx = ctx;
+    ListBalancesCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     /** One line of the listing: a user, with or without an account. */
@@ -119,17 +119,17 @@ final class ListBalancesCommand implements Callable<Integer> {
         if (pageSize < 1 || pageSize > ListQuery.MAX_LIMIT) {
             throw CliException.usage("--page-size must be between 1 and " + ListQuery.MAX_LIMIT + ", was " + pageSize);
         }
-        LedgerConfig cfg = ctx.config(config);
-        Session session = ctx.session(mongo);
-        BalanceLedger ledger = session.ledger(cfg, ctx.env().clock());
-        Listing listing = new Listing(session, ledger, new RecordWriter(output.format, COLUMNS, ctx.out()),
-                new Progress(ctx.env(), "users listed"));
+        LedgerConfig cfg = invocation.config(config);
+        Session session = invocation.session(mongo);
+        BalanceLedger ledger = session.ledger(cfg, invocation.env().clock());
+        Listing listing = new Listing(session, ledger, new RecordWriter(output.format, COLUMNS, invocation.out()),
+                new Progress(invocation.env(), "users listed"));
         boolean complete = sort == Sort.EMAIL ? listing.byEmail() : listing.byAccount();
         listing.progress.clear();
         listing.writer.end();
         if (output.format == Format.TABLE) {
             long n = listing.users;
-            ctx.out().println(n + (n == 1 ? " user" : " users") + (complete ? "" : " shown (--limit)") + ", "
+            invocation.out().println(n + (n == 1 ? " user" : " users") + (complete ? "" : " shown (--limit)") + ", "
                     + listing.accounts + " with a balance; total balance " + listing.balance + ", total tokens used "
                     + listing.tokens);
         }
