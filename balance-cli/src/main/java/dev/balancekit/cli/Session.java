@@ -34,7 +34,6 @@ final class Session implements AutoCloseable {
     private final MongoClient client;
     private final MongoBalanceStore store;
     private final MongoUserDirectory directory;
-    private final Users users;
     private final MongoDatabase database;
     private final String display;
     private final long selectionTimeoutMs;
@@ -47,7 +46,6 @@ final class Session implements AutoCloseable {
         this.store = MongoBalanceStore.builder(database).balancesCollection(accountsCollection)
                 .transactionsCollection(entriesCollection).build();
         this.directory = MongoUserDirectory.create(database);
-        this.users = new Users(database, accountsCollection);
         this.display = display;
         this.selectionTimeoutMs = selectionTimeoutMs;
     }
@@ -109,14 +107,9 @@ final class Session implements AutoCloseable {
         return store;
     }
 
-    /** @return the users collection, LibreChat's */
+    /** @return the directory over the users collection, LibreChat's */
     MongoUserDirectory directory() {
         return directory;
-    }
-
-    /** @return the raw reads of the users and balances collections that listing needs */
-    Users users() {
-        return users;
     }
 
     /**
