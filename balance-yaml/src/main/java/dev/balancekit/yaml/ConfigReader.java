@@ -256,11 +256,12 @@ final class ConfigReader {
         if (start != null && !start.isBlank()) {
             try {
                 Credits amount = Credits.ofMicros(Credits.parseScaled(start, 6, START_BALANCE));
-                if (amount.isNegative()) {
-                    problems.add(new ConfigProblem(ENVIRONMENT, 0, 0, START_BALANCE,
-                            START_BALANCE + " must be zero or more, was " + amount));
-                } else {
+                try {
                     config.startBalance(amount);
+                } catch (IllegalArgumentException e) {
+                    // core's rule, named as the variable that set it
+                    problems.add(new ConfigProblem(ENVIRONMENT, 0, 0, START_BALANCE,
+                            String.valueOf(e.getMessage()).replaceFirst("^startBalance ", START_BALANCE + " ")));
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(new ConfigProblem(ENVIRONMENT, 0, 0, START_BALANCE, Texts.quoting(e.getMessage(), start)));
@@ -277,13 +278,13 @@ final class ConfigReader {
         if (enabled != null) {
             config.enabled(enabled);
         }
-        Credits start = credits(s, "startBalance", false);
+        Credits start = credits(s, "startBalance");
         if (start != null) {
-            config.startBalance(start);
+            attempt(BALANCE, s.value("startBalance"), () -> config.startBalance(start));
         }
-        Credits min = credits(s, "minBalance", false);
+        Credits min = credits(s, "minBalance");
         if (min != null) {
-            config.minBalance(min);
+            attempt(BALANCE, s.value("minBalance"), () -> config.minBalance(min));
         }
         ShortfallPolicy policy = shortfall(s);
         if (policy != null) {
@@ -365,10 +366,10 @@ final class ConfigReader {
         }
         String action = oneOf(ib, "action", ACTIONS);
         String freeModel = text(ib, "freeModel", "a model name");
-        Credits floor = credits(ib, "negativeFloor", true);
-        if (floor != null && floor.isPositive()) {
-            problem(ib.value("negativeFloor"), ib.path("negativeFloor"),
-                    ib.path("negativeFloor") + " must be zero or below, was " + floor);
+        Credits floor = credits(ib, "negativeFloor");
+        if (floor != null) {
+            // core's rule for the floor, checked whatever the action, so a wrong floor is named as such
+            attempt(ib.path, ib.value("negativeFloor"), () -> ShortfallPolicy.allowNegative(floor));
         }
         if (problems.size() > before) {
             return null;
@@ -414,12 +415,18 @@ final class ConfigReader {
         Boolean enabled = bool(s, "autoRefillEnabled");
         RefillMode mode = named(s, "refillMode", RefillMode::fromConfigName);
         Long interval = whole(s, "refillIntervalValue");
-        if (interval != null && interval <= 0) {
-            problem(s.value("refillIntervalValue"), s.path("refillIntervalValue"),
-                    s.path("refillIntervalValue") + " must be positive, was " + interval);
+        if (interval != null) {
+            // core's bounds, checked on their own whether or not the section refills, so that a bad
+            // interval and a bad amount are both reported
+            attempt(s.path, s.value("refillIntervalValue"),
+                    () -> new Refill(RefillMode.ADD, interval, DEFAULT_REFILL_UNIT, Credits.ZERO));
         }
         RefillUnit unit = named(s, "refillIntervalUnit", RefillUnit::fromConfigName);
-        Credits amount = credits(s, "refillAmount", false);
+        Credits amount = credits(s, "refillAmount");
+        if (amount != null) {
+            attempt(s.path, s.value("refillAmount"),
+                    () -> new Refill(RefillMode.ADD, DEFAULT_REFILL_INTERVAL, DEFAULT_REFILL_UNIT, amount));
+        }
         if (problems.size() > before) {
             return null;
         }
@@ -505,9 +512,9 @@ final class ConfigReader {
         Section p = section(s.value("premium"), s.path("premium"), PREMIUM_KEYS);
         if (p != null) {
             Long threshold = required(p, "threshold") ? whole(p, "threshold") : null;
-            if (threshold != null && threshold <= 0) {
-                problem(p.value("threshold"), p.path("threshold"), p.path("threshold") + " must be positive, was "
-                        + threshold);
+            if (threshold != null) {
+                // core's rule for the threshold, checked even when the premium's rates are missing
+                attempt(p.path, p.value("threshold"), () -> new Premium(threshold, Rate.ZERO, Rate.ZERO));
             }
             Rate premiumPrompt = required(p, "prompt") ? rate(p, "prompt", perThousand) : null;
             Rate premiumCompletion = required(p, "completion") ? rate(p, "completion", perThousand) : null;
@@ -648,33 +655,28 @@ final class ConfigReader {
         if (s == null) {
             return null;
         }
-        // an invalid cap is left out, so that the order of the others is still checked
-        Credits daily = cap(s, "daily");
-        Credits weekly = cap(s, "weekly");
-        Credits monthly = cap(s, "monthly");
-        Long dailyTokens = tokenCap(s, "dailyTokens");
-        Long weeklyTokens = tokenCap(s, "weeklyTokens");
-        Long monthlyTokens = tokenCap(s, "monthlyTokens");
+        // each cap is checked by core on its own and left out when invalid, so that every bad cap is
+        // reported and the order of the others is still checked
+        Credits daily = cap(parent, s, "daily", credits(s, "daily"), c -> UsageLimits.credits(c, null, null));
+        Credits weekly = cap(parent, s, "weekly", credits(s, "weekly"), c -> UsageLimits.credits(null, c, null));
+        Credits monthly = cap(parent, s, "monthly", credits(s, "monthly"), c -> UsageLimits.credits(null, null, c));
+        Long dailyTokens = cap(parent, s, "dailyTokens", whole(s, "dailyTokens"),
+                n -> UsageLimits.NONE.withTokens(n, null, null));
+        Long weeklyTokens = cap(parent, s, "weeklyTokens", whole(s, "weeklyTokens"),
+                n -> UsageLimits.NONE.withTokens(null, n, null));
+        Long monthlyTokens = cap(parent, s, "monthlyTokens", whole(s, "monthlyTokens"),
+                n -> UsageLimits.NONE.withTokens(null, null, n));
         return attempt(parent.path, s.node,
                 () -> new UsageLimits(daily, weekly, monthly, dailyTokens, weeklyTokens, monthlyTokens));
     }
 
-    private @Nullable Credits cap(Section s, String key) {
-        Credits c = credits(s, key, true);
-        if (c != null && !c.isPositive()) {
-            problem(s.value(key), s.path(key), s.path(key) + " must be above zero, was " + c);
+    /** A cap that core accepts on its own ({@code alone} builds limits with only it), else null. */
+    private <T> @Nullable T cap(Section parent, Section s, String key, @Nullable T value,
+            Function<T, UsageLimits> alone) {
+        if (value == null || attempt(parent.path, s.value(key), () -> alone.apply(value)) == null) {
             return null;
         }
-        return c;
-    }
-
-    private @Nullable Long tokenCap(Section s, String key) {
-        Long n = whole(s, key);
-        if (n != null && n <= 0) {
-            problem(s.value(key), s.path(key), s.path(key) + " must be above zero, was " + n);
-            return null;
-        }
-        return n;
+        return value;
     }
 
     /** @return the names of all tiers in the file, valid or not, for the default tier's check */
@@ -705,13 +707,13 @@ final class ConfigReader {
             problem(tiers.keyNodes.get(name), s.path, tiers.path + " has an invalid tier name: " + e.getMessage());
             return null;
         }
-        Credits start = credits(s, "startBalance", false);
+        Credits start = credits(s, "startBalance");
         if (start != null) {
-            tier.startBalance(start);
+            attempt(BALANCE, s.value("startBalance"), () -> tier.startBalance(start));
         }
-        Credits min = credits(s, "minBalance", false);
+        Credits min = credits(s, "minBalance");
         if (min != null) {
-            tier.minBalance(min);
+            attempt(BALANCE, s.value("minBalance"), () -> tier.minBalance(min));
         }
         ShortfallPolicy policy = shortfall(s);
         if (policy != null) {
@@ -868,14 +870,9 @@ final class ConfigReader {
         }
     }
 
-    /** An amount of credits, zero or more unless {@code negativeAllowed}. */
-    private @Nullable Credits credits(Section s, String key, boolean negativeAllowed) {
-        Credits c = credits(s.value(key), s.path(key));
-        if (c != null && !negativeAllowed && c.isNegative()) {
-            problem(s.value(key), s.path(key), s.path(key) + " must be zero or more, was " + c);
-            return null;
-        }
-        return c;
+    /** An amount of credits of any sign: what range a setting allows is core's rule. */
+    private @Nullable Credits credits(Section s, String key) {
+        return credits(s.value(key), s.path(key));
     }
 
     private @Nullable Credits credits(@Nullable Node node, String path) {
