@@ -151,7 +151,7 @@ public final class YamlConfigWatcher implements AutoCloseable {
         lastReadFailure = null;
         LedgerConfig next;
         try {
-            next = ConfigReader.read(YamlLedgerConfig.decode(bytes, source), source, environment);
+            next = BalanceSchema.read(YamlLedgerConfig.decode(bytes, source), source, environment);
         } catch (ConfigException e) {
             ledger.rejectConfig(source, e.messages());
             return CheckResult.REJECTED;
