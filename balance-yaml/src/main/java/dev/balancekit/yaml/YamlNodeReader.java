@@ -389,11 +389,11 @@ final class YamlNodeReader {
             return null;
         }
         // in a shared file only the owned key is ours; the other sections may use any YAML
-        boolean top = ownedKey != null;
+        boolean shared = ownedKey != null;
         for (NodeTuple tuple : ((MappingNode) node).getValue()) {
             Node keyNode = tuple.getKeyNode();
             if (!(keyNode instanceof ScalarNode)) {
-                if (top) {
+                if (shared) {
                     continue;
                 }
                 problem(keyNode, path, path + " has a key that is " + describe(keyNode) + "; keys must be plain scalars");
@@ -409,7 +409,7 @@ final class YamlNodeReader {
                 continue;
             }
             Node first = s.keyNodes.get(key);
-            if (first != null && (!top || key.equals(ownedKey))) {
+            if (first != null && (!shared || key.equals(ownedKey))) {
                 problem(keyNode, keyPath, keyPath + " appears more than once; first at line " + line(first));
                 continue;
             }
