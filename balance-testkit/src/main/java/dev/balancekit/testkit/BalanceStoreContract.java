@@ -1224,6 +1224,22 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         }
     }
 
+    /** Which users of a batch have an account: what a listing of a user directory asks the store. */
+    @Nested
+    class UsersWithAccounts {
+        @Test
+        void usersWithAccounts_returnsOnlyTheUsersThatHaveAnAccount_eachOnce() {
+            BlockingBalanceLedger ledger = ledger();
+            ledger.addBalance(BalanceChange.of("has-1", Credits.of(5)));
+            ledger.addBalance(BalanceChange.of("has-2", Credits.of(5)));
+
+            assertThat(store.usersWithAccounts(List.of("has-2", "none", "has-1", "has-2")).collectList().block())
+                    .containsExactlyInAnyOrder("has-1", "has-2");
+            assertThat(store.usersWithAccounts(List.of()).collectList().block()).isEmpty();
+            assertThat(store.usersWithAccounts(List.of("none")).collectList().block()).isEmpty();
+        }
+    }
+
     /** Passes every call to a store, counting the lookups of entries by operation or hold. */
     private static final class CountingStore implements BalanceStore {
         final AtomicLong lookups = new AtomicLong();
