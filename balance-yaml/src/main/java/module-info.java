@@ -1,0 +1,8 @@
+/** BalanceKit's YAML config: the {@code balance:} section of a LibreChat-style file, and reloads. */
+module dev.balancekit.yaml {
+    requires transitive dev.balancekit.core;
+    requires org.snakeyaml.engine;
+    requires static org.jspecify;
+
+    exports dev.balancekit.yaml;
+}
