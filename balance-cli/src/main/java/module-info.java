@@ -9,7 +9,6 @@ module dev.balancekit.cli {
     requires tools.jackson.databind;
     requires org.apache.commons.csv;
     requires java.logging;
-    requires static org.jspecify;
 
     // picocli reads the commands' annotated fields and methods reflectively
     opens dev.balancekit.cli to info.picocli;

@@ -11,10 +11,10 @@
 module dev.balancekit.core {
     requires transitive reactor.core;
     requires transitive org.reactivestreams;
-    // nullness annotations on the API; not needed at run time
+    // nullness annotations on the API: needed to compile against it, not at run time
     requires static transitive org.jspecify;
-    // optional: only a host that passes a MeterRegistry needs Micrometer
-    requires static transitive micrometer.core;
+    // optional: only a host that passes a MeterRegistry needs Micrometer, and it reads it itself
+    requires static micrometer.core;
 
     exports dev.balancekit;
     exports dev.balancekit.spi;

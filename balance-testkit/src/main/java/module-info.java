@@ -3,7 +3,8 @@ module dev.balancekit.testkit {
     requires transitive dev.balancekit.core;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
-    requires static org.jspecify;
 
     exports dev.balancekit.testkit;
+    // JUnit runs the suite's test methods reflectively, from the backend's test class
+    opens dev.balancekit.testkit;
 }

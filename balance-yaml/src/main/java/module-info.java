@@ -2,7 +2,6 @@
 module dev.balancekit.yaml {
     requires transitive dev.balancekit.core;
     requires org.snakeyaml.engine;
-    requires static org.jspecify;
 
     exports dev.balancekit.yaml;
 }
