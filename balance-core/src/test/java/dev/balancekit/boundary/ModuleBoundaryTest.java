@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancekit.BalanceLedger;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.lang.module.ResolvedModule;
 import java.net.URI;
@@ -16,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -59,6 +66,81 @@ class ModuleBoundaryTest {
                 .orElseThrow();
 
         assertThat(micrometer.modifiers()).contains(ModuleDescriptor.Requires.Modifier.STATIC);
+    }
+
+    @Test
+    void internal_hasOnePublicType_theLedgersEntryPoint() throws IOException {
+        List<String> publicTypes = new ArrayList<>();
+        for (Class<?> c : classesOf("dev.balancekit.internal")) {
+            if (Modifier.isPublic(c.getModifiers()) && !c.isMemberClass()) {
+                publicTypes.add(c.getName());
+            }
+        }
+
+        assertThat(publicTypes).containsExactly("dev.balancekit.internal.LedgerRunner");
+    }
+
+    @Test
+    void exportedApi_showsNoInternalTypeInAnySignature() throws IOException {
+        List<String> leaks = new ArrayList<>();
+        for (ModuleDescriptor.Exports export : compiledDescriptor().exports()) {
+            for (Class<?> c : classesOf(export.source())) {
+                if (!Modifier.isPublic(c.getModifiers())) {
+                    continue;
+                }
+                List<String> signatures = new ArrayList<>();
+                signatures.add(String.valueOf(c.getGenericSuperclass()));
+                for (Type t : c.getGenericInterfaces()) {
+                    signatures.add(t.getTypeName());
+                }
+                for (Method m : c.getDeclaredMethods()) {
+                    if (visible(m.getModifiers())) {
+                        signatures.add(m.toGenericString());
+                    }
+                }
+                for (Constructor<?> k : c.getDeclaredConstructors()) {
+                    if (visible(k.getModifiers())) {
+                        signatures.add(k.toGenericString());
+                    }
+                }
+                for (Field f : c.getDeclaredFields()) {
+                    if (visible(f.getModifiers())) {
+                        signatures.add(f.toGenericString());
+                    }
+                }
+                for (String sig : signatures) {
+                    if (sig.contains("dev.balancekit.internal.")) {
+                        leaks.add(c.getName() + ": " + sig);
+                    }
+                }
+            }
+        }
+
+        assertThat(leaks).isEmpty();
+    }
+
+    private static boolean visible(int modifiers) {
+        return Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers);
+    }
+
+    /** The main classes of one of core's packages, from the compiled module (not the patched-in tests). */
+    private static List<Class<?>> classesOf(String pkg) throws IOException {
+        ModuleReference core = ModuleFinder.of(Path.of(location(CORE))).find(CORE).orElseThrow();
+        String dir = pkg.replace('.', '/') + "/";
+        List<Class<?>> classes = new ArrayList<>();
+        try (ModuleReader reader = core.open(); Stream<String> names = reader.list()) {
+            for (String name : names.filter(n -> n.startsWith(dir) && n.endsWith(".class")
+                    && n.indexOf('/', dir.length()) < 0 && !n.endsWith("package-info.class")).toList()) {
+                String binary = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+                try {
+                    classes.add(Class.forName(binary, false, BalanceLedger.class.getClassLoader()));
+                } catch (ClassNotFoundException e) {
+                    throw new AssertionError(binary, e);
+                }
+            }
+        }
+        assertThat(classes).as("classes of " + pkg).isNotEmpty();
+        return classes;
     }
 
     @Test
