@@ -215,6 +215,18 @@ public record Credits(long micros) implements Comparable<Credits> {
         return Long.compare(micros, other.micros);
     }
 
+    /**
+     * The exact amount as a decimal with as few fractional digits as it needs (scale 0 to 6), so that
+     * its {@code toString()} is this amount's text: what a JSON library writes as the number
+     * {@code 527065.5}.
+     *
+     * @return the amount in credits
+     */
+    public BigDecimal toBigDecimal() {
+        BigDecimal d = BigDecimal.valueOf(micros, SCALE).stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0) : d;
+    }
+
     /** @return the plain decimal text, for example {@code 527065.5} */
     @Override
     public String toString() {

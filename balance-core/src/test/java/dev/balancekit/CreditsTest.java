@@ -3,6 +3,7 @@ package dev.balancekit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -134,5 +135,16 @@ class CreditsTest {
             "10000000, 6, 10", "-9223372036854775808, 6, -9223372036854.775808"})
     void formatScaled_writesPlainDecimalWithoutTrailingZeros(long value, int scale, String text) {
         assertThat(Credits.formatScaled(value, scale)).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "1000, 1000", "527065.5, 527065.5", "-0.000001, -0.000001", "99.999999, 99.999999",
+        "9223372036854.775807, 9223372036854.775807", "-1.5, -1.5"})
+    void toBigDecimal_isExact_withTheFewestDigits_andPrintsAsTheText(String text, String printed) {
+        BigDecimal d = Credits.parse(text).toBigDecimal();
+
+        assertThat(d.toString()).isEqualTo(printed);
+        assertThat(d.scale()).isBetween(0, 6);
+        assertThat(d.movePointRight(6).longValueExact()).isEqualTo(Credits.parse(text).micros());
     }
 }

@@ -11,7 +11,7 @@ import org.bson.BsonString;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
-/** The documented mappings of a users document, {@link MongoUserDirectory#idText} and {@link MongoUserDirectory#label}. */
+/** How the directory maps a users document: {@link MongoUserDirectory#idText} and {@link MongoUserDirectory#label}. */
 class MongoUserDirectoryMappingTest {
 
     @Test

@@ -445,10 +445,10 @@ public final class ChatServer implements AutoCloseable {
         }
         Optional<AccountView> view = ledger.balance(user);
         if (view.isEmpty()) {
-            sendJson(ex, 404, "{\"error\":\"Balance not found\"}");
+            sendJson(ex, 404, Json.MAPPER.writeValueAsString(Map.of("error", "Balance not found")));
             return;
         }
-        sendJson(ex, 200, LibreChatBalance.of(view.get(), config).toJson());
+        sendJson(ex, 200, Json.MAPPER.writeValueAsString(LibreChatBalance.of(view.get(), config).payload()));
     }
 
     private static void sendJson(HttpExchange ex, int status, String json) throws IOException {

@@ -271,6 +271,13 @@ class ChatServerTest {
                 + "\"code\":402,"
                 + "\"type\":\"token_balance\",\"balance\":5000,\"tokenCost\":10010,\"promptTokens\":4,"
                 + "\"reason\":\"insufficient_balance\"}}");
+        // read back with Jackson: LibreChat's {type, balance, tokenCost, promptTokens} after the message and code
+        Map<String, Object> error = object(object(parse(response.body())).get("error"));
+        assertThat(error.keySet()).containsExactly("message", "code", "type", "balance", "tokenCost", "promptTokens",
+                "reason");
+        assertThat(error).containsEntry("message", "Insufficient Funds! Balance: 5000. Prompt tokens: 4. Cost: 10010.")
+                .containsEntry("type", "token_balance").containsEntry("reason", "insufficient_balance");
+        assertNumbers(error, Map.of("code", "402", "balance", "5000", "tokenCost", "10010", "promptTokens", "4"));
         assertThat(ledger.balance("alice").orElseThrow().holds()).isEmpty();
         assertThat(settlements).isEmpty();
     }
