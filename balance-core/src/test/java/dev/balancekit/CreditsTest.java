@@ -76,6 +76,21 @@ class CreditsTest {
     }
 
     @Test
+    void parseScaled_formatScaled_scaleOutOfRange_rejectNamingTheScale() {
+        assertThatThrownBy(() -> Credits.parseScaled("1", -1, "rate"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("scale must be between 0 and 18, was -1");
+        assertThatThrownBy(() -> Credits.parseScaled("1", 19, "rate"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("scale must be between 0 and 18, was 19");
+        assertThatThrownBy(() -> Credits.formatScaled(1, 19))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("scale must be between 0 and 18, was 19");
+        assertThat(Credits.parseScaled("0.000000000000000001", 18, "x")).isEqualTo(1);
+        assertThat(Credits.formatScaled(1, 18)).isEqualTo("0.000000000000000001");
+    }
+
+    @Test
     void of_wholeCredits_convertsToMicros() {
         assertThat(Credits.of(250)).isEqualTo(Credits.parse("250"));
         assertThat(Credits.of(250).micros()).isEqualTo(250_000_000L);

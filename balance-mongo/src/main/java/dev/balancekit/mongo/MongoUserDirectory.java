@@ -234,7 +234,7 @@ public final class MongoUserDirectory implements UserDirectory {
      * @param doc a document of the users collection
      * @return the label, or null when it has neither
      */
-    public static @Nullable String label(BsonDocument doc) {
+    static @Nullable String label(BsonDocument doc) {
         String email = textOrNull(doc.get(EMAIL));
         if (email != null && !email.isBlank()) {
             return email;
@@ -254,7 +254,7 @@ public final class MongoUserDirectory implements UserDirectory {
      * @param id the {@code _id} value
      * @return the user id, or null for any other type
      */
-    public static @Nullable String idText(@Nullable BsonValue id) {
+    static @Nullable String idText(@Nullable BsonValue id) {
         if (id == null) {
             return null;
         }

@@ -765,9 +765,15 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             StoredAccount loaded = store.load("u1").block();
             ledger.addBalance(BalanceChange.of("u1", Credits.of(1)));
 
-            LedgerEntry stray = new LedgerEntry("stray#1", loaded.state().lastSeq() + 1, "u1", TokenType.CREDITS, 1,
-                    dev.balancekit.pricing.Rate.perToken("1"), Credits.ofMicros(1), EntryContext.ADMIN, null, null, null,
-                    loaded.state().balance().plus(Credits.ofMicros(1)), T0, 0, 0, 0, null, null, null);
+            LedgerEntry stray = LedgerEntry.builder()
+                    .id("stray#1")
+                    .seq(loaded.state().lastSeq() + 1)
+                    .user("u1")
+                    .credits(Credits.ofMicros(1))
+                    .context(EntryContext.ADMIN)
+                    .balance(loaded.state().balance().plus(Credits.ofMicros(1)))
+                    .createdAt(T0)
+                    .build();
             CasResult result = store.compareAndSet("u1", loaded.version(), loaded.state(), List.of(stray)).block();
 
             assertThat(result).isEqualTo(CasResult.CONFLICT);
