@@ -187,26 +187,25 @@ final class BsonMapping {
 
     /** Reads a ledger entry; an {@code _id} is ignored. */
     static LedgerEntry entry(BsonDocument d) {
-        return new LedgerEntry(
-                text(d, ID),
-                int64(d, SEQ),
-                text(d, USER),
-                TokenType.fromWireName(text(d, TOKEN_TYPE)),
-                int64(d, RAW_AMOUNT),
-                Rate.ofNanos(int64(d, RATE)),
-                credits(d, TOKEN_VALUE),
-                text(d, CONTEXT),
-                optionalText(d, MODEL),
-                optionalText(d, VALUE_KEY),
-                optionalText(d, CONVERSATION_ID),
-                credits(d, BALANCE),
-                instant(d, CREATED_AT),
-                int64(d, INPUT_TOKENS),
-                int64(d, WRITE_TOKENS),
-                int64(d, READ_TOKENS),
-                optionalText(d, HOLD_ID),
-                optionalText(d, ACTOR),
-                optionalText(d, NOTE));
+        return LedgerEntry.builder()
+                .id(text(d, ID))
+                .seq(int64(d, SEQ))
+                .user(text(d, USER))
+                .tokenType(TokenType.fromWireName(text(d, TOKEN_TYPE)))
+                .rawAmount(int64(d, RAW_AMOUNT))
+                .rate(Rate.ofNanos(int64(d, RATE)))
+                .tokenValue(credits(d, TOKEN_VALUE))
+                .context(text(d, CONTEXT))
+                .model(optionalText(d, MODEL))
+                .valueKey(optionalText(d, VALUE_KEY))
+                .conversationId(optionalText(d, CONVERSATION_ID))
+                .balance(credits(d, BALANCE))
+                .createdAt(instant(d, CREATED_AT))
+                .promptTokens(int64(d, INPUT_TOKENS), int64(d, WRITE_TOKENS), int64(d, READ_TOKENS))
+                .holdId(optionalText(d, HOLD_ID))
+                .actor(optionalText(d, ACTOR))
+                .note(optionalText(d, NOTE))
+                .build();
     }
 
     /**

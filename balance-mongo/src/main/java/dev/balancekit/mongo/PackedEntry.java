@@ -108,9 +108,11 @@ final class PackedEntry {
         String note = r.text(1);
         r.end();
         try {
-            return new LedgerEntry(id, seq, user, TYPES[type], raw, Rate.ofNanos(rate), Credits.ofMicros(value), context,
-                    model, valueKey, conversationId, Credits.ofMicros(balance), Instant.ofEpochSecond(seconds, nanos),
-                    input, write, read, holdId, actor, note);
+            return LedgerEntry.builder().id(id).seq(seq).user(user).tokenType(TYPES[type]).rawAmount(raw)
+                    .rate(Rate.ofNanos(rate)).tokenValue(Credits.ofMicros(value)).context(context).model(model)
+                    .valueKey(valueKey).conversationId(conversationId).balance(Credits.ofMicros(balance))
+                    .createdAt(Instant.ofEpochSecond(seconds, nanos)).promptTokens(input, write, read).holdId(holdId)
+                    .actor(actor).note(note).build();
         } catch (RuntimeException e) {
             throw r.malformed(e.getMessage());
         }

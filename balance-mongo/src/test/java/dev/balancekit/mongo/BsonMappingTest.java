@@ -54,15 +54,16 @@ class BsonMappingTest {
     }
 
     static LedgerEntry fullEntry() {
-        return new LedgerEntry("op-1#1", 7, "u1", TokenType.PROMPT, -60, Rate.perToken("2.5"), Credits.parse("-150.000001"),
-                "message", "gpt-4o", "gpt-4o", "conv-1", Credits.parse("849.999999"), FINE, 10, 20, 30, "hold-1", "ops",
-                "a note");
+        return LedgerEntry.builder().id("op-1#1").seq(7).user("u1").usage(TokenType.PROMPT, -60, Rate.perToken("2.5"))
+                .tokenValue(Credits.parse("-150.000001")).context("message").model("gpt-4o").valueKey("gpt-4o")
+                .conversationId("conv-1").balance(Credits.parse("849.999999")).createdAt(FINE).promptTokens(10, 20, 30)
+                .holdId("hold-1").actor("ops").note("a note").build();
     }
 
     static LedgerEntry bareEntry() {
-        return new LedgerEntry("startBalance", 1, "u1", TokenType.CREDITS, Long.MAX_VALUE, Rate.ZERO,
-                Credits.ofMicros(Long.MIN_VALUE), "startBalance", null, null, null, Credits.ofMicros(Long.MAX_VALUE),
-                BEFORE_EPOCH, 0, 0, 0, null, null, null);
+        return LedgerEntry.builder().id("startBalance").seq(1).user("u1").tokenType(TokenType.CREDITS)
+                .rawAmount(Long.MAX_VALUE).rate(Rate.ZERO).tokenValue(Credits.ofMicros(Long.MIN_VALUE)).context("startBalance")
+                .balance(Credits.ofMicros(Long.MAX_VALUE)).createdAt(BEFORE_EPOCH).build();
     }
 
     static Hold hold() {
@@ -125,8 +126,9 @@ class BsonMappingTest {
 
     @Test
     void entry_absentOptionalText_isLeftOut_andWholeMillisecondHasNoNanosField() {
-        LedgerEntry whole = new LedgerEntry("a#1", 1, "u1", TokenType.CREDITS, 1, Rate.perToken("1"), Credits.ofMicros(1),
-                "admin", null, null, null, Credits.ofMicros(1), WHOLE, 0, 0, 0, null, null, null);
+        LedgerEntry whole = LedgerEntry.builder().id("a#1").seq(1).user("u1").tokenType(TokenType.CREDITS).rawAmount(1)
+                .rate(Rate.perToken("1")).tokenValue(Credits.ofMicros(1)).context("admin").balance(Credits.ofMicros(1))
+                .createdAt(WHOLE).build();
 
         BsonDocument d = BsonMapping.entry(whole);
 
@@ -150,14 +152,16 @@ class BsonMappingTest {
         assertThat(BsonMapping.pendingEntry(bytes(pending), "u1")).isEqualTo(fullEntry());
         assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(bareEntry())), bareEntry().user()))
                 .isEqualTo(bareEntry());
-        LedgerEntry sameKey = new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5),
-                "message", "gpt-4o", "gpt-4o", null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
-        LedgerEntry noKey = new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5),
-                "message", "gpt-4o", null, null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
-        LedgerEntry otherKey = new LedgerEntry("op#2", 2, "u1", TokenType.COMPLETION, -5, Rate.perToken("1"),
-                Credits.of(-5), "", "gpt-4o", "", null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
-        LedgerEntry keyWithoutModel = new LedgerEntry("op#2", 2, "u1", TokenType.CREDITS, 0, Rate.ZERO, Credits.ZERO,
-                "refill", null, "tier:ünï", null, Credits.ZERO, WHOLE, 0, 0, 0, null, "admin", null);
+        LedgerEntry sameKey = keyEntry("gpt-4o");
+        LedgerEntry noKey = LedgerEntry.builder().id("op#2").seq(2).user("u1").usage(TokenType.PROMPT, -5, Rate.perToken("1"))
+                .tokenValue(Credits.of(-5)).context("message").model("gpt-4o").balance(Credits.ZERO).createdAt(WHOLE)
+                .promptTokens(5, 0, 0).build();
+        LedgerEntry otherKey = LedgerEntry.builder().id("op#2").seq(2).user("u1")
+                .usage(TokenType.COMPLETION, -5, Rate.perToken("1")).tokenValue(Credits.of(-5)).context("").model("gpt-4o")
+                .valueKey("").balance(Credits.ZERO).createdAt(WHOLE).promptTokens(5, 0, 0).build();
+        LedgerEntry keyWithoutModel = LedgerEntry.builder().id("op#2").seq(2).user("u1").tokenType(TokenType.CREDITS)
+                .rate(Rate.ZERO).tokenValue(Credits.ZERO).context("refill").valueKey("tier:ünï").balance(Credits.ZERO)
+                .createdAt(WHOLE).actor("admin").build();
         for (LedgerEntry e : List.of(sameKey, noKey, otherKey, keyWithoutModel)) {
             assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(e)), "u1")).isEqualTo(e);
         }
@@ -176,8 +180,9 @@ class BsonMappingTest {
     }
 
     private static LedgerEntry keyEntry(String valueKey) {
-        return new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5), "message",
-                "gpt-4o", valueKey, null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
+        return LedgerEntry.builder().id("op#2").seq(2).user("u1").usage(TokenType.PROMPT, -5, Rate.perToken("1"))
+                .tokenValue(Credits.of(-5)).context("message").model("gpt-4o").valueKey(valueKey).balance(Credits.ZERO)
+                .createdAt(WHOLE).promptTokens(5, 0, 0).build();
     }
 
     @Test

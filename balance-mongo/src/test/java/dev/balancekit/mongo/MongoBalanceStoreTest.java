@@ -51,9 +51,9 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
     }
 
     private static LedgerEntry credit(String user, long seq, long micros, long balanceAfter, Instant at) {
-        return new LedgerEntry("e" + seq + "#1", seq, user, TokenType.CREDITS, micros, Rate.perToken("1"),
-                Credits.ofMicros(micros), EntryContext.ADMIN, null, null, null, Credits.ofMicros(balanceAfter), at, 0, 0,
-                0, null, null, null);
+        return LedgerEntry.builder().id("e" + seq + "#1").seq(seq).user(user).tokenType(TokenType.CREDITS)
+                .rawAmount(micros).rate(Rate.perToken("1")).tokenValue(Credits.ofMicros(micros)).context(EntryContext.ADMIN)
+                .balance(Credits.ofMicros(balanceAfter)).createdAt(at).build();
     }
 
     private static AccountState state(String user, long balance, long lastSeq, Instant lastAt) {
