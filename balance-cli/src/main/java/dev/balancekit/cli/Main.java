@@ -1,7 +1,9 @@
 package dev.balancekit.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.nio.charset.Charset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -70,8 +72,8 @@ public final class Main {
      */
     static CommandLine commandLine(Ctx ctx) {
         CommandLine cmd = new CommandLine(new RootCommand(), new Factory(ctx));
-        cmd.setOut(new PrintWriter(ctx.env().stdout(), true));
-        cmd.setErr(new PrintWriter(ctx.env().stderr(), true));
+        cmd.setOut(new PrintWriter(new OutputStreamWriter(ctx.env().stdout(), Charset.defaultCharset()), true));
+        cmd.setErr(new PrintWriter(new OutputStreamWriter(ctx.env().stderr(), Charset.defaultCharset()), true));
         cmd.setParameterExceptionHandler((e, args) -> {
             CommandLine at = e.getCommandLine();
             PrintWriter err = at.getErr();

@@ -95,7 +95,7 @@ final class Session implements AutoCloseable {
                     entriesCollection);
         } catch (IllegalArgumentException e) {
             client.close();
-            throw CliException.usage(e.getMessage());
+            throw CliException.usage(String.valueOf(e.getMessage()));
         }
     }
 

@@ -56,6 +56,7 @@ class CtxTest {
     }
 
     @Test
+    @SuppressWarnings("InputStreamSlowMultibyteRead") // the stream fails on its first read
     void unreadableStandardInput_exit1() {
         Ctx ctx = ctx(new InputStream() {
             @Override

@@ -328,6 +328,7 @@ final class BsonMapping {
      * @return an update document with {@code $set} (possibly empty: the caller adds the version)
      *     and, when needed, {@code $push} and {@code $unset}
      */
+    @SuppressWarnings("NullAway") // all is true exactly when before is null, and every use of before is behind !all
     static BsonDocument accountUpdate(@Nullable AccountState before, AccountState next) {
         BsonDocument set = new BsonDocument();
         BsonDocument push = new BsonDocument();
@@ -793,10 +794,10 @@ final class BsonMapping {
     }
 
     private static <T> List<T> list(BsonDocument d, String field, Function<BsonDocument, T> decoder) {
-        if (isAbsent(d, field)) {
+        BsonValue v = d.get(field);
+        if (v == null || v.isNull()) {
             return List.of();
         }
-        BsonValue v = d.get(field);
         if (!v.isArray()) {
             throw wrongType(field, "an array", v);
         }

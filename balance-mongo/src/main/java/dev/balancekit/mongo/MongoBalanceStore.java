@@ -267,6 +267,7 @@ public final class MongoBalanceStore implements BalanceStore {
      * {@code $slice} to the number that stays. The write returns the pending entries themselves when
      * it is expected to fill a batch, and their sequence numbers otherwise.
      */
+    @SuppressWarnings("NullAway") // current is true only when before is not null, and every use of before is behind it
     private Mono<Pending> update(String user, long expectedVersion, AccountState next, BsonArray newEntries) {
         BsonDocument filter = idFilter(user).append(BsonMapping.VERSION, new BsonInt64(expectedVersion));
         Known before = known.get(user);
@@ -652,7 +653,7 @@ public final class MongoBalanceStore implements BalanceStore {
                 new BsonDocument("$type", new BsonInt32(own.getValue()))));
         return Mono.from(collection.find(notOwn).projection(new BsonDocument("_id", new BsonInt32(1))).first())
                 .retryWhen(MongoErrors.idempotentRetry())
-                .map(doc -> new ForeignDocumentException(name, doc.get("_id")));
+                .map(doc -> new ForeignDocumentException(name, Objects.requireNonNull(doc.get("_id"), "_id"))); // every document has one
     }
 
     /**
