@@ -1,15 +1,20 @@
 package dev.balancekit;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The answer to a balance check: allowed, denied with a reason, or allowed on a fallback model.
  *
- * <p>A denial is a value, not an exception. {@link #message()} and {@link #toJson()} render it the
- * way LibreChat clients expect.
+ * <p>A denial is a value, not an exception. {@link #message()} renders it the way LibreChat clients
+ * expect, and {@link #payload()} gives the members of LibreChat's {@code token_balance} error
+ * payload for the host to write as JSON.
  *
  * @param status allowed, denied or fallback
  * @param reason why it was denied; null unless denied
@@ -104,65 +109,54 @@ public record BalanceDecision(
     }
 
     /**
-     * LibreChat's error payload for a refused request:
-     * {@code {"type":"token_balance","balance":..,"tokenCost":..,"promptTokens":..,"refillAt":..}},
-     * plus members LibreChat clients ignore: {@code reason} (lower-case reason name), for an
-     * unknown model {@code model} (the model refused) and {@code valueKey} (the generic row, or null
-     * for the default rate), and for a usage limit {@code window}, {@code spent}, {@code limit} (or {@code tokensUsed},
-     * {@code tokenLimit}) and {@code resetsAt}. Instants are ISO-8601 and left out when unknown.
-     * Amounts are plain decimal numbers of credits.
+     * LibreChat's error payload for a refused request, as its members in order, for the host's JSON
+     * library to write: {@code type} ({@code "token_balance"}), {@code balance} (what the check
+     * compared the cost with: the available balance), {@code tokenCost}, {@code promptTokens} and,
+     * when known, {@code refillAt}; then members LibreChat clients ignore: {@code reason} (the
+     * lower-case reason name), for an unknown model {@code model} (the model refused) and
+     * {@code valueKey} (the generic row, or null for the default rate), and for a usage limit
+     * {@code window}, {@code spent}, {@code limit} (when the window has a credit cap),
+     * {@code tokensUsed}, {@code tokenLimit} (when it has a token cap) and {@code resetsAt}.
      *
-     * @return the JSON text
+     * <p>Value types: amounts of credits are {@link BigDecimal}s ({@link Credits#toBigDecimal()}:
+     * exact, written as plain decimals such as {@code 527065.5}), token counts {@link Long}s,
+     * instants ISO-8601 {@link String}s, names {@link String}s; only {@code valueKey} can be null.
+     * A member whose value is unknown is left out. Written as JSON:
+     * {@code {"type":"token_balance","balance":1000,"tokenCost":1500,"promptTokens":1500,
+     * "reason":"insufficient_balance"}}.
+     *
+     * @return an unmodifiable map whose iteration order is the member order
      */
-    public String toJson() {
-        StringBuilder sb = new StringBuilder(128);
-        sb.append("{\"type\":\"token_balance\",\"balance\":").append(available)
-                .append(",\"tokenCost\":").append(estimatedCost)
-                .append(",\"promptTokens\":").append(promptTokens);
+    public Map<String, @Nullable Object> payload() {
+        Map<String, @Nullable Object> m = new LinkedHashMap<>();
+        m.put("type", "token_balance");
+        m.put("balance", available.toBigDecimal());
+        m.put("tokenCost", estimatedCost.toBigDecimal());
+        m.put("promptTokens", promptTokens);
         if (refillAt != null) {
-            sb.append(",\"refillAt\":\"").append(refillAt).append('"');
+            m.put("refillAt", refillAt.toString());
         }
         if (reason != null) {
-            sb.append(",\"reason\":\"").append(reason.name().toLowerCase(Locale.ROOT)).append('"');
+            m.put("reason", reason.name().toLowerCase(Locale.ROOT));
         }
         if (reason == DenialReason.UNKNOWN_MODEL) {
-            sb.append(",\"model\":");
-            jsonString(sb, model);
-            sb.append(",\"valueKey\":");
-            if (valueKey == null) {
-                sb.append("null");
-            } else {
-                jsonString(sb, valueKey);
-            }
+            m.put("model", model);
+            m.put("valueKey", valueKey);
         }
         if (window != null) {
-            sb.append(",\"window\":\"").append(window.window().name().toLowerCase(Locale.ROOT)).append('"');
-            sb.append(",\"spent\":").append(window.spent());
-            if (window.limit() != null) {
-                sb.append(",\"limit\":").append(window.limit());
+            m.put("window", window.window().name().toLowerCase(Locale.ROOT));
+            m.put("spent", window.spent().toBigDecimal());
+            Credits limit = window.limit();
+            if (limit != null) {
+                m.put("limit", limit.toBigDecimal());
             }
-            sb.append(",\"tokensUsed\":").append(window.tokens());
-            if (window.tokenLimit() != null) {
-                sb.append(",\"tokenLimit\":").append(window.tokenLimit());
+            m.put("tokensUsed", window.tokens());
+            Long tokenLimit = window.tokenLimit();
+            if (tokenLimit != null) {
+                m.put("tokenLimit", tokenLimit);
             }
-            sb.append(",\"resetsAt\":\"").append(window.resetsAt()).append('"');
+            m.put("resetsAt", window.resetsAt().toString());
         }
-        return sb.append('}').toString();
-    }
-
-    /** Appends a JSON string literal: model names come from clients, so quotes and controls are escaped. */
-    private static void jsonString(StringBuilder sb, String value) {
-        sb.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            if (ch == '"' || ch == '\\') {
-                sb.append('\\').append(ch);
-            } else if (ch < 0x20 || ch == '\u2028' || ch == '\u2029') {
-                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-            } else {
-                sb.append(ch);
-            }
-        }
-        sb.append('"');
+        return Collections.unmodifiableMap(m);
     }
 }

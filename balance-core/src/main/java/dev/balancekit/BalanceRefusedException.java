@@ -6,7 +6,7 @@ import java.util.Objects;
  * A model call was refused before it was made: the decision was a denial. Framework integrations
  * throw it where their API cannot return the decision as a value (a Spring AI advisor, a
  * LangChain4j model wrapper); a host maps it to HTTP 402 with {@link #decision()}'s
- * {@link BalanceDecision#toJson() token_balance payload}.
+ * {@link BalanceDecision#payload() token_balance payload}.
  */
 public final class BalanceRefusedException extends BalanceException {
     private static final long serialVersionUID = 1L;

@@ -70,18 +70,27 @@ public record Credits(long micros) implements Comparable<Credits> {
     }
 
     /**
-     * Parses a plain decimal into a {@code long} scaled by {@code 10^scale}, exactly.
+     * Parses a plain decimal number exactly into a fixed-point {@code long}: the number times
+     * {@code 10^scale}. This is how BalanceKit reads every decimal it is given: credits (scale 6,
+     * {@link #parse}), price multipliers (6), rates (9 per token) and whole-number thresholds (0); a
+     * host that reads such values from its own source (a form, a file) uses it to accept exactly
+     * what BalanceKit accepts, with the same messages.
      *
-     * <p>Shared by {@link Credits} and the pricing rates so that both read decimals the same way.
+     * <p>A plain decimal is an optional sign, digits (underscores allowed after the first) and an
+     * optional fraction, such as {@code 20_000}, {@code -1.5} or {@code .25}; surrounding white
+     * space is ignored. Nothing is rounded: more fractional digits than {@code scale} are rejected,
+     * unless the extra ones are zeros. No exponent, no grouping commas.
      *
      * @param text the decimal text
-     * @param scale the number of fractional digits kept
-     * @param what the name used in error messages
-     * @return the scaled value
-     * @throws IllegalArgumentException if the text is not a plain decimal, is more precise than the
-     *     scale, or does not fit
+     * @param scale the number of fractional digits kept, 0 to 18
+     * @param what the name of the value in error messages, such as a field name
+     * @return the value times {@code 10^scale}
+     * @throws IllegalArgumentException naming {@code what} and the text if the text is not a plain
+     *     decimal, is more precise than the scale, or does not fit a {@code long}; naming the scale
+     *     if it is out of range
      */
     public static long parseScaled(String text, int scale, String what) {
+        requireScale(scale);
         if (text == null) {
             throw new IllegalArgumentException(what + " must be a decimal number, was null");
         }
@@ -114,14 +123,24 @@ public record Credits(long micros) implements Comparable<Credits> {
     }
 
     /**
-     * Formats a scaled {@code long} as a plain decimal without trailing zeros.
+     * Formats a fixed-point {@code long} (a number times {@code 10^scale}) as a plain decimal
+     * without trailing zeros, such as {@code 1.5} or {@code -20000}: the text
+     * {@link #parseScaled} reads back to the same value at the same scale.
      *
-     * @param value the scaled value
-     * @param scale the number of fractional digits in the value
+     * @param value the number times {@code 10^scale}
+     * @param scale the number of fractional digits in the value, 0 to 18
      * @return the decimal text
+     * @throws IllegalArgumentException if the scale is out of range
      */
     public static String formatScaled(long value, int scale) {
+        requireScale(scale);
         return BigDecimal.valueOf(value, scale).stripTrailingZeros().toPlainString();
+    }
+
+    private static void requireScale(int scale) {
+        if (scale < 0 || scale > 18) {
+            throw new IllegalArgumentException("scale must be between 0 and 18, was " + scale);
+        }
     }
 
     /**
@@ -194,6 +213,18 @@ public record Credits(long micros) implements Comparable<Credits> {
     @Override
     public int compareTo(Credits other) {
         return Long.compare(micros, other.micros);
+    }
+
+    /**
+     * The exact amount as a decimal with as few fractional digits as it needs (scale 0 to 6), so that
+     * its {@code toString()} is this amount's text: what a JSON library writes as the number
+     * {@code 527065.5}.
+     *
+     * @return the amount in credits
+     */
+    public BigDecimal toBigDecimal() {
+        BigDecimal d = BigDecimal.valueOf(micros, SCALE).stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0) : d;
     }
 
     /** @return the plain decimal text, for example {@code 527065.5} */

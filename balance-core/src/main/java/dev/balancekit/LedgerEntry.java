@@ -11,6 +11,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>For every account, the balance equals the sum of its entries' {@link #tokenValue()}.
  *
+ * <p>A store that reads entries back builds them with the canonical constructor; everything else
+ * names the fields with {@link #builder()}:
+ *
+ * <pre>{@code
+ * LedgerEntry grant = LedgerEntry.builder()
+ *         .id("op#3").seq(3).user("u1").credits(Credits.of(50)).context(EntryContext.ADMIN)
+ *         .balance(Credits.of(150)).createdAt(now).actor("ops").build();
+ * }</pre>
+ *
  * @param id the entry's id, unique within the account: the operation id (the idempotency key when
  *     one was given) followed by {@code #} and the entry's sequence number; ledger-made entries
  *     have their own ids ({@code startBalance}, {@code autoRefill:<anchor>:<period>})
@@ -75,5 +84,245 @@ public record LedgerEntry(
     /** @return the tokens this entry counts (zero for credits entries) */
     public long tokens() {
         return tokenType == TokenType.CREDITS ? 0 : Math.abs(rawAmount);
+    }
+
+    /**
+     * Starts an entry with named fields: the counts start at 0, the optional fields at null.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link LedgerEntry} by field name. {@link #build()} checks the required fields (id,
+     * user, token type, rate, value, context, balance, time) like the canonical constructor.
+     */
+    public static final class Builder {
+        private static final Rate ONE_CREDIT_PER_UNIT = Rate.ofNanos(Rate.NANOS_PER_CREDIT);
+
+        private @Nullable String id;
+        private long seq;
+        private @Nullable String user;
+        private @Nullable TokenType tokenType;
+        private long rawAmount;
+        private @Nullable Rate rate;
+        private @Nullable Credits tokenValue;
+        private @Nullable String context;
+        private @Nullable String model;
+        private @Nullable String valueKey;
+        private @Nullable String conversationId;
+        private @Nullable Credits balance;
+        private @Nullable Instant createdAt;
+        private long inputTokens;
+        private long writeTokens;
+        private long readTokens;
+        private @Nullable String holdId;
+        private @Nullable String actor;
+        private @Nullable String note;
+
+        private Builder() {
+        }
+
+        /**
+         * Makes this a credits entry of the given value: token type {@link TokenType#CREDITS}, the
+         * raw amount in micro-credits, rate 1.
+         *
+         * @param value the signed change of the balance
+         * @return this builder
+         */
+        public Builder credits(Credits value) {
+            this.tokenType = TokenType.CREDITS;
+            this.rawAmount = value.micros();
+            this.rate = ONE_CREDIT_PER_UNIT;
+            this.tokenValue = value;
+            return this;
+        }
+
+        /**
+         * Makes this a usage entry: what it counts, the token count (negative when spent) and the
+         * rate applied.
+         *
+         * @param type {@link TokenType#PROMPT} or {@link TokenType#COMPLETION}
+         * @param tokens the signed token count
+         * @param appliedRate the effective rate, credits per token
+         * @return this builder
+         */
+        public Builder usage(TokenType type, long tokens, Rate appliedRate) {
+            this.tokenType = type;
+            this.rawAmount = tokens;
+            this.rate = appliedRate;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#id()}
+         * @return this builder
+         */
+        public Builder id(String value) {
+            this.id = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#seq()}
+         * @return this builder
+         */
+        public Builder seq(long value) {
+            this.seq = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#user()}
+         * @return this builder
+         */
+        public Builder user(String value) {
+            this.user = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#tokenType()}
+         * @return this builder
+         */
+        public Builder tokenType(TokenType value) {
+            this.tokenType = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#rawAmount()}
+         * @return this builder
+         */
+        public Builder rawAmount(long value) {
+            this.rawAmount = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#rate()}
+         * @return this builder
+         */
+        public Builder rate(Rate value) {
+            this.rate = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#tokenValue()}
+         * @return this builder
+         */
+        public Builder tokenValue(Credits value) {
+            this.tokenValue = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#context()}
+         * @return this builder
+         */
+        public Builder context(String value) {
+            this.context = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#model()}
+         * @return this builder
+         */
+        public Builder model(@Nullable String value) {
+            this.model = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#valueKey()}
+         * @return this builder
+         */
+        public Builder valueKey(@Nullable String value) {
+            this.valueKey = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#conversationId()}
+         * @return this builder
+         */
+        public Builder conversationId(@Nullable String value) {
+            this.conversationId = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#balance()}
+         * @return this builder
+         */
+        public Builder balance(Credits value) {
+            this.balance = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#createdAt()}
+         * @return this builder
+         */
+        public Builder createdAt(Instant value) {
+            this.createdAt = value;
+            return this;
+        }
+
+        /**
+         * Sets the prompt's token split.
+         *
+         * @param input see {@link LedgerEntry#inputTokens()}
+         * @param write see {@link LedgerEntry#writeTokens()}
+         * @param read see {@link LedgerEntry#readTokens()}
+         * @return this builder
+         */
+        public Builder promptTokens(long input, long write, long read) {
+            this.inputTokens = input;
+            this.writeTokens = write;
+            this.readTokens = read;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#holdId()}
+         * @return this builder
+         */
+        public Builder holdId(@Nullable String value) {
+            this.holdId = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#actor()}
+         * @return this builder
+         */
+        public Builder actor(@Nullable String value) {
+            this.actor = value;
+            return this;
+        }
+
+        /**
+         * @param value see {@link LedgerEntry#note()}
+         * @return this builder
+         */
+        public Builder note(@Nullable String value) {
+            this.note = value;
+            return this;
+        }
+
+        /**
+         * @return the entry
+         * @throws NullPointerException if a required field was not set
+         */
+        @SuppressWarnings("NullAway") // the canonical constructor checks the required fields
+        public LedgerEntry build() {
+            return new LedgerEntry(id, seq, user, tokenType, rawAmount, rate, tokenValue, context, model, valueKey,
+                    conversationId, balance, createdAt, inputTokens, writeTokens, readTokens, holdId, actor, note);
+        }
     }
 }

@@ -1,6 +1,10 @@
 package dev.balancekit;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -8,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * An account in the shape of LibreChat's {@code GET /api/balance} response, which LibreChat's web
  * client shows in its Balance tab, so that a Java host can serve that client. A host answers
  * {@code 204 No Content} while balances are disabled ({@link LedgerConfig#enabled()} false),
- * {@code 404} when the user has no account, and otherwise {@code 200} with {@link #toJson()}.
+ * {@code 404} when the user has no account, and otherwise {@code 200} with {@link #payload()}
+ * written as JSON.
  *
  * <p>The refill fields are the settings that apply to the account (its own override, else its
  * tier's, else the config's: {@link AccountView#refill()});
@@ -56,23 +61,31 @@ public record LibreChatBalance(Credits tokenCredits, boolean autoRefillEnabled, 
     }
 
     /**
-     * The JSON body LibreChat's client reads, numbers as exact decimals:
+     * The members of the JSON body LibreChat's client reads, in order, for the host's JSON library
+     * to write: {@code tokenCredits} and {@code autoRefillEnabled}; with auto-refill also
+     * {@code refillIntervalValue}, {@code refillIntervalUnit}, {@code lastRefill} (when known) and
+     * {@code refillAmount}. Amounts of credits are {@link BigDecimal}s
+     * ({@link Credits#toBigDecimal()}: exact, written as plain decimals), the interval a
+     * {@link Long}, the flag a {@link Boolean}, the unit and the instant (ISO-8601) {@link String}s;
+     * a value is null only where this record was built with auto-refill but without it
+     * ({@link #of} never does). Written as JSON:
      * {@code {"tokenCredits":15000.5,"autoRefillEnabled":true,"refillIntervalValue":30,
      * "refillIntervalUnit":"days","lastRefill":"2026-01-10T08:00:00Z","refillAmount":10000}}.
      *
-     * @return the JSON text
+     * @return an unmodifiable map whose iteration order is the member order
      */
-    public String toJson() {
-        StringBuilder sb = new StringBuilder(160);
-        sb.append("{\"tokenCredits\":").append(tokenCredits).append(",\"autoRefillEnabled\":").append(autoRefillEnabled);
+    public Map<String, @Nullable Object> payload() {
+        Map<String, @Nullable Object> m = new LinkedHashMap<>();
+        m.put("tokenCredits", tokenCredits.toBigDecimal());
+        m.put("autoRefillEnabled", autoRefillEnabled);
         if (autoRefillEnabled) {
-            sb.append(",\"refillIntervalValue\":").append(refillIntervalValue)
-                    .append(",\"refillIntervalUnit\":\"").append(refillIntervalUnit).append('"');
+            m.put("refillIntervalValue", refillIntervalValue);
+            m.put("refillIntervalUnit", refillIntervalUnit);
             if (lastRefill != null) {
-                sb.append(",\"lastRefill\":\"").append(lastRefill).append('"');
+                m.put("lastRefill", lastRefill.toString());
             }
-            sb.append(",\"refillAmount\":").append(refillAmount);
+            m.put("refillAmount", refillAmount == null ? null : refillAmount.toBigDecimal());
         }
-        return sb.append('}').toString();
+        return Collections.unmodifiableMap(m);
     }
 }

@@ -2,8 +2,10 @@ package dev.balancekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.balancekit.BalanceDecision.Status;
+import java.math.BigDecimal;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,41 +43,50 @@ class BalanceDecisionTest {
     }
 
     @Test
-    void toJson_withRefillAt_isLibreChatsPayloadPlusReason() {
+    void payload_withRefillAt_isLibreChatsPayloadPlusReason() {
         BalanceDecision d = denied(DenialReason.INSUFFICIENT_BALANCE, "527065.5", "527065.5", "600000", 1500, REFILL);
 
-        assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":527065.5,\"tokenCost\":600000,"
-                + "\"promptTokens\":1500,\"refillAt\":\"2026-01-16T00:00:00Z\",\"reason\":\"insufficient_balance\"}");
+        assertThat(d.payload()).containsExactly(
+                entry("type", "token_balance"), entry("balance", new BigDecimal("527065.5")),
+                entry("tokenCost", new BigDecimal("600000")), entry("promptTokens", 1500L),
+                entry("refillAt", "2026-01-16T00:00:00Z"), entry("reason", "insufficient_balance"));
     }
 
     @Test
-    void toJson_withoutRefillAt_leavesTheMemberOut() {
+    void payload_withoutRefillAt_leavesTheMemberOut() {
         BalanceDecision d = denied(DenialReason.BELOW_MINIMUM_BALANCE, "100", "99.999999", "0.5", 7, null);
 
-        assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":99.999999,\"tokenCost\":0.5,"
-                + "\"promptTokens\":7,\"reason\":\"below_minimum_balance\"}");
+        assertThat(d.payload()).containsExactly(
+                entry("type", "token_balance"), entry("balance", new BigDecimal("99.999999")),
+                entry("tokenCost", new BigDecimal("0.5")), entry("promptTokens", 7L),
+                entry("reason", "below_minimum_balance"));
     }
 
     @Test
-    void toJson_refillAtWithFractionOfASecond_isIso8601() {
+    void payload_refillAtWithFractionOfASecond_isIso8601() {
         BalanceDecision d = denied(DenialReason.INSUFFICIENT_BALANCE, "-1", "-1.5", "2", 3,
                 Instant.parse("2026-01-16T00:00:00.125Z"));
 
-        assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":-1.5,\"tokenCost\":2,"
-                + "\"promptTokens\":3,\"refillAt\":\"2026-01-16T00:00:00.125Z\",\"reason\":\"insufficient_balance\"}");
+        assertThat(d.payload()).containsExactly(
+                entry("type", "token_balance"), entry("balance", new BigDecimal("-1.5")),
+                entry("tokenCost", new BigDecimal("2")), entry("promptTokens", 3L),
+                entry("refillAt", "2026-01-16T00:00:00.125Z"), entry("reason", "insufficient_balance"));
     }
 
     @Test
-    void toJson_allowedOrFallback_hasNoReason() {
+    void payload_allowedOrFallback_hasNoReason() {
         BalanceDecision allowed = new BalanceDecision(Status.ALLOWED, null, "gpt-4o", "gpt-4o", Credits.of(10),
                 Credits.of(10), Credits.of(1), 1, null, null);
         BalanceDecision fallback = new BalanceDecision(Status.FALLBACK, null, "free", null, Credits.ZERO, Credits.ZERO,
                 Credits.of(1), 1, REFILL, null);
 
-        assertThat(allowed.toJson())
-                .isEqualTo("{\"type\":\"token_balance\",\"balance\":10,\"tokenCost\":1,\"promptTokens\":1}");
-        assertThat(fallback.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":0,\"tokenCost\":1,"
-                + "\"promptTokens\":1,\"refillAt\":\"2026-01-16T00:00:00Z\"}");
+        assertThat(allowed.payload()).containsExactly(
+                entry("type", "token_balance"), entry("balance", new BigDecimal("10")),
+                entry("tokenCost", new BigDecimal("1")), entry("promptTokens", 1L));
+        assertThat(fallback.payload()).containsExactly(
+                entry("type", "token_balance"), entry("balance", new BigDecimal("0")),
+                entry("tokenCost", new BigDecimal("1")), entry("promptTokens", 1L),
+                entry("refillAt", "2026-01-16T00:00:00Z"));
     }
 
     @Test

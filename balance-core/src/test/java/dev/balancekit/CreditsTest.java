@@ -3,6 +3,7 @@ package dev.balancekit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -75,6 +76,21 @@ class CreditsTest {
     }
 
     @Test
+    void parseScaled_formatScaled_scaleOutOfRange_rejectNamingTheScale() {
+        assertThatThrownBy(() -> Credits.parseScaled("1", -1, "rate"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("scale must be between 0 and 18, was -1");
+        assertThatThrownBy(() -> Credits.parseScaled("1", 19, "rate"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("scale must be between 0 and 18, was 19");
+        assertThatThrownBy(() -> Credits.formatScaled(1, 19))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("scale must be between 0 and 18, was 19");
+        assertThat(Credits.parseScaled("0.000000000000000001", 18, "x")).isEqualTo(1);
+        assertThat(Credits.formatScaled(1, 18)).isEqualTo("0.000000000000000001");
+    }
+
+    @Test
     void of_wholeCredits_convertsToMicros() {
         assertThat(Credits.of(250)).isEqualTo(Credits.parse("250"));
         assertThat(Credits.of(250).micros()).isEqualTo(250_000_000L);
@@ -119,5 +135,16 @@ class CreditsTest {
             "10000000, 6, 10", "-9223372036854775808, 6, -9223372036854.775808"})
     void formatScaled_writesPlainDecimalWithoutTrailingZeros(long value, int scale, String text) {
         assertThat(Credits.formatScaled(value, scale)).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "1000, 1000", "527065.5, 527065.5", "-0.000001, -0.000001", "99.999999, 99.999999",
+        "9223372036854.775807, 9223372036854.775807", "-1.5, -1.5"})
+    void toBigDecimal_isExact_withTheFewestDigits_andPrintsAsTheText(String text, String printed) {
+        BigDecimal d = Credits.parse(text).toBigDecimal();
+
+        assertThat(d.toString()).isEqualTo(printed);
+        assertThat(d.scale()).isBetween(0, 6);
+        assertThat(d.movePointRight(6).longValueExact()).isEqualTo(Credits.parse(text).micros());
     }
 }

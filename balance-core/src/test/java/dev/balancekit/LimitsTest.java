@@ -1,10 +1,12 @@
 package dev.balancekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
-import java.time.Duration;
 import dev.balancekit.pricing.ModelPrice;
 import dev.balancekit.pricing.PriceTable;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -61,13 +63,16 @@ class LimitsTest {
         }
 
         @Test
-        void dailyDenial_toJson_isLibreChatsPayloadPlusTheWindow() {
+        void dailyDenial_payload_isLibreChatsPayloadPlusTheWindow() {
             TestLedger t = ledger(cap(UsageWindow.DAILY, Credits.of(100)));
             t.charge("u", 80);
 
-            assertThat(t.check("u", 30).toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":920,"
-                    + "\"tokenCost\":30,\"promptTokens\":30,\"reason\":\"daily_limit\",\"window\":\"daily\","
-                    + "\"spent\":80,\"limit\":100,\"tokensUsed\":80,\"resetsAt\":\"2026-11-26T00:00:00Z\"}");
+            assertThat(t.check("u", 30).payload()).containsExactly(
+                    entry("type", "token_balance"), entry("balance", new BigDecimal("920")),
+                    entry("tokenCost", new BigDecimal("30")), entry("promptTokens", 30L),
+                    entry("reason", "daily_limit"), entry("window", "daily"), entry("spent", new BigDecimal("80")),
+                    entry("limit", new BigDecimal("100")), entry("tokensUsed", 80L),
+                    entry("resetsAt", "2026-11-26T00:00:00Z"));
         }
 
         @Test
@@ -80,9 +85,12 @@ class LimitsTest {
             assertThat(d.reason()).isEqualTo(DenialReason.WEEKLY_LIMIT);
             assertThat(d.message()).isEqualTo(
                     "Weekly usage limit reached: used 300 of 1000 tokens. Resets at 2026-11-30T00:00:00Z.");
-            assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":700,\"tokenCost\":701,"
-                    + "\"promptTokens\":100,\"reason\":\"weekly_limit\",\"window\":\"weekly\",\"spent\":300,"
-                    + "\"tokensUsed\":300,\"tokenLimit\":1000,\"resetsAt\":\"2026-11-30T00:00:00Z\"}");
+            assertThat(d.payload()).containsExactly(
+                    entry("type", "token_balance"), entry("balance", new BigDecimal("700")),
+                    entry("tokenCost", new BigDecimal("701")), entry("promptTokens", 100L),
+                    entry("reason", "weekly_limit"), entry("window", "weekly"),
+                    entry("spent", new BigDecimal("300")), entry("tokensUsed", 300L), entry("tokenLimit", 1000L),
+                    entry("resetsAt", "2026-11-30T00:00:00Z"));
         }
 
         @Test
@@ -172,7 +180,7 @@ class LimitsTest {
 
             assertThat(d.reason()).isEqualTo(DenialReason.DAILY_LIMIT);
             assertThat(d.refillAt()).isEqualTo(WEDNESDAY.plus(Duration.ofDays(7)));
-            assertThat(d.toJson()).contains("\"refillAt\":\"2026-12-02T10:00:00Z\"");
+            assertThat(d.payload()).containsEntry("refillAt", "2026-12-02T10:00:00Z");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.balancekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.balancekit.memory.InMemoryBalanceStore;
 import dev.balancekit.memory.ManualClock;
@@ -9,6 +10,7 @@ import dev.balancekit.pricing.MatchKind;
 import dev.balancekit.pricing.ModelPrice;
 import dev.balancekit.pricing.PriceTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -87,8 +89,10 @@ class PricesInLedgerTest {
             assertThat(r.decision().reason()).isEqualTo(DenialReason.UNKNOWN_MODEL);
             assertThat(r.decision().message()).isEqualTo(
                     "Unknown model: glm-9 has no price of its own (it would be priced by the default rate).");
-            assertThat(r.decision().toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":20000,\"tokenCost\":1200,"
-                    + "\"promptTokens\":100,\"reason\":\"unknown_model\",\"model\":\"glm-9\",\"valueKey\":null}");
+            assertThat(r.decision().payload()).containsExactly(
+                    entry("type", "token_balance"), entry("balance", new BigDecimal("20000")),
+                    entry("tokenCost", new BigDecimal("1200")), entry("promptTokens", 100L),
+                    entry("reason", "unknown_model"), entry("model", "glm-9"), entry("valueKey", null));
             assertThat(t.view("u").holds()).isEmpty();
         }
 
@@ -101,8 +105,9 @@ class PricesInLedgerTest {
             assertThat(d.valueKey()).isEqualTo("claude-");
             assertThat(d.message()).isEqualTo("Unknown model: claude-opus-7\" has no price of its own"
                     + " (it would be priced by the generic row 'claude-').");
-            assertThat(d.toJson()).endsWith(",\"reason\":\"unknown_model\",\"model\":\"claude-opus-7\\\"\","
-                    + "\"valueKey\":\"claude-\"}");
+            assertThat(d.payload()).containsEntry("reason", "unknown_model").containsEntry("model", "claude-opus-7\"")
+                    .containsEntry("valueKey", "claude-");
+            assertThat(List.copyOf(d.payload().keySet())).endsWith("reason", "model", "valueKey");
         }
 
         @Test

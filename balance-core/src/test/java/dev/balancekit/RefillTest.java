@@ -2,7 +2,9 @@ package dev.balancekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,8 +103,10 @@ class RefillTest {
             assertThat(d.reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
             assertThat(d.balance()).isEqualTo(Credits.of(500));
             assertThat(d.refillAt()).isEqualTo(DAY1);
-            assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":500,\"tokenCost\":600,"
-                    + "\"promptTokens\":600,\"refillAt\":\"2026-01-16T10:00:00Z\",\"reason\":\"insufficient_balance\"}");
+            assertThat(d.payload()).containsExactly(
+                    entry("type", "token_balance"), entry("balance", new BigDecimal("500")),
+                    entry("tokenCost", new BigDecimal("600")), entry("promptTokens", 600L),
+                    entry("refillAt", "2026-01-16T10:00:00Z"), entry("reason", "insufficient_balance"));
             assertThat(t.view("u").balance()).isEqualTo(Credits.of(500));
         }
 
@@ -283,7 +287,7 @@ class RefillTest {
             assertThat(d.reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
             assertThat(d.balance()).isEqualTo(Credits.of(-40));
             assertThat(d.refillAt()).isNull();
-            assertThat(d.toJson()).doesNotContain("refillAt");
+            assertThat(d.payload()).doesNotContainKey("refillAt");
             assertThat(t.view("u").refillAt()).isNull();
             assertThat(refills(t)).isEmpty();
         }

@@ -2,11 +2,13 @@ package dev.balancekit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.pricing.ModelPrice;
 import dev.balancekit.pricing.Multiplier;
 import dev.balancekit.pricing.PriceTable;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Nested;
@@ -164,8 +166,10 @@ class TiersTest {
 
             assertThat(d.reason()).isEqualTo(DenialReason.MODEL_NOT_ALLOWED);
             assertThat(d.message()).isEqualTo("Model not allowed: gpt-4o is not available on your plan.");
-            assertThat(d.toJson()).isEqualTo("{\"type\":\"token_balance\",\"balance\":1000,\"tokenCost\":10,"
-                    + "\"promptTokens\":10,\"reason\":\"model_not_allowed\"}");
+            assertThat(d.payload()).containsExactly(
+                    entry("type", "token_balance"), entry("balance", new BigDecimal("1000")),
+                    entry("tokenCost", new BigDecimal("10")), entry("promptTokens", 10L),
+                    entry("reason", "model_not_allowed"));
             assertThat(t.ledger.checkBalance("u", "gpt-4o-mini", 10, 0).isAllowed()).isTrue();
         }
 

@@ -24,8 +24,8 @@ final class AddBalanceCommand extends BalanceChangeCommand {
     @Option(names = "--amount", paramLabel = "CREDITS", description = "Credits to add, such as 1000 or 2.5 (default 1000).")
     @Nullable String amount;
 
-    AddBalanceCommand(Ctx ctx) {
-        super(ctx);
+    AddBalanceCommand(Invocation invocation) {
+        super(invocation);
     }
 
     @Override
@@ -38,8 +38,8 @@ final class AddBalanceCommand extends BalanceChangeCommand {
             throw CliException.usage("amount must be above zero, was " + credits);
         }
         Receipt receipt = start.ledger().addBalance(change(start.target(), credits));
-        ctx.out().println("Added " + credits + " credits to " + start.target().display() + ".");
-        ctx.out().println("New balance: " + receipt.balance());
+        invocation.out().println("Added " + credits + " credits to " + start.target().display() + ".");
+        invocation.out().println("New balance: " + receipt.balance());
         return Main.OK;
     }
 }

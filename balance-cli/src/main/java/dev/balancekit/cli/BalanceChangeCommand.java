@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
  * the e-mail argument, the note and actor, and the checks before the change.
  */
 abstract class BalanceChangeCommand implements Callable<Integer> {
-    final Ctx ctx;
+    final Invocation invocation;
 
     @Mixin
     MongoOptions mongo = new MongoOptions();
@@ -35,8 +35,8 @@ abstract class BalanceChangeCommand implements Callable<Integer> {
     @Option(names = "--actor", paramLabel = "NAME", description = "Who makes the change, recorded with the entry (default: the operating-system user).")
     @Nullable String actor;
 
-    BalanceChangeCommand(Ctx ctx) {
-        this.ctx = ctx;
+    BalanceChangeCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     /**
@@ -57,16 +57,16 @@ abstract class BalanceChangeCommand implements Callable<Integer> {
         if (amountOption != null && amountArgument != null) {
             throw CliException.usage("give the amount once: as an argument or with --amount");
         }
-        if (!ctx.config(config).enabled()) {
+        if (!invocation.config(config).enabled()) {
             throw new BalanceNotEnabledException();
         }
-        BlockingBalanceLedger ledger = ctx.ledger(mongo, config);
-        Target target = Target.resolve(ctx, ctx.session(mongo), who, emailArgument, true);
+        BlockingBalanceLedger ledger = invocation.ledger(mongo, config);
+        Target target = Target.resolve(invocation, invocation.session(mongo), who, emailArgument, true);
         String amount = amountOption != null ? amountOption : amountArgument;
         if (amount != null) {
             return new Start(ledger, target, amount, false);
         }
-        String answer = ctx.prompt(prompt);
+        String answer = invocation.prompt(prompt);
         if (answer == null) {
             throw CliException.usage("Amount is required");
         }
@@ -75,7 +75,7 @@ abstract class BalanceChangeCommand implements Callable<Integer> {
 
     /** The change for the user, with the actor and the note. */
     BalanceChange change(Target target, Credits amount) {
-        return BalanceChange.of(target.user(), amount).withActor(ctx.actor(actor)).withNote(blankToNull(note));
+        return BalanceChange.of(target.user(), amount).withActor(invocation.actor(actor)).withNote(blankToNull(note));
     }
 
     static @Nullable String blankToNull(@Nullable String text) {

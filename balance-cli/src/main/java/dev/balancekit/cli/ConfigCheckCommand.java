@@ -16,20 +16,20 @@ import picocli.CommandLine.Parameters;
             "Reads the balance: section of a librechat.yaml, with the environment for $${VAR} references.",
             "Exits with 1 when the file is invalid or cannot be read. Needs no database."})
 final class ConfigCheckCommand implements Callable<Integer> {
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The file; the default is CONFIG_PATH.")
     @Nullable Path file;
 
-    ConfigCheckCommand(Ctx ctx) {
-        this.ctx = ctx;
+    ConfigCheckCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     @Override
     public Integer call() {
         Path path = file;
         if (path == null) {
-            String env = ctx.env().variable(Ctx.CONFIG_PATH);
+            String env = invocation.env().variable(Invocation.CONFIG_PATH);
             if (env == null) {
                 throw CliException.usage("no config file to check: give FILE or set CONFIG_PATH");
             }
@@ -37,9 +37,9 @@ final class ConfigCheckCommand implements Callable<Integer> {
         }
         LedgerConfig config;
         try {
-            config = YamlLedgerConfig.load(path, ctx.env().variables());
+            config = YamlLedgerConfig.load(path, invocation.env().variables());
         } catch (ConfigException e) {
-            ctx.printProblems(e);
+            invocation.printProblems(e);
             return Main.USAGE_ERROR;
         }
         StringBuilder sb = new StringBuilder(path.toString()).append(" is valid: balance ")
@@ -51,7 +51,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
                 sb.append(" (default ").append(config.defaultTier()).append(')');
             }
         }
-        ctx.out().println(sb);
+        invocation.out().println(sb);
         return Main.OK;
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
             "Copies pending ledger entries to the transactions collection.",
             "Runs MongoBalanceStore.flushPending(): safe at any time, also while servers run."})
 final class FlushPendingCommand implements Callable<Integer> {
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Mixin
     MongoOptions mongo = new MongoOptions();
@@ -18,18 +18,18 @@ final class FlushPendingCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config = new ConfigOption();
 
-    FlushPendingCommand(Ctx ctx) {
-        this.ctx = ctx;
+    FlushPendingCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     @Override
     public Integer call() {
         if (config.file != null) {
-            ctx.config(config); // only for its collection names: flushing needs no balance config
+            invocation.config(config); // only for its collection names: flushing needs no balance config
         }
-        Long copied = ctx.session(mongo).store().flushPending().block();
+        Long copied = invocation.session(mongo).store().flushPending().block();
         long n = copied == null ? 0 : copied;
-        ctx.out().println("Copied " + n + (n == 1 ? " pending entry" : " pending entries") + " to the transactions collection.");
+        invocation.out().println("Copied " + n + (n == 1 ? " pending entry" : " pending entries") + " to the transactions collection.");
         return Main.OK;
     }
 }

@@ -50,7 +50,7 @@ final class HistoryCommand implements Callable<Integer> {
             text("user", "USER", 24),
             text("note", "NOTE", 0));
 
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Mixin
     MongoOptions mongo = new MongoOptions();
@@ -84,8 +84,8 @@ final class HistoryCommand implements Callable<Integer> {
     @Mixin
     FormatOption output = new FormatOption();
 
-    HistoryCommand(Ctx ctx) {
-        this.ctx = ctx;
+    HistoryCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     @Override
@@ -93,20 +93,20 @@ final class HistoryCommand implements Callable<Integer> {
         if (limit < 1) {
             throw CliException.usage("--limit must be 1 or more, was " + limit);
         }
-        BlockingBalanceLedger ledger = ctx.ledger(mongo, config);
-        LedgerConfig cfg = ctx.config(config);
+        BlockingBalanceLedger ledger = invocation.ledger(mongo, config);
+        LedgerConfig cfg = invocation.config(config);
         Instant from = since == null ? null : Dates.parse("--since", since, cfg.zone(), false);
         Instant to = until == null ? null : Dates.parse("--until", until, cfg.zone(), true);
         if (from != null && to != null && !from.isBefore(to)) {
             throw CliException.usage("--since must be before --until, was " + from + " and " + to);
         }
-        Target target = Target.resolve(ctx, ctx.session(mongo), who, null, false);
+        Target target = Target.resolve(invocation, invocation.session(mongo), who, null, false);
         HistoryQuery query = HistoryQuery.all().between(from, to)
                 .withContext(BalanceChangeCommand.blankToNull(context)).withModel(BalanceChangeCommand.blankToNull(model));
 
-        RecordWriter writer = new RecordWriter(output.format, COLUMNS, ctx.out());
+        RecordWriter writer = new RecordWriter(output.format, COLUMNS, invocation.out());
         if (output.format == Format.TABLE) {
-            ctx.out().println("History of " + target.display() + ", newest first");
+            invocation.out().println("History of " + target.display() + ", newest first");
         }
         boolean more = false;
         String cursor = null;
@@ -122,7 +122,7 @@ final class HistoryCommand implements Callable<Integer> {
         writer.end();
         if (output.format == Format.TABLE) {
             long n = writer.rows();
-            ctx.out().println(n + (n == 1 ? " entry" : " entries") + (more ? "; more exist, raise --limit to see them" : ""));
+            invocation.out().println(n + (n == 1 ? " entry" : " entries") + (more ? "; more exist, raise --limit to see them" : ""));
         }
         return Main.OK;
     }

@@ -25,7 +25,7 @@ final class ImportLibreChatCommand implements Callable<Integer> {
     /** Users between two progress updates on a terminal. */
     private static final int PROGRESS_EVERY = 1000;
 
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Mixin
     MongoOptions mongo = new MongoOptions();
@@ -47,31 +47,31 @@ final class ImportLibreChatCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the reconciliation report without writing anything.")
     boolean dryRun;
 
-    ImportLibreChatCommand(Ctx ctx) {
-        this.ctx = ctx;
+    ImportLibreChatCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     @Override
     public Integer call() {
-        var cfg = ctx.config(config);
-        Session target = ctx.session(mongo);
+        var cfg = invocation.config(config);
+        Session target = invocation.session(mongo);
         Session source = null;
         try {
             if (fromUri != null || fromDatabase != null) {
-                String uri = fromUri != null ? fromUri : mongo.uri != null ? mongo.uri : ctx.env().variable(Ctx.MONGO_URI);
+                String uri = fromUri != null ? fromUri : mongo.uri != null ? mongo.uri : invocation.env().variable(Invocation.MONGO_URI);
                 String database = fromDatabase != null ? fromDatabase : fromUri == null ? target.database().getName() : null;
                 source = Session.open(uri == null ? "" : uri.strip(), database, MongoBalanceStore.DEFAULT_BALANCES_COLLECTION,
                         MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
             }
-            Progress progress = new Progress(ctx.env(), "Users read");
+            Progress progress = new Progress(invocation.env(), "Users read");
             long[] seen = {0};
             LibreChatImport.Report r = LibreChatImport.builder((source != null ? source : target).database(), target.store())
-                    .config(cfg).history(history).dryRun(dryRun).clock(ctx.env().clock()).build()
+                    .config(cfg).history(history).dryRun(dryRun).clock(invocation.env().clock()).build()
                     .run(u -> {
                         String line = line(u);
                         if (line != null) {
                             progress.clear();
-                            ctx.out().println(line);
+                            invocation.out().println(line);
                         }
                         if (++seen[0] % PROGRESS_EVERY == 0) {
                             progress.update(seen[0]);
@@ -117,7 +117,7 @@ final class ImportLibreChatCommand implements Callable<Integer> {
     }
 
     private void print(LibreChatImport.Report r) {
-        var out = ctx.out();
+        var out = invocation.out();
         out.println("Import from LibreChat" + (r.dryRun() ? " (dry run: nothing was written)" : "") + ":");
         out.println("  users: " + r.users() + " (" + (r.dryRun() ? "to import " : "imported ") + r.imported()
                 + ", already in BalanceKit " + r.existing() + ", failed " + r.failed() + ")");

@@ -9,6 +9,8 @@ import dev.balancekit.Credits;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Page;
+import dev.balancekit.mongo.MongoUserDirectory;
+import dev.balancekit.mongo.MongoUserDirectory.User;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -79,7 +82,7 @@ final class ListBalancesCommand implements Callable<Integer> {
     /** Accounts looked up at once when listing by e-mail. */
     private static final int CONCURRENCY = 8;
 
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Mixin
     MongoOptions mongo = new MongoOptions();
@@ -103,8 +106,8 @@ final class ListBalancesCommand implements Callable<Integer> {
     @Option(names = "--page-size", paramLabel = "N", defaultValue = "500", description = "Users read per round trip (default ${DEFAULT-VALUE}).")
     int pageSize;
 
-    ListBalancesCommand(Ctx ctx) {
-        this.ctx = ctx;
+    ListBalancesCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     /** One line of the listing: a user, with or without an account. */
@@ -119,17 +122,17 @@ final class ListBalancesCommand implements Callable<Integer> {
         if (pageSize < 1 || pageSize > ListQuery.MAX_LIMIT) {
             throw CliException.usage("--page-size must be between 1 and " + ListQuery.MAX_LIMIT + ", was " + pageSize);
         }
-        LedgerConfig cfg = ctx.config(config);
-        Session session = ctx.session(mongo);
-        BalanceLedger ledger = session.ledger(cfg, ctx.env().clock());
-        Listing listing = new Listing(session, ledger, new RecordWriter(output.format, COLUMNS, ctx.out()),
-                new Progress(ctx.env(), "users listed"));
+        LedgerConfig cfg = invocation.config(config);
+        Session session = invocation.session(mongo);
+        BalanceLedger ledger = session.ledger(cfg, invocation.env().clock());
+        Listing listing = new Listing(session, ledger, new RecordWriter(output.format, COLUMNS, invocation.out()),
+                new Progress(invocation.env(), "users listed"));
         boolean complete = sort == Sort.EMAIL ? listing.byEmail() : listing.byAccount();
         listing.progress.clear();
         listing.writer.end();
         if (output.format == Format.TABLE) {
             long n = listing.users;
-            ctx.out().println(n + (n == 1 ? " user" : " users") + (complete ? "" : " shown (--limit)") + ", "
+            invocation.out().println(n + (n == 1 ? " user" : " users") + (complete ? "" : " shown (--limit)") + ", "
                     + listing.accounts + " with a balance; total balance " + listing.balance + ", total tokens used "
                     + listing.tokens);
         }
@@ -155,12 +158,12 @@ final class ListBalancesCommand implements Callable<Integer> {
         }
 
         /** The directory's users among a page's accounts, by user id; null if the directory answered nothing. */
-        private @Nullable Map<String, Users.User> usersOf(Page<AccountView> page) {
+        private @Nullable Map<String, User> usersOf(Page<AccountView> page) {
             List<String> ids = new ArrayList<>(page.items().size());
             for (AccountView v : page.items()) {
                 ids.add(v.user());
             }
-            return ids.isEmpty() ? Map.of() : session.users().find(ids).block();
+            return ids.isEmpty() ? Map.of() : session.directory().find(ids).collectMap(User::id).block();
         }
 
         /** Accounts sorted by the store, then the users without one; false when the limit was reached. */
@@ -173,9 +176,9 @@ final class ListBalancesCommand implements Callable<Integer> {
                 if (page == null) {
                     break;
                 }
-                Map<String, Users.User> known = usersOf(page);
+                Map<String, User> known = usersOf(page);
                 for (AccountView v : page.items()) {
-                    Users.User u = known == null ? null : known.get(v.user());
+                    User u = known == null ? null : known.get(v.user());
                     if (!emit(new Row(v.user(), u == null ? null : u.label(), v))) {
                         return false;
                     }
@@ -184,10 +187,10 @@ final class ListBalancesCommand implements Callable<Integer> {
                 cursor = page.nextCursor();
             } while (cursor != null);
 
-            try (Stream<List<Users.User>> batches = session.users().all(false, false, pageSize).buffer(pageSize).toStream(1)) {
-                for (List<Users.User> batch : (Iterable<List<Users.User>>) batches::iterator) {
-                    Set<String> withAccount = session.users().withAccounts(ids(batch)).block();
-                    for (Users.User u : batch) {
+            try (Stream<List<User>> batches = session.directory().users(MongoUserDirectory.Order.ID, false, pageSize).buffer(pageSize).toStream(1)) {
+                for (List<User> batch : (Iterable<List<User>>) batches::iterator) {
+                    Set<String> withAccount = session.store().usersWithAccounts(ids(batch)).collect(Collectors.toSet()).block();
+                    for (User u : batch) {
                         if ((withAccount == null || !withAccount.contains(u.id())) && !emit(new Row(u.id(), u.label(), null))) {
                             return false;
                         }
@@ -200,8 +203,8 @@ final class ListBalancesCommand implements Callable<Integer> {
 
         /** Users sorted by e-mail with their accounts, then accounts without a user; false when the limit was reached. */
         boolean byEmail() {
-            try (Stream<List<Users.User>> batches = session.users().all(true, reverse, pageSize).buffer(pageSize).toStream(1)) {
-                for (List<Users.User> batch : (Iterable<List<Users.User>>) batches::iterator) {
+            try (Stream<List<User>> batches = session.directory().users(MongoUserDirectory.Order.EMAIL, reverse, pageSize).buffer(pageSize).toStream(1)) {
+                for (List<User> batch : (Iterable<List<User>>) batches::iterator) {
                     List<Row> rows = Flux.fromIterable(batch)
                             .flatMapSequential(u -> ledger.balance(u.id())
                                     .map(v -> new Row(u.id(), u.label(), v))
@@ -222,7 +225,7 @@ final class ListBalancesCommand implements Callable<Integer> {
                 if (page == null) {
                     break;
                 }
-                Map<String, Users.User> known = usersOf(page);
+                Map<String, User> known = usersOf(page);
                 for (AccountView v : page.items()) {
                     if ((known == null || !known.containsKey(v.user())) && !emit(new Row(v.user(), null, v))) {
                         return false;
@@ -263,9 +266,9 @@ final class ListBalancesCommand implements Callable<Integer> {
         }
     }
 
-    private static List<String> ids(List<Users.User> batch) {
+    private static List<String> ids(List<User> batch) {
         List<String> ids = new ArrayList<>(batch.size());
-        for (Users.User u : batch) {
+        for (User u : batch) {
             ids.add(u.id());
         }
         return ids;

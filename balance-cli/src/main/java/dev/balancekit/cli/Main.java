@@ -57,8 +57,8 @@ public final class Main {
      * @return the exit code: {@link #OK}, {@link #USAGE_ERROR}, {@link #NOT_FOUND} or {@link #STORE_UNREACHABLE}
      */
     public static int run(String[] args, Env env) {
-        try (Ctx ctx = new Ctx(env)) {
-            CommandLine cmd = commandLine(ctx);
+        try (Invocation invocation = new Invocation(env)) {
+            CommandLine cmd = commandLine(invocation);
             int code = cmd.execute(args);
             env.stdout().flush();
             env.stderr().flush();
@@ -70,20 +70,20 @@ public final class Main {
      * Builds the command tree for one run: commands get the run's context through their
      * constructor, print to the environment's streams, and report failures through the context.
      */
-    static CommandLine commandLine(Ctx ctx) {
-        CommandLine cmd = new CommandLine(new RootCommand(), new Factory(ctx));
-        cmd.setOut(new PrintWriter(new OutputStreamWriter(ctx.env().stdout(), Charset.defaultCharset()), true));
-        cmd.setErr(new PrintWriter(new OutputStreamWriter(ctx.env().stderr(), Charset.defaultCharset()), true));
+    static CommandLine commandLine(Invocation invocation) {
+        CommandLine cmd = new CommandLine(new RootCommand(), new Factory(invocation));
+        cmd.setOut(new PrintWriter(new OutputStreamWriter(invocation.env().stdout(), Charset.defaultCharset()), true));
+        cmd.setErr(new PrintWriter(new OutputStreamWriter(invocation.env().stderr(), Charset.defaultCharset()), true));
         cmd.setParameterExceptionHandler((e, args) -> {
             CommandLine at = e.getCommandLine();
             PrintWriter err = at.getErr();
-            err.println("Error: " + ctx.redact(String.valueOf(e.getMessage())));
+            err.println("Error: " + invocation.redact(String.valueOf(e.getMessage())));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
             err.println("Try '" + at.getCommandSpec().qualifiedName() + " --help' for more information.");
             err.flush();
             return USAGE_ERROR;
         });
-        cmd.setExecutionExceptionHandler((e, at, parseResult) -> ctx.fail(e));
+        cmd.setExecutionExceptionHandler((e, at, parseResult) -> invocation.fail(e));
         configure(cmd);
         return cmd;
     }
@@ -113,17 +113,17 @@ public final class Main {
 
     /** Creates commands with the run's context when they take one, and everything else as picocli does. */
     private static final class Factory implements IFactory {
-        private final Ctx ctx;
+        private final Invocation invocation;
 
-        Factory(Ctx ctx) {
-            this.ctx = ctx;
+        Factory(Invocation invocation) {
+            this.invocation = invocation;
         }
 
         @Override
         public <K> K create(Class<K> type) throws Exception {
             try {
-                Constructor<K> c = type.getDeclaredConstructor(Ctx.class);
-                return c.newInstance(ctx);
+                Constructor<K> c = type.getDeclaredConstructor(Invocation.class);
+                return c.newInstance(invocation);
             } catch (NoSuchMethodException e) {
                 return CommandLine.defaultFactory().create(type);
             }

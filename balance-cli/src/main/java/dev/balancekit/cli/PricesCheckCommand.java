@@ -36,7 +36,7 @@ final class PricesCheckCommand implements Callable<Integer> {
             number("prompt", "PROMPT", 8),
             number("completion", "COMPLETION", 10));
 
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Mixin
     MongoOptions mongo = new MongoOptions();
@@ -54,14 +54,14 @@ final class PricesCheckCommand implements Callable<Integer> {
     @Mixin
     FormatOption output = new FormatOption();
 
-    PricesCheckCommand(Ctx ctx) {
-        this.ctx = ctx;
+    PricesCheckCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     @Override
     public Integer call() {
         String endpointName = BalanceChangeCommand.blankToNull(endpoint);
-        LedgerConfig cfg = ctx.config(config);
+        LedgerConfig cfg = invocation.config(config);
         Set<String> names = new LinkedHashSet<>();
         for (String m : models) {
             if (m.isBlank()) {
@@ -71,13 +71,13 @@ final class PricesCheckCommand implements Callable<Integer> {
         }
         boolean fromHistory = names.isEmpty();
         if (fromHistory) {
-            List<String> charged = ctx.session(mongo).chargedModels().block();
+            List<String> charged = invocation.session(mongo).chargedModels().block();
             if (charged != null) {
                 names.addAll(charged);
             }
         }
-        LocalDate today = LocalDate.now(ctx.env().clock().withZone(cfg.zone()));
-        RecordWriter writer = new RecordWriter(output.format, COLUMNS, ctx.out());
+        LocalDate today = LocalDate.now(invocation.env().clock().withZone(cfg.zone()));
+        RecordWriter writer = new RecordWriter(output.format, COLUMNS, invocation.out());
         for (String name : names) {
             PriceMatch match = cfg.prices().match(name, endpointName);
             if (!match.kind().isFallback()) {
@@ -90,7 +90,7 @@ final class PricesCheckCommand implements Callable<Integer> {
         writer.end();
         long found = writer.rows();
         if (output.format == Format.TABLE) {
-            ctx.out().println(found + " of " + names.size() + (names.size() == 1 ? " model" : " models")
+            invocation.out().println(found + " of " + names.size() + (names.size() == 1 ? " model" : " models")
                     + (fromHistory ? " in the transaction history" : "") + " priced by a generic row or the default rate"
                     + (found == 0 ? "" : "; give them a row in balance.tokenCosts, or refuse them with"
                             + " balance.unknownModels: refuse"));

@@ -44,7 +44,7 @@ final class PricesShowCommand implements Callable<Integer> {
     /** The table's header line names the model, key and match, so its rows leave those columns out. */
     private static final int TABLE_FROM = 4;
 
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Mixin
     ConfigOption config = new ConfigOption();
@@ -64,8 +64,8 @@ final class PricesShowCommand implements Callable<Integer> {
     @Mixin
     FormatOption output = new FormatOption();
 
-    PricesShowCommand(Ctx ctx) {
-        this.ctx = ctx;
+    PricesShowCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     @Override
@@ -80,18 +80,18 @@ final class PricesShowCommand implements Callable<Integer> {
             throw CliException.usage(String.valueOf(e.getMessage()));
         }
         String endpointName = BalanceChangeCommand.blankToNull(endpoint);
-        LedgerConfig cfg = ctx.config(config);
+        LedgerConfig cfg = invocation.config(config);
         PriceMatch match = cfg.prices().match(model, endpointName);
-        LocalDate today = LocalDate.now(ctx.env().clock().withZone(cfg.zone()));
+        LocalDate today = LocalDate.now(invocation.env().clock().withZone(cfg.zone()));
         ModelPrice inForce = match.price().on(today);
 
         if (output.format == Format.TABLE) {
-            ctx.out().println(model + (endpointName == null ? "" : " on endpoint " + endpointName) + ": "
+            invocation.out().println(model + (endpointName == null ? "" : " on endpoint " + endpointName) + ": "
                     + (match.valueKey() == null ? "no row" : "row " + match.valueKey()) + ", " + match.kind().wireName()
                     + " (" + match.kind().description() + ")");
         }
         RecordWriter writer = new RecordWriter(output.format,
-                output.format == Format.TABLE ? COLUMNS.subList(TABLE_FROM, COLUMNS.size()) : COLUMNS, ctx.out());
+                output.format == Format.TABLE ? COLUMNS.subList(TABLE_FROM, COLUMNS.size()) : COLUMNS, invocation.out());
         LocalDate from = null;
         for (ModelPrice period = match.price(); period != null; period = period.after()) {
             boolean periodInForce = period == inForce;
@@ -106,7 +106,7 @@ final class PricesShowCommand implements Callable<Integer> {
         }
         writer.end();
         if (output.format == Format.TABLE) {
-            ctx.out().println("Rates in credits per token (USD per 1M tokens); applies: in force on " + today + " ("
+            invocation.out().println("Rates in credits per token (USD per 1M tokens); applies: in force on " + today + " ("
                     + cfg.zone() + ") for a prompt of " + promptTokens + " tokens");
         }
         return Main.OK;

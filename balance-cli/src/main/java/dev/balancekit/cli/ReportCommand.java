@@ -93,7 +93,7 @@ final class ReportCommand implements Callable<Integer> {
             number("daysLeft", "DAYS LEFT", 9),
             text("user", "USER", 0));
 
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Mixin
     MongoOptions mongo = new MongoOptions();
@@ -146,8 +146,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to this file instead of standard output.")
     @Nullable Path output;
 
-    ReportCommand(Ctx ctx) {
-        this.ctx = ctx;
+    ReportCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     @Override
@@ -162,13 +162,13 @@ final class ReportCommand implements Callable<Integer> {
             throw CliException.usage("--low-balance needs --low-balance-days of 1 or more, was 0");
         }
         List<UsageDimension> dimensions = dimensions(by);
-        LedgerConfig cfg = ctx.config(config);
-        Instant to = until == null ? ctx.env().clock().instant() : Dates.parse("--until", until, cfg.zone(), true);
+        LedgerConfig cfg = invocation.config(config);
+        Instant to = until == null ? invocation.env().clock().instant() : Dates.parse("--until", until, cfg.zone(), true);
         Instant from = since == null ? to.minus(Duration.ofDays(30)) : Dates.parse("--since", since, cfg.zone(), false);
         if (!from.isBefore(to)) {
             throw CliException.usage("--since must be before --until, was " + from + " and " + to);
         }
-        Session session = ctx.session(mongo);
+        Session session = invocation.session(mongo);
         ReportSpec spec;
         try {
             spec = new ReportSpec(from, to, dimensions, userIds(session), Set.copyOf(strip("--model", models)),
@@ -176,13 +176,13 @@ final class ReportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(String.valueOf(e.getMessage()));
         }
-        BalanceLedger ledger = session.ledger(cfg, ctx.env().clock());
-        AdminReport report = AdminReports.build(ledger, spec, session.directory(), ctx.env().clock()).block();
+        BalanceLedger ledger = session.ledger(cfg, invocation.env().clock());
+        AdminReport report = AdminReports.build(ledger, spec, session.directory(), invocation.env().clock()).block();
         if (report == null) {
             throw new IllegalStateException("the report came back empty");
         }
         if (output == null) {
-            print(report, ctx.out());
+            print(report, invocation.out());
         } else {
             ByteArrayPrinter buffer = new ByteArrayPrinter();
             print(report, buffer.stream());
@@ -192,7 +192,7 @@ final class ReportCommand implements Callable<Integer> {
                 throw new UncheckedIOException("cannot write " + output, e);
             }
             if (format == ReportFormat.TABLE || format == ReportFormat.HTML) {
-                ctx.out().println("Report written to " + output);
+                invocation.out().println("Report written to " + output);
             }
         }
         return Main.OK;

@@ -4,20 +4,18 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
-import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.LedgerConfig;
+import dev.balancekit.UsageDimension;
+import dev.balancekit.UsageQuery;
 import dev.balancekit.mongo.MongoBalanceStore;
 import dev.balancekit.mongo.MongoUserDirectory;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.bson.BsonDocument;
-import org.bson.BsonString;
-import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,7 +32,6 @@ final class Session implements AutoCloseable {
     private final MongoClient client;
     private final MongoBalanceStore store;
     private final MongoUserDirectory directory;
-    private final Users users;
     private final MongoDatabase database;
     private final String display;
     private final long selectionTimeoutMs;
@@ -47,7 +44,6 @@ final class Session implements AutoCloseable {
         this.store = MongoBalanceStore.builder(database).balancesCollection(accountsCollection)
                 .transactionsCollection(entriesCollection).build();
         this.directory = MongoUserDirectory.create(database);
-        this.users = new Users(database, accountsCollection);
         this.display = display;
         this.selectionTimeoutMs = selectionTimeoutMs;
     }
@@ -109,14 +105,9 @@ final class Session implements AutoCloseable {
         return store;
     }
 
-    /** @return the users collection, LibreChat's */
+    /** @return the directory over the users collection, LibreChat's */
     MongoUserDirectory directory() {
         return directory;
-    }
-
-    /** @return the raw reads of the users and balances collections that listing needs */
-    Users users() {
-        return users;
     }
 
     /**
@@ -137,28 +128,20 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * The model names the transaction history holds, each once, sorted: those of the transactions
-     * collection and of the entries still pending in account documents (the store copies them over
-     * in batches). Entries without a model (admin credits) are left out.
+     * The model names the transaction history holds, each once, sorted: a usage report of the
+     * store grouped by model, which covers the entries collection and the entries still pending in
+     * account documents, grouped on the server. Entries without a model (admin credits) are left out.
      *
      * @return the models
      */
     Mono<List<String>> chargedModels() {
-        MongoCollection<BsonDocument> transactions = database.getCollection(
-                MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION, BsonDocument.class);
-        MongoCollection<BsonDocument> accounts = database.getCollection(
-                MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class);
-        // grouped on the server: one document per model comes back, however long the history; a
-        // pending entry keeps its model under the short name m (docs/mongodb.md)
-        BsonDocument byModel = new BsonDocument("$group", new BsonDocument("_id", new BsonString("$model")));
-        BsonDocument byPendingModel = new BsonDocument("$group", new BsonDocument("_id", new BsonString("$pending.m")));
-        BsonDocument eachPending = new BsonDocument("$unwind", new BsonString("$pending"));
-        return Flux.concat(Flux.from(transactions.aggregate(List.of(byModel))),
-                        Flux.from(accounts.aggregate(List.of(eachPending, byPendingModel))))
-                .map(d -> d.get("_id"))
-                .filter(BsonValue::isString)
-                .map(v -> v.asString().getValue())
-                .filter(m -> !m.isBlank())
+        return store.usage(UsageQuery.of(UsageDimension.MODEL), ZoneOffset.UTC)
+                .<String>handle((group, sink) -> {
+                    String model = group.valueOf(UsageDimension.MODEL);
+                    if (model != null && !model.isBlank()) {
+                        sink.next(model);
+                    }
+                })
                 .distinct()
                 .sort()
                 .collectList();

@@ -24,8 +24,8 @@ final class SetBalanceCommand extends BalanceChangeCommand {
     @Option(names = "--amount", paramLabel = "CREDITS", description = "The new balance, such as 5000, 2.5 or -100.")
     @Nullable String amount;
 
-    SetBalanceCommand(Ctx ctx) {
-        super(ctx);
+    SetBalanceCommand(Invocation invocation) {
+        super(invocation);
     }
 
     @Override
@@ -37,9 +37,9 @@ final class SetBalanceCommand extends BalanceChangeCommand {
         }
         Credits credits = Amounts.parse(text);
         Receipt receipt = start.ledger().setBalance(change(start.target(), credits));
-        ctx.out().println("Set the balance of " + start.target().display() + ".");
-        ctx.out().println("Current balance: " + previous(receipt));
-        ctx.out().println("New balance: " + receipt.balance());
+        invocation.out().println("Set the balance of " + start.target().display() + ".");
+        invocation.out().println("Current balance: " + previous(receipt));
+        invocation.out().println("New balance: " + receipt.balance());
         return Main.OK;
     }
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
             "The tier is a key of balance.tiers. Records an entry with context tierChange and the actor; the tier"
                     + " applies from the user's next request."})
 final class SetTierCommand implements Callable<Integer> {
-    private final Ctx ctx;
+    private final Invocation invocation;
 
     @Mixin
     MongoOptions mongo = new MongoOptions();
@@ -34,22 +34,22 @@ final class SetTierCommand implements Callable<Integer> {
     @Option(names = "--actor", paramLabel = "NAME", description = "Who makes the change, recorded with the entry (default: the operating-system user).")
     @Nullable String actor;
 
-    SetTierCommand(Ctx ctx) {
-        this.ctx = ctx;
+    SetTierCommand(Invocation invocation) {
+        this.invocation = invocation;
     }
 
     @Override
     public Integer call() {
-        BlockingBalanceLedger ledger = ctx.ledger(mongo, config);
-        Target target = Target.resolve(ctx, ctx.session(mongo), who, null, false);
-        Receipt receipt = ledger.setTier(target.user(), tier.strip(), ctx.actor(actor));
+        BlockingBalanceLedger ledger = invocation.ledger(mongo, config);
+        Target target = Target.resolve(invocation, invocation.session(mongo), who, null, false);
+        Receipt receipt = ledger.setTier(target.user(), tier.strip(), invocation.actor(actor));
         String change = tier.strip();
         for (LedgerEntry e : receipt.entries()) {
             if (EntryContext.TIER_CHANGE.equals(e.context()) && e.note() != null) {
                 change = e.note(); // "free -> pro": the tier before, as the ledger saw it
             }
         }
-        ctx.out().println("Tier of " + target.display() + ": " + change);
+        invocation.out().println("Tier of " + target.display() + ": " + change);
         return Main.OK;
     }
 }

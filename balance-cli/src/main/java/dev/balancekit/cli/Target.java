@@ -14,7 +14,7 @@ record Target(String user, @Nullable String label) {
      * Finds the account from {@code --email}, {@code --user} or an e-mail given as an argument,
      * asking for the e-mail on standard input when none is given and asking is allowed.
      *
-     * @param ctx the run
+     * @param invocation the run
      * @param session the database
      * @param options {@code --email} and {@code --user}
      * @param emailArgument the e-mail given as an argument, or null
@@ -23,7 +23,7 @@ record Target(String user, @Nullable String label) {
      * @throws CliException (usage) for no or two ways of naming the user, or a malformed e-mail;
      *     (not found) for an e-mail no user has
      */
-    static Target resolve(Ctx ctx, Session session, UserOptions options, @Nullable String emailArgument, boolean ask) {
+    static Target resolve(Invocation invocation, Session session, UserOptions options, @Nullable String emailArgument, boolean ask) {
         if (options.email != null && emailArgument != null) {
             throw CliException.usage("give the e-mail once: as an argument or with --email");
         }
@@ -42,7 +42,7 @@ record Target(String user, @Nullable String label) {
             if (!ask) {
                 throw CliException.usage("name the user with --email or --user");
             }
-            email = ctx.prompt("Email:");
+            email = invocation.prompt("Email:");
             if (email == null || email.isEmpty()) {
                 throw CliException.usage("Email is required");
             }

@@ -2,8 +2,12 @@ package dev.balancekit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.balancekit.BalanceLedger;
 import dev.balancekit.ChargeRequest;
+import dev.balancekit.LedgerConfig;
 import dev.balancekit.Usage;
+import dev.balancekit.mongo.MongoBalanceStore;
+import dev.balancekit.yaml.YamlLedgerConfig;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -133,6 +137,23 @@ class PricesCommandTest extends CliTestSupport {
         assertThat(records(r)).containsExactly(
                 List.of("kimi-k9", "kimi", "generic", "0.6", "2.5"),
                 List.of("my-own-model", "", "default", "6", "6"));
+    }
+
+    @Test
+    void check_withoutModels_readsTheHistoryOfTheConfiguredCollections() {
+        variables.put("BALANCEKIT_ACCOUNTS_COLLECTION", "team_accounts");
+        variables.put("BALANCEKIT_ENTRIES_COLLECTION", "team_entries");
+        LedgerConfig cfg = YamlLedgerConfig.parse(ENABLED_CONFIG, "librechat.yaml", Map.of());
+        BalanceLedger.builder().store(MongoBalanceStore.builder(db).balancesCollection("team_accounts")
+                        .transactionsCollection("team_entries").build())
+                .config(cfg).clock(clock).build().blocking()
+                .deduct(ChargeRequest.of(addUser(ALICE, "Alice"), "kimi-k9", Usage.of(10, 10)));
+
+        Result r = run("prices", "check", "--format", "csv");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(records(r)).containsExactly(List.of("kimi-k9", "kimi", "generic", "0.6", "2.5"));
+        assertThat(r.code()).isEqualTo(1);
     }
 
     @Test

@@ -9,10 +9,8 @@ import dev.balancekit.LedgerEntry;
 import dev.balancekit.Refill;
 import dev.balancekit.RefillMode;
 import dev.balancekit.RefillOverride;
-import dev.balancekit.TokenType;
 import dev.balancekit.UsageWindow;
 import dev.balancekit.WindowUsage;
-import dev.balancekit.pricing.Rate;
 import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.KeyBucket;
 import dev.balancekit.spi.OperationRecord;
@@ -32,8 +30,6 @@ import org.jspecify.annotations.Nullable;
  * start balance is granted, usage windows roll over, and a due reset or top-up refill is applied.
  */
 final class Draft {
-    /** The rate of a credits entry: one credit per credit. */
-    static final Rate CREDIT_RATE = Rate.ofNanos(1_000_000_000L);
     private static final UsageWindow[] WINDOWS = UsageWindow.values();
 
     final String user;
@@ -76,7 +72,7 @@ final class Draft {
      */
     private @Nullable LocalDate @Nullable [] ahead;
 
-    Settings settings;
+    EffectiveSettings settings;
 
     /** Entries appended by this decision, the start balance grant and refills included. */
     final List<LedgerEntry> entries = new ArrayList<>(3);
@@ -107,7 +103,7 @@ final class Draft {
         this.refillPeriod = state.refillPeriod();
         this.lastRefill = state.lastRefill();
         this.refillOverride = state.refillOverride();
-        this.settings = Settings.of(config, tier, refillOverride);
+        this.settings = EffectiveSettings.of(config, tier, refillOverride);
         this.today = Day.of(now, config.zone());
         for (WindowState w : state.windows()) {
             if (w.key().equals(today.key(w.window()))) {
@@ -241,8 +237,7 @@ final class Draft {
             }
             Credits start = settings.startBalance();
             if (!start.isZero()) {
-                append("startBalance", TokenType.CREDITS, start.micros(), CREDIT_RATE, start,
-                        EntryContext.START_BALANCE, null, null, null, 0, 0, 0, null, null, null);
+                append(start, LedgerEntry.builder().id("startBalance").credits(start).context(EntryContext.START_BALANCE));
             }
         }
     }
@@ -277,9 +272,11 @@ final class Draft {
             case TOP_UP -> amount.compareTo(balance) > 0 ? amount.minus(balance) : Credits.ZERO;
         };
         if (!delta.isZero()) {
-            LedgerEntry e = append("autoRefill:" + refillAnchor.toEpochMilli() + ":" + refillPeriod, TokenType.CREDITS,
-                    delta.micros(), CREDIT_RATE, delta, EntryContext.AUTO_REFILL, null, null, null, 0, 0, 0, null, null,
-                    refill.mode().configName());
+            LedgerEntry e = append(delta, LedgerEntry.builder()
+                    .id("autoRefill:" + refillAnchor.toEpochMilli() + ":" + refillPeriod)
+                    .credits(delta)
+                    .context(EntryContext.AUTO_REFILL)
+                    .note(refill.mode().configName()));
             events.add(new BalanceEvent.Refilled(user, now, e));
         }
     }
@@ -385,15 +382,15 @@ final class Draft {
         return List.of(used == out.length ? out : Arrays.copyOf(out, used));
     }
 
-    /** Appends an entry, moving the balance by its value; the balance after is recorded in it. */
-    LedgerEntry append(String id, TokenType type, long rawAmount, Rate rate, Credits value, String context,
-            @Nullable String model, @Nullable String valueKey, @Nullable String conversationId,
-            long input, long write, long read, @Nullable String holdId, @Nullable String actor, @Nullable String note) {
+    /**
+     * Appends an entry, moving the balance by its value: the draft fills in the value, the sequence
+     * number, the user, the time and the balance after.
+     */
+    LedgerEntry append(Credits value, LedgerEntry.Builder entry) {
         balance = balance.plus(value);
         lastSeq++;
         lastTransactionAt = now;
-        LedgerEntry e = new LedgerEntry(id, lastSeq, user, type, rawAmount, rate, value, context, model, valueKey,
-                conversationId, balance, now, input, write, read, holdId, actor, note);
+        LedgerEntry e = entry.tokenValue(value).seq(lastSeq).user(user).balance(balance).createdAt(now).build();
         entries.add(e);
         return e;
     }
@@ -418,10 +415,32 @@ final class Draft {
         int keep = config.operationsKept();
         // an unchanged list is shared with the previous state; a changed one is built in one copy
         List<OperationRecord> ops = operationsAdded.isEmpty() && operations.size() <= keep ? operations
-                : FrozenList.concat(operations, null, operationsAdded, keep);
+                : newestOf(operations, operationsAdded, keep);
         List<Hold> active = holdsCopied ? List.copyOf(holds) : holds;
         List<WindowState> current = windowsInUse();
         return new AccountState(user, balance, funded, active, lastHoldSeq, ops, recentKeys, lastSeq, lastTransactionAt,
                 totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current, refillOverride);
+    }
+
+    /**
+     * The elements of {@code base}, then those of {@code added}, keeping only the last {@code keep},
+     * as an immutable list ({@link List#copyOf} of it is the list itself).
+     */
+    private static <E> List<E> newestOf(List<E> base, List<E> added, int keep) {
+        int size = base.size() + added.size();
+        int skip = Math.max(0, size - keep);
+        List<E> out = new ArrayList<>(size - skip);
+        int seen = 0;
+        for (E e : base) {
+            if (seen++ >= skip) {
+                out.add(e);
+            }
+        }
+        for (E e : added) {
+            if (seen++ >= skip) {
+                out.add(e);
+            }
+        }
+        return List.copyOf(out);
     }
 }

@@ -50,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Bad input throws {@link IllegalArgumentException}; business outcomes are values.
  */
-public final class LedgerEngine {
+final class LedgerEngine {
 
     private LedgerEngine() {
     }
@@ -65,7 +65,7 @@ public final class LedgerEngine {
      * @param now the time
      * @return the decision
      */
-    public static Outcome<BalanceDecision> check(@Nullable AccountState state, BalanceRequest request,
+    public static Transition<BalanceDecision> check(@Nullable AccountState state, BalanceRequest request,
             LedgerConfig config, Instant now) {
         Draft d = new Draft(state, request.user(), config, now);
         BalanceDecision decision = decide(d, request);
@@ -73,10 +73,10 @@ public final class LedgerEngine {
     }
 
     /** A check's or denial's outcome: written only when the account itself had to change. */
-    private static <R> Outcome<R> decided(Draft d, R result) {
+    private static <R> Transition<R> decided(Draft d, R result) {
         if (d.mustPersist()) {
             AccountState next = d.build();
-            return new Outcome<>(next, d.entries, result, List.copyOf(d.events));
+            return new Transition<>(next, d.entries, result, List.copyOf(d.events));
         }
         List<BalanceEvent> denied = new ArrayList<>(1);
         for (BalanceEvent e : d.events) {
@@ -84,7 +84,7 @@ public final class LedgerEngine {
                 denied.add(e);
             }
         }
-        return new Outcome<>(null, List.of(), result, denied);
+        return new Transition<>(null, List.of(), result, denied);
     }
 
     /**
@@ -100,14 +100,14 @@ public final class LedgerEngine {
      * @return the reservation
      * @throws IllegalArgumentException if the idempotency key was used for another request
      */
-    public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
+    public static Transition<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
             LedgerConfig config, Instant now, String operationId) {
         return reserve(state, request, config, now, operationId, new Lookups());
     }
 
     /**
      * Checks a request and, when it is allowed, holds its estimated cost; may first ask for the
-     * entries of its idempotency key (see {@link Outcome#lookup()}).
+     * entries of its idempotency key (see {@link Transition#lookup()}).
      *
      * @param state the account, or null if it does not exist
      * @param request the request
@@ -118,7 +118,7 @@ public final class LedgerEngine {
      * @return the reservation, or a lookup to make first
      * @throws IllegalArgumentException if the idempotency key was used for another request
      */
-    public static Outcome<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
+    public static Transition<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
             LedgerConfig config, Instant now, String operationId, Lookups found) {
         String key = request.idempotencyKey();
         String fingerprint = key == null ? "" : Fingerprint.of("reserve",
@@ -133,7 +133,7 @@ public final class LedgerEngine {
                 throw keyReused(key);
             }
             Reservation r = prior.record.reservation();
-            return Outcome.unchanged(new Reservation(r.decision(), r.hold(), true));
+            return Transition.unchanged(new Reservation(r.decision(), r.hold(), true));
         }
         if (!prior.entries.isEmpty()) {
             // the key charged or changed the balance: it was not a reservation
@@ -149,7 +149,7 @@ public final class LedgerEngine {
             // A keyed denial is written and remembered like an allowance: answered from an older state
             // without a write, it could contradict a hold another process made under the same key.
             d.addOperation(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, denied));
-            return new Outcome<>(d.build(), d.entries, denied, List.copyOf(d.events));
+            return new Transition<>(d.build(), d.entries, denied, List.copyOf(d.events));
         }
         Credits amount = decision.status() == BalanceDecision.Status.FALLBACK
                 ? estimate(config, decision.model(), null, request, d.settings.multiplier(), day(config, now))
@@ -171,7 +171,7 @@ public final class LedgerEngine {
             d.addOperation(new OperationRecord(request.idempotencyKey(), fingerprint, now, null, reservation));
         }
         AccountState next = d.build();
-        return new Outcome<>(next, d.entries, reservation, List.copyOf(d.events));
+        return new Transition<>(next, d.entries, reservation, List.copyOf(d.events));
     }
 
     /**
@@ -188,14 +188,14 @@ public final class LedgerEngine {
      * @throws IllegalArgumentException if the hold is not the user's, was already settled, or the
      *     idempotency key was used for another request
      */
-    public static Outcome<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
+    public static Transition<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
             Instant now, String operationId) {
         return charge(state, request, config, now, operationId, new Lookups());
     }
 
     /**
      * Charges actual usage, settling a hold when one is named; may first ask for the entries of its
-     * idempotency key or of a closed hold (see {@link Outcome#lookup()}).
+     * idempotency key or of a closed hold (see {@link Transition#lookup()}).
      *
      * @param state the account, or null if it does not exist
      * @param request the charge
@@ -207,7 +207,7 @@ public final class LedgerEngine {
      * @throws IllegalArgumentException if the hold is not the user's, was already settled, or the
      *     idempotency key was used for another request
      */
-    public static Outcome<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
+    public static Transition<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
             Instant now, String operationId, Lookups found) {
         String key = request.idempotencyKey();
         var u = request.usage();
@@ -241,7 +241,7 @@ public final class LedgerEngine {
                 // Settled, released or expired: the history tells whether a charge already used it.
                 List<LedgerEntry> charged = found.get(Lookups.Kind.HOLD, holdId);
                 if (charged == null) {
-                    return Outcome.needs(Lookups.Kind.HOLD, holdId);
+                    return Transition.needs(Lookups.Kind.HOLD, holdId);
                 }
                 if (!charged.isEmpty()) {
                     // without a key, the same charge again is a retry; a new key is a new charge
@@ -270,9 +270,9 @@ public final class LedgerEngine {
             throw new IllegalArgumentException("charge of " + priced.total() + " credits would overflow the balance of user '"
                     + request.user() + "', was " + before, e);
         }
-        Outcome<Receipt> outcome = finish(d, operationId, key, fingerprint);
+        Transition<Receipt> outcome = finish(d, operationId, key, fingerprint);
         d.events.add(chargedAt, new BalanceEvent.Charged(request.user(), now, outcome.decided()));
-        return new Outcome<>(outcome.next(), outcome.entries(), outcome.decided(), List.copyOf(d.events));
+        return new Transition<>(outcome.next(), outcome.entries(), outcome.decided(), List.copyOf(d.events));
     }
 
     /**
@@ -288,7 +288,7 @@ public final class LedgerEngine {
      * @return a receipt without entries
      * @throws IllegalArgumentException if the hold is not the user's
      */
-    public static Outcome<Receipt> release(@Nullable AccountState state, String user, String holdId,
+    public static Transition<Receipt> release(@Nullable AccountState state, String user, String holdId,
             LedgerConfig config, Instant now, String operationId) {
         Draft d = new Draft(state, user, config, now);
         Hold hold = d.findHold(holdId);
@@ -314,7 +314,7 @@ public final class LedgerEngine {
      * @return the extended hold
      * @throws IllegalArgumentException if the hold is not the user's or no longer active
      */
-    public static Outcome<Hold> extend(@Nullable AccountState state, String user, String holdId, Duration ttl,
+    public static Transition<Hold> extend(@Nullable AccountState state, String user, String holdId, Duration ttl,
             LedgerConfig config, Instant now) {
         Draft d = new Draft(state, user, config, now);
         Hold hold = d.findHold(holdId);
@@ -332,12 +332,12 @@ public final class LedgerEngine {
         }
         Instant expiresAt = now.plus(ttl);
         if (!expiresAt.isAfter(hold.expiresAt())) {
-            return Outcome.unchanged(hold);
+            return Transition.unchanged(hold);
         }
         Hold extended = new Hold(hold.id(), hold.amount(), hold.tokens(), hold.model(), hold.createdAt(), expiresAt);
         d.replaceHold(hold, extended);
         AccountState next = d.build();
-        return new Outcome<>(next, d.entries, extended, List.copyOf(d.events));
+        return new Transition<>(next, d.entries, extended, List.copyOf(d.events));
     }
 
     /**
@@ -352,14 +352,14 @@ public final class LedgerEngine {
      * @throws BalanceNotEnabledException if the ledger is disabled
      * @throws IllegalArgumentException if the amount is not above zero or would overflow the balance
      */
-    public static Outcome<Receipt> addBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+    public static Transition<Receipt> addBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
             Instant now, String operationId) {
         return addBalance(state, change, config, now, operationId, new Lookups());
     }
 
     /**
      * Adds credits (context {@code admin}); may first ask for the entries of its idempotency key
-     * (see {@link Outcome#lookup()}).
+     * (see {@link Transition#lookup()}).
      *
      * @param state the account, or null if it does not exist
      * @param change the change; its amount must be above zero
@@ -371,7 +371,7 @@ public final class LedgerEngine {
      * @throws BalanceNotEnabledException if the ledger is disabled
      * @throws IllegalArgumentException if the amount is not above zero or would overflow the balance
      */
-    public static Outcome<Receipt> addBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+    public static Transition<Receipt> addBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
             Instant now, String operationId, Lookups found) {
         if (!change.amount().isPositive()) {
             throw new IllegalArgumentException("amount must be above zero, was " + change.amount());
@@ -392,14 +392,14 @@ public final class LedgerEngine {
      * @throws BalanceNotEnabledException if the ledger is disabled
      * @throws IllegalArgumentException if the difference does not fit
      */
-    public static Outcome<Receipt> setBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+    public static Transition<Receipt> setBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
             Instant now, String operationId) {
         return setBalance(state, change, config, now, operationId, new Lookups());
     }
 
     /**
      * Overwrites the balance; may first ask for the entries of its idempotency key (see
-     * {@link Outcome#lookup()}).
+     * {@link Transition#lookup()}).
      *
      * @param state the account, or null if it does not exist
      * @param change the change; its amount is the new balance
@@ -411,7 +411,7 @@ public final class LedgerEngine {
      * @throws BalanceNotEnabledException if the ledger is disabled
      * @throws IllegalArgumentException if the difference does not fit
      */
-    public static Outcome<Receipt> setBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+    public static Transition<Receipt> setBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
             Instant now, String operationId, Lookups found) {
         return adminChange(state, change, config, now, operationId, true, found);
     }
@@ -462,7 +462,7 @@ public final class LedgerEngine {
      * @return the receipt
      * @throws IllegalArgumentException if the tier is not configured
      */
-    public static Outcome<Receipt> setTier(@Nullable AccountState state, String user, String tier,
+    public static Transition<Receipt> setTier(@Nullable AccountState state, String user, String tier,
             @Nullable String actor, LedgerConfig config, Instant now, String operationId) {
         if (!config.tiers().containsKey(tier)) {
             throw new IllegalArgumentException("tier '" + tier + "' is not configured; tiers: "
@@ -471,12 +471,16 @@ public final class LedgerEngine {
         Draft d = new Draft(state, user, config, now);
         String from = d.settings.tierName();
         d.tier = tier;
-        d.append(entryId(d, operationId), TokenType.CREDITS, 0, Draft.CREDIT_RATE, Credits.ZERO, EntryContext.TIER_CHANGE,
-                null, null, null, 0, 0, 0, null, actor, (from == null ? "none" : from) + " -> " + tier);
+        d.append(Credits.ZERO, LedgerEntry.builder()
+                .id(entryId(d, operationId))
+                .credits(Credits.ZERO)
+                .context(EntryContext.TIER_CHANGE)
+                .actor(actor)
+                .note((from == null ? "none" : from) + " -> " + tier));
         return finish(d, operationId, null, "");
     }
 
-    private static Outcome<Receipt> adminChange(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
+    private static Transition<Receipt> adminChange(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
             Instant now, String operationId, boolean overwrite, Lookups found) {
         if (!config.enabled()) {
             throw new BalanceNotEnabledException();
@@ -508,9 +512,12 @@ public final class LedgerEngine {
             throw new IllegalArgumentException("amount " + change.amount() + " would overflow the balance of user '"
                     + change.user() + "', was " + d.balance, e);
         }
-        d.append(entryId(d, operationId), TokenType.CREDITS, value.micros(), Draft.CREDIT_RATE, value,
-                overwrite ? EntryContext.ADJUSTMENT : EntryContext.ADMIN, null, null, null, 0, 0, 0, null,
-                change.actor(), change.note());
+        d.append(value, LedgerEntry.builder()
+                .id(entryId(d, operationId))
+                .credits(value)
+                .context(overwrite ? EntryContext.ADJUSTMENT : EntryContext.ADMIN)
+                .actor(change.actor())
+                .note(change.note()));
         return finish(d, operationId, key, fingerprint);
     }
 
@@ -520,9 +527,15 @@ public final class LedgerEngine {
             return n;
         }
         Credits value = valued(d.config) ? line.cost().negate() : Credits.ZERO;
-        d.append(entryId(d, operationId), type, -line.tokens(), line.rate(), value, request.context(),
-                request.model(), valueKey, request.conversationId(), line.inputTokens(), line.writeTokens(),
-                line.readTokens(), request.holdId(), null, null);
+        d.append(value, LedgerEntry.builder()
+                .id(entryId(d, operationId))
+                .usage(type, -line.tokens(), line.rate())
+                .context(request.context())
+                .model(request.model())
+                .valueKey(valueKey)
+                .conversationId(request.conversationId())
+                .promptTokens(line.inputTokens(), line.writeTokens(), line.readTokens())
+                .holdId(request.holdId()));
         return n + 1;
     }
 
@@ -544,9 +557,13 @@ public final class LedgerEngine {
             return;
         }
         Credits back = floor.minus(d.balance);
-        d.append(entryId(d, operationId), TokenType.CREDITS, back.micros(), Draft.CREDIT_RATE, back,
-                EntryContext.WRITE_OFF, request.model(), null, request.conversationId(), 0, 0, 0, request.holdId(),
-                null, null);
+        d.append(back, LedgerEntry.builder()
+                .id(entryId(d, operationId))
+                .credits(back)
+                .context(EntryContext.WRITE_OFF)
+                .model(request.model())
+                .conversationId(request.conversationId())
+                .holdId(request.holdId()));
     }
 
     /**
@@ -558,7 +575,7 @@ public final class LedgerEngine {
     }
 
     /** Builds the receipt and the next state, remembering the result under the idempotency key. */
-    private static Outcome<Receipt> finish(Draft d, String operationId, @Nullable String key, String fingerprint) {
+    private static Transition<Receipt> finish(Draft d, String operationId, @Nullable String key, String fingerprint) {
         List<LedgerEntry> own = d.operationEntries();
         Receipt receipt = new Receipt(d.user, operationId, own, d.balance, d.available(), false);
         if (key != null) {
@@ -567,12 +584,12 @@ public final class LedgerEngine {
             d.addOperation(new OperationRecord(key, fingerprint, d.now, record, null));
         }
         AccountState next = d.build();
-        return new Outcome<>(next, d.entries, receipt, List.copyOf(d.events));
+        return new Transition<>(next, d.entries, receipt, List.copyOf(d.events));
     }
 
     private static BalanceDecision decide(Draft d, BalanceRequest request) {
         LedgerConfig config = d.config;
-        Settings settings = d.settings;
+        EffectiveSettings settings = d.settings;
         PriceMatch match = config.prices().match(request.model(), request.endpoint());
         Credits cost = estimate(config, request.model(), request.endpoint(), request, settings.multiplier(),
                 day(config, d.now));
@@ -762,12 +779,12 @@ public final class LedgerEngine {
      * What an account knows of an idempotency key before an operation: its record among the last
      * operations, or the entries the history holds for it, or that a lookup must be made first.
      */
-    private record Prior(@Nullable OperationRecord record, List<LedgerEntry> entries, @Nullable Outcome<?> need) {
+    private record Prior(@Nullable OperationRecord record, List<LedgerEntry> entries, @Nullable Transition<?> need) {
         static final Prior NEW = new Prior(null, List.of(), null);
 
         @SuppressWarnings("unchecked") // a lookup outcome carries no result, so it fits every result type
-        <R> Outcome<R> needed() {
-            return (Outcome<R>) Objects.requireNonNull(need, "need"); // callers check need() first
+        <R> Transition<R> needed() {
+            return (Transition<R>) Objects.requireNonNull(need, "need"); // callers check need() first
         }
     }
 
@@ -792,7 +809,7 @@ public final class LedgerEngine {
         }
         List<LedgerEntry> entries = found.get(Lookups.Kind.OPERATION, key);
         if (entries == null) {
-            return new Prior(null, List.of(), Outcome.needs(Lookups.Kind.OPERATION, key));
+            return new Prior(null, List.of(), Transition.needs(Lookups.Kind.OPERATION, key));
         }
         return new Prior(null, entries, null);
     }
@@ -861,12 +878,12 @@ public final class LedgerEngine {
      * balance is the one after the last of them; the available balance is the account's now, since
      * the history does not record holds.
      */
-    private static Outcome<Receipt> replayed(@Nullable AccountState state, String user, List<LedgerEntry> entries,
+    private static Transition<Receipt> replayed(@Nullable AccountState state, String user, List<LedgerEntry> entries,
             LedgerConfig config, Instant now) {
         String id = entries.get(0).id();
         String operationId = id.substring(0, id.lastIndexOf('#'));
         Credits available = state == null ? Credits.ZERO : new Draft(state, user, config, now).available();
-        return Outcome.unchanged(new Receipt(user, operationId, entries, entries.get(entries.size() - 1).balance(),
+        return Transition.unchanged(new Receipt(user, operationId, entries, entries.get(entries.size() - 1).balance(),
                 available, true));
     }
 
@@ -874,11 +891,11 @@ public final class LedgerEngine {
      * A repeat's outcome: the first receipt, without its entries, which the ledger reads back from
      * the history by their sequence numbers.
      */
-    private static Outcome<Receipt> replayed(String user, @Nullable ReceiptRecord first, @Nullable String key) {
+    private static Transition<Receipt> replayed(String user, @Nullable ReceiptRecord first, @Nullable String key) {
         if (first == null) {
             throw keyReused(key);
         }
-        return Outcome.replay(new Receipt(user, first.operationId(), List.of(), first.balance(), first.available(), true),
+        return Transition.replay(new Receipt(user, first.operationId(), List.of(), first.balance(), first.available(), true),
                 first);
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * What the ledger reports to a metrics system. {@link #NONE} does nothing; the Micrometer
  * implementation is created only when a host passes a registry, so Micrometer stays optional.
  */
-public interface LedgerMetrics {
+interface LedgerMetrics {
 
     /** Reports nothing. */
     LedgerMetrics NONE = new LedgerMetrics() {

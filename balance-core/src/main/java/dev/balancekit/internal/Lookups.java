@@ -9,10 +9,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Entries a decision needed from the history, read by the caller and handed back: the engine is
  * pure, so when it needs to know what an operation or a hold already appended it returns an
- * {@link Outcome} asking for a {@link Lookup}, and the caller decides again with the answer here.
+ * {@link Transition} asking for a {@link Lookup}, and the caller decides again with the answer here.
  * Valid for one state: a caller that reloads starts a new one.
  */
-public final class Lookups {
+final class Lookups {
     /** Made on the first answer: almost every decision needs none. */
     private @Nullable Map<Lookup, List<LedgerEntry>> found;
 

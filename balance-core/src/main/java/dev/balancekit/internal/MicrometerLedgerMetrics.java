@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@value #FALLBACK_MODEL_TAGS} distinct models, further ones are tagged {@code other}. The names are
  * documented in docs/metrics.md.
  */
-public final class MicrometerLedgerMetrics implements LedgerMetrics {
+final class MicrometerLedgerMetrics implements LedgerMetrics {
     /** The most distinct model names {@code balance.prices.fallback} is tagged with. */
     static final int FALLBACK_MODEL_TAGS = 100;
 

@@ -16,7 +16,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Times every call of a store, from subscription to completion or error. */
-public final class TimedBalanceStore implements BalanceStore {
+final class TimedBalanceStore implements BalanceStore {
     private final BalanceStore store;
     private final LedgerMetrics metrics;
 

@@ -2,15 +2,8 @@ package dev.balancekit.pricing;
 
 import dev.balancekit.Credits;
 import dev.balancekit.Usage;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -70,9 +63,6 @@ import org.jspecify.annotations.Nullable;
  * from clients.
  */
 public final class PriceTable {
-
-    /** The classpath resource {@link #builtIn()} reads. */
-    static final String BUILT_IN_RESOURCE = "/dev/balancekit/pricing/builtin-prices.tsv";
 
     /**
      * Match results cached per table; past this, names are still matched but no longer cached. Threads
@@ -151,8 +141,8 @@ public final class PriceTable {
     }
 
     /**
-     * Returns the built-in table: LibreChat's prices, read once from the classpath resource
-     * {@code /dev/balancekit/pricing/builtin-prices.tsv} on first use.
+     * Returns the built-in table: LibreChat's prices, built once on first use by builder calls that
+     * the price importer generates from a copy of LibreChat's rate table (docs/guide.md).
      *
      * @return the shared built-in table
      */
@@ -160,20 +150,9 @@ public final class PriceTable {
         return BuiltIn.TABLE;
     }
 
-    /** Loads the resource on first use of {@link #builtIn()} and keeps it (initialisation-on-demand holder). */
+    /** Builds the table on first use of {@link #builtIn()} and keeps it (initialisation-on-demand holder). */
     private static final class BuiltIn {
-        static final PriceTable TABLE = load();
-
-        private static PriceTable load() {
-            try (InputStream in = PriceTable.class.getResourceAsStream(BUILT_IN_RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("built-in price table " + BUILT_IN_RESOURCE + " is missing from the classpath");
-                }
-                return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "builtin-prices.tsv");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read built-in price table " + BUILT_IN_RESOURCE, e);
-            }
-        }
+        static final PriceTable TABLE = BuiltInPrices.table();
     }
 
     /**
@@ -538,161 +517,6 @@ public final class PriceTable {
     public String toString() {
         return "PriceTable[" + rows.size() + " models, " + overrides.size() + " overrides, " + endpoints.size()
                 + " endpoints, " + fallbacks.size() + " fallbacks, asOf " + asOf + "]";
-    }
-
-    /**
-     * Reads a table in the tab-separated line format of the built-in resource. Blank lines and
-     * lines starting with {@code #} are skipped; every other line is one record:
-     * {@code asOf DATE}, {@code source TEXT}, {@code default PROMPT COMPLETION},
-     * {@code model KEY PROMPT COMPLETION}, {@code cache KEY WRITE READ},
-     * {@code premium KEY THRESHOLD PROMPT COMPLETION}, {@code premiumCache KEY THRESHOLD WRITE READ}
-     * (the threshold must be the row's premium threshold), {@code dated KEY THROUGH PROMPT COMPLETION}
-     * or {@code dated KEY THROUGH PROMPT COMPLETION WRITE READ} (the row's rates hold through that day;
-     * from the next day the given rates replace them, keeping what is not given) or
-     * {@code fallback CONTAINS KEY}, fields separated by one tab, rates in credits per token. Every
-     * record but {@code asOf}, {@code source}, {@code default} and {@code model} refers to a
-     * {@code model} row above it.
-     *
-     * @param in the lines
-     * @param name the file name used in error messages
-     * @return the table
-     * @throws IllegalArgumentException naming the file and line number, if a line is malformed
-     * @throws IOException if reading fails
-     */
-    static PriceTable parse(BufferedReader in, String name) throws IOException {
-        Builder b = builder();
-        boolean seenAsOf = false;
-        boolean seenSource = false;
-        boolean seenDefault = false;
-        int lineNumber = 0;
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            lineNumber++;
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split("\t", -1);
-            try {
-                switch (f[0]) {
-                    case "asOf":
-                        fields(f, 2);
-                        seenAsOf = once(seenAsOf, "asOf");
-                        b.asOf(parseDate(f[1], "asOf"));
-                        break;
-                    case "source":
-                        fields(f, 2);
-                        seenSource = once(seenSource, "source");
-                        b.source(f[1]);
-                        break;
-                    case "default":
-                        fields(f, 3);
-                        seenDefault = once(seenDefault, "default");
-                        b.defaultPrice(ModelPrice.perToken(f[1], f[2]));
-                        break;
-                    case "model":
-                        fields(f, 4);
-                        if (b.rows.containsKey(f[1].toLowerCase(Locale.ROOT))) {
-                            throw new IllegalArgumentException("model key must appear once, was '" + f[1] + "' again");
-                        }
-                        b.model(f[1], ModelPrice.perToken(f[2], f[3]));
-                        break;
-                    case "cache": {
-                        fields(f, 4);
-                        ModelPrice p = rowAbove(b, f[1], "cache");
-                        if (p.cacheWrite() != null) {
-                            throw new IllegalArgumentException("cache key must appear once, was '" + f[1] + "' again");
-                        }
-                        b.model(f[1], p.withCache(Rate.parsePerToken(f[2], "write"), Rate.parsePerToken(f[3], "read")));
-                        break;
-                    }
-                    case "premium": {
-                        fields(f, 5);
-                        ModelPrice p = rowAbove(b, f[1], "premium");
-                        if (p.premium() != null) {
-                            throw new IllegalArgumentException("premium key must appear once, was '" + f[1] + "' again");
-                        }
-                        long threshold = Credits.parseScaled(f[2], 0, "threshold");
-                        b.model(f[1], p.withPremium(new Premium(threshold,
-                                Rate.parsePerToken(f[3], "prompt"), Rate.parsePerToken(f[4], "completion"))));
-                        break;
-                    }
-                    case "premiumCache": {
-                        fields(f, 5);
-                        ModelPrice p = rowAbove(b, f[1], "premiumCache");
-                        Premium premium = p.premium();
-                        long threshold = Credits.parseScaled(f[2], 0, "threshold");
-                        if (premium == null || premium.threshold() != threshold) {
-                            throw new IllegalArgumentException("premiumCache threshold must be the premium threshold of '"
-                                    + f[1] + "', was " + threshold + " against "
-                                    + (premium == null ? "no premium" : Long.toString(premium.threshold())));
-                        }
-                        if (premium.cacheWrite() != null) {
-                            throw new IllegalArgumentException("premiumCache key must appear once, was '" + f[1] + "' again");
-                        }
-                        b.model(f[1], p.withPremium(premium.withCache(
-                                Rate.parsePerToken(f[3], "write"), Rate.parsePerToken(f[4], "read"))));
-                        break;
-                    }
-                    case "dated": {
-                        if (f.length != 7) {
-                            fields(f, 5);
-                        }
-                        ModelPrice p = rowAbove(b, f[1], "dated");
-                        if (p.through() != null) {
-                            throw new IllegalArgumentException("dated key must appear once, was '" + f[1] + "' again");
-                        }
-                        ModelPrice next = p.withRates(Rate.parsePerToken(f[3], "prompt"), Rate.parsePerToken(f[4], "completion"));
-                        if (f.length == 7) {
-                            next = next.withCache(Rate.parsePerToken(f[5], "write"), Rate.parsePerToken(f[6], "read"));
-                        }
-                        b.model(f[1], p.until(parseDate(f[2], "through"), next));
-                        break;
-                    }
-                    case "fallback":
-                        fields(f, 3);
-                        rowAbove(b, f[2], "fallback");
-                        b.legacyFallback(f[1], f[2]);
-                        break;
-                    default:
-                        throw new IllegalArgumentException(
-                                "record type must be one of asOf, source, default, model, cache, premium, premiumCache, dated,"
-                                        + " fallback, was '"
-                                        + f[0] + "'");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(e.getMessage() + " (" + name + ":" + lineNumber + ")", e);
-            }
-        }
-        return b.build();
-    }
-
-    private static void fields(String[] f, int expected) {
-        if (f.length != expected) {
-            throw new IllegalArgumentException(f[0] + " record must have " + expected + " tab-separated fields, was "
-                    + f.length);
-        }
-    }
-
-    private static boolean once(boolean seen, String what) {
-        if (seen) {
-            throw new IllegalArgumentException(what + " must appear once, was repeated");
-        }
-        return true;
-    }
-
-    private static LocalDate parseDate(String text, String what) {
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(what + " must be a date like 2026-11-27, was '" + text + "'", e);
-        }
-    }
-
-    private static ModelPrice rowAbove(Builder b, String key, String what) {
-        Row row = b.rows.get(key.toLowerCase(Locale.ROOT));
-        if (row == null) {
-            throw new IllegalArgumentException(what + " key must name a model row above it, was '" + key + "'");
-        }
-        return row.price();
     }
 
     /**

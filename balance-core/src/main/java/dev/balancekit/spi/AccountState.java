@@ -3,7 +3,6 @@ package dev.balancekit.spi;
 import dev.balancekit.Credits;
 import dev.balancekit.Hold;
 import dev.balancekit.RefillOverride;
-import dev.balancekit.internal.FrozenList;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -69,7 +68,7 @@ public record AccountState(
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(balance, "balance");
         holds = List.copyOf(holds);
-        operations = FrozenList.copyOf(operations);
+        operations = List.copyOf(operations);
         recentKeys = List.copyOf(recentKeys);
         Objects.requireNonNull(createdAt, "createdAt");
         windows = List.copyOf(windows);

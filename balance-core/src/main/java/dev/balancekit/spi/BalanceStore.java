@@ -7,6 +7,7 @@ import dev.balancekit.Page;
 import dev.balancekit.UsageGroup;
 import dev.balancekit.UsageQuery;
 import java.time.ZoneId;
+import java.util.Collection;
 import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -114,6 +115,20 @@ public interface BalanceStore {
      * @return the page, with a cursor of the store's own form when more accounts follow
      */
     Mono<Page<AccountState>> accounts(ListQuery query);
+
+    /**
+     * Tells which of the users have an account, for a listing that shows users of a directory who
+     * have none. This default loads each account; a store that can answer a batch in one query
+     * should override it.
+     *
+     * @param users user ids
+     * @return those of the users that have an account, each once, in any order
+     * @throws NullPointerException if the collection or a user id is null
+     */
+    default Flux<String> usersWithAccounts(Collection<String> users) {
+        List<String> wanted = List.copyOf(users);
+        return Flux.fromIterable(wanted).distinct().concatMap(u -> load(u).map(account -> u));
+    }
 
     /**
      * Adds up the entries that match a usage query into its groups, each group once, in any order;

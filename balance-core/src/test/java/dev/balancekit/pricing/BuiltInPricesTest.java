@@ -1,13 +1,12 @@
 package dev.balancekit.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The shipped price table and the line format it is read from. */
+/** The shipped price table, the generated class {@code BuiltInPrices}. */
 class BuiltInPricesTest {
 
     private static final PriceTable BUILT_IN = PriceTable.builtIn();
-
-    private static PriceTable parse(String text) throws IOException {
-        return PriceTable.parse(new BufferedReader(new StringReader(text)), "prices.tsv");
-    }
 
     private static final String REFERENCE = "/dev/balancekit/pricing/librechat-rates.yaml";
 
@@ -100,10 +95,22 @@ class BuiltInPricesTest {
         assertThat(BUILT_IN.asOf()).isEqualTo(ref.asOf());
     }
 
+    /** The generated source, relative to the module's directory (where the build runs the tests). */
+    private static final Path GENERATED = Path.of("src/main/java/dev/balancekit/pricing/BuiltInPrices.java");
+
     @Test
-    void importer_regeneratesBuiltInResource_byteForByte() throws IOException {
+    void importer_regeneratesBuiltInSource_byteForByte() throws IOException {
         String regenerated = PriceTableImporter.convert(resource(REFERENCE), "librechat-rates.yaml");
-        assertThat(regenerated).isEqualTo(resource(PriceTable.BUILT_IN_RESOURCE));
+        assertThat(regenerated).isEqualTo(Files.readString(GENERATED, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void builtIn_isTheImportersTable() throws IOException {
+        PriceTable imported = PriceTableImporter.table(PriceTableImporter.read(resource(REFERENCE), "librechat-rates.yaml"));
+        assertThat(BUILT_IN.models()).containsExactlyEntriesOf(imported.models());
+        assertThat(BUILT_IN.legacyFallbacks()).containsExactlyEntriesOf(imported.legacyFallbacks());
+        assertThat(BUILT_IN.defaultPrice()).isEqualTo(imported.defaultPrice());
+        assertThat(BUILT_IN.toString()).isEqualTo(imported.toString());
     }
 
     @Test
@@ -201,59 +208,5 @@ class BuiltInPricesTest {
         assertThat(BUILT_IN.models().get("command-text")).isEqualTo(ModelPrice.perToken("1.5", "2"));
         assertThat(BUILT_IN.models().get("gpt-5-nano"))
                 .isEqualTo(ModelPrice.perToken("0.05", "0.4").withCache(Rate.perToken("0.05"), Rate.perToken("0.005")));
-    }
-
-    @Test
-    void parse_validFile_readsEveryRecordType() throws IOException {
-        PriceTable t = parse("""
-                # comment
-
-                asOf\t2026-01-02
-                source\tunit test
-                default\t1\t2
-                model\tm\t3\t4
-                cache\tm\t5\t6
-                premium\tm\t100\t7\t8
-                premiumCache\tm\t100\t9\t10
-                dated\tm\t2026-03-31\t11\t12
-                fallback\tlegacy\tm
-                """);
-        assertThat(t.asOf()).isEqualTo(LocalDate.of(2026, 1, 2));
-        assertThat(t.source()).isEqualTo("unit test");
-        assertThat(t.defaultPrice()).isEqualTo(ModelPrice.perToken("1", "2"));
-        ModelPrice before = ModelPrice.perToken("3", "4").withCache(Rate.perToken("5"), Rate.perToken("6"))
-                .withPremium(new Premium(100, Rate.perToken("7"), Rate.perToken("8"), Rate.perToken("9"), Rate.perToken("10")));
-        assertThat(t.models()).containsExactly(Map.entry("m", before.until(LocalDate.of(2026, 3, 31),
-                before.withRates(Rate.perToken("11"), Rate.perToken("12")))));
-        assertThat(t.legacyFallbacks()).containsExactly(Map.entry("legacy", "m"));
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "model\\tm\\t1|model record must have 4 tab-separated fields, was 3 (prices.tsv:3)",
-        "price\\tm\\t1\\t2|record type must be one of asOf, source, default, model, cache, premium, premiumCache, dated, fallback, was 'price' (prices.tsv:3)",
-        "model\\tm\\tone\\t2|prompt must be a plain decimal number, was 'one' (prices.tsv:3)",
-        "model\\tm\\t1\\t-2|completion must not be negative, was '-2' (prices.tsv:3)",
-        "model\\t \\t1\\t2|key must not be blank, was ' ' (prices.tsv:3)",
-        "cache\\tnope\\t1\\t2|cache key must name a model row above it, was 'nope' (prices.tsv:3)",
-        "premium\\tnope\\t10\\t1\\t2|premium key must name a model row above it, was 'nope' (prices.tsv:3)",
-        "fallback\\tgpt\\tnope|fallback key must name a model row above it, was 'nope' (prices.tsv:3)",
-        "model\\tx\\t1\\t2\\nmodel\\tx\\t1\\t2|model key must appear once, was 'x' again (prices.tsv:4)",
-        "model\\tx\\t1\\t2\\ncache\\tx\\t1\\t2\\ncache\\tx\\t1\\t2|cache key must appear once, was 'x' again (prices.tsv:5)",
-        "model\\tx\\t1\\t2\\npremium\\tx\\t0\\t1\\t2|threshold must be positive, was 0 (prices.tsv:4)",
-        "model\\tx\\t1\\t2\\npremium\\tx\\t1.5\\t1\\t2|threshold must have at most 0 fractional digits, was '1.5' (prices.tsv:4)",
-        "asOf\\t27.11.2026|asOf must be a date like 2026-11-27, was '27.11.2026' (prices.tsv:3)",
-        "asOf\\t2026-11-27\\nasOf\\t2026-11-28|asOf must appear once, was repeated (prices.tsv:4)",
-        "default\\t6|default record must have 3 tab-separated fields, was 2 (prices.tsv:3)",
-        "model\\tx\\t1\\t2\\npremiumCache\\tx\\t10\\t1\\t2|premiumCache threshold must be the premium threshold of 'x', was 10 against no premium (prices.tsv:4)",
-        "model\\tx\\t1\\t2\\npremium\\tx\\t10\\t1\\t2\\npremiumCache\\tx\\t11\\t1\\t2|premiumCache threshold must be the premium threshold of 'x', was 11 against 10 (prices.tsv:5)",
-        "model\\tx\\t1\\t2\\ndated\\tx\\t31.12.2026\\t1\\t2|through must be a date like 2026-11-27, was '31.12.2026' (prices.tsv:4)",
-        "model\\tx\\t1\\t2\\ndated\\tx\\t2026-12-31\\t1|dated record must have 5 tab-separated fields, was 4 (prices.tsv:4)",
-        "model\\tx\\t1\\t2\\ndated\\tx\\t2026-12-31\\t1\\t2\\ndated\\tx\\t2027-12-31\\t1\\t2|dated key must appear once, was 'x' again (prices.tsv:5)",
-        "dated\\tnope\\t2026-12-31\\t1\\t2|dated key must name a model row above it, was 'nope' (prices.tsv:3)",
-        "model m 1 2|record type must be one of asOf, source, default, model, cache, premium, premiumCache, dated, fallback, was 'model m 1 2' (prices.tsv:3)"})
-    void parse_malformedLine_failsNamingLineNumber(String body, String message) {
-        String text = "# header\n\n" + body.replace("\\t", "\t").replace("\\n", "\n") + "\n";
-        assertThatThrownBy(() -> parse(text)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
     }
 }

@@ -1,8 +1,6 @@
 package dev.balancekit.pricing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns LibreChat's rate table, as published in {@code librechat-rates.yaml}, into the built-in
- * resource {@code builtin-prices.tsv}: the next price update is one command (docs/guide.md,
- * "Updating the built-in prices").
+ * table's source, the generated class {@code BuiltInPrices} (builder calls, so nothing parses a
+ * file at run time): the next price update is one command (docs/guide.md, "Updating the built-in
+ * prices").
  *
  * <p>It lives with the tests because it is a maintainer's tool, not part of the library: it runs from
  * the reactor with {@code mvn -q -pl balance-core test-compile exec:java@update-prices}, needs nothing beyond the
@@ -79,29 +79,29 @@ public final class PriceTableImporter {
     /**
      * Runs the importer: {@code PriceTableImporter REFERENCE OUTPUT}.
      *
-     * @param args the reference file and the resource to write
+     * @param args the reference file and the source file to write
      * @throws IOException if a file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: PriceTableImporter REFERENCE.yaml OUTPUT.tsv");
+            System.err.println("usage: PriceTableImporter REFERENCE.yaml OUTPUT.java");
             System.exit(1);
             return;
         }
         Path in = Path.of(args[0]);
         Path out = Path.of(args[1]);
-        String resource = convert(Files.readString(in, StandardCharsets.UTF_8), in.getFileName().toString());
-        PriceTable table = PriceTable.parse(new BufferedReader(new StringReader(resource)), out.getFileName().toString());
-        Files.writeString(out, resource, StandardCharsets.UTF_8);
-        System.out.println("wrote " + out + ": " + table);
+        Rates rates = read(Files.readString(in, StandardCharsets.UTF_8), in.getFileName().toString());
+        String source = write(rates, in.getFileName().toString());
+        Files.writeString(out, source, StandardCharsets.UTF_8);
+        System.out.println("wrote " + out + ": " + table(rates));
     }
 
     /**
-     * Converts a reference file's text into the resource's text.
+     * Converts a reference file's text into the generated class's source.
      *
      * @param reference the reference file's text
-     * @param name the reference file's name, for messages and the resource's header
-     * @return the resource's text
+     * @param name the reference file's name, for messages and the class comment
+     * @return the Java source
      * @throws IllegalArgumentException naming the line, if the reference is malformed
      */
     static String convert(String reference, String name) {
@@ -266,84 +266,265 @@ public final class PriceTableImporter {
     }
 
     /**
-     * Writes the resource for a reference.
+     * One row of the built-in table as the importer resolved it: its price now and, for an
+     * introductory price, the day it ends and the price after it.
+     *
+     * @param key the row's key
+     * @param price the row's price
+     * @param through the last day of an introductory price, or null
+     * @param after the price from the day after {@code through}, or null
+     */
+    record Row(String key, Price price, @Nullable LocalDate through, @Nullable Price after) {
+
+        ModelPrice modelPrice() {
+            ModelPrice p = price.modelPrice();
+            return through == null ? p : p.until(through, after.modelPrice());
+        }
+
+        String java() {
+            StringBuilder sb = new StringBuilder(price.java());
+            if (through != null) {
+                sb.append(CONTINUATION).append(".until(").append(date(through)).append(", ")
+                        .append(after.java().replace(CONTINUATION, "")).append(')');
+            }
+            return "        b.model(" + literal(key) + ", " + sb + ");\n";
+        }
+    }
+
+    /**
+     * A price as the decimal texts the generated source passes to {@link Rate#perToken(String)}:
+     * prompt and completion, optional cache rates, optional long-context pricing with its
+     * threshold and optional cache rates.
+     *
+     * @param prompt the prompt rate
+     * @param completion the completion rate
+     * @param write the cache-write rate, or null
+     * @param read the cache-read rate, or null
+     * @param threshold the long-context threshold, or null
+     * @param premiumPrompt the long-context prompt rate, or null
+     * @param premiumCompletion the long-context completion rate, or null
+     * @param premiumWrite the long-context cache-write rate, or null
+     * @param premiumRead the long-context cache-read rate, or null
+     */
+    record Price(String prompt, String completion, @Nullable String write, @Nullable String read,
+            @Nullable Long threshold, @Nullable String premiumPrompt, @Nullable String premiumCompletion,
+            @Nullable String premiumWrite, @Nullable String premiumRead) {
+
+        ModelPrice modelPrice() {
+            ModelPrice p = ModelPrice.perToken(prompt, completion);
+            if (write != null) {
+                p = p.withCache(Rate.perToken(write), Rate.perToken(read));
+            }
+            if (threshold != null) {
+                Premium premium = new Premium(threshold, Rate.perToken(premiumPrompt), Rate.perToken(premiumCompletion));
+                if (premiumWrite != null) {
+                    premium = premium.withCache(Rate.perToken(premiumWrite), Rate.perToken(premiumRead));
+                }
+                p = p.withPremium(premium);
+            }
+            return p;
+        }
+
+        String java() {
+            StringBuilder sb = new StringBuilder("price(").append(literal(prompt)).append(", ").append(literal(completion))
+                    .append(')');
+            if (write != null) {
+                sb.append(CONTINUATION).append(".withCache(rate(").append(literal(write)).append("), rate(")
+                        .append(literal(read)).append("))");
+            }
+            if (threshold != null) {
+                sb.append(CONTINUATION).append(".withPremium(premium(").append(threshold).append(", ")
+                        .append(literal(premiumPrompt)).append(", ").append(literal(premiumCompletion)).append(')');
+                if (premiumWrite != null) {
+                    sb.append(".withCache(rate(").append(literal(premiumWrite)).append("), rate(")
+                            .append(literal(premiumRead)).append("))");
+                }
+                sb.append(')');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Where the generated source continues a row's expression: a new line, indented twice more. */
+    private static final String CONTINUATION = "\n                ";
+
+    /**
+     * Resolves a reference into the table's rows, in the reference's order, checking that every
+     * cache, long-context and introductory row and every fallback names a model row.
      *
      * @param r the rates
-     * @param name the reference file's name, for the header
-     * @return the resource's text
-     * @throws IllegalArgumentException if a rate is not a plain decimal
+     * @return the rows
+     * @throws IllegalArgumentException naming the key, if a row refers to a model row that is not there
      */
-    static String write(Rates r, String name) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# BalanceKit built-in price table, read by PriceTable.builtIn().\n")
-                .append("#\n")
-                .append("# Generated by PriceTableImporter from ").append(name).append(" (LibreChat's token rate table);\n")
-                .append("# do not edit by hand: update the reference file and run the importer (docs/guide.md).\n")
-                .append("# Row order is kept because it breaks ties between matching keys.\n")
-                .append("#\n")
-                .append("# Format: one record per line, fields separated by one TAB; blank lines and lines starting with #\n")
-                .append("# are ignored. Every rate is in credits per token, which is the same number as USD per 1M tokens.\n")
-                .append("#   asOf          <date>\n")
-                .append("#   source        <text>\n")
-                .append("#   default       <prompt> <completion>\n")
-                .append("#   model         <key> <prompt> <completion>\n")
-                .append("#   cache         <key> <write> <read>\n")
-                .append("#   premium       <key> <threshold> <prompt> <completion>   (above threshold prompt tokens)\n")
-                .append("#   premiumCache  <key> <threshold> <write> <read>          (cache rates above the threshold)\n")
-                .append("#   dated         <key> <through> <prompt> <completion> [<write> <read>]\n")
-                .append("#                 (the row's rates hold through that day; from the next day these replace them)\n")
-                .append("#   fallback      <contains> <key>                          (tried in order after key matching)\n")
-                .append("# Every record after default refers to a model row above it.\n")
-                .append('\n')
-                .append("asOf\t").append(r.asOf()).append('\n')
-                .append("source\t").append(r.source()).append('\n')
-                .append("default\t").append(rate(r.defaultRate())).append('\t').append(rate(r.defaultRate())).append("\n\n");
-        r.models().forEach((k, v) -> line(sb, "model", k, rate(v.get("prompt")), rate(v.get("completion"))));
-        sb.append('\n');
-        r.cache().forEach((k, v) -> line(sb, "cache", k, rate(v.get("write")), rate(v.get("read"))));
-        sb.append('\n');
-        r.premium().forEach((k, v) -> line(sb, "premium", k, whole(v.get("threshold")), rate(v.get("prompt")),
-                rate(v.get("completion"))));
-        sb.append('\n');
-        r.premiumCache().forEach((k, v) -> line(sb, "premiumCache", k, whole(v.get("threshold")), rate(v.get("write")),
-                rate(v.get("read"))));
-        sb.append('\n');
-        r.dated().forEach((k, intro) -> {
-            Map<String, String> model = r.models().get(k);
-            if (model == null) {
-                throw new IllegalArgumentException("introductory price of '" + k + "' has no model row");
+    static List<Row> rows(Rates r) {
+        Map<String, Map<String, Map<String, String>>> sections = new LinkedHashMap<>();
+        sections.put("cache", r.cache());
+        sections.put("premium", r.premium());
+        sections.put("premiumCache", r.premiumCache());
+        sections.forEach((section, rows) -> rows.keySet().forEach(key -> {
+            if (!r.models().containsKey(key)) {
+                throw new IllegalArgumentException(section + " key must name a model row, was '" + key + "'");
+            }
+        }));
+        r.premiumCache().forEach((key, v) -> {
+            Map<String, String> premium = r.premium().get(key);
+            long threshold = whole(v.get("threshold"));
+            if (premium == null || whole(premium.get("threshold")) != threshold) {
+                throw new IllegalArgumentException("premiumCache threshold must be the premium threshold of '" + key
+                        + "', was " + threshold + " against "
+                        + (premium == null ? "no premium" : Long.toString(whole(premium.get("threshold")))));
+            }
+        });
+        r.fallbacks().forEach((contains, key) -> {
+            if (!r.models().containsKey(key)) {
+                throw new IllegalArgumentException("fallback key must name a model row, was '" + key + "'");
+            }
+        });
+        r.dated().keySet().forEach(key -> {
+            if (!r.models().containsKey(key)) {
+                throw new IllegalArgumentException("introductory price of '" + key + "' has no model row");
+            }
+        });
+        List<Row> rows = new ArrayList<>();
+        r.models().forEach((key, model) -> {
+            Map<String, String> cache = r.cache().get(key);
+            Map<String, String> premium = r.premium().get(key);
+            Map<String, String> premiumCache = r.premiumCache().get(key);
+            String write = cache == null ? null : rate(cache.get("write"));
+            String read = cache == null ? null : rate(cache.get("read"));
+            Long threshold = premium == null ? null : whole(premium.get("threshold"));
+            String premiumPrompt = premium == null ? null : rate(premium.get("prompt"));
+            String premiumCompletion = premium == null ? null : rate(premium.get("completion"));
+            String premiumWrite = premiumCache == null ? null : rate(premiumCache.get("write"));
+            String premiumRead = premiumCache == null ? null : rate(premiumCache.get("read"));
+            Price price = new Price(rate(model.get("prompt")), rate(model.get("completion")), write, read, threshold,
+                    premiumPrompt, premiumCompletion, premiumWrite, premiumRead);
+            Intro intro = r.dated().get(key);
+            if (intro == null) {
+                rows.add(new Row(key, price, null, null));
+                return;
             }
             Map<String, String> a = intro.after();
-            List<String> f = new ArrayList<>(List.of(intro.through().toString(),
-                    rate(a.getOrDefault("prompt", model.get("prompt"))),
-                    rate(a.getOrDefault("completion", model.get("completion")))));
-            if (a.containsKey("write") || a.containsKey("read")) {
-                Map<String, String> cache = r.cache().get(k);
-                f.add(rate(a.getOrDefault("write", cache.get("write"))));
-                f.add(rate(a.getOrDefault("read", cache.get("read"))));
-            }
-            line(sb, "dated", k, f.toArray(String[]::new));
+            boolean newCache = a.containsKey("write") || a.containsKey("read");
+            Price after = new Price(rate(a.getOrDefault("prompt", model.get("prompt"))),
+                    rate(a.getOrDefault("completion", model.get("completion"))),
+                    newCache ? rate(a.getOrDefault("write", cache.get("write"))) : write,
+                    newCache ? rate(a.getOrDefault("read", cache.get("read"))) : read,
+                    threshold, premiumPrompt, premiumCompletion, premiumWrite, premiumRead);
+            rows.add(new Row(key, price, intro.through(), after));
         });
-        sb.append('\n');
-        r.fallbacks().forEach((contains, key) -> line(sb, "fallback", contains, key));
+        return rows;
+    }
+
+    /**
+     * Builds the table a reference describes, with the same builder calls the generated source makes.
+     *
+     * @param r the rates
+     * @return the table
+     * @throws IllegalArgumentException if a row refers to a model row that is not there, or a value is out of range
+     */
+    static PriceTable table(Rates r) {
+        PriceTable.Builder b = PriceTable.builder().asOf(r.asOf()).source(r.source())
+                .defaultPrice(ModelPrice.perToken(rate(r.defaultRate()), rate(r.defaultRate())));
+        for (Row row : rows(r)) {
+            b.model(row.key(), row.modelPrice());
+        }
+        r.fallbacks().forEach(b::legacyFallback);
+        return b.build();
+    }
+
+    /**
+     * Writes the source of the generated class {@code BuiltInPrices} for a reference.
+     *
+     * @param r the rates
+     * @param name the reference file's name, for the class comment
+     * @return the Java source
+     * @throws IllegalArgumentException if a row refers to a model row that is not there, or a value is out of range
+     */
+    static String write(Rates r, String name) {
+        // builds the table first, so that a reference the builder refuses writes nothing
+        table(r);
+        StringBuilder sb = new StringBuilder();
+        sb.append("package dev.balancekit.pricing;\n")
+                .append('\n')
+                .append("import java.time.LocalDate;\n")
+                .append('\n')
+                .append("/**\n")
+                .append(" * The built-in price table of {@link PriceTable#builtIn()}: LibreChat's token rates as builder calls.\n")
+                .append(" *\n")
+                .append(" * <p>Generated by PriceTableImporter from ").append(name).append(" (LibreChat's token rate table);\n")
+                .append(" * do not edit by hand: update the reference file and run the importer (docs/guide.md). Row\n")
+                .append(" * order is kept because it breaks ties between matching keys. Every rate is in credits per token,\n")
+                .append(" * which is the same number as USD per 1M tokens.\n")
+                .append(" */\n")
+                .append("final class BuiltInPrices {\n")
+                .append('\n')
+                .append("    private BuiltInPrices() {\n")
+                .append("    }\n")
+                .append('\n')
+                .append("    /** @return the built-in table, built anew */\n")
+                .append("    static PriceTable table() {\n")
+                .append("        PriceTable.Builder b = PriceTable.builder()\n")
+                .append("                .asOf(").append(date(r.asOf())).append(")\n")
+                .append("                .source(").append(literal(r.source())).append(")\n")
+                .append("                .defaultPrice(price(").append(literal(rate(r.defaultRate()))).append(", ")
+                .append(literal(rate(r.defaultRate()))).append("));\n");
+        for (Row row : rows(r)) {
+            sb.append(row.java());
+        }
+        r.fallbacks().forEach((contains, key) -> sb.append("        b.legacyFallback(").append(literal(contains))
+                .append(", ").append(literal(key)).append(");\n"));
+        sb.append("        return b.build();\n")
+                .append("    }\n")
+                .append('\n')
+                .append("    private static ModelPrice price(String prompt, String completion) {\n")
+                .append("        return ModelPrice.perToken(prompt, completion);\n")
+                .append("    }\n")
+                .append('\n')
+                .append("    private static Rate rate(String creditsPerToken) {\n")
+                .append("        return Rate.perToken(creditsPerToken);\n")
+                .append("    }\n")
+                .append('\n')
+                .append("    private static Premium premium(long threshold, String prompt, String completion) {\n")
+                .append("        return new Premium(threshold, Rate.perToken(prompt), Rate.perToken(completion));\n")
+                .append("    }\n")
+                .append("}\n");
         return sb.toString();
     }
 
-    private static void line(StringBuilder sb, String type, String key, String... fields) {
-        sb.append(type).append('\t').append(key);
-        for (String f : fields) {
-            sb.append('\t').append(f);
-        }
-        sb.append('\n');
+    private static String date(LocalDate day) {
+        return "LocalDate.of(" + day.getYear() + ", " + day.getMonthValue() + ", " + day.getDayOfMonth() + ")";
     }
 
-    /** A rate's text as the resource writes it: parsed exactly, written back in its shortest plain form. */
+    /**
+     * Writes text as a Java string literal: quotes and backslashes escaped, anything outside
+     * printable ASCII as a unicode escape.
+     *
+     * @param text the text
+     * @return the literal, quotes included
+     */
+    static String literal(String text) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** A rate's text as the generated source writes it: parsed exactly, written back in its shortest plain form. */
     private static String rate(String text) {
         return Rate.perToken(text).toString();
     }
 
-    private static String whole(String text) {
-        return Long.toString(dev.balancekit.Credits.parseScaled(text, 0, "threshold"));
+    private static long whole(String text) {
+        return dev.balancekit.Credits.parseScaled(text, 0, "threshold");
     }
 
     private static LocalDate date(String text) {

@@ -25,6 +25,7 @@ import dev.balancekit.spi.StoredAccount;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -40,9 +41,11 @@ import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonType;
+import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 
 /**
  * A {@link BalanceStore} on MongoDB's reactive streams driver, correct on a standalone server, a
@@ -487,6 +490,35 @@ public final class MongoBalanceStore implements BalanceStore {
         }
         all.sort(Comparator.comparingLong(LedgerEntry::seq).reversed());
         return all.size() <= want ? all : new ArrayList<>(all.subList(0, want));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One query of the accounts collection for the whole batch, reading only the ids.
+     */
+    @Override
+    public Flux<String> usersWithAccounts(Collection<String> users) {
+        List<String> wanted = List.copyOf(users);
+        if (wanted.isEmpty()) {
+            return Flux.empty();
+        }
+        return Flux.defer(() -> {
+                    BsonArray ids = new BsonArray(wanted.size());
+                    for (String user : wanted) {
+                        ids.add(new BsonString(user));
+                    }
+                    return balances.find(new BsonDocument("_id", new BsonDocument("$in", ids)))
+                            .projection(new BsonDocument("_id", new BsonInt32(1)))
+                            .batchSize(Math.max(ids.size(), 2));
+                })
+                .handle((BsonDocument doc, SynchronousSink<String> sink) -> {
+                    BsonValue id = doc.get("_id");
+                    if (id != null && id.isString()) {
+                        sink.next(id.asString().getValue());
+                    }
+                })
+                .onErrorMap(MongoErrors.toStoreException("lookup of " + wanted.size() + " accounts"));
     }
 
     /**

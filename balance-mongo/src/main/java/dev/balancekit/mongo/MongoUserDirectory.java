@@ -5,6 +5,8 @@ import static dev.balancekit.mongo.MongoErrors.quote;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import dev.balancekit.UserDirectory;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.bson.BsonArray;
@@ -17,6 +19,7 @@ import org.bson.types.ObjectId;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 
 /**
  * A {@link UserDirectory} over a users collection shaped like LibreChat's ({@code {_id, email,
@@ -39,6 +42,33 @@ public final class MongoUserDirectory implements UserDirectory {
             new BsonDocument(EMAIL, new BsonInt32(1)).append(NAME, new BsonInt32(1));
     private static final BsonDocument ID_AND_EMAIL =
             new BsonDocument("_id", new BsonInt32(1)).append(EMAIL, new BsonInt32(1));
+    private static final BsonDocument USER_FIELDS =
+            new BsonDocument("_id", new BsonInt32(1)).append(EMAIL, new BsonInt32(1)).append(NAME, new BsonInt32(1));
+
+    /**
+     * A user of the directory as listings show it.
+     *
+     * @param id the user id as the ledger keys accounts (an ObjectId's hex text, a string id as it is)
+     * @param label the e-mail, else the name, else null
+     */
+    public record User(String id, @Nullable String label) {
+        /**
+         * Validates.
+         *
+         * @throws NullPointerException if the id is null
+         */
+        public User {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /** What {@link #users} orders the users by. */
+    public enum Order {
+        /** The user id ({@code _id}). */
+        ID,
+        /** The e-mail, then the user id. */
+        EMAIL
+    }
 
     private final MongoCollection<BsonDocument> users;
 
@@ -87,18 +117,80 @@ public final class MongoUserDirectory implements UserDirectory {
     @Override
     public Mono<String> labelOf(String user) {
         Objects.requireNonNull(user, "user");
-        return Mono.defer(() -> {
-            BsonArray ids = new BsonArray();
-            if (ObjectId.isValid(user)) {
-                ids.add(new BsonObjectId(new ObjectId(user)));
+        return Mono.defer(() -> Mono.from(users.find(byIds(List.of(user))).projection(LABEL_FIELDS).first()))
+                .retryWhen(MongoErrors.idempotentRetry())
+                .flatMap(doc -> Mono.justOrEmpty(label(doc)))
+                .onErrorMap(MongoErrors.toStoreException("lookup of user " + quote(user)));
+    }
+
+    /**
+     * Finds the users of a batch of ids in one query, each id matched as {@link #labelOf} matches it.
+     *
+     * @param ids user ids: ObjectIds' hex texts or string ids
+     * @return the users found, in no particular order; ids without a user are left out
+     * @throws NullPointerException if the collection or an id is null
+     */
+    public Flux<User> find(Collection<String> ids) {
+        List<String> wanted = List.copyOf(ids);
+        if (wanted.isEmpty()) {
+            return Flux.empty();
+        }
+        return Flux.defer(() -> {
+                    BsonDocument filter = byIds(wanted);
+                    int values = filter.getDocument("_id").getArray("$in").size();
+                    return users.find(filter).projection(USER_FIELDS).batchSize(Math.max(values, 2));
+                })
+                .handle(MongoUserDirectory::emitUser)
+                .onErrorMap(MongoErrors.toStoreException("lookup of " + wanted.size() + " users"));
+    }
+
+    /**
+     * Every user of the collection, in order, read from one cursor in batches: nothing is held
+     * beyond what the subscriber has not taken yet, so it suits any number of users.
+     *
+     * @param order what to sort by
+     * @param descending largest first
+     * @param batchSize documents per round trip, at least 1
+     * @return the users; documents whose {@code _id} is neither an ObjectId, a string nor a whole
+     *     number are skipped
+     * @throws NullPointerException if the order is null
+     * @throws IllegalArgumentException if the batch size is below 1
+     */
+    public Flux<User> users(Order order, boolean descending, int batchSize) {
+        Objects.requireNonNull(order, "order");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        }
+        BsonInt32 direction = new BsonInt32(descending ? -1 : 1);
+        BsonDocument sort = order == Order.EMAIL
+                ? new BsonDocument(EMAIL, direction).append("_id", direction)
+                : new BsonDocument("_id", direction);
+        return Flux.defer(() -> users.find().projection(USER_FIELDS).sort(sort).batchSize(batchSize))
+                .handle(MongoUserDirectory::emitUser)
+                .onErrorMap(MongoErrors.toStoreException("listing of users"));
+    }
+
+    private static void emitUser(BsonDocument doc, SynchronousSink<User> sink) {
+        String id = idText(doc.get("_id"));
+        if (id != null) {
+            sink.next(new User(id, label(doc)));
+        }
+    }
+
+    /**
+     * {@code {_id: {$in: [...]}}} matching each id as an ObjectId with that hex text or as a string
+     * id; values are plain BSON values, never operators.
+     */
+    private static BsonDocument byIds(List<String> ids) {
+        BsonArray in = new BsonArray();
+        for (String id : ids) {
+            Objects.requireNonNull(id, "id");
+            if (ObjectId.isValid(id)) {
+                in.add(new BsonObjectId(new ObjectId(id)));
             }
-            ids.add(new BsonString(user));
-            BsonDocument filter = new BsonDocument("_id", new BsonDocument("$in", ids));
-            return Mono.from(users.find(filter).projection(LABEL_FIELDS).first())
-                    .retryWhen(MongoErrors.idempotentRetry())
-                    .flatMap(doc -> Mono.justOrEmpty(label(doc)))
-                    .onErrorMap(MongoErrors.toStoreException("lookup of user " + quote(user)));
-        });
+            in.add(new BsonString(id));
+        }
+        return new BsonDocument("_id", new BsonDocument("$in", in));
     }
 
     /**
@@ -142,7 +234,7 @@ public final class MongoUserDirectory implements UserDirectory {
      * @param doc a document of the users collection
      * @return the label, or null when it has neither
      */
-    public static @Nullable String label(BsonDocument doc) {
+    static @Nullable String label(BsonDocument doc) {
         String email = textOrNull(doc.get(EMAIL));
         if (email != null && !email.isBlank()) {
             return email;
@@ -162,7 +254,7 @@ public final class MongoUserDirectory implements UserDirectory {
      * @param id the {@code _id} value
      * @return the user id, or null for any other type
      */
-    public static @Nullable String idText(@Nullable BsonValue id) {
+    static @Nullable String idText(@Nullable BsonValue id) {
         if (id == null) {
             return null;
         }

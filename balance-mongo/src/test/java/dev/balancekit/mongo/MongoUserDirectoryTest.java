@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.Credits;
 import dev.balancekit.ListQuery;
+import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonObjectId;
 import org.bson.BsonString;
@@ -49,6 +50,32 @@ class MongoUserDirectoryTest extends InProcessMongoTest {
         assertThat(dir.userIdForEmail("eve@x.org").block(TIMEOUT)).isEqualTo("{\"$gt\": \"\"}");
         assertThat(dir.userIdForEmail("{\"$ne\": null}").block(TIMEOUT)).isNull();
         assertThat(dir.userIdForEmail("nobody@example.com").block(TIMEOUT)).isNull();
+    }
+
+    @Test
+    void find_matchesABatchOfIdsAsLabelOfDoes_withAndWithoutLabel() {
+        MongoUserDirectory dir = directory();
+        insertUser(new BsonDocument("_id", new BsonString("dave")));
+
+        assertThat(dir.find(List.of(ALICE.toHexString(), "bob", "dave", "nobody", "{\"$ne\": null}")).collectList().block(TIMEOUT))
+                .containsExactlyInAnyOrder(new MongoUserDirectory.User(ALICE.toHexString(), "alice@example.com"),
+                        new MongoUserDirectory.User("bob", "Bob"), new MongoUserDirectory.User("dave", null));
+        assertThat(dir.find(List.of()).collectList().block(TIMEOUT)).isEmpty();
+    }
+
+    @Test
+    void users_streamsEveryUser_byIdOrByEmail_eitherWay() {
+        MongoUserDirectory dir = directory();
+        insertUser(new BsonDocument("_id", new BsonString("ann")).append("email", new BsonString("ann@example.com")));
+
+        assertThat(dir.users(MongoUserDirectory.Order.EMAIL, false, 1).map(MongoUserDirectory.User::label).collectList()
+                .block(TIMEOUT)).containsExactly("Bob", "alice@example.com", "ann@example.com", "eve@x.org");
+        assertThat(dir.users(MongoUserDirectory.Order.EMAIL, true, 2).map(MongoUserDirectory.User::label).collectList()
+                .block(TIMEOUT)).containsExactly("eve@x.org", "ann@example.com", "alice@example.com", "Bob");
+        assertThat(dir.users(MongoUserDirectory.Order.ID, false, 500).map(MongoUserDirectory.User::id).collectList()
+                .block(TIMEOUT)).containsExactly("ann", "bob", "{\"$gt\": \"\"}", ALICE.toHexString()); // BSON order: strings first
+        assertThatThrownBy(() -> dir.users(MongoUserDirectory.Order.ID, false, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("batchSize must be at least 1, was 0");
     }
 
     @Test

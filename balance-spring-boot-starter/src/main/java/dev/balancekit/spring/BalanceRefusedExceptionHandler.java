@@ -2,11 +2,16 @@ package dev.balancekit.spring;
 
 import dev.balancekit.BalanceDecision;
 import dev.balancekit.BalanceRefusedException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Answers a refused model call with HTTP 402 and LibreChat's {@code token_balance} payload, for
@@ -23,6 +28,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  */
 @RestControllerAdvice
 public class BalanceRefusedExceptionHandler {
+
+    /** Writes amounts as plain decimals ({@code 527065.5}), as LibreChat does. */
+    private static final JsonMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     /** Creates the handler. */
     public BalanceRefusedExceptionHandler() {
@@ -42,37 +50,18 @@ public class BalanceRefusedExceptionHandler {
     }
 
     /**
-     * The 402 body: the decision's {@link BalanceDecision#toJson() token_balance payload} with its
+     * The 402 body: the decision's {@link BalanceDecision#payload() token_balance payload} with its
      * message and the code, inside an OpenAI-style {@code error} object (the shape the examples'
-     * chat server answers with too).
+     * chat server answers with too), written by Jackson.
      *
      * @param decision the denial
      * @return the JSON text
      */
     public static String body(BalanceDecision decision) {
-        String payload = decision.toJson();
-        return "{\"error\":{\"message\":" + quote(decision.message()) + ",\"code\":402," + payload.substring(1) + "}";
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        Map<String, @Nullable Object> error = new LinkedHashMap<>();
+        error.put("message", decision.message());
+        error.put("code", HttpStatus.PAYMENT_REQUIRED.value());
+        error.putAll(decision.payload());
+        return JSON.writeValueAsString(Map.of("error", error));
     }
 }

@@ -49,7 +49,7 @@ public final class YamlConfigWatcher implements AutoCloseable {
     static final long SETTLE_MILLIS = 50;
 
     /** What one check found. */
-    public enum Outcome {
+    public enum CheckResult {
         /** The file has not changed since the last check. */
         UNCHANGED,
         /** The file changed and its config is now in use. */
@@ -131,31 +131,31 @@ public final class YamlConfigWatcher implements AutoCloseable {
      *
      * @return what the check found
      */
-    public synchronized Outcome checkNow() {
+    public synchronized CheckResult checkNow() {
         byte[] bytes;
         try {
             bytes = YamlLedgerConfig.readBytes(file, source);
         } catch (ConfigException e) {
             String failure = String.join("\n", e.messages());
             if (failure.equals(lastReadFailure)) {
-                return Outcome.UNCHANGED;
+                return CheckResult.UNCHANGED;
             }
             lastReadFailure = failure;
             lastBytes = null;
             ledger.rejectConfig(source, e.messages());
-            return Outcome.REJECTED;
+            return CheckResult.REJECTED;
         }
         if (lastReadFailure == null && lastBytes != null && Arrays.equals(bytes, lastBytes)) {
-            return Outcome.UNCHANGED;
+            return CheckResult.UNCHANGED;
         }
         lastBytes = bytes;
         lastReadFailure = null;
         LedgerConfig next;
         try {
-            next = ConfigReader.read(YamlLedgerConfig.decode(bytes, source), source, environment);
+            next = BalanceSchema.read(YamlLedgerConfig.decode(bytes, source), source, environment);
         } catch (ConfigException e) {
             ledger.rejectConfig(source, e.messages());
-            return Outcome.REJECTED;
+            return CheckResult.REJECTED;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // The loader failed, not the file's content. Loading is a function of the bytes: it changes
             // nothing outside itself, so once the failure has unwound, all it built is garbage and the
@@ -165,10 +165,10 @@ public final class YamlConfigWatcher implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "loading " + source + " failed", e);
             ledger.rejectConfig(source, List.of(new ConfigProblem(source, 0, 0, "",
                     "the file could not be loaded: " + e).toString()));
-            return Outcome.REJECTED;
+            return CheckResult.REJECTED;
         }
         ledger.reconfigure(next, source);
-        return Outcome.RELOADED;
+        return CheckResult.RELOADED;
     }
 
     /** Stops the background thread, if any. Calling it again does nothing. */

@@ -77,7 +77,7 @@ public final class YamlLedgerConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(environment, "environment");
         String source = sourceName(file);
-        return ConfigReader.read(decode(readBytes(file, source), source), source, environment);
+        return BalanceSchema.read(decode(readBytes(file, source), source), source, environment);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class YamlLedgerConfig {
         if (yaml.length() > MAX_SIZE) {
             throw fileProblem(sourceName, "the file is larger than the limit of " + MAX_SIZE + " characters", null);
         }
-        return ConfigReader.read(stripByteOrderMark(yaml), sourceName, environment);
+        return BalanceSchema.read(stripByteOrderMark(yaml), sourceName, environment);
     }
 
     /**
@@ -125,7 +125,7 @@ public final class YamlLedgerConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(environment, "environment");
         String source = sourceName(file);
-        return ConfigReader.readCollections(decode(readBytes(file, source), source), source, environment);
+        return BalanceSchema.readCollections(decode(readBytes(file, source), source), source, environment);
     }
 
     /**
@@ -144,7 +144,7 @@ public final class YamlLedgerConfig {
         if (yaml.length() > MAX_SIZE) {
             throw fileProblem(sourceName, "the file is larger than the limit of " + MAX_SIZE + " characters", null);
         }
-        return ConfigReader.readCollections(stripByteOrderMark(yaml), sourceName, environment);
+        return BalanceSchema.readCollections(stripByteOrderMark(yaml), sourceName, environment);
     }
 
     static String sourceName(Path file) {

@@ -49,10 +49,10 @@ class ExampleFileTest {
     @Test
     void example_loadsWithEveryKey() throws Exception {
         String text = Files.readString(EXAMPLE);
-        for (String key : ConfigReader.BALANCE_KEYS) {
+        for (String key : BalanceSchema.BALANCE_KEYS) {
             assertThat(text).as("examples/librechat.yaml uses " + key).contains("  " + key + ":");
         }
-        for (String key : ConfigReader.TIER_KEYS) {
+        for (String key : BalanceSchema.TIER_KEYS) {
             assertThat(text).as("a tier in examples/librechat.yaml uses " + key).contains("      " + key + ":");
         }
 

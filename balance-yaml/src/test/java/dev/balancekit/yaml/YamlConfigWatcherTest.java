@@ -6,7 +6,7 @@ import dev.balancekit.BalanceEvent;
 import dev.balancekit.BalanceLedger;
 import dev.balancekit.Credits;
 import dev.balancekit.LedgerConfig;
-import dev.balancekit.yaml.YamlConfigWatcher.Outcome;
+import dev.balancekit.yaml.YamlConfigWatcher.CheckResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -54,9 +54,9 @@ class YamlConfigWatcherTest {
     @Test
     void unchangedFile_changesNothing() throws Exception {
         try (YamlConfigWatcher watcher = manualWatcher()) {
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
             Files.writeString(file, V1); // rewritten with the same content
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
         }
         assertThat(events).isEmpty();
     }
@@ -66,8 +66,8 @@ class YamlConfigWatcherTest {
         LedgerConfig before = ledger.config();
         try (YamlConfigWatcher watcher = manualWatcher()) {
             Files.writeString(file, V2);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
         }
         assertThat(ledger.config()).isNotSameAs(before);
         assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(2000));
@@ -83,8 +83,8 @@ class YamlConfigWatcherTest {
         LedgerConfig before = ledger.config();
         try (YamlConfigWatcher watcher = manualWatcher()) {
             Files.writeString(file, BROKEN);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.REJECTED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
         }
         assertThat(ledger.config()).isSameAs(before);
         assertThat(events).singleElement().isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> {
@@ -99,11 +99,11 @@ class YamlConfigWatcherTest {
     void fixedAfterAnInvalidChange_isReloaded() throws Exception {
         try (YamlConfigWatcher watcher = manualWatcher()) {
             Files.writeString(file, BROKEN);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.REJECTED);
             Files.writeString(file, V2);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
             Files.writeString(file, V1);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
         }
         assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(1000));
         assertThat(events).hasSize(3);
@@ -117,11 +117,11 @@ class YamlConfigWatcherTest {
         LedgerConfig before = ledger.config();
         try (YamlConfigWatcher watcher = manualWatcher()) {
             Files.delete(file);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.REJECTED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
             assertThat(ledger.config()).isSameAs(before);
             Files.writeString(file, V2);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
         }
         assertThat(events.get(0)).isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> assertThat(e.problems())
                 .containsExactly("the file does not exist: " + file.toAbsolutePath() + " (librechat.yaml)"));
@@ -133,7 +133,7 @@ class YamlConfigWatcherTest {
         try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, ledger)
                 .environment(Map.of("START", "4321")).background(false).start()) {
             Files.writeString(file, "balance: {enabled: true, startBalance: '${START}'}\n");
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
         }
         assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(4321));
     }
@@ -154,7 +154,7 @@ class YamlConfigWatcherTest {
             Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             assertThat(reloaded.await(30, TimeUnit.SECONDS)).as("reloaded within 30 s").isTrue();
             assertThat(watched.config().startBalance()).isEqualTo(Credits.of(2000));
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
         }
     }
 
@@ -193,11 +193,11 @@ class YamlConfigWatcherTest {
         try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, ledger)
                 .environment(failingEnvironment(failure)).background(false).start()) {
             Files.writeString(file, "balance: {enabled: true, startBalance: '${FAIL}'}\n");
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.REJECTED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
             assertThat(ledger.config()).isSameAs(before);
             Files.writeString(file, V2);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
         }
         assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(2000));
         assertThat(events.get(0)).isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> assertThat(e.problems())
@@ -223,7 +223,7 @@ class YamlConfigWatcherTest {
             Files.writeString(file, V2);
             assertThat(reloaded.await(30, TimeUnit.SECONDS)).as("reloaded within 30 s").isTrue();
             assertThat(watched.config().startBalance()).isEqualTo(Credits.of(2000));
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
         }
     }
 
@@ -231,9 +231,9 @@ class YamlConfigWatcherTest {
     void aliasBomb_isRejectedWithOneProblem_andTheWatcherGoesOn() throws Exception {
         try (YamlConfigWatcher watcher = manualWatcher()) {
             Files.writeString(file, HostileInputTest.longValueAliased(100_000, 2_000));
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.REJECTED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.REJECTED);
             Files.writeString(file, V2);
-            assertThat(watcher.checkNow()).isEqualTo(Outcome.RELOADED);
+            assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
         }
         assertThat(events.get(0)).isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> assertThat(e.problems())
                 .singleElement().asString().startsWith("the file's aliases expand it to more than 1048576 characters"));
@@ -244,6 +244,6 @@ class YamlConfigWatcherTest {
         YamlConfigWatcher watcher = YamlConfigWatcher.start(file, ledger);
         watcher.close();
         watcher.close();
-        assertThat(watcher.checkNow()).isEqualTo(Outcome.UNCHANGED);
+        assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
     }
 }

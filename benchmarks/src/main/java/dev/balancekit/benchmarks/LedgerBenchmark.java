@@ -4,15 +4,9 @@ import dev.balancekit.BalanceDecision;
 import dev.balancekit.BalanceRequest;
 import dev.balancekit.BlockingBalanceLedger;
 import dev.balancekit.ChargeRequest;
-import dev.balancekit.LedgerConfig;
 import dev.balancekit.Receipt;
 import dev.balancekit.Reservation;
-import dev.balancekit.internal.LedgerEngine;
-import dev.balancekit.internal.Outcome;
 import dev.balancekit.memory.InMemoryBalanceStore;
-import dev.balancekit.spi.AccountState;
-import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +24,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The engine on the in-memory store: a check, one chat request (reserve + deduct), and a deduct
- * alone, uncontended (100,000 users) and contended (one user), next to the baseline no store can
- * beat: {@code ConcurrentHashMap.compute} adding a {@code long} on the same keys.
+ * The ledger on the in-memory store, through its public API: a check, one chat request (reserve +
+ * deduct), and a deduct alone, uncontended (100,000 users) and contended (one user), next to the
+ * baseline no store can beat: {@code ConcurrentHashMap.compute} adding a {@code long} on the same keys.
  *
  * <p>Run with {@code -t 1} and {@code -t 2}; see docs/benchmarks.md.
  */
@@ -50,8 +44,6 @@ public class LedgerBenchmark {
     BlockingBalanceLedger ledger;
     String[] ids;
     ConcurrentHashMap<String, Long> baseline;
-    LedgerConfig config;
-    AccountState[] states;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -61,12 +53,6 @@ public class LedgerBenchmark {
         baseline = new ConcurrentHashMap<>();
         for (String id : ids) {
             baseline.put(id, 0L);
-        }
-        config = Fixtures.config();
-        states = new AccountState[users];
-        for (int i = 0; i < users; i++) {
-            states[i] = LedgerEngine.check(null, BalanceRequest.of(ids[i], Fixtures.MODEL, 1, 0), config, Instant.now())
-                    .next();
         }
     }
 
@@ -89,25 +75,6 @@ public class LedgerBenchmark {
     @Benchmark
     public Receipt deduct() {
         return ledger.deduct(ChargeRequest.of(anyUser(), Fixtures.MODEL, Fixtures.USAGE));
-    }
-
-    /**
-     * The engine's share of a request: the same two decisions on account states kept in an array,
-     * without the ledger's pipeline, the store or the blocking facade. Single-threaded use only
-     * (run with {@code -t 1}): the array is not synchronized.
-     */
-    @Benchmark
-    public Receipt engineOnly() {
-        int i = users == 1 ? 0 : ThreadLocalRandom.current().nextInt(users);
-        AccountState state = states[i];
-        Instant now = Instant.now();
-        Outcome<Reservation> r = LedgerEngine.reserve(state, BalanceRequest.of(state.user(), Fixtures.MODEL, 100, 100),
-                config, now, UUID.randomUUID().toString());
-        Outcome<Receipt> c = LedgerEngine.charge(r.next(),
-                ChargeRequest.of(state.user(), Fixtures.MODEL, Fixtures.USAGE).withHold(r.result().holdId()), config, now,
-                UUID.randomUUID().toString());
-        states[i] = c.next();
-        return c.result();
     }
 
     /** Two map updates: the floor under one request (a hold and a charge). */

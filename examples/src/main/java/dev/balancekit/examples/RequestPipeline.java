@@ -5,6 +5,7 @@ import dev.balancekit.BalanceRequest;
 import dev.balancekit.ChargeRequest;
 import dev.balancekit.Reservation;
 import dev.balancekit.Usage;
+import dev.balancekit.examples.chat.Json;
 import java.util.function.Function;
 
 /**
@@ -39,7 +40,7 @@ public final class RequestPipeline {
             Function<String, Usage> callModel) {
         Reservation r = ledger.reserve(BalanceRequest.of(userId, model, promptTokens, maxTokens)).block();
         if (!r.isAllowed()) {
-            return "402 " + r.decision().toJson();
+            return "402 " + Json.MAPPER.writeValueAsString(r.decision().payload());
         }
         try {
             String used = r.decision().model();

@@ -8,10 +8,12 @@ import dev.balancekit.BalanceLedger;
 import dev.balancekit.Credits;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.Usage;
+import dev.balancekit.examples.chat.Json;
 import dev.balancekit.policy.ShortfallPolicy;
 import dev.balancekit.pricing.ModelPrice;
 import dev.balancekit.pricing.PriceTable;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class RequestPipelineTest {
     private static LedgerConfig.Builder config() {
@@ -40,6 +42,14 @@ class RequestPipelineTest {
 
         assertThat(answer).isEqualTo("402 {\"type\":\"token_balance\",\"balance\":100,\"tokenCost\":110,"
                 + "\"promptTokens\":90,\"reason\":\"insufficient_balance\"}");
+        // LibreChat's {type, balance, tokenCost, promptTokens, refillAt?}, read back with Jackson member by member
+        JsonNode payload = Json.MAPPER.readTree(answer.substring("402 ".length()));
+        assertThat(payload.propertyNames()).containsExactly("type", "balance", "tokenCost", "promptTokens", "reason");
+        assertThat(payload.get("type").stringValue()).isEqualTo("token_balance");
+        assertThat(payload.get("balance").decimalValue()).isEqualByComparingTo("100");
+        assertThat(payload.get("tokenCost").decimalValue()).isEqualByComparingTo("110");
+        assertThat(payload.get("promptTokens").longValue()).isEqualTo(90);
+        assertThat(payload.get("reason").stringValue()).isEqualTo("insufficient_balance");
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class ChatServer implements AutoCloseable {
     private final Consumer<Settlement> onSettled;
 
     /** How a request's hold ended. */
-    public enum Outcome {
+    public enum HoldEnd {
         /** The model's usage was charged, context {@code message}. */
         CHARGED,
         /** The client left mid-stream: the tokens sent were charged, context {@code incomplete}. */
@@ -99,12 +99,12 @@ public final class ChatServer implements AutoCloseable {
      *
      * @param user the user
      * @param holdId the hold
-     * @param outcome charged, charged as incomplete, or released
+     * @param holdEnd charged, charged as incomplete, or released
      * @param model the model that answered
      * @param tokensSent the completion tokens the client was sent
      * @param receipt the ledger's receipt for the charge or release
      */
-    public record Settlement(String user, String holdId, Outcome outcome, String model, long tokensSent,
+    public record Settlement(String user, String holdId, HoldEnd holdEnd, String model, long tokensSent,
             Receipt receipt) {
     }
 
@@ -323,7 +323,7 @@ public final class ChatServer implements AutoCloseable {
             sendJson(ex, 503, modelError(e));
             return;
         }
-        Receipt receipt = settle(t, t.charge(usage, EntryContext.MESSAGE), Outcome.CHARGED, usage.outputTokens());
+        Receipt receipt = settle(t, t.charge(usage, EntryContext.MESSAGE), HoldEnd.CHARGED, usage.outputTokens());
         sendJson(ex, 200, OpenAiFormat.completion(t, text.toString(), usage, receipt));
     }
 
@@ -358,7 +358,7 @@ public final class ChatServer implements AutoCloseable {
             // an aborted stream's completion at 1.15x, context incomplete), which settles the hold
             // and frees the part of it that was never used.
             long sent = out.tokensSent();
-            settle(t, t.charge(Usage.of(t.promptTokens, sent), EntryContext.INCOMPLETE), Outcome.CHARGED_INCOMPLETE,
+            settle(t, t.charge(Usage.of(t.promptTokens, sent), EntryContext.INCOMPLETE), HoldEnd.CHARGED_INCOMPLETE,
                     sent);
             return;
         }
@@ -367,7 +367,7 @@ public final class ChatServer implements AutoCloseable {
             out.tryEvent(modelError(failure));
             return;
         }
-        Receipt receipt = settle(t, t.charge(usage, EntryContext.MESSAGE), Outcome.CHARGED, usage.outputTokens());
+        Receipt receipt = settle(t, t.charge(usage, EntryContext.MESSAGE), HoldEnd.CHARGED, usage.outputTokens());
         try {
             out.event(OpenAiFormat.finishChunk(t, usage));
             out.event(OpenAiFormat.usageChunk(t, usage, receipt));
@@ -396,9 +396,9 @@ public final class ChatServer implements AutoCloseable {
         t.holdRenewedAt = now;
     }
 
-    private Receipt settle(Turn t, ChargeRequest charge, Outcome outcome, long tokensSent) {
+    private Receipt settle(Turn t, ChargeRequest charge, HoldEnd holdEnd, long tokensSent) {
         Receipt receipt = ledger.deduct(charge);
-        publish(new Settlement(t.user, t.holdId, outcome, t.model, tokensSent, receipt));
+        publish(new Settlement(t.user, t.holdId, holdEnd, t.model, tokensSent, receipt));
         return receipt;
     }
 
@@ -409,7 +409,7 @@ public final class ChatServer implements AutoCloseable {
     private void release(Turn t, @Nullable Exception cause) {
         LOG.log(System.Logger.Level.WARNING, "model " + t.model + " failed for " + t.user + "; hold released", cause);
         Receipt receipt = ledger.release(t.user, t.holdId);
-        publish(new Settlement(t.user, t.holdId, Outcome.RELEASED, t.model, 0, receipt));
+        publish(new Settlement(t.user, t.holdId, HoldEnd.RELEASED, t.model, 0, receipt));
     }
 
     private void publish(Settlement s) {
@@ -445,10 +445,10 @@ public final class ChatServer implements AutoCloseable {
         }
         Optional<AccountView> view = ledger.balance(user);
         if (view.isEmpty()) {
-            sendJson(ex, 404, "{\"error\":\"Balance not found\"}");
+            sendJson(ex, 404, Json.MAPPER.writeValueAsString(Map.of("error", "Balance not found")));
             return;
         }
-        sendJson(ex, 200, LibreChatBalance.of(view.get(), config).toJson());
+        sendJson(ex, 200, Json.MAPPER.writeValueAsString(LibreChatBalance.of(view.get(), config).payload()));
     }
 
     private static void sendJson(HttpExchange ex, int status, String json) throws IOException {

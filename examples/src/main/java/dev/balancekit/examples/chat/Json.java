@@ -11,20 +11,21 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The chat server's one Jackson setup, used for every request it reads and every answer it writes.
+ * The examples' one Jackson setup, used for every request the chat server reads and every answer
+ * it or the request pipeline writes.
  *
  * <p>Reading is strict: a repeated member, text after the value or nesting deeper than any chat
  * request needs is an error, and decimals are read exactly ({@code BigDecimal}, never a
  * {@code double}). Writing keeps decimals plain, so credits appear as {@code 527065.5}, never in
  * exponent form.
  */
-final class Json {
+public final class Json {
 
     // deeper nesting than any chat request needs, shallow enough that reading it costs nothing
     private static final int MAX_DEPTH = 64;
 
     /** The mapper. */
-    static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+    public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -43,6 +44,6 @@ final class Json {
      * @return the same decimal as {@link Credits#toString()}, or null
      */
     static @Nullable BigDecimal number(@Nullable Credits amount) {
-        return amount == null ? null : new BigDecimal(amount.toString());
+        return amount == null ? null : amount.toBigDecimal();
     }
 }

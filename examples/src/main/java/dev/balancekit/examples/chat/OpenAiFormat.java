@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <ul>
  *   <li>Errors: {@code {"error":{"message":..,"type":..,"param":..,"code":..}}}.
  *   <li>A refused request (HTTP 402): the error object carries LibreChat's {@code token_balance}
- *       payload ({@link BalanceDecision#toJson()}) member for member, unchanged, after the
+ *       payload ({@link BalanceDecision#payload()}) member for member, unchanged, after the
  *       message and code: {@code {"error":{"message":"Insufficient Funds! Balance: 5000. Prompt
  *       tokens: 4. Cost: 10010.","code":402,"type":"token_balance","balance":5000,"tokenCost":10010,
  *       "promptTokens":4,"reason":"insufficient_balance"}}}. So {@code error.type} is
@@ -58,7 +58,7 @@ final class OpenAiFormat {
      */
     static String tokenBalanceError(BalanceDecision decision) {
         ObjectNode error = object().put("message", decision.message()).put("code", 402);
-        error.setAll((ObjectNode) Json.MAPPER.readTree(decision.toJson()));
+        error.setAll((ObjectNode) Json.MAPPER.valueToTree(decision.payload()));
         return write(object().set("error", error));
     }
 

@@ -119,7 +119,7 @@ class ChatServerTest {
             assertThat("chatcmpl-" + e.holdId()).isEqualTo(body.get("id"));
         });
         ChatServer.Settlement settled = awaitSettlement();
-        assertThat(settled.outcome()).isEqualTo(ChatServer.Outcome.CHARGED);
+        assertThat(settled.holdEnd()).isEqualTo(ChatServer.HoldEnd.CHARGED);
         assertThat(settled.tokensSent()).isEqualTo(40);
     }
 
@@ -235,7 +235,7 @@ class ChatServerTest {
         gate.open();
 
         ChatServer.Settlement settled = awaitSettlement();
-        assertThat(settled.outcome()).isEqualTo(ChatServer.Outcome.CHARGED_INCOMPLETE);
+        assertThat(settled.holdEnd()).isEqualTo(ChatServer.HoldEnd.CHARGED_INCOMPLETE);
         long sent = written.get();
         assertThat(sent).isGreaterThanOrEqualTo(k).isLessThan(128_000);
         assertThat(settled.tokensSent()).isEqualTo(sent);
@@ -271,6 +271,13 @@ class ChatServerTest {
                 + "\"code\":402,"
                 + "\"type\":\"token_balance\",\"balance\":5000,\"tokenCost\":10010,\"promptTokens\":4,"
                 + "\"reason\":\"insufficient_balance\"}}");
+        // read back with Jackson: LibreChat's {type, balance, tokenCost, promptTokens} after the message and code
+        Map<String, Object> error = object(object(parse(response.body())).get("error"));
+        assertThat(error.keySet()).containsExactly("message", "code", "type", "balance", "tokenCost", "promptTokens",
+                "reason");
+        assertThat(error).containsEntry("message", "Insufficient Funds! Balance: 5000. Prompt tokens: 4. Cost: 10010.")
+                .containsEntry("type", "token_balance").containsEntry("reason", "insufficient_balance");
+        assertNumbers(error, Map.of("code", "402", "balance", "5000", "tokenCost", "10010", "promptTokens", "4"));
         assertThat(ledger.balance("alice").orElseThrow().holds()).isEmpty();
         assertThat(settlements).isEmpty();
     }
@@ -380,7 +387,7 @@ class ChatServerTest {
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(response.body()).isEqualTo("{\"error\":{\"message\":\"the model failed: boom\","
                 + "\"type\":\"server_error\",\"param\":null,\"code\":\"model_error\"}}");
-        assertThat(awaitSettlement().outcome()).isEqualTo(ChatServer.Outcome.RELEASED);
+        assertThat(awaitSettlement().holdEnd()).isEqualTo(ChatServer.HoldEnd.RELEASED);
         AccountView account = ledger.balance("alice").orElseThrow();
         assertThat(account.balance()).isEqualTo(Credits.of(5000));
         assertThat(account.available()).isEqualTo(Credits.of(5000));
@@ -402,7 +409,7 @@ class ChatServerTest {
         assertThat(events).hasSize(4).doesNotContain("[DONE]");
         assertThat(events.get(3)).isEqualTo("{\"error\":{\"message\":\"the model failed: lost the GPU\","
                 + "\"type\":\"server_error\",\"param\":null,\"code\":\"model_error\"}}");
-        assertThat(awaitSettlement().outcome()).isEqualTo(ChatServer.Outcome.RELEASED);
+        assertThat(awaitSettlement().holdEnd()).isEqualTo(ChatServer.HoldEnd.RELEASED);
         assertThat(ledger.balance("alice").orElseThrow().available()).isEqualTo(Credits.of(5000));
     }
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** {@code GET /api/balance}: what LibreChat's web client reads, in LibreChat's shape and status codes. */
 class LibreChatBalanceEndpointTest {
@@ -54,6 +55,16 @@ class LibreChatBalanceEndpointTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("{\"tokenCredits\":5000.5,\"autoRefillEnabled\":true,\"refillIntervalValue\":30,"
                 + "\"refillIntervalUnit\":\"days\",\"lastRefill\":\"2026-01-15T10:00:00Z\",\"refillAmount\":10000}");
+        // read back with Jackson, member by member, in LibreChat's order
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        assertThat(body.propertyNames()).containsExactly("tokenCredits", "autoRefillEnabled", "refillIntervalValue",
+                "refillIntervalUnit", "lastRefill", "refillAmount");
+        assertThat(body.get("tokenCredits").decimalValue()).isEqualByComparingTo("5000.5");
+        assertThat(body.get("autoRefillEnabled").booleanValue()).isTrue();
+        assertThat(body.get("refillIntervalValue").longValue()).isEqualTo(30);
+        assertThat(body.get("refillIntervalUnit").stringValue()).isEqualTo("days");
+        assertThat(Instant.parse(body.get("lastRefill").stringValue())).isEqualTo(T0);
+        assertThat(body.get("refillAmount").decimalValue()).isEqualByComparingTo("10000");
     }
 
     @Test
@@ -62,6 +73,7 @@ class LibreChatBalanceEndpointTest {
 
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).isEqualTo("{\"error\":\"Balance not found\"}");
+        assertThat(Json.MAPPER.readTree(r.body()).get("error").stringValue()).isEqualTo("Balance not found");
     }
 
     @Test

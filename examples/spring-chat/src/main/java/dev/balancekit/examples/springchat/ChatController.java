@@ -234,6 +234,6 @@ public class ChatController {
 
     /** Credits print as exact plain decimals; as BigDecimal they stay exact in JSON numbers. */
     private static BigDecimal decimal(Credits c) {
-        return new BigDecimal(c.toString());
+        return c.toBigDecimal();
     }
 }

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  *     fields are then meaningless
  * @param <R> the result type
  */
-public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries, @Nullable R result,
+record Transition<R>(@Nullable AccountState next, List<LedgerEntry> entries, @Nullable R result,
         List<BalanceEvent> events, @Nullable ReceiptRecord replayed, Lookups.@Nullable Lookup lookup) {
 
     /**
@@ -33,7 +33,7 @@ public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries,
      * @param result the result
      * @param events the events
      */
-    public Outcome(@Nullable AccountState next, List<LedgerEntry> entries, R result, List<BalanceEvent> events) {
+    public Transition(@Nullable AccountState next, List<LedgerEntry> entries, R result, List<BalanceEvent> events) {
         this(next, entries, result, events, null, null);
     }
 
@@ -45,8 +45,8 @@ public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries,
      * @param <R> the result type
      * @return the outcome
      */
-    static <R> Outcome<R> needs(Lookups.Kind kind, String id) {
-        return new Outcome<>(null, List.of(), null, List.of(), null, new Lookups.Lookup(kind, id));
+    static <R> Transition<R> needs(Lookups.Kind kind, String id) {
+        return new Transition<>(null, List.of(), null, List.of(), null, new Lookups.Lookup(kind, id));
     }
 
     /**
@@ -56,8 +56,8 @@ public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries,
      * @param <R> the result type
      * @return the outcome
      */
-    public static <R> Outcome<R> unchanged(R result) {
-        return new Outcome<>(null, List.of(), result, List.of());
+    public static <R> Transition<R> unchanged(R result) {
+        return new Transition<>(null, List.of(), result, List.of());
     }
 
     /**
@@ -68,8 +68,8 @@ public record Outcome<R>(@Nullable AccountState next, List<LedgerEntry> entries,
      * @param first what the account remembers of the first result
      * @return the outcome
      */
-    static Outcome<Receipt> replay(Receipt receipt, ReceiptRecord first) {
-        return new Outcome<>(null, List.of(), receipt, List.of(), first, null);
+    static Transition<Receipt> replay(Receipt receipt, ReceiptRecord first) {
+        return new Transition<>(null, List.of(), receipt, List.of(), first, null);
     }
 
     /**

@@ -24,18 +24,18 @@ import org.jspecify.annotations.Nullable;
  * @param multiplier the price factor
  * @param exempt whether the tier exempts its users from checks, or null to leave it to the request
  */
-record Settings(
+record EffectiveSettings(
         @Nullable Tier tier, Credits startBalance, Credits minBalance, ShortfallPolicy policy, UsageLimits limits,
         @Nullable Refill refill, Multiplier multiplier, @Nullable Boolean exempt) {
 
-    static Settings of(LedgerConfig config, @Nullable String accountTier, @Nullable RefillOverride override) {
+    static EffectiveSettings of(LedgerConfig config, @Nullable String accountTier, @Nullable RefillOverride override) {
         Tier t = config.tierOf(accountTier);
         Refill refill = config.refillFor(accountTier, override);
         if (t == null) {
-            return new Settings(null, config.startBalance(), config.minBalance(), config.shortfallPolicy(),
+            return new EffectiveSettings(null, config.startBalance(), config.minBalance(), config.shortfallPolicy(),
                     config.usageLimits(), refill, Multiplier.ONE, null);
         }
-        return new Settings(t,
+        return new EffectiveSettings(t,
                 t.startBalance() != null ? t.startBalance() : config.startBalance(),
                 t.minBalance() != null ? t.minBalance() : config.minBalance(),
                 t.shortfallPolicy() != null ? t.shortfallPolicy() : config.shortfallPolicy(),

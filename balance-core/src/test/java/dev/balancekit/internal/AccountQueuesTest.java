@@ -14,9 +14,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
-class TurnsTest {
+class AccountQueuesTest {
 
-    private final Turns turns = new Turns();
+    private final AccountQueues queues = new AccountQueues();
 
     /**
      * Whether the key's line closes: a task's caller gets its result just before the task frees its
@@ -24,10 +24,10 @@ class TurnsTest {
      */
     private boolean idle(String key) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (turns.active(key) && System.nanoTime() < deadline) {
+        while (queues.active(key) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        return !turns.active(key);
+        return !queues.active(key);
     }
 
     @Test
@@ -38,7 +38,7 @@ class TurnsTest {
         List<Mono<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             int n = i;
-            calls.add(turns.inTurn("k", () -> Mono.fromCallable(() -> {
+            calls.add(queues.inTurn("k", () -> Mono.fromCallable(() -> {
                 mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
                 order.add(n);
                 return n;
@@ -52,7 +52,7 @@ class TurnsTest {
         assertThat(order).isSorted().hasSize(50);
         assertThat(mostAtOnce).hasValue(1);
         assertThat(idle("k")).isTrue();
-        assertThat(turns.size()).isZero();
+        assertThat(queues.size()).isZero();
     }
 
     @Test
@@ -73,7 +73,7 @@ class TurnsTest {
                         running.decrementAndGet();
                         return 1;
                     });
-                    turns.inTurn("k", () -> async ? work.subscribeOn(Schedulers.parallel()) : work)
+                    queues.inTurn("k", () -> async ? work.subscribeOn(Schedulers.parallel()) : work)
                             .block(Duration.ofSeconds(10));
                     done.incrementAndGet();
                 }
@@ -94,46 +94,46 @@ class TurnsTest {
     void tasksThatEndAtOnce_drainInALoop_notByRecursion() {
         Sinks.Empty<Void> gate = Sinks.empty();
         // the first task holds the line until the gate opens; 20,000 synchronous tasks queue behind it
-        Mono<Object> first = turns.inTurn("k", () -> gate.asMono().then(Mono.empty()));
+        Mono<Object> first = queues.inTurn("k", () -> gate.asMono().then(Mono.empty()));
         Disposable held = first.subscribe();
         AtomicInteger done = new AtomicInteger();
         for (int i = 0; i < 20_000; i++) {
-            turns.inTurn("k", () -> Mono.just(1)).subscribe(x -> done.incrementAndGet());
+            queues.inTurn("k", () -> Mono.just(1)).subscribe(x -> done.incrementAndGet());
         }
         assertThat(done).hasValue(0);
 
         gate.tryEmitEmpty();
 
         assertThat(done).hasValue(20_000);
-        assertThat(turns.active("k")).isFalse();
+        assertThat(queues.active("k")).isFalse();
         held.dispose();
     }
 
     @Test
     void cancellingAWaitingOrRunningTask_freesTheTurn() {
         Sinks.Empty<Void> never = Sinks.empty();
-        Disposable running = turns.inTurn("k", () -> never.asMono().then(Mono.just(1))).subscribe();
+        Disposable running = queues.inTurn("k", () -> never.asMono().then(Mono.just(1))).subscribe();
         AtomicInteger ran = new AtomicInteger();
-        Disposable waiting = turns.inTurn("k", () -> Mono.fromCallable(ran::incrementAndGet)).subscribe();
+        Disposable waiting = queues.inTurn("k", () -> Mono.fromCallable(ran::incrementAndGet)).subscribe();
 
         waiting.dispose();
         running.dispose();
 
         assertThat(ran).as("a cancelled waiting task never runs").hasValue(0);
-        assertThat(turns.inTurn("k", () -> Mono.just("next")).block(Duration.ofSeconds(5))).isEqualTo("next");
-        assertThat(turns.active("k")).isFalse();
+        assertThat(queues.inTurn("k", () -> Mono.just("next")).block(Duration.ofSeconds(5))).isEqualTo("next");
+        assertThat(queues.active("k")).isFalse();
     }
 
     @Test
     void aFailingTask_passesItsErrorOn_andTheNextOneRuns() {
-        Mono<Object> failing = turns.inTurn("k", () -> Mono.error(new IllegalStateException("boom")));
-        Mono<String> next = turns.inTurn("k", () -> Mono.just("ok").subscribeOn(Schedulers.parallel()));
+        Mono<Object> failing = queues.inTurn("k", () -> Mono.error(new IllegalStateException("boom")));
+        Mono<String> next = queues.inTurn("k", () -> Mono.just("ok").subscribeOn(Schedulers.parallel()));
 
         assertThat(failing.onErrorResume(e -> Mono.just(e.getMessage())).block(Duration.ofSeconds(5))).isEqualTo("boom");
         assertThat(next.block(Duration.ofSeconds(5))).isEqualTo("ok");
-        assertThat(turns.inTurn("k", () -> {
+        assertThat(queues.inTurn("k", () -> {
             throw new IllegalArgumentException("bad");
         }).onErrorResume(e -> Mono.just(e.getMessage())).block(Duration.ofSeconds(5))).isEqualTo("bad");
-        assertThat(turns.active("k")).isFalse();
+        assertThat(queues.active("k")).isFalse();
     }
 }

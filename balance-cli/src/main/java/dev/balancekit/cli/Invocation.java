@@ -36,7 +36,7 @@ import reactor.core.Exceptions;
  * and database session opened on demand, and the one place where failures become an
  * {@code Error: } message and an exit code.
  */
-final class Ctx implements AutoCloseable {
+final class Invocation implements AutoCloseable {
     /** Environment variable with the connection string, LibreChat's name. */
     static final String MONGO_URI = "MONGO_URI";
     /** Environment variable with the config file, LibreChat's name. */
@@ -58,7 +58,7 @@ final class Ctx implements AutoCloseable {
     private @Nullable LedgerConfig config;
     private CollectionNames fileCollections = new CollectionNames(null, null);
 
-    Ctx(Env env) {
+    Invocation(Env env) {
         this.env = env;
     }
 

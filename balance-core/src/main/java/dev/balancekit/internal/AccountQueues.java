@@ -11,17 +11,17 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 /**
- * Runs tasks for one key one at a time, in the order they arrive, without blocking a thread. The
- * ledger lets an account's operations take turns once two of them collide in this process, so
- * that they stop spending compare-and-set attempts against each other (and none of them starves);
+ * A queue per contended account: runs tasks for one key one at a time, in the order they arrive,
+ * without blocking a thread. The ledger lets an account's operations take turns once two of them
+ * collide in this process, so that they stop spending compare-and-set attempts against each other (and none of them starves);
  * the compare-and-set, not this class, is what keeps them correct. A key's line is dropped once it
  * runs empty, so an account that is not contended costs nothing here.
  */
-public final class Turns {
+final class AccountQueues {
     private final ConcurrentHashMap<String, Line> lines = new ConcurrentHashMap<>();
 
     /** Creates an empty set of lines. */
-    public Turns() {
+    public AccountQueues() {
     }
 
     /**

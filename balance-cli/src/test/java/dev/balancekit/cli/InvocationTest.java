@@ -16,12 +16,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The failures that a database in the build cannot produce on demand, mapped to their message and exit code. */
-class CtxTest {
+class InvocationTest {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    Ctx ctx(InputStream stdin) {
-        return new Ctx(new Env(Map.of(), stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
+    Invocation invocation(InputStream stdin) {
+        return new Invocation(new Env(Map.of(), stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), false, null, Clock.systemUTC()));
     }
 
@@ -31,7 +31,7 @@ class CtxTest {
 
     @Test
     void contendedAccount_exit3_sayingToTryAgain() {
-        int code = ctx(InputStream.nullInputStream()).fail(new ConflictRetriesExhaustedException("u1", 32));
+        int code = invocation(InputStream.nullInputStream()).fail(new ConflictRetriesExhaustedException("u1", 32));
 
         assertThat(code).isEqualTo(Main.STORE_UNREACHABLE);
         assertThat(err()).isEqualTo("Error: the account is too busy to change right now, try again:"
@@ -40,7 +40,7 @@ class CtxTest {
 
     @Test
     void lostConnection_exit3() {
-        int code = ctx(InputStream.nullInputStream())
+        int code = invocation(InputStream.nullInputStream())
                 .fail(new MongoSocketReadException("Prematurely reached end of stream", new ServerAddress("db1", 27017)));
 
         assertThat(code).isEqualTo(Main.STORE_UNREACHABLE);
@@ -49,7 +49,7 @@ class CtxTest {
 
     @Test
     void unexpectedFailure_exit1_namingIt() {
-        int code = ctx(InputStream.nullInputStream()).fail(new IllegalStateException("a bug"));
+        int code = invocation(InputStream.nullInputStream()).fail(new IllegalStateException("a bug"));
 
         assertThat(code).isEqualTo(Main.USAGE_ERROR);
         assertThat(err()).isEqualTo("Error: unexpected failure: java.lang.IllegalStateException: a bug\n");
@@ -58,7 +58,7 @@ class CtxTest {
     @Test
     @SuppressWarnings("InputStreamSlowMultibyteRead") // the stream fails on its first read
     void unreadableStandardInput_exit1() {
-        Ctx ctx = ctx(new InputStream() {
+        Invocation invocation = invocation(new InputStream() {
             @Override
             public int read() throws IOException {
                 throw new IOException("stdin closed");
@@ -66,10 +66,10 @@ class CtxTest {
         });
         int code;
         try {
-            ctx.prompt("Email:");
+            invocation.prompt("Email:");
             code = -1;
         } catch (RuntimeException e) {
-            code = ctx.fail(e);
+            code = invocation.fail(e);
         }
 
         assertThat(code).isEqualTo(Main.USAGE_ERROR);
@@ -79,12 +79,12 @@ class CtxTest {
 
     @Test
     void prompt_stripsTheAnswer_andReadsLineByLine_endOfInputIsNoAnswer() {
-        Ctx ctx = ctx(new ByteArrayInputStream("  a@b.c \r\n7\n\n".getBytes(StandardCharsets.UTF_8)));
+        Invocation invocation = invocation(new ByteArrayInputStream("  a@b.c \r\n7\n\n".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(ctx.prompt("Email:")).isEqualTo("a@b.c");
-        assertThat(ctx.prompt("Amount:")).isEqualTo("7");
-        assertThat(ctx.prompt("Empty:")).isEmpty();
-        assertThat(ctx.prompt("More:")).isNull();
+        assertThat(invocation.prompt("Email:")).isEqualTo("a@b.c");
+        assertThat(invocation.prompt("Amount:")).isEqualTo("7");
+        assertThat(invocation.prompt("Empty:")).isEmpty();
+        assertThat(invocation.prompt("More:")).isNull();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("Email: Amount: Empty: More: \n");
     }
 }
