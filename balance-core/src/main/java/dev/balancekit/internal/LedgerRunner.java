@@ -426,7 +426,7 @@ public final class LedgerRunner {
                     : entriesOf(user, first).map(outcome::withEntries);
         }
         long version = isAbsent(stored) ? 0 : stored.version();
-        return store.compareAndSet(user, version, next, outcome.entries()).flatMap(r -> {
+        return store.compareAndSet(user, version, state, next, outcome.entries()).flatMap(r -> {
             if (r != CasResult.APPLIED) {
                 if (remembered != null) {
                     // stale; a newer state this ledger wrote since stays

@@ -12,6 +12,7 @@ import dev.balancekit.spi.CasResult;
 import dev.balancekit.spi.StoredAccount;
 import java.time.ZoneId;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -44,6 +45,15 @@ final class TimedBalanceStore implements BalanceStore {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             return timed(store.compareAndSet(user, expectedVersion, next, entries), "compare_and_set", start);
+        });
+    }
+
+    @Override
+    public Mono<CasResult> compareAndSet(String user, long expectedVersion, @Nullable AccountState current,
+            AccountState next, List<LedgerEntry> entries) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return timed(store.compareAndSet(user, expectedVersion, current, next, entries), "compare_and_set", start);
         });
     }
 

@@ -9,6 +9,7 @@ import dev.balancekit.UsageQuery;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -43,6 +44,24 @@ public interface BalanceStore {
      * @return {@link CasResult#APPLIED}, or {@link CasResult#CONFLICT} when the version moved on
      */
     Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next, List<LedgerEntry> entries);
+
+    /**
+     * {@link #compareAndSet(String, long, AccountState, List)}, told the state the account holds at
+     * the expected version (the one the caller loaded or last wrote), so that a store can write
+     * only what changed. The ledger calls this one. The result is the same: when the version moved
+     * on the write conflicts, whatever {@code current} says.
+     *
+     * @param user the user id
+     * @param expectedVersion the version loaded, or 0 to create an account that must not exist yet
+     * @param current the state at {@code expectedVersion}, or null when not known (and for a new account)
+     * @param next the new state
+     * @param entries the entries the change appends, in sequence order (possibly none)
+     * @return {@link CasResult#APPLIED}, or {@link CasResult#CONFLICT} when the version moved on
+     */
+    default Mono<CasResult> compareAndSet(String user, long expectedVersion, @Nullable AccountState current,
+            AccountState next, List<LedgerEntry> entries) {
+        return compareAndSet(user, expectedVersion, next, entries);
+    }
 
     /**
      * Reads an account's entries, newest (highest sequence number) first, that match the query's

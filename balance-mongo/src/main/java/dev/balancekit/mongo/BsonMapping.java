@@ -82,25 +82,10 @@ final class BsonMapping {
     static final String ACTOR = "actor";
     static final String NOTE = "note";
 
-    // pending entry: the same fields under short names, without the user (the account's _id)
+    // pending entry: {i: entry id, s: sequence number, p: the other fields but the user, packed}
     static final String P_ID = "i";
     static final String P_SEQ = "s";
-    static final String P_TOKEN_TYPE = "t";
-    static final String P_RAW_AMOUNT = "r";
-    static final String P_RATE = "q";
-    static final String P_TOKEN_VALUE = "v";
-    static final String P_CONTEXT = "c";
-    static final String P_MODEL = "m";
-    static final String P_VALUE_KEY = "k";
-    static final String P_CONVERSATION_ID = "cv";
-    static final String P_BALANCE = "b";
-    static final String P_CREATED_AT = "a";
-    static final String P_INPUT_TOKENS = "in";
-    static final String P_WRITE_TOKENS = "wr";
-    static final String P_READ_TOKENS = "rd";
-    static final String P_HOLD_ID = "h";
-    static final String P_ACTOR = "ac";
-    static final String P_NOTE = "no";
+    static final String P_PACKED = "p";
 
     // transaction document id: {u: user, e: entry id}
     static final String TX_USER = "u";
@@ -132,8 +117,6 @@ final class BsonMapping {
     static final String INTERVAL_UNIT = "intervalUnit";
     static final String VERSION = "version";
     static final String PENDING = "pending";
-
-    /** The top-level instants of an account document, whose companion fields a write must clear. */
 
     // hold, window state, window usage
     static final String AMOUNT = "amount";
@@ -204,26 +187,25 @@ final class BsonMapping {
 
     /** Reads a ledger entry; an {@code _id} is ignored. */
     static LedgerEntry entry(BsonDocument d) {
-        return new LedgerEntry(
-                text(d, ID),
-                int64(d, SEQ),
-                text(d, USER),
-                TokenType.fromWireName(text(d, TOKEN_TYPE)),
-                int64(d, RAW_AMOUNT),
-                Rate.ofNanos(int64(d, RATE)),
-                credits(d, TOKEN_VALUE),
-                text(d, CONTEXT),
-                optionalText(d, MODEL),
-                optionalText(d, VALUE_KEY),
-                optionalText(d, CONVERSATION_ID),
-                credits(d, BALANCE),
-                instant(d, CREATED_AT),
-                int64(d, INPUT_TOKENS),
-                int64(d, WRITE_TOKENS),
-                int64(d, READ_TOKENS),
-                optionalText(d, HOLD_ID),
-                optionalText(d, ACTOR),
-                optionalText(d, NOTE));
+        return LedgerEntry.builder()
+                .id(text(d, ID))
+                .seq(int64(d, SEQ))
+                .user(text(d, USER))
+                .tokenType(TokenType.fromWireName(text(d, TOKEN_TYPE)))
+                .rawAmount(int64(d, RAW_AMOUNT))
+                .rate(Rate.ofNanos(int64(d, RATE)))
+                .tokenValue(credits(d, TOKEN_VALUE))
+                .context(text(d, CONTEXT))
+                .model(optionalText(d, MODEL))
+                .valueKey(optionalText(d, VALUE_KEY))
+                .conversationId(optionalText(d, CONVERSATION_ID))
+                .balance(credits(d, BALANCE))
+                .createdAt(instant(d, CREATED_AT))
+                .promptTokens(int64(d, INPUT_TOKENS), int64(d, WRITE_TOKENS), int64(d, READ_TOKENS))
+                .holdId(optionalText(d, HOLD_ID))
+                .actor(optionalText(d, ACTOR))
+                .note(optionalText(d, NOTE))
+                .build();
     }
 
     /**
@@ -244,214 +226,30 @@ final class BsonMapping {
     }
 
     /**
-     * A ledger entry as it waits in its account's {@code pending} array: the fields of a transaction
-     * document under short names, without the user (the account's {@code _id}), and without the
-     * cache token counts, texts and nanoseconds that are zero or absent, and without the price key
-     * when it is the model's name (an explicit null when there is none). The account document
-     * carries up to a copy batch of these in every write, so their size is what an account costs.
+     * A ledger entry as it waits in its account's {@code pending} array: {@code {i: entry id, s:
+     * sequence number, p: the other fields}}, without the user (the account's {@code _id}), the
+     * other fields packed into one binary value ({@link PackedEntry}). The account document carries
+     * up to a copy batch of these, and the server copies and re-encodes it on every write, so their
+     * number of fields and their size are what an account costs.
      */
     static BsonDocument pendingEntry(LedgerEntry e) {
-        BsonDocument d = new BsonDocument();
-        d.put(P_ID, new BsonString(e.id()));
-        d.put(P_SEQ, new BsonInt64(e.seq()));
-        d.put(P_TOKEN_TYPE, new BsonString(e.tokenType().wireName()));
-        d.put(P_RAW_AMOUNT, new BsonInt64(e.rawAmount()));
-        d.put(P_RATE, new BsonInt64(e.rate().nanosPerToken()));
-        d.put(P_TOKEN_VALUE, micros(e.tokenValue()));
-        d.put(P_CONTEXT, new BsonString(e.context()));
-        putTextIfPresent(d, P_MODEL, e.model());
-        // the price key is most often the model's name: then it is left out, and a missing one is null
-        if (!Objects.equals(e.valueKey(), e.model())) {
-            putText(d, P_VALUE_KEY, e.valueKey());
-        }
-        putTextIfPresent(d, P_CONVERSATION_ID, e.conversationId());
-        d.put(P_BALANCE, micros(e.balance()));
-        putInstant(d, P_CREATED_AT, e.createdAt());
-        putCountIfNotZero(d, P_INPUT_TOKENS, e.inputTokens());
-        putCountIfNotZero(d, P_WRITE_TOKENS, e.writeTokens());
-        putCountIfNotZero(d, P_READ_TOKENS, e.readTokens());
-        putTextIfPresent(d, P_HOLD_ID, e.holdId());
-        putTextIfPresent(d, P_ACTOR, e.actor());
-        putTextIfPresent(d, P_NOTE, e.note());
-        return d;
+        return new BsonDocument(P_ID, new BsonString(e.id()))
+                .append(P_SEQ, new BsonInt64(e.seq()))
+                .append(P_PACKED, new BsonBinary(PackedEntry.pack(e)));
     }
 
     /** Reads a pending entry of the given user's account. */
     static LedgerEntry pendingEntry(BsonDocument d, String user) {
-        return new LedgerEntry(
-                text(d, P_ID),
-                int64(d, P_SEQ),
-                user,
-                TokenType.fromWireName(text(d, P_TOKEN_TYPE)),
-                int64(d, P_RAW_AMOUNT),
-                Rate.ofNanos(int64(d, P_RATE)),
-                credits(d, P_TOKEN_VALUE),
-                text(d, P_CONTEXT),
-                optionalText(d, P_MODEL),
-                d.containsKey(P_VALUE_KEY) ? optionalText(d, P_VALUE_KEY) : optionalText(d, P_MODEL),
-                optionalText(d, P_CONVERSATION_ID),
-                credits(d, P_BALANCE),
-                instant(d, P_CREATED_AT),
-                isAbsent(d, P_INPUT_TOKENS) ? 0 : int64(d, P_INPUT_TOKENS),
-                isAbsent(d, P_WRITE_TOKENS) ? 0 : int64(d, P_WRITE_TOKENS),
-                isAbsent(d, P_READ_TOKENS) ? 0 : int64(d, P_READ_TOKENS),
-                optionalText(d, P_HOLD_ID),
-                optionalText(d, P_ACTOR),
-                optionalText(d, P_NOTE));
-    }
-
-    private static void putCountIfNotZero(BsonDocument d, String field, long count) {
-        if (count != 0) {
-            d.put(field, new BsonInt64(count));
+        String id = text(d, P_ID);
+        long seq = int64(d, P_SEQ);
+        BsonValue packed = required(d, P_PACKED);
+        if (!packed.isBinary()) {
+            throw wrongType(P_PACKED, "binary", packed);
         }
+        return PackedEntry.unpack(packed.asBinary().getData(), P_PACKED, id, seq, user);
     }
 
     // ---------------------------------------------------------------- account
-
-    /**
-     * Every field of an account state, as the top-level fields of its document (without
-     * {@code _id}, {@code version} and {@code pending}, which belong to the store).
-     */
-    static BsonDocument accountFields(AccountState s) {
-        return accountUpdate(null, s).getDocument("$set");
-    }
-
-    /**
-     * The update that turns an account document holding {@code before} into one holding
-     * {@code next}: {@code $set} of each field that changed, where a list that only gained elements
-     * at its end (and perhaps lost some at its start) gets a {@code $push} of the new elements with
-     * a {@code $slice} to its new length instead, so that an account remembering a hundred closed
-     * holds sends one, not a hundred.
-     *
-     * @param before the state the document holds, or null when unknown (then every field is set)
-     * @param next the state to write
-     * @return an update document with {@code $set} (possibly empty: the caller adds the version)
-     *     and, when needed, {@code $push} and {@code $unset}
-     */
-    @SuppressWarnings("NullAway") // all is true exactly when before is null, and every use of before is behind !all
-    static BsonDocument accountUpdate(@Nullable AccountState before, AccountState next) {
-        BsonDocument set = new BsonDocument();
-        BsonDocument push = new BsonDocument();
-        BsonDocument unset = new BsonDocument();
-        boolean all = before == null;
-        if (all || !before.user().equals(next.user())) {
-            set.put(USER, new BsonString(next.user()));
-        }
-        if (all || !before.balance().equals(next.balance())) {
-            set.put(BALANCE, micros(next.balance()));
-        }
-        if (all || before.funded() != next.funded()) {
-            set.put(FUNDED, BsonBoolean.valueOf(next.funded()));
-        }
-        setList(set, push, HOLDS, all ? null : before.holds(), next.holds(), BsonMapping::hold);
-        if (all || before.lastHoldSeq() != next.lastHoldSeq()) {
-            set.put(LAST_HOLD_SEQ, new BsonInt64(next.lastHoldSeq()));
-        }
-        setList(set, push, OPERATIONS, all ? null : before.operations(), next.operations(), BsonMapping::operation);
-        if (all || !before.recentKeys().equals(next.recentKeys())) {
-            set.put(RECENT_KEYS, array(next.recentKeys(), BsonMapping::keyBucket));
-        }
-        if (all) {
-            unset.put(LEGACY_CLOSED_HOLDS, new BsonString(""));
-        }
-        if (all || before.lastSeq() != next.lastSeq()) {
-            set.put(LAST_SEQ, new BsonInt64(next.lastSeq()));
-        }
-        setInstant(set, unset, LAST_TRANSACTION_AT, all, all ? null : before.lastTransactionAt(), next.lastTransactionAt());
-        if (all || before.totalTokens() != next.totalTokens()) {
-            set.put(TOTAL_TOKENS, new BsonInt64(next.totalTokens()));
-        }
-        setInstant(set, unset, CREATED_AT, all, all ? null : before.createdAt(), next.createdAt());
-        if (all || !Objects.equals(before.tier(), next.tier())) {
-            putText(set, TIER, next.tier());
-        }
-        setInstant(set, unset, REFILL_ANCHOR, all, all ? null : before.refillAnchor(), next.refillAnchor());
-        if (all || before.refillPeriod() != next.refillPeriod()) {
-            set.put(REFILL_PERIOD, new BsonInt64(next.refillPeriod()));
-        }
-        setInstant(set, unset, LAST_REFILL, all, all ? null : before.lastRefill(), next.lastRefill());
-        setList(set, push, WINDOWS, all ? null : before.windows(), next.windows(), BsonMapping::windowState);
-        if (all || !Objects.equals(before.refillOverride(), next.refillOverride())) {
-            RefillOverride o = next.refillOverride();
-            if (o != null) {
-                set.put(REFILL_OVERRIDE, refillOverride(o));
-            } else {
-                // written only when present, so an account without one keeps the lean document
-                unset.put(REFILL_OVERRIDE, new BsonString(""));
-            }
-        }
-        BsonDocument update = new BsonDocument("$set", set);
-        if (!push.isEmpty()) {
-            update.put("$push", push);
-        }
-        if (!unset.isEmpty()) {
-            update.put("$unset", unset);
-        }
-        return update;
-    }
-
-    /**
-     * Sets an instant that changed (or every instant, when the document is unknown), and removes
-     * its sub-millisecond field when the new value has none but the document may.
-     */
-    private static void setInstant(BsonDocument set, BsonDocument unset, String field, boolean all,
-            @Nullable Instant before, @Nullable Instant next) {
-        if (!all && Objects.equals(before, next)) {
-            return;
-        }
-        putInstant(set, field, next);
-        String nanos = field + NANOS;
-        boolean mayHaveNanos = all || (before != null && before.getNano() % 1_000_000 != 0);
-        if (!set.containsKey(nanos) && mayHaveNanos) {
-            unset.put(nanos, new BsonString(""));
-        }
-    }
-
-    /** Adds what turns the list {@code before} into {@code next} to the update: nothing, a push, or a set. */
-    private static <T> void setList(BsonDocument set, BsonDocument push, String field, @Nullable List<T> before,
-            List<T> next, Function<T, BsonDocument> encoder) {
-        if (before != null) {
-            int added = appended(before, next);
-            if (added == 0) {
-                return;
-            }
-            if (added > 0) {
-                BsonArray each = array(next.subList(next.size() - added, next.size()), encoder);
-                push.put(field, new BsonDocument("$each", each).append("$slice", new BsonInt32(-next.size())));
-                return;
-            }
-        }
-        set.put(field, array(next, encoder));
-    }
-
-    /**
-     * How many elements {@code next} appends to {@code before}: the smallest {@code n} such that
-     * {@code next} without its last {@code n} elements is the end of {@code before}. 0 means
-     * unchanged; -1 means changed in some other way (or by more than a few elements).
-     */
-    static <T> int appended(List<T> before, List<T> next) {
-        int most = Math.min(next.size(), 8);
-        for (int added = next.size() == before.size() ? 0 : 1; added <= most; added++) {
-            int kept = next.size() - added;
-            // keeping nothing of a list that had elements is a replacement, not an append
-            boolean keepsSome = kept > 0 || before.isEmpty();
-            if (keepsSome && kept <= before.size() && sameElements(next, 0, before, before.size() - kept, kept)) {
-                return added;
-            }
-        }
-        return -1;
-    }
-
-    private static <T> boolean sameElements(List<T> a, int from, List<T> b, int bFrom, int count) {
-        for (int i = 0; i < count; i++) {
-            T x = a.get(from + i);
-            T y = b.get(bFrom + i);
-            if (x != y && !x.equals(y)) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /** Reads an account document; the user id is its {@code _id}. */
     static AccountState account(BsonDocument d) {
@@ -683,7 +481,7 @@ final class BsonMapping {
         }
     }
 
-    private static void putText(BsonDocument d, String field, @Nullable String value) {
+    static void putText(BsonDocument d, String field, @Nullable String value) {
         d.put(field, value == null ? BsonNull.VALUE : new BsonString(value));
     }
 
@@ -697,7 +495,7 @@ final class BsonMapping {
         return new BsonString(e.name().toLowerCase(Locale.ROOT));
     }
 
-    private static <T> BsonArray array(List<T> items, Function<T, BsonDocument> encoder) {
+    static <T> BsonArray array(List<T> items, Function<T, BsonDocument> encoder) {
         BsonArray a = new BsonArray(new ArrayList<>(items.size()));
         for (T item : items) {
             a.add(encoder.apply(item));

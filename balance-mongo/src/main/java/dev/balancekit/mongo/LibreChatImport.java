@@ -304,10 +304,15 @@ public final class LibreChatImport {
                 tokens = Math.addExact(tokens, Math.abs(rawAmount));
             }
             String context = text(tx, "context");
-            return new LedgerEntry(ID_PREFIX + MongoUserDirectory.idText(tx.get("_id")) + "#" + seq, seq, user, tokenType,
-                    rawAmount, r, tokenValue, context == null ? EntryContext.MESSAGE : context, text(tx, "model"),
-                    text(tx, "valueKey"), text(tx, "conversationId"), sum, at, count(tx, "inputTokens"),
-                    count(tx, "writeTokens"), count(tx, "readTokens"), null, null, text(tx, "messageId"));
+            return LedgerEntry.builder()
+                    .id(ID_PREFIX + MongoUserDirectory.idText(tx.get("_id")) + "#" + seq).seq(seq).user(user)
+                    .tokenType(tokenType).rawAmount(rawAmount).rate(r).tokenValue(tokenValue)
+                    .context(context == null ? EntryContext.MESSAGE : context)
+                    .model(text(tx, "model")).valueKey(text(tx, "valueKey")).conversationId(text(tx, "conversationId"))
+                    .balance(sum).createdAt(at)
+                    .promptTokens(count(tx, "inputTokens"), count(tx, "writeTokens"), count(tx, "readTokens"))
+                    .note(text(tx, "messageId"))
+                    .build();
         }
 
         LedgerEntry credits(String id, Credits value, Instant now, String note) {
@@ -315,9 +320,8 @@ public final class LibreChatImport {
             sum = sum.plus(value);
             Instant at = now.isBefore(lastAt) ? lastAt : now;
             lastAt = at;
-            return new LedgerEntry(id + "#" + seq, seq, user, TokenType.CREDITS, value.micros(),
-                    Rate.ofNanos(Rate.NANOS_PER_CREDIT), value, EntryContext.IMPORT, null, null, null, sum, at, 0, 0, 0,
-                    null, null, note);
+            return LedgerEntry.builder().id(id + "#" + seq).seq(seq).user(user).credits(value)
+                    .context(EntryContext.IMPORT).balance(sum).createdAt(at).note(note).build();
         }
     }
 

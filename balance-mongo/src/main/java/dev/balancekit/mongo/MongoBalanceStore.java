@@ -55,7 +55,8 @@ import reactor.core.publisher.SynchronousSink;
  * <p><b>Collections.</b> The accounts collection ({@value #DEFAULT_BALANCES_COLLECTION} by default)
  * holds one document per account ({@code _id} = user id, a string): every field of the
  * {@link AccountState}, a {@code version}, and {@code pending}, the ledger entries written but not
- * yet copied (under short field names, since every write carries them). The entries collection
+ * yet copied (each its id, its sequence number and its other fields packed into one binary value,
+ * since every write carries them). The entries collection
  * ({@value #DEFAULT_TRANSACTIONS_COLLECTION} by default) holds
  * one document per ledger entry with LibreChat's field names, {@code _id = {u: user, e: entry id}}.
  * Money is an Int64 count of micro-credits, never a double. {@code docs/mongodb.md} lists every field.
@@ -71,10 +72,11 @@ import reactor.core.publisher.SynchronousSink;
  *   <li>{@link #compareAndSet} is one write to the account document: {@code insertOne} for a new
  *       account (a duplicate key, code 11000, is a conflict), otherwise {@code findOneAndUpdate} on
  *       {@code {_id: user, version: expected}} that sets the new state and version and pushes the new
- *       entries onto {@code pending}, in the same atomic write. The result is
+ *       entries onto {@code pending}, in the same atomic write, returning only the id, or the
+ *       pending entries when the write may fill a copy batch. The result is
  *       {@link CasResult#APPLIED} only once this write is acknowledged.</li>
- *   <li>When {@code pending} has reached the {@linkplain Builder#copyBatchSize(int) copy batch size},
- *       the same call copies it to {@code transactions} (unordered {@code insertMany}; a duplicate
+ *   <li>When that write returned a {@linkplain Builder#copyBatchSize(int) copy batch} of pending
+ *       entries, the same call copies them to {@code transactions} (unordered {@code insertMany}; a duplicate
  *       key means already copied). This store's next write of the account removes the copied
  *       entries from {@code pending} with a {@code $slice} on its {@code $push}, so the cleanup
  *       costs no round trip of its own. A failure here is logged and does not fail the operation:
@@ -115,18 +117,19 @@ public final class MongoBalanceStore implements BalanceStore {
             .append(BsonMapping.BALANCE, new BsonDocument("$type", new BsonInt32(BsonType.INT64.getValue())));
     private static final BsonDocument WITHOUT_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(0));
     private static final BsonDocument ONLY_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(1));
-    /** A write that will not fill a batch returns the sequence numbers of the pending entries: enough to count them. */
-    private static final FindOneAndUpdateOptions CAS_COUNTS_PENDING = new FindOneAndUpdateOptions()
-            .projection(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonInt32(1))
-                    .append("_id", new BsonInt32(0)))
-            .returnDocument(ReturnDocument.AFTER);
-    /** A write that is expected to fill a batch returns the pending entries, ready to copy. */
+    /**
+     * A write that will not fill a batch returns only the id, to tell an applied write from a
+     * conflict (on the in-process server a findAndModify costs less than an update).
+     */
+    private static final FindOneAndUpdateOptions CAS_RETURNS_ID = new FindOneAndUpdateOptions()
+            .projection(new BsonDocument("_id", new BsonInt32(1)));
+    /** A write that may fill a batch returns the pending entries, ready to copy. */
     private static final FindOneAndUpdateOptions CAS_RETURNS_PENDING = new FindOneAndUpdateOptions()
             .projection(new BsonDocument(BsonMapping.PENDING, new BsonInt32(1)).append("_id", new BsonInt32(0)))
             .returnDocument(ReturnDocument.AFTER);
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
-    /** How many accounts' last known states a store keeps to write only what changed. */
-    private static final int KNOWN_MAX = 10_000;
+    /** How many accounts' copied-up-to marks a store keeps for their next write to remove. */
+    private static final int COPIED_MAX = 10_000;
 
     private final MongoCollection<BsonDocument> balances;
     private final MongoCollection<BsonDocument> transactions;
@@ -136,10 +139,11 @@ public final class MongoBalanceStore implements BalanceStore {
     /** Accounts whose pending entries this store is copying right now, so that it copies each once. */
     private final Set<String> copying = ConcurrentHashMap.newKeySet();
     /**
-     * The state of each account at the version this store last read or wrote: a write that names
-     * that version sends only what changed since, because the document still holds exactly that.
+     * Per account, the highest sequence number up to which this store copied the pending entries
+     * and their account's next write has not yet removed them: set by a copy, cleared by the
+     * write that removes them.
      */
-    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final Map<String, Long> copiedUpTo = new ConcurrentHashMap<>();
     private final String balancesName;
     private final String transactionsName;
     /** Set once {@link #verifyCollections()} found only this store's documents; checked before every write. */
@@ -172,11 +176,7 @@ public final class MongoBalanceStore implements BalanceStore {
         Objects.requireNonNull(user, "user");
         return Mono.defer(() -> Mono.from(balances.find(idFilter(user)).projection(WITHOUT_PENDING).first()))
                 .retryWhen(MongoErrors.idempotentRetry())
-                .map(doc -> {
-                    StoredAccount stored = new StoredAccount(BsonMapping.account(doc), BsonMapping.version(doc));
-                    know(user, new Known(stored, -1, 0));
-                    return stored;
-                })
+                .map(doc -> new StoredAccount(BsonMapping.account(doc), BsonMapping.version(doc)))
                 .onErrorMap(MongoErrors.toStoreException("load of account " + quote(user)));
     }
 
@@ -192,6 +192,23 @@ public final class MongoBalanceStore implements BalanceStore {
      */
     @Override
     public Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
+        return compareAndSet(user, expectedVersion, null, next, entries);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With the current state, the write sends only the fields that changed (a list that only
+     * gained elements at its end gets a {@code $push}), and it returns only the document's id unless
+     * it may fill a copy batch; without it, the write sets every field and returns the pending
+     * entries.
+     *
+     * @throws IllegalArgumentException if the state or an entry belongs to another user, or the
+     *     expected version is negative
+     */
+    @Override
+    public Mono<CasResult> compareAndSet(String user, long expectedVersion, @Nullable AccountState current,
+            AccountState next, List<LedgerEntry> entries) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(entries, "entries");
@@ -212,126 +229,124 @@ public final class MongoBalanceStore implements BalanceStore {
             }
             Mono<Pending> write = Mono.defer(() -> expectedVersion == 0
                     ? create(user, next, newEntries)
-                    : update(user, expectedVersion, next, newEntries));
+                    : update(user, expectedVersion, current, next, newEntries));
             return beforeWrite().then(write)
                     .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
-                    .flatMap(pending -> {
-                        know(user, new Known(new StoredAccount(next, expectedVersion + 1), pending.count(), 0));
-                        return copyIfFull(user, expectedVersion + 1, pending).thenReturn(CasResult.APPLIED);
-                    })
+                    .flatMap(pending -> copyIfFull(user, pending).thenReturn(CasResult.APPLIED))
                     .defaultIfEmpty(CasResult.CONFLICT);
         });
     }
 
     /**
-     * What this store last read or wrote of an account.
+     * What an applied write found pending.
      *
-     * @param stored the state and its version
-     * @param pending how many entries were pending after that write, -1 if not known
-     * @param copied how many of them (the oldest) this store has copied since, for the next write
-     *     to remove
+     * @param entries the pending entries after the write, when it returned them
+     * @param upTo the highest sequence number the write knows of (its entries' and the new state's)
      */
-    private record Known(StoredAccount stored, int pending, int copied) {
-    }
-
-    /** What a write found pending: the entries themselves, or only their sequence numbers. */
-    private record Pending(List<BsonDocument> entries, boolean complete) {
-        int count() {
-            return entries.size();
-        }
-    }
-
-    /** Remembers an account's state at a version, unless a newer one is known already. */
-    private void know(String user, Known k) {
-        if (known.size() >= KNOWN_MAX) {
-            // a crude bound: forgetting only makes each account's next write send its whole state
-            known.clear();
-        }
-        known.merge(user, k, (old, now) -> now.stored().version() >= old.stored().version() ? now : old);
+    private record Pending(@Nullable List<BsonDocument> entries, long upTo) {
+        static final Pending NOT_READ = new Pending(null, 0);
     }
 
     /** Inserts a new account; emits its pending entries, or nothing when it exists already. */
     private Mono<Pending> create(String user, AccountState next, BsonArray newEntries) {
         BsonDocument doc = new BsonDocument("_id", new BsonString(user));
-        doc.putAll(BsonMapping.accountFields(next));
+        doc.putAll(AccountUpdates.accountFields(next));
         doc.put(BsonMapping.VERSION, new BsonInt64(1));
         doc.put(BsonMapping.PENDING, newEntries);
         List<BsonDocument> pending = new ArrayList<>(newEntries.size());
         newEntries.forEach(v -> pending.add(v.asDocument()));
         return Mono.from(balances.insertOne(doc))
-                .thenReturn(new Pending(pending, true))
+                .thenReturn(new Pending(pending, next.lastSeq()))
                 .onErrorResume(MongoErrors::isDuplicateKey, e -> Mono.empty());
     }
 
     /**
      * Updates the account at the expected version; emits what is pending, or nothing on a conflict.
-     * When this store knows the state at that version, only the changes are sent, and the entries
-     * it has copied since are removed from {@code pending} in the same write: the oldest ones, by a
-     * {@code $slice} to the number that stays. The write returns the pending entries themselves when
-     * it is expected to fill a batch, and their sequence numbers otherwise.
+     *
+     * <p>With the current state only the changes are sent. The entries this store copied are
+     * removed from {@code pending} in the same write, by a {@code $slice} that keeps only the
+     * newest entries, as many as there are sequence numbers above the copied ones: entry sequence
+     * numbers of an account are consecutive and {@code pending} is in their order, so the entries
+     * cut are copied ones, whatever else happened to the document.
+     *
+     * <p>Copy batches follow the sequence numbers: a write whose entries reach the next multiple
+     * of the copy batch size returns the pending entries, to copy; the others return only the
+     * document's id. Without the current state the write returns the pending entries too.
      */
-    @SuppressWarnings("NullAway") // current is true only when before is not null, and every use of before is behind it
-    private Mono<Pending> update(String user, long expectedVersion, AccountState next, BsonArray newEntries) {
+    private Mono<Pending> update(String user, long expectedVersion, @Nullable AccountState current, AccountState next,
+            BsonArray newEntries) {
         BsonDocument filter = idFilter(user).append(BsonMapping.VERSION, new BsonInt64(expectedVersion));
-        Known before = known.get(user);
-        boolean current = before != null && before.stored().version() == expectedVersion;
-        BsonDocument update = BsonMapping.accountUpdate(current ? before.stored().state() : null, next);
-        int copied = current ? before.copied() : 0;
-        boolean fills = current && before.pending() >= 0
-                && before.pending() - copied + newEntries.size() >= copyBatchSize;
+        BsonDocument update = AccountUpdates.accountUpdate(current, next);
+        long upTo = next.lastSeq();
+        for (BsonValue e : newEntries) {
+            upTo = Math.max(upTo, BsonMapping.int64(e.asDocument(), BsonMapping.P_SEQ));
+        }
+        boolean fills = current == null || current.lastSeq() / copyBatchSize != upTo / copyBatchSize;
         BsonDocument set = update.getDocument("$set");
         set.put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
-        // At this version the document holds at most the entries this store saw pending: pending
-        // entries change only with the version, or leave by a flush once copied. So keeping the
-        // newest (pending - copied) removes only entries that are in the transactions collection.
-        int keep = current ? before.pending() - copied + newEntries.size() : -1;
-        if (copied > 0 && keep == 0) {
+        Long copied = copiedUpTo.get(user);
+        long keep = copied == null ? -1 : upTo - copied;
+        if (keep == 0) {
             set.put(BsonMapping.PENDING, new BsonArray());
-        } else if (copied > 0 || !newEntries.isEmpty()) {
+        } else if (keep > 0 || !newEntries.isEmpty()) {
             BsonDocument each = new BsonDocument("$each", newEntries);
-            if (copied > 0) {
-                each.put("$slice", new BsonInt32(-keep));
+            if (keep > 0) {
+                each.put("$slice", new BsonInt32((int) -Math.min(keep, Integer.MAX_VALUE)));
             }
             BsonDocument push = update.containsKey("$push") ? update.getDocument("$push") : new BsonDocument();
             push.put(BsonMapping.PENDING, each);
             update.put("$push", push);
         }
-        return Mono.from(balances.findOneAndUpdate(filter, update, fills ? CAS_RETURNS_PENDING : CAS_COUNTS_PENDING))
-                .map(doc -> new Pending(BsonMapping.pending(doc), fills))
-                .doOnError(e -> known.remove(user))
-                .switchIfEmpty(Mono.fromRunnable(() -> known.remove(user)));
+        long finalUpTo = upTo;
+        Mono<Pending> write = fills
+                ? Mono.from(balances.findOneAndUpdate(filter, update, CAS_RETURNS_PENDING))
+                        .map(doc -> new Pending(BsonMapping.pending(doc), finalUpTo))
+                : Mono.from(balances.findOneAndUpdate(filter, update, CAS_RETURNS_ID)).map(doc -> Pending.NOT_READ);
+        return write.doOnNext(p -> {
+            if (copied != null) {
+                copiedUpTo.remove(user, copied);
+            }
+        });
     }
 
     /**
-     * Copies an account's pending entries once they fill a batch (reading them first when the
-     * write returned only their count), and remembers that they are copied, so that the next write
-     * from this version removes them; never fails.
+     * Copies an account's pending entries when a write returned a full batch of them, and
+     * remembers up to which sequence number they are copied, so that the account's next write
+     * removes them; never fails.
      */
-    private Mono<Void> copyIfFull(String user, long version, Pending pending) {
+    private Mono<Void> copyIfFull(String user, Pending pending) {
         return Mono.defer(() -> {
-            if (pending.count() < copyBatchSize || !copying.add(user)) {
+            List<BsonDocument> list = pending.entries();
+            if (list == null || list.size() < copyBatchSize || !copying.add(user)) {
                 return Mono.empty();
             }
-            Mono<List<BsonDocument>> entries = pending.complete() ? Mono.just(pending.entries())
-                    : Mono.from(balances.find(idFilter(user)).projection(ONLY_PENDING).first())
-                            .retryWhen(MongoErrors.idempotentRetry())
-                            .map(BsonMapping::pending);
-            return entries
-                    .flatMap(list -> outbox.copy(List.of(new Outbox.Batch(user, list)), false)
-                            .doOnNext(n -> {
-                                if (n == list.size()) {
-                                    known.computeIfPresent(user, (u, k) -> k.stored().version() == version
-                                            && k.pending() == list.size() ? new Known(k.stored(), k.pending(), n.intValue()) : k);
-                                }
-                            }))
+            return outbox.copy(List.of(new Outbox.Batch(user, list)), false)
+                    .doOnNext(n -> {
+                        if (n == list.size()) {
+                            long highest = 0;
+                            for (BsonDocument e : list) {
+                                highest = Math.max(highest, BsonMapping.int64(e, BsonMapping.P_SEQ));
+                            }
+                            markCopied(user, Math.min(highest, pending.upTo()));
+                        }
+                    })
                     .doFinally(signal -> copying.remove(user))
                     .onErrorResume(e -> {
-                        LOG.log(System.Logger.Level.WARNING, "copying " + pending.count() + " pending entries of account "
-                                + quote(user) + " failed; they stay pending until the next write or flushPending()", e);
+                        LOG.log(System.Logger.Level.WARNING, "copying " + list.size() + " pending entries of account "
+                                + quote(user) + " failed; they stay pending until a later batch or flushPending()", e);
                         return Mono.empty();
                     })
                     .then();
         });
+    }
+
+    /** Remembers that an account's entries up to a sequence number are copied, for its next write to remove. */
+    private void markCopied(String user, long seq) {
+        if (copiedUpTo.size() >= COPIED_MAX) {
+            // a crude bound: forgetting only leaves copied entries pending until a later batch copies them again
+            copiedUpTo.clear();
+        }
+        copiedUpTo.merge(user, seq, Math::max);
     }
 
     /**
@@ -765,7 +780,7 @@ public final class MongoBalanceStore implements BalanceStore {
          * Sets how many entries may wait in an account's {@code pending} array before a write copies
          * them to the transactions collection, {@value MongoBalanceStore#DEFAULT_COPY_BATCH_SIZE} by
          * default. Larger batches mean fewer round trips per operation and larger account documents
-         * (every write carries the pending entries, about 180 bytes each); 1 copies after every write
+         * (every write carries the pending entries, about 120 bytes each); 1 copies after every write
          * that appends entries. Entries of quiet accounts wait for {@link #flushPending()}; history
          * reads include them either way.
          *

@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BsonMappingTest {
     /** An instant with nanoseconds below the millisecond, which a BSON date alone would lose. */
     private static final Instant FINE = Instant.parse("2026-01-15T10:00:00.123456789Z");
-    private static final Instant WHOLE = Instant.parse("2026-01-15T10:00:00Z");
+    static final Instant WHOLE = Instant.parse("2026-01-15T10:00:00Z");
     private static final Instant BEFORE_EPOCH = Instant.parse("1969-12-31T23:59:59.999999999Z");
 
     /** Encodes to BSON bytes and parses them again, as a trip through the server does. */
@@ -54,15 +54,16 @@ class BsonMappingTest {
     }
 
     static LedgerEntry fullEntry() {
-        return new LedgerEntry("op-1#1", 7, "u1", TokenType.PROMPT, -60, Rate.perToken("2.5"), Credits.parse("-150.000001"),
-                "message", "gpt-4o", "gpt-4o", "conv-1", Credits.parse("849.999999"), FINE, 10, 20, 30, "hold-1", "ops",
-                "a note");
+        return LedgerEntry.builder().id("op-1#1").seq(7).user("u1").usage(TokenType.PROMPT, -60, Rate.perToken("2.5"))
+                .tokenValue(Credits.parse("-150.000001")).context("message").model("gpt-4o").valueKey("gpt-4o")
+                .conversationId("conv-1").balance(Credits.parse("849.999999")).createdAt(FINE).promptTokens(10, 20, 30)
+                .holdId("hold-1").actor("ops").note("a note").build();
     }
 
     static LedgerEntry bareEntry() {
-        return new LedgerEntry("startBalance", 1, "u1", TokenType.CREDITS, Long.MAX_VALUE, Rate.ZERO,
-                Credits.ofMicros(Long.MIN_VALUE), "startBalance", null, null, null, Credits.ofMicros(Long.MAX_VALUE),
-                BEFORE_EPOCH, 0, 0, 0, null, null, null);
+        return LedgerEntry.builder().id("startBalance").seq(1).user("u1").tokenType(TokenType.CREDITS)
+                .rawAmount(Long.MAX_VALUE).rate(Rate.ZERO).tokenValue(Credits.ofMicros(Long.MIN_VALUE)).context("startBalance")
+                .balance(Credits.ofMicros(Long.MAX_VALUE)).createdAt(BEFORE_EPOCH).build();
     }
 
     static Hold hold() {
@@ -125,8 +126,9 @@ class BsonMappingTest {
 
     @Test
     void entry_absentOptionalText_isLeftOut_andWholeMillisecondHasNoNanosField() {
-        LedgerEntry whole = new LedgerEntry("a#1", 1, "u1", TokenType.CREDITS, 1, Rate.perToken("1"), Credits.ofMicros(1),
-                "admin", null, null, null, Credits.ofMicros(1), WHOLE, 0, 0, 0, null, null, null);
+        LedgerEntry whole = LedgerEntry.builder().id("a#1").seq(1).user("u1").tokenType(TokenType.CREDITS).rawAmount(1)
+                .rate(Rate.perToken("1")).tokenValue(Credits.ofMicros(1)).context("admin").balance(Credits.ofMicros(1))
+                .createdAt(WHOLE).build();
 
         BsonDocument d = BsonMapping.entry(whole);
 
@@ -148,17 +150,63 @@ class BsonMappingTest {
         BsonDocument pending = BsonMapping.pendingEntry(fullEntry());
 
         assertThat(BsonMapping.pendingEntry(bytes(pending), "u1")).isEqualTo(fullEntry());
-        assertThat(pending.keySet()).doesNotContain("user", "id", "seq");
         assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(bareEntry())), bareEntry().user()))
                 .isEqualTo(bareEntry());
-        LedgerEntry sameKey = new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5),
-                "message", "gpt-4o", "gpt-4o", null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
-        LedgerEntry noKey = new LedgerEntry("op#2", 2, "u1", TokenType.PROMPT, -5, Rate.perToken("1"), Credits.of(-5),
-                "message", "gpt-4o", null, null, Credits.ZERO, WHOLE, 5, 0, 0, null, null, null);
-        assertThat(BsonMapping.pendingEntry(sameKey).keySet()).as("a price key equal to the model is left out")
-                .doesNotContain("k");
-        assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(sameKey)), "u1")).isEqualTo(sameKey);
-        assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(noKey)), "u1")).isEqualTo(noKey);
+        LedgerEntry sameKey = keyEntry("gpt-4o");
+        LedgerEntry noKey = LedgerEntry.builder().id("op#2").seq(2).user("u1").usage(TokenType.PROMPT, -5, Rate.perToken("1"))
+                .tokenValue(Credits.of(-5)).context("message").model("gpt-4o").balance(Credits.ZERO).createdAt(WHOLE)
+                .promptTokens(5, 0, 0).build();
+        LedgerEntry otherKey = LedgerEntry.builder().id("op#2").seq(2).user("u1")
+                .usage(TokenType.COMPLETION, -5, Rate.perToken("1")).tokenValue(Credits.of(-5)).context("").model("gpt-4o")
+                .valueKey("").balance(Credits.ZERO).createdAt(WHOLE).promptTokens(5, 0, 0).build();
+        LedgerEntry keyWithoutModel = LedgerEntry.builder().id("op#2").seq(2).user("u1").tokenType(TokenType.CREDITS)
+                .rate(Rate.ZERO).tokenValue(Credits.ZERO).context("refill").valueKey("tier:ünï").balance(Credits.ZERO)
+                .createdAt(WHOLE).actor("admin").build();
+        for (LedgerEntry e : List.of(sameKey, noKey, otherKey, keyWithoutModel)) {
+            assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(e)), "u1")).isEqualTo(e);
+        }
+    }
+
+    @Test
+    void pendingEntry_isItsIdSequenceNumberAndOnePackedValue() {
+        BsonDocument pending = BsonMapping.pendingEntry(fullEntry());
+
+        assertThat(pending.keySet()).containsExactly("i", "s", "p");
+        assertThat(pending.getString("i").getValue()).isEqualTo("op-1#1");
+        assertThat(pending.getInt64("s").getValue()).isEqualTo(7);
+        assertThat(pending.getBinary("p").getData()[0]).as("format").isEqualTo((byte) PackedEntry.FORMAT);
+        assertThat(PackedEntry.pack(keyEntry("gpt-4x")).length - PackedEntry.pack(keyEntry("gpt-4o")).length)
+                .as("a price key equal to the model is one byte, not its text").isEqualTo("gpt-4x".length());
+    }
+
+    private static LedgerEntry keyEntry(String valueKey) {
+        return LedgerEntry.builder().id("op#2").seq(2).user("u1").usage(TokenType.PROMPT, -5, Rate.perToken("1"))
+                .tokenValue(Credits.of(-5)).context("message").model("gpt-4o").valueKey(valueKey).balance(Credits.ZERO)
+                .createdAt(WHOLE).promptTokens(5, 0, 0).build();
+    }
+
+    @Test
+    void pendingEntry_malformedPackedValue_isRefusedNamingTheField() {
+        byte[] good = PackedEntry.pack(fullEntry());
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+        byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+        byte[] otherFormat = good.clone();
+        otherFormat[0] = 9;
+        byte[] badType = good.clone();
+        badType[1] = 7;
+
+        for (byte[] bad : List.of(truncated, trailing, otherFormat, badType)) {
+            BsonDocument d = BsonMapping.pendingEntry(fullEntry());
+            d.put("p", new org.bson.BsonBinary(bad));
+            assertThatThrownBy(() -> BsonMapping.pendingEntry(d, "u1"))
+                    .isInstanceOf(BsonMapping.MalformedDocumentException.class)
+                    .hasMessageStartingWith("field 'p' is not a packed ledger entry: ");
+        }
+        BsonDocument notBinary = BsonMapping.pendingEntry(fullEntry());
+        notBinary.put("p", new BsonString("x"));
+        assertThatThrownBy(() -> BsonMapping.pendingEntry(notBinary, "u1"))
+                .isInstanceOf(BsonMapping.MalformedDocumentException.class)
+                .hasMessage("field 'p' must be binary, was string");
     }
 
     @Test
@@ -195,7 +243,7 @@ class BsonMappingTest {
 
     @Test
     void account_writtenBeforeHoldNumbers_readsWithoutClosedHolds() {
-        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+        BsonDocument doc = AccountUpdates.accountFields(fullAccount());
         doc.put("_id", new org.bson.BsonString("u1"));
         doc.remove("lastHoldSeq");
         doc.put("closedHolds", new org.bson.BsonArray(List.of(new BsonDocument("id", new org.bson.BsonString("h0")))));
@@ -248,20 +296,6 @@ class BsonMappingTest {
     }
 
     @Test
-    void appended_countsTheElementsAddedAtTheEnd_orMinusOneForAnyOtherChange() {
-        List<String> before = List.of("a", "b", "c");
-
-        assertThat(BsonMapping.appended(before, List.of("a", "b", "c"))).isZero();
-        assertThat(BsonMapping.appended(before, List.of("a", "b", "c", "d"))).isEqualTo(1);
-        assertThat(BsonMapping.appended(before, List.of("b", "c", "d"))).as("oldest dropped, one added").isEqualTo(1);
-        assertThat(BsonMapping.appended(before, List.of("c", "d", "e"))).isEqualTo(2);
-        assertThat(BsonMapping.appended(before, List.of("a", "x", "c"))).as("replaced in the middle").isEqualTo(-1);
-        assertThat(BsonMapping.appended(before, List.of())).as("cleared").isEqualTo(-1);
-        assertThat(BsonMapping.appended(List.of(), List.of("1", "2", "3", "4", "5", "6", "7", "8", "9")))
-                .as("too many to push").isEqualTo(-1);
-    }
-
-    @Test
     void receipt_roundTrips() {
         ReceiptRecord r = new ReceiptRecord("op-1", Long.MAX_VALUE - 1, 2, Credits.of(-1), Credits.of(-2));
         ReceiptRecord empty = new ReceiptRecord("op-2", 0, 0, Credits.ZERO, Credits.ZERO);
@@ -280,7 +314,7 @@ class BsonMappingTest {
     @Test
     void account_allFields_roundTripExactly() {
         BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
-        doc.putAll(BsonMapping.accountFields(fullAccount()));
+        doc.putAll(AccountUpdates.accountFields(fullAccount()));
 
         assertThat(BsonMapping.account(bytes(doc))).isEqualTo(fullAccount());
     }
@@ -289,7 +323,7 @@ class BsonMappingTest {
     void account_empty_roundTripsWithExplicitNulls() {
         AccountState empty = AccountState.empty("u1", WHOLE);
         BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
-        doc.putAll(BsonMapping.accountFields(empty));
+        doc.putAll(AccountUpdates.accountFields(empty));
 
         assertThat(doc.get("lastTransactionAt")).isEqualTo(BsonNull.VALUE);
         assertThat(doc.get("tier")).isEqualTo(BsonNull.VALUE);
@@ -299,31 +333,22 @@ class BsonMappingTest {
     }
 
     @Test
-    void account_withoutRefillOverride_leavesTheFieldOut() {
-        BsonDocument doc = BsonMapping.accountFields(AccountState.empty("u1", WHOLE));
-
-        assertThat(doc.keySet()).doesNotContain("refillOverride");
-        assertThat(BsonMapping.accountUpdate(fullAccount(), fullAccount().withRefillOverride(null)).getDocument("$unset")
-                .keySet()).containsExactly("refillOverride");
-    }
-
-    @Test
     void account_refillOverride_isASubDocumentWithExactMicros_andADisabledOneWithoutSettingsRoundTrips() {
-        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+        BsonDocument doc = AccountUpdates.accountFields(fullAccount());
         assertThat(doc.getDocument("refillOverride")).isEqualTo(BsonDocument.parse(
                 "{enabled: true, mode: 'add', intervalValue: {$numberLong: '7'}, intervalUnit: 'days',"
                         + " amount: {$numberLong: '2500000001'}}"));
 
         AccountState disabled = fullAccount().withRefillOverride(new RefillOverride(false, null));
         BsonDocument d = new BsonDocument("_id", new BsonString("u1"));
-        d.putAll(BsonMapping.accountFields(disabled));
+        d.putAll(AccountUpdates.accountFields(disabled));
         assertThat(BsonMapping.account(bytes(d))).isEqualTo(disabled);
     }
 
     @Test
     void account_refillOverrideWithAnUnknownUnit_isMalformed_namingTheField() {
         BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
-        doc.putAll(BsonMapping.accountFields(fullAccount()));
+        doc.putAll(AccountUpdates.accountFields(fullAccount()));
         doc.getDocument("refillOverride").put("intervalUnit", new BsonString("fortnights"));
 
         assertThatThrownBy(() -> BsonMapping.account(doc))
@@ -334,7 +359,7 @@ class BsonMappingTest {
 
     @Test
     void account_hasEveryStateFieldAtTopLevel() {
-        BsonDocument doc = BsonMapping.accountFields(fullAccount());
+        BsonDocument doc = AccountUpdates.accountFields(fullAccount());
 
         assertThat(doc.keySet()).contains("user", "balance", "funded", "holds", "lastHoldSeq", "operations", "recentKeys", "lastSeq",
                 "lastTransactionAt", "totalTokens", "createdAt", "tier", "refillAnchor", "refillPeriod", "lastRefill",

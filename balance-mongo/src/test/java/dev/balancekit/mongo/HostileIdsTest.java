@@ -113,9 +113,9 @@ class HostileIdsTest extends InProcessMongoTest {
         String huge = "x".repeat(10 * 1024 - 1) + "$";
         AccountState state = new AccountState(huge, Credits.of(5), true, List.of(), 0, List.of(), List.of(), 1, T0, 0,
                 T0, null, null, 0, null, List.of(), null);
-        LedgerEntry entry = new LedgerEntry("k".repeat(10 * 1024) + "#1", 1, huge, TokenType.CREDITS, 5_000_000,
-                Rate.perToken("1"), Credits.of(5), EntryContext.ADMIN, null, null, null, Credits.of(5), T0, 0, 0, 0, null,
-                null, "n".repeat(10 * 1024));
+        LedgerEntry entry = LedgerEntry.builder().id("k".repeat(10 * 1024) + "#1").seq(1).user(huge)
+                .tokenType(TokenType.CREDITS).rawAmount(5_000_000).rate(Rate.perToken("1")).tokenValue(Credits.of(5))
+                .context(EntryContext.ADMIN).balance(Credits.of(5)).createdAt(T0).note("n".repeat(10 * 1024)).build();
 
         assertThat(store.compareAndSet(huge, 0, state, List.of(entry)).block(TIMEOUT)).isEqualTo(CasResult.APPLIED);
         assertThat(store.load("x".repeat(10 * 1024 - 1)).block(TIMEOUT)).isNull();

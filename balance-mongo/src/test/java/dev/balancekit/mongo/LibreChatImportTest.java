@@ -167,9 +167,10 @@ class LibreChatImportTest extends InProcessMongoTest {
         Flux.from(balances().deleteOne(new org.bson.BsonDocument("_id", new org.bson.BsonString(seed.carol.toHexString()))))
                 .blockLast(TIMEOUT);
         store = MongoBalanceStore.builder(db).build();
-        store.putEntries(List.of(new LedgerEntry("librechat:x#1", 1, seed.bob.toHexString(), TokenType.CREDITS, 1,
-                dev.balancekit.pricing.Rate.ofNanos(1_000_000_000L), Credits.of(1), "admin", null, null, null, Credits.of(1),
-                T0, 0, 0, 0, null, null, null))).block(TIMEOUT);
+        store.putEntries(List.of(LedgerEntry.builder().id("librechat:x#1").seq(1).user(seed.bob.toHexString())
+                .tokenType(TokenType.CREDITS).rawAmount(1).rate(dev.balancekit.pricing.Rate.ofNanos(1_000_000_000L))
+                .tokenValue(Credits.of(1)).context("admin").balance(Credits.of(1)).createdAt(T0).build()))
+                .block(TIMEOUT);
         results.clear();
 
         LibreChatImport.Report resumed = run(true, false);

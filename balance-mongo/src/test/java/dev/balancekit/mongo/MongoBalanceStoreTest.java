@@ -51,9 +51,9 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
     }
 
     private static LedgerEntry credit(String user, long seq, long micros, long balanceAfter, Instant at) {
-        return new LedgerEntry("e" + seq + "#1", seq, user, TokenType.CREDITS, micros, Rate.perToken("1"),
-                Credits.ofMicros(micros), EntryContext.ADMIN, null, null, null, Credits.ofMicros(balanceAfter), at, 0, 0,
-                0, null, null, null);
+        return LedgerEntry.builder().id("e" + seq + "#1").seq(seq).user(user).tokenType(TokenType.CREDITS)
+                .rawAmount(micros).rate(Rate.perToken("1")).tokenValue(Credits.ofMicros(micros)).context(EntryContext.ADMIN)
+                .balance(Credits.ofMicros(balanceAfter)).createdAt(at).build();
     }
 
     private static AccountState state(String user, long balance, long lastSeq, Instant lastAt) {
@@ -167,7 +167,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         MongoBalanceStore other = store(4);
         other.load("u1").block(TIMEOUT);
 
-        // this store does not know how many entries are pending: its write returns only their count
+        // this store is not told the current state, so its write returns the pending entries
         other.compareAndSet("u1", 2, state("u1", 4, 4, T0), List.of(credit("u1", 4, 1, 4, T0))).block(TIMEOUT);
 
         assertThat(transactionDocs("u1")).hasSize(4);
@@ -251,25 +251,27 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
     }
 
     @Test
-    void compareAndSet_fromAKnownState_sendsOnlyWhatChanged_andTheDocumentHoldsTheWholeNewState() {
+    void compareAndSet_givenTheCurrentState_sendsOnlyWhatChanged_andTheDocumentHoldsTheWholeNewState() {
         List<BsonDocument> updates = new ArrayList<>();
         CommandListener capture = new CommandListener() {
             @Override
             public void commandStarted(CommandStartedEvent event) {
                 if (event.getCommandName().equals("findAndModify")) {
                     updates.add(event.getCommand().getDocument("update").clone());
+                } else if (event.getCommandName().equals("update")) {
+                    updates.add(event.getCommand().getArray("updates").get(0).asDocument().getDocument("u").clone());
                 }
             }
         };
         MongoClient counted = TestMongo.client(TestMongo.uri(server), capture);
         try {
             MongoBalanceStore store = MongoBalanceStore.builder(counted.getDatabase(db.getName())).build();
-            AccountState base = state("u1", 5, 1, T0);
-            store.compareAndSet("u1", 0, withOps(base, 0, 50), List.of()).block(TIMEOUT);
+            AccountState base = withOps(state("u1", 5, 1, T0), 0, 50);
+            store.compareAndSet("u1", 0, base, List.of()).block(TIMEOUT);
 
             // the oldest operation is dropped and one is added; nothing else in the lists changes
             AccountState next = withOps(state("u1", 7, 2, T0), 1, 51);
-            assertThat(store.compareAndSet("u1", 1, next, List.of(credit("u1", 2, 2, 7, T0))).block(TIMEOUT))
+            assertThat(store.compareAndSet("u1", 1, base, next, List.of(credit("u1", 2, 2, 7, T0))).block(TIMEOUT))
                     .isEqualTo(CasResult.APPLIED);
 
             BsonDocument update = updates.get(updates.size() - 1);
@@ -287,7 +289,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
             replaced.set(10, op(99));
             AccountState third = new AccountState("u1", next.balance(), true, List.of(), 0, replaced, List.of(), 2, T0, 0,
                     T0, null, null, 0, null, List.of(), null);
-            store.compareAndSet("u1", 2, third, List.of()).block(TIMEOUT);
+            store.compareAndSet("u1", 2, next, third, List.of()).block(TIMEOUT);
             assertThat(updates.get(updates.size() - 1).getDocument("$set")).containsKey("operations");
             assertThat(store(16).load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(third, 3));
         } finally {
@@ -296,17 +298,20 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
     }
 
     @Test
-    void compareAndSet_afterAnotherStoreWrote_sendsTheWholeState() {
+    void compareAndSet_givenAStaleCurrentState_conflictsInsteadOfPushingOntoANewerDocument() {
         MongoBalanceStore first = store(16);
         MongoBalanceStore second = store(16);
-        first.compareAndSet("u1", 0, withOps(state("u1", 5, 1, T0), 0, 3), List.of()).block(TIMEOUT);
+        AccountState byFirstAtOne = withOps(state("u1", 5, 1, T0), 0, 3);
+        first.compareAndSet("u1", 0, byFirstAtOne, List.of()).block(TIMEOUT);
         AccountState bySecond = withOps(state("u1", 6, 1, T0), 5, 9);
-        second.compareAndSet("u1", 1, bySecond, List.of()).block(TIMEOUT);
+        second.compareAndSet("u1", 1, byFirstAtOne, bySecond, List.of()).block(TIMEOUT);
 
-        // the first store's last known state (version 1) is stale: it must not push onto version 2
+        // the first store's state (version 1) is stale: its diff must not be pushed onto version 2
         AccountState byFirst = withOps(state("u1", 8, 1, T0), 1, 4);
-        assertThat(first.compareAndSet("u1", 1, byFirst, List.of()).block(TIMEOUT)).isEqualTo(CasResult.CONFLICT);
-        assertThat(first.compareAndSet("u1", 2, byFirst, List.of()).block(TIMEOUT)).isEqualTo(CasResult.APPLIED);
+        assertThat(first.compareAndSet("u1", 1, byFirstAtOne, byFirst, List.of()).block(TIMEOUT))
+                .isEqualTo(CasResult.CONFLICT);
+        assertThat(first.compareAndSet("u1", 2, bySecond, byFirst, List.of()).block(TIMEOUT))
+                .isEqualTo(CasResult.APPLIED);
 
         assertThat(store(16).load("u1").block(TIMEOUT)).isEqualTo(new StoredAccount(byFirst, 3));
     }

@@ -10,16 +10,19 @@ import dev.balancekit.BalanceRequest;
 import dev.balancekit.ChargeRequest;
 import dev.balancekit.Reservation;
 import dev.balancekit.Usage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.BsonDocument;
 import org.junit.jupiter.api.Test;
 
 /**
  * Counts the commands the driver sends for a reserve followed by a deduct, in steady state, with a
- * {@link CommandListener}: one findAndModify per operation (the ledger starts from the state it wrote), plus an insert and an
- * update for each full batch of pending entries.
+ * {@link CommandListener}: one findAndModify per operation (the ledger starts from the state it wrote), plus an insert for
+ * each full batch of pending entries.
  */
 class RoundTripTest extends InProcessMongoTest {
 
@@ -56,11 +59,39 @@ class RoundTripTest extends InProcessMongoTest {
             assertThat(perRequest).isLessThanOrEqualTo(2.2);
             assertThat(commands.get("findAndModify").get()).isEqualTo(2 * pairs);
             // 2 entries per request, a copy per 12 entries: the write that fills a batch returns the
-            // pending entries (the others only count them), then one insert copies them, and the
-            // next write removes them from the account
+            // pending entries (the others only the id), then one insert copies them, and the next
+            // write removes them from the account
             assertThat(commands).as("no loads, no reads of pending").doesNotContainKey("find");
-            assertThat(commands.get("insert").get()).isEqualTo(pairs / 6);
             assertThat(commands).as("no separate cleanup").doesNotContainKey("update");
+            assertThat(commands.get("insert").get()).isEqualTo(pairs / 6);
+        } finally {
+            counted.close();
+        }
+    }
+
+    @Test
+    void ledgerWrites_fromTheStateTheLedgerLastWrote_sendOnlyWhatChanged() {
+        List<BsonDocument> updates = new ArrayList<>();
+        CommandListener capture = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                if (event.getCommandName().equals("findAndModify")) {
+                    updates.add(event.getCommand().getDocument("update").clone());
+                }
+            }
+        };
+        MongoClient counted = TestMongo.client(TestMongo.uri(server), capture);
+        try {
+            // the store keeps no state of its own: what it leaves out, the ledger told it was there
+            BalanceLedger ledger = ledger(MongoBalanceStore.builder(counted.getDatabase(db.getName())).build());
+            pair(ledger);
+            updates.clear();
+
+            pair(ledger);
+
+            assertThat(updates).hasSize(2).allSatisfy(u -> assertThat(u.getDocument("$set").keySet())
+                    .doesNotContain("user", "funded", "createdAt", "tier", "refillPeriod", "operations", "recentKeys")
+                    .contains("version"));
         } finally {
             counted.close();
         }

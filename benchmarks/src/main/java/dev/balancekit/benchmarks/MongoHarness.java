@@ -20,6 +20,7 @@ import dev.balancekit.BalanceLedger;
 import dev.balancekit.BalanceRequest;
 import dev.balancekit.ChargeRequest;
 import dev.balancekit.mongo.MongoBalanceStore;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,13 +116,15 @@ public final class MongoHarness {
     /**
      * Runs the harness.
      *
-     * @param args seconds per measurement (default 4), rounds (default 3) and chat requests per
-     *     user for the document sizes (default 1000)
+     * @param args seconds per measurement (default 4), rounds (default 3), chat requests per user
+     *     for the document sizes (default 1000; 0 leaves the sizes out) and, optionally, the patterns to
+     *     run, comma-separated (all by default; one alone suits a profiler)
      */
     public static void main(String[] args) {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int sizeRequests = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        List<String> only = args.length > 3 ? List.of(args[3].split(",")) : List.of();
         HarnessServer server = HarnessServer.start();
         Counter counter = new Counter();
         MongoClient client = MongoClients.create(MongoClientSettings.builder()
@@ -149,6 +152,9 @@ public final class MongoHarness {
             patterns.put("own-docs", () -> floorRequest(ownDocs, pick(users), ONLY_ID));
             patterns.put("librechat-2026", () -> libreChat.request2026(pick(users)));
             patterns.put("librechat-2025", () -> libreChat.request2025(pick(users)));
+            if (!only.isEmpty()) {
+                patterns.keySet().retainAll(only);
+            }
 
             // warm-up, not reported: compiles the hot paths and brings each account to its steady state
             for (Supplier<Mono<?>> p : patterns.values()) {
@@ -170,19 +176,25 @@ public final class MongoHarness {
             for (int inFlight : new int[] {1, 32}) {
                 System.out.printf("%nrequests per second, %d in flight (%d rounds of %d s, in turn):%n", inFlight, rounds, seconds);
                 Map<String, double[]> rates = new LinkedHashMap<>();
+                Map<String, double[]> cpu = new LinkedHashMap<>();
+                Map<String, double[]> allocated = new LinkedHashMap<>();
                 double[] storeCommands = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     for (var p : patterns.entrySet()) {
                         counter.reset();
                         long[] result = run(seconds, inFlight, p.getValue());
                         rates.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = result[0] * 1e9 / result[1];
+                        cpu.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = result[2] / 1e3 / result[0];
+                        allocated.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = (double) result[3] / result[0];
                         if (p.getKey().equals("store")) {
                             storeCommands[r] = (double) counter.commands.get() / result[0];
                         }
                     }
                 }
                 System.out.printf("%-16s %-28s %8s %16s%n", "pattern", "rounds", "median", "store / pattern");
-                double storeMedian = median(rates.get("store"));
+                // the ratios are to the store, or to the first pattern run when the store is not among them
+                String base = rates.containsKey("store") ? "store" : rates.keySet().iterator().next();
+                double storeMedian = median(rates.get(base));
                 for (var e : rates.entrySet()) {
                     double[] v = e.getValue();
                     StringBuilder each = new StringBuilder();
@@ -191,14 +203,26 @@ public final class MongoHarness {
                     }
                     double[] perRound = new double[rounds];
                     for (int r = 0; r < rounds; r++) {
-                        perRound[r] = rates.get("store")[r] / v[r];
+                        perRound[r] = rates.get(base)[r] / v[r];
                     }
                     System.out.printf("%-16s %-28s %8.0f %16.2f   (median of per-round ratios %.2f)%n", e.getKey(), each,
                             median(v), storeMedian / median(v), median(perRound));
                 }
                 System.out.printf("store round trips per request, per round: %s%n", Arrays.toString(storeCommands));
+                // CPU time of the whole process (client and in-process server) per request: unlike the
+                // rate, it hardly moves when other processes take the cores
+                perRequest(String.format("CPU per request (us, this process: client and server), %d in flight:", inFlight),
+                        cpu, base);
+                // bytes allocated per request, by the client and the server: the work a request
+                // makes, which the machine's load does not change at all
+                perRequest(String.format("bytes allocated per request (this process: client and server), %d in flight:",
+                        inFlight), allocated, base);
             }
 
+            if (sizeRequests == 0) {
+                Mono.from(db.drop()).block();
+                return;
+            }
             System.out.printf("%naccount documents after %d chat requests per user over %d users:%n", sizeRequests, SIZE_USERS);
             MongoDatabase sizeDb = client.getDatabase("bk_harness_size_" + System.nanoTime());
             MongoBalanceStore sizeStore = MongoBalanceStore.builder(sizeDb).build();
@@ -297,16 +321,58 @@ public final class MongoHarness {
                         Updates.inc("balance", 1L), options)));
     }
 
-    /** Runs requests with a fixed number in flight for a while; returns {requests, nanos}. */
+    private static void perRequest(String title, Map<String, double[]> values, String base) {
+        System.out.println(title);
+        System.out.printf("%-16s %-28s %8s %16s%n", "pattern", "rounds", "median", "pattern / " + base);
+        double baseMedian = median(values.get(base));
+        for (var e : values.entrySet()) {
+            StringBuilder each = new StringBuilder();
+            for (double x : e.getValue()) {
+                each.append(each.length() == 0 ? "" : ", ").append(Math.round(x));
+            }
+            System.out.printf("%-16s %-28s %8.0f %16.2f%n", e.getKey(), each, median(e.getValue()),
+                    median(e.getValue()) / baseMedian);
+        }
+    }
+
+    /**
+     * Runs requests with a fixed number in flight for a while; returns {requests, nanos, process
+     * CPU nanos, bytes allocated by the threads alive at the end}.
+     */
     private static long[] run(int seconds, int inFlight, Supplier<Mono<?>> request) {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         AtomicLong done = new AtomicLong();
+        Map<Long, Long> allocatedBefore = allocatedByThread();
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         Flux.range(0, inFlight)
                 .flatMap(i -> Mono.defer(request).doOnSuccess(x -> done.incrementAndGet())
                         .repeat(() -> System.nanoTime() < deadline), inFlight)
                 .blockLast();
-        return new long[] {done.get(), System.nanoTime() - start};
+        long nanos = System.nanoTime() - start;
+        long cpu = processCpuNanos() - cpuStart;
+        long allocated = 0;
+        for (var e : allocatedByThread().entrySet()) {
+            allocated += e.getValue() - allocatedBefore.getOrDefault(e.getKey(), 0L);
+        }
+        return new long[] {done.get(), nanos, cpu, allocated};
+    }
+
+    private static Map<Long, Long> allocatedByThread() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> out = new java.util.HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) {
+                out.put(ids[i], bytes[i]);
+            }
+        }
+        return out;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**

@@ -1,0 +1,210 @@
+package dev.balancekit.mongo;
+
+import dev.balancekit.Credits;
+import dev.balancekit.LedgerEntry;
+import dev.balancekit.TokenType;
+import dev.balancekit.pricing.Rate;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The bytes of a pending entry: the fields of a ledger entry other than its id, sequence number
+ * and user, one after the other in a fixed order, so that a pending entry is three BSON fields
+ * instead of a dozen. Every account write carries new pending entries and the server copies and
+ * re-encodes the whole account document on every write, so the fewer and smaller its fields, the
+ * less each write costs.
+ *
+ * <p>Layout (format 1), each integer a variable-length zigzag integer (7 bits a byte, low bits
+ * first), so that small values take one byte and any {@code long} fits exactly:
+ * <ol>
+ *   <li>format: one byte, 1;</li>
+ *   <li>token type: one byte, 0 prompt, 1 completion, 2 credits;</li>
+ *   <li>raw amount; rate in nano-credits per token; token value in micro-credits; balance after in
+ *       micro-credits;</li>
+ *   <li>created at: epoch seconds, then nanoseconds;</li>
+ *   <li>input, cache write and cache read tokens;</li>
+ *   <li>texts, each a length and UTF-8 bytes, the length stored plus one, 0 meaning absent:
+ *       context, model, price key (stored plus two; 1 meaning "the model's name"), conversation
+ *       id, hold id, actor, note.</li>
+ * </ol>
+ */
+final class PackedEntry {
+
+    static final int FORMAT = 1;
+    private static final TokenType[] TYPES = {TokenType.PROMPT, TokenType.COMPLETION, TokenType.CREDITS};
+
+    private PackedEntry() {
+    }
+
+    /** The packed fields of an entry (without its id, sequence number and user). */
+    static byte[] pack(LedgerEntry e) {
+        Writer w = new Writer();
+        w.out.write(FORMAT);
+        w.out.write(typeCode(e.tokenType()));
+        w.zigzag(e.rawAmount());
+        w.zigzag(e.rate().nanosPerToken());
+        w.zigzag(e.tokenValue().micros());
+        w.zigzag(e.balance().micros());
+        w.zigzag(e.createdAt().getEpochSecond());
+        w.zigzag(e.createdAt().getNano());
+        w.zigzag(e.inputTokens());
+        w.zigzag(e.writeTokens());
+        w.zigzag(e.readTokens());
+        w.text(e.context(), 1);
+        w.text(e.model(), 1);
+        if (e.valueKey() != null && Objects.equals(e.valueKey(), e.model())) {
+            w.zigzag(1);
+        } else {
+            w.text(e.valueKey(), 2);
+        }
+        w.text(e.conversationId(), 1);
+        w.text(e.holdId(), 1);
+        w.text(e.actor(), 1);
+        w.text(e.note(), 1);
+        return w.out.toByteArray();
+    }
+
+    /**
+     * Reads packed fields back into an entry.
+     *
+     * @param field the field name, for errors
+     * @throws BsonMapping.MalformedDocumentException if the bytes are not a packed entry
+     */
+    static LedgerEntry unpack(byte[] bytes, String field, String id, long seq, String user) {
+        Reader r = new Reader(bytes, field);
+        int format = r.unsignedByte();
+        if (format != FORMAT) {
+            throw r.malformed("unknown format " + format);
+        }
+        int type = r.unsignedByte();
+        if (type >= TYPES.length) {
+            throw r.malformed("unknown token type " + type);
+        }
+        long raw = r.zigzag();
+        long rate = r.zigzag();
+        long value = r.zigzag();
+        long balance = r.zigzag();
+        long seconds = r.zigzag();
+        long nanos = r.zigzag();
+        if (nanos < 0 || nanos > 999_999_999) {
+            throw r.malformed("nanoseconds out of range: " + nanos);
+        }
+        long input = r.zigzag();
+        long write = r.zigzag();
+        long read = r.zigzag();
+        String context = r.text(1);
+        if (context == null) {
+            throw r.malformed("the context is missing");
+        }
+        String model = r.text(1);
+        long keyCode = r.zigzag();
+        String valueKey = keyCode == 1 ? model : r.text(keyCode, 2);
+        String conversationId = r.text(1);
+        String holdId = r.text(1);
+        String actor = r.text(1);
+        String note = r.text(1);
+        r.end();
+        try {
+            return LedgerEntry.builder().id(id).seq(seq).user(user).tokenType(TYPES[type]).rawAmount(raw)
+                    .rate(Rate.ofNanos(rate)).tokenValue(Credits.ofMicros(value)).context(context).model(model)
+                    .valueKey(valueKey).conversationId(conversationId).balance(Credits.ofMicros(balance))
+                    .createdAt(Instant.ofEpochSecond(seconds, nanos)).promptTokens(input, write, read).holdId(holdId)
+                    .actor(actor).note(note).build();
+        } catch (RuntimeException e) {
+            throw r.malformed(e.getMessage());
+        }
+    }
+
+    private static int typeCode(TokenType type) {
+        for (int i = 0; i < TYPES.length; i++) {
+            if (TYPES[i] == type) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("token type has no code: " + type);
+    }
+
+    private static final class Writer {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+
+        void zigzag(long v) {
+            long u = (v << 1) ^ (v >> 63);
+            while ((u & ~0x7FL) != 0) {
+                out.write((int) ((u & 0x7F) | 0x80));
+                u >>>= 7;
+            }
+            out.write((int) u);
+        }
+
+        /** A text as its length plus {@code shift} (0 when absent), then its UTF-8 bytes. */
+        void text(@Nullable String s, int shift) {
+            if (s == null) {
+                zigzag(0);
+                return;
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            zigzag(b.length + (long) shift);
+            out.write(b, 0, b.length);
+        }
+    }
+
+    private static final class Reader {
+        private final byte[] b;
+        private final String field;
+        private int at;
+
+        Reader(byte[] b, String field) {
+            this.b = b;
+            this.field = field;
+        }
+
+        int unsignedByte() {
+            if (at >= b.length) {
+                throw malformed("it ends early");
+            }
+            return b[at++] & 0xFF;
+        }
+
+        long zigzag() {
+            long u = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int x = unsignedByte();
+                u |= (long) (x & 0x7F) << shift;
+                if ((x & 0x80) == 0) {
+                    return (u >>> 1) ^ -(u & 1);
+                }
+            }
+            throw malformed("an integer is longer than 10 bytes");
+        }
+
+        @Nullable String text(int shift) {
+            return text(zigzag(), shift);
+        }
+
+        @Nullable String text(long code, int shift) {
+            if (code == 0) {
+                return null;
+            }
+            long length = code - shift;
+            if (length < 0 || length > b.length - at) {
+                throw malformed("a text length is out of range: " + length);
+            }
+            String s = new String(b, at, (int) length, StandardCharsets.UTF_8);
+            at += (int) length;
+            return s;
+        }
+
+        void end() {
+            if (at != b.length) {
+                throw malformed((b.length - at) + " bytes follow the last field");
+            }
+        }
+
+        BsonMapping.MalformedDocumentException malformed(@Nullable String why) {
+            return new BsonMapping.MalformedDocumentException("field '" + field + "' is not a packed ledger entry: " + why);
+        }
+    }
+}
