@@ -1,5 +1,7 @@
 package dev.balancekit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of BalanceKit's own failures. Bad arguments are {@link IllegalArgumentException}s;
  * expected business outcomes (a denied check, for example) are values, never exceptions.
@@ -20,9 +22,9 @@ public class BalanceException extends RuntimeException {
      * Creates the exception with a cause.
      *
      * @param message what failed, starting lower-case
-     * @param cause the underlying failure
+     * @param cause the underlying failure, or null when there is none
      */
-    public BalanceException(String message, Throwable cause) {
+    public BalanceException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

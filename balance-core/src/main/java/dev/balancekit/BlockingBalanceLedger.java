@@ -3,6 +3,7 @@ package dev.balancekit;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * A blocking view of a {@link BalanceLedger} for hosts that are not reactive. Each method
@@ -27,7 +28,7 @@ public final class BlockingBalanceLedger {
      * @throws IllegalArgumentException on bad arguments
      */
     public BalanceDecision checkBalance(String user, String model, long promptTokens, long maxOutputTokens) {
-        return ledger.checkBalance(user, model, promptTokens, maxOutputTokens).block();
+        return await(ledger.checkBalance(user, model, promptTokens, maxOutputTokens));
     }
 
     /**
@@ -37,7 +38,7 @@ public final class BlockingBalanceLedger {
      * @return the decision
      */
     public BalanceDecision checkBalance(BalanceRequest request) {
-        return ledger.checkBalance(request).block();
+        return await(ledger.checkBalance(request));
     }
 
     /**
@@ -48,7 +49,7 @@ public final class BlockingBalanceLedger {
      * @throws IllegalArgumentException if the idempotency key was used for another request
      */
     public Reservation reserve(BalanceRequest request) {
-        return ledger.reserve(request).block();
+        return await(ledger.reserve(request));
     }
 
     /**
@@ -59,7 +60,7 @@ public final class BlockingBalanceLedger {
      * @throws IllegalArgumentException if the hold is unknown or already settled
      */
     public Receipt deduct(ChargeRequest request) {
-        return ledger.deduct(request).block();
+        return await(ledger.deduct(request));
     }
 
     /**
@@ -71,7 +72,7 @@ public final class BlockingBalanceLedger {
      * @throws IllegalArgumentException if the hold is not the user's
      */
     public Receipt release(String user, String holdId) {
-        return ledger.release(user, holdId).block();
+        return await(ledger.release(user, holdId));
     }
 
     /**
@@ -83,7 +84,7 @@ public final class BlockingBalanceLedger {
      * @throws IllegalArgumentException if the hold is not the user's or no longer active
      */
     public Hold extendHold(String user, String holdId) {
-        return ledger.extendHold(user, holdId).block();
+        return await(ledger.extendHold(user, holdId));
     }
 
     /**
@@ -94,7 +95,7 @@ public final class BlockingBalanceLedger {
      * @throws BalanceNotEnabledException when the ledger is disabled
      */
     public Receipt addBalance(BalanceChange change) {
-        return ledger.addBalance(change).block();
+        return await(ledger.addBalance(change));
     }
 
     /**
@@ -105,7 +106,7 @@ public final class BlockingBalanceLedger {
      * @throws BalanceNotEnabledException when the ledger is disabled
      */
     public Receipt setBalance(BalanceChange change) {
-        return ledger.setBalance(change).block();
+        return await(ledger.setBalance(change));
     }
 
     /**
@@ -138,7 +139,7 @@ public final class BlockingBalanceLedger {
      * @throws IllegalArgumentException if the tier is not configured
      */
     public Receipt setTier(String user, String tier, @Nullable String actor) {
-        return ledger.setTier(user, tier, actor).block();
+        return await(ledger.setTier(user, tier, actor));
     }
 
     /**
@@ -149,7 +150,7 @@ public final class BlockingBalanceLedger {
      * @return the page
      */
     public Page<LedgerEntry> transactionHistory(String user, HistoryQuery query) {
-        return ledger.transactionHistory(user, query).block();
+        return await(ledger.transactionHistory(user, query));
     }
 
     /**
@@ -159,7 +160,7 @@ public final class BlockingBalanceLedger {
      * @return the page
      */
     public Page<AccountView> listBalances(ListQuery query) {
-        return ledger.listBalances(query).block();
+        return await(ledger.listBalances(query));
     }
 
     /**
@@ -169,6 +170,12 @@ public final class BlockingBalanceLedger {
      * @return the report
      */
     public UsageReport usageReport(UsageQuery query) {
-        return ledger.usageReport(query).block();
+        return await(ledger.usageReport(query));
+    }
+
+    /** Waits for an operation that always emits one value: completing empty would be a defect. */
+    private static <T> T await(Mono<T> operation) {
+        return operation.blockOptional()
+                .orElseThrow(() -> new IllegalStateException("the ledger completed without a value"));
     }
 }

@@ -146,7 +146,8 @@ public final class Tier {
         List<Pattern> out = new ArrayList<>(globs.size());
         for (String glob : globs) {
             StringBuilder re = new StringBuilder();
-            for (char c : glob.toCharArray()) {
+            for (int i = 0; i < glob.length(); i++) {
+                char c = glob.charAt(i);
                 switch (c) {
                     case '*' -> re.append(".*");
                     case '?' -> re.append('.');

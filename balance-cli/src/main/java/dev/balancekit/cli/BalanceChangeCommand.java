@@ -62,8 +62,9 @@ abstract class BalanceChangeCommand implements Callable<Integer> {
         }
         BlockingBalanceLedger ledger = invocation.ledger(mongo, config);
         Target target = Target.resolve(invocation, invocation.session(mongo), who, emailArgument, true);
-        if (amountOption != null || amountArgument != null) {
-            return new Start(ledger, target, amountOption != null ? amountOption : amountArgument, false);
+        String amount = amountOption != null ? amountOption : amountArgument;
+        if (amount != null) {
+            return new Start(ledger, target, amount, false);
         }
         String answer = invocation.prompt(prompt);
         if (answer == null) {

@@ -44,6 +44,9 @@ public record Env(Map<String, String> variables, InputStream stdin, PrintStream 
      *
      * @return the process environment
      */
+    // Right on JDK 17 to 21; from JDK 22 on System.console() is never null, so a piped run would count
+    // as a terminal there: Console.isTerminal() (JDK 22) is the test to use once the CLI may need it.
+    @SuppressWarnings("SystemConsoleNull")
     public static Env system() {
         return new Env(System.getenv(), System.in, System.out, System.err, System.console() != null,
                 System.getProperty("user.name"), Clock.systemUTC());

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -108,8 +109,9 @@ final class Invocation implements AutoCloseable {
         LedgerConfig c = config;
         if (c == null) {
             Path file = option.file;
-            if (file == null && env.variable(CONFIG_PATH) != null) {
-                file = Path.of(env.variables().get(CONFIG_PATH).strip());
+            String configPath = env.variable(CONFIG_PATH);
+            if (file == null && configPath != null) {
+                file = Path.of(configPath.strip());
             }
             configFile = file;
             c = file == null ? YamlLedgerConfig.parse("", NO_FILE, env.variables())
@@ -189,11 +191,11 @@ final class Invocation implements AutoCloseable {
     int fail(Throwable failure) {
         Throwable e = Exceptions.unwrap(failure);
         if (e instanceof CliException c) {
-            error(c.getMessage());
+            error(String.valueOf(c.getMessage()));
             return c.exitCode();
         }
         if (e instanceof CommandLine.ParameterException p) {
-            error(p.getMessage());
+            error(String.valueOf(p.getMessage()));
             return Main.USAGE_ERROR;
         }
         if (e instanceof ConfigException c) {
@@ -201,7 +203,7 @@ final class Invocation implements AutoCloseable {
             return Main.USAGE_ERROR;
         }
         if (e instanceof ForeignDocumentException f) {
-            error(f.getMessage());
+            error(String.valueOf(f.getMessage()));
             env.stderr().println("  Name BalanceKit's own collections with --accounts-collection / --entries-collection,"
                     + " " + ACCOUNTS_COLLECTION + " / " + ENTRIES_COLLECTION + " or balance.mongo in the config file.");
             return Main.USAGE_ERROR;
@@ -223,7 +225,8 @@ final class Invocation implements AutoCloseable {
             return Main.USAGE_ERROR;
         }
         if (e instanceof UncheckedIOException io) {
-            error(String.valueOf(io.getMessage()) + ": " + io.getCause().getMessage());
+            // an UncheckedIOException always has its IOException as the cause
+            error(String.valueOf(io.getMessage()) + ": " + Objects.requireNonNull(io.getCause()).getMessage());
             return Main.USAGE_ERROR;
         }
         error("unexpected failure: " + e);

@@ -1,7 +1,9 @@
 package dev.balancekit.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.nio.charset.Charset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -70,8 +72,8 @@ public final class Main {
      */
     static CommandLine commandLine(Invocation invocation) {
         CommandLine cmd = new CommandLine(new RootCommand(), new Factory(invocation));
-        cmd.setOut(new PrintWriter(invocation.env().stdout(), true));
-        cmd.setErr(new PrintWriter(invocation.env().stderr(), true));
+        cmd.setOut(new PrintWriter(new OutputStreamWriter(invocation.env().stdout(), Charset.defaultCharset()), true));
+        cmd.setErr(new PrintWriter(new OutputStreamWriter(invocation.env().stderr(), Charset.defaultCharset()), true));
         cmd.setParameterExceptionHandler((e, args) -> {
             CommandLine at = e.getCommandLine();
             PrintWriter err = at.getErr();

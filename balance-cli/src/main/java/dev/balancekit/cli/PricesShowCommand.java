@@ -69,6 +69,7 @@ final class PricesShowCommand implements Callable<Integer> {
     }
 
     @Override
+    @SuppressWarnings("ReferenceEquality") // the price in force is one link of the chain walked below: identity finds it
     public Integer call() {
         if (model.isBlank()) {
             throw CliException.usage("MODEL must not be blank, was '" + model + "'");
@@ -76,7 +77,7 @@ final class PricesShowCommand implements Callable<Integer> {
         try {
             Usage.checkTokens("--prompt-tokens", promptTokens);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage());
+            throw CliException.usage(String.valueOf(e.getMessage()));
         }
         String endpointName = BalanceChangeCommand.blankToNull(endpoint);
         LedgerConfig cfg = invocation.config(config);

@@ -174,7 +174,7 @@ final class ReportCommand implements Callable<Integer> {
             spec = new ReportSpec(from, to, dimensions, userIds(session), Set.copyOf(strip("--model", models)),
                     Set.copyOf(strip("--context", contexts)), top == 0 ? UsageQuery.MAX_LIMIT : top, lowBalanceDays);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage());
+            throw CliException.usage(String.valueOf(e.getMessage()));
         }
         BalanceLedger ledger = session.ledger(cfg, invocation.env().clock());
         AdminReport report = AdminReports.build(ledger, spec, session.directory(), invocation.env().clock()).block();

@@ -91,7 +91,7 @@ final class Session implements AutoCloseable {
                     entriesCollection);
         } catch (IllegalArgumentException e) {
             client.close();
-            throw CliException.usage(e.getMessage());
+            throw CliException.usage(String.valueOf(e.getMessage()));
         }
     }
 

@@ -56,6 +56,7 @@ class InvocationTest {
     }
 
     @Test
+    @SuppressWarnings("InputStreamSlowMultibyteRead") // the stream fails on its first read
     void unreadableStandardInput_exit1() {
         Invocation invocation = invocation(new InputStream() {
             @Override

@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -132,7 +133,7 @@ final class AccountQueues {
         private final Supplier<Mono<R>> work;
         private final MonoSink<R> sink;
         private volatile boolean cancelled;
-        private volatile Disposable running;
+        private volatile @Nullable Disposable running;
 
         Task(Supplier<Mono<R>> work, MonoSink<R> sink) {
             this.work = work;

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 final class Day {
     private static final UsageWindow[] WINDOWS = UsageWindow.values();
     /** The day computed last; racing threads may replace it with equal values, which is harmless. */
-    private static volatile Day last;
+    private static volatile @Nullable Day last;
 
     final ZoneId zone;
     final LocalDate date;
@@ -59,7 +59,7 @@ final class Day {
     }
 
     private boolean contains(Instant now, ZoneId z) {
-        return (zone == z || zone.equals(z)) && !now.isBefore(start) && now.isBefore(end);
+        return zone.equals(z) && !now.isBefore(start) && now.isBefore(end);
     }
 
     /**

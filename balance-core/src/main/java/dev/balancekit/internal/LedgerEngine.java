@@ -35,6 +35,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -270,8 +271,8 @@ final class LedgerEngine {
                     + request.user() + "', was " + before, e);
         }
         Transition<Receipt> outcome = finish(d, operationId, key, fingerprint);
-        d.events.add(chargedAt, new BalanceEvent.Charged(request.user(), now, outcome.result()));
-        return new Transition<>(outcome.next(), outcome.entries(), outcome.result(), List.copyOf(d.events));
+        d.events.add(chargedAt, new BalanceEvent.Charged(request.user(), now, outcome.decided()));
+        return new Transition<>(outcome.next(), outcome.entries(), outcome.decided(), List.copyOf(d.events));
     }
 
     /**
@@ -635,8 +636,12 @@ final class LedgerEngine {
             case ALLOW -> decision(d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(),
                     cost, null);
             case DENY -> denied(d, request, verdict.reason(), match.valueKey(), cost, null);
-            case FALLBACK -> decision(d, request, BalanceDecision.Status.FALLBACK, null, verdict.fallbackModel(),
-                    config.prices().match(verdict.fallbackModel()).valueKey(), cost, null);
+            case FALLBACK -> {
+                // PolicyVerdict's constructor guarantees a fallback model for FALLBACK
+                String fallback = Objects.requireNonNull(verdict.fallbackModel(), "fallbackModel");
+                yield decision(d, request, BalanceDecision.Status.FALLBACK, null, fallback,
+                        config.prices().match(fallback).valueKey(), cost, null);
+            }
         };
     }
 
@@ -779,7 +784,7 @@ final class LedgerEngine {
 
         @SuppressWarnings("unchecked") // a lookup outcome carries no result, so it fits every result type
         <R> Transition<R> needed() {
-            return (Transition<R>) need;
+            return (Transition<R>) Objects.requireNonNull(need, "need"); // callers check need() first
         }
     }
 

@@ -359,7 +359,7 @@ public final class LedgerRunner {
         StoredAccount remembered = fromLastWrite ? lastWritten.get(user) : null;
         Mono<StoredAccount> source = remembered != null ? Mono.just(remembered) : store.load(user).defaultIfEmpty(ABSENT);
         return source.flatMap(stored -> {
-            AccountState state = stored == ABSENT ? null : stored.state();
+            AccountState state = isAbsent(stored) ? null : stored.state();
             Transition<R> outcome;
             Lookups found = new Lookups();
             try {
@@ -422,10 +422,10 @@ public final class LedgerRunner {
             metrics.applied(outcome.events(), 0);
             publish(outcome.events());
             ReceiptRecord first = outcome.replayed();
-            return first == null || first.entryCount() == 0 ? Mono.just(outcome.result())
+            return first == null || first.entryCount() == 0 ? Mono.just(outcome.decided())
                     : entriesOf(user, first).map(outcome::withEntries);
         }
-        long version = stored == ABSENT ? 0 : stored.version();
+        long version = isAbsent(stored) ? 0 : stored.version();
         return store.compareAndSet(user, version, state, next, outcome.entries()).flatMap(r -> {
             if (r != CasResult.APPLIED) {
                 if (remembered != null) {
@@ -438,8 +438,14 @@ public final class LedgerRunner {
             remember(user, new StoredAccount(next, version + 1));
             metrics.applied(outcome.events(), next.holds().size() - (state == null ? 0 : state.holds().size()));
             publish(outcome.events());
-            return Mono.just(outcome.result());
+            return Mono.just(outcome.decided());
         });
+    }
+
+    /** Whether a load found no account: {@link #ABSENT} is a marker, compared by identity. */
+    @SuppressWarnings("ReferenceEquality") // an equal account that was loaded is not the marker
+    private static boolean isAbsent(StoredAccount stored) {
+        return stored == ABSENT;
     }
 
     /** Reads a remembered operation's entries back from the history, in sequence order. */

@@ -81,13 +81,13 @@ final class MicrometerLedgerMetrics implements LedgerMetrics {
                             .baseUnit("microcredits")
                             .tag("token_type", type).tag("value_key", key)
                             .register(registry)
-                            .increment(Math.negateExact(e.tokenValue().micros()));
+                            .increment((double) Math.negateExact(e.tokenValue().micros()));
                     Counter.builder("balance.tokens")
                             .description("tokens charged")
                             .baseUnit("tokens")
                             .tag("token_type", type).tag("value_key", key)
                             .register(registry)
-                            .increment(e.tokens());
+                            .increment((double) e.tokens());
                 }
             } else if (event instanceof BalanceEvent.Refilled refilled) {
                 Counter.builder("balance.refills").description("automatic refills")

@@ -73,6 +73,20 @@ record Transition<R>(@Nullable AccountState next, List<LedgerEntry> entries, @Nu
     }
 
     /**
+     * The result of an outcome whose decision is made.
+     *
+     * @return the result
+     * @throws IllegalStateException if the outcome asks for a lookup first
+     */
+    public R decided() {
+        R r = result;
+        if (r == null) {
+            throw new IllegalStateException("no result yet: the outcome asks for the lookup " + lookup);
+        }
+        return r;
+    }
+
+    /**
      * The replayed receipt with its entries.
      *
      * @param firstEntries the first result's entries, in sequence order
@@ -84,7 +98,7 @@ record Transition<R>(@Nullable AccountState next, List<LedgerEntry> entries, @Nu
         if (replayed == null) {
             throw new IllegalStateException("not a replay");
         }
-        Receipt r = (Receipt) result;
+        Receipt r = (Receipt) decided();
         return (R) new Receipt(r.user(), r.operationId(), firstEntries, r.balance(), r.available(), true);
     }
 }

@@ -157,7 +157,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
         });
     }
 
-    private static int offsetOf(String cursor) {
+    private static int offsetOf(@Nullable String cursor) {
         if (cursor == null) {
             return 0;
         }

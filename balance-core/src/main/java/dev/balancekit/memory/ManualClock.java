@@ -54,6 +54,7 @@ public final class ManualClock extends Clock {
     }
 
     @Override
+    @SuppressWarnings("NullAway") // never null: the constructor and set() reject null, advance() only adds to it
     public Instant instant() {
         return now.get();
     }

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param bucket the bucket's number: its start in epoch milliseconds divided by the bucket width
  * @param bits the filter's bits, {@link #BYTES} bytes; the record keeps its own copy
  */
+@SuppressWarnings("ArrayRecordComponent") // the record copies the bits in and out and compares them by content
 public record KeyBucket(long bucket, byte[] bits) {
 
     /** The size of a bucket's filter in bytes (1,024 bits). */

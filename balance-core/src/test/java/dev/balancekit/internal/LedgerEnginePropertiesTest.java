@@ -165,7 +165,7 @@ class LedgerEnginePropertiesTest {
                 .or(1, Gen.ints(100, 100));
         Gen<Long> seconds = Gen.<Long>weighted(4, Gen.longs(0, 120))
                 .or(3, Gen.longs(0, 3600))
-                .or(2, Gen.longs(TTL.getSeconds(), TTL.getSeconds()));
+                .or(2, Gen.longs(TTL.toSeconds(), TTL.toSeconds()));
         Gen<Long> addMicros = Gen.<Long>weighted(9, Gen.longs(1, 5_000_000_000L)).or(1, Gen.longs(-1_000_000L, 0));
         Gen<Long> setMicros = Gen.longs(-500_000_000L, 6_000_000_000L);
         Gen<Integer> over = Gen.ints(0, 1);

@@ -64,6 +64,7 @@ final class AccountUpdates {
      * @return an update document with {@code $set} (possibly empty: the caller adds the version)
      *     and, when needed, {@code $push} and {@code $unset}
      */
+    @SuppressWarnings("NullAway") // all is true exactly when before is null, and every use of before is behind !all
     static BsonDocument accountUpdate(@Nullable AccountState before, AccountState next) {
         BsonDocument set = new BsonDocument();
         BsonDocument push = new BsonDocument();

@@ -592,10 +592,10 @@ final class BsonMapping {
     }
 
     private static <T> List<T> list(BsonDocument d, String field, Function<BsonDocument, T> decoder) {
-        if (isAbsent(d, field)) {
+        BsonValue v = d.get(field);
+        if (v == null || v.isNull()) {
             return List.of();
         }
-        BsonValue v = d.get(field);
         if (!v.isArray()) {
             throw wrongType(field, "an array", v);
         }

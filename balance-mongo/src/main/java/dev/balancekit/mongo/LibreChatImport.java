@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.bson.BsonDocument;
@@ -267,7 +268,7 @@ public final class LibreChatImport {
     }
 
     /** Numbers a user's entries and keeps their running sums; one per user, for one pass. */
-    private final class HistoryBuilder {
+    private static final class HistoryBuilder {
         final String user;
         long seq;
         long count;
@@ -387,7 +388,7 @@ public final class LibreChatImport {
     }
 
     private static String describe(@Nullable BsonValue v) {
-        return v == null ? "missing" : v.getBsonType().name().toLowerCase();
+        return v == null ? "missing" : v.getBsonType().name().toLowerCase(Locale.ROOT);
     }
 
     /** Sums the results as they stream by: constant memory. */

@@ -4,6 +4,7 @@ import dev.balancekit.Credits;
 import dev.balancekit.pricing.Rate;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Locale;
 import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 
@@ -51,7 +52,7 @@ final class LibreChatNumbers {
         if (v.isDecimal128() && v.asDecimal128().getValue().isFinite()) {
             return v.asDecimal128().getValue().bigDecimalValue();
         }
-        throw new IllegalArgumentException(field + " must be a number, was " + v.getBsonType().name().toLowerCase());
+        throw new IllegalArgumentException(field + " must be a number, was " + v.getBsonType().name().toLowerCase(Locale.ROOT));
     }
 
     /**

@@ -700,7 +700,7 @@ public final class MongoBalanceStore implements BalanceStore {
                 new BsonDocument("$type", new BsonInt32(own.getValue()))));
         return Mono.from(collection.find(notOwn).projection(new BsonDocument("_id", new BsonInt32(1))).first())
                 .retryWhen(MongoErrors.idempotentRetry())
-                .map(doc -> new ForeignDocumentException(name, doc.get("_id")));
+                .map(doc -> new ForeignDocumentException(name, Objects.requireNonNull(doc.get("_id"), "_id"))); // every document has one
     }
 
     /**

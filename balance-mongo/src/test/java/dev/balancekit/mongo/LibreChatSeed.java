@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
@@ -75,7 +76,7 @@ final class LibreChatSeed {
 
     static BsonDocument user(ObjectId id, String email, String name, String role) {
         return new BsonDocument("_id", new BsonObjectId(id)).append("email", new BsonString(email))
-                .append("name", new BsonString(name)).append("username", new BsonString(name.toLowerCase()))
+                .append("name", new BsonString(name)).append("username", new BsonString(name.toLowerCase(Locale.ROOT)))
                 .append("role", new BsonString(role));
     }
 
@@ -102,7 +103,7 @@ final class LibreChatSeed {
 
     static BsonDocument spend(ObjectId user, String type, long raw, double rate, double value, long input, long write,
             long read, Instant at) {
-        return tx(user, type, raw, rate, value, "message", "gpt-4o", input, write, read, at);
+        return tx(user, type, (double) raw, rate, value, "message", "gpt-4o", input, write, read, at);
     }
 
     private static BsonDocument tx(ObjectId user, String type, double raw, double rate, double value, String context,

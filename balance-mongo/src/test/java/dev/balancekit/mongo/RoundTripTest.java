@@ -43,14 +43,14 @@ class RoundTripTest extends InProcessMongoTest {
             store.ensureIndexes().block(TIMEOUT);
             BalanceLedger ledger = ledger(store);
             for (int i = 0; i < 16; i++) {
-                pair(ledger, i);
+                pair(ledger);
             }
             total.set(0);
             commands.clear();
 
             int pairs = 96;
             for (int i = 0; i < pairs; i++) {
-                pair(ledger, 1000 + i);
+                pair(ledger);
             }
 
             double perRequest = (double) total.get() / pairs;
@@ -84,10 +84,10 @@ class RoundTripTest extends InProcessMongoTest {
         try {
             // the store keeps no state of its own: what it leaves out, the ledger told it was there
             BalanceLedger ledger = ledger(MongoBalanceStore.builder(counted.getDatabase(db.getName())).build());
-            pair(ledger, 0);
+            pair(ledger);
             updates.clear();
 
-            pair(ledger, 1);
+            pair(ledger);
 
             assertThat(updates).hasSize(2).allSatisfy(u -> assertThat(u.getDocument("$set").keySet())
                     .doesNotContain("user", "funded", "createdAt", "tier", "refillPeriod", "operations", "recentKeys")
@@ -97,7 +97,7 @@ class RoundTripTest extends InProcessMongoTest {
         }
     }
 
-    private static void pair(BalanceLedger ledger, int i) {
+    private static void pair(BalanceLedger ledger) {
         Reservation r = ledger.reserve(BalanceRequest.of("rt", MODEL, 1, 1)).block(TIMEOUT);
         ledger.deduct(ChargeRequest.of("rt", MODEL, Usage.of(1, 1)).withHold(r.holdId())).block(TIMEOUT);
     }

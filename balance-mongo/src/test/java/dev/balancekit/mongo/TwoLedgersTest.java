@@ -62,7 +62,7 @@ class TwoLedgersTest extends InProcessMongoTest {
                                 expected.get(user).addAndGet(r.total().micros());
                                 continue;
                             }
-                            long prompt = 1 + rnd.nextInt(20);
+                            long prompt = 1L + rnd.nextInt(20);
                             long maxOut = rnd.nextInt(20);
                             Reservation res = ledger.reserve(user, MODEL, prompt, maxOut).block(TIMEOUT);
                             if (!res.isAllowed()) {

@@ -98,7 +98,7 @@ public final class AdminReports {
         return allGroups(ledger, spec.query(UsageDimension.USER))
                 .flatMapMany(Flux::fromIterable)
                 .filter(g -> g.user() != null && g.amounts().spent().isPositive())
-                .flatMap(g -> ledger.balance(g.user()).map(account -> {
+                .flatMap(g -> ledger.balance(userOf(g)).map(account -> {
                     BigInteger spent = BigInteger.valueOf(g.amounts().spent().micros());
                     BigInteger balance = BigInteger.valueOf(account.balance().micros());
                     // balance < spent / period * horizon, without dividing: balance * period < spent * day * horizon
@@ -111,7 +111,7 @@ public final class AdminReports {
                             .divide(new java.math.BigDecimal(periodSeconds), 0, RoundingMode.CEILING).longValueExact());
                     long daysLeft = balance.signum() <= 0 ? 0
                             : balance.multiply(periodSeconds).divide(perDayTimesPeriod).longValueExact();
-                    return List.of(new LowBalance(g.user(), null, account.balance(), g.amounts().spent(), daily, daysLeft));
+                    return List.of(new LowBalance(userOf(g), null, account.balance(), g.amounts().spent(), daily, daysLeft));
                 }), CONCURRENCY)
                 .concatMapIterable(list -> list)
                 .collectList()
@@ -122,6 +122,11 @@ public final class AdminReports {
                             .thenComparing(LowBalance::user));
                     return sorted.size() <= spec.top() ? sorted : List.copyOf(sorted.subList(0, spec.top()));
                 });
+    }
+
+    /** The user of a group that {@link #lowBalances} kept: only groups with a user pass its filter. */
+    private static String userOf(UsageGroup g) {
+        return Objects.requireNonNull(g.user(), "user");
     }
 
     private static Mono<Map<String, String>> labels(UserDirectory directory, Set<String> users) {

@@ -21,6 +21,7 @@ import dev.balancekit.spring.BalanceKitProperties.Shortfall;
 import dev.balancekit.spring.BalanceKitProperties.ShortfallAction;
 import dev.balancekit.spring.BalanceKitProperties.TierSettings;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -61,11 +62,13 @@ final class PropertiesLedgerConfig {
         if (p.getEnforceForExempt() != null) {
             b.enforceForExempt(p.getEnforceForExempt());
         }
-        if (p.getHoldTtl() != null) {
-            check(P + "hold-ttl", p.getHoldTtl(), () -> b.holdTtl(p.getHoldTtl()));
+        Duration holdTtl = p.getHoldTtl();
+        if (holdTtl != null) {
+            check(P + "hold-ttl", holdTtl, () -> b.holdTtl(holdTtl));
         }
-        if (p.getOperationsKept() != null) {
-            check(P + "operations-kept", p.getOperationsKept(), () -> b.operationsKept(p.getOperationsKept()));
+        Integer operationsKept = p.getOperationsKept();
+        if (operationsKept != null) {
+            check(P + "operations-kept", operationsKept, () -> b.operationsKept(operationsKept));
         }
         if (p.getZone() != null) {
             String v = p.getZone();
@@ -118,10 +121,11 @@ final class PropertiesLedgerConfig {
         return switch (action) {
             case BLOCK -> ShortfallPolicy.block();
             case FREE_MODEL -> {
-                if (s.getFreeModel() == null) {
+                String freeModel = s.getFreeModel();
+                if (freeModel == null) {
                     throw invalid(prefix + ".free-model", null, "free-model is required when action is free-model");
                 }
-                yield check(prefix + ".free-model", s.getFreeModel(), () -> ShortfallPolicy.freeModel(s.getFreeModel()));
+                yield check(prefix + ".free-model", freeModel, () -> ShortfallPolicy.freeModel(freeModel));
             }
             case ALLOW_NEGATIVE -> {
                 String floor = s.getNegativeFloor();

@@ -58,6 +58,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,22 @@ public abstract class BalanceStoreContract extends LedgerFixture {
     protected BalanceStoreContract() {
     }
 
+    /**
+     * A value the test needs: an operation that completed empty, or a field the operation should
+     * have filled, fails the test here instead of as a NullPointerException further on.
+     *
+     * @param value the value, null when missing
+     * @param <T> its type
+     * @return the value
+     * @throws AssertionError if it is missing
+     */
+    protected static <T> T present(@Nullable T value) {
+        if (value == null) {
+            throw new AssertionError("expected a value, found none");
+        }
+        return value;
+    }
+
     /** Accounts come into being on first sight, with the start balance as an entry. */
     @Nested
     class Accounts {
@@ -112,11 +129,11 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         @Test
         void checkBalance_knownUser_writesNothing() {
             ledger().checkBalance("u1", MODEL, 10, 0);
-            long version = store.load("u1").block().version();
+            long version = present(store.load("u1").block()).version();
 
             ledger().checkBalance("u1", MODEL, 10, 0);
 
-            assertThat(store.load("u1").block().version()).isEqualTo(version);
+            assertThat(present(store.load("u1").block()).version()).isEqualTo(version);
         }
 
         @Test
@@ -146,7 +163,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             ledger.addBalance(BalanceChange.of(smile, Credits.of(5)));
             ledger.addBalance(BalanceChange.of(wink, Credits.of(7)));
 
-            assertThat(store.accounts(ListQuery.byUser()).block().items()).extracting(AccountState::user)
+            assertThat(present(store.accounts(ListQuery.byUser()).block()).items()).extracting(AccountState::user)
                     .containsExactlyInAnyOrder(smile, wink);
             assertThat(ledger.balance(smile).orElseThrow().balance()).isEqualTo(Credits.of(1005));
             assertThat(ledger.balance(wink).orElseThrow().balance()).isEqualTo(Credits.of(1007));
@@ -207,7 +224,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                 ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId()));
             }
 
-            AccountState state = store.load("u1").block().state();
+            AccountState state = present(store.load("u1").block()).state();
             assertThat(state.holds()).isEmpty();
             assertThat(state.operations()).as("no idempotency key, no operation record").isEmpty();
             assertThat(state.recentKeys()).isEmpty();
@@ -257,9 +274,9 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         void deduct_releasedHold_afterAHundredOtherHoldsClosed_chargesOnce() {
             BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(1_000_000)).build());
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
-            ledger.release("u1", r.holdId());
+            ledger.release("u1", present(r.holdId()));
             closeOtherHolds(ledger, 101);
-            ChargeRequest late = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
+            ChargeRequest late = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(present(r.holdId()));
 
             Receipt charged = ledger.deduct(late);
             Receipt again = ledger.deduct(late);
@@ -268,7 +285,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             assertThat(again.replay()).isTrue();
             assertThat(ledger.balance("u1").orElseThrow().balance())
                     .isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
-            assertThat(ledger.release("u1", r.holdId()).entries()).as("releasing it again is harmless").isEmpty();
+            assertThat(ledger.release("u1", present(r.holdId())).entries()).as("releasing it again is harmless").isEmpty();
         }
 
         /** Reserves and settles {@code count} holds of u1 (3 credits each). */
@@ -339,8 +356,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger();
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 300, 0));
 
-            Receipt first = ledger.release("u1", r.holdId());
-            Receipt again = ledger.release("u1", r.holdId());
+            Receipt first = ledger.release("u1", present(r.holdId()));
+            Receipt again = ledger.release("u1", present(r.holdId()));
 
             assertThat(first.available()).isEqualTo(START);
             assertThat(first.entries()).isEmpty();
@@ -354,7 +371,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
             clock.advance(Duration.ofMinutes(20));
 
-            Hold extended = ledger.extendHold("u1", r.holdId());
+            Hold extended = ledger.extendHold("u1", present(r.holdId()));
             clock.advance(Duration.ofMinutes(20));
 
             assertThat(extended.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(50)));
@@ -372,8 +389,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 50)).withConversationId("c1"));
 
             assertThat(r.entries()).hasSize(2);
-            LedgerEntry prompt = r.entry(TokenType.PROMPT);
-            LedgerEntry completion = r.entry(TokenType.COMPLETION);
+            LedgerEntry prompt = present(r.entry(TokenType.PROMPT));
+            LedgerEntry completion = present(r.entry(TokenType.COMPLETION));
             assertThat(prompt.rawAmount()).isEqualTo(-100);
             assertThat(prompt.tokenValue()).isEqualTo(Credits.of(-100));
             assertThat(prompt.balance()).isEqualTo(Credits.of(900));
@@ -390,7 +407,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         void deduct_cacheTokens_recordedOnPromptEntry() {
             Receipt r = ledger().deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0).withCache(20, 30)));
 
-            LedgerEntry prompt = r.entry(TokenType.PROMPT);
+            LedgerEntry prompt = present(r.entry(TokenType.PROMPT));
             assertThat(prompt.rawAmount()).isEqualTo(-60);
             assertThat(prompt.inputTokens()).isEqualTo(10);
             assertThat(prompt.writeTokens()).isEqualTo(20);
@@ -508,7 +525,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
 
             // two processes get the same request; one answers before a release, the other after it
             Reservation denied = two.reserve(request);
-            one.release("u1", other.holdId());
+            one.release("u1", present(other.holdId()));
             Reservation again = one.reserve(request);
 
             assertThat(denied.decision().status()).isEqualTo(BalanceDecision.Status.DENIED);
@@ -551,7 +568,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             try {
                 for (int i = 0; i < pairs; i++) {
                     // a hold that leaves too little for the request, released while both decide
-                    Reservation other = releaser.reserve("u1", MODEL, 600, 0).block();
+                    Reservation other = present(releaser.reserve("u1", MODEL, 600, 0).block());
                     BalanceRequest request = BalanceRequest.of("u1", MODEL, 600, 0).withIdempotencyKey("pair-" + i);
                     CountDownLatch start = new CountDownLatch(1);
                     Future<Reservation> a = pool.submit(() -> {
@@ -564,7 +581,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                     });
                     Future<Receipt> freed = pool.submit(() -> {
                         start.await();
-                        return releaser.release("u1", other.holdId()).block();
+                        return releaser.release("u1", present(other.holdId())).block();
                     });
                     start.countDown();
                     Reservation ra = a.get(1, TimeUnit.MINUTES);
@@ -575,7 +592,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                     }
                     for (Reservation r : List.of(ra, rb)) {
                         if (r.isAllowed()) {
-                            one.release("u1", r.holdId()).block();
+                            one.release("u1", present(r.holdId())).block();
                         }
                     }
                 }
@@ -583,7 +600,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                 pool.shutdownNow();
             }
             assertThat(split).as("keys answered differently by the two ledgers").isEmpty();
-            assertThat(one.balance("u1").block().holds()).isEmpty();
+            assertThat(present(one.balance("u1").block()).holds()).isEmpty();
         }
 
         @Test
@@ -753,7 +770,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             assertThat(store.compareAndSet("x", 0, state("x", 0), List.of()).block()).isEqualTo(CasResult.APPLIED);
             assertThat(store.compareAndSet("x", 0, state("x", 5), List.of()).block()).isEqualTo(CasResult.CONFLICT);
 
-            StoredAccount loaded = store.load("x").block();
+            StoredAccount loaded = present(store.load("x").block());
             assertThat(loaded.version()).isEqualTo(1);
             assertThat(loaded.state().balance()).isEqualTo(Credits.ZERO);
         }
@@ -762,7 +779,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         void staleVersion_conflicts_andWritesNoEntries() {
             BlockingBalanceLedger ledger = ledger();
             ledger.checkBalance("u1", MODEL, 1, 0);
-            StoredAccount loaded = store.load("u1").block();
+            StoredAccount loaded = present(store.load("u1").block());
             ledger.addBalance(BalanceChange.of("u1", Credits.of(1)));
 
             LedgerEntry stray = LedgerEntry.builder()
@@ -786,36 +803,36 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger(config().refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS,
                     Credits.of(500))).build());
             ledger.checkBalance("u1", MODEL, 1, 0);
-            StoredAccount created = store.load("u1").block();
+            StoredAccount created = present(store.load("u1").block());
             AccountState overridden = created.state().withRefillOverride(RefillOverride.of(weekly));
 
             assertThat(store.compareAndSet("u1", created.version(), overridden, List.of()).block())
                     .isEqualTo(CasResult.APPLIED);
-            assertThat(store.load("u1").block().state()).isEqualTo(overridden);
+            assertThat(present(store.load("u1").block()).state()).isEqualTo(overridden);
 
             ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0)));
-            assertThat(store.load("u1").block().state().refillOverride()).isEqualTo(RefillOverride.of(weekly));
+            assertThat(present(store.load("u1").block()).state().refillOverride()).isEqualTo(RefillOverride.of(weekly));
             assertThat(ledger.balance("u1").orElseThrow().refill()).isEqualTo(weekly);
 
-            StoredAccount before = store.load("u1").block();
+            StoredAccount before = present(store.load("u1").block());
             AccountState disabled = before.state().withRefillOverride(new RefillOverride(false, null));
             store.compareAndSet("u1", before.version(), disabled, List.of()).block();
-            assertThat(store.load("u1").block().state()).isEqualTo(disabled);
+            assertThat(present(store.load("u1").block()).state()).isEqualTo(disabled);
 
-            StoredAccount again = store.load("u1").block();
+            StoredAccount again = present(store.load("u1").block());
             AccountState cleared = again.state().withRefillOverride(null);
             store.compareAndSet("u1", again.version(), cleared, List.of()).block();
-            assertThat(store.load("u1").block().state()).isEqualTo(cleared);
+            assertThat(present(store.load("u1").block()).state()).isEqualTo(cleared);
         }
 
         @Test
         void load_returnsStateWithHoldsAndVersionBumpsPerWrite() {
             BlockingBalanceLedger ledger = ledger();
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 10, 0));
-            long v1 = store.load("u1").block().version();
-            ledger.release("u1", r.holdId());
+            long v1 = present(store.load("u1").block()).version();
+            ledger.release("u1", present(r.holdId()));
 
-            StoredAccount after = store.load("u1").block();
+            StoredAccount after = present(store.load("u1").block());
 
             assertThat(after.version()).isEqualTo(v1 + 1);
             assertThat(after.state().holds()).isEmpty();
@@ -829,7 +846,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             int threads = 4;
             int perThread = 50;
             runConcurrently(threads, perThread, () -> ledger.addBalance("hot", Credits.of(1)).block());
-            assertThat(ledger.balance("hot").block().balance()).isEqualTo(Credits.of(1000 + 1 + threads * perThread));
+            assertThat(present(ledger.balance("hot").block()).balance()).isEqualTo(Credits.of(1000 + 1 + threads * perThread));
         }
     }
 
@@ -852,22 +869,22 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                 String user = users[rnd.nextInt(users.length)];
                 int op = rnd.nextInt(10);
                 if (op == 0) {
-                    Receipt r = ledger.addBalance(user, Credits.of(1 + rnd.nextInt(50))).block();
-                    expectedMicros.get(user).addAndGet(r.total().micros());
+                    Receipt r = present(ledger.addBalance(user, Credits.of(1 + rnd.nextInt(50))).block());
+                    present(expectedMicros.get(user)).addAndGet(r.total().micros());
                     return;
                 }
-                long prompt = 1 + rnd.nextInt(40);
+                long prompt = 1L + rnd.nextInt(40);
                 long maxOut = rnd.nextInt(40);
-                Reservation res = ledger.reserve(user, MODEL, prompt, maxOut).block();
+                Reservation res = present(ledger.reserve(user, MODEL, prompt, maxOut).block());
                 if (!res.isAllowed()) {
                     return;
                 }
                 if (op == 1) {
-                    ledger.release(user, res.holdId()).block();
+                    ledger.release(user, present(res.holdId())).block();
                 } else {
                     Usage used = Usage.of(rnd.nextLong(prompt + 1), rnd.nextLong(maxOut + 1));
-                    Receipt r = ledger.deduct(ChargeRequest.of(user, MODEL, used).withHold(res.holdId())).block();
-                    expectedMicros.get(user).addAndGet(r.total().micros());
+                    Receipt r = present(ledger.deduct(ChargeRequest.of(user, MODEL, used).withHold(present(res.holdId()))).block());
+                    present(expectedMicros.get(user)).addAndGet(r.total().micros());
                     if (r.balance().isNegative()) {
                         negativeSeen.incrementAndGet();
                     }
@@ -875,8 +892,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             });
             assertThat(negativeSeen).as("block policy never goes below its floor").hasValue(0);
             for (String u : users) {
-                AccountView v = ledger.balance(u).block();
-                assertThat(v.balance().micros()).as("no lost update on %s", u).isEqualTo(expectedMicros.get(u).get());
+                AccountView v = present(ledger.balance(u).block());
+                assertThat(v.balance().micros()).as("no lost update on %s", u).isEqualTo(present(expectedMicros.get(u)).get());
                 assertThat(v.holds()).as("every hold of %s settled or released", u).isEmpty();
             }
         }
@@ -890,11 +907,11 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger(config().holdTtl(LedgerConfig.MAX_HOLD_TTL).build());
 
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
-            assertThat(r.hold().expiresAt()).isEqualTo(T0.plus(Duration.ofDays(7)));
-            assertThat(ledger.balance("u1").orElseThrow().holds()).containsExactly(r.hold());
+            assertThat(present(r.hold()).expiresAt()).isEqualTo(T0.plus(Duration.ofDays(7)));
+            assertThat(ledger.balance("u1").orElseThrow().holds()).containsExactly(present(r.hold()));
             clock.advance(Duration.ofDays(6));
-            Hold extended = ledger.extendHold("u1", r.holdId());
-            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)).withHold(r.holdId()));
+            Hold extended = ledger.extendHold("u1", present(r.holdId()));
+            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)).withHold(present(r.holdId())));
 
             assertThat(extended.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(13)));
             assertThat(receipt.balance()).isEqualTo(Credits.of(900));
@@ -931,7 +948,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)));
             ledger.setTier("u1", "pro", "ops");
 
-            AccountState state = store.load("u1").block().state();
+            AccountState state = present(store.load("u1").block()).state();
 
             assertThat(state.tier()).isEqualTo("pro");
             assertThat(state.refillAnchor()).isEqualTo(monday);
@@ -948,7 +965,7 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                     .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(500))).build());
 
             BalanceDecision first = ledger.checkBalance("f1", MODEL, 300, 0);
-            AccountState state = store.load("f1").block().state();
+            AccountState state = present(store.load("f1").block()).state();
             clock.advance(Duration.ofDays(1));
             BalanceDecision dayLater = ledger.checkBalance("f1", MODEL, 300, 0);
 
@@ -1036,15 +1053,15 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                     .usageLimits(UsageLimits.credits(Credits.of(500), null, null)).build());
 
             runConcurrently(8, 50, () -> {
-                Reservation r = ledger.reserve("l1", MODEL, 7, 3).block();
+                Reservation r = present(ledger.reserve("l1", MODEL, 7, 3).block());
                 if (r.isAllowed()) {
                     ledger.deduct(ChargeRequest.of("l1", MODEL, Usage.of(7, 3)).withHold(r.holdId())).block();
                 }
             });
 
-            AccountView v = ledger.balance("l1").block();
+            AccountView v = present(ledger.balance("l1").block());
             assertThat(v.balance()).isEqualTo(Credits.of(1_000_000 - 494)); // 38 requests of 13 credits fit in 500
-            assertThat(ledger.usage("l1").block().get(0).spent()).isEqualTo(Credits.of(494));
+            assertThat(present(ledger.usage("l1").block()).get(0).spent()).isEqualTo(Credits.of(494));
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Helpers of the contract suite's usage report tests: a report as lines of text, and the same
@@ -73,7 +74,7 @@ public final class UsageReportChecks {
                 + g.amounts().entries();
     }
 
-    private static String key(String... parts) {
+    private static String key(@Nullable String... parts) {
         StringBuilder sb = new StringBuilder();
         for (String p : parts) {
             if (sb.length() > 0) {
@@ -135,7 +136,7 @@ public final class UsageReportChecks {
         return out;
     }
 
-    private static String period(LedgerEntry e, UsageQuery query, ZoneId zone) {
+    private static @Nullable String period(LedgerEntry e, UsageQuery query, ZoneId zone) {
         UsageDimension p = query.period();
         if (p == null) {
             return null;

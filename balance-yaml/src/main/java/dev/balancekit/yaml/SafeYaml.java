@@ -38,11 +38,19 @@ final class SafeYaml {
         private static final long serialVersionUID = 1L;
         final int line;
         final int column;
+        private final String reason;
 
         Failure(String message, @Nullable Mark mark) {
             super(message, null, false, false);
+            this.reason = message;
             this.line = mark == null ? -1 : mark.getLine();
             this.column = mark == null ? -1 : mark.getColumn();
+        }
+
+        /** The reason, never null (Throwable's message may be null, a failure's is not). */
+        @Override
+        public String getMessage() {
+            return reason;
         }
     }
 

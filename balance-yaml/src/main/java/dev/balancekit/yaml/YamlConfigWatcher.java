@@ -76,7 +76,8 @@ public final class YamlConfigWatcher implements AutoCloseable {
         this.environment = b.environment;
         snapshotCurrentFile();
         if (b.background) {
-            Path directory = b.file.toAbsolutePath().getParent();
+            // an absolute path to a file always has a parent directory
+            Path directory = Objects.requireNonNull(b.file.toAbsolutePath().getParent(), "directory");
             try {
                 WatchService ws = b.file.getFileSystem().newWatchService();
                 try {

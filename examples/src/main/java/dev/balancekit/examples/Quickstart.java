@@ -9,6 +9,7 @@ import dev.balancekit.ChargeRequest;
 import dev.balancekit.Credits;
 import dev.balancekit.EntryContext;
 import dev.balancekit.HistoryQuery;
+import dev.balancekit.Hold;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.ListQuery;
@@ -23,6 +24,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * The request pipeline on the in-memory store: a user chats until the balance runs out, an admin
@@ -120,7 +122,8 @@ public final class Quickstart {
             Usage usage = Usage.of(200, 80); // what the model reported
             var receipt = ledger.deduct(ChargeRequest.of(user, model, usage)
                     .withContext(EntryContext.MESSAGE).withHold(r.holdId()));
-            out.println(user + ": charged " + receipt.total().negate() + " credits (held " + r.hold().amount()
+            Hold hold = Objects.requireNonNull(r.hold(), "an allowed reservation holds credits");
+            out.println(user + ": charged " + receipt.total().negate() + " credits (held " + hold.amount()
                     + "), balance " + receipt.balance());
         }
     }

@@ -34,6 +34,8 @@ public final class RequestPipeline {
      * @param callModel calls the model named by its argument and returns the usage it reported
      * @return {@code "402 " + payload} when refused, otherwise {@code "200 " + the model used}
      */
+    // kept as README quotes it: reserve() always emits a reservation, and an allowed one has a hold id
+    @SuppressWarnings("NullAway")
     public String handle(String userId, String model, long promptTokens, long maxTokens,
             Function<String, Usage> callModel) {
         Reservation r = ledger.reserve(BalanceRequest.of(userId, model, promptTokens, maxTokens)).block();

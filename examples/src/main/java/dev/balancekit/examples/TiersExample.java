@@ -52,6 +52,7 @@ public final class TiersExample {
      *
      * @param out where to print
      */
+    @SuppressWarnings("OrphanedFormatString") // "20% off" is printed as it is, never formatted
     static void run(PrintStream out) {
         LedgerConfig config = LedgerConfig.builder()
                 .prices(PriceTable.builder()

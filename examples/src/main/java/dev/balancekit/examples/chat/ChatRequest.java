@@ -110,7 +110,7 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
 
     /** Content is a string, null (an assistant message with tool calls), or an array of parts. */
     private static String content(@Nullable JsonNode value, String param) {
-        if (absent(value)) {
+        if (value == null || absent(value)) {
             return "";
         }
         if (value.isString()) {

@@ -233,7 +233,7 @@ public final class ChatServer implements AutoCloseable {
         try {
             report = reports.report(ex.getRequestURI());
         } catch (IllegalArgumentException e) {
-            sendJson(ex, 400, OpenAiFormat.error(e.getMessage(), "invalid_request_error", null, null));
+            sendJson(ex, 400, OpenAiFormat.error(String.valueOf(e.getMessage()), "invalid_request_error", null, null));
             return;
         }
         if (html) {
@@ -271,7 +271,7 @@ public final class ChatServer implements AutoCloseable {
         try {
             request = ChatRequest.parse(new String(body, StandardCharsets.UTF_8), defaultMaxTokens);
         } catch (ChatRequest.InvalidRequestException e) {
-            sendJson(ex, 400, OpenAiFormat.error(e.getMessage(), "invalid_request_error", e.param(), null));
+            sendJson(ex, 400, OpenAiFormat.error(String.valueOf(e.getMessage()), "invalid_request_error", e.param(), null));
             return;
         }
         long promptTokens = request.promptTokens();
@@ -282,7 +282,7 @@ public final class ChatServer implements AutoCloseable {
         try {
             r = ledger.reserve(BalanceRequest.of(user, request.model(), promptTokens, request.maxTokens()));
         } catch (IllegalArgumentException e) {
-            sendJson(ex, 400, OpenAiFormat.error(e.getMessage(), "invalid_request_error", null, null));
+            sendJson(ex, 400, OpenAiFormat.error(String.valueOf(e.getMessage()), "invalid_request_error", null, null));
             return;
         }
         BalanceDecision decision = r.decision();

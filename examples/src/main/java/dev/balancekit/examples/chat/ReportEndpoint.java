@@ -62,7 +62,7 @@ final class ReportEndpoint {
                 integer("top", q.getOrDefault("top", Integer.toString(ReportSpec.DEFAULT_TOP))),
                 integer("lowBalanceDays", q.getOrDefault("lowBalanceDays",
                         Integer.toString(ReportSpec.DEFAULT_LOW_BALANCE_DAYS))));
-        return AdminReports.build(ledger, spec, UserDirectory.NONE, clock).block();
+        return AdminReports.build(ledger, spec, UserDirectory.NONE, clock).blockOptional().orElseThrow();
     }
 
     private static Map<String, String> query(String raw) {

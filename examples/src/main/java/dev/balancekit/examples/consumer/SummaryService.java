@@ -34,6 +34,7 @@ public final class SummaryService {
      * @param text the text
      * @return {@code "ok"}, or the ledger's message when the user cannot afford it
      */
+    @SuppressWarnings("NullAway") // reserve() always emits a reservation
     public String summarize(String user, String text) {
         long promptTokens = Math.max(1, text.length() / 4);
         Reservation r = ledger.reserve(BalanceRequest.of(user, "gpt-4o-mini", promptTokens, 200)).block();

@@ -8,11 +8,13 @@ import dev.balancekit.Receipt;
 import dev.balancekit.springai.BalanceAdvisor;
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientResponse;
 import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -77,14 +79,14 @@ public class ChatController {
      * A whole answer.
      *
      * @param model the model that answered (the free model on a fallback)
-     * @param answer the text
+     * @param answer the text, null when the model returned none
      * @param promptTokens the prompt tokens the model reported
      * @param completionTokens the completion tokens the model reported
      * @param charged the credits charged
      * @param balance the balance after the charge
      */
-    public record ChatAnswer(String model, String answer, long promptTokens, long completionTokens, BigDecimal charged,
-            BigDecimal balance) {
+    public record ChatAnswer(String model, @Nullable String answer, long promptTokens, long completionTokens,
+            BigDecimal charged, BigDecimal balance) {
     }
 
     /**
@@ -217,10 +219,12 @@ public class ChatController {
     }
 
     private static ChatAnswer answer(ChatClientResponse response) {
-        ChatResponse r = response.chatResponse();
-        Receipt receipt = (Receipt) response.context().get(BalanceAdvisor.RECEIPT);
+        // a call that completed has a response with a result, and the advisor put its receipt in the context
+        ChatResponse r = Objects.requireNonNull(response.chatResponse(), "chatResponse");
+        Receipt receipt = (Receipt) Objects.requireNonNull(response.context().get(BalanceAdvisor.RECEIPT), "receipt");
         var usage = r.getMetadata().getUsage();
-        return new ChatAnswer(r.getMetadata().getModel(), r.getResult().getOutput().getText(), usage.getPromptTokens(),
+        Generation result = Objects.requireNonNull(r.getResult(), "result");
+        return new ChatAnswer(r.getMetadata().getModel(), result.getOutput().getText(), usage.getPromptTokens(),
                 usage.getCompletionTokens(), decimal(receipt.total().negate()), decimal(receipt.balance()));
     }
 
