@@ -11,5 +11,6 @@ module dev.balancekit.cli {
     requires java.logging;
 
     // picocli reads the commands' annotated fields and methods reflectively
-    opens dev.balancekit.cli to info.picocli;
+    opens dev.balancekit.cli to
+            info.picocli;
 }

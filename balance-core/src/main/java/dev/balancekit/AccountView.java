@@ -21,8 +21,15 @@ import org.jspecify.annotations.Nullable;
  *     tier's, else the config's), or null when it is not refilled
  */
 public record AccountView(
-        String user, @Nullable String label, Credits balance, Credits available, List<Hold> holds,
-        @Nullable Instant lastTransactionAt, long totalTokens, @Nullable Instant refillAt, @Nullable String tier,
+        String user,
+        @Nullable String label,
+        Credits balance,
+        Credits available,
+        List<Hold> holds,
+        @Nullable Instant lastTransactionAt,
+        long totalTokens,
+        @Nullable Instant refillAt,
+        @Nullable String tier,
         @Nullable Refill refill) {
 
     /**
@@ -44,6 +51,7 @@ public record AccountView(
      * @return a copy with the label set
      */
     public AccountView withLabel(@Nullable String label) {
-        return new AccountView(user, label, balance, available, holds, lastTransactionAt, totalTokens, refillAt, tier, refill);
+        return new AccountView(
+                user, label, balance, available, holds, lastTransactionAt, totalTokens, refillAt, tier, refill);
     }
 }

@@ -15,7 +15,11 @@ import org.jspecify.annotations.Nullable;
  *     applying it twice; null for none
  */
 public record BalanceChange(
-        String user, Credits amount, @Nullable String actor, @Nullable String note, @Nullable String idempotencyKey) {
+        String user,
+        Credits amount,
+        @Nullable String actor,
+        @Nullable String note,
+        @Nullable String idempotencyKey) {
 
     /**
      * Validates.

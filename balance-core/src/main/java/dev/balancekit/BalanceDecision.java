@@ -63,7 +63,8 @@ public record BalanceDecision(
         Objects.requireNonNull(available, "available");
         Objects.requireNonNull(estimatedCost, "estimatedCost");
         if ((status == Status.DENIED) != (reason != null)) {
-            throw new IllegalArgumentException("reason must be given exactly when denied, was " + reason + " for " + status);
+            throw new IllegalArgumentException(
+                    "reason must be given exactly when denied, was " + reason + " for " + status);
         }
     }
 
@@ -80,10 +81,11 @@ public record BalanceDecision(
     public String message() {
         if (window != null) {
             return switch (window.window()) {
-                case DAILY -> "Daily";
-                case WEEKLY -> "Weekly";
-                case MONTHLY -> "Monthly";
-            } + " usage limit reached: used " + usedText(window) + ". Resets at " + window.resetsAt() + ".";
+                        case DAILY -> "Daily";
+                        case WEEKLY -> "Weekly";
+                        case MONTHLY -> "Monthly";
+                    }
+                    + " usage limit reached: used " + usedText(window) + ". Resets at " + window.resetsAt() + ".";
         }
         if (reason == DenialReason.MODEL_NOT_ALLOWED) {
             return "Model not allowed: " + model + " is not available on your plan.";
@@ -92,8 +94,8 @@ public record BalanceDecision(
             return "Unknown model: " + model + " has no price of its own (it would be priced by "
                     + (valueKey == null ? "the default rate" : "the generic row '" + valueKey + "'") + ").";
         }
-        return "Insufficient Funds! Balance: " + available + ". Prompt tokens: " + promptTokens
-                + ". Cost: " + estimatedCost + ".";
+        return "Insufficient Funds! Balance: " + available + ". Prompt tokens: " + promptTokens + ". Cost: "
+                + estimatedCost + ".";
     }
 
     private static String usedText(WindowUsage w) {
@@ -102,7 +104,10 @@ public record BalanceDecision(
             sb.append(w.spent()).append(" of ").append(w.limit()).append(" credits");
         }
         if (w.tokenLimit() != null) {
-            sb.append(sb.length() > 0 ? " and " : "").append(w.tokens()).append(" of ").append(w.tokenLimit())
+            sb.append(sb.length() > 0 ? " and " : "")
+                    .append(w.tokens())
+                    .append(" of ")
+                    .append(w.tokenLimit())
                     .append(" tokens");
         }
         return sb.toString();

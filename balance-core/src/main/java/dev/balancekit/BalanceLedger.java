@@ -44,8 +44,16 @@ public final class BalanceLedger {
 
     private BalanceLedger(Builder b) {
         BalanceStore store = b.store != null ? b.store : new InMemoryBalanceStore();
-        this.runner = new LedgerRunner(store, b.config, b.clock, b.maxAttempts, b.backoffBase, b.backoffMax,
-                b.listeners, b.eventExecutor, b.meterRegistry);
+        this.runner = new LedgerRunner(
+                store,
+                b.config,
+                b.clock,
+                b.maxAttempts,
+                b.backoffBase,
+                b.backoffMax,
+                b.listeners,
+                b.eventExecutor,
+                b.meterRegistry);
         this.directory = b.directory;
     }
 
@@ -319,12 +327,13 @@ public final class BalanceLedger {
                 views.add(directory.labelOf(s.user()).map(v::withLabel).defaultIfEmpty(v));
             }
             return Mono.zip(views, arr -> {
-                List<AccountView> items = new ArrayList<>(arr.length);
-                for (Object o : arr) {
-                    items.add((AccountView) o);
-                }
-                return new Page<>(items, page.nextCursor());
-            }).defaultIfEmpty(new Page<>(List.of(), page.nextCursor()));
+                        List<AccountView> items = new ArrayList<>(arr.length);
+                        for (Object o : arr) {
+                            items.add((AccountView) o);
+                        }
+                        return new Page<>(items, page.nextCursor());
+                    })
+                    .defaultIfEmpty(new Page<>(List.of(), page.nextCursor()));
         }));
     }
 
@@ -343,7 +352,9 @@ public final class BalanceLedger {
         Objects.requireNonNull(query, "query");
         return Mono.defer(() -> {
             LedgerConfig cfg = runner.config();
-            return runner.store().usage(query, cfg.zone()).collectList()
+            return runner.store()
+                    .usage(query, cfg.zone())
+                    .collectList()
                     .map(groups -> UsageReports.report(query, cfg.zone(), groups, cfg.defaultTier()));
         });
     }
@@ -361,8 +372,7 @@ public final class BalanceLedger {
         private @Nullable Executor eventExecutor;
         private @Nullable MeterRegistry meterRegistry;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Reports the ledger's meters (docs/metrics.md) to a Micrometer registry. Without one,

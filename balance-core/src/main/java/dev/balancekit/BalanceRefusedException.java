@@ -13,6 +13,7 @@ public final class BalanceRefusedException extends BalanceException {
 
     /** The decision; decisions are not serializable, and a refusal is not sent across processes. */
     private final transient BalanceDecision decision;
+
     private final String user;
 
     /**

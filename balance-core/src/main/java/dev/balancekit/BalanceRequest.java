@@ -19,8 +19,13 @@ import org.jspecify.annotations.Nullable;
  *     exact per-endpoint prices win over the table; null for none
  */
 public record BalanceRequest(
-        String user, String model, long promptTokens, long maxOutputTokens, boolean exempt,
-        @Nullable String idempotencyKey, @Nullable String endpoint) {
+        String user,
+        String model,
+        long promptTokens,
+        long maxOutputTokens,
+        boolean exempt,
+        @Nullable String idempotencyKey,
+        @Nullable String endpoint) {
 
     /**
      * Validates the request.
@@ -49,7 +54,12 @@ public record BalanceRequest(
      * @param idempotencyKey the key, or null for none
      * @throws IllegalArgumentException as the canonical constructor
      */
-    public BalanceRequest(String user, String model, long promptTokens, long maxOutputTokens, boolean exempt,
+    public BalanceRequest(
+            String user,
+            String model,
+            long promptTokens,
+            long maxOutputTokens,
+            boolean exempt,
             @Nullable String idempotencyKey) {
         this(user, model, promptTokens, maxOutputTokens, exempt, idempotencyKey, null);
     }

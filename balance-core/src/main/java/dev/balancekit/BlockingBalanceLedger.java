@@ -175,7 +175,8 @@ public final class BlockingBalanceLedger {
 
     /** Waits for an operation that always emits one value: completing empty would be a defect. */
     private static <T> T await(Mono<T> operation) {
-        return operation.blockOptional()
+        return operation
+                .blockOptional()
                 .orElseThrow(() -> new IllegalStateException("the ledger completed without a value"));
     }
 }

@@ -18,8 +18,14 @@ import org.jspecify.annotations.Nullable;
  *     whose exact per-endpoint prices win over the table; null for none
  */
 public record ChargeRequest(
-        String user, String model, Usage usage, String context, @Nullable String conversationId,
-        @Nullable String holdId, @Nullable String idempotencyKey, @Nullable String endpoint) {
+        String user,
+        String model,
+        Usage usage,
+        String context,
+        @Nullable String conversationId,
+        @Nullable String holdId,
+        @Nullable String idempotencyKey,
+        @Nullable String endpoint) {
 
     /**
      * Validates the request.
@@ -52,8 +58,14 @@ public record ChargeRequest(
      * @param idempotencyKey the key, or null
      * @throws IllegalArgumentException as the canonical constructor
      */
-    public ChargeRequest(String user, String model, Usage usage, String context, @Nullable String conversationId,
-            @Nullable String holdId, @Nullable String idempotencyKey) {
+    public ChargeRequest(
+            String user,
+            String model,
+            Usage usage,
+            String context,
+            @Nullable String conversationId,
+            @Nullable String holdId,
+            @Nullable String idempotencyKey) {
         this(user, model, usage, context, conversationId, holdId, idempotencyKey, null);
     }
 

@@ -103,17 +103,21 @@ public record Credits(long micros) implements Comparable<Credits> {
         if (m.group(1) != null || m.group(2) != null) {
             BigDecimal value = new BigDecimal(prefix);
             try {
-                value.setScale(Math.min(value.scale(), scale), RoundingMode.DOWN).unscaledValue().longValueExact();
+                value.setScale(Math.min(value.scale(), scale), RoundingMode.DOWN)
+                        .unscaledValue()
+                        .longValueExact();
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException(what + " is too large, was '" + text + "'", e);
             }
             if (value.scale() > scale && value.stripTrailingZeros().scale() > scale) {
-                throw new IllegalArgumentException(what + " must have at most " + scale
-                        + " fractional digits, was '" + text + "'");
+                throw new IllegalArgumentException(
+                        what + " must have at most " + scale + " fractional digits, was '" + text + "'");
             }
             if (m.end() == s.length()) {
                 try {
-                    return value.setScale(scale, RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
+                    return value.setScale(scale, RoundingMode.UNNECESSARY)
+                            .unscaledValue()
+                            .longValueExact();
                 } catch (ArithmeticException e) {
                     throw new IllegalArgumentException(what + " is too large, was '" + text + "'", e);
                 }

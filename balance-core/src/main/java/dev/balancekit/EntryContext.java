@@ -31,6 +31,5 @@ public final class EntryContext {
     /** A balance taken over from LibreChat, with the reconciling difference when its history is imported too. */
     public static final String IMPORT = "import";
 
-    private EntryContext() {
-    }
+    private EntryContext() {}
 }

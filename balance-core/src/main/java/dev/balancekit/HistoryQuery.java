@@ -14,8 +14,12 @@ import org.jspecify.annotations.Nullable;
  * @param cursor the {@link Page#nextCursor()} of the previous page, or null for the first page
  */
 public record HistoryQuery(
-        @Nullable Instant from, @Nullable Instant until, @Nullable String context, @Nullable String model,
-        int limit, @Nullable String cursor) {
+        @Nullable Instant from,
+        @Nullable Instant until,
+        @Nullable String context,
+        @Nullable String model,
+        int limit,
+        @Nullable String cursor) {
 
     /** The largest page size. */
     public static final int MAX_LIMIT = 10_000;

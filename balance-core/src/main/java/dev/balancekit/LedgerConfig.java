@@ -305,8 +305,7 @@ public final class LedgerConfig {
         private boolean firstRefillAfterInterval = true;
         private boolean metering;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Makes charges stop at a zero balance, LibreChat's rule: the part of a charge that would take
@@ -579,8 +578,8 @@ public final class LedgerConfig {
         public Builder idempotencyRetention(Duration retention) {
             Objects.requireNonNull(retention, "idempotencyRetention");
             if (retention.compareTo(Duration.ofMinutes(1)) < 0 || retention.compareTo(Duration.ofDays(366)) > 0) {
-                throw new IllegalArgumentException("idempotencyRetention must be between 1 minute and 366 days, was "
-                        + retention);
+                throw new IllegalArgumentException(
+                        "idempotencyRetention must be between 1 minute and 366 days, was " + retention);
             }
             this.idempotencyRetention = retention;
             return this;

@@ -122,8 +122,7 @@ public record LedgerEntry(
         private @Nullable String actor;
         private @Nullable String note;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Makes this a credits entry of the given value: token type {@link TokenType#CREDITS}, the
@@ -321,8 +320,26 @@ public record LedgerEntry(
          */
         @SuppressWarnings("NullAway") // the canonical constructor checks the required fields
         public LedgerEntry build() {
-            return new LedgerEntry(id, seq, user, tokenType, rawAmount, rate, tokenValue, context, model, valueKey,
-                    conversationId, balance, createdAt, inputTokens, writeTokens, readTokens, holdId, actor, note);
+            return new LedgerEntry(
+                    id,
+                    seq,
+                    user,
+                    tokenType,
+                    rawAmount,
+                    rate,
+                    tokenValue,
+                    context,
+                    model,
+                    valueKey,
+                    conversationId,
+                    balance,
+                    createdAt,
+                    inputTokens,
+                    writeTokens,
+                    readTokens,
+                    holdId,
+                    actor,
+                    note);
         }
     }
 }

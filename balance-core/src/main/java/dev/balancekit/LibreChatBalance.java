@@ -28,8 +28,13 @@ import org.jspecify.annotations.Nullable;
  * @param lastRefill one interval before the next refill, or null without auto-refill
  * @param refillAmount the credits of a refill, or null without auto-refill
  */
-public record LibreChatBalance(Credits tokenCredits, boolean autoRefillEnabled, @Nullable Long refillIntervalValue,
-        @Nullable String refillIntervalUnit, @Nullable Instant lastRefill, @Nullable Credits refillAmount) {
+public record LibreChatBalance(
+        Credits tokenCredits,
+        boolean autoRefillEnabled,
+        @Nullable Long refillIntervalValue,
+        @Nullable String refillIntervalUnit,
+        @Nullable Instant lastRefill,
+        @Nullable Credits refillAmount) {
 
     /**
      * Validates.
@@ -56,8 +61,8 @@ public record LibreChatBalance(Credits tokenCredits, boolean autoRefillEnabled, 
         }
         Instant next = view.refillAt();
         Instant last = next == null ? null : refill.periodStart(next, -1, config.zone());
-        return new LibreChatBalance(view.balance(), true, refill.intervalValue(), refill.unit().configName(), last,
-                refill.amount());
+        return new LibreChatBalance(
+                view.balance(), true, refill.intervalValue(), refill.unit().configName(), last, refill.amount());
     }
 
     /**

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param cursor the {@link Page#nextCursor()} of the previous page, or null for the first page;
  *     its form belongs to the store
  */
-public record ListQuery(Sort sort, boolean descending, int limit, @Nullable String cursor) {
+public record ListQuery(
+        Sort sort, boolean descending, int limit, @Nullable String cursor) {
 
     /** The largest page size. */
     public static final int MAX_LIMIT = 10_000;

@@ -16,7 +16,11 @@ import org.jspecify.annotations.Nullable;
  *     key, returned without changing anything
  */
 public record Receipt(
-        String user, String operationId, List<LedgerEntry> entries, Credits balance, Credits available,
+        String user,
+        String operationId,
+        List<LedgerEntry> entries,
+        Credits balance,
+        Credits available,
         boolean replay) {
 
     /**

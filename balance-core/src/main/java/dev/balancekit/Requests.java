@@ -9,8 +9,7 @@ final class Requests {
     /** Longest id, key or label accepted, in characters. */
     static final int MAX_TEXT = 512;
 
-    private Requests() {
-    }
+    private Requests() {}
 
     /**
      * Checks an id or text: not blank, at most {@link #MAX_TEXT} characters, and well-formed
@@ -21,8 +20,8 @@ final class Requests {
             throw new IllegalArgumentException(field + " must not be blank, was " + quote(value));
         }
         if (value.length() > MAX_TEXT) {
-            throw new IllegalArgumentException(field + " must be at most " + MAX_TEXT + " characters, was "
-                    + value.length() + " characters");
+            throw new IllegalArgumentException(
+                    field + " must be at most " + MAX_TEXT + " characters, was " + value.length() + " characters");
         }
         int bad = loneSurrogate(value);
         if (bad >= 0) {

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param hold the hold made, present exactly when the decision allows the call
  * @param replay true when this is the result of an earlier call with the same idempotency key
  */
-public record Reservation(BalanceDecision decision, @Nullable Hold hold, boolean replay) {
+public record Reservation(
+        BalanceDecision decision, @Nullable Hold hold, boolean replay) {
 
     /**
      * Validates.
@@ -20,8 +21,8 @@ public record Reservation(BalanceDecision decision, @Nullable Hold hold, boolean
     public Reservation {
         Objects.requireNonNull(decision, "decision");
         if (decision.isAllowed() != (hold != null)) {
-            throw new IllegalArgumentException("a hold must be present exactly when allowed, was " + hold
-                    + " for " + decision.status());
+            throw new IllegalArgumentException(
+                    "a hold must be present exactly when allowed, was " + hold + " for " + decision.status());
         }
     }
 

@@ -51,7 +51,8 @@ public record Usage(long inputTokens, long outputTokens, long cacheWriteTokens, 
      * @throws IllegalArgumentException if {@code completionTokens} is not between 0 and {@link #MAX_TOKENS}
      */
     public static Usage of(long promptTokens, long completionTokens) {
-        return new Usage(checkTokens("promptTokens", promptTokens), checkTokens("completionTokens", completionTokens), 0, 0);
+        return new Usage(
+                checkTokens("promptTokens", promptTokens), checkTokens("completionTokens", completionTokens), 0, 0);
     }
 
     /**

@@ -29,8 +29,8 @@ public record UsageAmounts(Credits spent, Credits credited, long promptTokens, l
         Objects.requireNonNull(spent, "spent");
         Objects.requireNonNull(credited, "credited");
         if (promptTokens < 0 || completionTokens < 0 || entries < 0) {
-            throw new IllegalArgumentException("token and entry counts must not be negative, were " + promptTokens + ", "
-                    + completionTokens + ", " + entries);
+            throw new IllegalArgumentException("token and entry counts must not be negative, were " + promptTokens
+                    + ", " + completionTokens + ", " + entries);
         }
     }
 
@@ -56,8 +56,11 @@ public record UsageAmounts(Credits spent, Credits credited, long promptTokens, l
      * @throws ArithmeticException on overflow
      */
     public UsageAmounts plus(UsageAmounts other) {
-        return new UsageAmounts(spent.plus(other.spent), credited.plus(other.credited),
-                Math.addExact(promptTokens, other.promptTokens), Math.addExact(completionTokens, other.completionTokens),
+        return new UsageAmounts(
+                spent.plus(other.spent),
+                credited.plus(other.credited),
+                Math.addExact(promptTokens, other.promptTokens),
+                Math.addExact(completionTokens, other.completionTokens),
                 Math.addExact(entries, other.entries));
     }
 

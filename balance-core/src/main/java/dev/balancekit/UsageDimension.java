@@ -55,7 +55,7 @@ public enum UsageDimension {
         if ("valueKey".equalsIgnoreCase(s)) {
             return PRICE_KEY;
         }
-        throw new IllegalArgumentException("by must be one of user, model, price-key, context, tier, day, week, month, was '"
-                + text + "'");
+        throw new IllegalArgumentException(
+                "by must be one of user, model, price-key, context, tier, day, week, month, was '" + text + "'");
     }
 }

@@ -19,8 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param amounts what the group's entries add up to
  */
 public record UsageGroup(
-        @Nullable String user, @Nullable String model, @Nullable String priceKey, @Nullable String context,
-        @Nullable String tier, @Nullable LocalDate period, UsageAmounts amounts) {
+        @Nullable String user,
+        @Nullable String model,
+        @Nullable String priceKey,
+        @Nullable String context,
+        @Nullable String tier,
+        @Nullable LocalDate period,
+        UsageAmounts amounts) {
 
     /**
      * Validates.

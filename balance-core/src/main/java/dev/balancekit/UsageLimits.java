@@ -14,8 +14,12 @@ import org.jspecify.annotations.Nullable;
  * @param monthlyTokens tokens per month
  */
 public record UsageLimits(
-        @Nullable Credits daily, @Nullable Credits weekly, @Nullable Credits monthly,
-        @Nullable Long dailyTokens, @Nullable Long weeklyTokens, @Nullable Long monthlyTokens) {
+        @Nullable Credits daily,
+        @Nullable Credits weekly,
+        @Nullable Credits monthly,
+        @Nullable Long dailyTokens,
+        @Nullable Long weeklyTokens,
+        @Nullable Long monthlyTokens) {
 
     /** No caps at all. */
     public static final UsageLimits NONE = new UsageLimits(null, null, null, null, null, null);
@@ -97,8 +101,12 @@ public record UsageLimits(
 
     /** @return whether no cap is set */
     public boolean isEmpty() {
-        return daily == null && weekly == null && monthly == null
-                && dailyTokens == null && weeklyTokens == null && monthlyTokens == null;
+        return daily == null
+                && weekly == null
+                && monthly == null
+                && dailyTokens == null
+                && weeklyTokens == null
+                && monthlyTokens == null;
     }
 
     /** @return the caps that are set, such as {@code {daily=200000, monthlyTokens=5000000}}, or {@code none} */
@@ -112,15 +120,17 @@ public record UsageLimits(
         Object[] values = {daily, weekly, monthly, dailyTokens, weeklyTokens, monthlyTokens};
         for (int i = 0; i < names.length; i++) {
             if (values[i] != null) {
-                sb.append(sb.length() > 1 ? ", " : "").append(names[i]).append('=').append(values[i]);
+                sb.append(sb.length() > 1 ? ", " : "")
+                        .append(names[i])
+                        .append('=')
+                        .append(values[i]);
             }
         }
         return sb.append('}').toString();
     }
 
     private static void positive(String field, @Nullable Object value) {
-        boolean ok = value == null
-                || (value instanceof Credits c ? c.isPositive() : ((Long) value) > 0);
+        boolean ok = value == null || (value instanceof Credits c ? c.isPositive() : ((Long) value) > 0);
         if (!ok) {
             throw new IllegalArgumentException(field + " must be above zero, was " + value);
         }

@@ -29,8 +29,15 @@ import org.jspecify.annotations.Nullable;
  * @param cursor the {@link UsageReport#nextCursor()} of the previous page, or null for the first page
  */
 public record UsageQuery(
-        @Nullable Instant since, @Nullable Instant until, List<UsageDimension> by, Set<String> users, Set<String> models,
-        Set<String> contexts, Order order, int limit, @Nullable String cursor) {
+        @Nullable Instant since,
+        @Nullable Instant until,
+        List<UsageDimension> by,
+        Set<String> users,
+        Set<String> models,
+        Set<String> contexts,
+        Order order,
+        int limit,
+        @Nullable String cursor) {
 
     /** The largest page size. */
     public static final int MAX_LIMIT = 10_000;
@@ -110,8 +117,8 @@ public record UsageQuery(
      * @throws IllegalArgumentException if a dimension repeats or two periods are given
      */
     public static UsageQuery of(UsageDimension... dimensions) {
-        return new UsageQuery(null, null, Arrays.asList(dimensions), Set.of(), Set.of(), Set.of(), Order.SPENT,
-                DEFAULT_LIMIT, null);
+        return new UsageQuery(
+                null, null, Arrays.asList(dimensions), Set.of(), Set.of(), Set.of(), Order.SPENT, DEFAULT_LIMIT, null);
     }
 
     /**

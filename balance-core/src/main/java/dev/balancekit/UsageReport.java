@@ -16,7 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param totals what every matching entry adds up to, in all pages
  * @param nextCursor pass it to {@link UsageQuery#after(String)} for the next page; null on the last page
  */
-public record UsageReport(UsageQuery query, ZoneId zone, List<UsageGroup> groups, long groupCount, UsageAmounts totals,
+public record UsageReport(
+        UsageQuery query,
+        ZoneId zone,
+        List<UsageGroup> groups,
+        long groupCount,
+        UsageAmounts totals,
         @Nullable String nextCursor) {
 
     /**

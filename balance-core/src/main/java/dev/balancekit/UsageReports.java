@@ -21,8 +21,7 @@ final class UsageReports {
             .thenComparing(UsageGroup::context, TEXT)
             .thenComparing(UsageGroup::tier, TEXT);
 
-    private UsageReports() {
-    }
+    private UsageReports() {}
 
     static UsageReport report(UsageQuery query, ZoneId zone, List<UsageGroup> stored, @Nullable String defaultTier) {
         List<UsageGroup> groups = stored;
@@ -39,11 +38,18 @@ final class UsageReports {
             totals = totals.plus(g.amounts());
         }
         List<UsageGroup> sorted = new ArrayList<>(groups);
-        sorted.sort(switch (query.order()) {
-            case SPENT -> Comparator.comparing((UsageGroup g) -> g.amounts().spent()).reversed().thenComparing(BY_KEY);
-            case TOKENS -> Comparator.comparingLong((UsageGroup g) -> g.amounts().tokens()).reversed().thenComparing(BY_KEY);
-            case KEY -> BY_KEY;
-        });
+        sorted.sort(
+                switch (query.order()) {
+                    case SPENT ->
+                        Comparator.comparing((UsageGroup g) -> g.amounts().spent())
+                                .reversed()
+                                .thenComparing(BY_KEY);
+                    case TOKENS ->
+                        Comparator.comparingLong((UsageGroup g) -> g.amounts().tokens())
+                                .reversed()
+                                .thenComparing(BY_KEY);
+                    case KEY -> BY_KEY;
+                });
         int from = Math.min(query.offset(), sorted.size());
         int to = Math.min(from + query.limit(), sorted.size());
         String next = to < sorted.size() ? UsageQuery.cursorAt(to) : null;

@@ -27,10 +27,16 @@ public enum UsageWindow {
         return switch (this) {
             case DAILY -> date.toString();
             // ASCII digits whatever the host's locale: keys are stored and compared
-            case WEEKLY -> twoDigits(new StringBuilder(8).append(date.get(IsoFields.WEEK_BASED_YEAR)).append("-W"),
-                    date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)).toString();
-            case MONTHLY -> twoDigits(new StringBuilder(7).append(date.getYear()).append('-'), date.getMonthValue())
-                    .toString();
+            case WEEKLY ->
+                twoDigits(
+                                new StringBuilder(8)
+                                        .append(date.get(IsoFields.WEEK_BASED_YEAR))
+                                        .append("-W"),
+                                date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR))
+                        .toString();
+            case MONTHLY ->
+                twoDigits(new StringBuilder(7).append(date.getYear()).append('-'), date.getMonthValue())
+                        .toString();
         };
     }
 

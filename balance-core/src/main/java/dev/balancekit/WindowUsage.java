@@ -16,8 +16,13 @@ import org.jspecify.annotations.Nullable;
  * @param resetsAt when the next window starts
  */
 public record WindowUsage(
-        UsageWindow window, String key, Credits spent, long tokens, @Nullable Credits limit,
-        @Nullable Long tokenLimit, Instant resetsAt) {
+        UsageWindow window,
+        String key,
+        Credits spent,
+        long tokens,
+        @Nullable Credits limit,
+        @Nullable Long tokenLimit,
+        Instant resetsAt) {
 
     /**
      * Validates.
@@ -48,7 +53,10 @@ public record WindowUsage(
     }
 
     private static long percent(long used, long cap) {
-        return java.math.BigInteger.valueOf(used).multiply(java.math.BigInteger.valueOf(100))
-                .divide(java.math.BigInteger.valueOf(cap)).min(java.math.BigInteger.valueOf(Integer.MAX_VALUE)).longValue();
+        return java.math.BigInteger.valueOf(used)
+                .multiply(java.math.BigInteger.valueOf(100))
+                .divide(java.math.BigInteger.valueOf(cap))
+                .min(java.math.BigInteger.valueOf(Integer.MAX_VALUE))
+                .longValue();
     }
 }

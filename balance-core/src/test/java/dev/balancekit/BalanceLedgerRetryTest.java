@@ -41,9 +41,16 @@ class BalanceLedgerRetryTest {
     private BalanceLedger ledger(int maxAttempts, Duration base, Duration max) {
         LedgerConfig config = LedgerConfig.builder()
                 .startBalance(START)
-                .prices(PriceTable.builder().model(MODEL, ModelPrice.perToken("1", "2")).build())
+                .prices(PriceTable.builder()
+                        .model(MODEL, ModelPrice.perToken("1", "2"))
+                        .build())
                 .build();
-        return BalanceLedger.builder().store(store).config(config).clock(clock).retries(maxAttempts, base, max).build();
+        return BalanceLedger.builder()
+                .store(store)
+                .config(config)
+                .clock(clock)
+                .retries(maxAttempts, base, max)
+                .build();
     }
 
     /**
@@ -81,8 +88,8 @@ class BalanceLedgerRetryTest {
         }
 
         @Override
-        public Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next,
-                List<LedgerEntry> entries) {
+        public Mono<CasResult> compareAndSet(
+                String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
             writes.incrementAndGet();
             return Mono.defer(() -> {
                 attemptedStates.add(next);
@@ -121,7 +128,10 @@ class BalanceLedgerRetryTest {
     }
 
     private List<LedgerEntry> entries(String user) {
-        return store.delegate.history(user, HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT)).collectList().block();
+        return store.delegate
+                .history(user, HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT))
+                .collectList()
+                .block();
     }
 
     @Nested
@@ -143,26 +153,34 @@ class BalanceLedgerRetryTest {
         void stateWrittenByAnotherLedger_conflicts_thenLoadsAndApplies() {
             givenAccount("u1");
             ledger.addBalance("u1", Credits.of(1)).block();
-            ledger(3, Duration.ZERO, Duration.ZERO).addBalance("u1", Credits.of(10)).block(); // another instance
+            ledger(3, Duration.ZERO, Duration.ZERO)
+                    .addBalance("u1", Credits.of(10))
+                    .block(); // another instance
             store.reset();
 
             Receipt r = ledger.addBalance("u1", Credits.of(2)).block();
 
             assertThat(r.balance()).isEqualTo(Credits.of(1013));
-            assertThat(store.loads).as("the remembered state was stale: one load after the conflict").hasValue(1);
+            assertThat(store.loads)
+                    .as("the remembered state was stale: one load after the conflict")
+                    .hasValue(1);
             assertThat(store.writes).hasValue(2);
         }
 
         @Test
         void denialOnARememberedState_isDecidedAgainFromAFreshLoad() {
             givenAccount("u1");
-            ledger.addBalance("u1", Credits.of(1)).block();            // remembered: 1001 credits
-            ledger(3, Duration.ZERO, Duration.ZERO).addBalance("u1", Credits.of(5000)).block(); // another instance
+            ledger.addBalance("u1", Credits.of(1)).block(); // remembered: 1001 credits
+            ledger(3, Duration.ZERO, Duration.ZERO)
+                    .addBalance("u1", Credits.of(5000))
+                    .block(); // another instance
             store.reset();
 
             Reservation r = ledger.reserve("u1", MODEL, 3000, 0).block();
 
-            assertThat(r.isAllowed()).as("allowed on the 6001 credits the store holds, not the 1001 remembered").isTrue();
+            assertThat(r.isAllowed())
+                    .as("allowed on the 6001 credits the store holds, not the 1001 remembered")
+                    .isTrue();
             assertThat(store.loads).hasValue(1);
         }
 
@@ -171,7 +189,8 @@ class BalanceLedgerRetryTest {
             givenAccount("u1");
             store.conflictsLeft.set(2);
 
-            Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 50))).block();
+            Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 50)))
+                    .block();
 
             assertThat(r.balance()).isEqualTo(Credits.of(800));
             assertThat(store.loads).as("one load per attempt").hasValue(3);
@@ -213,7 +232,8 @@ class BalanceLedgerRetryTest {
             store.conflictsLeft.set(1);
 
             StepVerifier.create(once.setBalance(BalanceChange.of("u1", Credits.of(7))))
-                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ConflictRetriesExhaustedException.class)
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(ConflictRetriesExhaustedException.class)
                             .hasMessage("account 'u1' stayed contended: gave up after 1 attempts"))
                     .verify();
             assertThat(store.writes).hasValue(1);
@@ -235,10 +255,16 @@ class BalanceLedgerRetryTest {
             // 4 threads on one account with 8 attempts each: racing freely, some operation would lose
             // 8 times in a row; taking turns after the first loss, only operations already under way
             // (at most one per other thread) can still make it lose
-            BalanceLedger hot = BalanceLedger.builder().store(new InMemoryBalanceStore())
-                    .config(LedgerConfig.builder().startBalance(Credits.of(1_000_000))
-                            .prices(PriceTable.builder().model(MODEL, ModelPrice.perToken("1", "2")).build()).build())
-                    .retries(8, Duration.ofMillis(1), Duration.ofMillis(5)).build();
+            BalanceLedger hot = BalanceLedger.builder()
+                    .store(new InMemoryBalanceStore())
+                    .config(LedgerConfig.builder()
+                            .startBalance(Credits.of(1_000_000))
+                            .prices(PriceTable.builder()
+                                    .model(MODEL, ModelPrice.perToken("1", "2"))
+                                    .build())
+                            .build())
+                    .retries(8, Duration.ofMillis(1), Duration.ofMillis(5))
+                    .build();
             BlockingBalanceLedger blocking = hot.blocking();
             int threads = 4;
             int requests = 1_500;
@@ -249,7 +275,8 @@ class BalanceLedgerRetryTest {
                     for (int i = 0; i < requests; i++) {
                         try {
                             Reservation r = blocking.reserve(BalanceRequest.of("hot", MODEL, 1, 1));
-                            blocking.deduct(ChargeRequest.of("hot", MODEL, Usage.of(1, 1)).withHold(r.holdId()));
+                            blocking.deduct(ChargeRequest.of("hot", MODEL, Usage.of(1, 1))
+                                    .withHold(r.holdId()));
                         } catch (RuntimeException e) {
                             failures.add(e);
                         }
@@ -289,7 +316,8 @@ class BalanceLedgerRetryTest {
         @Test
         void loadError_propagatesUnchanged_withoutRetryOrWrite() {
             givenAccount("u1");
-            StoreException failure = new StoreException("load of 'u1' failed", new IllegalStateException("socket closed"));
+            StoreException failure =
+                    new StoreException("load of 'u1' failed", new IllegalStateException("socket closed"));
             store.loadFailure = failure;
 
             StepVerifier.create(ledger.addBalance("u1", Credits.of(5)))
@@ -320,7 +348,8 @@ class BalanceLedgerRetryTest {
             givenAccount("u1");
 
             StepVerifier.create(ledger.release("u1", "nope"))
-                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(IllegalArgumentException.class)
                             .hasMessage("holdId 'nope' is not a hold of user 'u1'"))
                     .verify();
 
@@ -337,10 +366,14 @@ class BalanceLedgerRetryTest {
             givenAccount("u1");
             store.conflictsLeft.set(2);
 
-            Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 5)).withIdempotencyKey("msg-1")).block();
+            Receipt r = ledger.deduct(
+                            ChargeRequest.of("u1", MODEL, Usage.of(10, 5)).withIdempotencyKey("msg-1"))
+                    .block();
 
-            assertThat(store.attemptedEntries).hasSize(3).allSatisfy(attempt ->
-                    assertThat(attempt).extracting(LedgerEntry::id).containsExactly("msg-1#2", "msg-1#3"));
+            assertThat(store.attemptedEntries)
+                    .hasSize(3)
+                    .allSatisfy(attempt ->
+                            assertThat(attempt).extracting(LedgerEntry::id).containsExactly("msg-1#2", "msg-1#3"));
             assertThat(r.operationId()).isEqualTo("msg-1");
             assertThat(r.entries()).extracting(LedgerEntry::id).containsExactly("msg-1#2", "msg-1#3");
         }
@@ -350,13 +383,16 @@ class BalanceLedgerRetryTest {
             givenAccount("u1");
             store.conflictsLeft.set(2);
 
-            Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 5))).block();
+            Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 5)))
+                    .block();
 
             String id = r.operationId();
             assertThat(id).isNotBlank().doesNotContain("#");
             assertThat(r.entries()).extracting(LedgerEntry::id).containsExactly(id + "#2", id + "#3");
-            assertThat(store.attemptedEntries).hasSize(3).allSatisfy(attempt ->
-                    assertThat(attempt).extracting(LedgerEntry::id).containsExactly(id + "#2", id + "#3"));
+            assertThat(store.attemptedEntries)
+                    .hasSize(3)
+                    .allSatisfy(attempt ->
+                            assertThat(attempt).extracting(LedgerEntry::id).containsExactly(id + "#2", id + "#3"));
             assertThat(entries("u1")).extracting(LedgerEntry::id).containsExactly(id + "#3", id + "#2", "startBalance");
         }
 
@@ -367,8 +403,10 @@ class BalanceLedgerRetryTest {
 
             Reservation r = ledger.reserve("u1", MODEL, 10, 0).block();
 
-            assertThat(store.attemptedStates).hasSize(3).allSatisfy(state ->
-                    assertThat(state.holds()).extracting(Hold::id).containsExactly(r.holdId()));
+            assertThat(store.attemptedStates)
+                    .hasSize(3)
+                    .allSatisfy(state ->
+                            assertThat(state.holds()).extracting(Hold::id).containsExactly(r.holdId()));
         }
 
         @Test
@@ -417,7 +455,8 @@ class BalanceLedgerRetryTest {
         void resubscribing_aCallWithoutKey_appliesItAgain_whileAKeyedCallReplays() {
             givenAccount("u1");
             Mono<Receipt> unkeyed = ledger.addBalance("u1", Credits.of(1));
-            Mono<Receipt> keyed = ledger.addBalance(BalanceChange.of("u1", Credits.of(10)).withIdempotencyKey("top-up"));
+            Mono<Receipt> keyed =
+                    ledger.addBalance(BalanceChange.of("u1", Credits.of(10)).withIdempotencyKey("top-up"));
 
             unkeyed.block();
             unkeyed.block();
@@ -460,7 +499,8 @@ class BalanceLedgerRetryTest {
             BalanceLedger.Builder b = BalanceLedger.builder();
 
             assertThat(b.retries(1, Duration.ZERO, Duration.ZERO)).isSameAs(b);
-            assertThat(b.retries(1000, Duration.ofSeconds(1), Duration.ofSeconds(10))).isSameAs(b);
+            assertThat(b.retries(1000, Duration.ofSeconds(1), Duration.ofSeconds(10)))
+                    .isSameAs(b);
         }
     }
 }

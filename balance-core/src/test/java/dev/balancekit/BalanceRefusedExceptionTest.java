@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class BalanceRefusedExceptionTest {
 
     private final BalanceLedger ledger = BalanceLedger.builder()
-            .config(LedgerConfig.builder().startBalance(Credits.of(1)).build()).build();
+            .config(LedgerConfig.builder().startBalance(Credits.of(1)).build())
+            .build();
 
     @Test
     void refusal_carriesTheDecisionAndUser_withTheDecisionsMessage() {

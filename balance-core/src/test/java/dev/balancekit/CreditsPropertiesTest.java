@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class CreditsPropertiesTest {
 
-    private record Scaled(long value, int scale) {
-    }
+    private record Scaled(long value, int scale) {}
 
     @Test
     void parse_ofToString_isIdentity() {
@@ -24,7 +23,9 @@ class CreditsPropertiesTest {
         Gen<Long> values = Gen.longs();
         Gen<Integer> scales = Gen.ints(0, 18);
         Gen<Scaled> cases = r -> new Scaled(values.next(r), scales.next(r));
-        forAll(cases, c -> assertThat(Credits.parseScaled(Credits.formatScaled(c.value(), c.scale()), c.scale(), "value"))
-                .isEqualTo(c.value()));
+        forAll(
+                cases,
+                c -> assertThat(Credits.parseScaled(Credits.formatScaled(c.value(), c.scale()), c.scale(), "value"))
+                        .isEqualTo(c.value()));
     }
 }

@@ -12,15 +12,31 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CreditsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "250", "527065.5", "-0.000001", "0.000001", "20000", "9223372036854.775807",
-            "-9223372036854.775808"})
+    @ValueSource(
+            strings = {
+                "0",
+                "250",
+                "527065.5",
+                "-0.000001",
+                "0.000001",
+                "20000",
+                "9223372036854.775807",
+                "-9223372036854.775808"
+            })
     void parse_plainDecimal_roundTripsThroughToString(String text) {
         assertThat(Credits.parse(text).toString()).isEqualTo(text);
     }
 
     @ParameterizedTest
-    @CsvSource({"1.500000, 1500000", "+3, 3000000", "1_000, 1000000000", "-0, 0", "' 7 ', 7000000", "2., 2000000",
-            "1.0000000, 1000000"})
+    @CsvSource({
+        "1.500000, 1500000",
+        "+3, 3000000",
+        "1_000, 1000000000",
+        "-0, 0",
+        "' 7 ', 7000000",
+        "2., 2000000",
+        "1.0000000, 1000000"
+    })
     void parse_equivalentSpellings_giveExactMicros(String text, long micros) {
         assertThat(Credits.parse(text).micros()).isEqualTo(micros);
     }
@@ -55,12 +71,15 @@ class CreditsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "100000000000000000000x | credits is too large, was '100000000000000000000x'",
-            "1.0000001x | credits must have at most 6 fractional digits, was '1.0000001x'",
-            "1.0000000x | credits must be a plain decimal number, was '1.0000000x'",
-            "1._5 | credits must be a plain decimal number, was '1._5'",
-            "+_1 | credits must be a plain decimal number, was '+_1'"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "100000000000000000000x | credits is too large, was '100000000000000000000x'",
+                "1.0000001x | credits must have at most 6 fractional digits, was '1.0000001x'",
+                "1.0000000x | credits must be a plain decimal number, was '1.0000000x'",
+                "1._5 | credits must be a plain decimal number, was '1._5'",
+                "+_1 | credits must be a plain decimal number, was '+_1'"
+            })
     void parse_severalFaults_reportsTheFirstFromTheLeft(String text, String message) {
         assertThatThrownBy(() -> Credits.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -131,20 +150,35 @@ class CreditsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 9, 0.000000001", "2500000000, 9, 2.5", "0, 0, 0", "100, 0, 100", "-5, 6, -0.000005",
-            "10000000, 6, 10", "-9223372036854775808, 6, -9223372036854.775808"})
+    @CsvSource({
+        "1, 9, 0.000000001",
+        "2500000000, 9, 2.5",
+        "0, 0, 0",
+        "100, 0, 100",
+        "-5, 6, -0.000005",
+        "10000000, 6, 10",
+        "-9223372036854775808, 6, -9223372036854.775808"
+    })
     void formatScaled_writesPlainDecimalWithoutTrailingZeros(long value, int scale, String text) {
         assertThat(Credits.formatScaled(value, scale)).isEqualTo(text);
     }
 
     @ParameterizedTest
-    @CsvSource({"0, 0", "1000, 1000", "527065.5, 527065.5", "-0.000001, -0.000001", "99.999999, 99.999999",
-        "9223372036854.775807, 9223372036854.775807", "-1.5, -1.5"})
+    @CsvSource({
+        "0, 0",
+        "1000, 1000",
+        "527065.5, 527065.5",
+        "-0.000001, -0.000001",
+        "99.999999, 99.999999",
+        "9223372036854.775807, 9223372036854.775807",
+        "-1.5, -1.5"
+    })
     void toBigDecimal_isExact_withTheFewestDigits_andPrintsAsTheText(String text, String printed) {
         BigDecimal d = Credits.parse(text).toBigDecimal();
 
         assertThat(d.toString()).isEqualTo(printed);
         assertThat(d.scale()).isBetween(0, 6);
-        assertThat(d.movePointRight(6).longValueExact()).isEqualTo(Credits.parse(text).micros());
+        assertThat(d.movePointRight(6).longValueExact())
+                .isEqualTo(Credits.parse(text).micros());
     }
 }

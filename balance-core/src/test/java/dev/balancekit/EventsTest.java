@@ -80,8 +80,10 @@ class EventsTest {
 
         @Test
         void refill_firesRefilledWithTheAutoRefillEntry() {
-            TestLedger t = ledger(TestLedger.config().startBalance(Credits.ZERO)
-                    .firstRefillAfterInterval(false).refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(100))));
+            TestLedger t = ledger(TestLedger.config()
+                    .startBalance(Credits.ZERO)
+                    .firstRefillAfterInterval(false)
+                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(100))));
 
             t.check("u", 1);
 
@@ -107,9 +109,12 @@ class EventsTest {
 
         @Test
         void charge_eventsComeInTheOrderThingsHappened() {
-            TestLedger t = ledger(TestLedger.config().startBalance(Credits.ZERO)
-                    .firstRefillAfterInterval(false).refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(1000)))
-                    .usageLimits(UsageLimits.credits(Credits.of(100), null, null)).windowThresholds(80)
+            TestLedger t = ledger(TestLedger.config()
+                    .startBalance(Credits.ZERO)
+                    .firstRefillAfterInterval(false)
+                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(1000)))
+                    .usageLimits(UsageLimits.credits(Credits.of(100), null, null))
+                    .windowThresholds(80)
                     .balanceThresholds(Credits.of(950)));
             Hold hold = t.reserve("u", 10).hold();
             t.charge("u", 20);
@@ -118,13 +123,18 @@ class EventsTest {
 
             Receipt r = t.charge("u", 90);
 
-            assertThat(t.events).extracting(e -> (Object) e.getClass()).containsExactly(
-                    BalanceEvent.HoldExpired.class, BalanceEvent.Refilled.class, BalanceEvent.Charged.class,
-                    BalanceEvent.WindowThreshold.class, BalanceEvent.BalanceBelow.class);
+            assertThat(t.events)
+                    .extracting(e -> (Object) e.getClass())
+                    .containsExactly(
+                            BalanceEvent.HoldExpired.class,
+                            BalanceEvent.Refilled.class,
+                            BalanceEvent.Charged.class,
+                            BalanceEvent.WindowThreshold.class,
+                            BalanceEvent.BalanceBelow.class);
             assertThat(t.events.get(0)).isEqualTo(new BalanceEvent.HoldExpired("u", t.clock.instant(), hold));
             assertThat(t.events.get(2)).isEqualTo(new BalanceEvent.Charged("u", t.clock.instant(), r));
-            assertThat(t.events.get(4)).isEqualTo(
-                    new BalanceEvent.BalanceBelow("u", t.clock.instant(), Credits.of(950), Credits.of(910)));
+            assertThat(t.events.get(4))
+                    .isEqualTo(new BalanceEvent.BalanceBelow("u", t.clock.instant(), Credits.of(950), Credits.of(910)));
         }
     }
 
@@ -145,7 +155,8 @@ class EventsTest {
             t.charge("u", 50);
             t.charge("u", 50);
 
-            assertThat(below()).containsExactly(new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(400)));
+            assertThat(below())
+                    .containsExactly(new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(400)));
         }
 
         @Test
@@ -165,7 +176,8 @@ class EventsTest {
             t.ledger.addBalance(BalanceChange.of("u", Credits.of(300)));
             t.charge("u", 250);
 
-            assertThat(below()).extracting(BalanceEvent.BalanceBelow::balance)
+            assertThat(below())
+                    .extracting(BalanceEvent.BalanceBelow::balance)
                     .containsExactly(Credits.of(400), Credits.of(450));
         }
 
@@ -175,21 +187,24 @@ class EventsTest {
 
             t.charge("u", 949);
 
-            assertThat(below()).containsExactly(
-                    new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(50)),
-                    new BalanceEvent.BalanceBelow("u", T0, Credits.of(100), Credits.of(50)));
+            assertThat(below())
+                    .containsExactly(
+                            new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(50)),
+                            new BalanceEvent.BalanceBelow("u", T0, Credits.of(100), Credits.of(50)));
         }
 
         @Test
         void balanceBelow_onTheFirstOperationOfANewAccount_countsFromTheStartBalance() {
             t.charge("u", 600);
 
-            assertThat(below()).containsExactly(new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(400)));
+            assertThat(below())
+                    .containsExactly(new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(400)));
         }
 
         @Test
         void startBalanceBelowAThreshold_isNotACrossing() {
-            TestLedger low = ledger(TestLedger.config().startBalance(Credits.of(50)).balanceThresholds(Credits.of(100)));
+            TestLedger low =
+                    ledger(TestLedger.config().startBalance(Credits.of(50)).balanceThresholds(Credits.of(100)));
 
             low.check("u", 1);
             low.charge("u", 10);
@@ -203,7 +218,8 @@ class EventsTest {
 
             t.ledger.setBalance(BalanceChange.of("u", Credits.of(99)));
 
-            assertThat(below()).extracting(BalanceEvent.BalanceBelow::threshold)
+            assertThat(below())
+                    .extracting(BalanceEvent.BalanceBelow::threshold)
                     .containsExactly(Credits.of(500), Credits.of(100));
         }
     }
@@ -215,7 +231,8 @@ class EventsTest {
         }
 
         private List<Integer> percents(TestLedger t) {
-            return t.events(BalanceEvent.WindowThreshold.class).stream().map(BalanceEvent.WindowThreshold::percent)
+            return t.events(BalanceEvent.WindowThreshold.class).stream()
+                    .map(BalanceEvent.WindowThreshold::percent)
                     .toList();
         }
 
@@ -231,9 +248,19 @@ class EventsTest {
             t.charge("u", 1);
 
             assertThat(percents(t)).containsExactly(80, 95);
-            assertThat(t.events(BalanceEvent.WindowThreshold.class).get(0)).isEqualTo(new BalanceEvent.WindowThreshold(
-                    "u", T0, 80, new WindowUsage(UsageWindow.DAILY, "2026-11-25", Credits.of(80), 80, Credits.of(100),
-                            null, NEXT_DAY)));
+            assertThat(t.events(BalanceEvent.WindowThreshold.class).get(0))
+                    .isEqualTo(new BalanceEvent.WindowThreshold(
+                            "u",
+                            T0,
+                            80,
+                            new WindowUsage(
+                                    UsageWindow.DAILY,
+                                    "2026-11-25",
+                                    Credits.of(80),
+                                    80,
+                                    Credits.of(100),
+                                    null,
+                                    NEXT_DAY)));
         }
 
         @Test
@@ -257,8 +284,12 @@ class EventsTest {
 
             t.charge("u", 96);
 
-            assertThat(t.events).extracting(e -> (Object) e.getClass()).containsExactly(BalanceEvent.Charged.class,
-                    BalanceEvent.WindowThreshold.class, BalanceEvent.WindowThreshold.class);
+            assertThat(t.events)
+                    .extracting(e -> (Object) e.getClass())
+                    .containsExactly(
+                            BalanceEvent.Charged.class,
+                            BalanceEvent.WindowThreshold.class,
+                            BalanceEvent.WindowThreshold.class);
             assertThat(percents(t)).containsExactly(80, 95);
         }
 
@@ -308,8 +339,12 @@ class EventsTest {
         private final InMemoryBalanceStore store = new InMemoryBalanceStore();
 
         private BalanceLedger.Builder builder() {
-            return BalanceLedger.builder().store(store).clock(clock)
-                    .config(TestLedger.config().balanceThresholds(Credits.of(500)).build());
+            return BalanceLedger.builder()
+                    .store(store)
+                    .clock(clock)
+                    .config(TestLedger.config()
+                            .balanceThresholds(Credits.of(500))
+                            .build());
         }
 
         @Test
@@ -322,12 +357,10 @@ class EventsTest {
                 }
 
                 @Override
-                public void flush() {
-                }
+                public void flush() {}
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
             Logger log = Logger.getLogger(BalanceLedger.class.getName());
             log.addHandler(capture);
@@ -340,7 +373,9 @@ class EventsTest {
                         throw new AssertionError("listener error");
                     })
                     .listener(received::add)
-                    .eventExecutor(Runnable::run).build().blocking();
+                    .eventExecutor(Runnable::run)
+                    .build()
+                    .blocking();
 
             Receipt r;
             try {
@@ -350,22 +385,32 @@ class EventsTest {
             }
 
             assertThat(r.balance()).isEqualTo(Credits.of(400));
-            assertThat(received).containsExactly(new BalanceEvent.Charged("u", T0, r),
-                    new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(400)));
+            assertThat(received)
+                    .containsExactly(
+                            new BalanceEvent.Charged("u", T0, r),
+                            new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(400)));
             assertThat(logged).hasSize(4).allSatisfy(rec -> {
                 assertThat(rec.getLevel()).isEqualTo(Level.WARNING);
                 assertThat(rec.getMessage()).startsWith("balance listener ").contains(" failed on ");
             });
-            assertThat(logged).extracting(rec -> (Object) rec.getThrown().getClass()).containsExactly(
-                    IllegalStateException.class, AssertionError.class, IllegalStateException.class, AssertionError.class);
+            assertThat(logged)
+                    .extracting(rec -> (Object) rec.getThrown().getClass())
+                    .containsExactly(
+                            IllegalStateException.class,
+                            AssertionError.class,
+                            IllegalStateException.class,
+                            AssertionError.class);
         }
 
         @Test
         void executorThatRefusesEvents_doesNotFailTheOperation() {
-            BlockingBalanceLedger ledger = builder().listener(e -> { })
+            BlockingBalanceLedger ledger = builder()
+                    .listener(e -> {})
                     .eventExecutor(task -> {
                         throw new RejectedExecutionException("queue full");
-                    }).build().blocking();
+                    })
+                    .build()
+                    .blocking();
 
             Receipt r = ledger.deduct(ChargeRequest.of("u", TestLedger.MODEL, Usage.of(10, 0)));
 
@@ -376,8 +421,14 @@ class EventsTest {
         void listener_runsAfterTheStateIsStored() {
             List<Credits> storedWhenTold = new CopyOnWriteArrayList<>();
             BlockingBalanceLedger ledger = builder()
-                    .listener(e -> storedWhenTold.add(store.load("u").blockOptional().orElseThrow().state().balance()))
-                    .eventExecutor(Runnable::run).build().blocking();
+                    .listener(e -> storedWhenTold.add(store.load("u")
+                            .blockOptional()
+                            .orElseThrow()
+                            .state()
+                            .balance()))
+                    .eventExecutor(Runnable::run)
+                    .build()
+                    .blocking();
 
             ledger.deduct(ChargeRequest.of("u", TestLedger.MODEL, Usage.of(600, 0)));
 
@@ -385,24 +436,26 @@ class EventsTest {
         }
 
         @Test
-        void byDefault_listenersRunOnTheLedgersEventThread_andASlowListenerDoesNotHoldTheOperation()
-                throws Exception {
+        void byDefault_listenersRunOnTheLedgersEventThread_andASlowListenerDoesNotHoldTheOperation() throws Exception {
             CountDownLatch release = new CountDownLatch(1);
             CompletableFuture<String> thread = new CompletableFuture<>();
             List<BalanceEvent> received = new CopyOnWriteArrayList<>();
             CompletableFuture<Void> allDelivered = new CompletableFuture<>();
-            BlockingBalanceLedger ledger = builder().listener(e -> {
-                thread.complete(Thread.currentThread().getName());
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-                received.add(e);
-                if (received.size() == 3) {
-                    allDelivered.complete(null);
-                }
-            }).build().blocking();
+            BlockingBalanceLedger ledger = builder()
+                    .listener(e -> {
+                        thread.complete(Thread.currentThread().getName());
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException ex) {
+                            Thread.currentThread().interrupt();
+                        }
+                        received.add(e);
+                        if (received.size() == 3) {
+                            allDelivered.complete(null);
+                        }
+                    })
+                    .build()
+                    .blocking();
 
             Receipt first = ledger.deduct(ChargeRequest.of("u", TestLedger.MODEL, Usage.of(10, 0)));
             Receipt second = ledger.deduct(ChargeRequest.of("u", TestLedger.MODEL, Usage.of(590, 0)));
@@ -411,17 +464,24 @@ class EventsTest {
             release.countDown();
             allDelivered.get(30, TimeUnit.SECONDS);
 
-            assertThat(eventThread).isEqualTo("balancekit-events").isNotEqualTo(Thread.currentThread().getName());
+            assertThat(eventThread)
+                    .isEqualTo("balancekit-events")
+                    .isNotEqualTo(Thread.currentThread().getName());
             assertThat(deliveredBeforeRelease).isFalse();
-            assertThat(received).containsExactly(new BalanceEvent.Charged("u", T0, first),
-                    new BalanceEvent.Charged("u", T0, second),
-                    new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(400)));
+            assertThat(received)
+                    .containsExactly(
+                            new BalanceEvent.Charged("u", T0, first),
+                            new BalanceEvent.Charged("u", T0, second),
+                            new BalanceEvent.BalanceBelow("u", T0, Credits.of(500), Credits.of(400)));
         }
 
         @Test
         void concurrentCharges_eachFireChargedOnce_lostCompareAndSetsFireNothing() throws Exception {
             List<BalanceEvent> received = new CopyOnWriteArrayList<>();
-            BlockingBalanceLedger ledger = builder().listener(received::add).eventExecutor(Runnable::run).build()
+            BlockingBalanceLedger ledger = builder()
+                    .listener(received::add)
+                    .eventExecutor(Runnable::run)
+                    .build()
                     .blocking();
             ledger.checkBalance("u", TestLedger.MODEL, 1, 0);
             int threads = 8;
@@ -441,10 +501,15 @@ class EventsTest {
                 }
 
                 List<BalanceEvent.Charged> charged = received.stream()
-                        .filter(BalanceEvent.Charged.class::isInstance).map(BalanceEvent.Charged.class::cast).toList();
-                assertThat(charged).extracting(e -> e.receipt().operationId()).containsExactlyInAnyOrderElementsOf(
-                        operations);
-                assertThat(received).filteredOn(BalanceEvent.BalanceBelow.class::isInstance).hasSize(1);
+                        .filter(BalanceEvent.Charged.class::isInstance)
+                        .map(BalanceEvent.Charged.class::cast)
+                        .toList();
+                assertThat(charged)
+                        .extracting(e -> e.receipt().operationId())
+                        .containsExactlyInAnyOrderElementsOf(operations);
+                assertThat(received)
+                        .filteredOn(BalanceEvent.BalanceBelow.class::isInstance)
+                        .hasSize(1);
             } finally {
                 pool.shutdownNow();
             }
@@ -456,17 +521,24 @@ class EventsTest {
     class Replays {
         @Test
         void replayedCharge_firesNoEvents() {
-            TestLedger t = ledger(TestLedger.config().balanceThresholds(Credits.of(500))
-                    .usageLimits(UsageLimits.credits(Credits.of(1000), null, null)).windowThresholds(50));
-            ChargeRequest charge = ChargeRequest.of("u", TestLedger.MODEL, Usage.of(600, 0)).withIdempotencyKey("k1");
+            TestLedger t = ledger(TestLedger.config()
+                    .balanceThresholds(Credits.of(500))
+                    .usageLimits(UsageLimits.credits(Credits.of(1000), null, null))
+                    .windowThresholds(50));
+            ChargeRequest charge =
+                    ChargeRequest.of("u", TestLedger.MODEL, Usage.of(600, 0)).withIdempotencyKey("k1");
             t.ledger.deduct(charge);
             List<BalanceEvent> first = List.copyOf(t.events);
 
             Receipt replay = t.ledger.deduct(charge);
 
             assertThat(replay.replay()).isTrue();
-            assertThat(first).extracting(e -> (Object) e.getClass()).containsExactly(BalanceEvent.Charged.class,
-                    BalanceEvent.WindowThreshold.class, BalanceEvent.BalanceBelow.class);
+            assertThat(first)
+                    .extracting(e -> (Object) e.getClass())
+                    .containsExactly(
+                            BalanceEvent.Charged.class,
+                            BalanceEvent.WindowThreshold.class,
+                            BalanceEvent.BalanceBelow.class);
             assertThat(t.events).isEqualTo(first);
         }
 
@@ -486,7 +558,8 @@ class EventsTest {
         @Test
         void replayedReservation_afterItsHoldExpired_firesNoEvents() {
             TestLedger t = ledger(TestLedger.config());
-            BalanceRequest request = BalanceRequest.of("u", TestLedger.MODEL, 10, 0).withIdempotencyKey("k1");
+            BalanceRequest request =
+                    BalanceRequest.of("u", TestLedger.MODEL, 10, 0).withIdempotencyKey("k1");
             Hold hold = t.ledger.reserve(request).hold();
             t.clock.set(hold.expiresAt());
 

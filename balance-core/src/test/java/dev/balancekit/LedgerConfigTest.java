@@ -36,7 +36,8 @@ class LedgerConfigTest {
 
     @Test
     void unknownModels_refuse_keptByToBuilder() {
-        LedgerConfig c = LedgerConfig.builder().unknownModels(UnknownModelPolicy.REFUSE).build();
+        LedgerConfig c =
+                LedgerConfig.builder().unknownModels(UnknownModelPolicy.REFUSE).build();
         assertThat(c.unknownModels()).isEqualTo(UnknownModelPolicy.REFUSE);
         assertThat(c.toBuilder().build().unknownModels()).isEqualTo(UnknownModelPolicy.REFUSE);
         assertThat(UnknownModelPolicy.fromConfigName("Refuse")).isEqualTo(UnknownModelPolicy.REFUSE);
@@ -47,11 +48,12 @@ class LedgerConfigTest {
 
     @Test
     void toString_namesEveryPlainValue() {
-        assertThat(LedgerConfig.defaults()).hasToString("LedgerConfig{enabled=true, startBalance=20000, minBalance=0, "
-                + "shortfallPolicy=block, enforceForExempt=false, unknownModels=CHARGE, holdTtl=PT30M, operationsKept=16, "
-                + "idempotencyRetention=PT24H, zone=Z, "
-                + "usageLimits=none, refill=null, tiers=[], defaultTier=null, balanceThresholds=[], windowThresholds=[], "
-                + "clampAtZero=false, firstRefillAfterInterval=true, metering=false}");
+        assertThat(LedgerConfig.defaults())
+                .hasToString("LedgerConfig{enabled=true, startBalance=20000, minBalance=0, "
+                        + "shortfallPolicy=block, enforceForExempt=false, unknownModels=CHARGE, holdTtl=PT30M, operationsKept=16, "
+                        + "idempotencyRetention=PT24H, zone=Z, "
+                        + "usageLimits=none, refill=null, tiers=[], defaultTier=null, balanceThresholds=[], windowThresholds=[], "
+                        + "clampAtZero=false, firstRefillAfterInterval=true, metering=false}");
     }
 
     @ParameterizedTest
@@ -59,14 +61,21 @@ class LedgerConfigTest {
     void idempotencyRetention_outOfRange_isRejectedNamingTheValue(String retention) {
         assertThatThrownBy(() -> LedgerConfig.builder().idempotencyRetention(Duration.parse(retention)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("idempotencyRetention must be between 1 minute and 366 days, was " + Duration.parse(retention));
+                .hasMessage(
+                        "idempotencyRetention must be between 1 minute and 366 days, was " + Duration.parse(retention));
     }
 
     @Test
     void idempotencyRetention_atTheBounds_isAccepted() {
-        assertThat(LedgerConfig.builder().idempotencyRetention(Duration.ofMinutes(1)).build().idempotencyRetention())
+        assertThat(LedgerConfig.builder()
+                        .idempotencyRetention(Duration.ofMinutes(1))
+                        .build()
+                        .idempotencyRetention())
                 .isEqualTo(Duration.ofMinutes(1));
-        assertThat(LedgerConfig.builder().idempotencyRetention(Duration.ofDays(366)).build().idempotencyRetention())
+        assertThat(LedgerConfig.builder()
+                        .idempotencyRetention(Duration.ofDays(366))
+                        .build()
+                        .idempotencyRetention())
                 .isEqualTo(Duration.ofDays(366));
     }
 
@@ -86,7 +95,10 @@ class LedgerConfigTest {
 
     @Test
     void startAndMinBalance_zero_areAccepted() {
-        LedgerConfig c = LedgerConfig.builder().startBalance(Credits.ZERO).minBalance(Credits.ZERO).build();
+        LedgerConfig c = LedgerConfig.builder()
+                .startBalance(Credits.ZERO)
+                .minBalance(Credits.ZERO)
+                .build();
 
         assertThat(c.startBalance()).isEqualTo(Credits.ZERO);
         assertThat(c.minBalance()).isEqualTo(Credits.ZERO);
@@ -116,7 +128,10 @@ class LedgerConfigTest {
 
     @Test
     void holdTtl_exactly10Seconds_isAccepted() {
-        assertThat(LedgerConfig.builder().holdTtl(Duration.ofSeconds(10)).build().holdTtl())
+        assertThat(LedgerConfig.builder()
+                        .holdTtl(Duration.ofSeconds(10))
+                        .build()
+                        .holdTtl())
                 .isEqualTo(LedgerConfig.MIN_HOLD_TTL);
     }
 
@@ -131,24 +146,35 @@ class LedgerConfigTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 10_000})
     void operationsKept_atTheBounds_isAccepted(int count) {
-        assertThat(LedgerConfig.builder().operationsKept(count).build().operationsKept()).isEqualTo(count);
+        assertThat(LedgerConfig.builder().operationsKept(count).build().operationsKept())
+                .isEqualTo(count);
     }
 
     @Test
     void setters_null_areRejectedNamingTheSetting() {
         LedgerConfig.Builder b = LedgerConfig.builder();
 
-        assertThatThrownBy(() -> b.startBalance(null)).isInstanceOf(NullPointerException.class).hasMessage("startBalance");
-        assertThatThrownBy(() -> b.minBalance(null)).isInstanceOf(NullPointerException.class).hasMessage("minBalance");
-        assertThatThrownBy(() -> b.shortfallPolicy(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> b.startBalance(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("startBalance");
+        assertThatThrownBy(() -> b.minBalance(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("minBalance");
+        assertThatThrownBy(() -> b.shortfallPolicy(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessage("shortfallPolicy");
-        assertThatThrownBy(() -> b.prices(null)).isInstanceOf(NullPointerException.class).hasMessage("prices");
-        assertThatThrownBy(() -> b.holdTtl(null)).isInstanceOf(NullPointerException.class).hasMessage("holdTtl");
+        assertThatThrownBy(() -> b.prices(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("prices");
+        assertThatThrownBy(() -> b.holdTtl(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("holdTtl");
     }
 
     @Test
     void rejectedSetter_keepsTheEarlierValue() {
-        LedgerConfig.Builder b = LedgerConfig.builder().startBalance(Credits.of(5)).holdTtl(Duration.ofMinutes(2));
+        LedgerConfig.Builder b =
+                LedgerConfig.builder().startBalance(Credits.of(5)).holdTtl(Duration.ofMinutes(2));
 
         assertThatThrownBy(() -> b.startBalance(Credits.of(-5))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.holdTtl(Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
@@ -160,7 +186,8 @@ class LedgerConfigTest {
 
     @Test
     void toBuilder_keepsEveryValue_andLeavesTheOriginalAlone() {
-        PriceTable prices = PriceTable.builder().model("m", ModelPrice.perToken("1", "2")).build();
+        PriceTable prices =
+                PriceTable.builder().model("m", ModelPrice.perToken("1", "2")).build();
         ShortfallPolicy policy = ShortfallPolicy.freeModel("free");
         LedgerConfig original = LedgerConfig.builder()
                 .enabled(false)
@@ -174,7 +201,8 @@ class LedgerConfigTest {
                 .build();
 
         LedgerConfig copy = original.toBuilder().build();
-        LedgerConfig changed = original.toBuilder().enabled(true).operationsKept(8).build();
+        LedgerConfig changed =
+                original.toBuilder().enabled(true).operationsKept(8).build();
 
         assertThat(copy).usingRecursiveComparison().isEqualTo(original);
         assertThat(copy.shortfallPolicy()).isSameAs(policy);

@@ -51,7 +51,9 @@ class LedgerValidationTest {
         LedgerConfig config = LedgerConfig.builder()
                 .startBalance(start)
                 .operationsKept(operationsKept)
-                .prices(PriceTable.builder().model(MODEL, ModelPrice.perToken("1", "2")).build())
+                .prices(PriceTable.builder()
+                        .model(MODEL, ModelPrice.perToken("1", "2"))
+                        .build())
                 .build();
         return BalanceLedger.builder().store(store).config(config).clock(clock).build();
     }
@@ -61,7 +63,9 @@ class LedgerValidationTest {
         List<Object> all = new ArrayList<>();
         for (String user : users) {
             all.add(store.load(user).blockOptional());
-            all.add(store.history(user, HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT)).collectList().block());
+            all.add(store.history(user, HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT))
+                    .collectList()
+                    .block());
         }
         return all;
     }
@@ -99,9 +103,11 @@ class LedgerValidationTest {
             long prompt = field.equals("promptTokens") ? value : 10;
             long maxOut = field.equals("maxOutputTokens") ? value : 10;
 
-            assertRejected(() -> ledger.checkBalance("u1", MODEL, prompt, maxOut).block(), tokensMessage(field, value),
-                    "u1");
-            assertRejected(() -> ledger.checkBalance("new", MODEL, prompt, maxOut).block(), tokensMessage(field, value),
+            assertRejected(
+                    () -> ledger.checkBalance("u1", MODEL, prompt, maxOut).block(), tokensMessage(field, value), "u1");
+            assertRejected(
+                    () -> ledger.checkBalance("new", MODEL, prompt, maxOut).block(),
+                    tokensMessage(field, value),
                     "new");
         }
 
@@ -112,7 +118,8 @@ class LedgerValidationTest {
             long prompt = field.equals("promptTokens") ? value : 10;
             long maxOut = field.equals("maxOutputTokens") ? value : 10;
 
-            assertRejected(() -> ledger.reserve("u1", MODEL, prompt, maxOut).block(), tokensMessage(field, value), "u1");
+            assertRejected(
+                    () -> ledger.reserve("u1", MODEL, prompt, maxOut).block(), tokensMessage(field, value), "u1");
             assertRejected(() -> BalanceRequest.of("u1", MODEL, prompt, maxOut), tokensMessage(field, value), "u1");
         }
 
@@ -140,7 +147,8 @@ class LedgerValidationTest {
         void checkBalance_blankUser_isRejectedNamingTheValue(String user) {
             String shown = user == null ? "null" : "'" + user + "'";
 
-            assertRejected(() -> ledger.checkBalance(user, MODEL, 1, 0).block(), "user must not be blank, was " + shown);
+            assertRejected(
+                    () -> ledger.checkBalance(user, MODEL, 1, 0).block(), "user must not be blank, was " + shown);
             assertRejected(() -> ledger.reserve(user, MODEL, 1, 0).block(), "user must not be blank, was " + shown);
             assertThat(store.accounts(ListQuery.byUser()).block().items()).isEmpty();
         }
@@ -152,8 +160,11 @@ class LedgerValidationTest {
             blocking.checkBalance("u1", MODEL, 1, 0);
             String shown = model == null ? "null" : "'" + model + "'";
 
-            assertRejected(() -> ledger.reserve("u1", model, 1, 0).block(), "model must not be blank, was " + shown, "u1");
-            assertRejected(() -> ledger.checkBalance("u1", model, 1, 0).block(), "model must not be blank, was " + shown,
+            assertRejected(
+                    () -> ledger.reserve("u1", model, 1, 0).block(), "model must not be blank, was " + shown, "u1");
+            assertRejected(
+                    () -> ledger.checkBalance("u1", model, 1, 0).block(),
+                    "model must not be blank, was " + shown,
                     "u1");
         }
 
@@ -198,7 +209,8 @@ class LedgerValidationTest {
         @Test
         void reads_blankUser_areRejectedNamingTheValue() {
             assertRejected(() -> ledger.balance(" ").block(), "user must not be blank, was ' '");
-            assertRejected(() -> ledger.transactionHistory("", HistoryQuery.all()).block(), "user must not be blank, was ''");
+            assertRejected(
+                    () -> ledger.transactionHistory("", HistoryQuery.all()).block(), "user must not be blank, was ''");
         }
 
         private static String malformed(String field) {
@@ -219,17 +231,21 @@ class LedgerValidationTest {
             assertRejected(() -> ledger.setTier(high, "pro", null).block(), message);
             assertRejected(() -> ledger.balance(high).block(), message);
             assertRejected(() -> ledger.usage(high).block(), message);
-            assertRejected(() -> ledger.transactionHistory(high, HistoryQuery.all()).block(), message);
+            assertRejected(
+                    () -> ledger.transactionHistory(high, HistoryQuery.all()).block(), message);
             assertThat(store.accounts(ListQuery.byUser()).block().items()).isEmpty();
         }
 
         @Test
         void loneSurrogates_atEitherEndOrSwapped_areRejectedNamingTheirIndex() {
-            assertRejected(() -> ledger.checkBalance("u\uD83D", MODEL, 1, 0).block(),
+            assertRejected(
+                    () -> ledger.checkBalance("u\uD83D", MODEL, 1, 0).block(),
                     "user must be well-formed UTF-16 text, was 'u\\uD83D': lone surrogate at index 1");
-            assertRejected(() -> ledger.checkBalance("\uDE00u", MODEL, 1, 0).block(),
+            assertRejected(
+                    () -> ledger.checkBalance("\uDE00u", MODEL, 1, 0).block(),
                     "user must be well-formed UTF-16 text, was '\\uDE00u': lone surrogate at index 0");
-            assertRejected(() -> ledger.checkBalance("\uDE00\uD83D", MODEL, 1, 0).block(),
+            assertRejected(
+                    () -> ledger.checkBalance("\uDE00\uD83D", MODEL, 1, 0).block(),
                     "user must be well-formed UTF-16 text, was '\\uDE00\\uD83D': lone surrogate at index 0");
         }
 
@@ -245,7 +261,8 @@ class LedgerValidationTest {
             assertRejected(() -> charge.withConversationId(bad), malformed("conversationId"));
             assertRejected(() -> charge.withHold(bad), malformed("holdId"));
             assertRejected(() -> charge.withIdempotencyKey(bad), malformed("idempotencyKey"));
-            assertRejected(() -> BalanceRequest.of("u1", MODEL, 1, 0).withIdempotencyKey(bad), malformed("idempotencyKey"));
+            assertRejected(
+                    () -> BalanceRequest.of("u1", MODEL, 1, 0).withIdempotencyKey(bad), malformed("idempotencyKey"));
             assertRejected(() -> change.withIdempotencyKey(bad), malformed("idempotencyKey"));
             assertRejected(() -> change.withActor(bad), malformed("actor"));
             assertRejected(() -> change.withNote(bad), malformed("note"));
@@ -263,7 +280,8 @@ class LedgerValidationTest {
         void surrogatePairs_areWellFormed_andAccepted() {
             String emoji = "u\uD83D\uDE00";
 
-            Receipt r = blocking.addBalance(BalanceChange.of(emoji, Credits.of(1)).withActor(emoji).withNote(emoji));
+            Receipt r = blocking.addBalance(
+                    BalanceChange.of(emoji, Credits.of(1)).withActor(emoji).withNote(emoji));
 
             assertThat(r.user()).isEqualTo(emoji);
             assertThat(blocking.balance(emoji)).isPresent();
@@ -293,9 +311,11 @@ class LedgerValidationTest {
 
         @Test
         void keyOf512Characters_isAcceptedAndReplays() {
-            Reservation r = blocking.reserve(BalanceRequest.of("u1", MODEL, 1, 0).withIdempotencyKey(LONGEST));
+            Reservation r =
+                    blocking.reserve(BalanceRequest.of("u1", MODEL, 1, 0).withIdempotencyKey(LONGEST));
 
-            Reservation again = blocking.reserve(BalanceRequest.of("u1", MODEL, 1, 0).withIdempotencyKey(LONGEST));
+            Reservation again =
+                    blocking.reserve(BalanceRequest.of("u1", MODEL, 1, 0).withIdempotencyKey(LONGEST));
 
             assertThat(again.replay()).isTrue();
             assertThat(again.hold()).isEqualTo(r.hold());
@@ -307,8 +327,10 @@ class LedgerValidationTest {
             keepsOne.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0)).withIdempotencyKey("a"));
             keepsOne.addBalance(BalanceChange.of("u1", Credits.of(5)).withIdempotencyKey("b"));
 
-            assertRejected(() -> keepsOne.reserve(BalanceRequest.of("u1", MODEL, 10, 0).withIdempotencyKey("a")),
-                    "idempotencyKey 'a' was already used for a different request", "u1");
+            assertRejected(
+                    () -> keepsOne.reserve(BalanceRequest.of("u1", MODEL, 10, 0).withIdempotencyKey("a")),
+                    "idempotencyKey 'a' was already used for a different request",
+                    "u1");
         }
     }
 
@@ -330,14 +352,16 @@ class LedgerValidationTest {
         void extendHold_unknownHold_isRejectedNamingIt() {
             blocking.checkBalance("u1", MODEL, 1, 0);
 
-            assertRejected(() -> ledger.extendHold("u1", "nope").block(), "holdId 'nope' is not a hold of user 'u1'", "u1");
+            assertRejected(
+                    () -> ledger.extendHold("u1", "nope").block(), "holdId 'nope' is not a hold of user 'u1'", "u1");
         }
 
         @Test
         void releaseAndExtend_unknownUser_areRejectedAndCreateNoAccount() {
-            assertRejected(() -> ledger.release("ghost", "h").block(), "holdId 'h' is not a hold of user 'ghost'", "ghost");
-            assertRejected(() -> ledger.extendHold("ghost", "h").block(), "holdId 'h' is not a hold of user 'ghost'",
-                    "ghost");
+            assertRejected(
+                    () -> ledger.release("ghost", "h").block(), "holdId 'h' is not a hold of user 'ghost'", "ghost");
+            assertRejected(
+                    () -> ledger.extendHold("ghost", "h").block(), "holdId 'h' is not a hold of user 'ghost'", "ghost");
             assertThat(blocking.balance("ghost")).isEmpty();
         }
 
@@ -349,10 +373,14 @@ class LedgerValidationTest {
             blocking.release("u1", released.holdId());
             blocking.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0)).withHold(settled.holdId()));
 
-            assertRejected(() -> ledger.extendHold("u1", released.holdId()).block(), "holdId '" + released.holdId()
-                    + "' of user 'u1' is no longer active: settled, released or expired", "u1");
-            assertRejected(() -> ledger.extendHold("u1", settled.holdId()).block(), "holdId '" + settled.holdId()
-                    + "' of user 'u1' is no longer active: settled, released or expired", "u1");
+            assertRejected(
+                    () -> ledger.extendHold("u1", released.holdId()).block(),
+                    "holdId '" + released.holdId() + "' of user 'u1' is no longer active: settled, released or expired",
+                    "u1");
+            assertRejected(
+                    () -> ledger.extendHold("u1", settled.holdId()).block(),
+                    "holdId '" + settled.holdId() + "' of user 'u1' is no longer active: settled, released or expired",
+                    "u1");
         }
     }
 
@@ -361,8 +389,10 @@ class LedgerValidationTest {
     class Overflow {
         @Test
         void addBalance_pastLongMaxOnANewAccount_isRejectedAndCreatesNoAccount() {
-            assertRejected(() -> blocking.addBalance(BalanceChange.of("u1", Credits.ofMicros(Long.MAX_VALUE))),
-                    "amount 9223372036854.775807 would overflow the balance of user 'u1', was 1000", "u1");
+            assertRejected(
+                    () -> blocking.addBalance(BalanceChange.of("u1", Credits.ofMicros(Long.MAX_VALUE))),
+                    "amount 9223372036854.775807 would overflow the balance of user 'u1', was 1000",
+                    "u1");
             assertThat(blocking.balance("u1")).isEmpty();
         }
 
@@ -370,8 +400,10 @@ class LedgerValidationTest {
         void setBalance_differenceAboveLongMax_isRejectedAndChangesNothing() {
             blocking.setBalance(BalanceChange.of("u1", Credits.of(-1)));
 
-            assertRejected(() -> blocking.setBalance(BalanceChange.of("u1", Credits.ofMicros(Long.MAX_VALUE))),
-                    "amount 9223372036854.775807 would overflow the balance of user 'u1', was -1", "u1");
+            assertRejected(
+                    () -> blocking.setBalance(BalanceChange.of("u1", Credits.ofMicros(Long.MAX_VALUE))),
+                    "amount 9223372036854.775807 would overflow the balance of user 'u1', was -1",
+                    "u1");
             assertThat(blocking.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(-1));
         }
 
@@ -379,8 +411,10 @@ class LedgerValidationTest {
         void setBalance_differenceBelowLongMin_isRejectedAndChangesNothing() {
             blocking.checkBalance("u1", MODEL, 1, 0);
 
-            assertRejected(() -> blocking.setBalance(BalanceChange.of("u1", Credits.ofMicros(Long.MIN_VALUE))),
-                    "amount -9223372036854.775808 would overflow the balance of user 'u1', was 1000", "u1");
+            assertRejected(
+                    () -> blocking.setBalance(BalanceChange.of("u1", Credits.ofMicros(Long.MIN_VALUE))),
+                    "amount -9223372036854.775808 would overflow the balance of user 'u1', was 1000",
+                    "u1");
         }
 
         @Test
@@ -424,18 +458,27 @@ class LedgerValidationTest {
                     .shortfallPolicy(policy)
                     .prices(PriceTable.builder()
                             // 1e9 tokens at 10,000 credits are 1e13 credits: past the largest amount
-                            .model("big", ModelPrice.perToken("10000", "10000")
-                                    .withCache(Rate.perToken("10000"), Rate.perToken("10000")))
+                            .model(
+                                    "big",
+                                    ModelPrice.perToken("10000", "10000")
+                                            .withCache(Rate.perToken("10000"), Rate.perToken("10000")))
                             // 1e9 tokens at 9,000 credits fit, at 1.15 x 9,000 or on both lines they do not
                             .model("nine", ModelPrice.perToken("9000", "9000"))
                             .model("cheap", ModelPrice.perToken("10", "10"))
-                            .model("long", ModelPrice.perToken("1", "1")
-                                    .withPremium(new Premium(100, Rate.perToken("10000"), Rate.perToken("10000"))))
+                            .model(
+                                    "long",
+                                    ModelPrice.perToken("1", "1")
+                                            .withPremium(
+                                                    new Premium(100, Rate.perToken("10000"), Rate.perToken("10000"))))
                             .build());
             for (Tier t : tiers) {
                 config.tier(t).defaultTier(t.name());
             }
-            return BalanceLedger.builder().store(store).config(config.build()).clock(clock).build();
+            return BalanceLedger.builder()
+                    .store(store)
+                    .config(config.build())
+                    .clock(clock)
+                    .build();
         }
 
         private void assertChargeRejected(BalanceLedger on, ChargeRequest request, String message) {
@@ -447,13 +490,21 @@ class LedgerValidationTest {
         void deduct_eachTokenCountTimesItsRateOverflowing_isRejectedNamingTheCount() {
             BalanceLedger on = ledger(ShortfallPolicy.block());
 
-            assertChargeRejected(on, ChargeRequest.of("u1", "big", Usage.of(MAX, 0)),
+            assertChargeRejected(
+                    on,
+                    ChargeRequest.of("u1", "big", Usage.of(MAX, 0)),
                     "charge of inputTokens 1000000000 on model 'big'" + LIMIT);
-            assertChargeRejected(on, ChargeRequest.of("u1", "big", Usage.of(0, MAX)),
+            assertChargeRejected(
+                    on,
+                    ChargeRequest.of("u1", "big", Usage.of(0, MAX)),
                     "charge of outputTokens 1000000000 on model 'big'" + LIMIT);
-            assertChargeRejected(on, ChargeRequest.of("u1", "big", Usage.of(5, 7).withCache(MAX, 0)),
+            assertChargeRejected(
+                    on,
+                    ChargeRequest.of("u1", "big", Usage.of(5, 7).withCache(MAX, 0)),
                     "charge of cacheWriteTokens 1000000000 on model 'big'" + LIMIT);
-            assertChargeRejected(on, ChargeRequest.of("u1", "big", Usage.of(5, 7).withCache(0, MAX)),
+            assertChargeRejected(
+                    on,
+                    ChargeRequest.of("u1", "big", Usage.of(5, 7).withCache(0, MAX)),
                     "charge of cacheReadTokens 1000000000 on model 'big'" + LIMIT);
         }
 
@@ -461,17 +512,24 @@ class LedgerValidationTest {
         void deduct_premiumRateOverflowing_isRejectedNamingTheCount() {
             BalanceLedger on = ledger(ShortfallPolicy.block());
 
-            assertChargeRejected(on, ChargeRequest.of("u1", "long", Usage.of(MAX, 0)),
+            assertChargeRejected(
+                    on,
+                    ChargeRequest.of("u1", "long", Usage.of(MAX, 0)),
                     "charge of inputTokens 1000000000 on model 'long'" + LIMIT);
-            assertThat(on.deduct(ChargeRequest.of("u1", "long", Usage.of(100, 0))).block().total())
-                    .as("below the threshold, the base rate").isEqualTo(Credits.of(-100));
+            assertThat(on.deduct(ChargeRequest.of("u1", "long", Usage.of(100, 0)))
+                            .block()
+                            .total())
+                    .as("below the threshold, the base rate")
+                    .isEqualTo(Credits.of(-100));
         }
 
         @Test
         void deduct_incompleteStreamFactorOverflowing_isRejectedNamingTheCount() {
             BalanceLedger on = ledger(ShortfallPolicy.block());
 
-            assertChargeRejected(on, ChargeRequest.of("u1", "nine", Usage.of(0, MAX)).withContext(EntryContext.INCOMPLETE),
+            assertChargeRejected(
+                    on,
+                    ChargeRequest.of("u1", "nine", Usage.of(0, MAX)).withContext(EntryContext.INCOMPLETE),
                     "charge of outputTokens 1000000000 on model 'nine'" + LIMIT);
         }
 
@@ -479,16 +537,23 @@ class LedgerValidationTest {
         void deduct_twoLinesThatFitButNotTogether_isRejectedNamingBothCounts() {
             BalanceLedger on = ledger(ShortfallPolicy.block());
 
-            assertChargeRejected(on, ChargeRequest.of("u1", "nine", Usage.of(MAX, MAX)),
+            assertChargeRejected(
+                    on,
+                    ChargeRequest.of("u1", "nine", Usage.of(MAX, MAX)),
                     "charge of inputTokens 1000000000 and outputTokens 1000000000 on model 'nine'" + LIMIT);
         }
 
         @Test
         void deduct_tierPriceMultiplierOverflowing_isRejectedNamingCountAndMultiplier() {
-            BalanceLedger on = ledger(ShortfallPolicy.block(),
-                    Tier.builder("gold").priceMultiplier(Multiplier.parse("1000")).build());
+            BalanceLedger on = ledger(
+                    ShortfallPolicy.block(),
+                    Tier.builder("gold")
+                            .priceMultiplier(Multiplier.parse("1000"))
+                            .build());
 
-            assertChargeRejected(on, ChargeRequest.of("u1", "cheap", Usage.of(MAX, 0)),
+            assertChargeRejected(
+                    on,
+                    ChargeRequest.of("u1", "cheap", Usage.of(MAX, 0)),
                     "charge of inputTokens 1000000000 on model 'cheap' at priceMultiplier 1000" + LIMIT);
         }
 
@@ -496,12 +561,18 @@ class LedgerValidationTest {
         void checkAndReserve_estimateOverflowing_isRejectedNamingTheCount() {
             BalanceLedger on = ledger(ShortfallPolicy.block());
 
-            assertRejected(() -> on.checkBalance("u1", "big", MAX, 0).block(),
-                    "estimate of promptTokens 1000000000 on model 'big'" + LIMIT, "u1");
-            assertRejected(() -> on.reserve("u1", "big", 0, MAX).block(),
-                    "estimate of maxOutputTokens 1000000000 on model 'big'" + LIMIT, "u1");
-            assertRejected(() -> on.reserve("u1", "nine", MAX, MAX).block(),
-                    "estimate of promptTokens 1000000000 and maxOutputTokens 1000000000 on model 'nine'" + LIMIT, "u1");
+            assertRejected(
+                    () -> on.checkBalance("u1", "big", MAX, 0).block(),
+                    "estimate of promptTokens 1000000000 on model 'big'" + LIMIT,
+                    "u1");
+            assertRejected(
+                    () -> on.reserve("u1", "big", 0, MAX).block(),
+                    "estimate of maxOutputTokens 1000000000 on model 'big'" + LIMIT,
+                    "u1");
+            assertRejected(
+                    () -> on.reserve("u1", "nine", MAX, MAX).block(),
+                    "estimate of promptTokens 1000000000 and maxOutputTokens 1000000000 on model 'nine'" + LIMIT,
+                    "u1");
         }
 
         @Test
@@ -509,8 +580,10 @@ class LedgerValidationTest {
             BalanceLedger on = ledger(ShortfallPolicy.allowNegative(null));
             assertThat(on.reserve("u1", "nine", MAX, 0).block().isAllowed()).isTrue();
 
-            assertRejected(() -> on.reserve("u1", "nine", MAX, 0).block(),
-                    "hold of 9000000000000 credits would overflow the holds of user 'u1', which hold 9000000000000", "u1");
+            assertRejected(
+                    () -> on.reserve("u1", "nine", MAX, 0).block(),
+                    "hold of 9000000000000 credits would overflow the holds of user 'u1', which hold 9000000000000",
+                    "u1");
             assertThat(on.balance("u1").block().available()).isEqualTo(Credits.of(1000 - 9_000_000_000_000L));
         }
     }
@@ -521,36 +594,44 @@ class LedgerValidationTest {
         @ParameterizedTest
         @ValueSource(ints = {0, -1, Integer.MIN_VALUE, HistoryQuery.MAX_LIMIT + 1})
         void historyQuery_limitOutOfRange_isRejectedNamingTheValue(int limit) {
-            assertRejected(() -> HistoryQuery.all().withLimit(limit), "limit must be between 1 and 10000, was " + limit);
+            assertRejected(
+                    () -> HistoryQuery.all().withLimit(limit), "limit must be between 1 and 10000, was " + limit);
         }
 
         @ParameterizedTest
         @ValueSource(ints = {0, -1, ListQuery.MAX_LIMIT + 1})
         void listQuery_limitOutOfRange_isRejectedNamingTheValue(int limit) {
-            assertRejected(() -> ListQuery.byUser().withLimit(limit), "limit must be between 1 and 10000, was " + limit);
+            assertRejected(
+                    () -> ListQuery.byUser().withLimit(limit), "limit must be between 1 and 10000, was " + limit);
         }
 
         @Test
         void queries_limitsAtTheBounds_areAccepted() {
             assertThat(HistoryQuery.all().withLimit(1).limit()).isEqualTo(1);
-            assertThat(HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT).limit()).isEqualTo(10_000);
+            assertThat(HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT).limit())
+                    .isEqualTo(10_000);
             assertThat(ListQuery.byUser().withLimit(1).limit()).isEqualTo(1);
-            assertThat(ListQuery.byUser().withLimit(ListQuery.MAX_LIMIT).limit()).isEqualTo(10_000);
+            assertThat(ListQuery.byUser().withLimit(ListQuery.MAX_LIMIT).limit())
+                    .isEqualTo(10_000);
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"", "s", "x5", "S5", "s0", "s-3", "sabc", "s5x", "s99999999999999999999", "o5"})
         void historyQuery_malformedCursor_isRejectedNamingIt(String cursor) {
-            assertRejected(() -> HistoryQuery.all().after(cursor), "cursor is not one this ledger issued, was '" + cursor + "'");
+            assertRejected(
+                    () -> HistoryQuery.all().after(cursor),
+                    "cursor is not one this ledger issued, was '" + cursor + "'");
         }
 
         @Test
         void historyQuery_reversedOrEmptyRange_isRejectedNamingBothEnds() {
             Instant later = T0.plusSeconds(1);
 
-            assertRejected(() -> HistoryQuery.all().between(later, T0),
+            assertRejected(
+                    () -> HistoryQuery.all().between(later, T0),
                     "from must be before until, was from 2026-01-15T10:00:01Z until 2026-01-15T10:00:00Z");
-            assertRejected(() -> HistoryQuery.all().between(T0, T0),
+            assertRejected(
+                    () -> HistoryQuery.all().between(T0, T0),
                     "from must be before until, was from 2026-01-15T10:00:00Z until 2026-01-15T10:00:00Z");
         }
 
@@ -570,10 +651,12 @@ class LedgerValidationTest {
         @ValueSource(strings = {"x", "o", "o-1", "oabc", "s5", "o99999999999"})
         void listBalances_cursorTheStoreDidNotIssue_failsOnSubscriptionNamingIt(String cursor) {
             blocking.checkBalance("u1", MODEL, 1, 0);
-            Mono<Page<AccountView>> page = ledger.listBalances(ListQuery.byUser().after(cursor));
+            Mono<Page<AccountView>> page =
+                    ledger.listBalances(ListQuery.byUser().after(cursor));
 
             StepVerifier.create(page)
-                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(IllegalArgumentException.class)
                             .hasMessage("cursor is not one this store issued, was '" + cursor + "'"))
                     .verify();
         }
@@ -586,17 +669,25 @@ class LedgerValidationTest {
                 call("extendHold blank user", l -> l.extendHold(" ", "h"), "user must not be blank, was ' '"),
                 call("extendHold blank hold", l -> l.extendHold("u1", ""), "holdId must not be blank, was ''"),
                 call("checkBalance blank user", l -> l.checkBalance("", MODEL, 1, 0), "user must not be blank, was ''"),
-                call("checkBalance negative tokens", l -> l.checkBalance("u1", MODEL, -1, 0),
+                call(
+                        "checkBalance negative tokens",
+                        l -> l.checkBalance("u1", MODEL, -1, 0),
                         "promptTokens must be between 0 and 1000000000, was -1"),
                 call("reserve blank model", l -> l.reserve("u1", " ", 1, 0), "model must not be blank, was ' '"),
-                call("reserve absurd tokens", l -> l.reserve("u1", MODEL, 1, Usage.MAX_TOKENS + 1),
+                call(
+                        "reserve absurd tokens",
+                        l -> l.reserve("u1", MODEL, 1, Usage.MAX_TOKENS + 1),
                         "maxOutputTokens must be between 0 and 1000000000, was 1000000001"),
                 call("addBalance blank user", l -> l.addBalance("", Credits.of(1)), "user must not be blank, was ''"),
                 call("addBalance zero", l -> l.addBalance("u1", Credits.ZERO), "amount must be above zero, was 0"),
-                call("addBalance negative", l -> l.addBalance(BalanceChange.of("u1", Credits.parse("-0.5"))),
+                call(
+                        "addBalance negative",
+                        l -> l.addBalance(BalanceChange.of("u1", Credits.parse("-0.5"))),
                         "amount must be above zero, was -0.5"),
                 call("balance blank user", l -> l.balance(" "), "user must not be blank, was ' '"),
-                call("transactionHistory blank user", l -> l.transactionHistory("", HistoryQuery.all()),
+                call(
+                        "transactionHistory blank user",
+                        l -> l.transactionHistory("", HistoryQuery.all()),
                         "user must not be blank, was ''"));
     }
 
@@ -609,16 +700,20 @@ class LedgerValidationTest {
     class Laziness {
         @ParameterizedTest(name = "{0}")
         @MethodSource("dev.balancekit.LedgerValidationTest#badReactiveCalls")
-        void badArguments_failOnSubscriptionNotWhenCalled(String name, Function<BalanceLedger, Mono<?>> call,
-                String message) {
+        void badArguments_failOnSubscriptionNotWhenCalled(
+                String name, Function<BalanceLedger, Mono<?>> call, String message) {
             Mono<?>[] mono = new Mono<?>[1];
 
             assertThatCode(() -> mono[0] = call.apply(ledger)).as(name).doesNotThrowAnyException();
 
             StepVerifier.create(mono[0])
-                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessage(message))
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(IllegalArgumentException.class)
+                            .hasMessage(message))
                     .verify();
-            assertThat(store.accounts(ListQuery.byUser()).block().items()).as("no account created").isEmpty();
+            assertThat(store.accounts(ListQuery.byUser()).block().items())
+                    .as("no account created")
+                    .isEmpty();
         }
     }
 }

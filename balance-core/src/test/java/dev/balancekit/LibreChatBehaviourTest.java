@@ -24,7 +24,8 @@ class LibreChatBehaviourTest {
     class ClampAtZero {
         @Test
         void charge_beyondTheBalance_clampAtZero_stopsAtZero_andWritesTheRestOffAsItsOwnEntry() {
-            TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.of(100)).clampAtZero(true), T0);
+            TestLedger t = new TestLedger(
+                    TestLedger.config().startBalance(Credits.of(100)).clampAtZero(true), T0);
 
             Receipt r = t.charge("u", 130);
 
@@ -32,7 +33,9 @@ class LibreChatBehaviourTest {
             LedgerEntry writeOff = t.entries("u", EntryContext.WRITE_OFF).get(0);
             assertThat(writeOff.tokenValue()).isEqualTo(Credits.of(30));
             assertThat(writeOff.tokenType()).isEqualTo(TokenType.CREDITS);
-            assertThat(r.entries()).extracting(LedgerEntry::context).containsExactly(EntryContext.MESSAGE, EntryContext.WRITE_OFF);
+            assertThat(r.entries())
+                    .extracting(LedgerEntry::context)
+                    .containsExactly(EntryContext.MESSAGE, EntryContext.WRITE_OFF);
             assertThat(sum(t.entries("u"))).isEqualTo(t.view("u").balance());
         }
 
@@ -46,7 +49,8 @@ class LibreChatBehaviourTest {
 
         @Test
         void charge_thatFits_clampAtZero_writesNothingOff() {
-            TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.of(100)).clampAtZero(true), T0);
+            TestLedger t = new TestLedger(
+                    TestLedger.config().startBalance(Credits.of(100)).clampAtZero(true), T0);
 
             assertThat(t.charge("u", 100).balance()).isEqualTo(Credits.ZERO);
             assertThat(t.entries("u", EntryContext.WRITE_OFF)).isEmpty();
@@ -60,7 +64,8 @@ class LibreChatBehaviourTest {
             Receipt r = clamped.charge("u", 10);
 
             assertThat(r.balance()).isEqualTo(Credits.of(-5));
-            assertThat(clamped.entries("u", EntryContext.WRITE_OFF)).extracting(LedgerEntry::tokenValue)
+            assertThat(clamped.entries("u", EntryContext.WRITE_OFF))
+                    .extracting(LedgerEntry::tokenValue)
                     .containsExactly(Credits.of(10));
         }
     }
@@ -71,7 +76,8 @@ class LibreChatBehaviourTest {
 
         @Test
         void newAccount_byDefault_waitsOneFullIntervalBeforeItsFirstRefill_asLibreChat() {
-            TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.of(100)).refill(daily), T0);
+            TestLedger t = new TestLedger(
+                    TestLedger.config().startBalance(Credits.of(100)).refill(daily), T0);
 
             BalanceDecision first = t.check("u", 300);
 
@@ -85,8 +91,11 @@ class LibreChatBehaviourTest {
 
         @Test
         void newAccount_resetRefill_setsTheFirstPeriodsBalanceAtOnce_evenWithTheDefault() {
-            TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.ZERO)
-                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.WEEKS, Credits.of(1000))), T0);
+            TestLedger t = new TestLedger(
+                    TestLedger.config()
+                            .startBalance(Credits.ZERO)
+                            .refill(new Refill(RefillMode.RESET, 1, RefillUnit.WEEKS, Credits.of(1000))),
+                    T0);
 
             assertThat(t.check("u", 300).isAllowed()).isTrue();
             assertThat(t.view("u").balance()).isEqualTo(Credits.of(1000));
@@ -94,8 +103,12 @@ class LibreChatBehaviourTest {
 
         @Test
         void newAccount_firstRefillAfterIntervalOff_isRefilledAtOnce() {
-            TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.of(100)).refill(daily)
-                    .firstRefillAfterInterval(false), T0);
+            TestLedger t = new TestLedger(
+                    TestLedger.config()
+                            .startBalance(Credits.of(100))
+                            .refill(daily)
+                            .firstRefillAfterInterval(false),
+                    T0);
 
             assertThat(t.check("u", 300).isAllowed()).isTrue();
             assertThat(t.entries("u", EntryContext.AUTO_REFILL)).hasSize(1);
@@ -119,12 +132,15 @@ class LibreChatBehaviourTest {
         void disabledWithoutMetering_recordsChargesAtZero() {
             TestLedger t = new TestLedger(TestLedger.config().enabled(false), T0);
 
-            assertThat(t.charge("u", 40).entries()).extracting(LedgerEntry::tokenValue).containsExactly(Credits.ZERO);
+            assertThat(t.charge("u", 40).entries())
+                    .extracting(LedgerEntry::tokenValue)
+                    .containsExactly(Credits.ZERO);
         }
 
         @Test
         void metering_neverRefuses_evenBeyondTheBalance() {
-            TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.of(10)).metering(true), T0);
+            TestLedger t = new TestLedger(
+                    TestLedger.config().startBalance(Credits.of(10)).metering(true), T0);
 
             assertThat(t.check("u", 1_000).isAllowed()).isTrue();
             assertThat(t.reserve("u", 1_000).isAllowed()).isTrue();

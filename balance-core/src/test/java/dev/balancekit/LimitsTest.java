@@ -42,11 +42,12 @@ class LimitsTest {
     class Denials {
         @ParameterizedTest(name = "{0}")
         @CsvSource({
-                "DAILY, DAILY_LIMIT, 2026-11-26T00:00:00Z, Daily",
-                "WEEKLY, WEEKLY_LIMIT, 2026-11-30T00:00:00Z, Weekly",
-                "MONTHLY, MONTHLY_LIMIT, 2026-12-01T00:00:00Z, Monthly"})
-        void checkOverTheCap_isDeniedWithTheWindowsReasonUsageAndReset(UsageWindow window, DenialReason reason,
-                Instant resetsAt, String name) {
+            "DAILY, DAILY_LIMIT, 2026-11-26T00:00:00Z, Daily",
+            "WEEKLY, WEEKLY_LIMIT, 2026-11-30T00:00:00Z, Weekly",
+            "MONTHLY, MONTHLY_LIMIT, 2026-12-01T00:00:00Z, Monthly"
+        })
+        void checkOverTheCap_isDeniedWithTheWindowsReasonUsageAndReset(
+                UsageWindow window, DenialReason reason, Instant resetsAt, String name) {
             TestLedger t = ledger(cap(window, Credits.of(100)));
             t.charge("u", 80);
 
@@ -54,12 +55,19 @@ class LimitsTest {
 
             assertThat(d.status()).isEqualTo(BalanceDecision.Status.DENIED);
             assertThat(d.reason()).isEqualTo(reason);
-            assertThat(d.window()).isEqualTo(new WindowUsage(window, window.keyOf(LocalDate.of(2026, 11, 25)),
-                    Credits.of(80), 80, Credits.of(100), null, resetsAt));
+            assertThat(d.window())
+                    .isEqualTo(new WindowUsage(
+                            window,
+                            window.keyOf(LocalDate.of(2026, 11, 25)),
+                            Credits.of(80),
+                            80,
+                            Credits.of(100),
+                            null,
+                            resetsAt));
             assertThat(d.balance()).isEqualTo(Credits.of(920));
             assertThat(d.estimatedCost()).isEqualTo(Credits.of(21));
-            assertThat(d.message()).isEqualTo(name + " usage limit reached: used 80 of 100 credits. Resets at "
-                    + resetsAt + ".");
+            assertThat(d.message())
+                    .isEqualTo(name + " usage limit reached: used 80 of 100 credits. Resets at " + resetsAt + ".");
         }
 
         @Test
@@ -67,12 +75,18 @@ class LimitsTest {
             TestLedger t = ledger(cap(UsageWindow.DAILY, Credits.of(100)));
             t.charge("u", 80);
 
-            assertThat(t.check("u", 30).payload()).containsExactly(
-                    entry("type", "token_balance"), entry("balance", new BigDecimal("920")),
-                    entry("tokenCost", new BigDecimal("30")), entry("promptTokens", 30L),
-                    entry("reason", "daily_limit"), entry("window", "daily"), entry("spent", new BigDecimal("80")),
-                    entry("limit", new BigDecimal("100")), entry("tokensUsed", 80L),
-                    entry("resetsAt", "2026-11-26T00:00:00Z"));
+            assertThat(t.check("u", 30).payload())
+                    .containsExactly(
+                            entry("type", "token_balance"),
+                            entry("balance", new BigDecimal("920")),
+                            entry("tokenCost", new BigDecimal("30")),
+                            entry("promptTokens", 30L),
+                            entry("reason", "daily_limit"),
+                            entry("window", "daily"),
+                            entry("spent", new BigDecimal("80")),
+                            entry("limit", new BigDecimal("100")),
+                            entry("tokensUsed", 80L),
+                            entry("resetsAt", "2026-11-26T00:00:00Z"));
         }
 
         @Test
@@ -83,32 +97,40 @@ class LimitsTest {
             BalanceDecision d = t.ledger.checkBalance("u", TestLedger.MODEL, 100, 601);
 
             assertThat(d.reason()).isEqualTo(DenialReason.WEEKLY_LIMIT);
-            assertThat(d.message()).isEqualTo(
-                    "Weekly usage limit reached: used 300 of 1000 tokens. Resets at 2026-11-30T00:00:00Z.");
-            assertThat(d.payload()).containsExactly(
-                    entry("type", "token_balance"), entry("balance", new BigDecimal("700")),
-                    entry("tokenCost", new BigDecimal("701")), entry("promptTokens", 100L),
-                    entry("reason", "weekly_limit"), entry("window", "weekly"),
-                    entry("spent", new BigDecimal("300")), entry("tokensUsed", 300L), entry("tokenLimit", 1000L),
-                    entry("resetsAt", "2026-11-30T00:00:00Z"));
+            assertThat(d.message())
+                    .isEqualTo("Weekly usage limit reached: used 300 of 1000 tokens. Resets at 2026-11-30T00:00:00Z.");
+            assertThat(d.payload())
+                    .containsExactly(
+                            entry("type", "token_balance"),
+                            entry("balance", new BigDecimal("700")),
+                            entry("tokenCost", new BigDecimal("701")),
+                            entry("promptTokens", 100L),
+                            entry("reason", "weekly_limit"),
+                            entry("window", "weekly"),
+                            entry("spent", new BigDecimal("300")),
+                            entry("tokensUsed", 300L),
+                            entry("tokenLimit", 1000L),
+                            entry("resetsAt", "2026-11-30T00:00:00Z"));
         }
 
         @Test
         void creditAndTokenCapsOnOneWindow_messageNamesBoth() {
-            TestLedger t = ledger(UsageLimits.credits(Credits.of(100), null, null).withTokens(1000L, null, null));
+            TestLedger t =
+                    ledger(UsageLimits.credits(Credits.of(100), null, null).withTokens(1000L, null, null));
             t.charge("u", 80);
 
-            assertThat(t.check("u", 30).message()).isEqualTo(
-                    "Daily usage limit reached: used 80 of 100 credits and 80 of 1000 tokens. Resets at "
+            assertThat(t.check("u", 30).message())
+                    .isEqualTo("Daily usage limit reached: used 80 of 100 credits and 80 of 1000 tokens. Resets at "
                             + "2026-11-26T00:00:00Z.");
         }
 
         @Test
         void requestThatReachesTheCapExactly_isAllowed_oneMicroCreditMoreIsDenied() {
             PriceTable prices = PriceTable.builder(TestLedger.ONE_CREDIT_PER_TOKEN)
-                    .model("micro", ModelPrice.perToken("0.000001", "0.000001")).build();
-            TestLedger t = new TestLedger(TestLedger.config().prices(prices)
-                    .usageLimits(cap(UsageWindow.DAILY, Credits.of(100))), WEDNESDAY);
+                    .model("micro", ModelPrice.perToken("0.000001", "0.000001"))
+                    .build();
+            TestLedger t = new TestLedger(
+                    TestLedger.config().prices(prices).usageLimits(cap(UsageWindow.DAILY, Credits.of(100))), WEDNESDAY);
             t.charge("u", 80);
 
             assertThat(t.check("u", 20).isAllowed()).isTrue();
@@ -172,8 +194,11 @@ class LimitsTest {
 
         @Test
         void limitDenial_carriesRefillAt_whenAutoRefillIsOn() {
-            TestLedger t = new TestLedger(TestLedger.config().usageLimits(cap(UsageWindow.DAILY, Credits.of(100)))
-                    .refill(new Refill(RefillMode.TOP_UP, 1, RefillUnit.WEEKS, Credits.of(1000))), WEDNESDAY);
+            TestLedger t = new TestLedger(
+                    TestLedger.config()
+                            .usageLimits(cap(UsageWindow.DAILY, Credits.of(100)))
+                            .refill(new Refill(RefillMode.TOP_UP, 1, RefillUnit.WEEKS, Credits.of(1000))),
+                    WEDNESDAY);
             t.charge("u", 100);
 
             BalanceDecision d = t.check("u", 1);
@@ -260,7 +285,8 @@ class LimitsTest {
         @Test
         void chargedTokens_includeCacheAndCompletionTokens() {
             TestLedger t = ledger(UsageLimits.NONE.withTokens(null, null, 1000L));
-            t.ledger.deduct(ChargeRequest.of("u", TestLedger.MODEL, Usage.of(100, 200).withCache(300, 250)));
+            t.ledger.deduct(
+                    ChargeRequest.of("u", TestLedger.MODEL, Usage.of(100, 200).withCache(300, 250)));
 
             WindowUsage monthly = t.usage("u", UsageWindow.MONTHLY);
             BalanceDecision d = t.ledger.checkBalance("u", TestLedger.MODEL, 100, 51);
@@ -268,14 +294,19 @@ class LimitsTest {
             assertThat(monthly.tokens()).isEqualTo(850);
             assertThat(monthly.percentUsed()).isEqualTo(85);
             assertThat(d.reason()).isEqualTo(DenialReason.MONTHLY_LIMIT);
-            assertThat(t.ledger.checkBalance("u", TestLedger.MODEL, 100, 50).isAllowed()).isTrue();
+            assertThat(t.ledger.checkBalance("u", TestLedger.MODEL, 100, 50).isAllowed())
+                    .isTrue();
         }
 
         @Test
         void tokenCapAlone_deniesACheapRequest() {
-            TestLedger t = new TestLedger(TestLedger.config()
-                    .prices(PriceTable.builder().defaultPrice(ModelPrice.perToken("0", "0")).build())
-                    .usageLimits(UsageLimits.NONE.withTokens(100L, null, null)), WEDNESDAY);
+            TestLedger t = new TestLedger(
+                    TestLedger.config()
+                            .prices(PriceTable.builder()
+                                    .defaultPrice(ModelPrice.perToken("0", "0"))
+                                    .build())
+                            .usageLimits(UsageLimits.NONE.withTokens(100L, null, null)),
+                    WEDNESDAY);
             t.charge("u", 100);
 
             BalanceDecision d = t.check("u", 1);
@@ -324,7 +355,8 @@ class LimitsTest {
             TestLedger t = ledger(cap(UsageWindow.DAILY, Credits.of(100)));
             t.charge("u", 100);
 
-            BalanceDecision d = t.ledger.checkBalance(BalanceRequest.of("u", TestLedger.MODEL, 50, 0).withExempt(true));
+            BalanceDecision d = t.ledger.checkBalance(
+                    BalanceRequest.of("u", TestLedger.MODEL, 50, 0).withExempt(true));
             t.charge("u", 50);
 
             assertThat(d.isAllowed()).isTrue();
@@ -334,19 +366,23 @@ class LimitsTest {
 
         @Test
         void exemptCaller_withEnforceForExempt_isLimitedLikeAnyone() {
-            TestLedger t = new TestLedger(TestLedger.config().usageLimits(cap(UsageWindow.DAILY, Credits.of(100)))
-                    .enforceForExempt(true), WEDNESDAY);
+            TestLedger t = new TestLedger(
+                    TestLedger.config()
+                            .usageLimits(cap(UsageWindow.DAILY, Credits.of(100)))
+                            .enforceForExempt(true),
+                    WEDNESDAY);
             t.charge("u", 100);
 
-            BalanceDecision d = t.ledger.checkBalance(BalanceRequest.of("u", TestLedger.MODEL, 50, 0).withExempt(true));
+            BalanceDecision d = t.ledger.checkBalance(
+                    BalanceRequest.of("u", TestLedger.MODEL, 50, 0).withExempt(true));
 
             assertThat(d.reason()).isEqualTo(DenialReason.DAILY_LIMIT);
         }
 
         @Test
         void disabledLedger_checksNoLimits() {
-            TestLedger t = new TestLedger(TestLedger.config().enabled(false)
-                    .usageLimits(cap(UsageWindow.DAILY, Credits.of(100))), WEDNESDAY);
+            TestLedger t = new TestLedger(
+                    TestLedger.config().enabled(false).usageLimits(cap(UsageWindow.DAILY, Credits.of(100))), WEDNESDAY);
             t.charge("u", 500);
 
             assertThat(t.check("u", 500).isAllowed()).isTrue();
@@ -364,11 +400,26 @@ class LimitsTest {
 
             List<WindowUsage> usage = t.ledger.usage("u");
 
-            assertThat(usage).containsExactly(
-                    new WindowUsage(UsageWindow.DAILY, "2026-11-25", Credits.of(80), 80, Credits.of(100), null, NEXT_DAY),
-                    new WindowUsage(UsageWindow.WEEKLY, "2026-W48", Credits.of(80), 80, null, 10_000L, NEXT_WEEK),
-                    new WindowUsage(UsageWindow.MONTHLY, "2026-11", Credits.of(80), 80, Credits.of(2000), null,
-                            NEXT_MONTH));
+            assertThat(usage)
+                    .containsExactly(
+                            new WindowUsage(
+                                    UsageWindow.DAILY,
+                                    "2026-11-25",
+                                    Credits.of(80),
+                                    80,
+                                    Credits.of(100),
+                                    null,
+                                    NEXT_DAY),
+                            new WindowUsage(
+                                    UsageWindow.WEEKLY, "2026-W48", Credits.of(80), 80, null, 10_000L, NEXT_WEEK),
+                            new WindowUsage(
+                                    UsageWindow.MONTHLY,
+                                    "2026-11",
+                                    Credits.of(80),
+                                    80,
+                                    Credits.of(2000),
+                                    null,
+                                    NEXT_MONTH));
             assertThat(usage).extracting(WindowUsage::percentUsed).containsExactly(80, 0, 4);
         }
 

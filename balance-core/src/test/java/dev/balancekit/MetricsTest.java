@@ -22,16 +22,26 @@ class MetricsTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
 
     private LedgerConfig.Builder config() {
-        return LedgerConfig.builder().startBalance(Credits.of(1000))
-                .prices(PriceTable.builder().model("gpt-4o", ModelPrice.perToken("2", "4")).build());
+        return LedgerConfig.builder()
+                .startBalance(Credits.of(1000))
+                .prices(PriceTable.builder()
+                        .model("gpt-4o", ModelPrice.perToken("2", "4"))
+                        .build());
     }
 
     private BlockingBalanceLedger ledger(LedgerConfig config, BalanceStore store) {
-        return BalanceLedger.builder().config(config).store(store).clock(clock).meterRegistry(registry).build().blocking();
+        return BalanceLedger.builder()
+                .config(config)
+                .store(store)
+                .clock(clock)
+                .meterRegistry(registry)
+                .build()
+                .blocking();
     }
 
     private double checks(String operation, String outcome, String reason) {
-        var c = registry.find("balance.checks").tags("operation", operation, "outcome", outcome, "reason", reason)
+        var c = registry.find("balance.checks")
+                .tags("operation", operation, "outcome", outcome, "reason", reason)
                 .counter();
         return c == null ? 0 : c.count();
     }
@@ -59,15 +69,30 @@ class MetricsTest {
         ledger.deduct(ChargeRequest.of("u", "gpt-4o-2024-08-06", Usage.of(100, 50)));
         ledger.deduct(ChargeRequest.of("u", "mystery-model", Usage.of(1, 0)));
 
-        assertThat(registry.get("balance.credits.charged").tags("token_type", "prompt", "value_key", "gpt-4o")
-                .counter().count()).isEqualTo(200_000_000);
-        assertThat(registry.get("balance.credits.charged").tags("token_type", "completion", "value_key", "gpt-4o")
-                .counter().count()).isEqualTo(200_000_000);
-        assertThat(registry.get("balance.tokens").tags("token_type", "prompt", "value_key", "gpt-4o").counter().count())
+        assertThat(registry.get("balance.credits.charged")
+                        .tags("token_type", "prompt", "value_key", "gpt-4o")
+                        .counter()
+                        .count())
+                .isEqualTo(200_000_000);
+        assertThat(registry.get("balance.credits.charged")
+                        .tags("token_type", "completion", "value_key", "gpt-4o")
+                        .counter()
+                        .count())
+                .isEqualTo(200_000_000);
+        assertThat(registry.get("balance.tokens")
+                        .tags("token_type", "prompt", "value_key", "gpt-4o")
+                        .counter()
+                        .count())
                 .isEqualTo(100);
-        assertThat(registry.get("balance.tokens").tags("token_type", "prompt", "value_key", "default").counter().count())
+        assertThat(registry.get("balance.tokens")
+                        .tags("token_type", "prompt", "value_key", "default")
+                        .counter()
+                        .count())
                 .isEqualTo(1);
-        assertThat(registry.find("balance.tokens").tag("value_key", "gpt-4o-2024-08-06").counters()).isEmpty();
+        assertThat(registry.find("balance.tokens")
+                        .tag("value_key", "gpt-4o-2024-08-06")
+                        .counters())
+                .isEmpty();
     }
 
     @Test
@@ -90,12 +115,17 @@ class MetricsTest {
 
     @Test
     void refills_countedByMode() {
-        BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.ZERO)
-                .firstRefillAfterInterval(false).refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(100))).build(), new InMemoryBalanceStore());
+        BlockingBalanceLedger ledger = ledger(
+                config().startBalance(Credits.ZERO)
+                        .firstRefillAfterInterval(false)
+                        .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(100)))
+                        .build(),
+                new InMemoryBalanceStore());
 
         ledger.checkBalance("u", "gpt-4o", 10, 0);
 
-        assertThat(registry.get("balance.refills").tag("mode", "add").counter().count()).isEqualTo(1);
+        assertThat(registry.get("balance.refills").tag("mode", "add").counter().count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -110,7 +140,8 @@ class MetricsTest {
 
             @Override
             public Mono<CasResult> compareAndSet(String user, long v, AccountState next, List<LedgerEntry> entries) {
-                return conflictsLeft.getAndDecrement() > 0 ? Mono.just(CasResult.CONFLICT)
+                return conflictsLeft.getAndDecrement() > 0
+                        ? Mono.just(CasResult.CONFLICT)
                         : memory.compareAndSet(user, v, next, entries);
             }
 
@@ -129,9 +160,15 @@ class MetricsTest {
         ledger.addBalance(BalanceChange.of("u", Credits.of(5)));
 
         assertThat(registry.get("balance.cas.conflicts").counter().count()).isEqualTo(2);
-        assertThat(registry.get("balance.store.latency").tags("operation", "load", "outcome", "success").timer().count())
+        assertThat(registry.get("balance.store.latency")
+                        .tags("operation", "load", "outcome", "success")
+                        .timer()
+                        .count())
                 .isEqualTo(3);
-        assertThat(registry.get("balance.store.latency").tags("operation", "compare_and_set").timer().count())
+        assertThat(registry.get("balance.store.latency")
+                        .tags("operation", "compare_and_set")
+                        .timer()
+                        .count())
                 .isEqualTo(3);
     }
 }

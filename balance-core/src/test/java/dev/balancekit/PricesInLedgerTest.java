@@ -26,21 +26,24 @@ class PricesInLedgerTest {
     class DatedPrices {
         /** 23:30 in Berlin on the last introductory day; 00:30 in Berlin is already September 1. */
         private final Instant lastEvening = Instant.parse("2026-08-31T21:30:00Z");
+
         private final Instant nextNight = Instant.parse("2026-08-31T22:30:00Z");
 
         @Test
         void deduct_claudeSonnet5_holdEstimatedOnLastIntroductoryDay_settledAtRegularRateInForceAtCharge() {
-            TestLedger t = new TestLedger(LedgerConfig.builder().startBalance(Credits.of(1_000_000)).zone(BERLIN),
-                    lastEvening);
+            TestLedger t = new TestLedger(
+                    LedgerConfig.builder().startBalance(Credits.of(1_000_000)).zone(BERLIN), lastEvening);
             Reservation r = t.ledger.reserve(BalanceRequest.of("u", "claude-sonnet-5", 1000, 1000));
             assertThat(r.hold().amount()).isEqualTo(Credits.of(12_000)); // 1000 x 2 + 1000 x 10
 
             t.clock.set(nextNight);
-            Receipt receipt = t.ledger.deduct(ChargeRequest.of("u", "claude-sonnet-5",
-                    Usage.of(1000, 1000).withCache(1000, 1000)).withHold(r.holdId()));
+            Receipt receipt = t.ledger.deduct(ChargeRequest.of(
+                            "u", "claude-sonnet-5", Usage.of(1000, 1000).withCache(1000, 1000))
+                    .withHold(r.holdId()));
 
             // 1000 x (3 + 3.75 + 0.3) + 1000 x 15
-            assertThat(receipt.entries()).extracting(LedgerEntry::tokenValue)
+            assertThat(receipt.entries())
+                    .extracting(LedgerEntry::tokenValue)
                     .containsExactly(Credits.of(-7050), Credits.of(-15_000));
             assertThat(receipt.balance()).isEqualTo(Credits.of(1_000_000 - 22_050));
         }
@@ -48,10 +51,11 @@ class PricesInLedgerTest {
         @Test
         void deduct_claudeSonnet5_sameInstantInUtc_isStillIntroductory() {
             TestLedger t = new TestLedger(LedgerConfig.builder().startBalance(Credits.of(1_000_000)), nextNight);
-            Receipt receipt = t.ledger.deduct(ChargeRequest.of("u", "claude-sonnet-5",
-                    Usage.of(1000, 1000).withCache(1000, 1000)));
+            Receipt receipt = t.ledger.deduct(ChargeRequest.of(
+                    "u", "claude-sonnet-5", Usage.of(1000, 1000).withCache(1000, 1000)));
             // 1000 x (2 + 2.5 + 0.2) + 1000 x 10
-            assertThat(receipt.entries()).extracting(LedgerEntry::tokenValue)
+            assertThat(receipt.entries())
+                    .extracting(LedgerEntry::tokenValue)
                     .containsExactly(Credits.of(-4700), Credits.of(-10_000));
         }
 
@@ -59,19 +63,28 @@ class PricesInLedgerTest {
         void checkAndDeduct_gemini36Flash_crossDecember31InConfiguredZone() {
             ZoneId tokyo = ZoneId.of("Asia/Tokyo");
             // 2026-12-31T14:59Z is 23:59 in Tokyo; a minute later it is 2027-01-01 there
-            TestLedger t = new TestLedger(LedgerConfig.builder().startBalance(Credits.of(1_000_000)).zone(tokyo),
+            TestLedger t = new TestLedger(
+                    LedgerConfig.builder().startBalance(Credits.of(1_000_000)).zone(tokyo),
                     Instant.parse("2026-12-31T14:59:00Z"));
-            assertThat(t.ledger.checkBalance("u", "gemini-3.6-flash", 1000, 1000).estimatedCost())
+            assertThat(t.ledger
+                            .checkBalance("u", "gemini-3.6-flash", 1000, 1000)
+                            .estimatedCost())
                     .isEqualTo(Credits.of(4500)); // 1000 x 0.75 + 1000 x 3.75
-            Receipt before = t.ledger.deduct(ChargeRequest.of("u", "gemini-3.7-flash", Usage.of(1000, 1000).withCache(0, 1000)));
-            assertThat(before.entries()).extracting(LedgerEntry::tokenValue)
+            Receipt before = t.ledger.deduct(ChargeRequest.of(
+                    "u", "gemini-3.7-flash", Usage.of(1000, 1000).withCache(0, 1000)));
+            assertThat(before.entries())
+                    .extracting(LedgerEntry::tokenValue)
                     .containsExactly(Credits.parse("-825"), Credits.of(-3750)); // 1000 x 0.75 + 1000 x 0.075
 
             t.clock.set(Instant.parse("2026-12-31T15:00:00Z"));
-            assertThat(t.ledger.checkBalance("u", "gemini-3.6-flash", 1000, 1000).estimatedCost())
+            assertThat(t.ledger
+                            .checkBalance("u", "gemini-3.6-flash", 1000, 1000)
+                            .estimatedCost())
                     .isEqualTo(Credits.of(9000)); // 1000 x 1.5 + 1000 x 7.5
-            Receipt after = t.ledger.deduct(ChargeRequest.of("u", "gemini-3.8-flash", Usage.of(1000, 1000).withCache(0, 1000)));
-            assertThat(after.entries()).extracting(LedgerEntry::tokenValue)
+            Receipt after = t.ledger.deduct(ChargeRequest.of(
+                    "u", "gemini-3.8-flash", Usage.of(1000, 1000).withCache(0, 1000)));
+            assertThat(after.entries())
+                    .extracting(LedgerEntry::tokenValue)
                     .containsExactly(Credits.of(-1650), Credits.of(-7500)); // 1000 x 1.5 + 1000 x 0.15
         }
     }
@@ -87,12 +100,18 @@ class PricesInLedgerTest {
 
             assertThat(r.isAllowed()).isFalse();
             assertThat(r.decision().reason()).isEqualTo(DenialReason.UNKNOWN_MODEL);
-            assertThat(r.decision().message()).isEqualTo(
-                    "Unknown model: glm-9 has no price of its own (it would be priced by the default rate).");
-            assertThat(r.decision().payload()).containsExactly(
-                    entry("type", "token_balance"), entry("balance", new BigDecimal("20000")),
-                    entry("tokenCost", new BigDecimal("1200")), entry("promptTokens", 100L),
-                    entry("reason", "unknown_model"), entry("model", "glm-9"), entry("valueKey", null));
+            assertThat(r.decision().message())
+                    .isEqualTo(
+                            "Unknown model: glm-9 has no price of its own (it would be priced by the default rate).");
+            assertThat(r.decision().payload())
+                    .containsExactly(
+                            entry("type", "token_balance"),
+                            entry("balance", new BigDecimal("20000")),
+                            entry("tokenCost", new BigDecimal("1200")),
+                            entry("promptTokens", 100L),
+                            entry("reason", "unknown_model"),
+                            entry("model", "glm-9"),
+                            entry("valueKey", null));
             assertThat(t.view("u").holds()).isEmpty();
         }
 
@@ -103,9 +122,12 @@ class PricesInLedgerTest {
 
             assertThat(d.reason()).isEqualTo(DenialReason.UNKNOWN_MODEL);
             assertThat(d.valueKey()).isEqualTo("claude-");
-            assertThat(d.message()).isEqualTo("Unknown model: claude-opus-7\" has no price of its own"
-                    + " (it would be priced by the generic row 'claude-').");
-            assertThat(d.payload()).containsEntry("reason", "unknown_model").containsEntry("model", "claude-opus-7\"")
+            assertThat(d.message())
+                    .isEqualTo("Unknown model: claude-opus-7\" has no price of its own"
+                            + " (it would be priced by the generic row 'claude-').");
+            assertThat(d.payload())
+                    .containsEntry("reason", "unknown_model")
+                    .containsEntry("model", "claude-opus-7\"")
                     .containsEntry("valueKey", "claude-");
             assertThat(List.copyOf(d.payload().keySet())).endsWith("reason", "model", "valueKey");
         }
@@ -113,9 +135,18 @@ class PricesInLedgerTest {
         @Test
         void reserve_exactAndSnapshotNames_refusePolicy_allowed() {
             TestLedger t = new TestLedger(LedgerConfig.builder().unknownModels(UnknownModelPolicy.REFUSE), t0);
-            assertThat(t.ledger.reserve(BalanceRequest.of("u", "claude-opus-5", 10, 10)).isAllowed()).isTrue();
-            assertThat(t.ledger.reserve(BalanceRequest.of("u", "gpt-4o-2024-08-06", 10, 10)).isAllowed()).isTrue();
-            assertThat(t.ledger.reserve(BalanceRequest.of("u", "gpt-4-0613", 10, 10)).isAllowed()).isTrue();
+            assertThat(t.ledger
+                            .reserve(BalanceRequest.of("u", "claude-opus-5", 10, 10))
+                            .isAllowed())
+                    .isTrue();
+            assertThat(t.ledger
+                            .reserve(BalanceRequest.of("u", "gpt-4o-2024-08-06", 10, 10))
+                            .isAllowed())
+                    .isTrue();
+            assertThat(t.ledger
+                            .reserve(BalanceRequest.of("u", "gpt-4-0613", 10, 10))
+                            .isAllowed())
+                    .isTrue();
         }
 
         @Test
@@ -137,9 +168,14 @@ class PricesInLedgerTest {
         void deduct_fallbackPriced_countedPerChargeTaggedWithModelAndKey_andReportedOncePerModel() {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             List<BalanceEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-            BlockingBalanceLedger ledger = BalanceLedger.builder().store(new InMemoryBalanceStore())
-                    .clock(new ManualClock(t0)).meterRegistry(registry).listener(events::add)
-                    .eventExecutor(Runnable::run).build().blocking();
+            BlockingBalanceLedger ledger = BalanceLedger.builder()
+                    .store(new InMemoryBalanceStore())
+                    .clock(new ManualClock(t0))
+                    .meterRegistry(registry)
+                    .listener(events::add)
+                    .eventExecutor(Runnable::run)
+                    .build()
+                    .blocking();
 
             ledger.checkBalance("u", "claude-opus-7", 10, 0);
             ledger.deduct(ChargeRequest.of("u", "claude-opus-7", Usage.of(10, 10)));
@@ -150,14 +186,27 @@ class PricesInLedgerTest {
             ledger.deduct(keyed);
             ledger.deduct(keyed); // a replay is not counted again
 
-            assertThat(registry.find("balance.prices.fallback").tags("model", "claude-opus-7", "key", "claude-",
-                    "kind", "generic").counter().count()).isEqualTo(2);
-            assertThat(registry.find("balance.prices.fallback").tags("model", "glm-9", "key", "default",
-                    "kind", "default").counter().count()).isEqualTo(2);
-            assertThat(registry.find("balance.prices.fallback").tags("model", "claude-opus-5").counter()).isNull();
+            assertThat(registry.find("balance.prices.fallback")
+                            .tags("model", "claude-opus-7", "key", "claude-", "kind", "generic")
+                            .counter()
+                            .count())
+                    .isEqualTo(2);
+            assertThat(registry.find("balance.prices.fallback")
+                            .tags("model", "glm-9", "key", "default", "kind", "default")
+                            .counter()
+                            .count())
+                    .isEqualTo(2);
+            assertThat(registry.find("balance.prices.fallback")
+                            .tags("model", "claude-opus-5")
+                            .counter())
+                    .isNull();
             List<BalanceEvent.FallbackPrice> reported = events.stream()
-                    .filter(BalanceEvent.FallbackPrice.class::isInstance).map(BalanceEvent.FallbackPrice.class::cast).toList();
-            assertThat(reported).extracting(BalanceEvent.FallbackPrice::model).containsExactly("claude-opus-7", "glm-9");
+                    .filter(BalanceEvent.FallbackPrice.class::isInstance)
+                    .map(BalanceEvent.FallbackPrice.class::cast)
+                    .toList();
+            assertThat(reported)
+                    .extracting(BalanceEvent.FallbackPrice::model)
+                    .containsExactly("claude-opus-7", "glm-9");
             assertThat(reported.get(0).match().kind()).isEqualTo(MatchKind.GENERIC);
             assertThat(reported.get(0).match().valueKey()).isEqualTo("claude-");
             assertThat(reported.get(1).match().kind()).isEqualTo(MatchKind.DEFAULT);
@@ -168,7 +217,8 @@ class PricesInLedgerTest {
     class EndpointPrices {
         private final Instant t0 = Instant.parse("2026-10-01T10:00:00Z");
         private final PriceTable prices = PriceTable.builder(PriceTable.builtIn())
-                .endpointPrice("OpenRouter", "openai/gpt-4o", ModelPrice.perToken("0.5", "1")).build();
+                .endpointPrice("OpenRouter", "openai/gpt-4o", ModelPrice.perToken("0.5", "1"))
+                .build();
 
         private TestLedger ledger() {
             return new TestLedger(LedgerConfig.builder().prices(prices).unknownModels(UnknownModelPolicy.REFUSE), t0);
@@ -177,22 +227,26 @@ class PricesInLedgerTest {
         @Test
         void reserveAndDeduct_endpointPrice_winsForItsExactModelId() {
             TestLedger t = ledger();
-            Reservation r = t.ledger.reserve(BalanceRequest.of("u", "openai/gpt-4o", 1000, 1000).withEndpoint("OpenRouter"));
+            Reservation r = t.ledger.reserve(
+                    BalanceRequest.of("u", "openai/gpt-4o", 1000, 1000).withEndpoint("OpenRouter"));
             assertThat(r.decision().estimatedCost()).isEqualTo(Credits.of(1500));
             assertThat(r.decision().valueKey()).isEqualTo("openai/gpt-4o");
 
             Receipt receipt = t.ledger.deduct(ChargeRequest.of("u", "openai/gpt-4o", Usage.of(1000, 1000))
-                    .withEndpoint("OpenRouter").withHold(r.holdId()));
-            assertThat(receipt.entries()).extracting(LedgerEntry::tokenValue, LedgerEntry::valueKey).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(Credits.of(-500), "openai/gpt-4o"),
-                    org.assertj.core.groups.Tuple.tuple(Credits.of(-1000), "openai/gpt-4o"));
+                    .withEndpoint("OpenRouter")
+                    .withHold(r.holdId()));
+            assertThat(receipt.entries())
+                    .extracting(LedgerEntry::tokenValue, LedgerEntry::valueKey)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(Credits.of(-500), "openai/gpt-4o"),
+                            org.assertj.core.groups.Tuple.tuple(Credits.of(-1000), "openai/gpt-4o"));
         }
 
         @Test
         void reserve_modelTheEndpointDoesNotList_fallsThroughToTable() {
             TestLedger t = ledger();
-            BalanceDecision d = t.ledger.checkBalance(BalanceRequest.of("u", "openai/gpt-4o-mini", 1000, 1000)
-                    .withEndpoint("OpenRouter"));
+            BalanceDecision d = t.ledger.checkBalance(
+                    BalanceRequest.of("u", "openai/gpt-4o-mini", 1000, 1000).withEndpoint("OpenRouter"));
             assertThat(d.valueKey()).isEqualTo("gpt-4o-mini");
             assertThat(d.estimatedCost()).isEqualTo(Credits.of(750));
             // without the endpoint, the same id is priced by the table
@@ -203,7 +257,8 @@ class PricesInLedgerTest {
         @Test
         void reserveAndDeduct_sameKeyOnAnotherEndpoint_isAnotherRequest() {
             TestLedger t = ledger();
-            BalanceRequest onRouter = BalanceRequest.of("u", "openai/gpt-4o", 10, 10).withEndpoint("OpenRouter")
+            BalanceRequest onRouter = BalanceRequest.of("u", "openai/gpt-4o", 10, 10)
+                    .withEndpoint("OpenRouter")
                     .withIdempotencyKey("r1");
             t.ledger.reserve(onRouter);
             assertThat(t.ledger.reserve(onRouter).replay()).isTrue();
@@ -211,7 +266,8 @@ class PricesInLedgerTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("idempotencyKey 'r1' was already used for a different request");
 
-            ChargeRequest charge = ChargeRequest.of("u", "openai/gpt-4o", Usage.of(10, 10)).withEndpoint("OpenRouter")
+            ChargeRequest charge = ChargeRequest.of("u", "openai/gpt-4o", Usage.of(10, 10))
+                    .withEndpoint("OpenRouter")
                     .withIdempotencyKey("c1");
             t.ledger.deduct(charge);
             assertThat(t.ledger.deduct(charge).replay()).isTrue();
@@ -223,9 +279,11 @@ class PricesInLedgerTest {
         @Test
         void requests_blankEndpoint_rejectedNamingField() {
             assertThatThrownBy(() -> BalanceRequest.of("u", "m", 1, 1).withEndpoint(" "))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("endpoint must not be blank, was ' '");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("endpoint must not be blank, was ' '");
             assertThatThrownBy(() -> ChargeRequest.of("u", "m", Usage.of(1, 1)).withEndpoint(""))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("endpoint must not be blank, was ''");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("endpoint must not be blank, was ''");
         }
     }
 }

@@ -27,12 +27,16 @@ class RefillOverrideTest {
     private static void override(TestLedger t, RefillOverride override) {
         t.check("u", 1);
         long version = t.version("u");
-        CasResult r = t.store.compareAndSet("u", version, t.stored("u").withRefillOverride(override), List.of()).block();
+        CasResult r = t.store
+                .compareAndSet("u", version, t.stored("u").withRefillOverride(override), List.of())
+                .block();
         assertThat(r).isEqualTo(CasResult.APPLIED);
     }
 
     private static List<Credits> refills(TestLedger t) {
-        return t.entries("u", EntryContext.AUTO_REFILL).stream().map(LedgerEntry::tokenValue).toList();
+        return t.entries("u", EntryContext.AUTO_REFILL).stream()
+                .map(LedgerEntry::tokenValue)
+                .toList();
     }
 
     @Test
@@ -55,7 +59,9 @@ class RefillOverrideTest {
 
     @Test
     void refillOverride_winsOverTheTiersRefill() {
-        TestLedger t = ledger(TestLedger.config().tier(Tier.builder("staff").noRefill().build()).defaultTier("staff"));
+        TestLedger t = ledger(TestLedger.config()
+                .tier(Tier.builder("staff").noRefill().build())
+                .defaultTier("staff"));
         override(t, RefillOverride.of(WEEKLY_2500));
 
         t.clock.set(T0.plus(Duration.ofDays(7)));

@@ -4,7 +4,6 @@ import static dev.balancekit.property.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancekit.property.Gen;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -54,14 +53,15 @@ class RefillScheduleTest {
         void monthly_fromJanuary31_clampsToTheEndOfFebruaryThenReturnsToThe31st(int year, int lastOfFebruary) {
             Instant anchor = Instant.parse(year + "-01-31T10:00:00Z");
 
-            assertThat(starts(every(1, RefillUnit.MONTHS), anchor, 7, UTC)).containsExactly(
-                    anchor,
-                    Instant.parse(year + "-02-" + lastOfFebruary + "T10:00:00Z"),
-                    Instant.parse(year + "-03-31T10:00:00Z"),
-                    Instant.parse(year + "-04-30T10:00:00Z"),
-                    Instant.parse(year + "-05-31T10:00:00Z"),
-                    Instant.parse(year + "-06-30T10:00:00Z"),
-                    Instant.parse(year + "-07-31T10:00:00Z"));
+            assertThat(starts(every(1, RefillUnit.MONTHS), anchor, 7, UTC))
+                    .containsExactly(
+                            anchor,
+                            Instant.parse(year + "-02-" + lastOfFebruary + "T10:00:00Z"),
+                            Instant.parse(year + "-03-31T10:00:00Z"),
+                            Instant.parse(year + "-04-30T10:00:00Z"),
+                            Instant.parse(year + "-05-31T10:00:00Z"),
+                            Instant.parse(year + "-06-30T10:00:00Z"),
+                            Instant.parse(year + "-07-31T10:00:00Z"));
         }
 
         @ParameterizedTest(name = "{0}")
@@ -93,14 +93,15 @@ class RefillScheduleTest {
         void everyTwoMonths_fromAugust31_clampsEachPeriodOnItsOwn() {
             Instant anchor = Instant.parse("2027-08-31T12:00:00Z");
 
-            assertThat(starts(every(2, RefillUnit.MONTHS), anchor, 7, UTC)).containsExactly(
-                    anchor,
-                    Instant.parse("2027-10-31T12:00:00Z"),
-                    Instant.parse("2027-12-31T12:00:00Z"),
-                    Instant.parse("2028-02-29T12:00:00Z"),
-                    Instant.parse("2028-04-30T12:00:00Z"),
-                    Instant.parse("2028-06-30T12:00:00Z"),
-                    Instant.parse("2028-08-31T12:00:00Z"));
+            assertThat(starts(every(2, RefillUnit.MONTHS), anchor, 7, UTC))
+                    .containsExactly(
+                            anchor,
+                            Instant.parse("2027-10-31T12:00:00Z"),
+                            Instant.parse("2027-12-31T12:00:00Z"),
+                            Instant.parse("2028-02-29T12:00:00Z"),
+                            Instant.parse("2028-04-30T12:00:00Z"),
+                            Instant.parse("2028-06-30T12:00:00Z"),
+                            Instant.parse("2028-08-31T12:00:00Z"));
         }
 
         @Test
@@ -108,12 +109,13 @@ class RefillScheduleTest {
             Refill yearly = every(12, RefillUnit.MONTHS);
             Instant anchor = Instant.parse("2028-02-29T06:00:00Z");
 
-            assertThat(starts(yearly, anchor, 5, UTC)).containsExactly(
-                    anchor,
-                    Instant.parse("2029-02-28T06:00:00Z"),
-                    Instant.parse("2030-02-28T06:00:00Z"),
-                    Instant.parse("2031-02-28T06:00:00Z"),
-                    Instant.parse("2032-02-29T06:00:00Z"));
+            assertThat(starts(yearly, anchor, 5, UTC))
+                    .containsExactly(
+                            anchor,
+                            Instant.parse("2029-02-28T06:00:00Z"),
+                            Instant.parse("2030-02-28T06:00:00Z"),
+                            Instant.parse("2031-02-28T06:00:00Z"),
+                            Instant.parse("2032-02-29T06:00:00Z"));
         }
     }
 
@@ -121,12 +123,13 @@ class RefillScheduleTest {
     class Units {
         @ParameterizedTest(name = "every {0} {1}")
         @CsvSource({
-                "90, SECONDS, 2026-01-15T10:01:30Z, 2026-01-15T10:04:30Z",
-                "45, MINUTES, 2026-01-15T10:45:00Z, 2026-01-15T12:15:00Z",
-                "5, HOURS, 2026-01-15T15:00:00Z, 2026-01-16T01:00:00Z",
-                "2, DAYS, 2026-01-17T10:00:00Z, 2026-01-21T10:00:00Z",
-                "1, WEEKS, 2026-01-22T10:00:00Z, 2026-02-05T10:00:00Z",
-                "2, MONTHS, 2026-03-15T10:00:00Z, 2026-07-15T10:00:00Z"})
+            "90, SECONDS, 2026-01-15T10:01:30Z, 2026-01-15T10:04:30Z",
+            "45, MINUTES, 2026-01-15T10:45:00Z, 2026-01-15T12:15:00Z",
+            "5, HOURS, 2026-01-15T15:00:00Z, 2026-01-16T01:00:00Z",
+            "2, DAYS, 2026-01-17T10:00:00Z, 2026-01-21T10:00:00Z",
+            "1, WEEKS, 2026-01-22T10:00:00Z, 2026-02-05T10:00:00Z",
+            "2, MONTHS, 2026-03-15T10:00:00Z, 2026-07-15T10:00:00Z"
+        })
         void periodStart_isTheAnchorPlusKIntervals(long value, RefillUnit unit, Instant first, Instant third) {
             Refill refill = every(value, unit);
             Instant anchor = Instant.parse("2026-01-15T10:00:00Z");
@@ -138,12 +141,13 @@ class RefillScheduleTest {
 
         @ParameterizedTest(name = "every {0} {1}")
         @CsvSource({
-                "90, SECONDS, 2026-01-15T10:04:30Z",
-                "45, MINUTES, 2026-01-15T12:15:00Z",
-                "5, HOURS, 2026-01-16T01:00:00Z",
-                "2, DAYS, 2026-01-21T10:00:00Z",
-                "1, WEEKS, 2026-02-05T10:00:00Z",
-                "2, MONTHS, 2026-07-15T10:00:00Z"})
+            "90, SECONDS, 2026-01-15T10:04:30Z",
+            "45, MINUTES, 2026-01-15T12:15:00Z",
+            "5, HOURS, 2026-01-16T01:00:00Z",
+            "2, DAYS, 2026-01-21T10:00:00Z",
+            "1, WEEKS, 2026-02-05T10:00:00Z",
+            "2, MONTHS, 2026-07-15T10:00:00Z"
+        })
         void periodAt_changesExactlyAtThePeriodStart(long value, RefillUnit unit, Instant third) {
             Refill refill = every(value, unit);
             Instant anchor = Instant.parse("2026-01-15T10:00:00Z");
@@ -157,7 +161,8 @@ class RefillScheduleTest {
         void periodAt_beforeTheAnchor_isZero() {
             Instant anchor = Instant.parse("2026-01-15T10:00:00Z");
 
-            assertThat(every(1, RefillUnit.DAYS).periodAt(anchor, anchor.minus(Duration.ofDays(40)), UTC)).isZero();
+            assertThat(every(1, RefillUnit.DAYS).periodAt(anchor, anchor.minus(Duration.ofDays(40)), UTC))
+                    .isZero();
         }
     }
 
@@ -170,13 +175,15 @@ class RefillScheduleTest {
 
             for (int k = 0; k <= 240; k++) {
                 ZonedDateTime start = daily.periodStart(anchor, k, BERLIN).atZone(BERLIN);
-                assertThat(start.toLocalDate()).isEqualTo(LocalDate.of(2026, 3, 27).plusDays(k));
+                assertThat(start.toLocalDate())
+                        .isEqualTo(LocalDate.of(2026, 3, 27).plusDays(k));
                 assertThat(start.toLocalTime()).as("period %d", k).isEqualTo(LocalTime.of(9, 0));
             }
             // 09:00 CET is 08:00Z, 09:00 CEST is 07:00Z: the day of the change is 23 hours long
-            assertThat(starts(daily, anchor, 4, BERLIN)).containsExactly(
-                    Instant.parse("2026-03-27T08:00:00Z"), Instant.parse("2026-03-28T08:00:00Z"),
-                    Instant.parse("2026-03-29T07:00:00Z"), Instant.parse("2026-03-30T07:00:00Z"));
+            assertThat(starts(daily, anchor, 4, BERLIN))
+                    .containsExactly(
+                            Instant.parse("2026-03-27T08:00:00Z"), Instant.parse("2026-03-28T08:00:00Z"),
+                            Instant.parse("2026-03-29T07:00:00Z"), Instant.parse("2026-03-30T07:00:00Z"));
             // 2026-10-25 is 25 hours long
             assertThat(daily.periodStart(anchor, 211, BERLIN)).isEqualTo("2026-10-24T07:00:00Z");
             assertThat(daily.periodStart(anchor, 212, BERLIN)).isEqualTo("2026-10-25T08:00:00Z");
@@ -187,10 +194,14 @@ class RefillScheduleTest {
             Refill daily = every(1, RefillUnit.DAYS);
             Instant anchor = local(BERLIN, "2026-03-27T09:00");
 
-            assertThat(daily.periodAt(anchor, Instant.parse("2026-03-29T06:59:59.999Z"), BERLIN)).isEqualTo(1);
-            assertThat(daily.periodAt(anchor, Instant.parse("2026-03-29T07:00:00Z"), BERLIN)).isEqualTo(2);
-            assertThat(daily.periodAt(anchor, Instant.parse("2026-10-25T07:59:59.999Z"), BERLIN)).isEqualTo(211);
-            assertThat(daily.periodAt(anchor, Instant.parse("2026-10-25T08:00:00Z"), BERLIN)).isEqualTo(212);
+            assertThat(daily.periodAt(anchor, Instant.parse("2026-03-29T06:59:59.999Z"), BERLIN))
+                    .isEqualTo(1);
+            assertThat(daily.periodAt(anchor, Instant.parse("2026-03-29T07:00:00Z"), BERLIN))
+                    .isEqualTo(2);
+            assertThat(daily.periodAt(anchor, Instant.parse("2026-10-25T07:59:59.999Z"), BERLIN))
+                    .isEqualTo(211);
+            assertThat(daily.periodAt(anchor, Instant.parse("2026-10-25T08:00:00Z"), BERLIN))
+                    .isEqualTo(212);
         }
 
         @Test
@@ -198,7 +209,8 @@ class RefillScheduleTest {
             Refill hourly = every(24, RefillUnit.HOURS);
             Instant anchor = local(BERLIN, "2026-03-27T09:00");
 
-            assertThat(hourly.periodStart(anchor, 2, BERLIN).atZone(BERLIN).toLocalTime()).isEqualTo(LocalTime.of(10, 0));
+            assertThat(hourly.periodStart(anchor, 2, BERLIN).atZone(BERLIN).toLocalTime())
+                    .isEqualTo(LocalTime.of(10, 0));
         }
 
         @Test
@@ -206,8 +218,11 @@ class RefillScheduleTest {
             Refill daily = every(1, RefillUnit.DAYS);
             Instant anchor = local(BERLIN, "2026-03-28T02:30");
 
-            assertThat(starts(daily, anchor, 3, BERLIN)).extracting(i -> i.atZone(BERLIN).toLocalDateTime())
-                    .containsExactly(LocalDateTime.parse("2026-03-28T02:30"), LocalDateTime.parse("2026-03-29T03:30"),
+            assertThat(starts(daily, anchor, 3, BERLIN))
+                    .extracting(i -> i.atZone(BERLIN).toLocalDateTime())
+                    .containsExactly(
+                            LocalDateTime.parse("2026-03-28T02:30"),
+                            LocalDateTime.parse("2026-03-29T03:30"),
                             LocalDateTime.parse("2026-03-30T02:30"));
         }
 
@@ -217,10 +232,16 @@ class RefillScheduleTest {
             Instant march = local(NEW_YORK, "2026-03-02T09:00");
             Instant october = local(NEW_YORK, "2026-10-26T09:00");
 
-            assertThat(starts(weekly, march, 3, NEW_YORK)).containsExactly(Instant.parse("2026-03-02T14:00:00Z"),
-                    Instant.parse("2026-03-09T13:00:00Z"), Instant.parse("2026-03-16T13:00:00Z"));
-            assertThat(starts(weekly, october, 3, NEW_YORK)).containsExactly(Instant.parse("2026-10-26T13:00:00Z"),
-                    Instant.parse("2026-11-02T14:00:00Z"), Instant.parse("2026-11-09T14:00:00Z"));
+            assertThat(starts(weekly, march, 3, NEW_YORK))
+                    .containsExactly(
+                            Instant.parse("2026-03-02T14:00:00Z"),
+                            Instant.parse("2026-03-09T13:00:00Z"),
+                            Instant.parse("2026-03-16T13:00:00Z"));
+            assertThat(starts(weekly, october, 3, NEW_YORK))
+                    .containsExactly(
+                            Instant.parse("2026-10-26T13:00:00Z"),
+                            Instant.parse("2026-11-02T14:00:00Z"),
+                            Instant.parse("2026-11-09T14:00:00Z"));
         }
 
         @Test
@@ -229,16 +250,17 @@ class RefillScheduleTest {
             Instant anchor = local(NEW_YORK, "2026-10-31T09:00");
 
             assertThat(monthly.periodStart(anchor, 1, NEW_YORK)).isEqualTo("2026-11-30T14:00:00Z");
-            assertThat(monthly.periodAt(anchor, Instant.parse("2026-11-30T13:59:59.999Z"), NEW_YORK)).isZero();
-            assertThat(monthly.periodAt(anchor, Instant.parse("2026-11-30T14:00:00Z"), NEW_YORK)).isEqualTo(1);
+            assertThat(monthly.periodAt(anchor, Instant.parse("2026-11-30T13:59:59.999Z"), NEW_YORK))
+                    .isZero();
+            assertThat(monthly.periodAt(anchor, Instant.parse("2026-11-30T14:00:00Z"), NEW_YORK))
+                    .isEqualTo(1);
         }
     }
 
-    private static final Gen<ZoneId> ZONES = Gen.oneOf(
-            List.of(UTC, BERLIN, NEW_YORK, ZoneId.of("Australia/Lord_Howe"), ZoneId.of("Asia/Kolkata")));
+    private static final Gen<ZoneId> ZONES =
+            Gen.oneOf(List.of(UTC, BERLIN, NEW_YORK, ZoneId.of("Australia/Lord_Howe"), ZoneId.of("Asia/Kolkata")));
 
-    private record Schedule(RefillUnit unit, int value, ZoneId zone, long anchorOffsetMs, long elapsedMs) {
-    }
+    private record Schedule(RefillUnit unit, int value, ZoneId zone, long anchorOffsetMs, long elapsedMs) {}
 
     /** The period number is the last period start not after now, whatever the unit, zone or anchor. */
     @Test
@@ -247,8 +269,8 @@ class RefillScheduleTest {
         Gen<Integer> values = Gen.ints(1, 40);
         Gen<Long> anchorOffsets = Gen.longs(0, 4L * 365 * 86_400_000);
         Gen<Long> elapsed = Gen.longs(0, 3L * 365 * 86_400_000);
-        Gen<Schedule> cases = r -> new Schedule(units.next(r), values.next(r), ZONES.next(r), anchorOffsets.next(r),
-                elapsed.next(r));
+        Gen<Schedule> cases =
+                r -> new Schedule(units.next(r), values.next(r), ZONES.next(r), anchorOffsets.next(r), elapsed.next(r));
         forAll(500, cases, c -> {
             Refill refill = every(c.value(), c.unit());
             Instant anchor = Instant.parse("2026-01-01T00:00:00Z").plusMillis(c.anchorOffsetMs());
@@ -266,21 +288,33 @@ class RefillScheduleTest {
     @Nested
     class InTheLedger {
         private TestLedger ledger(ZoneId zone, Refill refill, Instant start) {
-            return new TestLedger(TestLedger.config().zone(zone).startBalance(Credits.ZERO).firstRefillAfterInterval(false).refill(refill), start);
+            return new TestLedger(
+                    TestLedger.config()
+                            .zone(zone)
+                            .startBalance(Credits.ZERO)
+                            .firstRefillAfterInterval(false)
+                            .refill(refill),
+                    start);
         }
 
         private List<Instant> refillTimes(TestLedger t) {
-            return t.entries("u", EntryContext.AUTO_REFILL).stream().map(LedgerEntry::createdAt).toList();
+            return t.entries("u", EntryContext.AUTO_REFILL).stream()
+                    .map(LedgerEntry::createdAt)
+                    .toList();
         }
 
         @ParameterizedTest(name = "{0} from {1}")
         @CsvSource({
-                "Europe/Berlin, 2026-03-26",
-                "Europe/Berlin, 2026-10-22",
-                "America/New_York, 2026-03-05",
-                "America/New_York, 2026-10-29"})
+            "Europe/Berlin, 2026-03-26",
+            "Europe/Berlin, 2026-10-22",
+            "America/New_York, 2026-03-05",
+            "America/New_York, 2026-10-29"
+        })
         void dailyRefill_at9Local_happensAt9LocalEveryDayAcrossADstChange(ZoneId zone, LocalDate first) {
-            TestLedger t = ledger(zone, every(1, RefillUnit.DAYS), first.atTime(9, 0).atZone(zone).toInstant());
+            TestLedger t = ledger(
+                    zone,
+                    every(1, RefillUnit.DAYS),
+                    first.atTime(9, 0).atZone(zone).toInstant());
             t.charge("u", 1);
             List<Instant> expected = new ArrayList<>(List.of(t.clock.instant()));
 
@@ -295,7 +329,9 @@ class RefillScheduleTest {
             }
 
             assertThat(refillTimes(t)).containsExactlyElementsOf(expected);
-            assertThat(refillTimes(t)).extracting(i -> i.atZone(zone).toLocalTime()).containsOnly(LocalTime.of(9, 0));
+            assertThat(refillTimes(t))
+                    .extracting(i -> i.atZone(zone).toLocalTime())
+                    .containsOnly(LocalTime.of(9, 0));
         }
 
         @Test
@@ -313,8 +349,11 @@ class RefillScheduleTest {
 
             assertThat(beforeNine.refillAt()).isEqualTo("2026-01-12T09:00:00Z");
             assertThat(beforeNine.balance()).isEqualTo(Credits.of(98));
-            assertThat(refillTimes(t)).containsExactly(Instant.parse("2026-01-10T09:00:00Z"),
-                    Instant.parse("2026-01-11T17:43:12.345Z"), Instant.parse("2026-01-12T09:00:00Z"));
+            assertThat(refillTimes(t))
+                    .containsExactly(
+                            Instant.parse("2026-01-10T09:00:00Z"),
+                            Instant.parse("2026-01-11T17:43:12.345Z"),
+                            Instant.parse("2026-01-12T09:00:00Z"));
             assertThat(t.view("u").refillAt()).isEqualTo("2026-01-13T09:00:00Z");
         }
 
@@ -326,8 +365,8 @@ class RefillScheduleTest {
             t.clock.set(Instant.parse("2026-01-15T12:00:00Z"));
             Receipt r = t.charge("u", 1);
 
-            assertThat(refillTimes(t)).containsExactly(Instant.parse("2026-01-10T09:00:00Z"),
-                    Instant.parse("2026-01-15T12:00:00Z"));
+            assertThat(refillTimes(t))
+                    .containsExactly(Instant.parse("2026-01-10T09:00:00Z"), Instant.parse("2026-01-15T12:00:00Z"));
             assertThat(r.balance()).isEqualTo(Credits.of(99));
             assertThat(t.view("u").refillAt()).isEqualTo("2026-01-16T09:00:00Z");
         }
@@ -345,8 +384,11 @@ class RefillScheduleTest {
             t.clock.set(Instant.parse("2027-05-02T00:00:00Z"));
             t.charge("u", 1);
 
-            assertThat(refillTimes(t)).containsExactly(Instant.parse("2027-01-31T09:00:00Z"),
-                    Instant.parse("2027-02-28T09:00:00Z"), Instant.parse("2027-05-02T00:00:00Z"));
+            assertThat(refillTimes(t))
+                    .containsExactly(
+                            Instant.parse("2027-01-31T09:00:00Z"),
+                            Instant.parse("2027-02-28T09:00:00Z"),
+                            Instant.parse("2027-05-02T00:00:00Z"));
             assertThat(t.view("u").refillAt()).isEqualTo("2027-05-31T09:00:00Z");
         }
     }

@@ -36,11 +36,18 @@ class RefillTest {
     }
 
     private static TestLedger ledger(long startBalance, Refill refill) {
-        return new TestLedger(TestLedger.config().startBalance(Credits.of(startBalance)).firstRefillAfterInterval(false).refill(refill), T0);
+        return new TestLedger(
+                TestLedger.config()
+                        .startBalance(Credits.of(startBalance))
+                        .firstRefillAfterInterval(false)
+                        .refill(refill),
+                T0);
     }
 
     private static List<Credits> refills(TestLedger t) {
-        return t.entries("u", EntryContext.AUTO_REFILL).stream().map(LedgerEntry::tokenValue).toList();
+        return t.entries("u", EntryContext.AUTO_REFILL).stream()
+                .map(LedgerEntry::tokenValue)
+                .toList();
     }
 
     /** LibreChat's mode: add the amount when due and the request would exhaust the balance. */
@@ -73,8 +80,13 @@ class RefillTest {
         @ParameterizedTest(name = "balance 200, minimum 50, cost {0} -> refill {1}")
         @CsvSource({"149, false", "150, true", "151, true"})
         void add_withAMinimumBalance_refillsWhenTheRequestWouldLeaveTheMinimumOrLess(long cost, boolean refills) {
-            TestLedger t = new TestLedger(TestLedger.config().startBalance(Credits.of(200)).minBalance(Credits.of(50))
-                    .firstRefillAfterInterval(false).refill(daily(RefillMode.ADD, 500)), T0);
+            TestLedger t = new TestLedger(
+                    TestLedger.config()
+                            .startBalance(Credits.of(200))
+                            .minBalance(Credits.of(50))
+                            .firstRefillAfterInterval(false)
+                            .refill(daily(RefillMode.ADD, 500)),
+                    T0);
 
             BalanceDecision d = t.check("u", cost);
 
@@ -103,10 +115,11 @@ class RefillTest {
             assertThat(d.reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
             assertThat(d.balance()).isEqualTo(Credits.of(500));
             assertThat(d.refillAt()).isEqualTo(DAY1);
-            assertThat(d.payload()).containsExactly(
-                    entry("type", "token_balance"), entry("balance", new BigDecimal("500")),
-                    entry("tokenCost", new BigDecimal("600")), entry("promptTokens", 600L),
-                    entry("refillAt", "2026-01-16T10:00:00Z"), entry("reason", "insufficient_balance"));
+            assertThat(d.payload())
+                    .containsExactly(
+                            entry("type", "token_balance"), entry("balance", new BigDecimal("500")),
+                            entry("tokenCost", new BigDecimal("600")), entry("promptTokens", 600L),
+                            entry("refillAt", "2026-01-16T10:00:00Z"), entry("reason", "insufficient_balance"));
             assertThat(t.view("u").balance()).isEqualTo(Credits.of(500));
         }
 
@@ -188,8 +201,13 @@ class RefillTest {
 
             assertThat(r.balance()).isEqualTo(Credits.of(80));
             assertThat(r.entries()).extracting(LedgerEntry::context).containsExactly(EntryContext.MESSAGE);
-            assertThat(t.entries("u")).extracting(LedgerEntry::context).containsExactly(EntryContext.AUTO_REFILL,
-                    EntryContext.MESSAGE, EntryContext.AUTO_REFILL, EntryContext.MESSAGE);
+            assertThat(t.entries("u"))
+                    .extracting(LedgerEntry::context)
+                    .containsExactly(
+                            EntryContext.AUTO_REFILL,
+                            EntryContext.MESSAGE,
+                            EntryContext.AUTO_REFILL,
+                            EntryContext.MESSAGE);
         }
 
         @Test
@@ -293,7 +311,9 @@ class RefillTest {
         }
 
         @ParameterizedTest
-        @EnumSource(value = RefillMode.class, names = {"RESET", "TOP_UP"})
+        @EnumSource(
+                value = RefillMode.class,
+                names = {"RESET", "TOP_UP"})
         void accountWithoutALastRefill_isRefilledOnItsFirstOperation(RefillMode mode) {
             TestLedger t = ledger(0, daily(mode, 100));
 
@@ -324,7 +344,12 @@ class RefillTest {
 
         @Test
         void disabledLedger_neverRefills() {
-            TestLedger t = new TestLedger(TestLedger.config().enabled(false).firstRefillAfterInterval(false).refill(daily(RefillMode.RESET, 100)), T0);
+            TestLedger t = new TestLedger(
+                    TestLedger.config()
+                            .enabled(false)
+                            .firstRefillAfterInterval(false)
+                            .refill(daily(RefillMode.RESET, 100)),
+                    T0);
             t.check("u", 1);
 
             assertThat(t.view("u").refillAt()).isNull();
@@ -334,7 +359,8 @@ class RefillTest {
         @Test
         void replayedReservation_doesNotRefill() {
             TestLedger t = ledger(0, daily(RefillMode.RESET, 100));
-            BalanceRequest request = BalanceRequest.of("u", TestLedger.MODEL, 10, 0).withIdempotencyKey("k1");
+            BalanceRequest request =
+                    BalanceRequest.of("u", TestLedger.MODEL, 10, 0).withIdempotencyKey("k1");
             t.ledger.reserve(request);
             t.clock.set(DAY1);
 
@@ -377,7 +403,8 @@ class RefillTest {
                     t.ledger.setBalance(BalanceChange.of("u", Credits.ZERO));
                 }
 
-                assertThat(t.entries("u", EntryContext.AUTO_REFILL)).extracting(LedgerEntry::createdAt)
+                assertThat(t.entries("u", EntryContext.AUTO_REFILL))
+                        .extracting(LedgerEntry::createdAt)
                         .containsExactlyElementsOf(periods);
                 assertThat(refills(t)).containsOnly(Credits.of(100));
                 assertThat(t.events(BalanceEvent.Refilled.class)).hasSize(PERIODS);
@@ -417,11 +444,14 @@ class RefillTest {
         @Test
         void missingModeUnitOrAmount_isRejectedNamingIt() {
             assertThatThrownBy(() -> new Refill(null, 1, RefillUnit.DAYS, Credits.of(1)))
-                    .isInstanceOf(NullPointerException.class).hasMessage("mode");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("mode");
             assertThatThrownBy(() -> new Refill(RefillMode.ADD, 1, null, Credits.of(1)))
-                    .isInstanceOf(NullPointerException.class).hasMessage("unit");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("unit");
             assertThatThrownBy(() -> new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, null))
-                    .isInstanceOf(NullPointerException.class).hasMessage("amount");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("amount");
         }
 
         @ParameterizedTest
@@ -452,7 +482,8 @@ class RefillTest {
 
         @Test
         void modes_areReadByTheirConfigNames() {
-            assertThat(List.of("add", "reset", "topUp")).extracting(RefillMode::fromConfigName)
+            assertThat(List.of("add", "reset", "topUp"))
+                    .extracting(RefillMode::fromConfigName)
                     .containsExactly(RefillMode.ADD, RefillMode.RESET, RefillMode.TOP_UP);
         }
     }

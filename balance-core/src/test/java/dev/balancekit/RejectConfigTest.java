@@ -27,8 +27,9 @@ class RejectConfigTest {
         ledger.rejectConfig("host-form", List.of("startBalance must not be negative, was -1"));
 
         assertThat(ledger.config()).isSameAs(before);
-        assertThat(received).containsExactly(new BalanceEvent.ConfigRejected(clock.instant(), "host-form",
-                List.of("startBalance must not be negative, was -1")));
+        assertThat(received)
+                .containsExactly(new BalanceEvent.ConfigRejected(
+                        clock.instant(), "host-form", List.of("startBalance must not be negative, was -1")));
     }
 
     @Test

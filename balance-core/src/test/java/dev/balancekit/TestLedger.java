@@ -22,8 +22,10 @@ final class TestLedger {
      * Every model at 1 credit per prompt token and 1 per completion token; {@link #MODEL} has a row of
      * its own, so that its charges are not reported as priced by the default rate.
      */
-    static final PriceTable ONE_CREDIT_PER_TOKEN = PriceTable.builder().defaultPrice(ModelPrice.perToken("1", "1"))
-            .model("m", ModelPrice.perToken("1", "1")).build();
+    static final PriceTable ONE_CREDIT_PER_TOKEN = PriceTable.builder()
+            .defaultPrice(ModelPrice.perToken("1", "1"))
+            .model("m", ModelPrice.perToken("1", "1"))
+            .build();
 
     /** The model the tests call; any name costs the same. */
     static final String MODEL = "m";
@@ -40,8 +42,13 @@ final class TestLedger {
 
     TestLedger(LedgerConfig config, Instant start) {
         this.clock = new ManualClock(start);
-        this.reactive = BalanceLedger.builder().store(store).config(config).clock(clock)
-                .listener(events::add).eventExecutor(Runnable::run).build();
+        this.reactive = BalanceLedger.builder()
+                .store(store)
+                .config(config)
+                .clock(clock)
+                .listener(events::add)
+                .eventExecutor(Runnable::run)
+                .build();
         this.ledger = reactive.blocking();
     }
 
@@ -90,7 +97,8 @@ final class TestLedger {
     /** @return every entry of the user, oldest first */
     List<LedgerEntry> entries(String user) {
         List<LedgerEntry> all = new ArrayList<>(
-                ledger.transactionHistory(user, HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT)).items());
+                ledger.transactionHistory(user, HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT))
+                        .items());
         Collections.reverse(all);
         return all;
     }

@@ -39,16 +39,19 @@ class TiersTest {
     class Overrides {
         @Test
         void startBalance_isTheTiers() {
-            TestLedger t = withDefault(Tier.builder("trial").startBalance(Credits.of(50)).build());
+            TestLedger t = withDefault(
+                    Tier.builder("trial").startBalance(Credits.of(50)).build());
 
             assertThat(t.check("u", 1).balance()).isEqualTo(Credits.of(50));
-            assertThat(t.entries("u", EntryContext.START_BALANCE)).extracting(LedgerEntry::tokenValue)
+            assertThat(t.entries("u", EntryContext.START_BALANCE))
+                    .extracting(LedgerEntry::tokenValue)
                     .containsExactly(Credits.of(50));
         }
 
         @Test
         void minBalance_isTheTiers() {
-            TestLedger t = withDefault(Tier.builder("careful").minBalance(Credits.of(950)).build());
+            TestLedger t = withDefault(
+                    Tier.builder("careful").minBalance(Credits.of(950)).build());
 
             assertThat(t.check("u", 50).isAllowed()).isTrue();
             assertThat(t.check("u", 51).reason()).isEqualTo(DenialReason.BELOW_MINIMUM_BALANCE);
@@ -56,8 +59,10 @@ class TiersTest {
 
         @Test
         void shortfallPolicy_isTheTiers_freeModelFallback() {
-            TestLedger t = withDefault(Tier.builder("free").shortfallPolicy(ShortfallPolicy.freeModel("tiny"))
-                    .usageLimits(UsageLimits.NONE).build());
+            TestLedger t = withDefault(Tier.builder("free")
+                    .shortfallPolicy(ShortfallPolicy.freeModel("tiny"))
+                    .usageLimits(UsageLimits.NONE)
+                    .build());
             TestLedger noTier = new TestLedger(config().usageLimits(UsageLimits.NONE), T0);
 
             BalanceDecision d = t.check("u", 1001);
@@ -69,8 +74,9 @@ class TiersTest {
 
         @Test
         void usageLimits_replaceTheConfigsWholeSet() {
-            TestLedger t = withDefault(Tier.builder("small").usageLimits(
-                    UsageLimits.credits(null, Credits.of(50), null)).build());
+            TestLedger t = withDefault(Tier.builder("small")
+                    .usageLimits(UsageLimits.credits(null, Credits.of(50), null))
+                    .build());
 
             BalanceDecision d = t.check("u", 51);
 
@@ -81,7 +87,8 @@ class TiersTest {
 
         @Test
         void usageLimitsNone_liftsTheConfigsCaps() {
-            TestLedger t = withDefault(Tier.builder("unlimited").usageLimits(UsageLimits.NONE).build());
+            TestLedger t = withDefault(
+                    Tier.builder("unlimited").usageLimits(UsageLimits.NONE).build());
 
             assertThat(t.check("u", 500).isAllowed()).isTrue();
         }
@@ -89,7 +96,8 @@ class TiersTest {
         @Test
         void refill_isTheTiers_whenTheConfigHasNone() {
             TestLedger t = withDefault(Tier.builder("refilled")
-                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(300))).build());
+                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(300)))
+                    .build());
 
             assertThat(t.check("u", 1).balance()).isEqualTo(Credits.of(300));
             assertThat(t.view("u").refillAt()).isEqualTo(T0.plus(Duration.ofDays(1)));
@@ -97,11 +105,13 @@ class TiersTest {
 
         @Test
         void refill_ofTheTier_replacesTheConfigs() {
-            TestLedger t = new TestLedger(config()
-                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(300)))
-                    .tier(Tier.builder("weekly").refill(new Refill(RefillMode.RESET, 1, RefillUnit.WEEKS,
-                            Credits.of(2000))).build())
-                    .defaultTier("weekly"), T0);
+            TestLedger t = new TestLedger(
+                    config().refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(300)))
+                            .tier(Tier.builder("weekly")
+                                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.WEEKS, Credits.of(2000)))
+                                    .build())
+                            .defaultTier("weekly"),
+                    T0);
 
             assertThat(t.check("u", 1).balance()).isEqualTo(Credits.of(2000));
             assertThat(t.view("u").refillAt()).isEqualTo(T0.plus(Duration.ofDays(7)));
@@ -109,9 +119,11 @@ class TiersTest {
 
         @Test
         void noRefill_turnsTheConfigsRefillOff() {
-            TestLedger t = new TestLedger(config()
-                    .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(300)))
-                    .tier(Tier.builder("paid").noRefill().build()).defaultTier("paid"), T0);
+            TestLedger t = new TestLedger(
+                    config().refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(300)))
+                            .tier(Tier.builder("paid").noRefill().build())
+                            .defaultTier("paid"),
+                    T0);
 
             assertThat(t.check("u", 1).balance()).isEqualTo(Credits.of(1000));
             assertThat(t.view("u").refillAt()).isNull();
@@ -134,17 +146,20 @@ class TiersTest {
     class Models {
         @ParameterizedTest(name = "{0} -> {1}")
         @CsvSource({
-                "gpt-4o-mini, true",
-                "GPT-4o-Mini-2024-07-18, true",
-                "claude-3-haiku, true",
-                "Claude-3-HAIKU, true",
-                "claude-35-haiku, false",
-                "claude-3-haiku-preview, false",
-                "gpt-4o-mini-preview, false",
-                "gpt-4o, false",
-                "o1, false"})
+            "gpt-4o-mini, true",
+            "GPT-4o-Mini-2024-07-18, true",
+            "claude-3-haiku, true",
+            "Claude-3-HAIKU, true",
+            "claude-35-haiku, false",
+            "claude-3-haiku-preview, false",
+            "gpt-4o-mini-preview, false",
+            "gpt-4o, false",
+            "o1, false"
+        })
         void allowsModel_matchesGlobsIgnoringCase_deniedWins(String model, boolean allowed) {
-            Tier tier = Tier.builder("free").allowModels("gpt-4o-mini*", "claude-?-haiku*").denyModels("*-preview")
+            Tier tier = Tier.builder("free")
+                    .allowModels("gpt-4o-mini*", "claude-?-haiku*")
+                    .denyModels("*-preview")
                     .build();
 
             assertThat(tier.allowsModel(model)).isEqualTo(allowed);
@@ -160,17 +175,22 @@ class TiersTest {
 
         @Test
         void deniedModel_isItsOwnDenialReason_withMessageAndJson() {
-            TestLedger t = withDefault(Tier.builder("free").allowModels("gpt-4o-mini*").build());
+            TestLedger t =
+                    withDefault(Tier.builder("free").allowModels("gpt-4o-mini*").build());
 
             BalanceDecision d = t.ledger.checkBalance("u", "gpt-4o", 10, 0);
 
             assertThat(d.reason()).isEqualTo(DenialReason.MODEL_NOT_ALLOWED);
             assertThat(d.message()).isEqualTo("Model not allowed: gpt-4o is not available on your plan.");
-            assertThat(d.payload()).containsExactly(
-                    entry("type", "token_balance"), entry("balance", new BigDecimal("1000")),
-                    entry("tokenCost", new BigDecimal("10")), entry("promptTokens", 10L),
-                    entry("reason", "model_not_allowed"));
-            assertThat(t.ledger.checkBalance("u", "gpt-4o-mini", 10, 0).isAllowed()).isTrue();
+            assertThat(d.payload())
+                    .containsExactly(
+                            entry("type", "token_balance"),
+                            entry("balance", new BigDecimal("1000")),
+                            entry("tokenCost", new BigDecimal("10")),
+                            entry("promptTokens", 10L),
+                            entry("reason", "model_not_allowed"));
+            assertThat(t.ledger.checkBalance("u", "gpt-4o-mini", 10, 0).isAllowed())
+                    .isTrue();
         }
 
         @Test
@@ -188,12 +208,18 @@ class TiersTest {
     @Nested
     class PriceMultiplier {
         private final PriceTable prices = PriceTable.builder()
-                .defaultPrice(ModelPrice.perToken("0.0000025", "0.000003")).build();
+                .defaultPrice(ModelPrice.perToken("0.0000025", "0.000003"))
+                .build();
 
         private TestLedger discounted(String factor) {
-            return new TestLedger(config().prices(prices).usageLimits(UsageLimits.NONE)
-                    .tier(Tier.builder("discount").priceMultiplier(Multiplier.parse(factor)).build())
-                    .defaultTier("discount"), T0);
+            return new TestLedger(
+                    config().prices(prices)
+                            .usageLimits(UsageLimits.NONE)
+                            .tier(Tier.builder("discount")
+                                    .priceMultiplier(Multiplier.parse(factor))
+                                    .build())
+                            .defaultTier("discount"),
+                    T0);
         }
 
         @Test
@@ -218,8 +244,13 @@ class TiersTest {
 
         @Test
         void discount_appliesToHoldsChargesAndWindows() {
-            TestLedger t = new TestLedger(config().usageLimits(UsageLimits.NONE)
-                    .tier(Tier.builder("pro").priceMultiplier(Multiplier.parse("0.8")).build()).defaultTier("pro"), T0);
+            TestLedger t = new TestLedger(
+                    config().usageLimits(UsageLimits.NONE)
+                            .tier(Tier.builder("pro")
+                                    .priceMultiplier(Multiplier.parse("0.8"))
+                                    .build())
+                            .defaultTier("pro"),
+                    T0);
 
             Reservation r = t.reserve("u", 100);
             Receipt receipt = t.settle("u", r.holdId(), 50);
@@ -234,27 +265,35 @@ class TiersTest {
         void zeroMultiplier_makesEverythingFree() {
             TestLedger t = discounted("0");
 
-            assertThat(t.ledger.checkBalance("u", TestLedger.MODEL, 1_000_000, 1_000_000).estimatedCost())
+            assertThat(t.ledger
+                            .checkBalance("u", TestLedger.MODEL, 1_000_000, 1_000_000)
+                            .estimatedCost())
                     .isEqualTo(Credits.ZERO);
             assertThat(t.charge("u", 1_000_000).balance()).isEqualTo(Credits.of(1000));
         }
 
         @Test
         void multiplier_outOfRangeOrTooPrecise_isRejectedNamingTheValue() {
-            assertThatThrownBy(() -> new Multiplier(-1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> new Multiplier(-1))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("priceMultiplier must be between 0 and 1000, was -0.000001");
-            assertThatThrownBy(() -> Multiplier.parse("1000.000001")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Multiplier.parse("1000.000001"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("priceMultiplier must be between 0 and 1000, was 1000.000001");
-            assertThatThrownBy(() -> Multiplier.parse("0.0000001")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Multiplier.parse("0.0000001"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("priceMultiplier must have at most 6 fractional digits, was '0.0000001'");
-            assertThat(Multiplier.parse("0.8")).isEqualTo(new Multiplier(800_000)).hasToString("0.8");
+            assertThat(Multiplier.parse("0.8"))
+                    .isEqualTo(new Multiplier(800_000))
+                    .hasToString("0.8");
             assertThat(Multiplier.parse("1").isOne()).isTrue();
         }
     }
 
     @Nested
     class Exemption {
-        private final Tier staff = Tier.builder("staff").exempt(true).denyModels("*").build();
+        private final Tier staff =
+                Tier.builder("staff").exempt(true).denyModels("*").build();
 
         @Test
         void exemptTier_skipsEveryCheck_butIsStillCharged() {
@@ -271,7 +310,8 @@ class TiersTest {
 
         @Test
         void exemptTier_withEnforceForExempt_isChecked() {
-            TestLedger t = new TestLedger(config().enforceForExempt(true).tier(staff).defaultTier("staff"), T0);
+            TestLedger t =
+                    new TestLedger(config().enforceForExempt(true).tier(staff).defaultTier("staff"), T0);
 
             assertThat(t.check("u", 1).reason()).isEqualTo(DenialReason.MODEL_NOT_ALLOWED);
         }
@@ -280,7 +320,8 @@ class TiersTest {
         void tierSayingNotExempt_overridesAnExemptRequest() {
             TestLedger t = withDefault(Tier.builder("checked").exempt(false).build());
 
-            BalanceDecision d = t.ledger.checkBalance(BalanceRequest.of("u", TestLedger.MODEL, 101, 0).withExempt(true));
+            BalanceDecision d = t.ledger.checkBalance(
+                    BalanceRequest.of("u", TestLedger.MODEL, 101, 0).withExempt(true));
 
             assertThat(d.reason()).isEqualTo(DenialReason.DAILY_LIMIT);
         }
@@ -289,7 +330,8 @@ class TiersTest {
         void tierSilentOnExemption_leavesItToTheRequest() {
             TestLedger t = withDefault(Tier.builder("plain").build());
 
-            BalanceDecision d = t.ledger.checkBalance(BalanceRequest.of("u", TestLedger.MODEL, 101, 0).withExempt(true));
+            BalanceDecision d = t.ledger.checkBalance(
+                    BalanceRequest.of("u", TestLedger.MODEL, 101, 0).withExempt(true));
 
             assertThat(d.isAllowed()).isTrue();
         }
@@ -299,9 +341,13 @@ class TiersTest {
     class DefaultTier {
         @Test
         void accountWithoutATier_getsTheDefaultTiersSettings_andShowsItsName() {
-            TestLedger t = new TestLedger(config()
-                    .tier(Tier.builder("free").usageLimits(UsageLimits.credits(Credits.of(10), null, null)).build())
-                    .tier(Tier.builder("pro").build()).defaultTier("free"), T0);
+            TestLedger t = new TestLedger(
+                    config().tier(Tier.builder("free")
+                                    .usageLimits(UsageLimits.credits(Credits.of(10), null, null))
+                                    .build())
+                            .tier(Tier.builder("pro").build())
+                            .defaultTier("free"),
+                    T0);
 
             assertThat(t.check("u", 11).reason()).isEqualTo(DenialReason.DAILY_LIMIT);
             assertThat(t.view("u").tier()).isEqualTo("free");
@@ -318,8 +364,11 @@ class TiersTest {
 
         @Test
         void defaultTierThatIsNotConfigured_isRejectedWhenTheConfigIsBuilt() {
-            assertThatThrownBy(() -> LedgerConfig.builder().tier(Tier.builder("free").build())
-                    .tier(Tier.builder("pro").build()).defaultTier("gold").build())
+            assertThatThrownBy(() -> LedgerConfig.builder()
+                            .tier(Tier.builder("free").build())
+                            .tier(Tier.builder("pro").build())
+                            .defaultTier("gold")
+                            .build())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("defaultTier 'gold' is not a configured tier; tiers: free, pro");
             assertThatThrownBy(() -> LedgerConfig.builder().defaultTier("free").build())
@@ -330,8 +379,11 @@ class TiersTest {
         @Test
         void tiers_keepTheirOrder_andALaterTierOfTheSameNameReplacesTheEarlier() {
             Tier second = Tier.builder("a").startBalance(Credits.of(2)).build();
-            LedgerConfig c = LedgerConfig.builder().tier(Tier.builder("b").build())
-                    .tier(Tier.builder("a").startBalance(Credits.of(1)).build()).tier(second).build();
+            LedgerConfig c = LedgerConfig.builder()
+                    .tier(Tier.builder("b").build())
+                    .tier(Tier.builder("a").startBalance(Credits.of(1)).build())
+                    .tier(second)
+                    .build();
 
             assertThat(c.tiers().keySet()).containsExactly("b", "a");
             assertThat(c.tiers().get("a")).isSameAs(second);
@@ -341,10 +393,12 @@ class TiersTest {
 
     @Nested
     class SetTier {
-        private final LedgerConfig.Builder twoTiers = config()
-                .tier(Tier.builder("free").build())
-                .tier(Tier.builder("pro").startBalance(Credits.of(5000))
-                        .usageLimits(UsageLimits.credits(Credits.of(1000), null, null)).build())
+        private final LedgerConfig.Builder twoTiers = config().tier(
+                        Tier.builder("free").build())
+                .tier(Tier.builder("pro")
+                        .startBalance(Credits.of(5000))
+                        .usageLimits(UsageLimits.credits(Credits.of(1000), null, null))
+                        .build())
                 .defaultTier("free");
 
         @Test
@@ -391,7 +445,8 @@ class TiersTest {
             Receipt r = t.ledger.setTier("u", "pro", "admin");
 
             assertThat(r.balance()).isEqualTo(Credits.of(1000));
-            assertThat(t.entries("u")).extracting(LedgerEntry::context)
+            assertThat(t.entries("u"))
+                    .extracting(LedgerEntry::context)
                     .containsExactly(EntryContext.START_BALANCE, EntryContext.TIER_CHANGE);
             assertThat(t.check("u", 500).isAllowed()).isTrue();
         }
@@ -440,7 +495,8 @@ class TiersTest {
     class Validation {
         @Test
         void tierBuilder_rejectsBadValuesNamingTheTierAndField() {
-            assertThatThrownBy(() -> Tier.builder(" ")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Tier.builder(" "))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("tier must not be blank, was ' '");
             assertThatThrownBy(() -> Tier.builder("pro").startBalance(Credits.of(-1)))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -458,8 +514,13 @@ class TiersTest {
 
         @Test
         void tier_exposesItsOverrides() {
-            Tier t = Tier.builder("pro").startBalance(Credits.of(5)).allowModels("a*").denyModels("b*")
-                    .priceMultiplier(Multiplier.parse("0.5")).exempt(false).build();
+            Tier t = Tier.builder("pro")
+                    .startBalance(Credits.of(5))
+                    .allowModels("a*")
+                    .denyModels("b*")
+                    .priceMultiplier(Multiplier.parse("0.5"))
+                    .exempt(false)
+                    .build();
 
             assertThat(t.name()).isEqualTo("pro");
             assertThat(t.startBalance()).isEqualTo(Credits.of(5));

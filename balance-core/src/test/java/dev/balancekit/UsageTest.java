@@ -33,29 +33,37 @@ class UsageTest {
 
     @Test
     void constructor_negativeCount_rejectedNamingField() {
-        assertThatThrownBy(() -> new Usage(-1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Usage(-1, 0, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("inputTokens must be between 0 and 1000000000, was -1");
-        assertThatThrownBy(() -> new Usage(0, -2, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Usage(0, -2, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("outputTokens must be between 0 and 1000000000, was -2");
-        assertThatThrownBy(() -> new Usage(0, 0, -3, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Usage(0, 0, -3, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cacheWriteTokens must be between 0 and 1000000000, was -3");
-        assertThatThrownBy(() -> new Usage(0, 0, 0, -4)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Usage(0, 0, 0, -4))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cacheReadTokens must be between 0 and 1000000000, was -4");
     }
 
     @Test
     void of_badCounts_rejectedNamingParameter() {
-        assertThatThrownBy(() -> Usage.of(-5, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Usage.of(-5, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("promptTokens must be between 0 and 1000000000, was -5");
-        assertThatThrownBy(() -> Usage.of(0, 1_000_000_001L)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Usage.of(0, 1_000_000_001L))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("completionTokens must be between 0 and 1000000000, was 1000000001");
     }
 
     @Test
     void withCache_absurdCount_rejectedNamingField() {
-        assertThatThrownBy(() -> Usage.of(1, 1).withCache(Long.MAX_VALUE, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Usage.of(1, 1).withCache(Long.MAX_VALUE, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cacheWriteTokens must be between 0 and 1000000000, was 9223372036854775807");
-        assertThatThrownBy(() -> Usage.of(1, 1).withCache(0, Long.MIN_VALUE)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Usage.of(1, 1).withCache(0, Long.MIN_VALUE))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cacheReadTokens must be between 0 and 1000000000, was -9223372036854775808");
     }
 }

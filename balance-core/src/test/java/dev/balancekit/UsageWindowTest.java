@@ -23,20 +23,21 @@ class UsageWindowTest {
     class Keys {
         @ParameterizedTest(name = "{0} {1} -> {2}")
         @CsvSource({
-                "DAILY, 2026-11-27, 2026-11-27",
-                "DAILY, 2028-02-29, 2028-02-29",
-                "WEEKLY, 2025-12-29, 2026-W01",
-                "WEEKLY, 2026-01-01, 2026-W01",
-                "WEEKLY, 2026-11-27, 2026-W48",
-                "WEEKLY, 2026-12-28, 2026-W53",
-                "WEEKLY, 2026-12-31, 2026-W53",
-                "WEEKLY, 2027-01-01, 2026-W53",
-                "WEEKLY, 2027-01-03, 2026-W53",
-                "WEEKLY, 2027-01-04, 2027-W01",
-                "WEEKLY, 2028-01-01, 2027-W52",
-                "MONTHLY, 2026-01-05, 2026-01",
-                "MONTHLY, 2026-12-31, 2026-12",
-                "MONTHLY, 2027-01-01, 2027-01"})
+            "DAILY, 2026-11-27, 2026-11-27",
+            "DAILY, 2028-02-29, 2028-02-29",
+            "WEEKLY, 2025-12-29, 2026-W01",
+            "WEEKLY, 2026-01-01, 2026-W01",
+            "WEEKLY, 2026-11-27, 2026-W48",
+            "WEEKLY, 2026-12-28, 2026-W53",
+            "WEEKLY, 2026-12-31, 2026-W53",
+            "WEEKLY, 2027-01-01, 2026-W53",
+            "WEEKLY, 2027-01-03, 2026-W53",
+            "WEEKLY, 2027-01-04, 2027-W01",
+            "WEEKLY, 2028-01-01, 2027-W52",
+            "MONTHLY, 2026-01-05, 2026-01",
+            "MONTHLY, 2026-12-31, 2026-12",
+            "MONTHLY, 2027-01-01, 2027-01"
+        })
         void keyOf_namesTheDayTheIsoWeekOrTheMonth(UsageWindow window, LocalDate date, String key) {
             assertThat(window.keyOf(date)).isEqualTo(key);
         }
@@ -59,24 +60,25 @@ class UsageWindowTest {
     class ResetsAt {
         @ParameterizedTest(name = "{0} {1} in {2} -> {3}")
         @CsvSource({
-                "DAILY, 2026-11-27, UTC, 2026-11-28T00:00:00Z",
-                "WEEKLY, 2026-11-27, UTC, 2026-11-30T00:00:00Z",
-                "WEEKLY, 2026-11-29, UTC, 2026-11-30T00:00:00Z",
-                "WEEKLY, 2026-11-30, UTC, 2026-12-07T00:00:00Z",
-                "WEEKLY, 2026-12-31, UTC, 2027-01-04T00:00:00Z",
-                "MONTHLY, 2026-12-15, UTC, 2027-01-01T00:00:00Z",
-                "MONTHLY, 2028-02-29, UTC, 2028-03-01T00:00:00Z",
-                "DAILY, 2026-11-27, America/New_York, 2026-11-28T05:00:00Z",
-                "DAILY, 2026-07-01, America/New_York, 2026-07-02T04:00:00Z",
-                "DAILY, 2026-11-27, Asia/Kolkata, 2026-11-27T18:30:00Z",
-                "DAILY, 2026-03-28, Europe/Berlin, 2026-03-28T23:00:00Z",
-                "DAILY, 2026-03-29, Europe/Berlin, 2026-03-29T22:00:00Z",
-                "DAILY, 2026-10-25, Europe/Berlin, 2026-10-25T23:00:00Z",
-                "WEEKLY, 2026-03-26, Europe/Berlin, 2026-03-29T22:00:00Z",
-                "MONTHLY, 2026-03-10, Europe/Berlin, 2026-03-31T22:00:00Z",
-                "MONTHLY, 2026-10-10, Europe/Berlin, 2026-10-31T23:00:00Z"})
-        void resetsAt_isTheStartOfTheNextWindowInTheZone(UsageWindow window, LocalDate date, ZoneId zone,
-                Instant expected) {
+            "DAILY, 2026-11-27, UTC, 2026-11-28T00:00:00Z",
+            "WEEKLY, 2026-11-27, UTC, 2026-11-30T00:00:00Z",
+            "WEEKLY, 2026-11-29, UTC, 2026-11-30T00:00:00Z",
+            "WEEKLY, 2026-11-30, UTC, 2026-12-07T00:00:00Z",
+            "WEEKLY, 2026-12-31, UTC, 2027-01-04T00:00:00Z",
+            "MONTHLY, 2026-12-15, UTC, 2027-01-01T00:00:00Z",
+            "MONTHLY, 2028-02-29, UTC, 2028-03-01T00:00:00Z",
+            "DAILY, 2026-11-27, America/New_York, 2026-11-28T05:00:00Z",
+            "DAILY, 2026-07-01, America/New_York, 2026-07-02T04:00:00Z",
+            "DAILY, 2026-11-27, Asia/Kolkata, 2026-11-27T18:30:00Z",
+            "DAILY, 2026-03-28, Europe/Berlin, 2026-03-28T23:00:00Z",
+            "DAILY, 2026-03-29, Europe/Berlin, 2026-03-29T22:00:00Z",
+            "DAILY, 2026-10-25, Europe/Berlin, 2026-10-25T23:00:00Z",
+            "WEEKLY, 2026-03-26, Europe/Berlin, 2026-03-29T22:00:00Z",
+            "MONTHLY, 2026-03-10, Europe/Berlin, 2026-03-31T22:00:00Z",
+            "MONTHLY, 2026-10-10, Europe/Berlin, 2026-10-31T23:00:00Z"
+        })
+        void resetsAt_isTheStartOfTheNextWindowInTheZone(
+                UsageWindow window, LocalDate date, ZoneId zone, Instant expected) {
             assertThat(window.resetsAt(date, zone)).isEqualTo(expected);
         }
 
@@ -106,18 +108,19 @@ class UsageWindowTest {
 
         @ParameterizedTest(name = "{0} in {1}: last ms {2}")
         @CsvSource({
-                "DAILY, UTC, 2026-11-27T23:59:59.999Z, 2026-11-27, 2026-11-28",
-                "WEEKLY, UTC, 2026-11-29T23:59:59.999Z, 2026-W48, 2026-W49",
-                "MONTHLY, UTC, 2026-11-30T23:59:59.999Z, 2026-11, 2026-12",
-                "WEEKLY, UTC, 2027-01-03T23:59:59.999Z, 2026-W53, 2027-W01",
-                "DAILY, Europe/Berlin, 2026-11-27T22:59:59.999Z, 2026-11-27, 2026-11-28",
-                "DAILY, Europe/Berlin, 2026-03-29T21:59:59.999Z, 2026-03-29, 2026-03-30",
-                "WEEKLY, Europe/Berlin, 2026-11-29T22:59:59.999Z, 2026-W48, 2026-W49",
-                "MONTHLY, Europe/Berlin, 2026-11-30T22:59:59.999Z, 2026-11, 2026-12",
-                "DAILY, America/New_York, 2026-11-28T04:59:59.999Z, 2026-11-27, 2026-11-28",
-                "MONTHLY, America/New_York, 2026-04-01T03:59:59.999Z, 2026-03, 2026-04"})
-        void usageAtTheLastMillisecond_countsInTheOldWindow_andAtTheNextInTheNew(UsageWindow window, ZoneId zone,
-                Instant lastMs, String oldKey, String newKey) {
+            "DAILY, UTC, 2026-11-27T23:59:59.999Z, 2026-11-27, 2026-11-28",
+            "WEEKLY, UTC, 2026-11-29T23:59:59.999Z, 2026-W48, 2026-W49",
+            "MONTHLY, UTC, 2026-11-30T23:59:59.999Z, 2026-11, 2026-12",
+            "WEEKLY, UTC, 2027-01-03T23:59:59.999Z, 2026-W53, 2027-W01",
+            "DAILY, Europe/Berlin, 2026-11-27T22:59:59.999Z, 2026-11-27, 2026-11-28",
+            "DAILY, Europe/Berlin, 2026-03-29T21:59:59.999Z, 2026-03-29, 2026-03-30",
+            "WEEKLY, Europe/Berlin, 2026-11-29T22:59:59.999Z, 2026-W48, 2026-W49",
+            "MONTHLY, Europe/Berlin, 2026-11-30T22:59:59.999Z, 2026-11, 2026-12",
+            "DAILY, America/New_York, 2026-11-28T04:59:59.999Z, 2026-11-27, 2026-11-28",
+            "MONTHLY, America/New_York, 2026-04-01T03:59:59.999Z, 2026-03, 2026-04"
+        })
+        void usageAtTheLastMillisecond_countsInTheOldWindow_andAtTheNextInTheNew(
+                UsageWindow window, ZoneId zone, Instant lastMs, String oldKey, String newKey) {
             Instant firstMs = lastMs.plusMillis(1);
             TestLedger t = ledger(zone, cap(window, 100), lastMs.minusSeconds(60));
             t.charge("u", 60);
@@ -133,8 +136,13 @@ class UsageWindowTest {
             assertThat(old.key()).isEqualTo(oldKey);
             assertThat(old.spent()).isEqualTo(Credits.of(70));
             assertThat(old.resetsAt()).isEqualTo(firstMs);
-            assertThat(deniedInOld.reason()).isEqualTo(window == UsageWindow.DAILY ? DenialReason.DAILY_LIMIT
-                    : window == UsageWindow.WEEKLY ? DenialReason.WEEKLY_LIMIT : DenialReason.MONTHLY_LIMIT);
+            assertThat(deniedInOld.reason())
+                    .isEqualTo(
+                            window == UsageWindow.DAILY
+                                    ? DenialReason.DAILY_LIMIT
+                                    : window == UsageWindow.WEEKLY
+                                            ? DenialReason.WEEKLY_LIMIT
+                                            : DenialReason.MONTHLY_LIMIT);
             assertThat(deniedInOld.window().resetsAt()).isEqualTo(firstMs);
             assertThat(allowedInNew.isAllowed()).isTrue();
             WindowUsage fresh = t.usage("u", window);
@@ -153,34 +161,45 @@ class UsageWindowTest {
             BalanceDecision d = t.check("u", 21);
 
             assertThat(d.reason()).isEqualTo(DenialReason.DAILY_LIMIT);
-            assertThat(d.window()).isEqualTo(new WindowUsage(UsageWindow.DAILY, "2026-11-27", Credits.of(80), 80,
-                    Credits.of(100), null, Instant.parse("2026-11-28T05:00:00Z")));
-            assertThat(d.message()).isEqualTo(
-                    "Daily usage limit reached: used 80 of 100 credits. Resets at 2026-11-28T05:00:00Z.");
+            assertThat(d.window())
+                    .isEqualTo(new WindowUsage(
+                            UsageWindow.DAILY,
+                            "2026-11-27",
+                            Credits.of(80),
+                            80,
+                            Credits.of(100),
+                            null,
+                            Instant.parse("2026-11-28T05:00:00Z")));
+            assertThat(d.message())
+                    .isEqualTo("Daily usage limit reached: used 80 of 100 credits. Resets at 2026-11-28T05:00:00Z.");
         }
 
         @Test
         void windowsRollOverByThemselves_andTheAccountKeepsOnlyTheCurrentOnes() {
             TestLedger t = ledger(BERLIN, UsageLimits.NONE, Instant.parse("2026-11-30T12:00:00Z"));
             t.charge("u", 10);
-            assertThat(t.stored("u").windows()).containsExactly(
-                    new WindowState(UsageWindow.DAILY, "2026-11-30", 10_000_000, 10, 0),
-                    new WindowState(UsageWindow.WEEKLY, "2026-W49", 10_000_000, 10, 0),
-                    new WindowState(UsageWindow.MONTHLY, "2026-11", 10_000_000, 10, 0));
+            assertThat(t.stored("u").windows())
+                    .containsExactly(
+                            new WindowState(UsageWindow.DAILY, "2026-11-30", 10_000_000, 10, 0),
+                            new WindowState(UsageWindow.WEEKLY, "2026-W49", 10_000_000, 10, 0),
+                            new WindowState(UsageWindow.MONTHLY, "2026-11", 10_000_000, 10, 0));
 
             // 2026-11-30T23:00Z is 2026-12-01 00:00 in Berlin: a new day and month, the same week
             t.clock.set(Instant.parse("2026-11-30T23:00:00Z"));
             t.charge("u", 7);
 
-            assertThat(t.stored("u").windows()).containsExactly(
-                    new WindowState(UsageWindow.DAILY, "2026-12-01", 7_000_000, 7, 0),
-                    new WindowState(UsageWindow.WEEKLY, "2026-W49", 17_000_000, 17, 0),
-                    new WindowState(UsageWindow.MONTHLY, "2026-12", 7_000_000, 7, 0));
+            assertThat(t.stored("u").windows())
+                    .containsExactly(
+                            new WindowState(UsageWindow.DAILY, "2026-12-01", 7_000_000, 7, 0),
+                            new WindowState(UsageWindow.WEEKLY, "2026-W49", 17_000_000, 17, 0),
+                            new WindowState(UsageWindow.MONTHLY, "2026-12", 7_000_000, 7, 0));
         }
 
         @Test
         void aStoredWindowFromAnEarlierDay_readsAsZeroWithoutAnyWrite() {
-            TestLedger t = ledger(ZoneOffset.UTC, UsageLimits.credits(Credits.of(100), null, null),
+            TestLedger t = ledger(
+                    ZoneOffset.UTC,
+                    UsageLimits.credits(Credits.of(100), null, null),
                     Instant.parse("2026-11-27T12:00:00Z"));
             t.charge("u", 90);
             long version = t.version("u");

@@ -4,8 +4,7 @@ import dev.balancekit.Credits;
 
 /** Amounts typed by an administrator. */
 final class Amounts {
-    private Amounts() {
-    }
+    private Amounts() {}
 
     /**
      * Reads a plain decimal number of credits, exactly, as the config file does.

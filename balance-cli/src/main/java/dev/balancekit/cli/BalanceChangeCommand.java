@@ -26,14 +26,24 @@ abstract class BalanceChangeCommand implements Callable<Integer> {
     @Mixin
     UserOptions who = new UserOptions();
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "EMAIL", description = "The user's e-mail, as LibreChat's script takes it.")
-    @Nullable String emailArgument;
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "EMAIL",
+            description = "The user's e-mail, as LibreChat's script takes it.")
+    @Nullable
+    String emailArgument;
 
     @Option(names = "--note", paramLabel = "TEXT", description = "Why, recorded with the entry.")
-    @Nullable String note;
+    @Nullable
+    String note;
 
-    @Option(names = "--actor", paramLabel = "NAME", description = "Who makes the change, recorded with the entry (default: the operating-system user).")
-    @Nullable String actor;
+    @Option(
+            names = "--actor",
+            paramLabel = "NAME",
+            description = "Who makes the change, recorded with the entry (default: the operating-system user).")
+    @Nullable
+    String actor;
 
     BalanceChangeCommand(Invocation invocation) {
         this.invocation = invocation;
@@ -44,8 +54,7 @@ abstract class BalanceChangeCommand implements Callable<Integer> {
      *
      * @param prompted whether the amount was answered at the prompt rather than given on the command line
      */
-    record Start(BlockingBalanceLedger ledger, Target target, String amountText, boolean prompted) {
-    }
+    record Start(BlockingBalanceLedger ledger, Target target, String amountText, boolean prompted) {}
 
     /**
      * Checks the amount is given at most once and the balance system is enabled, resolves the
@@ -75,7 +84,9 @@ abstract class BalanceChangeCommand implements Callable<Integer> {
 
     /** The change for the user, with the actor and the note. */
     BalanceChange change(Target target, Credits amount) {
-        return BalanceChange.of(target.user(), amount).withActor(invocation.actor(actor)).withNote(blankToNull(note));
+        return BalanceChange.of(target.user(), amount)
+                .withActor(invocation.actor(actor))
+                .withNote(blankToNull(note));
     }
 
     static @Nullable String blankToNull(@Nullable String text) {

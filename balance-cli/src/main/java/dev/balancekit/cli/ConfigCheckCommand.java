@@ -10,16 +10,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code config check}: validates a config file without touching the database. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
         description = {
             "Validates a config file, printing each problem with file:line:column.",
             "Reads the balance: section of a librechat.yaml, with the environment for $${VAR} references.",
-            "Exits with 1 when the file is invalid or cannot be read. Needs no database."})
+            "Exits with 1 when the file is invalid or cannot be read. Needs no database."
+        })
 final class ConfigCheckCommand implements Callable<Integer> {
     private final Invocation invocation;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The file; the default is CONFIG_PATH.")
-    @Nullable Path file;
+    @Nullable
+    Path file;
 
     ConfigCheckCommand(Invocation invocation) {
         this.invocation = invocation;
@@ -42,8 +46,10 @@ final class ConfigCheckCommand implements Callable<Integer> {
             invocation.printProblems(e);
             return Main.USAGE_ERROR;
         }
-        StringBuilder sb = new StringBuilder(path.toString()).append(" is valid: balance ")
-                .append(config.enabled() ? "enabled" : "not enabled").append(", start balance ")
+        StringBuilder sb = new StringBuilder(path.toString())
+                .append(" is valid: balance ")
+                .append(config.enabled() ? "enabled" : "not enabled")
+                .append(", start balance ")
                 .append(config.startBalance());
         if (!config.tiers().isEmpty()) {
             sb.append(", tiers ").append(String.join(", ", config.tiers().keySet()));

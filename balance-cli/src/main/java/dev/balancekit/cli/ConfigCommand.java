@@ -3,7 +3,9 @@ package dev.balancekit.cli;
 import picocli.CommandLine.Command;
 
 /** {@code config}: the config file's subcommands. */
-@Command(name = "config", mixinStandardHelpOptions = true, subcommands = ConfigCheckCommand.class,
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        subcommands = ConfigCheckCommand.class,
         description = "Works with the balance config file.")
-final class ConfigCommand {
-}
+final class ConfigCommand {}

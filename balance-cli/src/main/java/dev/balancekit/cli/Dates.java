@@ -9,8 +9,7 @@ import java.time.format.DateTimeParseException;
 
 /** Dates and times typed on the command line. */
 final class Dates {
-    private Dates() {
-    }
+    private Dates() {}
 
     /**
      * Reads a point in time: an instant with an offset ({@code 2026-01-15T10:00:00Z},
@@ -38,8 +37,9 @@ final class Dates {
             }
             return LocalDateTime.parse(s).atZone(zone).toInstant();
         } catch (DateTimeParseException e) {
-            throw CliException.usage(option + " must be a date such as 2026-01-15 or a time such as 2026-01-15T10:00:00Z,"
-                    + " was '" + text + "'");
+            throw CliException.usage(
+                    option + " must be a date such as 2026-01-15 or a time such as 2026-01-15T10:00:00Z," + " was '"
+                            + text + "'");
         }
     }
 }

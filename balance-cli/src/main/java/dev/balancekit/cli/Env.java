@@ -21,8 +21,14 @@ import org.jspecify.annotations.Nullable;
  * @param osUser the operating-system user, the default actor of admin changes; null when unknown
  * @param clock the clock of the ledger: the time recorded in new entries
  */
-public record Env(Map<String, String> variables, InputStream stdin, PrintStream stdout, PrintStream stderr,
-        boolean terminal, @Nullable String osUser, Clock clock) {
+public record Env(
+        Map<String, String> variables,
+        InputStream stdin,
+        PrintStream stdout,
+        PrintStream stderr,
+        boolean terminal,
+        @Nullable String osUser,
+        Clock clock) {
 
     /**
      * Validates and copies.
@@ -48,8 +54,14 @@ public record Env(Map<String, String> variables, InputStream stdin, PrintStream 
     // as a terminal there: Console.isTerminal() (JDK 22) is the test to use once the CLI may need it.
     @SuppressWarnings("SystemConsoleNull")
     public static Env system() {
-        return new Env(System.getenv(), System.in, System.out, System.err, System.console() != null,
-                System.getProperty("user.name"), Clock.systemUTC());
+        return new Env(
+                System.getenv(),
+                System.in,
+                System.out,
+                System.err,
+                System.console() != null,
+                System.getProperty("user.name"),
+                Clock.systemUTC());
     }
 
     /**

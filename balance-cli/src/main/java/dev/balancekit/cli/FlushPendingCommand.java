@@ -5,10 +5,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code flush-pending}: {@link dev.balancekit.mongo.MongoBalanceStore#flushPending()} on demand. */
-@Command(name = "flush-pending", mixinStandardHelpOptions = true,
+@Command(
+        name = "flush-pending",
+        mixinStandardHelpOptions = true,
         description = {
             "Copies pending ledger entries to the transactions collection.",
-            "Runs MongoBalanceStore.flushPending(): safe at any time, also while servers run."})
+            "Runs MongoBalanceStore.flushPending(): safe at any time, also while servers run."
+        })
 final class FlushPendingCommand implements Callable<Integer> {
     private final Invocation invocation;
 
@@ -29,7 +32,10 @@ final class FlushPendingCommand implements Callable<Integer> {
         }
         Long copied = invocation.session(mongo).store().flushPending().block();
         long n = copied == null ? 0 : copied;
-        invocation.out().println("Copied " + n + (n == 1 ? " pending entry" : " pending entries") + " to the transactions collection.");
+        invocation
+                .out()
+                .println("Copied " + n + (n == 1 ? " pending entry" : " pending entries")
+                        + " to the transactions collection.");
         return Main.OK;
     }
 }

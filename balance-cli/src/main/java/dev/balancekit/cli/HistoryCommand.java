@@ -19,12 +19,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code history}: one user's ledger entries, newest first, with every field. */
-@Command(name = "history", mixinStandardHelpOptions = true,
+@Command(
+        name = "history",
+        mixinStandardHelpOptions = true,
         description = {
             "Prints a user's transaction history with every field.",
             "Newest first: LibreChat's transaction fields plus the entry id, sequence number, cache tokens, hold, actor"
                     + " and note.",
-            "Amounts are credits; rate is credits per token (LibreChat's USD per 1M tokens)."})
+            "Amounts are credits; rate is credits per token (LibreChat's USD per 1M tokens)."
+        })
 final class HistoryCommand implements Callable<Integer> {
     /** Entries read per round trip. */
     static final int PAGE = 500;
@@ -61,24 +64,39 @@ final class HistoryCommand implements Callable<Integer> {
     @Mixin
     UserOptions who = new UserOptions();
 
-    @Option(names = "--since", paramLabel = "DATE",
-            description = "Only entries at or after this date (2026-01-15, the start of the day in the config's timezone)"
-                    + " or time (2026-01-15T10:00:00Z).")
-    @Nullable String since;
+    @Option(
+            names = "--since",
+            paramLabel = "DATE",
+            description =
+                    "Only entries at or after this date (2026-01-15, the start of the day in the config's timezone)"
+                            + " or time (2026-01-15T10:00:00Z).")
+    @Nullable
+    String since;
 
-    @Option(names = "--until", paramLabel = "DATE",
+    @Option(
+            names = "--until",
+            paramLabel = "DATE",
             description = "Only entries before this time, or up to the end of this date.")
-    @Nullable String until;
+    @Nullable
+    String until;
 
-    @Option(names = "--context", paramLabel = "CONTEXT",
+    @Option(
+            names = "--context",
+            paramLabel = "CONTEXT",
             description = "Only entries with this context: message, title, incomplete, admin, adjustment, startBalance,"
                     + " autoRefill, refund, tierChange or a host's own.")
-    @Nullable String context;
+    @Nullable
+    String context;
 
     @Option(names = "--model", paramLabel = "MODEL", description = "Only entries for this model.")
-    @Nullable String model;
+    @Nullable
+    String model;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most this many entries (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "At most this many entries (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Mixin
@@ -101,8 +119,10 @@ final class HistoryCommand implements Callable<Integer> {
             throw CliException.usage("--since must be before --until, was " + from + " and " + to);
         }
         Target target = Target.resolve(invocation, invocation.session(mongo), who, null, false);
-        HistoryQuery query = HistoryQuery.all().between(from, to)
-                .withContext(BalanceChangeCommand.blankToNull(context)).withModel(BalanceChangeCommand.blankToNull(model));
+        HistoryQuery query = HistoryQuery.all()
+                .between(from, to)
+                .withContext(BalanceChangeCommand.blankToNull(context))
+                .withModel(BalanceChangeCommand.blankToNull(model));
 
         RecordWriter writer = new RecordWriter(output.format, COLUMNS, invocation.out());
         if (output.format == Format.TABLE) {
@@ -112,7 +132,8 @@ final class HistoryCommand implements Callable<Integer> {
         String cursor = null;
         do {
             int want = (int) Math.min(PAGE, limit - writer.rows());
-            Page<LedgerEntry> page = ledger.transactionHistory(target.user(), query.withLimit(want).after(cursor));
+            Page<LedgerEntry> page = ledger.transactionHistory(
+                    target.user(), query.withLimit(want).after(cursor));
             for (LedgerEntry e : page.items()) {
                 writer.row(values(e));
             }
@@ -122,7 +143,11 @@ final class HistoryCommand implements Callable<Integer> {
         writer.end();
         if (output.format == Format.TABLE) {
             long n = writer.rows();
-            invocation.out().println(n + (n == 1 ? " entry" : " entries") + (more ? "; more exist, raise --limit to see them" : ""));
+            invocation
+                    .out()
+                    .println(n
+                            + (n == 1 ? " entry" : " entries")
+                            + (more ? "; more exist, raise --limit to see them" : ""));
         }
         return Main.OK;
     }

@@ -77,7 +77,8 @@ final class Invocation implements AutoCloseable {
      * @return the answer without surrounding white space (empty for an empty line), or null when
      *     the input ended before an answer: end of input is no answer, not an empty one
      */
-    @Nullable String prompt(String prompt) {
+    @Nullable
+    String prompt(String prompt) {
         env.stdout().print(prompt + " ");
         env.stdout().flush();
         try {
@@ -114,7 +115,8 @@ final class Invocation implements AutoCloseable {
                 file = Path.of(configPath.strip());
             }
             configFile = file;
-            c = file == null ? YamlLedgerConfig.parse("", NO_FILE, env.variables())
+            c = file == null
+                    ? YamlLedgerConfig.parse("", NO_FILE, env.variables())
                     : YamlLedgerConfig.load(file, env.variables());
             if (file != null) {
                 fileCollections = YamlLedgerConfig.collectionNames(file, env.variables());
@@ -141,9 +143,15 @@ final class Invocation implements AutoCloseable {
                 throw CliException.usage("no MongoDB connection string: pass --mongo-uri or set MONGO_URI");
             }
             redactor = Redactor.forUri(uri.strip());
-            String accounts = firstOf(options.accountsCollection, env.variable(ACCOUNTS_COLLECTION), fileCollections.accounts(),
+            String accounts = firstOf(
+                    options.accountsCollection,
+                    env.variable(ACCOUNTS_COLLECTION),
+                    fileCollections.accounts(),
                     MongoBalanceStore.DEFAULT_BALANCES_COLLECTION);
-            String entries = firstOf(options.entriesCollection, env.variable(ENTRIES_COLLECTION), fileCollections.entries(),
+            String entries = firstOf(
+                    options.entriesCollection,
+                    env.variable(ENTRIES_COLLECTION),
+                    fileCollections.entries(),
                     MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
             s = Session.open(uri.strip(), options.database, accounts, entries);
             session = s;
@@ -173,7 +181,8 @@ final class Invocation implements AutoCloseable {
     }
 
     /** @return the actor of admin changes: {@code --actor}, else the operating-system user, else none */
-    @Nullable String actor(@Nullable String option) {
+    @Nullable
+    String actor(@Nullable String option) {
         if (option != null && !option.isBlank()) {
             return option.strip();
         }
@@ -204,8 +213,10 @@ final class Invocation implements AutoCloseable {
         }
         if (e instanceof ForeignDocumentException f) {
             error(String.valueOf(f.getMessage()));
-            env.stderr().println("  Name BalanceKit's own collections with --accounts-collection / --entries-collection,"
-                    + " " + ACCOUNTS_COLLECTION + " / " + ENTRIES_COLLECTION + " or balance.mongo in the config file.");
+            env.stderr()
+                    .println("  Name BalanceKit's own collections with --accounts-collection / --entries-collection,"
+                            + " " + ACCOUNTS_COLLECTION + " / " + ENTRIES_COLLECTION
+                            + " or balance.mongo in the config file.");
             return Main.USAGE_ERROR;
         }
         if (e instanceof BalanceNotEnabledException) {
@@ -226,7 +237,8 @@ final class Invocation implements AutoCloseable {
         }
         if (e instanceof UncheckedIOException io) {
             // an UncheckedIOException always has its IOException as the cause
-            error(String.valueOf(io.getMessage()) + ": " + Objects.requireNonNull(io.getCause()).getMessage());
+            error(String.valueOf(io.getMessage()) + ": "
+                    + Objects.requireNonNull(io.getCause()).getMessage());
             return Main.USAGE_ERROR;
         }
         error("unexpected failure: " + e);
@@ -275,13 +287,12 @@ final class Invocation implements AutoCloseable {
     private List<String> howToEnable() {
         Path file = configFile;
         if (file == null) {
-            return List.of("No config file was given (--config or CONFIG_PATH), and without one balances are off"
+            return List.of(
+                    "No config file was given (--config or CONFIG_PATH), and without one balances are off"
                             + " unless CHECK_BALANCE=true.",
                     "Enable it in librechat.yaml with 'balance: enabled: true' and pass the file with --config.");
         }
-        return List.of("Enable it in " + file + ":",
-                "  balance:",
-                "    enabled: true");
+        return List.of("Enable it in " + file + ":", "  balance:", "    enabled: true");
     }
 
     private @Nullable String storeFailure(Throwable e) {

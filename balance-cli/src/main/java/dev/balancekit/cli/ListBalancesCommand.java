@@ -33,13 +33,16 @@ import reactor.core.publisher.Flux;
  * users collection without an account are listed as {@code no balance}; accounts whose user is not
  * in the users collection are listed too, without an e-mail.
  */
-@Command(name = "list-balances", mixinStandardHelpOptions = true,
+@Command(
+        name = "list-balances",
+        mixinStandardHelpOptions = true,
         description = {
             "Lists every user's balance, last transaction, tokens used and tier.",
             "Columns: e-mail, balance, last transaction date, total tokens used, tier and user id. Users without an"
                     + " account show 'no balance' (an empty balance in CSV, null in JSON).",
             "Reads a page at a time and prints as it goes, so it needs little memory for any number of users;"
-                    + " on a terminal it shows progress on standard error."})
+                    + " on a terminal it shows progress on standard error."
+        })
 final class ListBalancesCommand implements Callable<Integer> {
 
     /** What the listing is ordered by. */
@@ -93,8 +96,13 @@ final class ListBalancesCommand implements Callable<Integer> {
     @Mixin
     FormatOption output = new FormatOption();
 
-    @Option(names = "--sort", paramLabel = "KEY", defaultValue = "email", converter = SortConverter.class,
-            description = "email (A to Z), balance (highest first) or last-activity (most recent first); default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--sort",
+            paramLabel = "KEY",
+            defaultValue = "email",
+            converter = SortConverter.class,
+            description =
+                    "email (A to Z), balance (highest first) or last-activity (most recent first); default ${DEFAULT-VALUE}.")
     Sort sort = Sort.EMAIL;
 
     @Option(names = "--reverse", description = "Reverse the order of --sort.")
@@ -103,7 +111,11 @@ final class ListBalancesCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "At most N users (default: all).")
     int limit;
 
-    @Option(names = "--page-size", paramLabel = "N", defaultValue = "500", description = "Users read per round trip (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--page-size",
+            paramLabel = "N",
+            defaultValue = "500",
+            description = "Users read per round trip (default ${DEFAULT-VALUE}).")
     int pageSize;
 
     ListBalancesCommand(Invocation invocation) {
@@ -111,8 +123,8 @@ final class ListBalancesCommand implements Callable<Integer> {
     }
 
     /** One line of the listing: a user, with or without an account. */
-    private record Row(String user, @Nullable String label, @Nullable AccountView account) {
-    }
+    private record Row(
+            String user, @Nullable String label, @Nullable AccountView account) {}
 
     @Override
     public Integer call() {
@@ -125,16 +137,22 @@ final class ListBalancesCommand implements Callable<Integer> {
         LedgerConfig cfg = invocation.config(config);
         Session session = invocation.session(mongo);
         BalanceLedger ledger = session.ledger(cfg, invocation.env().clock());
-        Listing listing = new Listing(session, ledger, new RecordWriter(output.format, COLUMNS, invocation.out()),
+        Listing listing = new Listing(
+                session,
+                ledger,
+                new RecordWriter(output.format, COLUMNS, invocation.out()),
                 new Progress(invocation.env(), "users listed"));
         boolean complete = sort == Sort.EMAIL ? listing.byEmail() : listing.byAccount();
         listing.progress.clear();
         listing.writer.end();
         if (output.format == Format.TABLE) {
             long n = listing.users;
-            invocation.out().println(n + (n == 1 ? " user" : " users") + (complete ? "" : " shown (--limit)") + ", "
-                    + listing.accounts + " with a balance; total balance " + listing.balance + ", total tokens used "
-                    + listing.tokens);
+            invocation
+                    .out()
+                    .println(n + (n == 1 ? " user" : " users") + (complete ? "" : " shown (--limit)") + ", "
+                            + listing.accounts + " with a balance; total balance " + listing.balance
+                            + ", total tokens used "
+                            + listing.tokens);
         }
         return Main.OK;
     }
@@ -163,16 +181,23 @@ final class ListBalancesCommand implements Callable<Integer> {
             for (AccountView v : page.items()) {
                 ids.add(v.user());
             }
-            return ids.isEmpty() ? Map.of() : session.directory().find(ids).collectMap(User::id).block();
+            return ids.isEmpty()
+                    ? Map.of()
+                    : session.directory().find(ids).collectMap(User::id).block();
         }
 
         /** Accounts sorted by the store, then the users without one; false when the limit was reached. */
         boolean byAccount() {
-            ListQuery query = new ListQuery(sort == Sort.BALANCE ? ListQuery.Sort.BALANCE : ListQuery.Sort.LAST_ACTIVITY,
-                    !reverse, pageSize, null);
+            ListQuery query = new ListQuery(
+                    sort == Sort.BALANCE ? ListQuery.Sort.BALANCE : ListQuery.Sort.LAST_ACTIVITY,
+                    !reverse,
+                    pageSize,
+                    null);
             String cursor = null;
             do {
-                Page<AccountView> page = ledger.listBalances(query.withLimit(pageSizeFor()).after(cursor)).block();
+                Page<AccountView> page = ledger.listBalances(
+                                query.withLimit(pageSizeFor()).after(cursor))
+                        .block();
                 if (page == null) {
                     break;
                 }
@@ -187,11 +212,18 @@ final class ListBalancesCommand implements Callable<Integer> {
                 cursor = page.nextCursor();
             } while (cursor != null);
 
-            try (Stream<List<User>> batches = session.directory().users(MongoUserDirectory.Order.ID, false, pageSize).buffer(pageSize).toStream(1)) {
+            try (Stream<List<User>> batches = session.directory()
+                    .users(MongoUserDirectory.Order.ID, false, pageSize)
+                    .buffer(pageSize)
+                    .toStream(1)) {
                 for (List<User> batch : (Iterable<List<User>>) batches::iterator) {
-                    Set<String> withAccount = session.store().usersWithAccounts(ids(batch)).collect(Collectors.toSet()).block();
+                    Set<String> withAccount = session.store()
+                            .usersWithAccounts(ids(batch))
+                            .collect(Collectors.toSet())
+                            .block();
                     for (User u : batch) {
-                        if ((withAccount == null || !withAccount.contains(u.id())) && !emit(new Row(u.id(), u.label(), null))) {
+                        if ((withAccount == null || !withAccount.contains(u.id()))
+                                && !emit(new Row(u.id(), u.label(), null))) {
                             return false;
                         }
                     }
@@ -203,13 +235,19 @@ final class ListBalancesCommand implements Callable<Integer> {
 
         /** Users sorted by e-mail with their accounts, then accounts without a user; false when the limit was reached. */
         boolean byEmail() {
-            try (Stream<List<User>> batches = session.directory().users(MongoUserDirectory.Order.EMAIL, reverse, pageSize).buffer(pageSize).toStream(1)) {
+            try (Stream<List<User>> batches = session.directory()
+                    .users(MongoUserDirectory.Order.EMAIL, reverse, pageSize)
+                    .buffer(pageSize)
+                    .toStream(1)) {
                 for (List<User> batch : (Iterable<List<User>>) batches::iterator) {
                     List<Row> rows = Flux.fromIterable(batch)
-                            .flatMapSequential(u -> ledger.balance(u.id())
-                                    .map(v -> new Row(u.id(), u.label(), v))
-                                    .defaultIfEmpty(new Row(u.id(), u.label(), null)), CONCURRENCY)
-                            .collectList().block();
+                            .flatMapSequential(
+                                    u -> ledger.balance(u.id())
+                                            .map(v -> new Row(u.id(), u.label(), v))
+                                            .defaultIfEmpty(new Row(u.id(), u.label(), null)),
+                                    CONCURRENCY)
+                            .collectList()
+                            .block();
                     for (Row row : rows == null ? List.<Row>of() : rows) {
                         if (!emit(row)) {
                             return false;
@@ -221,7 +259,8 @@ final class ListBalancesCommand implements Callable<Integer> {
             ListQuery query = new ListQuery(ListQuery.Sort.USER, reverse, pageSize, null);
             String cursor = null;
             do {
-                Page<AccountView> page = ledger.listBalances(query.after(cursor)).block();
+                Page<AccountView> page =
+                        ledger.listBalances(query.after(cursor)).block();
                 if (page == null) {
                     break;
                 }
@@ -252,7 +291,9 @@ final class ListBalancesCommand implements Callable<Integer> {
             writer.row(Arrays.asList(
                     row.label(),
                     a == null ? null : a.balance().toString(),
-                    a == null || a.lastTransactionAt() == null ? null : a.lastTransactionAt().toString(),
+                    a == null || a.lastTransactionAt() == null
+                            ? null
+                            : a.lastTransactionAt().toString(),
                     a == null ? null : Long.toString(a.totalTokens()),
                     a == null ? null : a.tier(),
                     row.user()));

@@ -33,8 +33,7 @@ public final class Main {
     /** Held so that the level set in {@link #main} stays: java.util.logging keeps loggers weakly. */
     private static final Logger DRIVER_LOG = Logger.getLogger("org.mongodb.driver");
 
-    private Main() {
-    }
+    private Main() {}
 
     /**
      * Runs the command line in this process and exits with its exit code.
@@ -91,7 +90,10 @@ public final class Main {
     /** Gives every command the version and the list of exit codes in its help. */
     private static void configure(CommandLine cmd) {
         cmd.getCommandSpec().versionProvider(() -> new String[] {"balance (BalanceKit) " + version()});
-        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
+        cmd.getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(EXIT_CODES);
         for (CommandLine sub : cmd.getSubcommands().values()) {
             configure(sub);
         }
@@ -105,7 +107,9 @@ public final class Main {
     private static Map<String, String> exitCodes() {
         Map<String, String> codes = new LinkedHashMap<>();
         codes.put(Integer.toString(OK), "done");
-        codes.put(Integer.toString(USAGE_ERROR), "usage or validation error: a bad option, an invalid config file, balances not enabled");
+        codes.put(
+                Integer.toString(USAGE_ERROR),
+                "usage or validation error: a bad option, an invalid config file, balances not enabled");
         codes.put(Integer.toString(NOT_FOUND), "not found: no user with that e-mail");
         codes.put(Integer.toString(STORE_UNREACHABLE), "MongoDB unreachable, credentials refused, or the store failed");
         return codes;

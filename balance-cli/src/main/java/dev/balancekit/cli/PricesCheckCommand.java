@@ -20,13 +20,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code prices check}: which models are priced by a generic row or the default rate. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
         description = {
             "Lists the models priced by a generic row or the default rate: the models given, else every model named in",
             "the transaction history. Exits with 1 when it finds any, so it can run in a deployment pipeline.",
             "A generic row is a table key the model's name only starts with, such as claude- for claude-opus-7 or gpt-5"
                     + " for gpt-5.9.",
-            "Needs the database only when no MODEL is given."})
+            "Needs the database only when no MODEL is given."
+        })
 final class PricesCheckCommand implements Callable<Integer> {
 
     static final List<RecordWriter.Column> COLUMNS = List.of(
@@ -44,12 +47,15 @@ final class PricesCheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config = new ConfigOption();
 
-    @Parameters(arity = "0..*", paramLabel = "MODEL", description = "Models to check; without any, the models in the"
-            + " transaction history.")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "MODEL",
+            description = "Models to check; without any, the models in the" + " transaction history.")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--endpoint", paramLabel = "E", description = "The endpoint the models are called through.")
-    @Nullable String endpoint;
+    @Nullable
+    String endpoint;
 
     @Mixin
     FormatOption output = new FormatOption();
@@ -84,16 +90,25 @@ final class PricesCheckCommand implements Callable<Integer> {
                 continue;
             }
             ModelPrice p = match.price().on(today);
-            writer.row(Arrays.asList(name, match.valueKey(), match.kind().wireName(), p.prompt().toString(),
+            writer.row(Arrays.asList(
+                    name,
+                    match.valueKey(),
+                    match.kind().wireName(),
+                    p.prompt().toString(),
                     p.completion().toString()));
         }
         writer.end();
         long found = writer.rows();
         if (output.format == Format.TABLE) {
-            invocation.out().println(found + " of " + names.size() + (names.size() == 1 ? " model" : " models")
-                    + (fromHistory ? " in the transaction history" : "") + " priced by a generic row or the default rate"
-                    + (found == 0 ? "" : "; give them a row in balance.tokenCosts, or refuse them with"
-                            + " balance.unknownModels: refuse"));
+            invocation
+                    .out()
+                    .println(found + " of " + names.size() + (names.size() == 1 ? " model" : " models")
+                            + (fromHistory ? " in the transaction history" : "")
+                            + " priced by a generic row or the default rate"
+                            + (found == 0
+                                    ? ""
+                                    : "; give them a row in balance.tokenCosts, or refuse them with"
+                                            + " balance.unknownModels: refuse"));
         }
         return found == 0 ? Main.OK : Main.USAGE_ERROR;
     }

@@ -6,8 +6,8 @@ import static dev.balancekit.cli.RecordWriter.Column.text;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.Usage;
 import dev.balancekit.pricing.ModelPrice;
-import dev.balancekit.pricing.PriceMatch;
 import dev.balancekit.pricing.Premium;
+import dev.balancekit.pricing.PriceMatch;
 import dev.balancekit.pricing.Rate;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -21,12 +21,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code prices show}: the row a model gets, how it was found, and every rate of it. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
         description = {
             "Prints the price row a model gets, the kind of match, and every rate of the row:",
             "standard and long-context (above the threshold), prompt, completion and cache, for each dated period.",
             "The applies column marks the rates in force today (the config's timezone) for --prompt-tokens.",
-            "Rates are credits per token (LibreChat's USD per 1M tokens). Needs no database."})
+            "Rates are credits per token (LibreChat's USD per 1M tokens). Needs no database."
+        })
 final class PricesShowCommand implements Callable<Integer> {
 
     static final List<RecordWriter.Column> COLUMNS = List.of(
@@ -52,14 +55,21 @@ final class PricesShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model name, as a request gives it.")
     String model = "";
 
-    @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--prompt-tokens",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "The prompt's tokens (input + cache write + cache read), which pick standard or long-context"
                     + " rates (default ${DEFAULT-VALUE}).")
     long promptTokens;
 
-    @Option(names = "--endpoint", paramLabel = "E", description = "The endpoint the model is called through, whose"
-            + " exact prices (endpoints.custom[].tokenConfig) win.")
-    @Nullable String endpoint;
+    @Option(
+            names = "--endpoint",
+            paramLabel = "E",
+            description = "The endpoint the model is called through, whose"
+                    + " exact prices (endpoints.custom[].tokenConfig) win.")
+    @Nullable
+    String endpoint;
 
     @Mixin
     FormatOption output = new FormatOption();
@@ -69,7 +79,8 @@ final class PricesShowCommand implements Callable<Integer> {
     }
 
     @Override
-    @SuppressWarnings("ReferenceEquality") // the price in force is one link of the chain walked below: identity finds it
+    @SuppressWarnings(
+            "ReferenceEquality") // the price in force is one link of the chain walked below: identity finds it
     public Integer call() {
         if (model.isBlank()) {
             throw CliException.usage("MODEL must not be blank, was '" + model + "'");
@@ -86,12 +97,17 @@ final class PricesShowCommand implements Callable<Integer> {
         ModelPrice inForce = match.price().on(today);
 
         if (output.format == Format.TABLE) {
-            invocation.out().println(model + (endpointName == null ? "" : " on endpoint " + endpointName) + ": "
-                    + (match.valueKey() == null ? "no row" : "row " + match.valueKey()) + ", " + match.kind().wireName()
-                    + " (" + match.kind().description() + ")");
+            invocation
+                    .out()
+                    .println(model + (endpointName == null ? "" : " on endpoint " + endpointName) + ": "
+                            + (match.valueKey() == null ? "no row" : "row " + match.valueKey()) + ", "
+                            + match.kind().wireName()
+                            + " (" + match.kind().description() + ")");
         }
-        RecordWriter writer = new RecordWriter(output.format,
-                output.format == Format.TABLE ? COLUMNS.subList(TABLE_FROM, COLUMNS.size()) : COLUMNS, invocation.out());
+        RecordWriter writer = new RecordWriter(
+                output.format,
+                output.format == Format.TABLE ? COLUMNS.subList(TABLE_FROM, COLUMNS.size()) : COLUMNS,
+                invocation.out());
         LocalDate from = null;
         for (ModelPrice period = match.price(); period != null; period = period.after()) {
             boolean periodInForce = period == inForce;
@@ -99,29 +115,50 @@ final class PricesShowCommand implements Callable<Integer> {
             boolean premiumApplies = premium != null && premium.appliesTo(promptTokens);
             rates(writer, match, from, period, "standard", 0, periodInForce && !premiumApplies);
             if (premium != null) {
-                rates(writer, match, from, period, "above " + premium.threshold(), premium.threshold() + 1,
+                rates(
+                        writer,
+                        match,
+                        from,
+                        period,
+                        "above " + premium.threshold(),
+                        premium.threshold() + 1,
                         periodInForce && premiumApplies);
             }
             from = period.through() == null ? null : period.through().plusDays(1);
         }
         writer.end();
         if (output.format == Format.TABLE) {
-            invocation.out().println("Rates in credits per token (USD per 1M tokens); applies: in force on " + today + " ("
-                    + cfg.zone() + ") for a prompt of " + promptTokens + " tokens");
+            invocation
+                    .out()
+                    .println("Rates in credits per token (USD per 1M tokens); applies: in force on " + today + " ("
+                            + cfg.zone() + ") for a prompt of " + promptTokens + " tokens");
         }
         return Main.OK;
     }
 
-    private void rates(RecordWriter writer, PriceMatch match, @Nullable LocalDate from, ModelPrice period, String context,
-            long tokens, boolean applies) {
+    private void rates(
+            RecordWriter writer,
+            PriceMatch match,
+            @Nullable LocalDate from,
+            ModelPrice period,
+            String context,
+            long tokens,
+            boolean applies) {
         row(writer, match, from, period, context, "prompt", period.promptRate(tokens), applies);
         row(writer, match, from, period, context, "completion", period.completionRate(tokens), applies);
         row(writer, match, from, period, context, "cacheWrite", period.cacheWriteRate(tokens), applies);
         row(writer, match, from, period, context, "cacheRead", period.cacheReadRate(tokens), applies);
     }
 
-    private void row(RecordWriter writer, PriceMatch match, @Nullable LocalDate from, ModelPrice period, String context,
-            String name, Rate rate, boolean applies) {
+    private void row(
+            RecordWriter writer,
+            PriceMatch match,
+            @Nullable LocalDate from,
+            ModelPrice period,
+            String context,
+            String name,
+            Rate rate,
+            boolean applies) {
         List<@Nullable String> values = new ArrayList<>(Arrays.asList(
                 model,
                 endpoint == null || endpoint.isBlank() ? null : endpoint.strip(),

@@ -141,7 +141,8 @@ final class RecordWriter {
      */
     void row(List<@Nullable String> values) {
         if (values.size() != columns.size()) {
-            throw new IllegalArgumentException("a record must have " + columns.size() + " values, had " + values.size());
+            throw new IllegalArgumentException(
+                    "a record must have " + columns.size() + " values, had " + values.size());
         }
         begin();
         StringBuilder sb = new StringBuilder();

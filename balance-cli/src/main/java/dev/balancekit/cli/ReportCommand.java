@@ -38,7 +38,9 @@ import picocli.CommandLine.TypeConversionException;
  * {@code report}: spending and tokens over a period, grouped as asked, with the users about to run
  * dry; as a table, CSV, JSON, or a self-contained HTML page with charts.
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = {
             "Reports spending and tokens over a period, grouped by user, model, price key, context, tier, day, week or"
                     + " month, with a low-balance list: users whose balance will not cover their average daily"
@@ -46,7 +48,8 @@ import picocli.CommandLine.TypeConversionException;
             "The database groups the entries; only the groups travel. Amounts are credits; days, weeks and months are"
                     + " counted in the config's timezone.",
             "--format html writes one self-contained page (charts of spending per day by model, top users and top"
-                    + " models, then the tables) that opens without a network."})
+                    + " models, then the tables) that opens without a network."
+        })
 final class ReportCommand implements Callable<Integer> {
 
     /** The output format: the listing formats and HTML. */
@@ -101,50 +104,83 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config = new ConfigOption();
 
-    @Option(names = "--since", paramLabel = "DATE",
+    @Option(
+            names = "--since",
+            paramLabel = "DATE",
             description = "Start of the period: a date (its start in the config's timezone) or a time; default 30 days"
                     + " before --until.")
-    @Nullable String since;
+    @Nullable
+    String since;
 
-    @Option(names = "--until", paramLabel = "DATE", description = "End of the period: up to the end of this date, or"
-            + " before this time; default now.")
-    @Nullable String until;
+    @Option(
+            names = "--until",
+            paramLabel = "DATE",
+            description = "End of the period: up to the end of this date, or" + " before this time; default now.")
+    @Nullable
+    String until;
 
-    @Option(names = "--by", paramLabel = "DIMS", defaultValue = "user",
-            description = "Group by these, comma-separated: user, model, price-key, context, tier, and one of day, week,"
-                    + " month (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--by",
+            paramLabel = "DIMS",
+            defaultValue = "user",
+            description =
+                    "Group by these, comma-separated: user, model, price-key, context, tier, and one of day, week,"
+                            + " month (default ${DEFAULT-VALUE}).")
     String by = "user";
 
-    @Option(names = "--user", paramLabel = "EMAIL|ID", split = ",",
+    @Option(
+            names = "--user",
+            paramLabel = "EMAIL|ID",
+            split = ",",
             description = "Only this user (an e-mail, or the user id); repeat or separate with commas for several.")
     List<String> users = new ArrayList<>();
 
     @Option(names = "--model", paramLabel = "MODEL", split = ",", description = "Only this model; repeatable.")
     List<String> models = new ArrayList<>();
 
-    @Option(names = "--context", paramLabel = "CONTEXT", split = ",",
+    @Option(
+            names = "--context",
+            paramLabel = "CONTEXT",
+            split = ",",
             description = "Only this context (message, title, incomplete, admin, autoRefill, ...); repeatable.")
     List<String> contexts = new ArrayList<>();
 
-    @Option(names = "--top", paramLabel = "N", defaultValue = "10",
-            description = "Show the N groups that spent the most, and the top N users and models (default ${DEFAULT-VALUE};"
-                    + " 0 for up to " + UsageQuery.MAX_LIMIT + ").")
+    @Option(
+            names = "--top",
+            paramLabel = "N",
+            defaultValue = "10",
+            description =
+                    "Show the N groups that spent the most, and the top N users and models (default ${DEFAULT-VALUE};"
+                            + " 0 for up to " + UsageQuery.MAX_LIMIT + ").")
     int top = 10;
 
-    @Option(names = "--low-balance-days", paramLabel = "N", defaultValue = "7",
+    @Option(
+            names = "--low-balance-days",
+            paramLabel = "N",
+            defaultValue = "7",
             description = "List users whose balance will not cover N days of their average daily spending in the period"
                     + " (default ${DEFAULT-VALUE}; 0 for no list).")
     int lowBalanceDays = 7;
 
-    @Option(names = "--low-balance", description = "With csv or json: print the low-balance list instead of the groups.")
+    @Option(
+            names = "--low-balance",
+            description = "With csv or json: print the low-balance list instead of the groups.")
     boolean lowBalanceOnly;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", converter = FormatConverter.class,
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
+            converter = FormatConverter.class,
             description = "table, csv, json or html (default ${DEFAULT-VALUE}).")
     ReportFormat format = ReportFormat.TABLE;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to this file instead of standard output.")
-    @Nullable Path output;
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Write to this file instead of standard output.")
+    @Nullable
+    Path output;
 
     ReportCommand(Invocation invocation) {
         this.invocation = invocation;
@@ -163,7 +199,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         List<UsageDimension> dimensions = dimensions(by);
         LedgerConfig cfg = invocation.config(config);
-        Instant to = until == null ? invocation.env().clock().instant() : Dates.parse("--until", until, cfg.zone(), true);
+        Instant to =
+                until == null ? invocation.env().clock().instant() : Dates.parse("--until", until, cfg.zone(), true);
         Instant from = since == null ? to.minus(Duration.ofDays(30)) : Dates.parse("--since", since, cfg.zone(), false);
         if (!from.isBefore(to)) {
             throw CliException.usage("--since must be before --until, was " + from + " and " + to);
@@ -171,13 +208,22 @@ final class ReportCommand implements Callable<Integer> {
         Session session = invocation.session(mongo);
         ReportSpec spec;
         try {
-            spec = new ReportSpec(from, to, dimensions, userIds(session), Set.copyOf(strip("--model", models)),
-                    Set.copyOf(strip("--context", contexts)), top == 0 ? UsageQuery.MAX_LIMIT : top, lowBalanceDays);
+            spec = new ReportSpec(
+                    from,
+                    to,
+                    dimensions,
+                    userIds(session),
+                    Set.copyOf(strip("--model", models)),
+                    Set.copyOf(strip("--context", contexts)),
+                    top == 0 ? UsageQuery.MAX_LIMIT : top,
+                    lowBalanceDays);
         } catch (IllegalArgumentException e) {
             throw CliException.usage(String.valueOf(e.getMessage()));
         }
         BalanceLedger ledger = session.ledger(cfg, invocation.env().clock());
-        AdminReport report = AdminReports.build(ledger, spec, session.directory(), invocation.env().clock()).block();
+        AdminReport report = AdminReports.build(
+                        ledger, spec, session.directory(), invocation.env().clock())
+                .block();
         if (report == null) {
             throw new IllegalStateException("the report came back empty");
         }
@@ -217,14 +263,22 @@ final class ReportCommand implements Callable<Integer> {
     private void table(AdminReport report, java.io.PrintStream out) {
         ReportSpec spec = report.spec();
         out.println("Usage from " + spec.since().atZone(report.zone()).toLocalDateTime() + " to "
-                + spec.until().atZone(report.zone()).toLocalDateTime() + " (" + report.zone().getId() + "), by "
-                + (spec.by().isEmpty() ? "nothing" : String.join(", ", spec.by().stream().map(UsageDimension::label).toList()))
+                + spec.until().atZone(report.zone()).toLocalDateTime() + " ("
+                + report.zone().getId() + "), by "
+                + (spec.by().isEmpty()
+                        ? "nothing"
+                        : String.join(
+                                ", ",
+                                spec.by().stream().map(UsageDimension::label).toList()))
                 + ", most spent first");
         groups(report, new RecordWriter(Format.TABLE, columns(spec.by()), out));
-        out.println(report.table().size() + " of " + report.tableGroups() + (report.tableGroups() == 1 ? " group" : " groups")
-                + "; total spent " + report.totals().spent() + " credits, added " + report.totals().credited()
+        out.println(report.table().size() + " of " + report.tableGroups()
+                + (report.tableGroups() == 1 ? " group" : " groups")
+                + "; total spent " + report.totals().spent() + " credits, added "
+                + report.totals().credited()
                 + ", prompt tokens " + report.totals().promptTokens() + ", completion tokens "
-                + report.totals().completionTokens() + ", entries " + report.totals().entries());
+                + report.totals().completionTokens() + ", entries "
+                + report.totals().entries());
         if (spec.lowBalanceDays() > 0) {
             out.println();
             out.println("Low balance: will not cover " + spec.lowBalanceDays()
@@ -247,8 +301,11 @@ final class ReportCommand implements Callable<Integer> {
                 }
                 row.add(g.valueOf(d));
             }
-            row.addAll(Arrays.asList(g.amounts().spent().toString(), g.amounts().credited().toString(),
-                    Long.toString(g.amounts().promptTokens()), Long.toString(g.amounts().completionTokens()),
+            row.addAll(Arrays.asList(
+                    g.amounts().spent().toString(),
+                    g.amounts().credited().toString(),
+                    Long.toString(g.amounts().promptTokens()),
+                    Long.toString(g.amounts().completionTokens()),
                     Long.toString(g.amounts().entries())));
             writer.row(row);
         }
@@ -257,8 +314,12 @@ final class ReportCommand implements Callable<Integer> {
 
     private static void lowBalances(AdminReport report, RecordWriter writer) {
         for (LowBalance l : report.lowBalances()) {
-            writer.row(Arrays.asList(l.label(), l.balance().toString(), l.averageDailySpend().toString(),
-                    Long.toString(l.daysLeft()), l.user()));
+            writer.row(Arrays.asList(
+                    l.label(),
+                    l.balance().toString(),
+                    l.averageDailySpend().toString(),
+                    Long.toString(l.daysLeft()),
+                    l.user()));
         }
         writer.end();
     }
@@ -307,7 +368,8 @@ final class ReportCommand implements Callable<Integer> {
         Set<String> ids = new LinkedHashSet<>();
         for (String u : strip("--user", users)) {
             if (u.indexOf('@') > 0) {
-                String id = session.directory().userIdForEmail(u).blockOptional().orElse(null);
+                String id =
+                        session.directory().userIdForEmail(u).blockOptional().orElse(null);
                 if (id == null) {
                     throw CliException.notFound("No user with the email '" + u + "' was found");
                 }

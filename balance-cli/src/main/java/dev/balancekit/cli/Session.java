@@ -37,12 +37,19 @@ final class Session implements AutoCloseable {
     private final long selectionTimeoutMs;
     private @Nullable BalanceLedger ledger;
 
-    private Session(MongoClient client, MongoDatabase database, String display, long selectionTimeoutMs,
-            String accountsCollection, String entriesCollection) {
+    private Session(
+            MongoClient client,
+            MongoDatabase database,
+            String display,
+            long selectionTimeoutMs,
+            String accountsCollection,
+            String entriesCollection) {
         this.client = client;
         this.database = database;
-        this.store = MongoBalanceStore.builder(database).balancesCollection(accountsCollection)
-                .transactionsCollection(entriesCollection).build();
+        this.store = MongoBalanceStore.builder(database)
+                .balancesCollection(accountsCollection)
+                .transactionsCollection(entriesCollection)
+                .build();
         this.directory = MongoUserDirectory.create(database);
         this.display = display;
         this.selectionTimeoutMs = selectionTimeoutMs;
@@ -58,19 +65,22 @@ final class Session implements AutoCloseable {
      * @return the session
      * @throws CliException (usage) if the connection string, the database name or a collection name is not valid
      */
-    static Session open(String uri, @Nullable String databaseOption, String accountsCollection, String entriesCollection) {
+    static Session open(
+            String uri, @Nullable String databaseOption, String accountsCollection, String entriesCollection) {
         ConnectionString cs;
         try {
             cs = new ConnectionString(uri);
         } catch (RuntimeException e) {
-            throw CliException.usage("the MongoDB connection string " + Redactor.maskUri(uri) + " is not valid: "
-                    + e.getMessage());
+            throw CliException.usage(
+                    "the MongoDB connection string " + Redactor.maskUri(uri) + " is not valid: " + e.getMessage());
         }
-        String name = databaseOption != null ? databaseOption
+        String name = databaseOption != null
+                ? databaseOption
                 : cs.getDatabase() != null ? cs.getDatabase() : DEFAULT_DATABASE;
         MongoClientSettings settings = MongoClientSettings.builder()
                 // defaults first: what the connection string sets wins over them
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(DEFAULT_SELECTION_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+                .applyToClusterSettings(
+                        c -> c.serverSelectionTimeout(DEFAULT_SELECTION_TIMEOUT_MS, TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(s -> s.connectTimeout(10, TimeUnit.SECONDS))
                 .applicationName("balancekit-cli")
                 .applyConnectionString(cs)
@@ -83,11 +93,15 @@ final class Session implements AutoCloseable {
             client.close();
             throw CliException.usage("database name '" + name + "' is not valid: " + e.getMessage());
         }
-        String display = Redactor.maskUri(uri) + (databaseOption != null || cs.getDatabase() == null
-                ? " (database " + name + ")" : "");
+        String display = Redactor.maskUri(uri)
+                + (databaseOption != null || cs.getDatabase() == null ? " (database " + name + ")" : "");
         try {
-            return new Session(client, database, display,
-                    settings.getClusterSettings().getServerSelectionTimeout(TimeUnit.MILLISECONDS), accountsCollection,
+            return new Session(
+                    client,
+                    database,
+                    display,
+                    settings.getClusterSettings().getServerSelectionTimeout(TimeUnit.MILLISECONDS),
+                    accountsCollection,
                     entriesCollection);
         } catch (IllegalArgumentException e) {
             client.close();

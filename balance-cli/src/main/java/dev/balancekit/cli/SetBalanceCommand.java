@@ -10,19 +10,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code set-balance}: overwrites a balance, recorded as an {@code adjustment} entry holding the difference. */
-@Command(name = "set-balance", mixinStandardHelpOptions = true,
+@Command(
+        name = "set-balance",
+        mixinStandardHelpOptions = true,
         description = {
             "Sets a user's balance to an amount (LibreChat's set-balance).",
             "Records the difference as a credits entry with context adjustment, the actor and the note, so the ledger"
                     + " still sums to the balance.",
-            "Asks for the e-mail (Email:) and the amount (Amount:) when they are not given."})
+            "Asks for the e-mail (Email:) and the amount (Amount:) when they are not given."
+        })
 final class SetBalanceCommand extends BalanceChangeCommand {
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "AMOUNT", description = "The new balance, as LibreChat's script takes it.")
-    @Nullable String amountArgument;
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "AMOUNT",
+            description = "The new balance, as LibreChat's script takes it.")
+    @Nullable
+    String amountArgument;
 
     @Option(names = "--amount", paramLabel = "CREDITS", description = "The new balance, such as 5000, 2.5 or -100.")
-    @Nullable String amount;
+    @Nullable
+    String amount;
 
     SetBalanceCommand(Invocation invocation) {
         super(invocation);

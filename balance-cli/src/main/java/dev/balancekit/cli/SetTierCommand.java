@@ -11,11 +11,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code set-tier}: moves an account to a tier of the config. */
-@Command(name = "set-tier", mixinStandardHelpOptions = true,
+@Command(
+        name = "set-tier",
+        mixinStandardHelpOptions = true,
         description = {
             "Moves a user to a tier of the config.",
             "The tier is a key of balance.tiers. Records an entry with context tierChange and the actor; the tier"
-                    + " applies from the user's next request."})
+                    + " applies from the user's next request."
+        })
 final class SetTierCommand implements Callable<Integer> {
     private final Invocation invocation;
 
@@ -31,8 +34,12 @@ final class SetTierCommand implements Callable<Integer> {
     @Option(names = "--tier", paramLabel = "TIER", required = true, description = "The tier, a key of balance.tiers.")
     String tier = "";
 
-    @Option(names = "--actor", paramLabel = "NAME", description = "Who makes the change, recorded with the entry (default: the operating-system user).")
-    @Nullable String actor;
+    @Option(
+            names = "--actor",
+            paramLabel = "NAME",
+            description = "Who makes the change, recorded with the entry (default: the operating-system user).")
+    @Nullable
+    String actor;
 
     SetTierCommand(Invocation invocation) {
         this.invocation = invocation;

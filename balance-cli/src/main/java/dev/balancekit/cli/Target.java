@@ -23,7 +23,8 @@ record Target(String user, @Nullable String label) {
      * @throws CliException (usage) for no or two ways of naming the user, or a malformed e-mail;
      *     (not found) for an e-mail no user has
      */
-    static Target resolve(Invocation invocation, Session session, UserOptions options, @Nullable String emailArgument, boolean ask) {
+    static Target resolve(
+            Invocation invocation, Session session, UserOptions options, @Nullable String emailArgument, boolean ask) {
         if (options.email != null && emailArgument != null) {
             throw CliException.usage("give the e-mail once: as an argument or with --email");
         }
@@ -36,7 +37,8 @@ record Target(String user, @Nullable String label) {
             if (user.isEmpty()) {
                 throw CliException.usage("--user must not be blank");
             }
-            return new Target(user, session.directory().labelOf(user).blockOptional().orElse(null));
+            return new Target(
+                    user, session.directory().labelOf(user).blockOptional().orElse(null));
         }
         if (email == null) {
             if (!ask) {

@@ -39,8 +39,9 @@ class AddBalanceCommandTest extends CliTestSupport {
         Result r = runWithInput(ALICE + "\n250\n", "add-balance");
 
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out()).isEqualTo("Email: Amount (default 1000): Added 250 credits to " + ALICE + " (user " + alice
-                + ").\nNew balance: 20250\n");
+        assertThat(r.out())
+                .isEqualTo("Email: Amount (default 1000): Added 250 credits to " + ALICE + " (user " + alice
+                        + ").\nNew balance: 20250\n");
     }
 
     @Test
@@ -79,7 +80,9 @@ class AddBalanceCommandTest extends CliTestSupport {
         Result r = runWithInput("2.5\n", "add-balance", "--email", ALICE);
 
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out()).startsWith("Amount (default 1000): Added 2.5 credits").contains("New balance: 20002.5");
+        assertThat(r.out())
+                .startsWith("Amount (default 1000): Added 2.5 credits")
+                .contains("New balance: 20002.5");
     }
 
     @Test
@@ -161,13 +164,16 @@ class AddBalanceCommandTest extends CliTestSupport {
 
     @Test
     void addBalance_balanceDisabledInTheConfigFile_refusesAndNamesTheFile() throws IOException {
-        variables.put("CONFIG_PATH", writeConfig("off.yaml", "balance:\n  enabled: false\n").toString());
+        variables.put(
+                "CONFIG_PATH",
+                writeConfig("off.yaml", "balance:\n  enabled: false\n").toString());
 
         Result r = run("add-balance", "--email", ALICE, "--amount", "5");
 
         assertThat(r.code()).isEqualTo(Main.USAGE_ERROR);
-        assertThat(r.err()).isEqualTo("Error: Balance is not enabled\n  Enable it in " + dir.resolve("off.yaml")
-                + ":\n    balance:\n      enabled: true\n");
+        assertThat(r.err())
+                .isEqualTo("Error: Balance is not enabled\n  Enable it in " + dir.resolve("off.yaml")
+                        + ":\n    balance:\n      enabled: true\n");
     }
 
     @Test
@@ -184,7 +190,9 @@ class AddBalanceCommandTest extends CliTestSupport {
 
     @Test
     void addBalance_configOptionWinsOverCONFIG_PATH() throws IOException {
-        variables.put("CONFIG_PATH", writeConfig("off.yaml", "balance:\n  enabled: false\n").toString());
+        variables.put(
+                "CONFIG_PATH",
+                writeConfig("off.yaml", "balance:\n  enabled: false\n").toString());
 
         Result r = run("add-balance", "--email", ALICE, "--amount", "5", "--config", config.toString());
 
@@ -220,8 +228,7 @@ class AddBalanceCommandTest extends CliTestSupport {
     void addBalance_malformedOrMissingEmail_isAUsageError() {
         assertThat(run("add-balance", "--email", "alice", "--amount", "5"))
                 .isEqualTo(new Result(1, "", "Error: Invalid email address: 'alice'\n"));
-        assertThat(runWithInput("\n", "add-balance"))
-                .isEqualTo(new Result(1, "Email: ", "Error: Email is required\n"));
+        assertThat(runWithInput("\n", "add-balance")).isEqualTo(new Result(1, "Email: ", "Error: Email is required\n"));
     }
 
     @Test
@@ -229,7 +236,8 @@ class AddBalanceCommandTest extends CliTestSupport {
         Result r = run("add-balance", ALICE, "5", "extra");
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).startsWith("Error: Unmatched argument at index 3: 'extra'\n")
+        assertThat(r.err())
+                .startsWith("Error: Unmatched argument at index 3: 'extra'\n")
                 .endsWith("Try 'balance add-balance --help' for more information.\n");
     }
 
@@ -240,7 +248,8 @@ class AddBalanceCommandTest extends CliTestSupport {
 
         assertThat(r.out()).endsWith("New balance: 20010\n");
         List<LedgerEntry> entries = entries(alice);
-        assertThat(entries).extracting(LedgerEntry::context)
+        assertThat(entries)
+                .extracting(LedgerEntry::context)
                 .containsExactly(EntryContext.ADMIN, EntryContext.ADMIN, EntryContext.START_BALANCE);
     }
 }

@@ -76,6 +76,7 @@ abstract class CliTestSupport {
     ManualClock clock;
     /** The variables of the next run; a test adds or removes some. */
     Map<String, String> variables;
+
     boolean terminal;
     String osUser = "ops-admin";
 
@@ -124,9 +125,14 @@ abstract class CliTestSupport {
     Result runWithInput(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Env env = new Env(variables, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                terminal, osUser, clock);
+        Env env = new Env(
+                variables,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                terminal,
+                osUser,
+                clock);
         int code = Main.run(args, env);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -157,13 +163,19 @@ abstract class CliTestSupport {
     /** A ledger over the test's database with the enabled config, to arrange and check state. */
     BlockingBalanceLedger ledger() {
         LedgerConfig cfg = YamlLedgerConfig.parse(ENABLED_CONFIG, "librechat.yaml", Map.of());
-        return BalanceLedger.builder().store(MongoBalanceStore.builder(db).build()).config(cfg).clock(clock).build()
+        return BalanceLedger.builder()
+                .store(MongoBalanceStore.builder(db).build())
+                .config(cfg)
+                .clock(clock)
+                .build()
                 .blocking();
     }
 
     /** Every entry of a user, newest first. */
     List<LedgerEntry> entries(String user) {
-        return new ArrayList<>(ledger().transactionHistory(user, HistoryQuery.all().withLimit(1000)).items());
+        return new ArrayList<>(
+                ledger().transactionHistory(user, HistoryQuery.all().withLimit(1000))
+                        .items());
     }
 
     Path writeConfig(String name, String text) throws IOException {

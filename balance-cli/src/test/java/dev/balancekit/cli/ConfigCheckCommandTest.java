@@ -14,7 +14,9 @@ class ConfigCheckCommandTest extends CliTestSupport {
     void configCheck_validFile_exits0_andSummarises() {
         Result r = run("config", "check", config.toString());
 
-        assertThat(r).isEqualTo(new Result(0, config + " is valid: balance enabled, start balance 20000, tiers free, pro\n", ""));
+        assertThat(r)
+                .isEqualTo(new Result(
+                        0, config + " is valid: balance enabled, start balance 20000, tiers free, pro\n", ""));
     }
 
     @Test
@@ -52,7 +54,8 @@ class ConfigCheckCommandTest extends CliTestSupport {
     void configCheck_withoutFileOrCONFIG_PATH_isAUsageError() {
         variables.remove("CONFIG_PATH");
 
-        assertThat(run("config", "check")).isEqualTo(new Result(1, "", "Error: no config file to check: give FILE or set CONFIG_PATH\n"));
+        assertThat(run("config", "check"))
+                .isEqualTo(new Result(1, "", "Error: no config file to check: give FILE or set CONFIG_PATH\n"));
     }
 
     @Test
@@ -72,7 +75,8 @@ class ConfigCheckCommandTest extends CliTestSupport {
                   env.yaml:3:17: balance.startBalance refers to the environment variable START_CREDITS, which is not set; set it or give a default: ${START_CREDITS:-value}
                 """);
         variables.put("START_CREDITS", "42");
-        assertThat(run("config", "check", file.toString()).out()).isEqualTo(file + " is valid: balance enabled, start balance 42\n");
+        assertThat(run("config", "check", file.toString()).out())
+                .isEqualTo(file + " is valid: balance enabled, start balance 42\n");
     }
 
     @Test
@@ -85,7 +89,8 @@ class ConfigCheckCommandTest extends CliTestSupport {
 
     @Test
     void configCheck_longValueAliasedTwoThousandTimes_printsOneCleanProblem_exits1() throws IOException {
-        StringBuilder yaml = new StringBuilder("big: &v \"").append("x".repeat(100_000)).append("\"\n");
+        StringBuilder yaml =
+                new StringBuilder("big: &v \"").append("x".repeat(100_000)).append("\"\n");
         yaml.append("balance:\n  enabled: true\n  notifications:\n    windowPercent: [");
         for (int i = 0; i < 2_000; i++) {
             yaml.append(i > 0 ? ", " : "").append("*v");
@@ -114,8 +119,9 @@ class ConfigCheckCommandTest extends CliTestSupport {
         List<String> lines = List.of(r.err().split("\n"));
         assertThat(lines).hasSize(102);
         assertThat(lines.get(0)).isEqualTo("Error: invalid balance config many.yaml, 150 problems:");
-        assertThat(lines.get(100)).isEqualTo(
-                "  many.yaml:103:9: balance.notifications.windowPercent[99] must be between 1 and 100, was 0");
+        assertThat(lines.get(100))
+                .isEqualTo(
+                        "  many.yaml:103:9: balance.notifications.windowPercent[99] must be between 1 and 100, was 0");
         assertThat(lines.get(101)).isEqualTo("  and 50 more problems");
     }
 

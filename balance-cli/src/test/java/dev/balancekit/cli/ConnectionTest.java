@@ -2,14 +2,14 @@ package dev.balancekit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.balancekit.mongo.MongoBalanceStore;
 import java.io.IOException;
 import java.net.ServerSocket;
-import org.bson.BsonArray;
-import org.bson.BsonInt64;
 import java.util.List;
-import dev.balancekit.mongo.MongoBalanceStore;
+import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
+import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -21,7 +21,8 @@ class ConnectionTest extends CliTestSupport {
         variables.remove("MONGO_URI");
 
         assertThat(run("list-balances"))
-                .isEqualTo(new Result(1, "", "Error: no MongoDB connection string: pass --mongo-uri or set MONGO_URI\n"));
+                .isEqualTo(
+                        new Result(1, "", "Error: no MongoDB connection string: pass --mongo-uri or set MONGO_URI\n"));
     }
 
     @Test
@@ -42,7 +43,9 @@ class ConnectionTest extends CliTestSupport {
         variables.put("MONGO_URI", server.getConnectionString() + "/other");
 
         assertThat(run("add-balance", "--email", ALICE, "--amount", "5").code()).isEqualTo(Main.NOT_FOUND);
-        assertThat(run("add-balance", "--email", ALICE, "--amount", "5", "--database", name).code()).isEqualTo(0);
+        assertThat(run("add-balance", "--email", ALICE, "--amount", "5", "--database", name)
+                        .code())
+                .isEqualTo(0);
     }
 
     @Test
@@ -58,15 +61,19 @@ class ConnectionTest extends CliTestSupport {
     @Test
     void unreachableServer_exits3_withAClearMessage_andNoPassword() throws IOException {
         int port = closedPort();
-        variables.put("MONGO_URI", "mongodb://admin:s3cr3t-Passw0rd@127.0.0.1:" + port
-                + "/LibreChat?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
+        variables.put(
+                "MONGO_URI",
+                "mongodb://admin:s3cr3t-Passw0rd@127.0.0.1:" + port
+                        + "/LibreChat?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
         addUser(ALICE, "Alice");
 
         Result r = run("add-balance", "--email", ALICE, "--amount", "5");
 
         assertThat(r.code()).isEqualTo(Main.STORE_UNREACHABLE);
-        assertThat(r.err()).startsWith("Error: cannot reach MongoDB at mongodb://admin:****@127.0.0.1:" + port
-                + "/LibreChat?serverSelectionTimeoutMS=300&connectTimeoutMS=300: no server answered within 300 ms");
+        assertThat(r.err())
+                .startsWith(
+                        "Error: cannot reach MongoDB at mongodb://admin:****@127.0.0.1:" + port
+                                + "/LibreChat?serverSelectionTimeoutMS=300&connectTimeoutMS=300: no server answered within 300 ms");
         assertThat(r.out() + r.err()).doesNotContain("s3cr3t");
     }
 
@@ -87,28 +94,37 @@ class ConnectionTest extends CliTestSupport {
     @Test
     void refusedCredentials_exit3_withoutThePassword() {
         // the in-process server knows no users, so any credentials are refused
-        variables.put("MONGO_URI", server.getConnectionString().replace("mongodb://", "mongodb://admin:very-secret-pw@")
-                + "/db?serverSelectionTimeoutMS=2000");
+        variables.put(
+                "MONGO_URI",
+                server.getConnectionString().replace("mongodb://", "mongodb://admin:very-secret-pw@")
+                        + "/db?serverSelectionTimeoutMS=2000");
 
         Result r = run("flush-pending");
 
         assertThat(r.code()).isEqualTo(Main.STORE_UNREACHABLE);
-        assertThat(r.err()).startsWith("Error: MongoDB at mongodb://admin:****@" + server.getConnectionString().substring(10)
-                + "/db?serverSelectionTimeoutMS=2000 refused the credentials: ");
+        assertThat(r.err())
+                .startsWith("Error: MongoDB at mongodb://admin:****@"
+                        + server.getConnectionString().substring(10)
+                        + "/db?serverSelectionTimeoutMS=2000 refused the credentials: ");
         assertThat(r.out() + r.err()).doesNotContain("very-secret-pw");
     }
 
     @Test
     void storeFailure_exit3_namingTheFailureAndTheDatabase() {
-        Mono.from(db.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class).insertOne(
-                new BsonDocument("_id", new BsonString("u1")).append("balance", new BsonInt64(0))
-                        .append("pending", new BsonArray(List.of(new BsonDocument("i", new BsonDouble(1.5)))))))
+        Mono.from(db.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class)
+                        .insertOne(new BsonDocument("_id", new BsonString("u1"))
+                                .append("balance", new BsonInt64(0))
+                                .append("pending", new BsonArray(List.of(new BsonDocument("i", new BsonDouble(1.5)))))))
                 .block(TIMEOUT);
 
         Result r = run("history", "--user", "u1");
 
-        assertThat(r).isEqualTo(new Result(3, "History of user u1, newest first\n", "Error: history of account 'u1' failed: MalformedDocumentException: field"
-                + " 'i' must be a string, was double (MongoDB at " + uri + ")\n"));
+        assertThat(r)
+                .isEqualTo(new Result(
+                        3,
+                        "History of user u1, newest first\n",
+                        "Error: history of account 'u1' failed: MalformedDocumentException: field"
+                                + " 'i' must be a string, was double (MongoDB at " + uri + ")\n"));
     }
 
     @Test
@@ -118,7 +134,9 @@ class ConnectionTest extends CliTestSupport {
         Result r = run("flush-pending");
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).startsWith("Error: the MongoDB connection string mongodb://admin:****@/db?unknownOption=1&w=zero is not valid: ");
+        assertThat(r.err())
+                .startsWith(
+                        "Error: the MongoDB connection string mongodb://admin:****@/db?unknownOption=1&w=zero is not valid: ");
         assertThat(r.out() + r.err()).doesNotContain("hunter2");
     }
 

@@ -15,9 +15,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class HistoryCommandTest extends CliTestSupport {
-    static final List<String> FIELDS = List.of("createdAt", "seq", "context", "tokenType", "rawAmount", "rate",
-            "tokenValue", "balance", "model", "valueKey", "conversationId", "inputTokens", "writeTokens", "readTokens",
-            "holdId", "actor", "id", "user", "note");
+    static final List<String> FIELDS = List.of(
+            "createdAt",
+            "seq",
+            "context",
+            "tokenType",
+            "rawAmount",
+            "rate",
+            "tokenValue",
+            "balance",
+            "model",
+            "valueKey",
+            "conversationId",
+            "inputTokens",
+            "writeTokens",
+            "readTokens",
+            "holdId",
+            "actor",
+            "id",
+            "user",
+            "note");
 
     String alice;
     String holdId;
@@ -30,13 +47,15 @@ class HistoryCommandTest extends CliTestSupport {
     void arrange() {
         alice = addUser(ALICE, "Alice");
         addUser(CAROL, "Carol");
-        assertThat(run("add-balance", "--email", ALICE, "--amount", "500", "--note", "welcome, \"friend\"\nline two").code())
+        assertThat(run("add-balance", "--email", ALICE, "--amount", "500", "--note", "welcome, \"friend\"\nline two")
+                        .code())
                 .isZero();
         clock.advance(Duration.ofHours(1));
         Reservation r = ledger().reserve(BalanceRequest.of(alice, "gpt-4o", 1300, 500));
         holdId = r.holdId();
         ledger().deduct(ChargeRequest.of(alice, "gpt-4o", Usage.of(1000, 500).withCache(200, 100))
-                .withHold(holdId).withConversationId("conv-1"));
+                .withHold(holdId)
+                .withConversationId("conv-1"));
         clock.advance(Duration.ofHours(1));
         assertThat(run("set-tier", "--email", ALICE, "--tier", "pro").code()).isZero();
     }
@@ -48,12 +67,15 @@ class HistoryCommandTest extends CliTestSupport {
         assertThat(r.code()).isZero();
         assertThat(r.err()).isEmpty();
         List<Map<String, @Nullable Object>> rows = json(r);
-        assertThat(rows).extracting(row -> row.get("seq")).containsExactly(
-                new BigDecimal(5), new BigDecimal(4), new BigDecimal(3), new BigDecimal(2), new BigDecimal(1));
+        assertThat(rows)
+                .extracting(row -> row.get("seq"))
+                .containsExactly(
+                        new BigDecimal(5), new BigDecimal(4), new BigDecimal(3), new BigDecimal(2), new BigDecimal(1));
         assertThat(rows).allSatisfy(row -> assertThat(row.keySet()).containsExactlyElementsOf(FIELDS));
 
         Map<String, @Nullable Object> prompt = rows.get(2);
-        assertThat(prompt).containsEntry("createdAt", "2026-01-15T11:00:00Z")
+        assertThat(prompt)
+                .containsEntry("createdAt", "2026-01-15T11:00:00Z")
                 .containsEntry("context", "message")
                 .containsEntry("tokenType", "prompt")
                 .containsEntry("rawAmount", new BigDecimal("-1300"))
@@ -68,7 +90,8 @@ class HistoryCommandTest extends CliTestSupport {
                 .containsEntry("actor", null)
                 .containsEntry("user", alice);
         Map<String, @Nullable Object> admin = rows.get(3);
-        assertThat(admin).containsEntry("context", "admin")
+        assertThat(admin)
+                .containsEntry("context", "admin")
                 .containsEntry("tokenType", "credits")
                 .containsEntry("rawAmount", new BigDecimal("500"))
                 .containsEntry("rate", new BigDecimal("1"))
@@ -100,11 +123,31 @@ class HistoryCommandTest extends CliTestSupport {
 
         List<String> lines = r.lines();
         assertThat(lines.get(0)).isEqualTo("History of " + ALICE + " (user " + alice + "), newest first");
-        assertThat(lines.get(1)).startsWith("CREATED AT").contains("SEQ", "CONTEXT", "TYPE", "RAW AMOUNT", "RATE", "VALUE",
-                "BALANCE", "MODEL", "VALUE KEY", "CONVERSATION", "INPUT", "WRITE", "READ", "HOLD", "ACTOR", "ID", "USER")
+        assertThat(lines.get(1))
+                .startsWith("CREATED AT")
+                .contains(
+                        "SEQ",
+                        "CONTEXT",
+                        "TYPE",
+                        "RAW AMOUNT",
+                        "RATE",
+                        "VALUE",
+                        "BALANCE",
+                        "MODEL",
+                        "VALUE KEY",
+                        "CONVERSATION",
+                        "INPUT",
+                        "WRITE",
+                        "READ",
+                        "HOLD",
+                        "ACTOR",
+                        "ID",
+                        "USER")
                 .endsWith("NOTE");
         assertThat(lines).hasSize(8);
-        assertThat(lines.get(5)).startsWith("2026-01-15T10:00:00Z").contains("admin", "credits", "20500", "ops-admin")
+        assertThat(lines.get(5))
+                .startsWith("2026-01-15T10:00:00Z")
+                .contains("admin", "credits", "20500", "ops-admin")
                 .endsWith("welcome, \"friend\" line two");
         assertThat(lines.get(7)).isEqualTo("5 entries");
     }
@@ -116,7 +159,8 @@ class HistoryCommandTest extends CliTestSupport {
         assertThat(seqs("--since", "2026-01-15T10:30:00Z")).containsExactly("5", "4", "3");
         assertThat(seqs("--until", "2026-01-15T10:30Z")).containsExactly("2", "1");
         assertThat(seqs("--since", "2026-01-15T11:30:00+01:00")).containsExactly("5", "4", "3");
-        assertThat(seqs("--since", "2026-01-15T11:00", "--until", "2026-01-15T12:00")).containsExactly("4", "3");
+        assertThat(seqs("--since", "2026-01-15T11:00", "--until", "2026-01-15T12:00"))
+                .containsExactly("4", "3");
         assertThat(seqs("--since", "2026-01-15", "--until", "2026-01-15")).containsExactly("5", "4", "3", "2", "1");
         assertThat(seqs("--since", "2026-01-16")).isEmpty();
     }
@@ -126,7 +170,8 @@ class HistoryCommandTest extends CliTestSupport {
         assertThat(seqs("--limit", "2")).containsExactly("5", "4");
         assertThat(run("history", "--email", ALICE, "--limit", "2").lines().get(4))
                 .isEqualTo("2 entries; more exist, raise --limit to see them");
-        assertThat(run("history", "--email", ALICE, "--limit", "5").lines().get(7)).isEqualTo("5 entries");
+        assertThat(run("history", "--email", ALICE, "--limit", "5").lines().get(7))
+                .isEqualTo("5 entries");
     }
 
     @Test
@@ -140,20 +185,36 @@ class HistoryCommandTest extends CliTestSupport {
 
     @Test
     void errors() {
-        assertThat(run("history", "--email", "x@example.com")).isEqualTo(new Result(2, "", "Error: No user with that email was found\n"));
+        assertThat(run("history", "--email", "x@example.com"))
+                .isEqualTo(new Result(2, "", "Error: No user with that email was found\n"));
         assertThat(run("history")).isEqualTo(new Result(1, "", "Error: name the user with --email or --user\n"));
-        assertThat(run("history", "--email", ALICE, "--since", "yesterday")).isEqualTo(new Result(1, "",
-                "Error: --since must be a date such as 2026-01-15 or a time such as 2026-01-15T10:00:00Z, was 'yesterday'\n"));
-        assertThat(run("history", "--email", ALICE, "--until", "2026-13-01")).isEqualTo(new Result(1, "",
-                "Error: --until must be a date such as 2026-01-15 or a time such as 2026-01-15T10:00:00Z, was '2026-13-01'\n"));
+        assertThat(run("history", "--email", ALICE, "--since", "yesterday"))
+                .isEqualTo(
+                        new Result(
+                                1,
+                                "",
+                                "Error: --since must be a date such as 2026-01-15 or a time such as 2026-01-15T10:00:00Z, was 'yesterday'\n"));
+        assertThat(run("history", "--email", ALICE, "--until", "2026-13-01"))
+                .isEqualTo(
+                        new Result(
+                                1,
+                                "",
+                                "Error: --until must be a date such as 2026-01-15 or a time such as 2026-01-15T10:00:00Z, was '2026-13-01'\n"));
         assertThat(run("history", "--email", ALICE, "--since", "2026-01-16", "--until", "2026-01-15T10:00:00Z"))
-                .isEqualTo(new Result(1, "", "Error: --since must be before --until, was 2026-01-16T00:00:00Z and 2026-01-15T10:00:00Z\n"));
-        assertThat(run("history", "--email", ALICE, "--limit", "0")).isEqualTo(new Result(1, "", "Error: --limit must be 1 or more, was 0\n"));
+                .isEqualTo(new Result(
+                        1,
+                        "",
+                        "Error: --since must be before --until, was 2026-01-16T00:00:00Z and 2026-01-15T10:00:00Z\n"));
+        assertThat(run("history", "--email", ALICE, "--limit", "0"))
+                .isEqualTo(new Result(1, "", "Error: --limit must be 1 or more, was 0\n"));
     }
 
     @Test
     void datesWithoutOffset_areInTheConfigsTimezone() throws Exception {
-        variables.put("CONFIG_PATH", writeConfig("berlin.yaml", "balance: {enabled: true, timezone: Europe/Berlin}\n").toString());
+        variables.put(
+                "CONFIG_PATH",
+                writeConfig("berlin.yaml", "balance: {enabled: true, timezone: Europe/Berlin}\n")
+                        .toString());
 
         // 11:30 in Berlin is 10:30 UTC
         assertThat(seqs("--since", "2026-01-15T11:30")).containsExactly("5", "4", "3");
@@ -169,7 +230,9 @@ class HistoryCommandTest extends CliTestSupport {
         Result r = run(args.toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isZero();
         List<List<String>> records = ParsedOutput.csv(r.out());
-        return records.subList(1, records.size()).stream().map(row -> row.get(FIELDS.indexOf("seq"))).toList();
+        return records.subList(1, records.size()).stream()
+                .map(row -> row.get(FIELDS.indexOf("seq")))
+                .toList();
     }
 
     private static List<Map<String, @Nullable Object>> json(Result r) {

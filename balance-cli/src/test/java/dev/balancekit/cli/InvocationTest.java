@@ -21,8 +21,14 @@ class InvocationTest {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     Invocation invocation(InputStream stdin) {
-        return new Invocation(new Env(Map.of(), stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false, null, Clock.systemUTC()));
+        return new Invocation(new Env(
+                Map.of(),
+                stdin,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                false,
+                null,
+                Clock.systemUTC()));
     }
 
     String err() {
@@ -34,14 +40,16 @@ class InvocationTest {
         int code = invocation(InputStream.nullInputStream()).fail(new ConflictRetriesExhaustedException("u1", 32));
 
         assertThat(code).isEqualTo(Main.STORE_UNREACHABLE);
-        assertThat(err()).isEqualTo("Error: the account is too busy to change right now, try again:"
-                + " account 'u1' stayed contended: gave up after 32 attempts\n");
+        assertThat(err())
+                .isEqualTo("Error: the account is too busy to change right now, try again:"
+                        + " account 'u1' stayed contended: gave up after 32 attempts\n");
     }
 
     @Test
     void lostConnection_exit3() {
         int code = invocation(InputStream.nullInputStream())
-                .fail(new MongoSocketReadException("Prematurely reached end of stream", new ServerAddress("db1", 27017)));
+                .fail(new MongoSocketReadException(
+                        "Prematurely reached end of stream", new ServerAddress("db1", 27017)));
 
         assertThat(code).isEqualTo(Main.STORE_UNREACHABLE);
         assertThat(err()).isEqualTo("Error: cannot reach MongoDB: Prematurely reached end of stream\n");
@@ -79,7 +87,8 @@ class InvocationTest {
 
     @Test
     void prompt_stripsTheAnswer_andReadsLineByLine_endOfInputIsNoAnswer() {
-        Invocation invocation = invocation(new ByteArrayInputStream("  a@b.c \r\n7\n\n".getBytes(StandardCharsets.UTF_8)));
+        Invocation invocation =
+                invocation(new ByteArrayInputStream("  a@b.c \r\n7\n\n".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(invocation.prompt("Email:")).isEqualTo("a@b.c");
         assertThat(invocation.prompt("Amount:")).isEqualTo("7");

@@ -38,9 +38,14 @@ class LibreChatDatabaseCliTest extends CliTestSupport {
         alice = addUser(ALICE, "Alice");
         bob = addUser(BOB, "Bob");
         insert("balances", balance(alice, 15000.5), balance(bob, 0.1234567));
-        insert("transactions", tx(alice, "credits", 20000, 1, 20000, -0), tx(alice, "prompt", -1000, 1.5, -1500, -200),
-                tx(alice, "completion", -700, 5, -3500, 0), tx(alice, "credits", 0.5, 1, 0.5, 0),
-                tx(bob, "credits", 20000, 1, 20000, 0), tx(bob, "completion", -10000, 2.5, -25000, 0));
+        insert(
+                "transactions",
+                tx(alice, "credits", 20000, 1, 20000, -0),
+                tx(alice, "prompt", -1000, 1.5, -1500, -200),
+                tx(alice, "completion", -700, 5, -3500, 0),
+                tx(alice, "credits", 0.5, 1, 0.5, 0),
+                tx(bob, "credits", 20000, 1, 20000, 0),
+                tx(bob, "completion", -10000, 2.5, -25000, 0));
         before = snapshot();
     }
 
@@ -60,7 +65,8 @@ class LibreChatDatabaseCliTest extends CliTestSupport {
             assertThat(list.code()).as(list.err()).isZero();
             assertThat(list.out()).contains(ALICE, BOB);
         }
-        assertThat(run("import-librechat", "--history").out()).contains("users: 2 (imported 0, already in BalanceKit 2, failed 0)");
+        assertThat(run("import-librechat", "--history").out())
+                .contains("users: 2 (imported 0, already in BalanceKit 2, failed 0)");
 
         assertThat(snapshot()).isEqualTo(before);
         assertThat(ledger().balance(alice).orElseThrow().balance()).isEqualTo(Credits.parse("16000.5"));
@@ -72,18 +78,21 @@ class LibreChatDatabaseCliTest extends CliTestSupport {
 
         assertThat(r.code()).isZero();
         // the test config has no refill, LibreChat's users refill every 30 days: they keep their own settings
-        assertThat(r.out()).isEqualTo(String.join("\n",
-                "user " + alice + "; keeps its own refill settings: 10000 every 30 days",
-                "user " + bob + "; tokenCredits 0.1234567 rounded to 0.123457 (-0.0000003 left out); drift 5000.1234567"
-                        + " (LibreChat's balance minus the sum of its transactions); keeps its own refill settings: 10000"
-                        + " every 30 days",
-                "Import from LibreChat (dry run: nothing was written):",
-                "  users: 2 (to import 2, already in BalanceKit 0, failed 0)",
-                "  sum of balances: LibreChat 15000.6234567, BalanceKit 15000.623457",
-                "  largest rounding: -0.0000003 (user " + bob + "); users rounded: 1",
-                "  users with drift: 1",
-                "  users keeping their own refill settings: 2; users whose refill settings could not be carried over: 0",
-                ""));
+        assertThat(r.out())
+                .isEqualTo(String.join(
+                        "\n",
+                        "user " + alice + "; keeps its own refill settings: 10000 every 30 days",
+                        "user " + bob
+                                + "; tokenCredits 0.1234567 rounded to 0.123457 (-0.0000003 left out); drift 5000.1234567"
+                                + " (LibreChat's balance minus the sum of its transactions); keeps its own refill settings: 10000"
+                                + " every 30 days",
+                        "Import from LibreChat (dry run: nothing was written):",
+                        "  users: 2 (to import 2, already in BalanceKit 0, failed 0)",
+                        "  sum of balances: LibreChat 15000.6234567, BalanceKit 15000.623457",
+                        "  largest rounding: -0.0000003 (user " + bob + "); users rounded: 1",
+                        "  users with drift: 1",
+                        "  users keeping their own refill settings: 2; users whose refill settings could not be carried over: 0",
+                        ""));
         assertThat(Flux.from(db.listCollectionNames()).collectList().block(TIMEOUT))
                 .doesNotContain(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION);
     }
@@ -110,8 +119,9 @@ class LibreChatDatabaseCliTest extends CliTestSupport {
         Result r = run("add-balance", "--email", ALICE, "--amount", "5", "--accounts-collection", "balances");
 
         assertThat(r.code()).isEqualTo(Main.USAGE_ERROR);
-        assertThat(r.err()).startsWith("Error: collection 'balances' holds documents BalanceKit did not write, such as _id"
-                + " ObjectId('");
+        assertThat(r.err())
+                .startsWith("Error: collection 'balances' holds documents BalanceKit did not write, such as _id"
+                        + " ObjectId('");
         assertThat(snapshot()).isEqualTo(before);
     }
 
@@ -120,31 +130,46 @@ class LibreChatDatabaseCliTest extends CliTestSupport {
         variables.put("BALANCEKIT_ACCOUNTS_COLLECTION", "team_accounts");
         assertThat(run("add-balance", "--email", ALICE, "--amount", "5").code()).isZero();
         variables.remove("BALANCEKIT_ACCOUNTS_COLLECTION");
-        variables.put("CONFIG_PATH", writeConfig("named.yaml", ENABLED_CONFIG
-                + "  mongo: {accountsCollection: yaml_accounts, entriesCollection: yaml_entries}\n").toString());
+        variables.put(
+                "CONFIG_PATH",
+                writeConfig(
+                                "named.yaml",
+                                ENABLED_CONFIG
+                                        + "  mongo: {accountsCollection: yaml_accounts, entriesCollection: yaml_entries}\n")
+                        .toString());
         assertThat(run("add-balance", "--email", BOB, "--amount", "5").code()).isZero();
-        assertThat(run("flush-pending", "--config", variables.get("CONFIG_PATH")).code()).isZero();
+        assertThat(run("flush-pending", "--config", variables.get("CONFIG_PATH"))
+                        .code())
+                .isZero();
 
         assertThat(Flux.from(db.listCollectionNames()).collectList().block(TIMEOUT))
                 .contains("team_accounts", "yaml_accounts", "yaml_entries");
     }
 
     private void insert(String collection, BsonDocument... docs) {
-        Mono.from(db.getCollection(collection, BsonDocument.class).insertMany(List.of(docs))).block(TIMEOUT);
+        Mono.from(db.getCollection(collection, BsonDocument.class).insertMany(List.of(docs)))
+                .block(TIMEOUT);
     }
 
     private static BsonDocument balance(String user, double credits) {
-        return new BsonDocument("_id", new BsonObjectId(new ObjectId())).append("user", new BsonObjectId(new ObjectId(user)))
-                .append("tokenCredits", new BsonDouble(credits)).append("autoRefillEnabled", BsonBoolean.TRUE)
-                .append("refillIntervalValue", new BsonInt32(30)).append("refillIntervalUnit", new BsonString("days"))
+        return new BsonDocument("_id", new BsonObjectId(new ObjectId()))
+                .append("user", new BsonObjectId(new ObjectId(user)))
+                .append("tokenCredits", new BsonDouble(credits))
+                .append("autoRefillEnabled", BsonBoolean.TRUE)
+                .append("refillIntervalValue", new BsonInt32(30))
+                .append("refillIntervalUnit", new BsonString("days"))
                 .append("refillAmount", new BsonInt32(10000))
-                .append("lastRefill", new BsonDateTime(AT.toEpochMilli())).append("reservations", new BsonArray());
+                .append("lastRefill", new BsonDateTime(AT.toEpochMilli()))
+                .append("reservations", new BsonArray());
     }
 
     private static BsonDocument tx(String user, String type, double raw, double rate, double value, int cacheRead) {
-        BsonDocument d = new BsonDocument("_id", new BsonObjectId(new ObjectId())).append("user", new BsonObjectId(new ObjectId(user)))
-                .append("tokenType", new BsonString(type)).append("rawAmount", new BsonDouble(raw))
-                .append("rate", new BsonDouble(rate)).append("tokenValue", new BsonDouble(value))
+        BsonDocument d = new BsonDocument("_id", new BsonObjectId(new ObjectId()))
+                .append("user", new BsonObjectId(new ObjectId(user)))
+                .append("tokenType", new BsonString(type))
+                .append("rawAmount", new BsonDouble(raw))
+                .append("rate", new BsonDouble(rate))
+                .append("tokenValue", new BsonDouble(value))
                 .append("context", new BsonString(type.equals("credits") ? "admin" : "message"))
                 .append("createdAt", new BsonDateTime(AT.toEpochMilli()));
         if (cacheRead != 0) {
@@ -157,8 +182,11 @@ class LibreChatDatabaseCliTest extends CliTestSupport {
         Map<String, List<String>> all = new LinkedHashMap<>();
         for (String c : List.of("users", "balances", "transactions")) {
             List<String> docs = new ArrayList<>();
-            for (RawBsonDocument d : Flux.from(db.getCollection(c, RawBsonDocument.class).find()
-                    .sort(new BsonDocument("_id", new BsonInt32(1)))).collectList().block(TIMEOUT)) {
+            for (RawBsonDocument d : Flux.from(db.getCollection(c, RawBsonDocument.class)
+                            .find()
+                            .sort(new BsonDocument("_id", new BsonInt32(1))))
+                    .collectList()
+                    .block(TIMEOUT)) {
                 byte[] bytes = new byte[d.getByteBuffer().remaining()];
                 d.getByteBuffer().get(bytes);
                 docs.add(HexFormat.of().formatHex(bytes));

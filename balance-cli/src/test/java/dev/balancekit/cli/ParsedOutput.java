@@ -29,8 +29,7 @@ final class ParsedOutput {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private ParsedOutput() {
-    }
+    private ParsedOutput() {}
 
     /**
      * Reads RFC 4180 CSV whose records all end with CRLF.

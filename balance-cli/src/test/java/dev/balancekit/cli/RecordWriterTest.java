@@ -15,7 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecordWriterTest {
-    private static final List<RecordWriter.Column> COLUMNS = List.of(text("name", "NAME", 6), number("amount", "AMOUNT", 8));
+    private static final List<RecordWriter.Column> COLUMNS =
+            List.of(text("name", "NAME", 6), number("amount", "AMOUNT", 8));
     private static final String AWKWARD = "a \"b\", \\c\nd\te\u0007 \u2028 \uD83D\uDE00";
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -28,7 +29,8 @@ class RecordWriterTest {
         w.row(Arrays.asList(null, null));
         w.end();
 
-        assertThat(printed()).isEqualTo("[\n  {\"name\":\"x\",\"amount\":1.5},\n  {\"name\":null,\"amount\":null}\n]\n");
+        assertThat(printed())
+                .isEqualTo("[\n  {\"name\":\"x\",\"amount\":1.5},\n  {\"name\":null,\"amount\":null}\n]\n");
         assertThat(w.rows()).isEqualTo(2);
     }
 
@@ -47,8 +49,10 @@ class RecordWriterTest {
         w.end();
 
         assertThat(printed()).contains("\"amount\":0.000000001}");
-        assertThat(ParsedOutput.json(printed())).singleElement()
-                .satisfies(row -> assertThat(row).containsExactly(entry("name", AWKWARD), entry("amount", new BigDecimal("0.000000001"))));
+        assertThat(ParsedOutput.json(printed()))
+                .singleElement()
+                .satisfies(row -> assertThat(row)
+                        .containsExactly(entry("name", AWKWARD), entry("amount", new BigDecimal("0.000000001"))));
     }
 
     @Test
@@ -59,7 +63,8 @@ class RecordWriterTest {
         w.end();
 
         assertThat(printed()).startsWith("name,amount\r\nplain,2\r\n\"a \"\"b\"\", \\c\nd");
-        assertThat(ParsedOutput.csv(printed())).containsExactly(List.of("name", "amount"), List.of("plain", "2"), List.of(AWKWARD, ""));
+        assertThat(ParsedOutput.csv(printed()))
+                .containsExactly(List.of("name", "amount"), List.of("plain", "2"), List.of(AWKWARD, ""));
     }
 
     @Test

@@ -21,12 +21,14 @@ class SetBalanceCommandTest extends CliTestSupport {
     void setBalance_overwrites_printsCurrentAndNew_recordsTheDifferenceAsAnAdjustment() {
         run("add-balance", "--email", ALICE, "--amount", "500");
 
-        Result r = run("set-balance", "--email", ALICE, "--amount", "5000", "--note", "reset after trial", "--actor", "sam");
+        Result r = run(
+                "set-balance", "--email", ALICE, "--amount", "5000", "--note", "reset after trial", "--actor", "sam");
 
         assertThat(r.code()).isEqualTo(0);
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).isEqualTo("Set the balance of " + ALICE + " (user " + alice + ").\n"
-                + "Current balance: 20500\nNew balance: 5000\n");
+        assertThat(r.out())
+                .isEqualTo("Set the balance of " + ALICE + " (user " + alice + ").\n"
+                        + "Current balance: 20500\nNew balance: 5000\n");
         LedgerEntry adjustment = entries(alice).get(0);
         assertThat(adjustment.context()).isEqualTo(EntryContext.ADJUSTMENT);
         assertThat(adjustment.tokenValue()).isEqualTo(Credits.of(-15_500));
@@ -55,7 +57,9 @@ class SetBalanceCommandTest extends CliTestSupport {
         Result r = runWithInput(ALICE + "\n300\n", "set-balance");
 
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out()).startsWith("Email: Amount: Set the balance of " + ALICE).endsWith("New balance: 300\n");
+        assertThat(r.out())
+                .startsWith("Email: Amount: Set the balance of " + ALICE)
+                .endsWith("New balance: 300\n");
     }
 
     @Test
@@ -90,7 +94,9 @@ class SetBalanceCommandTest extends CliTestSupport {
 
     @Test
     void setBalance_notEnabled_refuses() throws IOException {
-        variables.put("CONFIG_PATH", writeConfig("off.yaml", "balance: {startBalance: 5}\n").toString());
+        variables.put(
+                "CONFIG_PATH",
+                writeConfig("off.yaml", "balance: {startBalance: 5}\n").toString());
 
         Result r = run("set-balance", "--email", ALICE, "--amount", "5");
 

@@ -21,8 +21,7 @@ final class AccountQueues {
     private final ConcurrentHashMap<String, Line> lines = new ConcurrentHashMap<>();
 
     /** Creates an empty set of lines. */
-    public AccountQueues() {
-    }
+    public AccountQueues() {}
 
     /**
      * Whether operations on a key are taking turns right now.
@@ -66,6 +65,7 @@ final class AccountQueues {
         private boolean closed;
         /** Serializes {@link #drain()}: whoever raises it from 0 drains, the others leave it a note. */
         private final AtomicInteger wip = new AtomicInteger();
+
         private volatile boolean busy;
 
         Line(String key) {
@@ -110,7 +110,7 @@ final class AccountQueues {
                 return;
             }
             int missed = 1;
-            for (;;) {
+            for (; ; ) {
                 if (!busy) {
                     Task<?> next = next();
                     if (next != null) {

@@ -26,6 +26,7 @@ final class Day {
     private final Instant start;
     /** The first instant of the next day. */
     private final Instant end;
+
     private final String[] keys = new String[WINDOWS.length];
     private final Instant[] resets = new Instant[WINDOWS.length];
 

@@ -39,32 +39,49 @@ final class Draft {
     private final boolean wasFunded;
     /** The balance the operation found, after the start balance grant: where a downward crossing is measured from. */
     private final Credits balanceBefore;
+
     private boolean refilled;
 
     Credits balance;
     boolean funded;
     /** The holds; the state's own immutable list until the first change, then a private copy. */
     private List<Hold> holds;
+
     private boolean holdsCopied;
     /** Holds this decision found expired and dropped, so that an extend can say why a hold is gone. */
     private List<Hold> expired = List.of();
+
     long lastHoldSeq;
     /** The operations as the state had them; {@link #operationsAdded} follow them. */
     private final List<OperationRecord> operations;
+
     private List<OperationRecord> operationsAdded = List.of();
     /** The summary of recent keys; the state's own list until a key is added. */
     private List<KeyBucket> recentKeys;
+
     long lastSeq;
-    @Nullable Instant lastTransactionAt;
+
+    @Nullable
+    Instant lastTransactionAt;
+
     long totalTokens;
     final Instant createdAt;
-    @Nullable String tier;
-    @Nullable Instant refillAnchor;
+
+    @Nullable
+    String tier;
+
+    @Nullable
+    Instant refillAnchor;
+
     long refillPeriod;
-    @Nullable Instant lastRefill;
+
+    @Nullable
+    Instant lastRefill;
+
     final @Nullable RefillOverride refillOverride;
     /** The current window states, indexed by {@link UsageWindow#ordinal()}; null before usage in the window. */
     private final WindowState[] windows = new WindowState[WINDOWS.length];
+
     private final Day today;
     /**
      * Per window, the first day of a stored window newer than today's (this host's clock is behind
@@ -192,7 +209,8 @@ final class Draft {
      * @param id the hold id
      * @return the hold, or null
      */
-    @Nullable Hold expiredNow(String id) {
+    @Nullable
+    Hold expiredNow(String id) {
         for (Hold h : expired) {
             if (h.id().equals(id)) {
                 return h;
@@ -237,7 +255,9 @@ final class Draft {
             }
             Credits start = settings.startBalance();
             if (!start.isZero()) {
-                append(start, LedgerEntry.builder().id("startBalance").credits(start).context(EntryContext.START_BALANCE));
+                append(
+                        start,
+                        LedgerEntry.builder().id("startBalance").credits(start).context(EntryContext.START_BALANCE));
             }
         }
     }
@@ -272,17 +292,20 @@ final class Draft {
             case TOP_UP -> amount.compareTo(balance) > 0 ? amount.minus(balance) : Credits.ZERO;
         };
         if (!delta.isZero()) {
-            LedgerEntry e = append(delta, LedgerEntry.builder()
-                    .id("autoRefill:" + refillAnchor.toEpochMilli() + ":" + refillPeriod)
-                    .credits(delta)
-                    .context(EntryContext.AUTO_REFILL)
-                    .note(refill.mode().configName()));
+            LedgerEntry e = append(
+                    delta,
+                    LedgerEntry.builder()
+                            .id("autoRefill:" + refillAnchor.toEpochMilli() + ":" + refillPeriod)
+                            .credits(delta)
+                            .context(EntryContext.AUTO_REFILL)
+                            .note(refill.mode().configName()));
             events.add(new BalanceEvent.Refilled(user, now, e));
         }
     }
 
     /** @return the next time a refill can happen, or null when auto-refill is off */
-    @Nullable Instant refillAt() {
+    @Nullable
+    Instant refillAt() {
         Refill refill = settings.refill();
         if (refill == null || !config.enabled() || !refill.amount().isPositive()) {
             return null;
@@ -320,8 +343,13 @@ final class Draft {
         WindowState w = windows[window.ordinal()];
         long spent = w == null ? 0 : w.spentMicros();
         long tokens = w == null ? 0 : w.tokens();
-        return new WindowUsage(window, key(window), Credits.ofMicros(Math.addExact(spent, held().micros())),
-                Math.addExact(tokens, heldTokens()), settings.limits().credits(window), settings.limits().tokens(window),
+        return new WindowUsage(
+                window,
+                key(window),
+                Credits.ofMicros(Math.addExact(spent, held().micros())),
+                Math.addExact(tokens, heldTokens()),
+                settings.limits().credits(window),
+                settings.limits().tokens(window),
                 resetsAt(window));
     }
 
@@ -347,8 +375,8 @@ final class Draft {
             Credits cap = settings.limits().credits(window);
             Long tokenCap = settings.limits().tokens(window);
             if (cap != null || tokenCap != null) {
-                WindowUsage after = new WindowUsage(window, key(window), Credits.ofMicros(spent), used, cap,
-                        tokenCap, resetsAt(window));
+                WindowUsage after = new WindowUsage(
+                        window, key(window), Credits.ofMicros(spent), used, cap, tokenCap, resetsAt(window));
                 int percent = after.percentUsed();
                 for (int threshold : config.windowThresholds()) {
                     if (threshold > notified && threshold <= percent) {
@@ -361,7 +389,8 @@ final class Draft {
         }
     }
 
-    @Nullable Hold findHold(String id) {
+    @Nullable
+    Hold findHold(String id) {
         for (Hold h : holds) {
             if (h.id().equals(id)) {
                 return h;
@@ -390,7 +419,12 @@ final class Draft {
         balance = balance.plus(value);
         lastSeq++;
         lastTransactionAt = now;
-        LedgerEntry e = entry.tokenValue(value).seq(lastSeq).user(user).balance(balance).createdAt(now).build();
+        LedgerEntry e = entry.tokenValue(value)
+                .seq(lastSeq)
+                .user(user)
+                .balance(balance)
+                .createdAt(now)
+                .build();
         entries.add(e);
         return e;
     }
@@ -414,12 +448,29 @@ final class Draft {
         }
         int keep = config.operationsKept();
         // an unchanged list is shared with the previous state; a changed one is built in one copy
-        List<OperationRecord> ops = operationsAdded.isEmpty() && operations.size() <= keep ? operations
+        List<OperationRecord> ops = operationsAdded.isEmpty() && operations.size() <= keep
+                ? operations
                 : newestOf(operations, operationsAdded, keep);
         List<Hold> active = holdsCopied ? List.copyOf(holds) : holds;
         List<WindowState> current = windowsInUse();
-        return new AccountState(user, balance, funded, active, lastHoldSeq, ops, recentKeys, lastSeq, lastTransactionAt,
-                totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, current, refillOverride);
+        return new AccountState(
+                user,
+                balance,
+                funded,
+                active,
+                lastHoldSeq,
+                ops,
+                recentKeys,
+                lastSeq,
+                lastTransactionAt,
+                totalTokens,
+                createdAt,
+                tier,
+                refillAnchor,
+                refillPeriod,
+                lastRefill,
+                current,
+                refillOverride);
     }
 
     /**

@@ -25,17 +25,31 @@ import org.jspecify.annotations.Nullable;
  * @param exempt whether the tier exempts its users from checks, or null to leave it to the request
  */
 record EffectiveSettings(
-        @Nullable Tier tier, Credits startBalance, Credits minBalance, ShortfallPolicy policy, UsageLimits limits,
-        @Nullable Refill refill, Multiplier multiplier, @Nullable Boolean exempt) {
+        @Nullable Tier tier,
+        Credits startBalance,
+        Credits minBalance,
+        ShortfallPolicy policy,
+        UsageLimits limits,
+        @Nullable Refill refill,
+        Multiplier multiplier,
+        @Nullable Boolean exempt) {
 
     static EffectiveSettings of(LedgerConfig config, @Nullable String accountTier, @Nullable RefillOverride override) {
         Tier t = config.tierOf(accountTier);
         Refill refill = config.refillFor(accountTier, override);
         if (t == null) {
-            return new EffectiveSettings(null, config.startBalance(), config.minBalance(), config.shortfallPolicy(),
-                    config.usageLimits(), refill, Multiplier.ONE, null);
+            return new EffectiveSettings(
+                    null,
+                    config.startBalance(),
+                    config.minBalance(),
+                    config.shortfallPolicy(),
+                    config.usageLimits(),
+                    refill,
+                    Multiplier.ONE,
+                    null);
         }
-        return new EffectiveSettings(t,
+        return new EffectiveSettings(
+                t,
                 t.startBalance() != null ? t.startBalance() : config.startBalance(),
                 t.minBalance() != null ? t.minBalance() : config.minBalance(),
                 t.shortfallPolicy() != null ? t.shortfallPolicy() : config.shortfallPolicy(),
@@ -49,7 +63,8 @@ record EffectiveSettings(
         return tier == null || tier.allowsModel(model);
     }
 
-    @Nullable String tierName() {
+    @Nullable
+    String tierName() {
         return tier == null ? null : tier.name();
     }
 }

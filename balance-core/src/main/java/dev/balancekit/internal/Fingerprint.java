@@ -13,8 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Fingerprint {
 
-    private Fingerprint() {
-    }
+    private Fingerprint() {}
 
     /**
      * The fingerprint of one request.

@@ -12,8 +12,7 @@ import java.util.Locale;
 final class HoldIds {
     private static final long CHECK_RANGE = 36L * 36 * 36 * 36 * 36 * 36;
 
-    private HoldIds() {
-    }
+    private HoldIds() {}
 
     /**
      * The id of an account's hold with the given number.
@@ -51,7 +50,8 @@ final class HoldIds {
 
     private static String check(String user, long seq) {
         long h = RecentKeys.hash(user + '\u0000' + seq);
-        String digits = Long.toString(Long.remainderUnsigned(h, CHECK_RANGE), 36).toLowerCase(Locale.ROOT);
+        String digits =
+                Long.toString(Long.remainderUnsigned(h, CHECK_RANGE), 36).toLowerCase(Locale.ROOT);
         return "000000".substring(digits.length()) + digits;
     }
 }

@@ -52,8 +52,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class LedgerEngine {
 
-    private LedgerEngine() {
-    }
+    private LedgerEngine() {}
 
     /**
      * Checks whether a request fits, without holding anything. Writes only when the account is
@@ -65,8 +64,8 @@ final class LedgerEngine {
      * @param now the time
      * @return the decision
      */
-    public static Transition<BalanceDecision> check(@Nullable AccountState state, BalanceRequest request,
-            LedgerConfig config, Instant now) {
+    public static Transition<BalanceDecision> check(
+            @Nullable AccountState state, BalanceRequest request, LedgerConfig config, Instant now) {
         Draft d = new Draft(state, request.user(), config, now);
         BalanceDecision decision = decide(d, request);
         return decided(d, decision);
@@ -100,8 +99,12 @@ final class LedgerEngine {
      * @return the reservation
      * @throws IllegalArgumentException if the idempotency key was used for another request
      */
-    public static Transition<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
-            LedgerConfig config, Instant now, String operationId) {
+    public static Transition<Reservation> reserve(
+            @Nullable AccountState state,
+            BalanceRequest request,
+            LedgerConfig config,
+            Instant now,
+            String operationId) {
         return reserve(state, request, config, now, operationId, new Lookups());
     }
 
@@ -118,12 +121,24 @@ final class LedgerEngine {
      * @return the reservation, or a lookup to make first
      * @throws IllegalArgumentException if the idempotency key was used for another request
      */
-    public static Transition<Reservation> reserve(@Nullable AccountState state, BalanceRequest request,
-            LedgerConfig config, Instant now, String operationId, Lookups found) {
+    public static Transition<Reservation> reserve(
+            @Nullable AccountState state,
+            BalanceRequest request,
+            LedgerConfig config,
+            Instant now,
+            String operationId,
+            Lookups found) {
         String key = request.idempotencyKey();
-        String fingerprint = key == null ? "" : Fingerprint.of("reserve",
-                withEndpoint(request.endpoint(), request.model(), request.promptTokens(), request.maxOutputTokens(),
-                        request.exempt()));
+        String fingerprint = key == null
+                ? ""
+                : Fingerprint.of(
+                        "reserve",
+                        withEndpoint(
+                                request.endpoint(),
+                                request.model(),
+                                request.promptTokens(),
+                                request.maxOutputTokens(),
+                                request.exempt()));
         Prior prior = prior(state, key, found);
         if (prior.need() != null) {
             return prior.needed();
@@ -163,8 +178,10 @@ final class LedgerEngine {
             d.available();
             d.heldTokens();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("hold of " + amount + " credits would overflow the holds of user '"
-                    + request.user() + "', which hold " + heldBefore, e);
+            throw new IllegalArgumentException(
+                    "hold of " + amount + " credits would overflow the holds of user '" + request.user()
+                            + "', which hold " + heldBefore,
+                    e);
         }
         Reservation reservation = new Reservation(decision, hold, false);
         if (request.idempotencyKey() != null) {
@@ -188,8 +205,8 @@ final class LedgerEngine {
      * @throws IllegalArgumentException if the hold is not the user's, was already settled, or the
      *     idempotency key was used for another request
      */
-    public static Transition<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
-            Instant now, String operationId) {
+    public static Transition<Receipt> charge(
+            @Nullable AccountState state, ChargeRequest request, LedgerConfig config, Instant now, String operationId) {
         return charge(state, request, config, now, operationId, new Lookups());
     }
 
@@ -207,8 +224,13 @@ final class LedgerEngine {
      * @throws IllegalArgumentException if the hold is not the user's, was already settled, or the
      *     idempotency key was used for another request
      */
-    public static Transition<Receipt> charge(@Nullable AccountState state, ChargeRequest request, LedgerConfig config,
-            Instant now, String operationId, Lookups found) {
+    public static Transition<Receipt> charge(
+            @Nullable AccountState state,
+            ChargeRequest request,
+            LedgerConfig config,
+            Instant now,
+            String operationId,
+            Lookups found) {
         String key = request.idempotencyKey();
         var u = request.usage();
         String fingerprint = fingerprint(request);
@@ -267,8 +289,10 @@ final class LedgerEngine {
             d.recordUsage(valued(config) ? priced.total() : Credits.ZERO, u.totalTokens());
             writeOff(d, operationId, before, request);
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("charge of " + priced.total() + " credits would overflow the balance of user '"
-                    + request.user() + "', was " + before, e);
+            throw new IllegalArgumentException(
+                    "charge of " + priced.total() + " credits would overflow the balance of user '" + request.user()
+                            + "', was " + before,
+                    e);
         }
         Transition<Receipt> outcome = finish(d, operationId, key, fingerprint);
         d.events.add(chargedAt, new BalanceEvent.Charged(request.user(), now, outcome.decided()));
@@ -288,8 +312,13 @@ final class LedgerEngine {
      * @return a receipt without entries
      * @throws IllegalArgumentException if the hold is not the user's
      */
-    public static Transition<Receipt> release(@Nullable AccountState state, String user, String holdId,
-            LedgerConfig config, Instant now, String operationId) {
+    public static Transition<Receipt> release(
+            @Nullable AccountState state,
+            String user,
+            String holdId,
+            LedgerConfig config,
+            Instant now,
+            String operationId) {
         Draft d = new Draft(state, user, config, now);
         Hold hold = d.findHold(holdId);
         if (hold == null) {
@@ -314,8 +343,8 @@ final class LedgerEngine {
      * @return the extended hold
      * @throws IllegalArgumentException if the hold is not the user's or no longer active
      */
-    public static Transition<Hold> extend(@Nullable AccountState state, String user, String holdId, Duration ttl,
-            LedgerConfig config, Instant now) {
+    public static Transition<Hold> extend(
+            @Nullable AccountState state, String user, String holdId, Duration ttl, LedgerConfig config, Instant now) {
         Draft d = new Draft(state, user, config, now);
         Hold hold = d.findHold(holdId);
         if (hold == null) {
@@ -327,8 +356,8 @@ final class LedgerEngine {
             if (!d.isClosedHold(holdId)) {
                 throw unknownHold(user, holdId);
             }
-            throw new IllegalArgumentException("holdId '" + holdId + "' of user '" + user
-                    + "' is no longer active: settled, released or expired");
+            throw new IllegalArgumentException(
+                    "holdId '" + holdId + "' of user '" + user + "' is no longer active: settled, released or expired");
         }
         Instant expiresAt = now.plus(ttl);
         if (!expiresAt.isAfter(hold.expiresAt())) {
@@ -352,8 +381,8 @@ final class LedgerEngine {
      * @throws BalanceNotEnabledException if the ledger is disabled
      * @throws IllegalArgumentException if the amount is not above zero or would overflow the balance
      */
-    public static Transition<Receipt> addBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
-            Instant now, String operationId) {
+    public static Transition<Receipt> addBalance(
+            @Nullable AccountState state, BalanceChange change, LedgerConfig config, Instant now, String operationId) {
         return addBalance(state, change, config, now, operationId, new Lookups());
     }
 
@@ -371,8 +400,13 @@ final class LedgerEngine {
      * @throws BalanceNotEnabledException if the ledger is disabled
      * @throws IllegalArgumentException if the amount is not above zero or would overflow the balance
      */
-    public static Transition<Receipt> addBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
-            Instant now, String operationId, Lookups found) {
+    public static Transition<Receipt> addBalance(
+            @Nullable AccountState state,
+            BalanceChange change,
+            LedgerConfig config,
+            Instant now,
+            String operationId,
+            Lookups found) {
         if (!change.amount().isPositive()) {
             throw new IllegalArgumentException("amount must be above zero, was " + change.amount());
         }
@@ -392,8 +426,8 @@ final class LedgerEngine {
      * @throws BalanceNotEnabledException if the ledger is disabled
      * @throws IllegalArgumentException if the difference does not fit
      */
-    public static Transition<Receipt> setBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
-            Instant now, String operationId) {
+    public static Transition<Receipt> setBalance(
+            @Nullable AccountState state, BalanceChange change, LedgerConfig config, Instant now, String operationId) {
         return setBalance(state, change, config, now, operationId, new Lookups());
     }
 
@@ -411,8 +445,13 @@ final class LedgerEngine {
      * @throws BalanceNotEnabledException if the ledger is disabled
      * @throws IllegalArgumentException if the difference does not fit
      */
-    public static Transition<Receipt> setBalance(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
-            Instant now, String operationId, Lookups found) {
+    public static Transition<Receipt> setBalance(
+            @Nullable AccountState state,
+            BalanceChange change,
+            LedgerConfig config,
+            Instant now,
+            String operationId,
+            Lookups found) {
         return adminChange(state, change, config, now, operationId, true, found);
     }
 
@@ -427,8 +466,17 @@ final class LedgerEngine {
      */
     public static AccountView view(AccountState state, LedgerConfig config, Instant now) {
         Draft d = new Draft(state, state.user(), config, now);
-        return new AccountView(state.user(), null, d.balance, d.available(), d.holds(), d.lastTransactionAt,
-                d.totalTokens, d.refillAt(), d.settings.tierName(), d.settings.refill());
+        return new AccountView(
+                state.user(),
+                null,
+                d.balance,
+                d.available(),
+                d.holds(),
+                d.lastTransactionAt,
+                d.totalTokens,
+                d.refillAt(),
+                d.settings.tierName(),
+                d.settings.refill());
     }
 
     /**
@@ -462,26 +510,42 @@ final class LedgerEngine {
      * @return the receipt
      * @throws IllegalArgumentException if the tier is not configured
      */
-    public static Transition<Receipt> setTier(@Nullable AccountState state, String user, String tier,
-            @Nullable String actor, LedgerConfig config, Instant now, String operationId) {
+    public static Transition<Receipt> setTier(
+            @Nullable AccountState state,
+            String user,
+            String tier,
+            @Nullable String actor,
+            LedgerConfig config,
+            Instant now,
+            String operationId) {
         if (!config.tiers().containsKey(tier)) {
             throw new IllegalArgumentException("tier '" + tier + "' is not configured; tiers: "
-                    + (config.tiers().isEmpty() ? "none" : String.join(", ", config.tiers().keySet())));
+                    + (config.tiers().isEmpty()
+                            ? "none"
+                            : String.join(", ", config.tiers().keySet())));
         }
         Draft d = new Draft(state, user, config, now);
         String from = d.settings.tierName();
         d.tier = tier;
-        d.append(Credits.ZERO, LedgerEntry.builder()
-                .id(entryId(d, operationId))
-                .credits(Credits.ZERO)
-                .context(EntryContext.TIER_CHANGE)
-                .actor(actor)
-                .note((from == null ? "none" : from) + " -> " + tier));
+        d.append(
+                Credits.ZERO,
+                LedgerEntry.builder()
+                        .id(entryId(d, operationId))
+                        .credits(Credits.ZERO)
+                        .context(EntryContext.TIER_CHANGE)
+                        .actor(actor)
+                        .note((from == null ? "none" : from) + " -> " + tier));
         return finish(d, operationId, null, "");
     }
 
-    private static Transition<Receipt> adminChange(@Nullable AccountState state, BalanceChange change, LedgerConfig config,
-            Instant now, String operationId, boolean overwrite, Lookups found) {
+    private static Transition<Receipt> adminChange(
+            @Nullable AccountState state,
+            BalanceChange change,
+            LedgerConfig config,
+            Instant now,
+            String operationId,
+            boolean overwrite,
+            Lookups found) {
         if (!config.enabled()) {
             throw new BalanceNotEnabledException();
         }
@@ -509,33 +573,45 @@ final class LedgerEngine {
             value = overwrite ? change.amount().minus(d.balance) : change.amount();
             d.balance.plus(value);
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("amount " + change.amount() + " would overflow the balance of user '"
-                    + change.user() + "', was " + d.balance, e);
+            throw new IllegalArgumentException(
+                    "amount " + change.amount() + " would overflow the balance of user '" + change.user() + "', was "
+                            + d.balance,
+                    e);
         }
-        d.append(value, LedgerEntry.builder()
-                .id(entryId(d, operationId))
-                .credits(value)
-                .context(overwrite ? EntryContext.ADJUSTMENT : EntryContext.ADMIN)
-                .actor(change.actor())
-                .note(change.note()));
+        d.append(
+                value,
+                LedgerEntry.builder()
+                        .id(entryId(d, operationId))
+                        .credits(value)
+                        .context(overwrite ? EntryContext.ADJUSTMENT : EntryContext.ADMIN)
+                        .actor(change.actor())
+                        .note(change.note()));
         return finish(d, operationId, key, fingerprint);
     }
 
-    private static int chargeLine(Draft d, String operationId, int n, TokenType type, PricedLine line,
-            @Nullable String valueKey, ChargeRequest request) {
+    private static int chargeLine(
+            Draft d,
+            String operationId,
+            int n,
+            TokenType type,
+            PricedLine line,
+            @Nullable String valueKey,
+            ChargeRequest request) {
         if (line.tokens() == 0) {
             return n;
         }
         Credits value = valued(d.config) ? line.cost().negate() : Credits.ZERO;
-        d.append(value, LedgerEntry.builder()
-                .id(entryId(d, operationId))
-                .usage(type, -line.tokens(), line.rate())
-                .context(request.context())
-                .model(request.model())
-                .valueKey(valueKey)
-                .conversationId(request.conversationId())
-                .promptTokens(line.inputTokens(), line.writeTokens(), line.readTokens())
-                .holdId(request.holdId()));
+        d.append(
+                value,
+                LedgerEntry.builder()
+                        .id(entryId(d, operationId))
+                        .usage(type, -line.tokens(), line.rate())
+                        .context(request.context())
+                        .model(request.model())
+                        .valueKey(valueKey)
+                        .conversationId(request.conversationId())
+                        .promptTokens(line.inputTokens(), line.writeTokens(), line.readTokens())
+                        .holdId(request.holdId()));
         return n + 1;
     }
 
@@ -557,13 +633,15 @@ final class LedgerEngine {
             return;
         }
         Credits back = floor.minus(d.balance);
-        d.append(back, LedgerEntry.builder()
-                .id(entryId(d, operationId))
-                .credits(back)
-                .context(EntryContext.WRITE_OFF)
-                .model(request.model())
-                .conversationId(request.conversationId())
-                .holdId(request.holdId()));
+        d.append(
+                back,
+                LedgerEntry.builder()
+                        .id(entryId(d, operationId))
+                        .credits(back)
+                        .context(EntryContext.WRITE_OFF)
+                        .model(request.model())
+                        .conversationId(request.conversationId())
+                        .holdId(request.holdId()));
     }
 
     /**
@@ -579,8 +657,12 @@ final class LedgerEngine {
         List<LedgerEntry> own = d.operationEntries();
         Receipt receipt = new Receipt(d.user, operationId, own, d.balance, d.available(), false);
         if (key != null) {
-            ReceiptRecord record = new ReceiptRecord(operationId, own.isEmpty() ? 0 : own.get(0).seq(), own.size(),
-                    receipt.balance(), receipt.available());
+            ReceiptRecord record = new ReceiptRecord(
+                    operationId,
+                    own.isEmpty() ? 0 : own.get(0).seq(),
+                    own.size(),
+                    receipt.balance(),
+                    receipt.available());
             d.addOperation(new OperationRecord(key, fingerprint, d.now, record, null));
         }
         AccountState next = d.build();
@@ -591,13 +673,14 @@ final class LedgerEngine {
         LedgerConfig config = d.config;
         EffectiveSettings settings = d.settings;
         PriceMatch match = config.prices().match(request.model(), request.endpoint());
-        Credits cost = estimate(config, request.model(), request.endpoint(), request, settings.multiplier(),
-                day(config, d.now));
+        Credits cost = estimate(
+                config, request.model(), request.endpoint(), request, settings.multiplier(), day(config, d.now));
         // a tier that says whether its users are exempt overrides the request's flag
         boolean exempt = settings.exempt() != null ? settings.exempt() : request.exempt();
         boolean checked = config.enabled() && !config.metering() && (!exempt || config.enforceForExempt());
         if (!checked) {
-            return decision(d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(), cost, null);
+            return decision(
+                    d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(), cost, null);
         }
         if (!settings.allowsModel(request.model())) {
             return denied(d, request, DenialReason.MODEL_NOT_ALLOWED, match.valueKey(), cost, null);
@@ -616,11 +699,17 @@ final class LedgerEngine {
             boolean over = (cap != null && !fits(cap.minus(usage.spent()), cost, Credits.ZERO))
                     || (tokenCap != null && Math.addExact(usage.tokens(), tokens) > tokenCap);
             if (over) {
-                return denied(d, request, switch (window) {
-                    case DAILY -> DenialReason.DAILY_LIMIT;
-                    case WEEKLY -> DenialReason.WEEKLY_LIMIT;
-                    case MONTHLY -> DenialReason.MONTHLY_LIMIT;
-                }, match.valueKey(), cost, usage);
+                return denied(
+                        d,
+                        request,
+                        switch (window) {
+                            case DAILY -> DenialReason.DAILY_LIMIT;
+                            case WEEKLY -> DenialReason.WEEKLY_LIMIT;
+                            case MONTHLY -> DenialReason.MONTHLY_LIMIT;
+                        },
+                        match.valueKey(),
+                        cost,
+                        usage);
             }
         }
         if (exhausts(d.available(), cost, settings.minBalance()) && d.refillDue()) {
@@ -628,19 +717,36 @@ final class LedgerEngine {
             d.refill();
         }
         if (fits(d.available(), cost, settings.minBalance())) {
-            return decision(d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(), cost, null);
+            return decision(
+                    d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(), cost, null);
         }
-        PolicyVerdict verdict = settings.policy().onShortfall(
-                new Shortfall(d.user, request.model(), d.balance, d.available(), cost, settings.minBalance()));
+        PolicyVerdict verdict = settings.policy()
+                .onShortfall(
+                        new Shortfall(d.user, request.model(), d.balance, d.available(), cost, settings.minBalance()));
         return switch (verdict.kind()) {
-            case ALLOW -> decision(d, request, BalanceDecision.Status.ALLOWED, null, request.model(), match.valueKey(),
-                    cost, null);
+            case ALLOW ->
+                decision(
+                        d,
+                        request,
+                        BalanceDecision.Status.ALLOWED,
+                        null,
+                        request.model(),
+                        match.valueKey(),
+                        cost,
+                        null);
             case DENY -> denied(d, request, verdict.reason(), match.valueKey(), cost, null);
             case FALLBACK -> {
                 // PolicyVerdict's constructor guarantees a fallback model for FALLBACK
                 String fallback = Objects.requireNonNull(verdict.fallbackModel(), "fallbackModel");
-                yield decision(d, request, BalanceDecision.Status.FALLBACK, null, fallback,
-                        config.prices().match(fallback).valueKey(), cost, null);
+                yield decision(
+                        d,
+                        request,
+                        BalanceDecision.Status.FALLBACK,
+                        null,
+                        fallback,
+                        config.prices().match(fallback).valueKey(),
+                        cost,
+                        null);
             }
         };
     }
@@ -672,21 +778,27 @@ final class LedgerEngine {
     private static PricedUsage price(LedgerConfig config, ChargeRequest request, Multiplier multiplier, LocalDate day) {
         Usage u = request.usage();
         try {
-            PricedUsage priced = config.prices().price(request.model(), request.endpoint(), day, u, request.incomplete(),
-                    multiplier);
+            PricedUsage priced = config.prices()
+                    .price(request.model(), request.endpoint(), day, u, request.incomplete(), multiplier);
             priced.total(); // the two lines must add up too
             return priced;
         } catch (ArithmeticException e) {
             // which count overflows on its own, priced by the same table; if none does, their sum overflows
             String[] names = {"inputTokens", "outputTokens", "cacheWriteTokens", "cacheReadTokens"};
             long[] counts = {u.inputTokens(), u.outputTokens(), u.cacheWriteTokens(), u.cacheReadTokens()};
-            Usage[] alone = {new Usage(counts[0], 0, 0, 0), new Usage(0, counts[1], 0, 0), new Usage(0, 0, counts[2], 0),
-                    new Usage(0, 0, 0, counts[3])};
+            Usage[] alone = {
+                new Usage(counts[0], 0, 0, 0),
+                new Usage(0, counts[1], 0, 0),
+                new Usage(0, 0, counts[2], 0),
+                new Usage(0, 0, 0, counts[3])
+            };
             boolean[] overflows = new boolean[names.length];
             for (int i = 0; i < names.length; i++) {
                 Usage one = alone[i];
-                overflows[i] = counts[i] != 0 && overflows(() -> config.prices().price(request.model(),
-                        request.endpoint(), day, one, request.incomplete(), multiplier).total());
+                overflows[i] = counts[i] != 0
+                        && overflows(() -> config.prices()
+                                .price(request.model(), request.endpoint(), day, one, request.incomplete(), multiplier)
+                                .total());
             }
             throw costOverflow("charge", request.model(), multiplier, names, counts, overflows, e);
         }
@@ -697,8 +809,13 @@ final class LedgerEngine {
      *
      * @throws IllegalArgumentException naming the token counts whose cost does not fit a credit amount
      */
-    private static Credits estimate(LedgerConfig config, String model, @Nullable String endpoint, BalanceRequest request,
-            Multiplier multiplier, LocalDate day) {
+    private static Credits estimate(
+            LedgerConfig config,
+            String model,
+            @Nullable String endpoint,
+            BalanceRequest request,
+            Multiplier multiplier,
+            LocalDate day) {
         long prompt = request.promptTokens();
         long output = request.maxOutputTokens();
         try {
@@ -706,9 +823,16 @@ final class LedgerEngine {
         } catch (ArithmeticException e) {
             boolean[] overflows = {
                 prompt != 0 && overflows(() -> config.prices().estimate(model, endpoint, day, prompt, 0, multiplier)),
-                output != 0 && overflows(() -> config.prices().estimate(model, endpoint, day, 0, output, multiplier))};
-            throw costOverflow("estimate", model, multiplier, new String[] {"promptTokens", "maxOutputTokens"},
-                    new long[] {prompt, output}, overflows, e);
+                output != 0 && overflows(() -> config.prices().estimate(model, endpoint, day, 0, output, multiplier))
+            };
+            throw costOverflow(
+                    "estimate",
+                    model,
+                    multiplier,
+                    new String[] {"promptTokens", "maxOutputTokens"},
+                    new long[] {prompt, output},
+                    overflows,
+                    e);
         }
     }
 
@@ -725,8 +849,14 @@ final class LedgerEngine {
      * The error for a cost that does not fit a credit amount: it names the token counts that
      * overflow on their own, or else every count that is not zero.
      */
-    private static IllegalArgumentException costOverflow(String what, String model, Multiplier multiplier,
-            String[] names, long[] counts, boolean[] overflows, ArithmeticException cause) {
+    private static IllegalArgumentException costOverflow(
+            String what,
+            String model,
+            Multiplier multiplier,
+            String[] names,
+            long[] counts,
+            boolean[] overflows,
+            ArithmeticException cause) {
         boolean any = false;
         for (boolean o : overflows) {
             any |= o;
@@ -734,28 +864,53 @@ final class LedgerEngine {
         StringBuilder fields = new StringBuilder();
         for (int i = 0; i < names.length; i++) {
             if (any ? overflows[i] : counts[i] != 0) {
-                fields.append(fields.length() == 0 ? "" : " and ").append(names[i]).append(' ').append(counts[i]);
+                fields.append(fields.length() == 0 ? "" : " and ")
+                        .append(names[i])
+                        .append(' ')
+                        .append(counts[i]);
             }
         }
         // no count at all: the rate itself, times the multiplier, is past what a rate can hold
-        return new IllegalArgumentException(what + (fields.length() == 0 ? "" : " of " + fields) + " on model '"
-                + model + "'" + (multiplier.isOne() ? "" : " at priceMultiplier " + multiplier)
-                + " does not fit a credit amount (at most " + Credits.ofMicros(Long.MAX_VALUE) + " credits)", cause);
+        return new IllegalArgumentException(
+                what + (fields.length() == 0 ? "" : " of " + fields) + " on model '"
+                        + model + "'" + (multiplier.isOne() ? "" : " at priceMultiplier " + multiplier)
+                        + " does not fit a credit amount (at most " + Credits.ofMicros(Long.MAX_VALUE) + " credits)",
+                cause);
     }
 
-    private static BalanceDecision denied(Draft d, BalanceRequest request, @Nullable DenialReason reason,
-            @Nullable String valueKey, Credits cost, @Nullable WindowUsage window) {
-        BalanceDecision decision = decision(d, request, BalanceDecision.Status.DENIED, reason, request.model(), valueKey,
-                cost, window);
+    private static BalanceDecision denied(
+            Draft d,
+            BalanceRequest request,
+            @Nullable DenialReason reason,
+            @Nullable String valueKey,
+            Credits cost,
+            @Nullable WindowUsage window) {
+        BalanceDecision decision =
+                decision(d, request, BalanceDecision.Status.DENIED, reason, request.model(), valueKey, cost, window);
         d.events.add(new BalanceEvent.Denied(d.user, d.now, decision));
         return decision;
     }
 
-    private static BalanceDecision decision(Draft d, BalanceRequest request, BalanceDecision.Status status,
-            @Nullable DenialReason reason, String model, @Nullable String valueKey, Credits cost,
+    private static BalanceDecision decision(
+            Draft d,
+            BalanceRequest request,
+            BalanceDecision.Status status,
+            @Nullable DenialReason reason,
+            String model,
+            @Nullable String valueKey,
+            Credits cost,
             @Nullable WindowUsage window) {
-        return new BalanceDecision(status, reason, model, valueKey, d.balance, d.available(), cost,
-                request.promptTokens(), d.refillAt(), window);
+        return new BalanceDecision(
+                status,
+                reason,
+                model,
+                valueKey,
+                d.balance,
+                d.available(),
+                cost,
+                request.promptTokens(),
+                d.refillAt(),
+                window);
     }
 
     private static boolean fits(Credits available, Credits cost, Credits minBalance) {
@@ -779,7 +934,10 @@ final class LedgerEngine {
      * What an account knows of an idempotency key before an operation: its record among the last
      * operations, or the entries the history holds for it, or that a lookup must be made first.
      */
-    private record Prior(@Nullable OperationRecord record, List<LedgerEntry> entries, @Nullable Transition<?> need) {
+    private record Prior(
+            @Nullable OperationRecord record,
+            List<LedgerEntry> entries,
+            @Nullable Transition<?> need) {
         static final Prior NEW = new Prior(null, List.of(), null);
 
         @SuppressWarnings("unchecked") // a lookup outcome carries no result, so it fits every result type
@@ -817,9 +975,18 @@ final class LedgerEngine {
     /** The canonical text of a charge: equal for two charges exactly when they are the same request. */
     private static String fingerprint(ChargeRequest request) {
         var u = request.usage();
-        return Fingerprint.of("charge", withEndpoint(request.endpoint(), request.model(),
-                u.inputTokens(), u.outputTokens(), u.cacheWriteTokens(), u.cacheReadTokens(), request.context(),
-                request.conversationId(), request.holdId()));
+        return Fingerprint.of(
+                "charge",
+                withEndpoint(
+                        request.endpoint(),
+                        request.model(),
+                        u.inputTokens(),
+                        u.outputTokens(),
+                        u.cacheWriteTokens(),
+                        u.cacheReadTokens(),
+                        request.context(),
+                        request.conversationId(),
+                        request.holdId()));
     }
 
     /** The canonical text of an admin change. */
@@ -854,8 +1021,15 @@ final class LedgerEngine {
         if (first.model() == null) {
             return null;
         }
-        return fingerprint(new ChargeRequest(user, first.model(), new Usage(input, output, write, read), first.context(),
-                first.conversationId(), first.holdId(), null, request.endpoint()));
+        return fingerprint(new ChargeRequest(
+                user,
+                first.model(),
+                new Usage(input, output, write, read),
+                first.context(),
+                first.conversationId(),
+                first.holdId(),
+                null,
+                request.endpoint()));
     }
 
     /**
@@ -865,7 +1039,8 @@ final class LedgerEngine {
     private static @Nullable String adminFingerprint(String user, List<LedgerEntry> entries) {
         LedgerEntry e = entries.get(0);
         boolean overwrite = EntryContext.ADJUSTMENT.equals(e.context());
-        if (entries.size() != 1 || e.tokenType() != TokenType.CREDITS
+        if (entries.size() != 1
+                || e.tokenType() != TokenType.CREDITS
                 || !(overwrite || EntryContext.ADMIN.equals(e.context()))) {
             return null;
         }
@@ -878,13 +1053,13 @@ final class LedgerEngine {
      * balance is the one after the last of them; the available balance is the account's now, since
      * the history does not record holds.
      */
-    private static Transition<Receipt> replayed(@Nullable AccountState state, String user, List<LedgerEntry> entries,
-            LedgerConfig config, Instant now) {
+    private static Transition<Receipt> replayed(
+            @Nullable AccountState state, String user, List<LedgerEntry> entries, LedgerConfig config, Instant now) {
         String id = entries.get(0).id();
         String operationId = id.substring(0, id.lastIndexOf('#'));
         Credits available = state == null ? Credits.ZERO : new Draft(state, user, config, now).available();
-        return Transition.unchanged(new Receipt(user, operationId, entries, entries.get(entries.size() - 1).balance(),
-                available, true));
+        return Transition.unchanged(new Receipt(
+                user, operationId, entries, entries.get(entries.size() - 1).balance(), available, true));
     }
 
     /**
@@ -895,8 +1070,8 @@ final class LedgerEngine {
         if (first == null) {
             throw keyReused(key);
         }
-        return Transition.replay(new Receipt(user, first.operationId(), List.of(), first.balance(), first.available(), true),
-                first);
+        return Transition.replay(
+                new Receipt(user, first.operationId(), List.of(), first.balance(), first.available(), true), first);
     }
 
     private static IllegalArgumentException keyReused(@Nullable String key) {

@@ -12,8 +12,7 @@ import java.util.List;
 interface LedgerMetrics {
 
     /** Reports nothing. */
-    LedgerMetrics NONE = new LedgerMetrics() {
-    };
+    LedgerMetrics NONE = new LedgerMetrics() {};
 
     /**
      * A check or reservation was decided (not counted for replays).
@@ -21,8 +20,7 @@ interface LedgerMetrics {
      * @param operation {@code check} or {@code reserve}
      * @param decision the decision
      */
-    default void decided(String operation, BalanceDecision decision) {
-    }
+    default void decided(String operation, BalanceDecision decision) {}
 
     /**
      * An operation's write was stored (or it needed none), with the events it caused.
@@ -30,8 +28,7 @@ interface LedgerMetrics {
      * @param events the events
      * @param holdDelta active holds after minus before the operation
      */
-    default void applied(List<BalanceEvent> events, int holdDelta) {
-    }
+    default void applied(List<BalanceEvent> events, int holdDelta) {}
 
     /**
      * A charge (not a replay) was priced by a generic row or the default price.
@@ -39,16 +36,13 @@ interface LedgerMetrics {
      * @param model the model name as the request gave it
      * @param match the row that priced it
      */
-    default void fallbackPriced(String model, PriceMatch match) {
-    }
+    default void fallbackPriced(String model, PriceMatch match) {}
 
     /** A compare-and-set lost a race and the operation will be decided again. */
-    default void conflict() {
-    }
+    default void conflict() {}
 
     /** An operation gave up after the configured number of conflicts. */
-    default void exhausted() {
-    }
+    default void exhausted() {}
 
     /**
      * A store call finished.
@@ -57,8 +51,7 @@ interface LedgerMetrics {
      * @param nanos how long it took
      * @param success whether it succeeded
      */
-    default void storeCall(String operation, long nanos, boolean success) {
-    }
+    default void storeCall(String operation, long nanos, boolean success) {}
 
     /** @return whether store calls should be timed at all */
     default boolean timesStore() {

@@ -8,8 +8,8 @@ import dev.balancekit.BalanceListener;
 import dev.balancekit.BalanceRequest;
 import dev.balancekit.ChargeRequest;
 import dev.balancekit.ConflictRetriesExhaustedException;
-import dev.balancekit.Hold;
 import dev.balancekit.HistoryQuery;
+import dev.balancekit.Hold;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.Receipt;
@@ -50,9 +50,9 @@ public final class LedgerRunner {
     private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     /** The most models (with their endpoint) a ledger reports a {@link BalanceEvent.FallbackPrice} for. */
     static final int FALLBACK_MODELS_REPORTED = 10_000;
+
     private static final System.Logger LOG = System.getLogger("dev.balancekit.BalanceLedger");
-    private static final StoredAccount ABSENT =
-            new StoredAccount(AccountState.empty("absent", Instant.EPOCH), 1);
+    private static final StoredAccount ABSENT = new StoredAccount(AccountState.empty("absent", Instant.EPOCH), 1);
 
     private final BalanceStore store;
     private volatile LedgerConfig config;
@@ -83,8 +83,15 @@ public final class LedgerRunner {
      * @param eventExecutor where listeners run, or null for one daemon thread (when there are listeners)
      * @param meterRegistry where to report the meters, or null to measure nothing
      */
-    public LedgerRunner(BalanceStore store, LedgerConfig config, Clock clock, int maxAttempts, Duration backoffBase,
-            Duration backoffMax, List<BalanceListener> listeners, @Nullable Executor eventExecutor,
+    public LedgerRunner(
+            BalanceStore store,
+            LedgerConfig config,
+            Clock clock,
+            int maxAttempts,
+            Duration backoffBase,
+            Duration backoffMax,
+            List<BalanceListener> listeners,
+            @Nullable Executor eventExecutor,
             @Nullable MeterRegistry meterRegistry) {
         this.metrics = meterRegistry == null ? LedgerMetrics.NONE : new MicrometerLedgerMetrics(meterRegistry);
         this.store = metrics.timesStore() ? new TimedBalanceStore(store, metrics) : store;
@@ -94,8 +101,7 @@ public final class LedgerRunner {
         this.backoffBase = backoffBase;
         this.backoffMax = backoffMax;
         this.listeners = List.copyOf(listeners);
-        this.eventExecutor = this.listeners.isEmpty() ? null
-                : eventExecutor != null ? eventExecutor : newEventThread();
+        this.eventExecutor = this.listeners.isEmpty() ? null : eventExecutor != null ? eventExecutor : newEventThread();
     }
 
     private static Executor newEventThread() {
@@ -141,8 +147,9 @@ public final class LedgerRunner {
      */
     public void rejectConfig(String source, List<String> problems) {
         List<String> copy = List.copyOf(problems);
-        LOG.log(System.Logger.Level.WARNING, "balance config from " + source + " rejected, keeping the previous one: "
-                + String.join("; ", copy));
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "balance config from " + source + " rejected, keeping the previous one: " + String.join("; ", copy));
         publish(List.of(new BalanceEvent.ConfigRejected(clock.instant(), source, copy)));
     }
 
@@ -167,8 +174,10 @@ public final class LedgerRunner {
      * @return the reservation
      */
     public Mono<Reservation> reserve(BalanceRequest request) {
-        return run(request.user(), request.idempotencyKey(),
-                (state, now, id, cfg, found) -> LedgerEngine.reserve(state, request, cfg, now, id, found))
+        return run(
+                        request.user(),
+                        request.idempotencyKey(),
+                        (state, now, id, cfg, found) -> LedgerEngine.reserve(state, request, cfg, now, id, found))
                 .doOnNext(r -> {
                     if (!r.replay()) {
                         metrics.decided("reserve", r.decision());
@@ -184,8 +193,10 @@ public final class LedgerRunner {
      * @return the receipt
      */
     public Mono<Receipt> charge(ChargeRequest request) {
-        return run(request.user(), request.idempotencyKey(),
-                (state, now, id, cfg, found) -> LedgerEngine.charge(state, request, cfg, now, id, found))
+        return run(
+                        request.user(),
+                        request.idempotencyKey(),
+                        (state, now, id, cfg, found) -> LedgerEngine.charge(state, request, cfg, now, id, found))
                 .doOnNext(r -> {
                     if (!r.replay()) {
                         observePrice(request.model(), request.endpoint(), true);
@@ -208,9 +219,14 @@ public final class LedgerRunner {
         }
         String seen = endpoint == null ? model : endpoint + '\u0000' + model;
         if (fallbackReported.size() < FALLBACK_MODELS_REPORTED && fallbackReported.add(seen)) {
-            LOG.log(System.Logger.Level.WARNING, "model '" + model + "'" + (endpoint == null ? "" : " on endpoint '"
-                    + endpoint + "'") + " is priced by " + (match.valueKey() == null ? "the default rate"
-                    : "the generic row '" + match.valueKey() + "'") + "; add a price for it (docs/guide.md)");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "model '" + model + "'" + (endpoint == null ? "" : " on endpoint '" + endpoint + "'")
+                            + " is priced by "
+                            + (match.valueKey() == null
+                                    ? "the default rate"
+                                    : "the generic row '" + match.valueKey() + "'")
+                            + "; add a price for it (docs/guide.md)");
             publish(List.of(new BalanceEvent.FallbackPrice(clock.instant(), model, endpoint, match)));
         }
     }
@@ -244,7 +260,9 @@ public final class LedgerRunner {
      * @return the receipt
      */
     public Mono<Receipt> addBalance(BalanceChange change) {
-        return run(change.user(), change.idempotencyKey(),
+        return run(
+                change.user(),
+                change.idempotencyKey(),
                 (state, now, id, cfg, found) -> LedgerEngine.addBalance(state, change, cfg, now, id, found));
     }
 
@@ -255,7 +273,9 @@ public final class LedgerRunner {
      * @return the receipt
      */
     public Mono<Receipt> setBalance(BalanceChange change) {
-        return run(change.user(), change.idempotencyKey(),
+        return run(
+                change.user(),
+                change.idempotencyKey(),
                 (state, now, id, cfg, found) -> LedgerEngine.setBalance(state, change, cfg, now, id, found));
     }
 
@@ -268,7 +288,10 @@ public final class LedgerRunner {
      * @return the receipt
      */
     public Mono<Receipt> setTier(String user, String tier, @Nullable String actor) {
-        return run(user, null, (state, now, id, cfg, found) -> LedgerEngine.setTier(state, user, tier, actor, cfg, now, id));
+        return run(
+                user,
+                null,
+                (state, now, id, cfg, found) -> LedgerEngine.setTier(state, user, tier, actor, cfg, now, id));
     }
 
     /**
@@ -314,8 +337,8 @@ public final class LedgerRunner {
      */
     @FunctionalInterface
     private interface IdDecider<R> {
-        Transition<R> decide(@Nullable AccountState state, Instant now, String operationId, LedgerConfig config,
-                Lookups found);
+        Transition<R> decide(
+                @Nullable AccountState state, Instant now, String operationId, LedgerConfig config, Lookups found);
     }
 
     /** Runs a decision that usually writes nothing (a check): always from a fresh load. */
@@ -354,10 +377,11 @@ public final class LedgerRunner {
      *
      * @param inTurn whether this attempt runs in the account's turn
      */
-    private <R> Mono<R> attempt(String user, String operationId, boolean fromLastWrite, IdDecider<R> decider,
-            int attempt, boolean inTurn) {
+    private <R> Mono<R> attempt(
+            String user, String operationId, boolean fromLastWrite, IdDecider<R> decider, int attempt, boolean inTurn) {
         StoredAccount remembered = fromLastWrite ? lastWritten.get(user) : null;
-        Mono<StoredAccount> source = remembered != null ? Mono.just(remembered) : store.load(user).defaultIfEmpty(ABSENT);
+        Mono<StoredAccount> source =
+                remembered != null ? Mono.just(remembered) : store.load(user).defaultIfEmpty(ABSENT);
         return source.flatMap(stored -> {
             AccountState state = isAbsent(stored) ? null : stored.state();
             Transition<R> outcome;
@@ -379,10 +403,20 @@ public final class LedgerRunner {
                     return attempt(user, operationId, false, decider, attempt, inTurn);
                 }
                 return lookUp(user, state, operationId, decider, outcome, found)
-                        .flatMap(decided -> apply(user, stored, state, null, operationId, fromLastWrite, decider, attempt,
-                                inTurn, decided));
+                        .flatMap(decided -> apply(
+                                user,
+                                stored,
+                                state,
+                                null,
+                                operationId,
+                                fromLastWrite,
+                                decider,
+                                attempt,
+                                inTurn,
+                                decided));
             }
-            return apply(user, stored, state, remembered, operationId, fromLastWrite, decider, attempt, inTurn, outcome);
+            return apply(
+                    user, stored, state, remembered, operationId, fromLastWrite, decider, attempt, inTurn, outcome);
         });
     }
 
@@ -390,8 +424,13 @@ public final class LedgerRunner {
      * Reads the entries a decision asked for and decides again with them, until it asks for nothing
      * more. Every lookup names an operation or a hold, and the engine asks for each at most once.
      */
-    private <R> Mono<Transition<R>> lookUp(String user, @Nullable AccountState state, String operationId,
-            IdDecider<R> decider, Transition<R> outcome, Lookups found) {
+    private <R> Mono<Transition<R>> lookUp(
+            String user,
+            @Nullable AccountState state,
+            String operationId,
+            IdDecider<R> decider,
+            Transition<R> outcome,
+            Lookups found) {
         Lookups.Lookup lookup = outcome.lookup();
         if (lookup == null) {
             return Mono.just(outcome);
@@ -410,9 +449,17 @@ public final class LedgerRunner {
     }
 
     /** Writes a decision's outcome (or answers without a write), then reports it. */
-    private <R> Mono<R> apply(String user, StoredAccount stored, @Nullable AccountState state,
-            @Nullable StoredAccount remembered, String operationId, boolean fromLastWrite, IdDecider<R> decider,
-            int attempt, boolean inTurn, Transition<R> outcome) {
+    private <R> Mono<R> apply(
+            String user,
+            StoredAccount stored,
+            @Nullable AccountState state,
+            @Nullable StoredAccount remembered,
+            String operationId,
+            boolean fromLastWrite,
+            IdDecider<R> decider,
+            int attempt,
+            boolean inTurn,
+            Transition<R> outcome) {
         AccountState next = outcome.next();
         if (next == null) {
             if (remembered != null) {
@@ -422,24 +469,29 @@ public final class LedgerRunner {
             metrics.applied(outcome.events(), 0);
             publish(outcome.events());
             ReceiptRecord first = outcome.replayed();
-            return first == null || first.entryCount() == 0 ? Mono.just(outcome.decided())
+            return first == null || first.entryCount() == 0
+                    ? Mono.just(outcome.decided())
                     : entriesOf(user, first).map(outcome::withEntries);
         }
         long version = isAbsent(stored) ? 0 : stored.version();
-        return store.compareAndSet(user, version, state, next, outcome.entries()).flatMap(r -> {
-            if (r != CasResult.APPLIED) {
-                if (remembered != null) {
-                    // stale; a newer state this ledger wrote since stays
-                    lastWritten.remove(user, remembered);
-                }
-                metrics.conflict();
-                return retry(user, operationId, fromLastWrite, decider, attempt, inTurn);
-            }
-            remember(user, new StoredAccount(next, version + 1));
-            metrics.applied(outcome.events(), next.holds().size() - (state == null ? 0 : state.holds().size()));
-            publish(outcome.events());
-            return Mono.just(outcome.decided());
-        });
+        return store.compareAndSet(user, version, state, next, outcome.entries())
+                .flatMap(r -> {
+                    if (r != CasResult.APPLIED) {
+                        if (remembered != null) {
+                            // stale; a newer state this ledger wrote since stays
+                            lastWritten.remove(user, remembered);
+                        }
+                        metrics.conflict();
+                        return retry(user, operationId, fromLastWrite, decider, attempt, inTurn);
+                    }
+                    remember(user, new StoredAccount(next, version + 1));
+                    metrics.applied(
+                            outcome.events(),
+                            next.holds().size()
+                                    - (state == null ? 0 : state.holds().size()));
+                    publish(outcome.events());
+                    return Mono.just(outcome.decided());
+                });
     }
 
     /** Whether a load found no account: {@link #ABSENT} is a marker, compared by identity. */
@@ -452,12 +504,14 @@ public final class LedgerRunner {
     private Mono<List<LedgerEntry>> entriesOf(String user, ReceiptRecord first) {
         long end = first.firstSeq() + first.entryCount();
         String prefix = first.operationId() + '#';
-        return store.history(user, HistoryQuery.all().withLimit(first.entryCount()).after("s" + end))
+        return store.history(
+                        user, HistoryQuery.all().withLimit(first.entryCount()).after("s" + end))
                 .filter(e -> e.seq() >= first.firstSeq() && e.id().startsWith(prefix))
                 .collectList()
                 .map(newestFirst -> {
                     if (newestFirst.size() != first.entryCount()) {
-                        throw new IllegalStateException("the history of user '" + user + "' lacks entries of operation '"
+                        throw new IllegalStateException("the history of user '" + user
+                                + "' lacks entries of operation '"
                                 + first.operationId() + "': found " + newestFirst.size() + " of " + first.entryCount()
                                 + " below seq " + end);
                     }
@@ -489,7 +543,10 @@ public final class LedgerRunner {
                         try {
                             listener.onEvent(event);
                         } catch (RuntimeException | Error e) {
-                            LOG.log(System.Logger.Level.WARNING, "balance listener " + listener + " failed on " + event, e);
+                            LOG.log(
+                                    System.Logger.Level.WARNING,
+                                    "balance listener " + listener + " failed on " + event,
+                                    e);
                         }
                     }
                 }
@@ -505,8 +562,8 @@ public final class LedgerRunner {
      * in turn retries after a jittered delay. The operation id stays the same, so a retried decision
      * appends the same entries.
      */
-    private <R> Mono<R> retry(String user, String operationId, boolean fromLastWrite, IdDecider<R> decider,
-            int failed, boolean inTurn) {
+    private <R> Mono<R> retry(
+            String user, String operationId, boolean fromLastWrite, IdDecider<R> decider, int failed, boolean inTurn) {
         if (failed >= maxAttempts) {
             metrics.exhausted();
             return Mono.error(new ConflictRetriesExhaustedException(user, failed));
@@ -540,10 +597,11 @@ public final class LedgerRunner {
         long more = r.nextInt(256);
         char[] id = new char[12];
         for (int i = 0; i < 12; i++) {
-            int six = i < 10 ? (int) (bits >>> (6 * i)) & 63 : (int) (((bits >>> 60) | (more << 4)) >>> (6 * (i - 10))) & 63;
+            int six = i < 10
+                    ? (int) (bits >>> (6 * i)) & 63
+                    : (int) (((bits >>> 60) | (more << 4)) >>> (6 * (i - 10))) & 63;
             id[i] = ID_ALPHABET.charAt(six);
         }
         return new String(id);
     }
-
 }

@@ -17,8 +17,7 @@ final class Lookups {
     private @Nullable Map<Lookup, List<LedgerEntry>> found;
 
     /** Creates an empty set of answers. */
-    public Lookups() {
-    }
+    public Lookups() {}
 
     /**
      * What the history holds for a lookup.
@@ -26,8 +25,7 @@ final class Lookups {
      * @param kind whose entries
      * @param id the operation id or hold id
      */
-    public record Lookup(Kind kind, String id) {
-    }
+    public record Lookup(Kind kind, String id) {}
 
     /** Whose entries a lookup reads. */
     public enum Kind {
@@ -57,7 +55,8 @@ final class Lookups {
      * @param id the operation id or hold id
      * @return the entries in sequence order, or null when not looked up yet
      */
-    @Nullable List<LedgerEntry> get(Kind kind, String id) {
+    @Nullable
+    List<LedgerEntry> get(Kind kind, String id) {
         return found == null ? null : found.get(new Lookup(kind, id));
     }
 }

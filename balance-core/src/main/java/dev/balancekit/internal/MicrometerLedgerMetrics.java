@@ -45,11 +45,14 @@ final class MicrometerLedgerMetrics implements LedgerMetrics {
                 .description("holds opened minus holds closed by this ledger instance")
                 .register(registry);
         this.conflicts = Counter.builder("balance.cas.conflicts")
-                .description("compare-and-set conflicts, each followed by a retry").register(registry);
+                .description("compare-and-set conflicts, each followed by a retry")
+                .register(registry);
         this.exhausted = Counter.builder("balance.cas.exhausted")
-                .description("operations that gave up after the configured number of conflicts").register(registry);
+                .description("operations that gave up after the configured number of conflicts")
+                .register(registry);
         this.holdsExpired = Counter.builder("balance.holds.expired")
-                .description("holds that expired without being settled or released").register(registry);
+                .description("holds that expired without being settled or released")
+                .register(registry);
     }
 
     @Override
@@ -58,7 +61,11 @@ final class MicrometerLedgerMetrics implements LedgerMetrics {
                 .description("checks and reservations by outcome and denial reason")
                 .tag("operation", operation)
                 .tag("outcome", decision.status().name().toLowerCase(Locale.ROOT))
-                .tag("reason", decision.reason() == null ? "none" : decision.reason().name().toLowerCase(Locale.ROOT))
+                .tag(
+                        "reason",
+                        decision.reason() == null
+                                ? "none"
+                                : decision.reason().name().toLowerCase(Locale.ROOT))
                 .register(registry)
                 .increment();
     }
@@ -79,19 +86,26 @@ final class MicrometerLedgerMetrics implements LedgerMetrics {
                     Counter.builder("balance.credits.charged")
                             .description("credits charged for usage, in micro-credits")
                             .baseUnit("microcredits")
-                            .tag("token_type", type).tag("value_key", key)
+                            .tag("token_type", type)
+                            .tag("value_key", key)
                             .register(registry)
                             .increment((double) Math.negateExact(e.tokenValue().micros()));
                     Counter.builder("balance.tokens")
                             .description("tokens charged")
                             .baseUnit("tokens")
-                            .tag("token_type", type).tag("value_key", key)
+                            .tag("token_type", type)
+                            .tag("value_key", key)
                             .register(registry)
                             .increment((double) e.tokens());
                 }
             } else if (event instanceof BalanceEvent.Refilled refilled) {
-                Counter.builder("balance.refills").description("automatic refills")
-                        .tag("mode", refilled.entry().note() == null ? "unknown" : refilled.entry().note())
+                Counter.builder("balance.refills")
+                        .description("automatic refills")
+                        .tag(
+                                "mode",
+                                refilled.entry().note() == null
+                                        ? "unknown"
+                                        : refilled.entry().note())
                         .register(registry)
                         .increment();
             } else if (event instanceof BalanceEvent.HoldExpired) {
@@ -102,8 +116,10 @@ final class MicrometerLedgerMetrics implements LedgerMetrics {
 
     @Override
     public void fallbackPriced(String model, PriceMatch match) {
-        String tag = fallbackModels.contains(model) || (fallbackModels.size() < FALLBACK_MODEL_TAGS
-                && fallbackModels.add(model)) ? model : "other";
+        String tag = fallbackModels.contains(model)
+                        || (fallbackModels.size() < FALLBACK_MODEL_TAGS && fallbackModels.add(model))
+                ? model
+                : "other";
         Counter.builder("balance.prices.fallback")
                 .description("charges priced by a generic row or the default price")
                 .tag("model", tag)

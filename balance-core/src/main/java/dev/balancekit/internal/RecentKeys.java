@@ -21,8 +21,7 @@ final class RecentKeys {
     /** Buckets per retention: a key stays at most a quarter of the retention longer than it must. */
     private static final int BUCKETS_PER_RETENTION = 4;
 
-    private RecentKeys() {
-    }
+    private RecentKeys() {}
 
     /**
      * FNV-1a, 64 bits, over the UTF-16 code units of a text.
@@ -107,7 +106,10 @@ final class RecentKeys {
                 continue;
             }
             if (!added && b.bucket() >= current) {
-                out.add(b.bucket() == current ? with(b.bits(), current, key) : with(new byte[KeyBucket.BYTES], current, key));
+                out.add(
+                        b.bucket() == current
+                                ? with(b.bits(), current, key)
+                                : with(new byte[KeyBucket.BYTES], current, key));
                 added = true;
                 if (b.bucket() == current) {
                     continue;

@@ -41,7 +41,8 @@ final class TimedBalanceStore implements BalanceStore {
     }
 
     @Override
-    public Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
+    public Mono<CasResult> compareAndSet(
+            String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             return timed(store.compareAndSet(user, expectedVersion, next, entries), "compare_and_set", start);
@@ -49,8 +50,12 @@ final class TimedBalanceStore implements BalanceStore {
     }
 
     @Override
-    public Mono<CasResult> compareAndSet(String user, long expectedVersion, @Nullable AccountState current,
-            AccountState next, List<LedgerEntry> entries) {
+    public Mono<CasResult> compareAndSet(
+            String user,
+            long expectedVersion,
+            @Nullable AccountState current,
+            AccountState next,
+            List<LedgerEntry> entries) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             return timed(store.compareAndSet(user, expectedVersion, current, next, entries), "compare_and_set", start);

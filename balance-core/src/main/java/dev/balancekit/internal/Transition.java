@@ -22,8 +22,13 @@ import org.jspecify.annotations.Nullable;
  *     fields are then meaningless
  * @param <R> the result type
  */
-record Transition<R>(@Nullable AccountState next, List<LedgerEntry> entries, @Nullable R result,
-        List<BalanceEvent> events, @Nullable ReceiptRecord replayed, Lookups.@Nullable Lookup lookup) {
+record Transition<R>(
+        @Nullable AccountState next,
+        List<LedgerEntry> entries,
+        @Nullable R result,
+        List<BalanceEvent> events,
+        @Nullable ReceiptRecord replayed,
+        Lookups.@Nullable Lookup lookup) {
 
     /**
      * An outcome that is not a replay.

@@ -38,15 +38,14 @@ public final class InMemoryBalanceStore implements BalanceStore {
     private static final Comparator<AccountState> BY_USER = Comparator.comparing(AccountState::user);
     private static final Comparator<AccountState> BY_BALANCE =
             Comparator.comparing(AccountState::balance).thenComparing(BY_USER);
-    private static final Comparator<AccountState> BY_ACTIVITY = Comparator
-            .comparing(AccountState::lastTransactionAt, Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
+    private static final Comparator<AccountState> BY_ACTIVITY = Comparator.comparing(
+                    AccountState::lastTransactionAt, Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
             .thenComparing(BY_USER);
 
     private final ConcurrentHashMap<String, Node> accounts = new ConcurrentHashMap<>();
 
     /** Creates an empty store. */
-    public InMemoryBalanceStore() {
-    }
+    public InMemoryBalanceStore() {}
 
     @Override
     public Mono<StoredAccount> load(String user) {
@@ -58,7 +57,8 @@ public final class InMemoryBalanceStore implements BalanceStore {
     }
 
     @Override
-    public Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
+    public Mono<CasResult> compareAndSet(
+            String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(entries, "entries");
@@ -175,8 +175,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
     }
 
     /** One account: its state with version, and its entries, shared by all versions. */
-    private record Node(StoredAccount stored, EntryLog log) {
-    }
+    private record Node(StoredAccount stored, EntryLog log) {}
 
     /**
      * An account's entries in sequence order; appended under the account's map entry lock. Lookups

@@ -10,9 +10,10 @@ final class Policies {
         @Override
         public PolicyVerdict onShortfall(Shortfall s) {
             boolean costFits = s.available().compareTo(s.cost()) >= 0;
-            return PolicyVerdict.deny(costFits && s.minBalance().isPositive()
-                    ? DenialReason.BELOW_MINIMUM_BALANCE
-                    : DenialReason.INSUFFICIENT_BALANCE);
+            return PolicyVerdict.deny(
+                    costFits && s.minBalance().isPositive()
+                            ? DenialReason.BELOW_MINIMUM_BALANCE
+                            : DenialReason.INSUFFICIENT_BALANCE);
         }
 
         @Override
@@ -21,8 +22,7 @@ final class Policies {
         }
     };
 
-    private Policies() {
-    }
+    private Policies() {}
 
     record AllowNegative(@Nullable Credits floor) implements ShortfallPolicy {
         @Override
@@ -36,7 +36,9 @@ final class Policies {
             } catch (ArithmeticException e) {
                 return PolicyVerdict.deny(DenialReason.INSUFFICIENT_BALANCE);
             }
-            return after >= floor.micros() ? PolicyVerdict.allow() : PolicyVerdict.deny(DenialReason.INSUFFICIENT_BALANCE);
+            return after >= floor.micros()
+                    ? PolicyVerdict.allow()
+                    : PolicyVerdict.deny(DenialReason.INSUFFICIENT_BALANCE);
         }
 
         @Override

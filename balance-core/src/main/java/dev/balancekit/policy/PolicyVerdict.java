@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param reason the denial reason, present exactly for {@link Kind#DENY}
  * @param fallbackModel the model to use, present exactly for {@link Kind#FALLBACK}
  */
-public record PolicyVerdict(Kind kind, @Nullable DenialReason reason, @Nullable String fallbackModel) {
+public record PolicyVerdict(
+        Kind kind, @Nullable DenialReason reason, @Nullable String fallbackModel) {
 
     /** The kinds of answer. */
     public enum Kind {
@@ -36,7 +37,8 @@ public record PolicyVerdict(Kind kind, @Nullable DenialReason reason, @Nullable 
             throw new IllegalArgumentException("reason must be given exactly for DENY, was " + reason);
         }
         if ((kind == Kind.FALLBACK) != (fallbackModel != null)) {
-            throw new IllegalArgumentException("fallbackModel must be given exactly for FALLBACK, was " + fallbackModel);
+            throw new IllegalArgumentException(
+                    "fallbackModel must be given exactly for FALLBACK, was " + fallbackModel);
         }
     }
 

@@ -12,5 +12,5 @@ import dev.balancekit.Credits;
  * @param cost the request's estimated cost
  * @param minBalance the configured minimum balance
  */
-public record Shortfall(String user, String model, Credits balance, Credits available, Credits cost, Credits minBalance) {
-}
+public record Shortfall(
+        String user, String model, Credits balance, Credits available, Credits cost, Credits minBalance) {}

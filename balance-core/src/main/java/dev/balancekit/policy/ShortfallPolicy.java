@@ -58,8 +58,8 @@ public interface ShortfallPolicy {
      */
     static ShortfallPolicy freeModel(String model) {
         if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("freeModel must not be blank, was "
-                    + (model == null ? "null" : "'" + model + "'"));
+            throw new IllegalArgumentException(
+                    "freeModel must not be blank, was " + (model == null ? "null" : "'" + model + "'"));
         }
         return new Policies.FreeModel(model);
     }

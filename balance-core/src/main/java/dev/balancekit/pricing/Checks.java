@@ -5,8 +5,7 @@ import org.jspecify.annotations.Nullable;
 /** Argument checks shared by the pricing types, so that every message reads the same way. */
 final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     /** Returns {@code value}, or throws an exception naming {@code name} when it is null. */
     static <T> T notNull(@Nullable T value, String name) {

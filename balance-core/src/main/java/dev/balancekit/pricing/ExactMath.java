@@ -12,8 +12,7 @@ import java.math.BigInteger;
  */
 final class ExactMath {
 
-    private ExactMath() {
-    }
+    private ExactMath() {}
 
     /**
      * Returns {@code ceil(a * b / divisor)}.

@@ -54,9 +54,12 @@ public record ModelPrice(
             throw new IllegalArgumentException("through and after must be given together, was " + through + " and "
                     + (after == null ? "none" : "a price"));
         }
-        if (through != null && after != null && after.through() != null && !after.through().isAfter(through)) {
-            throw new IllegalArgumentException("after.through must be later than through " + through + ", was "
-                    + after.through());
+        if (through != null
+                && after != null
+                && after.through() != null
+                && !after.through().isAfter(through)) {
+            throw new IllegalArgumentException(
+                    "after.through must be later than through " + through + ", was " + after.through());
         }
     }
 
@@ -70,7 +73,11 @@ public record ModelPrice(
      * @param premium the long-context pricing, or null
      * @throws IllegalArgumentException if {@code prompt} or {@code completion} is null
      */
-    public ModelPrice(Rate prompt, Rate completion, @Nullable Rate cacheWrite, @Nullable Rate cacheRead,
+    public ModelPrice(
+            Rate prompt,
+            Rate completion,
+            @Nullable Rate cacheWrite,
+            @Nullable Rate cacheRead,
             @Nullable Premium premium) {
         this(prompt, completion, cacheWrite, cacheRead, premium, null, null);
     }
@@ -112,8 +119,14 @@ public record ModelPrice(
      * @throws IllegalArgumentException if {@code read} is null
      */
     public ModelPrice withCache(Rate write, Rate read) {
-        return new ModelPrice(prompt, completion, Checks.notNull(write, "write"), Checks.notNull(read, "read"), premium,
-                through, after);
+        return new ModelPrice(
+                prompt,
+                completion,
+                Checks.notNull(write, "write"),
+                Checks.notNull(read, "read"),
+                premium,
+                through,
+                after);
     }
 
     /**
@@ -138,8 +151,14 @@ public record ModelPrice(
      * @throws IllegalArgumentException if {@code newPrompt} or {@code newCompletion} is null
      */
     public ModelPrice withRates(Rate newPrompt, Rate newCompletion) {
-        return new ModelPrice(Checks.notNull(newPrompt, "prompt"), Checks.notNull(newCompletion, "completion"),
-                cacheWrite, cacheRead, premium, null, null);
+        return new ModelPrice(
+                Checks.notNull(newPrompt, "prompt"),
+                Checks.notNull(newCompletion, "completion"),
+                cacheWrite,
+                cacheRead,
+                premium,
+                null,
+                null);
     }
 
     /**
@@ -153,7 +172,13 @@ public record ModelPrice(
      * @throws IllegalArgumentException if {@code next} ends on or before {@code lastDay}
      */
     public ModelPrice until(LocalDate lastDay, ModelPrice next) {
-        return new ModelPrice(prompt, completion, cacheWrite, cacheRead, premium, Checks.notNull(lastDay, "through"),
+        return new ModelPrice(
+                prompt,
+                completion,
+                cacheWrite,
+                cacheRead,
+                premium,
+                Checks.notNull(lastDay, "through"),
                 Checks.notNull(next, "after"));
     }
 

@@ -22,8 +22,8 @@ public record Multiplier(long millionths) {
      */
     public Multiplier {
         if (millionths < 0 || millionths > 1000 * SCALE) {
-            throw new IllegalArgumentException("priceMultiplier must be between 0 and 1000, was "
-                    + Credits.formatScaled(millionths, 6));
+            throw new IllegalArgumentException(
+                    "priceMultiplier must be between 0 and 1000, was " + Credits.formatScaled(millionths, 6));
         }
     }
 

@@ -16,7 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param cacheWrite the cache-write rate above the threshold, or null to keep the model's
  * @param cacheRead the cache-read rate above the threshold, or null to keep the model's
  */
-public record Premium(long threshold, Rate prompt, Rate completion, @Nullable Rate cacheWrite,
+public record Premium(
+        long threshold,
+        Rate prompt,
+        Rate completion,
+        @Nullable Rate cacheWrite,
         @Nullable Rate cacheRead) {
 
     /**
@@ -39,8 +43,8 @@ public record Premium(long threshold, Rate prompt, Rate completion, @Nullable Ra
         Checks.notNull(prompt, "prompt");
         Checks.notNull(completion, "completion");
         if ((cacheWrite == null) != (cacheRead == null)) {
-            throw new IllegalArgumentException("cacheWrite and cacheRead must be given together, was "
-                    + cacheWrite + " and " + cacheRead);
+            throw new IllegalArgumentException(
+                    "cacheWrite and cacheRead must be given together, was " + cacheWrite + " and " + cacheRead);
         }
     }
 

@@ -98,12 +98,10 @@ public final class PriceTable {
     private final @Nullable String source;
     private final ConcurrentHashMap<String, PriceMatch> matchCache = new ConcurrentHashMap<>();
 
-    private record Row(String key, String lowerKey, ModelPrice price) {
-    }
+    private record Row(String key, String lowerKey, ModelPrice price) {}
 
     /** {@code contains} is held lower-case, as it is compared with the lower-cased name. */
-    private record Fallback(String contains, Row row) {
-    }
+    private record Fallback(String contains, Row row) {}
 
     private PriceTable(Builder b) {
         this.rows = List.copyOf(b.rows.values());
@@ -328,7 +326,8 @@ public final class PriceTable {
     }
 
     private static PriceMatch keyMatch(Row row, String name) {
-        MatchKind kind = name.equals(row.lowerKey()) ? MatchKind.EXACT
+        MatchKind kind = name.equals(row.lowerKey())
+                ? MatchKind.EXACT
                 : isGeneric(name, row.lowerKey()) ? MatchKind.GENERIC : MatchKind.LONGEST_KEY;
         return new PriceMatch(row.key(), row.price(), kind);
     }
@@ -343,7 +342,10 @@ public final class PriceTable {
             return true;
         }
         for (int at = name.indexOf(key); at >= 0; at = name.indexOf(key, at + 1)) {
-            if (SNAPSHOT_TAIL.matcher(name).region(at + key.length(), name.length()).matches()) {
+            if (SNAPSHOT_TAIL
+                    .matcher(name)
+                    .region(at + key.length(), name.length())
+                    .matches()) {
                 return false;
             }
         }
@@ -412,7 +414,12 @@ public final class PriceTable {
      * @throws IllegalArgumentException if {@code model} is null or blank, or another argument is null
      * @throws ArithmeticException if a line does not fit {@link Credits}
      */
-    public PricedUsage price(String model, @Nullable String endpoint, LocalDate day, Usage usage, boolean incomplete,
+    public PricedUsage price(
+            String model,
+            @Nullable String endpoint,
+            LocalDate day,
+            Usage usage,
+            boolean incomplete,
             Multiplier multiplier) {
         PriceMatch match = match(model, endpoint);
         Checks.notNull(day, "day");
@@ -424,23 +431,38 @@ public final class PriceTable {
         long promptTokens = usage.promptTokens();
 
         Rate promptRate = price.promptRate(promptTokens);
-        long promptMicros = ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * scale,
+        long promptMicros = ExactMath.ceilDiv(
+                Rate.NANOS_PER_MICRO * scale,
                 new long[] {usage.inputTokens(), promptRate.nanosPerToken(), m},
-                new long[] {usage.cacheWriteTokens(), price.cacheWriteRate(promptTokens).nanosPerToken(), m},
-                new long[] {usage.cacheReadTokens(), price.cacheReadRate(promptTokens).nanosPerToken(), m});
-        PricedLine promptLine = new PricedLine(promptTokens, promptRate.scaled(m, scale), Credits.ofMicros(promptMicros),
-                usage.inputTokens(), usage.cacheWriteTokens(), usage.cacheReadTokens());
+                new long[] {
+                    usage.cacheWriteTokens(), price.cacheWriteRate(promptTokens).nanosPerToken(), m
+                },
+                new long[] {
+                    usage.cacheReadTokens(), price.cacheReadRate(promptTokens).nanosPerToken(), m
+                });
+        PricedLine promptLine = new PricedLine(
+                promptTokens,
+                promptRate.scaled(m, scale),
+                Credits.ofMicros(promptMicros),
+                usage.inputTokens(),
+                usage.cacheWriteTokens(),
+                usage.cacheReadTokens());
 
         Rate completionRate = price.completionRate(promptTokens);
         long output = usage.outputTokens();
         long numerator = incomplete ? INCOMPLETE_NUMERATOR : 1;
         long denominator = incomplete ? INCOMPLETE_DENOMINATOR : 1;
         // from the unscaled rate, so that the charge is rounded once
-        long completionMicros = ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * denominator * scale,
+        long completionMicros = ExactMath.ceilDiv(
+                Rate.NANOS_PER_MICRO * denominator * scale,
                 new long[] {output, completionRate.nanosPerToken(), numerator, m});
-        PricedLine completionLine = new PricedLine(output,
+        PricedLine completionLine = new PricedLine(
+                output,
                 completionRate.scaled(Math.multiplyExact(numerator, m), Math.multiplyExact(denominator, scale)),
-                Credits.ofMicros(completionMicros), 0, 0, 0);
+                Credits.ofMicros(completionMicros),
+                0,
+                0,
+                0);
         return new PricedUsage(match, promptLine, completionLine);
     }
 
@@ -495,15 +517,21 @@ public final class PriceTable {
      * @throws IllegalArgumentException if a token count is not between 0 and {@link Usage#MAX_TOKENS}
      * @throws ArithmeticException if the estimate does not fit {@link Credits}
      */
-    public Credits estimate(String model, @Nullable String endpoint, LocalDate day, long promptTokens,
-            long maxOutputTokens, Multiplier multiplier) {
+    public Credits estimate(
+            String model,
+            @Nullable String endpoint,
+            LocalDate day,
+            long promptTokens,
+            long maxOutputTokens,
+            Multiplier multiplier) {
         Usage.checkTokens("promptTokens", promptTokens);
         Usage.checkTokens("maxOutputTokens", maxOutputTokens);
         Checks.notNull(day, "day");
         Checks.notNull(multiplier, "multiplier");
         ModelPrice price = match(model, endpoint).price().on(day);
         long m = multiplier.millionths();
-        return Credits.ofMicros(ExactMath.ceilDiv(Rate.NANOS_PER_MICRO * Multiplier.SCALE,
+        return Credits.ofMicros(ExactMath.ceilDiv(
+                Rate.NANOS_PER_MICRO * Multiplier.SCALE,
                 new long[] {promptTokens, price.promptRate(promptTokens).nanosPerToken(), m},
                 new long[] {maxOutputTokens, price.completionRate(promptTokens).nanosPerToken(), m}));
     }
@@ -533,8 +561,7 @@ public final class PriceTable {
         private @Nullable LocalDate asOf;
         private @Nullable String source;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the price used when no row matches; LibreChat's is 6 / 6.

@@ -62,8 +62,8 @@ public record AccountState(
      */
     public AccountState {
         if (lastHoldSeq < 0 || lastSeq < 0) {
-            throw new IllegalArgumentException("lastHoldSeq and lastSeq must not be negative, were " + lastHoldSeq
-                    + " and " + lastSeq);
+            throw new IllegalArgumentException(
+                    "lastHoldSeq and lastSeq must not be negative, were " + lastHoldSeq + " and " + lastSeq);
         }
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(balance, "balance");
@@ -82,8 +82,24 @@ public record AccountState(
      * @return an empty, unfunded account
      */
     public static AccountState empty(String user, Instant now) {
-        return new AccountState(user, Credits.ZERO, false, List.of(), 0, List.of(), List.of(), 0, null, 0, now,
-                null, null, 0, null, List.of(), null);
+        return new AccountState(
+                user,
+                Credits.ZERO,
+                false,
+                List.of(),
+                0,
+                List.of(),
+                List.of(),
+                0,
+                null,
+                0,
+                now,
+                null,
+                null,
+                0,
+                null,
+                List.of(),
+                null);
     }
 
     /**
@@ -93,8 +109,24 @@ public record AccountState(
      * @return a copy with the override set
      */
     public AccountState withRefillOverride(@Nullable RefillOverride override) {
-        return new AccountState(user, balance, funded, holds, lastHoldSeq, operations, recentKeys, lastSeq,
-                lastTransactionAt, totalTokens, createdAt, tier, refillAnchor, refillPeriod, lastRefill, windows, override);
+        return new AccountState(
+                user,
+                balance,
+                funded,
+                holds,
+                lastHoldSeq,
+                operations,
+                recentKeys,
+                lastSeq,
+                lastTransactionAt,
+                totalTokens,
+                createdAt,
+                tier,
+                refillAnchor,
+                refillPeriod,
+                lastRefill,
+                windows,
+                override);
     }
 
     /**

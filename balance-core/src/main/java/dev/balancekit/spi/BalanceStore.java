@@ -58,8 +58,12 @@ public interface BalanceStore {
      * @param entries the entries the change appends, in sequence order (possibly none)
      * @return {@link CasResult#APPLIED}, or {@link CasResult#CONFLICT} when the version moved on
      */
-    default Mono<CasResult> compareAndSet(String user, long expectedVersion, @Nullable AccountState current,
-            AccountState next, List<LedgerEntry> entries) {
+    default Mono<CasResult> compareAndSet(
+            String user,
+            long expectedVersion,
+            @Nullable AccountState current,
+            AccountState next,
+            List<LedgerEntry> entries) {
         return compareAndSet(user, expectedVersion, next, entries);
     }
 
@@ -113,11 +117,14 @@ public interface BalanceStore {
      */
     private Flux<LedgerEntry> scan(String user, java.util.function.Predicate<LedgerEntry> matches) {
         HistoryQuery first = HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT);
-        return history(user, first).collectList()
-                .expand(page -> page.size() <= HistoryQuery.MAX_LIMIT ? Mono.empty()
+        return history(user, first)
+                .collectList()
+                .expand(page -> page.size() <= HistoryQuery.MAX_LIMIT
+                        ? Mono.empty()
                         : history(user, first.after(HistoryQuery.cursorAfter(page.get(HistoryQuery.MAX_LIMIT - 1))))
                                 .collectList())
-                .flatMapIterable(page -> page.size() > HistoryQuery.MAX_LIMIT ? page.subList(0, HistoryQuery.MAX_LIMIT) : page)
+                .flatMapIterable(
+                        page -> page.size() > HistoryQuery.MAX_LIMIT ? page.subList(0, HistoryQuery.MAX_LIMIT) : page)
                 .filter(matches)
                 .collectList()
                 .flatMapIterable(newestFirst -> {
@@ -166,20 +173,26 @@ public interface BalanceStore {
     default Flux<UsageGroup> usage(UsageQuery query, ZoneId zone) {
         return Flux.defer(() -> {
             UsageTally tally = new UsageTally(query, zone);
-            HistoryQuery range = HistoryQuery.all().between(query.since(), query.until()).withLimit(HistoryQuery.MAX_LIMIT);
+            HistoryQuery range =
+                    HistoryQuery.all().between(query.since(), query.until()).withLimit(HistoryQuery.MAX_LIMIT);
             Flux<AccountState> accounts = query.users().isEmpty()
                     ? allAccounts(ListQuery.byUser().withLimit(ListQuery.MAX_LIMIT))
                     : Flux.fromIterable(query.users()).concatMap(u -> load(u).map(StoredAccount::state));
-            return accounts.concatMap(a -> allHistory(a.user(), range).doOnNext(e -> tally.add(e, a.tier())).then())
+            return accounts.concatMap(a -> allHistory(a.user(), range)
+                            .doOnNext(e -> tally.add(e, a.tier()))
+                            .then())
                     .thenMany(Flux.defer(() -> Flux.fromIterable(tally.groups())));
         });
     }
 
     /** Every entry of an account in a range, a page at a time. */
     private Flux<LedgerEntry> allHistory(String user, HistoryQuery first) {
-        return history(user, first).collectList()
-                .expand(list -> list.size() <= first.limit() ? Mono.empty()
-                        : history(user, first.after(HistoryQuery.cursorAfter(list.get(first.limit() - 1)))).collectList())
+        return history(user, first)
+                .collectList()
+                .expand(list -> list.size() <= first.limit()
+                        ? Mono.empty()
+                        : history(user, first.after(HistoryQuery.cursorAfter(list.get(first.limit() - 1))))
+                                .collectList())
                 .concatMapIterable(list -> list.size() <= first.limit() ? list : list.subList(0, first.limit()));
     }
 

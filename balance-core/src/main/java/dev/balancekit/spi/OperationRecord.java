@@ -16,7 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param reservation the result of a reservation
  */
 public record OperationRecord(
-        String key, String fingerprint, Instant at, @Nullable ReceiptRecord receipt, @Nullable Reservation reservation) {
+        String key,
+        String fingerprint,
+        Instant at,
+        @Nullable ReceiptRecord receipt,
+        @Nullable Reservation reservation) {
 
     /**
      * Validates.

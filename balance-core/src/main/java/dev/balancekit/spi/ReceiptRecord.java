@@ -26,8 +26,8 @@ public record ReceiptRecord(String operationId, long firstSeq, int entryCount, C
         Objects.requireNonNull(balance, "balance");
         Objects.requireNonNull(available, "available");
         if (entryCount < 0 || (entryCount == 0 ? firstSeq != 0 : firstSeq < 1)) {
-            throw new IllegalArgumentException("firstSeq and entryCount must describe entries, were " + firstSeq
-                    + " and " + entryCount);
+            throw new IllegalArgumentException(
+                    "firstSeq and entryCount must describe entries, were " + firstSeq + " and " + entryCount);
         }
     }
 }

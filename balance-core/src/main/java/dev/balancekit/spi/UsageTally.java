@@ -53,13 +53,15 @@ public final class UsageTally {
             return false;
         }
         UsageDimension period = query.period();
-        add(new Key(
-                query.groupsBy(UsageDimension.USER) ? e.user() : null,
-                query.groupsBy(UsageDimension.MODEL) ? e.model() : null,
-                query.groupsBy(UsageDimension.PRICE_KEY) ? e.valueKey() : null,
-                query.groupsBy(UsageDimension.CONTEXT) ? e.context() : null,
-                query.groupsBy(UsageDimension.TIER) ? tier : null,
-                period == null ? null : periodStart(e.createdAt(), period, zone)), UsageAmounts.of(e));
+        add(
+                new Key(
+                        query.groupsBy(UsageDimension.USER) ? e.user() : null,
+                        query.groupsBy(UsageDimension.MODEL) ? e.model() : null,
+                        query.groupsBy(UsageDimension.PRICE_KEY) ? e.valueKey() : null,
+                        query.groupsBy(UsageDimension.CONTEXT) ? e.context() : null,
+                        query.groupsBy(UsageDimension.TIER) ? tier : null,
+                        period == null ? null : periodStart(e.createdAt(), period, zone)),
+                UsageAmounts.of(e));
         return true;
     }
 
@@ -72,13 +74,15 @@ public final class UsageTally {
      * @throws ArithmeticException if a sum overflows
      */
     public void add(UsageGroup group) {
-        add(new Key(
-                query.groupsBy(UsageDimension.USER) ? group.user() : null,
-                query.groupsBy(UsageDimension.MODEL) ? group.model() : null,
-                query.groupsBy(UsageDimension.PRICE_KEY) ? group.priceKey() : null,
-                query.groupsBy(UsageDimension.CONTEXT) ? group.context() : null,
-                query.groupsBy(UsageDimension.TIER) ? group.tier() : null,
-                query.period() == null ? null : group.period()), group.amounts());
+        add(
+                new Key(
+                        query.groupsBy(UsageDimension.USER) ? group.user() : null,
+                        query.groupsBy(UsageDimension.MODEL) ? group.model() : null,
+                        query.groupsBy(UsageDimension.PRICE_KEY) ? group.priceKey() : null,
+                        query.groupsBy(UsageDimension.CONTEXT) ? group.context() : null,
+                        query.groupsBy(UsageDimension.TIER) ? group.tier() : null,
+                        query.period() == null ? null : group.period()),
+                group.amounts());
     }
 
     private void add(Key key, UsageAmounts amounts) {
@@ -111,7 +115,11 @@ public final class UsageTally {
         };
     }
 
-    private record Key(@Nullable String user, @Nullable String model, @Nullable String priceKey,
-            @Nullable String context, @Nullable String tier, @Nullable LocalDate period) {
-    }
+    private record Key(
+            @Nullable String user,
+            @Nullable String model,
+            @Nullable String priceKey,
+            @Nullable String context,
+            @Nullable String tier,
+            @Nullable LocalDate period) {}
 }

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancekit.BalanceLedger;
 import java.io.IOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Type;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.lang.module.ResolvedModule;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,12 +50,24 @@ class ModuleBoundaryTest {
         assertThat(core.name()).isEqualTo(CORE);
         assertThat(core.isOpen()).isFalse();
         assertThat(core.opens()).isEmpty();
-        assertThat(core.exports()).allSatisfy(e -> assertThat(e.isQualified()).as("qualified export " + e).isFalse());
+        assertThat(core.exports())
+                .allSatisfy(e ->
+                        assertThat(e.isQualified()).as("qualified export " + e).isFalse());
         assertThat(core.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder("dev.balancekit", "dev.balancekit.spi", "dev.balancekit.policy",
-                        "dev.balancekit.pricing", "dev.balancekit.memory");
-        assertThat(core.packages()).containsExactlyInAnyOrder("dev.balancekit", "dev.balancekit.spi",
-                "dev.balancekit.policy", "dev.balancekit.pricing", "dev.balancekit.memory", "dev.balancekit.internal");
+                .containsExactlyInAnyOrder(
+                        "dev.balancekit",
+                        "dev.balancekit.spi",
+                        "dev.balancekit.policy",
+                        "dev.balancekit.pricing",
+                        "dev.balancekit.memory");
+        assertThat(core.packages())
+                .containsExactlyInAnyOrder(
+                        "dev.balancekit",
+                        "dev.balancekit.spi",
+                        "dev.balancekit.policy",
+                        "dev.balancekit.pricing",
+                        "dev.balancekit.memory",
+                        "dev.balancekit.internal");
     }
 
     @Test
@@ -125,13 +137,19 @@ class ModuleBoundaryTest {
 
     /** The main classes of one of core's packages, from the compiled module (not the patched-in tests). */
     private static List<Class<?>> classesOf(String pkg) throws IOException {
-        ModuleReference core = ModuleFinder.of(Path.of(location(CORE))).find(CORE).orElseThrow();
+        ModuleReference core =
+                ModuleFinder.of(Path.of(location(CORE))).find(CORE).orElseThrow();
         String dir = pkg.replace('.', '/') + "/";
         List<Class<?>> classes = new ArrayList<>();
-        try (ModuleReader reader = core.open(); Stream<String> names = reader.list()) {
-            for (String name : names.filter(n -> n.startsWith(dir) && n.endsWith(".class")
-                    && n.indexOf('/', dir.length()) < 0 && !n.endsWith("package-info.class")).toList()) {
-                String binary = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+        try (ModuleReader reader = core.open();
+                Stream<String> names = reader.list()) {
+            for (String name : names.filter(n -> n.startsWith(dir)
+                            && n.endsWith(".class")
+                            && n.indexOf('/', dir.length()) < 0
+                            && !n.endsWith("package-info.class"))
+                    .toList()) {
+                String binary =
+                        name.substring(0, name.length() - ".class".length()).replace('/', '.');
                 try {
                     classes.add(Class.forName(binary, false, BalanceLedger.class.getClassLoader()));
                 } catch (ClassNotFoundException e) {
@@ -160,7 +178,8 @@ class ModuleBoundaryTest {
         assertThat(errors).isNotEmpty();
         assertThat(errors.get(0).getCode()).isEqualTo("compiler.err.package.not.visible");
         assertThat(errors.get(0).getMessage(Locale.ROOT))
-                .contains("package dev.balancekit.internal is declared in module " + CORE + ", which does not export it");
+                .contains(
+                        "package dev.balancekit.internal is declared in module " + CORE + ", which does not export it");
     }
 
     @Test
@@ -194,8 +213,8 @@ class ModuleBoundaryTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
-            List<String> options = List.of("--release", "17", "-proc:none", "-d", out.toString(),
-                    "--module-path", modulePath());
+            List<String> options =
+                    List.of("--release", "17", "-proc:none", "-d", out.toString(), "--module-path", modulePath());
             Iterable<? extends JavaFileObject> units =
                     files.getJavaFileObjects(dir.resolve("src/module-info.java"), source);
             javac.getTask(null, files, diagnostics, options, null, units).call();
@@ -219,15 +238,22 @@ class ModuleBoundaryTest {
     }
 
     private static URI location(String module) {
-        ResolvedModule resolved = BalanceLedger.class.getModule().getLayer().configuration().findModule(module)
+        ResolvedModule resolved = BalanceLedger.class
+                .getModule()
+                .getLayer()
+                .configuration()
+                .findModule(module)
                 .orElseThrow(() -> new AssertionError("module " + module + " is not on the test module path"));
         return resolved.reference().location().orElseThrow();
     }
 
     /** The descriptor as compiled from module-info.java, without the test classes patched in. */
     private static ModuleDescriptor compiledDescriptor() {
-        assertThat(BalanceLedger.class.getModule().isNamed()).as("the tests run on the module path").isTrue();
-        ModuleReference core = ModuleFinder.of(Path.of(location(CORE))).find(CORE).orElseThrow();
+        assertThat(BalanceLedger.class.getModule().isNamed())
+                .as("the tests run on the module path")
+                .isTrue();
+        ModuleReference core =
+                ModuleFinder.of(Path.of(location(CORE))).find(CORE).orElseThrow();
         return core.descriptor();
     }
 }

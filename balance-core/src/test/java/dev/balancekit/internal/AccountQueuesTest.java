@@ -38,11 +38,15 @@ class AccountQueuesTest {
         List<Mono<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             int n = i;
-            calls.add(queues.inTurn("k", () -> Mono.fromCallable(() -> {
-                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-                order.add(n);
-                return n;
-            }).delayElement(Duration.ofMillis(1)).doOnNext(x -> running.decrementAndGet())));
+            calls.add(queues.inTurn(
+                    "k",
+                    () -> Mono.fromCallable(() -> {
+                                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                                order.add(n);
+                                return n;
+                            })
+                            .delayElement(Duration.ofMillis(1))
+                            .doOnNext(x -> running.decrementAndGet())));
         }
 
         // subscribed in order, all at once: each must wait for the one before
@@ -112,15 +116,18 @@ class AccountQueuesTest {
     @Test
     void cancellingAWaitingOrRunningTask_freesTheTurn() {
         Sinks.Empty<Void> never = Sinks.empty();
-        Disposable running = queues.inTurn("k", () -> never.asMono().then(Mono.just(1))).subscribe();
+        Disposable running =
+                queues.inTurn("k", () -> never.asMono().then(Mono.just(1))).subscribe();
         AtomicInteger ran = new AtomicInteger();
-        Disposable waiting = queues.inTurn("k", () -> Mono.fromCallable(ran::incrementAndGet)).subscribe();
+        Disposable waiting = queues.inTurn("k", () -> Mono.fromCallable(ran::incrementAndGet))
+                .subscribe();
 
         waiting.dispose();
         running.dispose();
 
         assertThat(ran).as("a cancelled waiting task never runs").hasValue(0);
-        assertThat(queues.inTurn("k", () -> Mono.just("next")).block(Duration.ofSeconds(5))).isEqualTo("next");
+        assertThat(queues.inTurn("k", () -> Mono.just("next")).block(Duration.ofSeconds(5)))
+                .isEqualTo("next");
         assertThat(queues.active("k")).isFalse();
     }
 
@@ -129,11 +136,15 @@ class AccountQueuesTest {
         Mono<Object> failing = queues.inTurn("k", () -> Mono.error(new IllegalStateException("boom")));
         Mono<String> next = queues.inTurn("k", () -> Mono.just("ok").subscribeOn(Schedulers.parallel()));
 
-        assertThat(failing.onErrorResume(e -> Mono.just(e.getMessage())).block(Duration.ofSeconds(5))).isEqualTo("boom");
+        assertThat(failing.onErrorResume(e -> Mono.just(e.getMessage())).block(Duration.ofSeconds(5)))
+                .isEqualTo("boom");
         assertThat(next.block(Duration.ofSeconds(5))).isEqualTo("ok");
         assertThat(queues.inTurn("k", () -> {
-            throw new IllegalArgumentException("bad");
-        }).onErrorResume(e -> Mono.just(e.getMessage())).block(Duration.ofSeconds(5))).isEqualTo("bad");
+                            throw new IllegalArgumentException("bad");
+                        })
+                        .onErrorResume(e -> Mono.just(e.getMessage()))
+                        .block(Duration.ofSeconds(5)))
+                .isEqualTo("bad");
         assertThat(queues.active("k")).isFalse();
     }
 }

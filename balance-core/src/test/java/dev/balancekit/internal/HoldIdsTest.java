@@ -23,8 +23,18 @@ class HoldIdsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-", "3", "3-", "03-abcdef", "x-abcdef", "3-abcdeg7", "1234567890123456789-abcdef",
-            "6f1c2d9e-0c1b-4e1f-9a7d-1f2e3d4c5b6a"})
+    @ValueSource(
+            strings = {
+                "",
+                "-",
+                "3",
+                "3-",
+                "03-abcdef",
+                "x-abcdef",
+                "3-abcdeg7",
+                "1234567890123456789-abcdef",
+                "6f1c2d9e-0c1b-4e1f-9a7d-1f2e3d4c5b6a"
+            })
     void madeUpOrOldIds_areNotThisAccounts(String id) {
         assertThat(HoldIds.seqOf("u1", id)).isEqualTo(-1);
     }

@@ -77,17 +77,22 @@ class LedgerEnginePropertiesTest {
     private static LedgerConfig config() {
         PriceTable prices = PriceTable.builder()
                 .model("m", ModelPrice.perToken("1", "2"))
-                .model("frac", ModelPrice.perToken("0.0003005", "0.0012345")
-                        .withCache(Rate.perToken("0.0003751"), Rate.perToken("0.0000301")))
+                .model(
+                        "frac",
+                        ModelPrice.perToken("0.0003005", "0.0012345")
+                                .withCache(Rate.perToken("0.0003751"), Rate.perToken("0.0000301")))
                 .build();
         // every keyed operation of a try stays remembered in the account, as the model assumes
-        return LedgerConfig.builder().startBalance(Credits.ofMicros(START_MICROS)).prices(prices).holdTtl(TTL)
-                .operationsKept(10_000).build();
+        return LedgerConfig.builder()
+                .startBalance(Credits.ofMicros(START_MICROS))
+                .prices(prices)
+                .holdTtl(TTL)
+                .operationsKept(10_000)
+                .build();
     }
 
     /** One try: how many users take part, and what they do. */
-    private record Scenario(int userCount, List<Step> steps) {
-    }
+    private record Scenario(int userCount, List<Step> steps) {}
 
     @Test
     void randomOperations_matchReferenceModelAfterEveryStep() {
@@ -106,51 +111,58 @@ class LedgerEnginePropertiesTest {
 
     // ---- generated steps: raw choices, resolved against the model when they run ----
 
-    private sealed interface Step permits Check, Reserve, ReserveAll, SettleHold, ChargeWithoutHold, Release, Extend,
-            Add, SetTo, Advance, Repeat, ReuseKey {
-    }
+    private sealed interface Step
+            permits Check,
+                    Reserve,
+                    ReserveAll,
+                    SettleHold,
+                    ChargeWithoutHold,
+                    Release,
+                    Extend,
+                    Add,
+                    SetTo,
+                    Advance,
+                    Repeat,
+                    ReuseKey {}
 
-    private record Check(int user, int model, long prompt, long maxOut) implements Step {
-    }
+    private record Check(int user, int model, long prompt, long maxOut) implements Step {}
 
-    private record Reserve(int user, int model, long prompt, long maxOut, boolean keyed) implements Step {
-    }
+    private record Reserve(int user, int model, long prompt, long maxOut, boolean keyed) implements Step {}
 
     /** Reserves at {@code m}'s prompt rate all the user's whole available credits, plus {@code over} tokens: the boundary. */
-    private record ReserveAll(int user, int over, boolean keyed) implements Step {
-    }
+    private record ReserveAll(int user, int over, boolean keyed) implements Step {}
 
     /** Charges a hold of the user (or, when {@code foreign}, someone else's) at a percentage of what it reserved. */
-    private record SettleHold(int user, int pick, boolean foreign, int promptPercent, int outputPercent,
-            boolean cacheSplit, boolean incomplete, boolean keyed) implements Step {
-    }
+    private record SettleHold(
+            int user,
+            int pick,
+            boolean foreign,
+            int promptPercent,
+            int outputPercent,
+            boolean cacheSplit,
+            boolean incomplete,
+            boolean keyed)
+            implements Step {}
 
-    private record ChargeWithoutHold(int user, int model, long prompt, long output, boolean cacheSplit,
-            boolean incomplete, boolean keyed) implements Step {
-    }
+    private record ChargeWithoutHold(
+            int user, int model, long prompt, long output, boolean cacheSplit, boolean incomplete, boolean keyed)
+            implements Step {}
 
-    private record Release(int user, int pick, boolean foreign) implements Step {
-    }
+    private record Release(int user, int pick, boolean foreign) implements Step {}
 
-    private record Extend(int user, int pick, boolean foreign) implements Step {
-    }
+    private record Extend(int user, int pick, boolean foreign) implements Step {}
 
-    private record Add(int user, long micros, boolean keyed) implements Step {
-    }
+    private record Add(int user, long micros, boolean keyed) implements Step {}
 
-    private record SetTo(int user, long micros, boolean keyed) implements Step {
-    }
+    private record SetTo(int user, long micros, boolean keyed) implements Step {}
 
-    private record Advance(long seconds) implements Step {
-    }
+    private record Advance(long seconds) implements Step {}
 
     /** Runs an earlier operation that had an idempotency key (explicit, or a settled hold's) again, unchanged. */
-    private record Repeat(int pick) implements Step {
-    }
+    private record Repeat(int pick) implements Step {}
 
     /** Uses a key the account remembers for a different request. */
-    private record ReuseKey(int user, int pick, long micros) implements Step {
-    }
+    private record ReuseKey(int user, int pick, long micros) implements Step {}
 
     private static Gen<List<Step>> steps() {
         Gen<Integer> user = Gen.ints(0, USERS.length - 1);
@@ -166,17 +178,25 @@ class LedgerEnginePropertiesTest {
         Gen<Long> seconds = Gen.<Long>weighted(4, Gen.longs(0, 120))
                 .or(3, Gen.longs(0, 3600))
                 .or(2, Gen.longs(TTL.toSeconds(), TTL.toSeconds()));
-        Gen<Long> addMicros = Gen.<Long>weighted(9, Gen.longs(1, 5_000_000_000L)).or(1, Gen.longs(-1_000_000L, 0));
+        Gen<Long> addMicros =
+                Gen.<Long>weighted(9, Gen.longs(1, 5_000_000_000L)).or(1, Gen.longs(-1_000_000L, 0));
         Gen<Long> setMicros = Gen.longs(-500_000_000L, 6_000_000_000L);
         Gen<Integer> over = Gen.ints(0, 1);
 
         Gen<Step> check = r -> new Check(user.next(r), model.next(r), prompt.next(r), maxOut.next(r));
         Gen<Step> reserve = r -> new Reserve(user.next(r), model.next(r), prompt.next(r), maxOut.next(r), coin.next(r));
         Gen<Step> reserveAll = r -> new ReserveAll(user.next(r), over.next(r), coin.next(r));
-        Gen<Step> settle = r -> new SettleHold(user.next(r), pick.next(r), rare.next(r), percent.next(r), percent.next(r),
-                coin.next(r), rare.next(r), coin.next(r));
-        Gen<Step> charge = r -> new ChargeWithoutHold(user.next(r), model.next(r), prompt.next(r), maxOut.next(r),
-                coin.next(r), rare.next(r), coin.next(r));
+        Gen<Step> settle = r -> new SettleHold(
+                user.next(r),
+                pick.next(r),
+                rare.next(r),
+                percent.next(r),
+                percent.next(r),
+                coin.next(r),
+                rare.next(r),
+                coin.next(r));
+        Gen<Step> charge = r -> new ChargeWithoutHold(
+                user.next(r), model.next(r), prompt.next(r), maxOut.next(r), coin.next(r), rare.next(r), coin.next(r));
         Gen<Step> release = r -> new Release(user.next(r), pick.next(r), rare.next(r));
         Gen<Step> extend = r -> new Extend(user.next(r), pick.next(r), rare.next(r));
         Gen<Step> add = r -> new Add(user.next(r), addMicros.next(r), coin.next(r));
@@ -185,41 +205,48 @@ class LedgerEnginePropertiesTest {
         Gen<Step> repeat = pick.map(Repeat::new);
         Gen<Step> reuse = r -> new ReuseKey(user.next(r), pick.next(r), setMicros.next(r));
 
-        Gen<Step> step = Gen.<Step>weighted(2, check).or(6, reserve).or(1, reserveAll).or(6, settle).or(2, charge)
-                .or(2, release).or(2, extend).or(2, add).or(1, set)
-                .or(3, advance).or(3, repeat).or(1, reuse);
+        Gen<Step> step = Gen.<Step>weighted(2, check)
+                .or(6, reserve)
+                .or(1, reserveAll)
+                .or(6, settle)
+                .or(2, charge)
+                .or(2, release)
+                .or(2, extend)
+                .or(2, add)
+                .or(1, set)
+                .or(3, advance)
+                .or(3, repeat)
+                .or(1, reuse);
         return step.list(1, 60);
     }
 
     // ---- resolved operations: what the ledger is actually asked ----
 
-    private sealed interface Op permits CheckOp, ReserveOp, ChargeOp, ReleaseOp, ExtendOp, AddOp, SetOp {
-    }
+    private sealed interface Op permits CheckOp, ReserveOp, ChargeOp, ReleaseOp, ExtendOp, AddOp, SetOp {}
 
-    private record CheckOp(BalanceRequest request) implements Op {
-    }
+    private record CheckOp(BalanceRequest request) implements Op {}
 
-    private record ReserveOp(BalanceRequest request) implements Op {
-    }
+    private record ReserveOp(BalanceRequest request) implements Op {}
 
-    private record ChargeOp(ChargeRequest request) implements Op {
-    }
+    private record ChargeOp(ChargeRequest request) implements Op {}
 
-    private record ReleaseOp(String user, String holdId) implements Op {
-    }
+    private record ReleaseOp(String user, String holdId) implements Op {}
 
-    private record ExtendOp(String user, String holdId) implements Op {
-    }
+    private record ExtendOp(String user, String holdId) implements Op {}
 
-    private record AddOp(BalanceChange change) implements Op {
-    }
+    private record AddOp(BalanceChange change) implements Op {}
 
-    private record SetOp(BalanceChange change) implements Op {
-    }
+    private record SetOp(BalanceChange change) implements Op {}
 
     // ---- the reference model ----
 
-    private enum HoldStatus { ACTIVE, SETTLED, RELEASED, EXPIRED, UNKNOWN }
+    private enum HoldStatus {
+        ACTIVE,
+        SETTLED,
+        RELEASED,
+        EXPIRED,
+        UNKNOWN
+    }
 
     /** The first result of a keyed operation, and the request it answered. */
     private record Recorded(String kind, Object request, Object result) {
@@ -229,8 +256,7 @@ class LedgerEnginePropertiesTest {
     }
 
     /** What a reservation was for, so that a later charge can use a percentage of it. */
-    private record HoldOrigin(String user, String model, long prompt, long maxOut) {
-    }
+    private record HoldOrigin(String user, String model, long prompt, long maxOut) {}
 
     private static final class Account {
         long balance = START_MICROS;
@@ -267,7 +293,9 @@ class LedgerEnginePropertiesTest {
     }
 
     private static long ceilDiv(BigInteger n, long divisor) {
-        return n.add(BigInteger.valueOf(divisor - 1)).divide(BigInteger.valueOf(divisor)).longValueExact();
+        return n.add(BigInteger.valueOf(divisor - 1))
+                .divide(BigInteger.valueOf(divisor))
+                .longValueExact();
     }
 
     private static BigInteger times(long a, long b) {
@@ -281,8 +309,11 @@ class LedgerEnginePropertiesTest {
 
     private static long promptCost(String model, Usage u) {
         long[] r = RATES.get(model);
-        return ceilDiv(times(u.inputTokens(), r[0]).add(times(u.cacheWriteTokens(), r[2]))
-                .add(times(u.cacheReadTokens(), r[3])), 1_000);
+        return ceilDiv(
+                times(u.inputTokens(), r[0])
+                        .add(times(u.cacheWriteTokens(), r[2]))
+                        .add(times(u.cacheReadTokens(), r[3])),
+                1_000);
     }
 
     private static long completionCost(String model, long output, boolean incomplete) {
@@ -313,7 +344,11 @@ class LedgerEnginePropertiesTest {
     private static final class Run {
         final ManualClock clock = new ManualClock(T0);
         final InMemoryBalanceStore store = new InMemoryBalanceStore();
-        final BalanceLedger ledger = BalanceLedger.builder().store(store).config(config()).clock(clock).build();
+        final BalanceLedger ledger = BalanceLedger.builder()
+                .store(store)
+                .config(config())
+                .clock(clock)
+                .build();
         final int userCount;
         final Map<String, Account> accounts = new HashMap<>();
         final Map<String, HoldOrigin> holdOrigins = new LinkedHashMap<>();
@@ -369,21 +404,23 @@ class LedgerEnginePropertiesTest {
             } else if (step instanceof ReserveAll r) {
                 String user = user(r.user());
                 long wholeCredits = Math.max(0, Math.floorDiv(accountFor(user).available(), 1_000_000L));
-                execute(new ReserveOp(BalanceRequest.of(user, "m", wholeCredits + r.over(), 0)
-                        .withIdempotencyKey(key(r.keyed()))));
+                execute(new ReserveOp(
+                        BalanceRequest.of(user, "m", wholeCredits + r.over(), 0).withIdempotencyKey(key(r.keyed()))));
             } else if (step instanceof SettleHold s) {
                 String user = user(s.user());
                 String holdId = pickHold(user, s.pick(), s.foreign());
                 HoldOrigin origin = holdOrigins.getOrDefault(holdId, new HoldOrigin(user, "m", 10, 10));
-                Usage used = usage(origin.prompt() * s.promptPercent() / 100, origin.maxOut() * s.outputPercent() / 100,
+                Usage used = usage(
+                        origin.prompt() * s.promptPercent() / 100,
+                        origin.maxOut() * s.outputPercent() / 100,
                         s.cacheSplit());
                 execute(new ChargeOp(ChargeRequest.of(user, origin.model(), used)
                         .withContext(s.incomplete() ? EntryContext.INCOMPLETE : EntryContext.MESSAGE)
                         .withHold(holdId)
                         .withIdempotencyKey(key(s.keyed()))));
             } else if (step instanceof ChargeWithoutHold c) {
-                execute(new ChargeOp(ChargeRequest.of(user(c.user()), MODELS[c.model()],
-                                usage(c.prompt(), c.output(), c.cacheSplit()))
+                execute(new ChargeOp(ChargeRequest.of(
+                                user(c.user()), MODELS[c.model()], usage(c.prompt(), c.output(), c.cacheSplit()))
                         .withContext(c.incomplete() ? EntryContext.INCOMPLETE : EntryContext.MESSAGE)
                         .withIdempotencyKey(key(c.keyed()))));
             } else if (step instanceof Release r) {
@@ -393,11 +430,11 @@ class LedgerEnginePropertiesTest {
                 String user = user(e.user());
                 execute(new ExtendOp(user, pickHold(user, e.pick(), e.foreign())));
             } else if (step instanceof Add a) {
-                execute(new AddOp(new BalanceChange(user(a.user()), Credits.ofMicros(a.micros()), "ops", null,
-                        key(a.keyed()))));
+                execute(new AddOp(
+                        new BalanceChange(user(a.user()), Credits.ofMicros(a.micros()), "ops", null, key(a.keyed()))));
             } else if (step instanceof SetTo s) {
-                execute(new SetOp(new BalanceChange(user(s.user()), Credits.ofMicros(s.micros()), "ops", null,
-                        key(s.keyed()))));
+                execute(new SetOp(
+                        new BalanceChange(user(s.user()), Credits.ofMicros(s.micros()), "ops", null, key(s.keyed()))));
             } else if (step instanceof Advance a) {
                 clock.advance(Duration.ofSeconds(a.seconds()));
             } else if (step instanceof Repeat r) {
@@ -485,7 +522,13 @@ class LedgerEnginePropertiesTest {
             assertThat(r.replay()).isFalse();
             if (r.isAllowed()) {
                 String id = r.holdId();
-                Hold expected = new Hold(id, Credits.ofMicros(cost), req.promptTokens() + req.maxOutputTokens(), req.model(), now, now.plus(TTL));
+                Hold expected = new Hold(
+                        id,
+                        Credits.ofMicros(cost),
+                        req.promptTokens() + req.maxOutputTokens(),
+                        req.model(),
+                        now,
+                        now.plus(TTL));
                 assertThat(r.hold()).isEqualTo(expected);
                 a.holds.put(id, expected);
                 holdOrigins.put(id, new HoldOrigin(user, req.model(), req.promptTokens(), req.maxOutputTokens()));
@@ -505,7 +548,9 @@ class LedgerEnginePropertiesTest {
             assertThat(d.balance().micros()).as("balance in decision").isEqualTo(a.balance);
             assertThat(d.available().micros()).as("available in decision").isEqualTo(available);
             boolean fits = available - cost >= 0;
-            assertThat(d.isAllowed()).as("allowed iff %d - %d >= 0", available, cost).isEqualTo(fits);
+            assertThat(d.isAllowed())
+                    .as("allowed iff %d - %d >= 0", available, cost)
+                    .isEqualTo(fits);
             assertThat(d.status()).isEqualTo(fits ? BalanceDecision.Status.ALLOWED : BalanceDecision.Status.DENIED);
             assertThat(d.reason()).isEqualTo(fits ? null : DenialReason.INSUFFICIENT_BALANCE);
         }
@@ -531,8 +576,14 @@ class LedgerEnginePropertiesTest {
                 // answered with the available balance of now
                 Receipt replay = assertReplay(user, () -> ledger.deduct(req));
                 Receipt original = (Receipt) settle.result();
-                assertThat(replay).isEqualTo(new Receipt(original.user(), original.operationId(), original.entries(),
-                        original.balance(), Credits.ofMicros(existing.available()), true));
+                assertThat(replay)
+                        .isEqualTo(new Receipt(
+                                original.user(),
+                                original.operationId(),
+                                original.entries(),
+                                original.balance(),
+                                Credits.ofMicros(existing.available()),
+                                true));
                 return;
             }
             Account a = accountFor(user);
@@ -543,7 +594,9 @@ class LedgerEnginePropertiesTest {
                     return;
                 }
                 if (status == HoldStatus.SETTLED) {
-                    assertRejected(user, () -> ledger.deduct(req),
+                    assertRejected(
+                            user,
+                            () -> ledger.deduct(req),
                             "holdId '" + holdId + "' of user '" + user + "' was already settled at ");
                     return;
                 }
@@ -570,7 +623,9 @@ class LedgerEnginePropertiesTest {
             if (u.outputTokens() > 0) {
                 lineValues.add(-completion);
             }
-            assertThat(r.entries()).extracting(e -> e.tokenValue().micros()).as("one entry per charged line")
+            assertThat(r.entries())
+                    .extracting(e -> e.tokenValue().micros())
+                    .as("one entry per charged line")
                     .containsExactlyElementsOf(lineValues);
             for (int i = 0; i < r.entries().size(); i++) {
                 LedgerEntry e = r.entries().get(i);
@@ -617,8 +672,10 @@ class LedgerEnginePropertiesTest {
                 return;
             }
             if (status != HoldStatus.ACTIVE) {
-                assertRejected(user, () -> ledger.extendHold(user, holdId), "holdId '" + holdId + "' of user '" + user
-                        + "' is no longer active: ");
+                assertRejected(
+                        user,
+                        () -> ledger.extendHold(user, holdId),
+                        "holdId '" + holdId + "' of user '" + user + "' is no longer active: ");
                 return;
             }
             Hold h = a.holds.get(holdId);
@@ -636,7 +693,8 @@ class LedgerEnginePropertiesTest {
         void add(BalanceChange change) {
             String user = change.user();
             if (!change.amount().isPositive()) {
-                assertRejected(user, () -> ledger.addBalance(change), "amount must be above zero, was " + change.amount());
+                assertRejected(
+                        user, () -> ledger.addBalance(change), "amount must be above zero, was " + change.amount());
                 return;
             }
             adminChange("add", change, change.amount().micros());
@@ -652,7 +710,8 @@ class LedgerEnginePropertiesTest {
             String key = change.idempotencyKey();
             Account existing = accounts.get(user);
             Recorded first = key != null && existing != null ? existing.operations.get(key) : null;
-            Supplier<Mono<Receipt>> call = () -> kind.equals("add") ? ledger.addBalance(change) : ledger.setBalance(change);
+            Supplier<Mono<Receipt>> call =
+                    () -> kind.equals("add") ? ledger.addBalance(change) : ledger.setBalance(change);
             if (first != null) {
                 if (first.answers(kind, change)) {
                     Receipt replay = assertReplay(user, call);
@@ -689,7 +748,8 @@ class LedgerEnginePropertiesTest {
         private void assertRejected(String user, Supplier<? extends Mono<?>> call, String messagePrefix) {
             long before = version(user);
             Mono<?> mono = call.get();
-            assertThatThrownBy(mono::block).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(mono::block)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith(messagePrefix);
             assertThat(version(user)).as("a rejected operation writes nothing").isEqualTo(before);
         }
@@ -700,7 +760,9 @@ class LedgerEnginePropertiesTest {
             Credits balanceBefore = ledger.balance(user).block().balance();
             T result = call.get().block();
             assertThat(version(user)).as("a replay writes nothing").isEqualTo(versionBefore);
-            assertThat(ledger.balance(user).block().balance()).as("a replay leaves the balance").isEqualTo(balanceBefore);
+            assertThat(ledger.balance(user).block().balance())
+                    .as("a replay leaves the balance")
+                    .isEqualTo(balanceBefore);
             return result;
         }
 
@@ -722,10 +784,15 @@ class LedgerEnginePropertiesTest {
                 for (Hold h : v.holds()) {
                     held += h.amount().micros();
                 }
-                assertThat(v.available().micros()).as("available = balance - active holds of %s", user)
+                assertThat(v.available().micros())
+                        .as("available = balance - active holds of %s", user)
                         .isEqualTo(v.balance().micros() - held);
-                assertThat(v.holds()).as("active holds of %s", user).containsExactlyInAnyOrderElementsOf(a.holds.values());
-                assertThat(sumOfEntries(user)).as("balance of %s = sum of its entries", user).isEqualTo(a.balance);
+                assertThat(v.holds())
+                        .as("active holds of %s", user)
+                        .containsExactlyInAnyOrderElementsOf(a.holds.values());
+                assertThat(sumOfEntries(user))
+                        .as("balance of %s = sum of its entries", user)
+                        .isEqualTo(a.balance);
             }
         }
 
@@ -737,7 +804,9 @@ class LedgerEnginePropertiesTest {
             while (true) {
                 Page<LedgerEntry> page = ledger.transactionHistory(user, q).block();
                 for (LedgerEntry e : page.items()) {
-                    assertThat(ids.add(e.id())).as("entry id %s of %s is unique", e.id(), user).isTrue();
+                    assertThat(ids.add(e.id()))
+                            .as("entry id %s of %s is unique", e.id(), user)
+                            .isTrue();
                     sum = Math.addExact(sum, e.tokenValue().micros());
                 }
                 if (page.nextCursor() == null) {

@@ -20,9 +20,13 @@ class RecentKeysTest {
         }
 
         for (int i = 0; i < 2000; i++) {
-            assertThat(RecentKeys.mayContain(buckets, "key-" + i)).as("key-%d", i).isTrue();
+            assertThat(RecentKeys.mayContain(buckets, "key-" + i))
+                    .as("key-%d", i)
+                    .isTrue();
         }
-        assertThat(buckets).as("a quarter of the retention per bucket, one more for the current").hasSizeLessThanOrEqualTo(5);
+        assertThat(buckets)
+                .as("a quarter of the retention per bucket, one more for the current")
+                .hasSizeLessThanOrEqualTo(5);
     }
 
     @Test

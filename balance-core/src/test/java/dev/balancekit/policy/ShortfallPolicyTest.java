@@ -27,7 +27,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShortfallPolicyTest {
 
     private static Shortfall shortfall(String available, String cost, String minBalance) {
-        return new Shortfall("u1", "m", Credits.parse(available), Credits.parse(available), Credits.parse(cost),
+        return new Shortfall(
+                "u1",
+                "m",
+                Credits.parse(available),
+                Credits.parse(available),
+                Credits.parse(cost),
                 Credits.parse(minBalance));
     }
 
@@ -35,16 +40,17 @@ class ShortfallPolicyTest {
     class Block {
         @ParameterizedTest(name = "available {0}, cost {1}, minimum {2} -> {3}")
         @CsvSource({
-                "100, 150, 0, INSUFFICIENT_BALANCE",
-                "100, 100.000001, 50, INSUFFICIENT_BALANCE",
-                "100, 100, 50, BELOW_MINIMUM_BALANCE",
-                "100, 80, 50, BELOW_MINIMUM_BALANCE",
-                "100, 0, 100.000001, BELOW_MINIMUM_BALANCE",
-                "-5, 0, 0, INSUFFICIENT_BALANCE",
-                "-5, 0, 1, INSUFFICIENT_BALANCE",
-                "100, 80, 0, INSUFFICIENT_BALANCE"})
-        void block_deniesWithBelowMinimumOnlyWhenTheCostAloneWouldFit(String available, String cost, String min,
-                DenialReason reason) {
+            "100, 150, 0, INSUFFICIENT_BALANCE",
+            "100, 100.000001, 50, INSUFFICIENT_BALANCE",
+            "100, 100, 50, BELOW_MINIMUM_BALANCE",
+            "100, 80, 50, BELOW_MINIMUM_BALANCE",
+            "100, 0, 100.000001, BELOW_MINIMUM_BALANCE",
+            "-5, 0, 0, INSUFFICIENT_BALANCE",
+            "-5, 0, 1, INSUFFICIENT_BALANCE",
+            "100, 80, 0, INSUFFICIENT_BALANCE"
+        })
+        void block_deniesWithBelowMinimumOnlyWhenTheCostAloneWouldFit(
+                String available, String cost, String min, DenialReason reason) {
             PolicyVerdict v = ShortfallPolicy.block().onShortfall(shortfall(available, cost, min));
 
             assertThat(v).isEqualTo(PolicyVerdict.deny(reason));
@@ -52,7 +58,9 @@ class ShortfallPolicyTest {
 
         @Test
         void block_isOneSharedPolicyNamedBlock() {
-            assertThat(ShortfallPolicy.block()).isSameAs(ShortfallPolicy.block()).hasToString("block");
+            assertThat(ShortfallPolicy.block())
+                    .isSameAs(ShortfallPolicy.block())
+                    .hasToString("block");
         }
     }
 
@@ -60,34 +68,43 @@ class ShortfallPolicyTest {
     class AllowNegative {
         @ParameterizedTest(name = "available {0}, cost {1}, floor {2} -> {3}")
         @CsvSource({
-                "1000, 1500, -500, ALLOW",
-                "1000, 1500.000001, -500, DENY",
-                "1000, 1000, 0, ALLOW",
-                "1000, 1000.000001, 0, DENY",
-                "-500, 0, -500, ALLOW",
-                "-500.000001, 0, -500, DENY"})
-        void allowNegative_allowsDownToTheFloorInclusive(String available, String cost, String floor,
-                PolicyVerdict.Kind kind) {
-            PolicyVerdict v = ShortfallPolicy.allowNegative(Credits.parse(floor)).onShortfall(shortfall(available, cost, "0"));
+            "1000, 1500, -500, ALLOW",
+            "1000, 1500.000001, -500, DENY",
+            "1000, 1000, 0, ALLOW",
+            "1000, 1000.000001, 0, DENY",
+            "-500, 0, -500, ALLOW",
+            "-500.000001, 0, -500, DENY"
+        })
+        void allowNegative_allowsDownToTheFloorInclusive(
+                String available, String cost, String floor, PolicyVerdict.Kind kind) {
+            PolicyVerdict v =
+                    ShortfallPolicy.allowNegative(Credits.parse(floor)).onShortfall(shortfall(available, cost, "0"));
 
             assertThat(v.kind()).isEqualTo(kind);
-            assertThat(v.reason()).isEqualTo(kind == PolicyVerdict.Kind.DENY ? DenialReason.INSUFFICIENT_BALANCE : null);
+            assertThat(v.reason())
+                    .isEqualTo(kind == PolicyVerdict.Kind.DENY ? DenialReason.INSUFFICIENT_BALANCE : null);
         }
 
         @Test
         void allowNegative_resultBelowLongMin_isDeniedNotWrapped() {
-            Shortfall huge = new Shortfall("u1", "m", Credits.ZERO, Credits.ofMicros(Long.MIN_VALUE + 1),
-                    Credits.ofMicros(2), Credits.ZERO);
+            Shortfall huge = new Shortfall(
+                    "u1", "m", Credits.ZERO, Credits.ofMicros(Long.MIN_VALUE + 1), Credits.ofMicros(2), Credits.ZERO);
 
-            PolicyVerdict v = ShortfallPolicy.allowNegative(Credits.ofMicros(Long.MIN_VALUE)).onShortfall(huge);
+            PolicyVerdict v = ShortfallPolicy.allowNegative(Credits.ofMicros(Long.MIN_VALUE))
+                    .onShortfall(huge);
 
             assertThat(v).isEqualTo(PolicyVerdict.deny(DenialReason.INSUFFICIENT_BALANCE));
         }
 
         @Test
         void allowNegative_withoutFloor_allowsAnyShortfall() {
-            Shortfall huge = new Shortfall("u1", "m", Credits.ZERO, Credits.ofMicros(Long.MIN_VALUE),
-                    Credits.ofMicros(Long.MAX_VALUE), Credits.ZERO);
+            Shortfall huge = new Shortfall(
+                    "u1",
+                    "m",
+                    Credits.ZERO,
+                    Credits.ofMicros(Long.MIN_VALUE),
+                    Credits.ofMicros(Long.MAX_VALUE),
+                    Credits.ZERO);
 
             assertThat(ShortfallPolicy.allowNegative(null).onShortfall(huge)).isSameAs(PolicyVerdict.allow());
         }
@@ -105,7 +122,8 @@ class ShortfallPolicyTest {
         @Test
         void allowNegative_toString_namesTheFloor() {
             assertThat(ShortfallPolicy.allowNegative(null)).hasToString("allowNegative");
-            assertThat(ShortfallPolicy.allowNegative(Credits.parse("-500.5"))).hasToString("allowNegative(floor -500.5)");
+            assertThat(ShortfallPolicy.allowNegative(Credits.parse("-500.5")))
+                    .hasToString("allowNegative(floor -500.5)");
         }
     }
 
@@ -138,7 +156,8 @@ class ShortfallPolicyTest {
             assertThatThrownBy(() -> new PolicyVerdict(PolicyVerdict.Kind.DENY, null, null))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("reason must be given exactly for DENY, was null");
-            assertThatThrownBy(() -> new PolicyVerdict(PolicyVerdict.Kind.ALLOW, DenialReason.INSUFFICIENT_BALANCE, null))
+            assertThatThrownBy(
+                            () -> new PolicyVerdict(PolicyVerdict.Kind.ALLOW, DenialReason.INSUFFICIENT_BALANCE, null))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("reason must be given exactly for DENY, was INSUFFICIENT_BALANCE");
             assertThatThrownBy(() -> new PolicyVerdict(PolicyVerdict.Kind.FALLBACK, null, null))
@@ -170,8 +189,11 @@ class ShortfallPolicyTest {
                             .model("free", ModelPrice.perToken("0.5", "0.5"))
                             .build())
                     .build();
-            return BalanceLedger.builder().config(config).clock(new ManualClock(Instant.parse("2026-01-15T10:00:00Z")))
-                    .build().blocking();
+            return BalanceLedger.builder()
+                    .config(config)
+                    .clock(new ManualClock(Instant.parse("2026-01-15T10:00:00Z")))
+                    .build()
+                    .blocking();
         }
 
         @Test
@@ -184,13 +206,15 @@ class ShortfallPolicyTest {
 
             assertThat(fits.isAllowed()).isTrue();
             assertThat(shortBy1.reason()).isEqualTo(DenialReason.BELOW_MINIMUM_BALANCE);
-            assertThat(asked).containsExactly(new Shortfall("u1", "m", Credits.of(100), Credits.of(70), Credits.of(61),
-                    Credits.of(10)));
+            assertThat(asked)
+                    .containsExactly(
+                            new Shortfall("u1", "m", Credits.of(100), Credits.of(70), Credits.of(61), Credits.of(10)));
         }
 
         @Test
         void policy_isNotAskedForExemptCallersOrWhenDisabled() {
-            ledger(ShortfallPolicy.block(), true).checkBalance(BalanceRequest.of("admin", "m", 500, 0).withExempt(true));
+            ledger(ShortfallPolicy.block(), true)
+                    .checkBalance(BalanceRequest.of("admin", "m", 500, 0).withExempt(true));
             ledger(ShortfallPolicy.block(), false).checkBalance("u1", "m", 500, 0);
 
             assertThat(asked).isEmpty();

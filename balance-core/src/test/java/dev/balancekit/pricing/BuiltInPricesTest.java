@@ -33,9 +33,11 @@ class BuiltInPricesTest {
     void builtIn_hasLibreChatsRowCounts() {
         Map<String, ModelPrice> models = BUILT_IN.models();
         assertThat(models).hasSize(300);
-        assertThat(models.values().stream().filter(p -> p.cacheWrite() != null && p.cacheRead() != null)).hasSize(79);
+        assertThat(models.values().stream().filter(p -> p.cacheWrite() != null && p.cacheRead() != null))
+                .hasSize(79);
         assertThat(models.values().stream().filter(p -> p.premium() != null)).hasSize(17);
-        assertThat(models.values().stream().filter(p -> p.premium() != null && p.premium().cacheWrite() != null))
+        assertThat(models.values().stream()
+                        .filter(p -> p.premium() != null && p.premium().cacheWrite() != null))
                 .hasSize(10);
         assertThat(models.values().stream().filter(p -> p.through() != null)).hasSize(4);
         assertThat(BUILT_IN.legacyFallbacks()).hasSize(7);
@@ -46,32 +48,41 @@ class BuiltInPricesTest {
     @Test
     void builtIn_isDatedAndSourced() {
         assertThat(BUILT_IN.asOf()).isEqualTo(LocalDate.of(2026, 9, 23));
-        assertThat(BUILT_IN.source()).isEqualTo("LibreChat packages/data-schemas src/methods/tx.ts as published in"
-                + " @librechat/data-schemas 0.0.71 (2026-09-23)");
+        assertThat(BUILT_IN.source())
+                .isEqualTo("LibreChat packages/data-schemas src/methods/tx.ts as published in"
+                        + " @librechat/data-schemas 0.0.71 (2026-09-23)");
     }
 
     @Test
     void builtIn_equalsReferenceFile_rowByRow() throws IOException {
         PriceTableImporter.Rates ref = PriceTableImporter.read(resource(REFERENCE), "librechat-rates.yaml");
-        assertThat(BUILT_IN.models().keySet()).containsExactlyElementsOf(ref.models().keySet());
+        assertThat(BUILT_IN.models().keySet())
+                .containsExactlyElementsOf(ref.models().keySet());
         assertThat(BUILT_IN.defaultPrice()).isEqualTo(ModelPrice.perToken(ref.defaultRate(), ref.defaultRate()));
         ref.models().forEach((key, row) -> {
             ModelPrice p = BUILT_IN.models().get(key);
             assertThat(p.prompt()).as("%s prompt", key).isEqualTo(Rate.perToken(row.get("prompt")));
             assertThat(p.completion()).as("%s completion", key).isEqualTo(Rate.perToken(row.get("completion")));
             Map<String, String> cache = ref.cache().get(key);
-            assertThat(p.cacheWrite()).as("%s cache write", key).isEqualTo(cache == null ? null : Rate.perToken(cache.get("write")));
-            assertThat(p.cacheRead()).as("%s cache read", key).isEqualTo(cache == null ? null : Rate.perToken(cache.get("read")));
+            assertThat(p.cacheWrite())
+                    .as("%s cache write", key)
+                    .isEqualTo(cache == null ? null : Rate.perToken(cache.get("write")));
+            assertThat(p.cacheRead())
+                    .as("%s cache read", key)
+                    .isEqualTo(cache == null ? null : Rate.perToken(cache.get("read")));
             Map<String, String> premium = ref.premium().get(key);
             Map<String, String> premiumCache = ref.premiumCache().get(key);
             if (premium == null) {
                 assertThat(p.premium()).as("%s premium", key).isNull();
             } else {
-                Premium expected = new Premium(Long.parseLong(premium.get("threshold")), Rate.perToken(premium.get("prompt")),
+                Premium expected = new Premium(
+                        Long.parseLong(premium.get("threshold")),
+                        Rate.perToken(premium.get("prompt")),
                         Rate.perToken(premium.get("completion")));
                 if (premiumCache != null) {
                     assertThat(premiumCache.get("threshold")).isEqualTo(premium.get("threshold"));
-                    expected = expected.withCache(Rate.perToken(premiumCache.get("write")), Rate.perToken(premiumCache.get("read")));
+                    expected = expected.withCache(
+                            Rate.perToken(premiumCache.get("write")), Rate.perToken(premiumCache.get("read")));
                 }
                 assertThat(p.premium()).as("%s premium", key).isEqualTo(expected);
             }
@@ -80,9 +91,12 @@ class BuiltInPricesTest {
             if (intro != null) {
                 ModelPrice after = p.after();
                 assertThat(after.prompt()).isEqualTo(Rate.perToken(intro.after().get("prompt")));
-                assertThat(after.completion()).isEqualTo(Rate.perToken(intro.after().get("completion")));
-                assertThat(after.cacheWrite()).isEqualTo(Rate.perToken(intro.after().get("write")));
-                assertThat(after.cacheRead()).isEqualTo(Rate.perToken(intro.after().get("read")));
+                assertThat(after.completion())
+                        .isEqualTo(Rate.perToken(intro.after().get("completion")));
+                assertThat(after.cacheWrite())
+                        .isEqualTo(Rate.perToken(intro.after().get("write")));
+                assertThat(after.cacheRead())
+                        .isEqualTo(Rate.perToken(intro.after().get("read")));
                 assertThat(after.premium()).isEqualTo(p.premium());
                 assertThat(after.through()).isNull();
             }
@@ -106,7 +120,8 @@ class BuiltInPricesTest {
 
     @Test
     void builtIn_isTheImportersTable() throws IOException {
-        PriceTable imported = PriceTableImporter.table(PriceTableImporter.read(resource(REFERENCE), "librechat-rates.yaml"));
+        PriceTable imported =
+                PriceTableImporter.table(PriceTableImporter.read(resource(REFERENCE), "librechat-rates.yaml"));
         assertThat(BUILT_IN.models()).containsExactlyEntriesOf(imported.models());
         assertThat(BUILT_IN.legacyFallbacks()).containsExactlyEntriesOf(imported.legacyFallbacks());
         assertThat(BUILT_IN.defaultPrice()).isEqualTo(imported.defaultPrice());
@@ -115,15 +130,21 @@ class BuiltInPricesTest {
 
     @Test
     void builtIn_introductoryPrices_areDatedWithTheirRegularPricesAfter() {
-        assertThat(BUILT_IN.models().get("claude-sonnet-5")).isEqualTo(ModelPrice.perToken("2", "10")
-                .withCache(Rate.perToken("2.5"), Rate.perToken("0.2"))
-                .until(LocalDate.of(2026, 8, 31), ModelPrice.perToken("3", "15")
-                        .withCache(Rate.perToken("3.75"), Rate.perToken("0.3"))));
+        assertThat(BUILT_IN.models().get("claude-sonnet-5"))
+                .isEqualTo(ModelPrice.perToken("2", "10")
+                        .withCache(Rate.perToken("2.5"), Rate.perToken("0.2"))
+                        .until(
+                                LocalDate.of(2026, 8, 31),
+                                ModelPrice.perToken("3", "15").withCache(Rate.perToken("3.75"), Rate.perToken("0.3"))));
         for (String key : List.of("gemini-3.6-flash", "gemini-3.7-flash", "gemini-3.8-flash")) {
-            assertThat(BUILT_IN.models().get(key)).as(key).isEqualTo(ModelPrice.perToken("0.75", "3.75")
-                    .withCache(Rate.perToken("0.75"), Rate.perToken("0.075"))
-                    .until(LocalDate.of(2026, 12, 31), ModelPrice.perToken("1.5", "7.5")
-                            .withCache(Rate.perToken("1.5"), Rate.perToken("0.15"))));
+            assertThat(BUILT_IN.models().get(key))
+                    .as(key)
+                    .isEqualTo(ModelPrice.perToken("0.75", "3.75")
+                            .withCache(Rate.perToken("0.75"), Rate.perToken("0.075"))
+                            .until(
+                                    LocalDate.of(2026, 12, 31),
+                                    ModelPrice.perToken("1.5", "7.5")
+                                            .withCache(Rate.perToken("1.5"), Rate.perToken("0.15"))));
         }
         // the row after the Gemini note has other rates, so the note does not date it
         assertThat(BUILT_IN.models().get("gemini-pro-vision")).isEqualTo(ModelPrice.perToken("0.5", "1.5"));
@@ -150,14 +171,15 @@ class BuiltInPricesTest {
 
     @Test
     void builtIn_legacyFallbacks_inLibreChatsOrder() {
-        assertThat(BUILT_IN.legacyFallbacks()).containsExactly(
-                Map.entry("gpt-3.5-turbo-16k", "16k"),
-                Map.entry("gpt-3.5", "4k"),
-                Map.entry("gpt-4-vision", "gpt-4-1106"),
-                Map.entry("gpt-4-0125", "gpt-4-1106"),
-                Map.entry("gpt-4-turbo", "gpt-4-1106"),
-                Map.entry("gpt-4-32k", "32k"),
-                Map.entry("gpt-4", "8k"));
+        assertThat(BUILT_IN.legacyFallbacks())
+                .containsExactly(
+                        Map.entry("gpt-3.5-turbo-16k", "16k"),
+                        Map.entry("gpt-3.5", "4k"),
+                        Map.entry("gpt-4-vision", "gpt-4-1106"),
+                        Map.entry("gpt-4-0125", "gpt-4-1106"),
+                        Map.entry("gpt-4-turbo", "gpt-4-1106"),
+                        Map.entry("gpt-4-32k", "32k"),
+                        Map.entry("gpt-4", "8k"));
     }
 
     @ParameterizedTest
@@ -168,19 +190,23 @@ class BuiltInPricesTest {
         "gpt-5.4-pro, 272000, 60, 270",
         "gpt-5.5, 272000, 10, 45",
         "gpt-5.5-pro, 272000, 60, 270",
-        "gemini-3.1, 200000, 4, 18"})
+        "gemini-3.1, 200000, 4, 18"
+    })
     void builtIn_premiumRows(String key, long threshold, String prompt, String completion) {
-        assertThat(BUILT_IN.models().get(key).premium()).usingRecursiveComparison().comparingOnlyFields(
-                "threshold", "prompt", "completion")
+        assertThat(BUILT_IN.models().get(key).premium())
+                .usingRecursiveComparison()
+                .comparingOnlyFields("threshold", "prompt", "completion")
                 .isEqualTo(new Premium(threshold, Rate.perToken(prompt), Rate.perToken(completion)));
     }
 
     @Test
     void builtIn_premiumCacheRows() {
-        assertThat(BUILT_IN.models().get("gpt-5.4").premium()).isEqualTo(new Premium(272_000, Rate.perToken("5"),
-                Rate.perToken("22.5"), Rate.perToken("5"), Rate.perToken("0.5")));
-        assertThat(BUILT_IN.models().get("grok-4-7").premium()).isEqualTo(new Premium(199_999, Rate.perToken("4"),
-                Rate.perToken("12"), Rate.perToken("4"), Rate.perToken("1")));
+        assertThat(BUILT_IN.models().get("gpt-5.4").premium())
+                .isEqualTo(new Premium(
+                        272_000, Rate.perToken("5"), Rate.perToken("22.5"), Rate.perToken("5"), Rate.perToken("0.5")));
+        assertThat(BUILT_IN.models().get("grok-4-7").premium())
+                .isEqualTo(new Premium(
+                        199_999, Rate.perToken("4"), Rate.perToken("12"), Rate.perToken("4"), Rate.perToken("1")));
         assertThat(BUILT_IN.models().get("gpt-5.4-pro").premium().cacheWrite()).isNull();
         assertThat(BUILT_IN.models().get("gemini-3.1").premium().cacheRead()).isNull();
     }
@@ -192,8 +218,10 @@ class BuiltInPricesTest {
         "kimi-k3, 3, 15",
         "glm-5.1, 1.4, 4.4",
         "nova-2-lite, 0.3, 2.5",
-        "gpt-6-sol, 2, 10"})
-    void builtIn_modelsTheOlderTableUnderCharged_matchTheirOwnRowsExactly(String model, String prompt, String completion) {
+        "gpt-6-sol, 2, 10"
+    })
+    void builtIn_modelsTheOlderTableUnderCharged_matchTheirOwnRowsExactly(
+            String model, String prompt, String completion) {
         PriceMatch m = BUILT_IN.match(model);
         assertThat(m.kind()).isEqualTo(MatchKind.EXACT);
         assertThat(m.valueKey()).isEqualTo(model);

@@ -29,8 +29,7 @@ class ExactMathPropertiesTest {
         }
     }
 
-    private record MulDiv(long a, long b, long d) {
-    }
+    private record MulDiv(long a, long b, long d) {}
 
     @Test
     void ceilMulDiv_equalsBigIntegerCeiling() {
@@ -44,8 +43,7 @@ class ExactMathPropertiesTest {
         });
     }
 
-    private record Charge(long tokens, long nanos, long d) {
-    }
+    private record Charge(long tokens, long nanos, long d) {}
 
     // the range a real charge lives in: up to 2e9 tokens at up to 1000 credits per token, in micros or finer
     @Test
@@ -60,15 +58,19 @@ class ExactMathPropertiesTest {
         });
     }
 
-    private record SumOfProducts(long a1, long b1, long a2, long b2, long c2, long d) {
-    }
+    private record SumOfProducts(long a1, long b1, long a2, long b2, long c2, long d) {}
 
     @Test
     void ceilDiv_sumOfProducts_roundsOnceAndEqualsBigInteger() {
         Gen<Long> a2s = Gen.longs(0, 1_000_000_000L);
         Gen<Long> c2s = Gen.longs(0, 1000);
-        Gen<SumOfProducts> cases = r -> new SumOfProducts(NON_NEGATIVE.next(r), NON_NEGATIVE.next(r), a2s.next(r),
-                NON_NEGATIVE.next(r), c2s.next(r), POSITIVE.next(r));
+        Gen<SumOfProducts> cases = r -> new SumOfProducts(
+                NON_NEGATIVE.next(r),
+                NON_NEGATIVE.next(r),
+                a2s.next(r),
+                NON_NEGATIVE.next(r),
+                c2s.next(r),
+                POSITIVE.next(r));
         forAll(cases, c -> {
             long a1 = c.a1();
             long b1 = c.b1();
@@ -76,10 +78,13 @@ class ExactMathPropertiesTest {
             long b2 = c.b2();
             long c2 = c.c2();
             long d = c.d();
-            BigInteger sum = BigInteger.valueOf(a1).multiply(BigInteger.valueOf(b1))
+            BigInteger sum = BigInteger.valueOf(a1)
+                    .multiply(BigInteger.valueOf(b1))
                     .add(BigInteger.valueOf(a2).multiply(BigInteger.valueOf(b2)).multiply(BigInteger.valueOf(c2)));
             BigInteger expected = ceil(sum, d);
-            assertMatches(expected, () -> ExactMath.ceilDiv(d, new long[] {a1, b1}, new long[] {a2, b2, c2}),
+            assertMatches(
+                    expected,
+                    () -> ExactMath.ceilDiv(d, new long[] {a1, b1}, new long[] {a2, b2, c2}),
                     () -> ExactMath.ceilDiv(d, new long[] {a1, b1}, new long[] {a2, b2, c2}));
         });
     }

@@ -39,8 +39,8 @@ class PriceTableBuilderTest {
         List<String> keys = new ArrayList<>(t.models().keySet());
         assertThat(keys).isEqualTo(baseKeys);
         assertThat(t.models().get("gpt-4o")).isEqualTo(ONE_TWO);
-        assertThat(base.models().get("gpt-4o")).isEqualTo(ModelPrice.perToken("2.5", "10")
-                .withCache(Rate.perToken("2.5"), Rate.perToken("1.25")));
+        assertThat(base.models().get("gpt-4o"))
+                .isEqualTo(ModelPrice.perToken("2.5", "10").withCache(Rate.perToken("2.5"), Rate.perToken("1.25")));
     }
 
     @Test
@@ -57,20 +57,27 @@ class PriceTableBuilderTest {
 
     @Test
     void builderFromBase_replacedRow_isUsedByLegacyFallbacks() {
-        PriceTable t = PriceTable.builder(PriceTable.builtIn()).model("8k", ONE_TWO).build();
+        PriceTable t =
+                PriceTable.builder(PriceTable.builtIn()).model("8k", ONE_TWO).build();
         assertThat(t.match("gpt-4-0613")).isEqualTo(new PriceMatch("8k", ONE_TWO, MatchKind.LEGACY_FALLBACK));
     }
 
     @Test
     void model_keyDifferingOnlyInCase_replacesSameRow() {
-        PriceTable t = PriceTable.builder().model("my-model", ModelPrice.perToken("6", "6")).model("My-Model", ONE_TWO).build();
+        PriceTable t = PriceTable.builder()
+                .model("my-model", ModelPrice.perToken("6", "6"))
+                .model("My-Model", ONE_TWO)
+                .build();
         assertThat(t.models()).containsExactly(Map.entry("My-Model", ONE_TWO));
         assertThat(t.match("prefix-my-model-2")).isEqualTo(new PriceMatch("My-Model", ONE_TWO, MatchKind.GENERIC));
     }
 
     @Test
     void metadata_canBeSetAndCleared() {
-        PriceTable t = PriceTable.builder().asOf(LocalDate.of(2026, 11, 27)).source("our price list").build();
+        PriceTable t = PriceTable.builder()
+                .asOf(LocalDate.of(2026, 11, 27))
+                .source("our price list")
+                .build();
         assertThat(t.asOf()).isEqualTo(LocalDate.of(2026, 11, 27));
         assertThat(t.source()).isEqualTo("our price list");
         PriceTable cleared = PriceTable.builder(t).asOf(null).source(null).build();
@@ -90,7 +97,11 @@ class PriceTableBuilderTest {
 
     @Test
     void views_areUnmodifiable() {
-        PriceTable t = PriceTable.builder().model("a", ONE_TWO).override("x", ONE_TWO).legacyFallback("zz", "a").build();
+        PriceTable t = PriceTable.builder()
+                .model("a", ONE_TWO)
+                .override("x", ONE_TWO)
+                .legacyFallback("zz", "a")
+                .build();
         assertThatThrownBy(() -> t.models().put("b", ONE_TWO)).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> t.overrides().clear()).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> t.legacyFallbacks().clear()).isInstanceOf(UnsupportedOperationException.class);
@@ -98,48 +109,59 @@ class PriceTableBuilderTest {
 
     @Test
     void model_blankKey_rejectedNamingValue() {
-        assertThatThrownBy(() -> PriceTable.builder().model("  ", ONE_TWO)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder().model("  ", ONE_TWO))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("key must not be blank, was '  '");
-        assertThatThrownBy(() -> PriceTable.builder().model(null, ONE_TWO)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder().model(null, ONE_TWO))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("key must not be blank, was null");
     }
 
     @Test
     void model_nullPrice_rejectedNamingKey() {
-        assertThatThrownBy(() -> PriceTable.builder().model("gpt-4o", null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder().model("gpt-4o", null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("price of 'gpt-4o' must not be null");
     }
 
     @Test
     void override_badArguments_rejectedNamingValue() {
-        assertThatThrownBy(() -> PriceTable.builder().override("", ONE_TWO)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder().override("", ONE_TWO))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("exactModelId must not be blank, was ''");
-        assertThatThrownBy(() -> PriceTable.builder().override("my-model", null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder().override("my-model", null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("price of 'my-model' must not be null");
     }
 
     @Test
     void legacyFallback_blankArguments_rejectedNamingValue() {
-        assertThatThrownBy(() -> PriceTable.builder().legacyFallback(" ", "8k")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder().legacyFallback(" ", "8k"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("contains must not be blank, was ' '");
-        assertThatThrownBy(() -> PriceTable.builder().legacyFallback("gpt-4", "")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder().legacyFallback("gpt-4", ""))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("key must not be blank, was ''");
     }
 
     @Test
     void build_fallbackToUnknownKey_rejectedNamingKey() {
         PriceTable.Builder b = PriceTable.builder().model("8k", ONE_TWO).legacyFallback("gpt-4", "9k");
-        assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(b::build)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("legacyFallback key must be a table key, was '9k' (contains 'gpt-4')");
     }
 
     @Test
     void defaultPriceAndSource_badValues_rejected() {
-        assertThatThrownBy(() -> PriceTable.builder().defaultPrice(null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder().defaultPrice(null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("defaultPrice must not be null");
-        assertThatThrownBy(() -> PriceTable.builder().source(" ")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder().source(" "))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("source must not be blank, was ' '");
-        assertThatThrownBy(() -> PriceTable.builder(null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PriceTable.builder(null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("base must not be null");
     }
 }

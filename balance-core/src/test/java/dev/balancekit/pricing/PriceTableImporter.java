@@ -35,19 +35,19 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PriceTableImporter {
 
-    private static final Pattern ROW = Pattern.compile("^  (\"[^\"]+\"|[^\\s\"#:][^\\s\"]*?):\\s*\\{([^}]*)}\\s*(?:#.*)?$");
+    private static final Pattern ROW =
+            Pattern.compile("^  (\"[^\"]+\"|[^\\s\"#:][^\\s\"]*?):\\s*\\{([^}]*)}\\s*(?:#.*)?$");
     private static final Pattern FALLBACK = Pattern.compile("^  - \\{([^}]*)}\\s*(?:#.*)?$");
     private static final Pattern SECTION = Pattern.compile("^([A-Za-z]+):\\s*(?:#.*)?$");
     private static final Pattern HEADER = Pattern.compile("^(source|unit|defaultRate):\\s*(.+?)\\s*$");
-    private static final Pattern INTRO = Pattern.compile(
-            "through (\\d{4}-\\d{2}-\\d{2}); revert to \\{([^}]*)} after");
-    private static final Pattern COUNTS = Pattern.compile(
-            "^# counts: models (\\d+), cache (\\d+), premium (\\d+), premiumCache (\\d+)\\s*$");
+    private static final Pattern INTRO = Pattern.compile("through (\\d{4}-\\d{2}-\\d{2}); revert to \\{([^}]*)} after");
+    private static final Pattern COUNTS =
+            Pattern.compile("^# counts: models (\\d+), cache (\\d+), premium (\\d+), premiumCache (\\d+)\\s*$");
     private static final Pattern SOURCE_DATE = Pattern.compile("\\((\\d{4}-\\d{2}-\\d{2})\\)\\s*$");
-    private static final List<String> SECTIONS = List.of("models", "cache", "premium", "premiumCache", "legacyFallbacks");
+    private static final List<String> SECTIONS =
+            List.of("models", "cache", "premium", "premiumCache", "legacyFallbacks");
 
-    private PriceTableImporter() {
-    }
+    private PriceTableImporter() {}
 
     /**
      * The reference file as read: every section's rows in file order, values as their decimal text.
@@ -62,10 +62,16 @@ public final class PriceTableImporter {
      * @param fallbacks {@code contains} text to key, in order
      * @param dated key to the introductory note: the last day and the rates after it
      */
-    record Rates(String source, LocalDate asOf, String defaultRate, Map<String, Map<String, String>> models,
-            Map<String, Map<String, String>> cache, Map<String, Map<String, String>> premium,
-            Map<String, Map<String, String>> premiumCache, Map<String, String> fallbacks, Map<String, Intro> dated) {
-    }
+    record Rates(
+            String source,
+            LocalDate asOf,
+            String defaultRate,
+            Map<String, Map<String, String>> models,
+            Map<String, Map<String, String>> cache,
+            Map<String, Map<String, String>> premium,
+            Map<String, Map<String, String>> premiumCache,
+            Map<String, String> fallbacks,
+            Map<String, Intro> dated) {}
 
     /**
      * An introductory price: the row's rates hold through {@code through}, then {@code after} replaces them.
@@ -73,8 +79,7 @@ public final class PriceTableImporter {
      * @param through the last day of the introductory price
      * @param after the rates after it, by name ({@code prompt}, {@code completion}, {@code write}, {@code read})
      */
-    record Intro(LocalDate through, Map<String, String> after) {
-    }
+    record Intro(LocalDate through, Map<String, String> after) {}
 
     /**
      * Runs the importer: {@code PriceTableImporter REFERENCE OUTPUT}.
@@ -90,7 +95,8 @@ public final class PriceTableImporter {
         }
         Path in = Path.of(args[0]);
         Path out = Path.of(args[1]);
-        Rates rates = read(Files.readString(in, StandardCharsets.UTF_8), in.getFileName().toString());
+        Rates rates = read(
+                Files.readString(in, StandardCharsets.UTF_8), in.getFileName().toString());
         String source = write(rates, in.getFileName().toString());
         Files.writeString(out, source, StandardCharsets.UTF_8);
         System.out.println("wrote " + out + ": " + table(rates));
@@ -141,8 +147,12 @@ public final class PriceTableImporter {
                     line = line.strip();
                     Matcher c = COUNTS.matcher(line);
                     if (c.matches()) {
-                        counts = new int[] {Integer.parseInt(c.group(1)), Integer.parseInt(c.group(2)),
-                            Integer.parseInt(c.group(3)), Integer.parseInt(c.group(4))};
+                        counts = new int[] {
+                            Integer.parseInt(c.group(1)),
+                            Integer.parseInt(c.group(2)),
+                            Integer.parseInt(c.group(3)),
+                            Integer.parseInt(c.group(4))
+                        };
                         continue;
                     }
                     Matcher intro = INTRO.matcher(line);
@@ -167,8 +177,8 @@ public final class PriceTableImporter {
                 if ((m = SECTION.matcher(line)).matches()) {
                     section = m.group(1);
                     if (!SECTIONS.contains(section)) {
-                        throw new IllegalArgumentException("section must be one of " + String.join(", ", SECTIONS)
-                                + ", was '" + section + "'");
+                        throw new IllegalArgumentException(
+                                "section must be one of " + String.join(", ", SECTIONS) + ", was '" + section + "'");
                     }
                     pendingIntro = null;
                     continue;
@@ -178,29 +188,32 @@ public final class PriceTableImporter {
                 }
                 if (section.equals("legacyFallbacks")) {
                     if (!(m = FALLBACK.matcher(line)).matches()) {
-                        throw new IllegalArgumentException("legacy fallback must read '  - {contains: text, key: key}',"
-                                + " was '" + line + "'");
+                        throw new IllegalArgumentException(
+                                "legacy fallback must read '  - {contains: text, key: key}'," + " was '" + line + "'");
                     }
                     Map<String, String> v = values(m.group(1));
                     require(v, List.of("contains", "key"), "legacy fallback");
                     if (fallbacks.put(v.get("contains"), v.get("key")) != null) {
-                        throw new IllegalArgumentException("legacy fallback text must appear once, was '"
-                                + v.get("contains") + "' again");
+                        throw new IllegalArgumentException(
+                                "legacy fallback text must appear once, was '" + v.get("contains") + "' again");
                     }
                     continue;
                 }
                 if (!(m = ROW.matcher(line)).matches()) {
-                    throw new IllegalArgumentException(section + " row must read '  key: {name: value, ...}', was '"
-                            + line + "'");
+                    throw new IllegalArgumentException(
+                            section + " row must read '  key: {name: value, ...}', was '" + line + "'");
                 }
                 String key = unquote(m.group(1));
                 Map<String, String> v = values(m.group(2));
-                require(v, switch (section) {
-                    case "models" -> List.of("prompt", "completion");
-                    case "cache" -> List.of("write", "read");
-                    case "premium" -> List.of("threshold", "prompt", "completion");
-                    default -> List.of("threshold", "write", "read");
-                }, section + " row '" + key + "'");
+                require(
+                        v,
+                        switch (section) {
+                            case "models" -> List.of("prompt", "completion");
+                            case "cache" -> List.of("write", "read");
+                            case "premium" -> List.of("threshold", "prompt", "completion");
+                            default -> List.of("threshold", "write", "read");
+                        },
+                        section + " row '" + key + "'");
                 v.forEach((n, value) -> {
                     if (n.equals("threshold")) {
                         dev.balancekit.Credits.parseScaled(value, 0, n);
@@ -244,20 +257,34 @@ public final class PriceTableImporter {
             }
         }
         if (!header.get("unit").equals("usdPer1MTokens")) {
-            throw new IllegalArgumentException("unit must be usdPer1MTokens, was '" + header.get("unit") + "' (" + name + ")");
+            throw new IllegalArgumentException(
+                    "unit must be usdPer1MTokens, was '" + header.get("unit") + "' (" + name + ")");
         }
         Matcher date = SOURCE_DATE.matcher(header.get("source"));
         if (!date.find()) {
             throw new IllegalArgumentException("source must end with its date in parentheses, like (2026-09-23), was '"
                     + header.get("source") + "' (" + name + ")");
         }
-        Rates rates = new Rates(header.get("source"), date(date.group(1)), header.get("defaultRate"),
-                sections.get("models"), sections.get("cache"), sections.get("premium"), sections.get("premiumCache"),
-                fallbacks, dated);
+        Rates rates = new Rates(
+                header.get("source"),
+                date(date.group(1)),
+                header.get("defaultRate"),
+                sections.get("models"),
+                sections.get("cache"),
+                sections.get("premium"),
+                sections.get("premiumCache"),
+                fallbacks,
+                dated);
         if (counts != null) {
-            int[] found = {rates.models().size(), rates.cache().size(), rates.premium().size(), rates.premiumCache().size()};
+            int[] found = {
+                rates.models().size(),
+                rates.cache().size(),
+                rates.premium().size(),
+                rates.premiumCache().size()
+            };
             if (!java.util.Arrays.equals(counts, found)) {
-                throw new IllegalArgumentException("counts say models " + counts[0] + ", cache " + counts[1] + ", premium "
+                throw new IllegalArgumentException("counts say models " + counts[0] + ", cache " + counts[1]
+                        + ", premium "
                         + counts[2] + ", premiumCache " + counts[3] + ", but the file has " + found[0] + ", " + found[1]
                         + ", " + found[2] + ", " + found[3] + " (" + name + ")");
             }
@@ -274,7 +301,11 @@ public final class PriceTableImporter {
      * @param through the last day of an introductory price, or null
      * @param after the price from the day after {@code through}, or null
      */
-    record Row(String key, Price price, @Nullable LocalDate through, @Nullable Price after) {
+    record Row(
+            String key,
+            Price price,
+            @Nullable LocalDate through,
+            @Nullable Price after) {
 
         ModelPrice modelPrice() {
             ModelPrice p = price.modelPrice();
@@ -284,8 +315,12 @@ public final class PriceTableImporter {
         String java() {
             StringBuilder sb = new StringBuilder(price.java());
             if (through != null) {
-                sb.append(CONTINUATION).append(".until(").append(date(through)).append(", ")
-                        .append(after.java().replace(CONTINUATION, "")).append(')');
+                sb.append(CONTINUATION)
+                        .append(".until(")
+                        .append(date(through))
+                        .append(", ")
+                        .append(after.java().replace(CONTINUATION, ""))
+                        .append(')');
             }
             return "        b.model(" + literal(key) + ", " + sb + ");\n";
         }
@@ -306,9 +341,16 @@ public final class PriceTableImporter {
      * @param premiumWrite the long-context cache-write rate, or null
      * @param premiumRead the long-context cache-read rate, or null
      */
-    record Price(String prompt, String completion, @Nullable String write, @Nullable String read,
-            @Nullable Long threshold, @Nullable String premiumPrompt, @Nullable String premiumCompletion,
-            @Nullable String premiumWrite, @Nullable String premiumRead) {
+    record Price(
+            String prompt,
+            String completion,
+            @Nullable String write,
+            @Nullable String read,
+            @Nullable Long threshold,
+            @Nullable String premiumPrompt,
+            @Nullable String premiumCompletion,
+            @Nullable String premiumWrite,
+            @Nullable String premiumRead) {
 
         ModelPrice modelPrice() {
             ModelPrice p = ModelPrice.perToken(prompt, completion);
@@ -316,7 +358,8 @@ public final class PriceTableImporter {
                 p = p.withCache(Rate.perToken(write), Rate.perToken(read));
             }
             if (threshold != null) {
-                Premium premium = new Premium(threshold, Rate.perToken(premiumPrompt), Rate.perToken(premiumCompletion));
+                Premium premium =
+                        new Premium(threshold, Rate.perToken(premiumPrompt), Rate.perToken(premiumCompletion));
                 if (premiumWrite != null) {
                     premium = premium.withCache(Rate.perToken(premiumWrite), Rate.perToken(premiumRead));
                 }
@@ -326,18 +369,34 @@ public final class PriceTableImporter {
         }
 
         String java() {
-            StringBuilder sb = new StringBuilder("price(").append(literal(prompt)).append(", ").append(literal(completion))
+            StringBuilder sb = new StringBuilder("price(")
+                    .append(literal(prompt))
+                    .append(", ")
+                    .append(literal(completion))
                     .append(')');
             if (write != null) {
-                sb.append(CONTINUATION).append(".withCache(rate(").append(literal(write)).append("), rate(")
-                        .append(literal(read)).append("))");
+                sb.append(CONTINUATION)
+                        .append(".withCache(rate(")
+                        .append(literal(write))
+                        .append("), rate(")
+                        .append(literal(read))
+                        .append("))");
             }
             if (threshold != null) {
-                sb.append(CONTINUATION).append(".withPremium(premium(").append(threshold).append(", ")
-                        .append(literal(premiumPrompt)).append(", ").append(literal(premiumCompletion)).append(')');
+                sb.append(CONTINUATION)
+                        .append(".withPremium(premium(")
+                        .append(threshold)
+                        .append(", ")
+                        .append(literal(premiumPrompt))
+                        .append(", ")
+                        .append(literal(premiumCompletion))
+                        .append(')');
                 if (premiumWrite != null) {
-                    sb.append(".withCache(rate(").append(literal(premiumWrite)).append("), rate(")
-                            .append(literal(premiumRead)).append("))");
+                    sb.append(".withCache(rate(")
+                            .append(literal(premiumWrite))
+                            .append("), rate(")
+                            .append(literal(premiumRead))
+                            .append("))");
                 }
                 sb.append(')');
             }
@@ -397,8 +456,16 @@ public final class PriceTableImporter {
             String premiumCompletion = premium == null ? null : rate(premium.get("completion"));
             String premiumWrite = premiumCache == null ? null : rate(premiumCache.get("write"));
             String premiumRead = premiumCache == null ? null : rate(premiumCache.get("read"));
-            Price price = new Price(rate(model.get("prompt")), rate(model.get("completion")), write, read, threshold,
-                    premiumPrompt, premiumCompletion, premiumWrite, premiumRead);
+            Price price = new Price(
+                    rate(model.get("prompt")),
+                    rate(model.get("completion")),
+                    write,
+                    read,
+                    threshold,
+                    premiumPrompt,
+                    premiumCompletion,
+                    premiumWrite,
+                    premiumRead);
             Intro intro = r.dated().get(key);
             if (intro == null) {
                 rows.add(new Row(key, price, null, null));
@@ -406,11 +473,16 @@ public final class PriceTableImporter {
             }
             Map<String, String> a = intro.after();
             boolean newCache = a.containsKey("write") || a.containsKey("read");
-            Price after = new Price(rate(a.getOrDefault("prompt", model.get("prompt"))),
+            Price after = new Price(
+                    rate(a.getOrDefault("prompt", model.get("prompt"))),
                     rate(a.getOrDefault("completion", model.get("completion"))),
                     newCache ? rate(a.getOrDefault("write", cache.get("write"))) : write,
                     newCache ? rate(a.getOrDefault("read", cache.get("read"))) : read,
-                    threshold, premiumPrompt, premiumCompletion, premiumWrite, premiumRead);
+                    threshold,
+                    premiumPrompt,
+                    premiumCompletion,
+                    premiumWrite,
+                    premiumRead);
             rows.add(new Row(key, price, intro.through(), after));
         });
         return rows;
@@ -424,7 +496,9 @@ public final class PriceTableImporter {
      * @throws IllegalArgumentException if a row refers to a model row that is not there, or a value is out of range
      */
     static PriceTable table(Rates r) {
-        PriceTable.Builder b = PriceTable.builder().asOf(r.asOf()).source(r.source())
+        PriceTable.Builder b = PriceTable.builder()
+                .asOf(r.asOf())
+                .source(r.source())
                 .defaultPrice(ModelPrice.perToken(rate(r.defaultRate()), rate(r.defaultRate())));
         for (Row row : rows(r)) {
             b.model(row.key(), row.modelPrice());
@@ -450,11 +524,15 @@ public final class PriceTableImporter {
                 .append("import java.time.LocalDate;\n")
                 .append('\n')
                 .append("/**\n")
-                .append(" * The built-in price table of {@link PriceTable#builtIn()}: LibreChat's token rates as builder calls.\n")
+                .append(
+                        " * The built-in price table of {@link PriceTable#builtIn()}: LibreChat's token rates as builder calls.\n")
                 .append(" *\n")
-                .append(" * <p>Generated by PriceTableImporter from ").append(name).append(" (LibreChat's token rate table);\n")
+                .append(" * <p>Generated by PriceTableImporter from ")
+                .append(name)
+                .append(" (LibreChat's token rate table);\n")
                 .append(" * do not edit by hand: update the reference file and run the importer (docs/guide.md). Row\n")
-                .append(" * order is kept because it breaks ties between matching keys. Every rate is in credits per token,\n")
+                .append(
+                        " * order is kept because it breaks ties between matching keys. Every rate is in credits per token,\n")
                 .append(" * which is the same number as USD per 1M tokens.\n")
                 .append(" */\n")
                 .append("final class BuiltInPrices {\n")
@@ -465,15 +543,26 @@ public final class PriceTableImporter {
                 .append("    /** @return the built-in table, built anew */\n")
                 .append("    static PriceTable table() {\n")
                 .append("        PriceTable.Builder b = PriceTable.builder()\n")
-                .append("                .asOf(").append(date(r.asOf())).append(")\n")
-                .append("                .source(").append(literal(r.source())).append(")\n")
-                .append("                .defaultPrice(price(").append(literal(rate(r.defaultRate()))).append(", ")
-                .append(literal(rate(r.defaultRate()))).append("));\n");
+                .append("                .asOf(")
+                .append(date(r.asOf()))
+                .append(")\n")
+                .append("                .source(")
+                .append(literal(r.source()))
+                .append(")\n")
+                .append("                .defaultPrice(price(")
+                .append(literal(rate(r.defaultRate())))
+                .append(", ")
+                .append(literal(rate(r.defaultRate())))
+                .append("));\n");
         for (Row row : rows(r)) {
             sb.append(row.java());
         }
-        r.fallbacks().forEach((contains, key) -> sb.append("        b.legacyFallback(").append(literal(contains))
-                .append(", ").append(literal(key)).append(");\n"));
+        r.fallbacks()
+                .forEach((contains, key) -> sb.append("        b.legacyFallback(")
+                        .append(literal(contains))
+                        .append(", ")
+                        .append(literal(key))
+                        .append(");\n"));
         sb.append("        return b.build();\n")
                 .append("    }\n")
                 .append('\n')
@@ -556,13 +645,14 @@ public final class PriceTableImporter {
 
     private static void require(Map<String, String> values, List<String> names, String what) {
         if (!values.keySet().equals(new java.util.HashSet<>(names))) {
-            throw new IllegalArgumentException(what + " must have exactly " + String.join(", ", names) + ", was "
-                    + values.keySet());
+            throw new IllegalArgumentException(
+                    what + " must have exactly " + String.join(", ", names) + ", was " + values.keySet());
         }
     }
 
     private static String unquote(String text) {
-        return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"") ? text.substring(1, text.length() - 1)
+        return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")
+                ? text.substring(1, text.length() - 1)
                 : text;
     }
 }

@@ -77,8 +77,14 @@ class PriceTableMatchTest {
     void match_sameLengthKeys_laterKeyInTableOrderWins() {
         ModelPrice first = ModelPrice.perToken("1", "1");
         ModelPrice second = ModelPrice.perToken("2", "2");
-        PriceTable ab = PriceTable.builder().model("abc-1", first).model("xyz-1", second).build();
-        PriceTable ba = PriceTable.builder().model("xyz-1", second).model("abc-1", first).build();
+        PriceTable ab = PriceTable.builder()
+                .model("abc-1", first)
+                .model("xyz-1", second)
+                .build();
+        PriceTable ba = PriceTable.builder()
+                .model("xyz-1", second)
+                .model("abc-1", first)
+                .build();
         assertThat(ab.match("abc-1-xyz-1").valueKey()).isEqualTo("xyz-1");
         assertThat(ba.match("abc-1-xyz-1").valueKey()).isEqualTo("abc-1");
     }
@@ -92,7 +98,8 @@ class PriceTableMatchTest {
         "gpt-4-turbo, gpt-4-1106, 10, 30",
         "gpt-4-turbo-2024-04-09, gpt-4-1106, 10, 30",
         "gpt-4, 8k, 30, 60",
-        "gpt-4-0613, 8k, 30, 60"})
+        "gpt-4-0613, 8k, 30, 60"
+    })
     void match_noKeyContained_usesLegacyFallback(String model, String key, String prompt, String completion) {
         assertMatch(BUILT_IN.match(model), key, prompt, completion);
     }
@@ -129,9 +136,13 @@ class PriceTableMatchTest {
     @Test
     void match_exactOverride_winsOverMatching() {
         ModelPrice custom = ModelPrice.perToken("1", "2");
-        PriceTable table = PriceTable.builder(BUILT_IN).override("gpt-4o", custom).override("my-org/finetune-7", custom).build();
+        PriceTable table = PriceTable.builder(BUILT_IN)
+                .override("gpt-4o", custom)
+                .override("my-org/finetune-7", custom)
+                .build();
         assertThat(table.match("gpt-4o")).isEqualTo(new PriceMatch("gpt-4o", custom, MatchKind.OVERRIDE));
-        assertThat(table.match("my-org/finetune-7")).isEqualTo(new PriceMatch("my-org/finetune-7", custom, MatchKind.OVERRIDE));
+        assertThat(table.match("my-org/finetune-7"))
+                .isEqualTo(new PriceMatch("my-org/finetune-7", custom, MatchKind.OVERRIDE));
         // only the exact id, case-sensitively, is overridden
         assertMatch(table.match("gpt-4o-2024-08-06"), "gpt-4o", "2.5", "10");
         assertMatch(table.match("GPT-4o"), "gpt-4o", "2.5", "10");
@@ -140,13 +151,15 @@ class PriceTableMatchTest {
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "\t"})
     void match_blankModel_rejectedNamingModel(String model) {
-        assertThatThrownBy(() -> BUILT_IN.match(model)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BUILT_IN.match(model))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("model must not be blank, was '" + model + "'");
     }
 
     @Test
     void match_nullModel_rejectedNamingModel() {
-        assertThatThrownBy(() -> BUILT_IN.match(null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BUILT_IN.match(null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("model must not be blank, was null");
     }
 
@@ -191,7 +204,8 @@ class PriceTableMatchTest {
         "kimi-k4, kimi, generic",
         "gemini-1.5-pro-002, gemini-1.5, generic",
         "gpt-4-0613, 8k, legacy_fallback",
-        "gpt-3.5-turbo, 4k, legacy_fallback"})
+        "gpt-3.5-turbo, 4k, legacy_fallback"
+    })
     void match_builtIn_reportsKindOfMatch(String model, String key, String kind) {
         PriceMatch m = BUILT_IN.match(model);
         assertThat(m.valueKey()).isEqualTo(key);
@@ -215,13 +229,17 @@ class PriceTableMatchTest {
                 .model("gpt-5", ModelPrice.perToken("1.25", "10"))
                 .model("kimi", ModelPrice.perToken("0.6", "2.5"))
                 .build();
-        assertThat(older.match("claude-opus-5")).extracting(PriceMatch::valueKey, PriceMatch::kind)
+        assertThat(older.match("claude-opus-5"))
+                .extracting(PriceMatch::valueKey, PriceMatch::kind)
                 .containsExactly("claude-", MatchKind.GENERIC);
-        assertThat(older.match("gpt-5.6")).extracting(PriceMatch::valueKey, PriceMatch::kind)
+        assertThat(older.match("gpt-5.6"))
+                .extracting(PriceMatch::valueKey, PriceMatch::kind)
                 .containsExactly("gpt-5", MatchKind.GENERIC);
-        assertThat(older.match("kimi-k3")).extracting(PriceMatch::valueKey, PriceMatch::kind)
+        assertThat(older.match("kimi-k3"))
+                .extracting(PriceMatch::valueKey, PriceMatch::kind)
                 .containsExactly("kimi", MatchKind.GENERIC);
-        assertThat(older.match("gpt-5-2025-08-07")).extracting(PriceMatch::valueKey, PriceMatch::kind)
+        assertThat(older.match("gpt-5-2025-08-07"))
+                .extracting(PriceMatch::valueKey, PriceMatch::kind)
                 .containsExactly("gpt-5", MatchKind.LONGEST_KEY);
         assertThat(older.match("glm-5.1").kind()).isEqualTo(MatchKind.DEFAULT);
         assertThat(MatchKind.GENERIC.isFallback()).isTrue();
@@ -232,9 +250,11 @@ class PriceTableMatchTest {
     @Test
     void match_endpointPrice_winsForExactIdOnThatEndpointOnly() {
         ModelPrice custom = ModelPrice.perToken("0.5", "0.7");
-        PriceTable table = PriceTable.builder(BUILT_IN).endpointPrice("OpenRouter", "openai/gpt-4o", custom).build();
-        assertThat(table.match("openai/gpt-4o", "OpenRouter")).isEqualTo(new PriceMatch("openai/gpt-4o", custom,
-                MatchKind.ENDPOINT));
+        PriceTable table = PriceTable.builder(BUILT_IN)
+                .endpointPrice("OpenRouter", "openai/gpt-4o", custom)
+                .build();
+        assertThat(table.match("openai/gpt-4o", "OpenRouter"))
+                .isEqualTo(new PriceMatch("openai/gpt-4o", custom, MatchKind.ENDPOINT));
         // no endpoint, another endpoint, another spelling, or a model it does not list: the table
         assertMatch(table.match("openai/gpt-4o"), "gpt-4o", "2.5", "10");
         assertMatch(table.match("openai/gpt-4o", "Azure"), "gpt-4o", "2.5", "10");
@@ -246,8 +266,10 @@ class PriceTableMatchTest {
     @Test
     void endpointPrice_blankNames_rejectedNamingField() {
         assertThatThrownBy(() -> PriceTable.builder().endpointPrice(" ", "m", ModelPrice.perToken("1", "1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("endpoint must not be blank, was ' '");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("endpoint must not be blank, was ' '");
         assertThatThrownBy(() -> PriceTable.builder().endpointPrice("e", "", ModelPrice.perToken("1", "1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("exactModelId must not be blank, was ''");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("exactModelId must not be blank, was ''");
     }
 }

@@ -65,7 +65,9 @@ class PriceTablePriceTest {
 
     @Test
     void price_fractionOfMicro_roundsUp() {
-        PriceTable table = PriceTable.builder().model("tiny", ModelPrice.perToken("0.0000001", "0.0000001")).build();
+        PriceTable table = PriceTable.builder()
+                .model("tiny", ModelPrice.perToken("0.0000001", "0.0000001"))
+                .build();
         PricedUsage p = table.price("tiny", Usage.of(1, 11), false);
         assertThat(p.prompt().cost()).isEqualTo(Credits.ofMicros(1));
         assertThat(p.completion().cost()).isEqualTo(Credits.ofMicros(2));
@@ -81,7 +83,9 @@ class PriceTablePriceTest {
     @Test
     void price_incomplete_roundsUpToMicro() {
         // 1 token x 0.000001 x 1.15 = 1.15 micros, charged as 2
-        PriceTable table = PriceTable.builder().model("m", ModelPrice.perToken("0", "0.000001")).build();
+        PriceTable table = PriceTable.builder()
+                .model("m", ModelPrice.perToken("0", "0.000001"))
+                .build();
         assertThat(table.price("m", Usage.of(0, 1), true).completion().cost()).isEqualTo(Credits.ofMicros(2));
     }
 
@@ -89,7 +93,9 @@ class PriceTablePriceTest {
     void price_incomplete_roundsOnceFromUnscaledRate() {
         // 100,000 tokens x 1 nano x 1.15 = exactly 115 micros; the recorded rate is 1.15 nanos rounded
         // up to 2, which would have charged 200 micros had the cost been computed from it
-        PriceTable table = PriceTable.builder().model("m", ModelPrice.perToken("0", "0.000000001")).build();
+        PriceTable table = PriceTable.builder()
+                .model("m", ModelPrice.perToken("0", "0.000000001"))
+                .build();
         PricedLine line = table.price("m", Usage.of(0, 100_000), true).completion();
         assertThat(line.rate()).isEqualTo(Rate.ofNanos(2));
         assertThat(line.cost()).isEqualTo(Credits.ofMicros(115));
@@ -140,7 +146,10 @@ class PriceTablePriceTest {
         assertThat(p.prompt().cost()).isEqualTo(c("30"));
         assertThat(p.completion().cost()).isEqualTo(c("3"));
         // 10 is not above: everything at 1
-        assertThat(table.price("m", Usage.of(5, 1).withCache(5, 0), false).prompt().cost()).isEqualTo(c("10"));
+        assertThat(table.price("m", Usage.of(5, 1).withCache(5, 0), false)
+                        .prompt()
+                        .cost())
+                .isEqualTo(c("10"));
     }
 
     @Test
@@ -184,10 +193,12 @@ class PriceTablePriceTest {
     @Test
     void price_claudeSonnet5_throughAugust31_introductory2And10_thenRegular3And15() {
         Usage usage = Usage.of(1000, 1000).withCache(1000, 1000);
-        PricedUsage last = BUILT_IN.price("claude-sonnet-5", null, LocalDate.of(2026, 8, 31), usage, false, Multiplier.ONE);
+        PricedUsage last =
+                BUILT_IN.price("claude-sonnet-5", null, LocalDate.of(2026, 8, 31), usage, false, Multiplier.ONE);
         assertThat(last.prompt().cost()).isEqualTo(c("4700")); // 1000 x (2 + 2.5 + 0.2)
         assertThat(last.completion().cost()).isEqualTo(c("10000"));
-        PricedUsage next = BUILT_IN.price("claude-sonnet-5", null, LocalDate.of(2026, 9, 1), usage, false, Multiplier.ONE);
+        PricedUsage next =
+                BUILT_IN.price("claude-sonnet-5", null, LocalDate.of(2026, 9, 1), usage, false, Multiplier.ONE);
         assertThat(next.prompt().cost()).isEqualTo(c("7050")); // 1000 x (3 + 3.75 + 0.3)
         assertThat(next.completion().cost()).isEqualTo(c("15000"));
         assertThat(next.valueKey()).isEqualTo("claude-sonnet-5");
@@ -234,7 +245,9 @@ class PriceTablePriceTest {
 
     @Test
     void price_configuredRow_overridesBuiltInRow() {
-        PriceTable table = PriceTable.builder(BUILT_IN).model("gpt-4o", ModelPrice.perToken("1", "2")).build();
+        PriceTable table = PriceTable.builder(BUILT_IN)
+                .model("gpt-4o", ModelPrice.perToken("1", "2"))
+                .build();
         PricedUsage p = table.price("gpt-4o-2024-08-06", Usage.of(100, 100), false);
         assertThat(p.valueKey()).isEqualTo("gpt-4o");
         assertThat(p.total()).isEqualTo(c("300"));
@@ -242,7 +255,9 @@ class PriceTablePriceTest {
 
     @Test
     void price_exactOverride_winsAndIsRecordedAsValueKey() {
-        PriceTable table = PriceTable.builder(BUILT_IN).override("gpt-4o-2024-08-06", ModelPrice.perToken("1", "1")).build();
+        PriceTable table = PriceTable.builder(BUILT_IN)
+                .override("gpt-4o-2024-08-06", ModelPrice.perToken("1", "1"))
+                .build();
         PricedUsage p = table.price("gpt-4o-2024-08-06", Usage.of(100, 100), false);
         assertThat(p.valueKey()).isEqualTo("gpt-4o-2024-08-06");
         assertThat(p.total()).isEqualTo(c("200"));
@@ -250,16 +265,19 @@ class PriceTablePriceTest {
 
     @Test
     void price_blankModelOrNullUsage_rejected() {
-        assertThatThrownBy(() -> BUILT_IN.price(" ", Usage.of(1, 1), false)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BUILT_IN.price(" ", Usage.of(1, 1), false))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("model must not be blank, was ' '");
-        assertThatThrownBy(() -> BUILT_IN.price("gpt-4o", null, false)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BUILT_IN.price("gpt-4o", null, false))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("usage must not be null");
     }
 
     @Test
     void price_chargeBeyondCredits_throwsArithmeticException() {
-        PriceTable table = PriceTable.builder().model("m", new ModelPrice(Rate.ofNanos(Long.MAX_VALUE), Rate.ZERO,
-                null, null, null)).build();
+        PriceTable table = PriceTable.builder()
+                .model("m", new ModelPrice(Rate.ofNanos(Long.MAX_VALUE), Rate.ZERO, null, null, null))
+                .build();
         assertThatThrownBy(() -> table.price("m", Usage.of(2000, 0), false)).isInstanceOf(ArithmeticException.class);
     }
 
@@ -281,18 +299,23 @@ class PriceTablePriceTest {
 
     @Test
     void estimate_roundsUpOnce() {
-        PriceTable table = PriceTable.builder().model("m", ModelPrice.perToken("0.0000005", "0.0000005")).build();
+        PriceTable table = PriceTable.builder()
+                .model("m", ModelPrice.perToken("0.0000005", "0.0000005"))
+                .build();
         assertThat(table.estimate("m", 1, 1)).isEqualTo(Credits.ofMicros(1));
         assertThat(table.estimate("m", 1, 2)).isEqualTo(Credits.ofMicros(2));
     }
 
     @Test
     void estimate_badCounts_rejectedNamingParameter() {
-        assertThatThrownBy(() -> BUILT_IN.estimate("gpt-4o", -1, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BUILT_IN.estimate("gpt-4o", -1, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("promptTokens must be between 0 and 1000000000, was -1");
-        assertThatThrownBy(() -> BUILT_IN.estimate("gpt-4o", 0, 1_000_000_001L)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BUILT_IN.estimate("gpt-4o", 0, 1_000_000_001L))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxOutputTokens must be between 0 and 1000000000, was 1000000001");
-        assertThatThrownBy(() -> BUILT_IN.estimate("", 1, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BUILT_IN.estimate("", 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("model must not be blank, was ''");
     }
 }

@@ -20,34 +20,41 @@ class PriceValuesTest {
 
     @Test
     void modelPrice_perToken_badRate_rejectedNamingSide() {
-        assertThatThrownBy(() -> ModelPrice.perToken("x", "1")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ModelPrice.perToken("x", "1"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("prompt must be a plain decimal number, was 'x'");
-        assertThatThrownBy(() -> ModelPrice.perToken("1", "-2")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ModelPrice.perToken("1", "-2"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("completion must not be negative, was '-2'");
     }
 
     @Test
     void modelPrice_withCacheAndPremium_keepTheOtherParts() {
         Premium premium = new Premium(200_000, Rate.perToken("4"), Rate.perToken("18"));
-        ModelPrice p = ModelPrice.perToken("2", "12")
-                .withPremium(premium)
-                .withCache(Rate.perToken("2"), Rate.perToken("0.2"));
-        assertThat(p).isEqualTo(new ModelPrice(Rate.perToken("2"), Rate.perToken("12"), Rate.perToken("2"),
-                Rate.perToken("0.2"), premium));
+        ModelPrice p =
+                ModelPrice.perToken("2", "12").withPremium(premium).withCache(Rate.perToken("2"), Rate.perToken("0.2"));
+        assertThat(p)
+                .isEqualTo(new ModelPrice(
+                        Rate.perToken("2"), Rate.perToken("12"), Rate.perToken("2"), Rate.perToken("0.2"), premium));
     }
 
     @Test
     void modelPrice_nulls_rejectedNamingField() {
-        assertThatThrownBy(() -> ModelPrice.of(null, ONE)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ModelPrice.of(null, ONE))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("prompt must not be null");
-        assertThatThrownBy(() -> ModelPrice.of(ONE, null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ModelPrice.of(ONE, null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("completion must not be null");
         assertThatThrownBy(() -> ModelPrice.of(ONE, ONE).withCache(null, ONE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("write must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("write must not be null");
         assertThatThrownBy(() -> ModelPrice.of(ONE, ONE).withCache(ONE, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("read must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("read must not be null");
         assertThatThrownBy(() -> ModelPrice.of(ONE, ONE).withPremium(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("premium must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("premium must not be null");
     }
 
     @Test
@@ -59,25 +66,31 @@ class PriceValuesTest {
 
     @Test
     void premium_nonPositiveThreshold_rejected() {
-        assertThatThrownBy(() -> new Premium(0, ONE, ONE)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Premium(0, ONE, ONE))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("threshold must be positive, was 0");
-        assertThatThrownBy(() -> new Premium(-5, ONE, ONE)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Premium(-5, ONE, ONE))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("threshold must be positive, was -5");
     }
 
     @Test
     void premium_nullRates_rejected() {
-        assertThatThrownBy(() -> new Premium(1, null, ONE)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Premium(1, null, ONE))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("prompt must not be null");
-        assertThatThrownBy(() -> new Premium(1, ONE, null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Premium(1, ONE, null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("completion must not be null");
     }
 
     @Test
     void priceMatch_blankKey_rejected() {
         assertThatThrownBy(() -> new PriceMatch(" ", ModelPrice.of(ONE, ONE), MatchKind.EXACT))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("valueKey must not be blank, was ' '");
-        assertThat(new PriceMatch(null, ModelPrice.of(ONE, ONE), MatchKind.DEFAULT).valueKey()).isNull();
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("valueKey must not be blank, was ' '");
+        assertThat(new PriceMatch(null, ModelPrice.of(ONE, ONE), MatchKind.DEFAULT).valueKey())
+                .isNull();
     }
 
     @Test
@@ -92,21 +105,28 @@ class PriceValuesTest {
 
     @Test
     void pricedLine_negativeCounts_rejectedNamingField() {
-        assertThatThrownBy(() -> new PricedLine(-1, ONE, Credits.ZERO, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PricedLine(-1, ONE, Credits.ZERO, 0, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tokens must not be negative, was -1");
         assertThatThrownBy(() -> new PricedLine(1, ONE, Credits.parse("-0.5"), 0, 0, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("cost must not be negative, was -0.5");
-        assertThatThrownBy(() -> new PricedLine(1, ONE, Credits.ZERO, -2, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cost must not be negative, was -0.5");
+        assertThatThrownBy(() -> new PricedLine(1, ONE, Credits.ZERO, -2, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("inputTokens must not be negative, was -2");
-        assertThatThrownBy(() -> new PricedLine(1, ONE, Credits.ZERO, 0, -3, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PricedLine(1, ONE, Credits.ZERO, 0, -3, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("writeTokens must not be negative, was -3");
-        assertThatThrownBy(() -> new PricedLine(1, ONE, Credits.ZERO, 0, 0, -4)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new PricedLine(1, ONE, Credits.ZERO, 0, 0, -4))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("readTokens must not be negative, was -4");
     }
 
     @Test
     void pricedUsage_total_isSumOfLines() {
-        PricedUsage u = new PricedUsage(new PriceMatch("4k", ModelPrice.of(ONE, ONE), MatchKind.EXACT), new PricedLine(100, Rate.perToken("1.5"), Credits.parse("150"), 100, 0, 0),
+        PricedUsage u = new PricedUsage(
+                new PriceMatch("4k", ModelPrice.of(ONE, ONE), MatchKind.EXACT),
+                new PricedLine(100, Rate.perToken("1.5"), Credits.parse("150"), 100, 0, 0),
                 new PricedLine(50, Rate.perToken("2"), Credits.parse("100"), 0, 0, 0));
         assertThat(u.total()).isEqualTo(Credits.parse("250"));
     }

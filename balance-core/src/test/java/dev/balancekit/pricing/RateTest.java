@@ -11,7 +11,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RateTest {
 
     @ParameterizedTest
-    @CsvSource({"2.5, 2500000000", "0.075, 75000000", "0.000000001, 1", "0, 0", "15, 15000000000", "1_000, 1000000000000"})
+    @CsvSource({
+        "2.5, 2500000000",
+        "0.075, 75000000",
+        "0.000000001, 1",
+        "0, 0",
+        "15, 15000000000",
+        "1_000, 1000000000000"
+    })
     void perToken_creditsPerToken_isExactNanos(String text, long nanos) {
         assertThat(Rate.perToken(text).nanosPerToken()).isEqualTo(nanos);
     }
@@ -31,41 +38,49 @@ class RateTest {
 
     @Test
     void perToken_tooManyDecimals_rejected() {
-        assertThatThrownBy(() -> Rate.perToken("0.0000000001")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.perToken("0.0000000001"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("creditsPerToken must have at most 9 fractional digits, was '0.0000000001'");
     }
 
     @Test
     void perThousandTokens_tooManyDecimals_rejected() {
-        assertThatThrownBy(() -> Rate.perThousandTokens("0.0000001")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.perThousandTokens("0.0000001"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("creditsPerThousandTokens must have at most 6 fractional digits, was '0.0000001'");
     }
 
     @Test
     void perToken_negative_rejected() {
-        assertThatThrownBy(() -> Rate.perToken("-1")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.perToken("-1"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("creditsPerToken must not be negative, was '-1'");
-        assertThatThrownBy(() -> Rate.perThousandTokens("-0.5")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.perThousandTokens("-0.5"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("creditsPerThousandTokens must not be negative, was '-0.5'");
     }
 
     @Test
     void perToken_garbage_rejected() {
-        assertThatThrownBy(() -> Rate.perToken("2.5 USD")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.perToken("2.5 USD"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("creditsPerToken must be a plain decimal number, was '2.5 USD'");
     }
 
     @Test
     void perToken_tooLarge_rejected() {
-        assertThatThrownBy(() -> Rate.perToken("10000000000")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.perToken("10000000000"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("creditsPerToken is too large, was '10000000000'");
     }
 
     @Test
     void constructor_negativeNanos_rejected() {
-        assertThatThrownBy(() -> new Rate(-1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Rate(-1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("nanosPerToken must not be negative, was -1");
-        assertThatThrownBy(() -> Rate.ofNanos(-7)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.ofNanos(-7))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("nanosPerToken must not be negative, was -7");
     }
 
@@ -97,7 +112,8 @@ class RateTest {
 
     @Test
     void costOf_negativeTokens_rejected() {
-        assertThatThrownBy(() -> Rate.perToken("1").costOf(-1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.perToken("1").costOf(-1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tokens must not be negative, was -1");
     }
 
@@ -133,9 +149,11 @@ class RateTest {
 
     @Test
     void scaled_badFraction_rejected() {
-        assertThatThrownBy(() -> Rate.perToken("1").scaled(-1, 100)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.perToken("1").scaled(-1, 100))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("numerator must not be negative, was -1");
-        assertThatThrownBy(() -> Rate.perToken("1").scaled(115, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Rate.perToken("1").scaled(115, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("denominator must be positive, was 0");
     }
 

@@ -47,8 +47,8 @@ public interface Gen<T> {
      */
     default Gen<List<T>> list(int minSize, int maxSize) {
         if (minSize < 0 || maxSize < minSize) {
-            throw new IllegalArgumentException("list sizes must satisfy 0 <= minSize <= maxSize, was " + minSize
-                    + " and " + maxSize);
+            throw new IllegalArgumentException(
+                    "list sizes must satisfy 0 <= minSize <= maxSize, was " + minSize + " and " + maxSize);
         }
         return random -> {
             int size = random.nextInt(minSize, maxSize + 1);
@@ -145,8 +145,7 @@ public interface Gen<T> {
      * @param <T> the type of the values
      */
     final class Weighted<T> implements Gen<T> {
-        private record Choice<T>(int weight, Gen<? extends T> gen) {
-        }
+        private record Choice<T>(int weight, Gen<? extends T> gen) {}
 
         private final List<Choice<T>> choices;
         private final int total;

@@ -34,8 +34,7 @@ public final class Property {
         void accept(T input) throws Exception;
     }
 
-    private Property() {
-    }
+    private Property() {}
 
     /**
      * Checks {@value #DEFAULT_TRIES} inputs, or replays the one try named by {@value #SEED_PROPERTY}.
@@ -130,23 +129,23 @@ public final class Property {
 
     /** @return {@code " -Dtest=Class#method"} for the test method that called the property, if found */
     private static String caller() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> !f.getClassName().equals(Property.class.getName()))
-                .findFirst()
-                .map(f -> {
-                    String name = f.getClassName();
-                    String outer = name.contains("$") ? name.substring(0, name.indexOf('$')) : name;
-                    return " -Dtest=" + outer.substring(outer.lastIndexOf('.') + 1) + "#" + f.getMethodName();
-                })
-                .orElse(""));
+        return StackWalker.getInstance()
+                .walk(frames -> frames.filter(f -> !f.getClassName().equals(Property.class.getName()))
+                        .findFirst()
+                        .map(f -> {
+                            String name = f.getClassName();
+                            String outer = name.contains("$") ? name.substring(0, name.indexOf('$')) : name;
+                            return " -Dtest=" + outer.substring(outer.lastIndexOf('.') + 1) + "#" + f.getMethodName();
+                        })
+                        .orElse(""));
     }
 
     private static long parseSeed(String text) {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(SEED_PROPERTY + " must be a seed a property failure printed, was '"
-                    + text + "'", e);
+            throw new IllegalArgumentException(
+                    SEED_PROPERTY + " must be a seed a property failure printed, was '" + text + "'", e);
         }
     }
 }

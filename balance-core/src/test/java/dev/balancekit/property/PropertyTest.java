@@ -32,13 +32,15 @@ class PropertyTest {
 
     @Test
     void failingProperty_reportsTheSeedAndTheInput_andReplayingTheSeedChecksThatInputAgain() {
-        AssertionError failure = catchThrowableOfType(AssertionError.class,
-                () -> Property.run(20_261_202L, 1000, Gen.longs(), PropertyTest::small));
+        AssertionError failure = catchThrowableOfType(
+                AssertionError.class, () -> Property.run(20_261_202L, 1000, Gen.longs(), PropertyTest::small));
 
         String message = failure.getMessage();
         long seed = Long.parseLong(group(SEED, message));
         String input = group(INPUT, message);
-        assertThat(message).startsWith("property failed on try ").contains("(start seed 20261202)")
+        assertThat(message)
+                .startsWith("property failed on try ")
+                .contains("(start seed 20261202)")
                 .contains("replay it: -D" + Property.SEED_PROPERTY + "=" + seed);
         assertThat(failure.getCause()).isInstanceOf(AssertionError.class).hasMessageContaining(input);
 
@@ -68,9 +70,11 @@ class PropertyTest {
     @Test
     void failure_ofAnException_isReportedWithTheSeedToo() {
         assertThatThrownBy(() -> Property.run(3, 10, Gen.ints(5, 9), x -> {
-            throw new IllegalStateException("broke on " + x);
-        })).isInstanceOf(AssertionError.class)
-                .hasMessageMatching("(?s)property failed on try 1 of 10 \\(start seed 3\\), seed -?\\d+\n  input: [5-9]\n.*")
+                    throw new IllegalStateException("broke on " + x);
+                }))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageMatching(
+                        "(?s)property failed on try 1 of 10 \\(start seed 3\\), seed -?\\d+\n  input: [5-9]\n.*")
                 .hasMessageContaining("failure: java.lang.IllegalStateException: broke on ")
                 .hasCauseInstanceOf(IllegalStateException.class);
     }
@@ -101,7 +105,7 @@ class PropertyTest {
         String before = System.getProperty(Property.SEED_PROPERTY);
         System.setProperty(Property.SEED_PROPERTY, "0x12");
         try {
-            assertThatThrownBy(() -> Property.forAll(Gen.longs(), x -> { }))
+            assertThatThrownBy(() -> Property.forAll(Gen.longs(), x -> {}))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage(Property.SEED_PROPERTY + " must be a seed a property failure printed, was '0x12'");
         } finally {
@@ -140,7 +144,7 @@ class PropertyTest {
 
     @Test
     void run_withoutTries_isRejected() {
-        assertThatThrownBy(() -> Property.run(1, 0, Gen.longs(), x -> { }))
+        assertThatThrownBy(() -> Property.run(1, 0, Gen.longs(), x -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tries must be at least 1, was 0");
     }
@@ -157,12 +161,20 @@ class PropertyTest {
     @Test
     void longs_stayInTheirRange_andReachBothEnds() {
         long[][] ranges = {
-                {Long.MIN_VALUE, Long.MAX_VALUE}, {0, Long.MAX_VALUE}, {1, Long.MAX_VALUE}, {-5, 5},
-                {1_000, 100_000}, {Long.MAX_VALUE - 3, Long.MAX_VALUE}, {Long.MIN_VALUE, Long.MIN_VALUE + 2},
-                {-1_000_000, 0}, {7, 7}};
+            {Long.MIN_VALUE, Long.MAX_VALUE},
+            {0, Long.MAX_VALUE},
+            {1, Long.MAX_VALUE},
+            {-5, 5},
+            {1_000, 100_000},
+            {Long.MAX_VALUE - 3, Long.MAX_VALUE},
+            {Long.MIN_VALUE, Long.MIN_VALUE + 2},
+            {-1_000_000, 0},
+            {7, 7}
+        };
         for (long[] range : ranges) {
             List<Long> values = draw(Gen.longs(range[0], range[1]), 2000);
-            assertThat(values).as("[%d, %d]", range[0], range[1])
+            assertThat(values)
+                    .as("[%d, %d]", range[0], range[1])
                     .allSatisfy(v -> assertThat(v).isBetween(range[0], range[1]))
                     .contains(range[0], range[1]);
         }
@@ -179,12 +191,15 @@ class PropertyTest {
         }
         // every bit length occurs, small values as well as large: 0 to 63, and 64 for Long.MIN_VALUE
         assertThat(bitLengths).hasSize(65);
-        assertThat(values).anySatisfy(v -> assertThat(v).isNegative()).anySatisfy(v -> assertThat(v).isPositive());
+        assertThat(values)
+                .anySatisfy(v -> assertThat(v).isNegative())
+                .anySatisfy(v -> assertThat(v).isPositive());
     }
 
     @Test
     void longs_withMaxBelowMin_areRejected() {
-        assertThatThrownBy(() -> Gen.longs(5, 4)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Gen.longs(5, 4))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("max must be at least min, was 5 and 4");
     }
 
@@ -226,7 +241,18 @@ class PropertyTest {
             seen.add(names.next(random));
             seen.add(states.next(random));
         }
-        assertThat(seen).containsExactlyInAnyOrder(true, false, "x", "y", "z", Thread.State.NEW, Thread.State.RUNNABLE,
-                Thread.State.BLOCKED, Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.TERMINATED);
+        assertThat(seen)
+                .containsExactlyInAnyOrder(
+                        true,
+                        false,
+                        "x",
+                        "y",
+                        "z",
+                        Thread.State.NEW,
+                        Thread.State.RUNNABLE,
+                        Thread.State.BLOCKED,
+                        Thread.State.WAITING,
+                        Thread.State.TIMED_WAITING,
+                        Thread.State.TERMINATED);
     }
 }

@@ -9,11 +9,11 @@ final class Ranges {
 
     /** Out of 16 draws: 2 edges, 6 near zero (or near the bound closest to it), 8 uniform. */
     private static final int EDGE = 2;
+
     private static final int SMALL = 6;
     private static final int ALL = 16;
 
-    private Ranges() {
-    }
+    private Ranges() {}
 
     static Gen<Long> longs(long min, long max) {
         if (max < min) {

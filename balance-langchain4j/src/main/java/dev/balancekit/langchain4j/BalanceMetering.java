@@ -109,14 +109,21 @@ public final class BalanceMetering {
     }
 
     /** What one request is: who, which model, how many tokens. */
-    record Call(String user, String model, long promptTokens, long maxTokens, @Nullable String conversationId) {
+    record Call(
+            String user,
+            String model,
+            long promptTokens,
+            long maxTokens,
+            @Nullable String conversationId) {
 
         BalanceRequest balanceRequest() {
             return BalanceRequest.of(user, model, promptTokens, maxTokens);
         }
 
         ChargeRequest charge(String usedModel, Usage usage, String context, String holdId) {
-            return ChargeRequest.of(user, usedModel, usage).withContext(context).withConversationId(conversationId)
+            return ChargeRequest.of(user, usedModel, usage)
+                    .withContext(context)
+                    .withConversationId(conversationId)
                     .withHold(holdId);
         }
     }
@@ -128,18 +135,25 @@ public final class BalanceMetering {
             throw new IllegalStateException("no user for the metered model: pass ChatRequestOptions with the listener "
                     + "attribute BalanceMetering.USER, or give the metering a UserResolver");
         }
-        String model = request.modelName() != null ? request.modelName()
+        String model = request.modelName() != null
+                ? request.modelName()
                 : defaults != null && defaults.modelName() != null ? defaults.modelName() : defaultModel;
         if (model == null) {
             throw new IllegalStateException("the request names no model and the model has no default one: "
                     + "set ChatRequest.modelName or BalanceMetering.builder(ledger).defaultModel(...)");
         }
-        Integer max = request.maxOutputTokens() != null ? request.maxOutputTokens()
+        Integer max = request.maxOutputTokens() != null
+                ? request.maxOutputTokens()
                 : defaults != null ? defaults.maxOutputTokens() : null;
-        Object conversation = options == null ? null : options.listenerAttributes().get(CONVERSATION_ID);
+        Object conversation =
+                options == null ? null : options.listenerAttributes().get(CONVERSATION_ID);
         String conversationId = conversation != null ? conversation.toString() : conversationResolver.apply(request);
-        return new Call(user, model, estimator.estimateTokenCountInMessages(request.messages()),
-                max != null ? max : defaultMaxTokens, conversationId);
+        return new Call(
+                user,
+                model,
+                estimator.estimateTokenCountInMessages(request.messages()),
+                max != null ? max : defaultMaxTokens,
+                conversationId);
     }
 
     /** Reserves; a denial becomes the exception the wrappers hand on. */
@@ -153,7 +167,9 @@ public final class BalanceMetering {
 
     /** The request on the model the decision names (the free model on a fallback). */
     static ChatRequest forModel(ChatRequest request, String decided) {
-        return decided.equals(request.modelName()) ? request : request.toBuilder().modelName(decided).build();
+        return decided.equals(request.modelName())
+                ? request
+                : request.toBuilder().modelName(decided).build();
     }
 
     /** The usage the provider reported, else the estimated prompt and the counted answer. */
@@ -171,8 +187,11 @@ public final class BalanceMetering {
         try {
             blocking.release(call.user(), holdId);
         } catch (RuntimeException e) {
-            System.getLogger(BalanceMetering.class.getName()).log(System.Logger.Level.WARNING,
-                    "releasing hold " + holdId + " of " + call.user() + " failed; it expires on its own", e);
+            System.getLogger(BalanceMetering.class.getName())
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "releasing hold " + holdId + " of " + call.user() + " failed; it expires on its own",
+                            e);
         }
     }
 
@@ -246,8 +265,8 @@ public final class BalanceMetering {
          */
         public Builder defaultModel(String model) {
             if (model == null || model.isBlank()) {
-                throw new IllegalArgumentException("defaultModel must not be blank, was "
-                        + (model == null ? "null" : "'" + model + "'"));
+                throw new IllegalArgumentException(
+                        "defaultModel must not be blank, was " + (model == null ? "null" : "'" + model + "'"));
             }
             this.defaultModel = model;
             return this;
@@ -262,8 +281,8 @@ public final class BalanceMetering {
          */
         public Builder defaultMaxTokens(long maxTokens) {
             if (maxTokens < 1 || maxTokens > Usage.MAX_TOKENS) {
-                throw new IllegalArgumentException("defaultMaxTokens must be between 1 and " + Usage.MAX_TOKENS
-                        + ", was " + maxTokens);
+                throw new IllegalArgumentException(
+                        "defaultMaxTokens must be between 1 and " + Usage.MAX_TOKENS + ", was " + maxTokens);
             }
             this.defaultMaxTokens = maxTokens;
             return this;

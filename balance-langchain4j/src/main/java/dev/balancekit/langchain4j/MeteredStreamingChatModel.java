@@ -120,10 +120,18 @@ public final class MeteredStreamingChatModel implements StreamingChatModel {
         synchronized void observe(String token) {
             text.append(token);
             Instant now = metering.clock.instant();
-            if (Duration.between(holdRenewedAt, now).compareTo(metering.ledger.config().holdTtl().dividedBy(2)) >= 0) {
+            if (Duration.between(holdRenewedAt, now)
+                            .compareTo(metering.ledger.config().holdTtl().dividedBy(2))
+                    >= 0) {
                 holdRenewedAt = now;
-                metering.ledger.extendHold(call.user(), holdId).subscribe(h -> { }, e -> LOG.log(System.Logger.Level.WARNING,
-                        "hold " + holdId + " of " + call.user() + " could not be extended", e));
+                metering.ledger
+                        .extendHold(call.user(), holdId)
+                        .subscribe(
+                                h -> {},
+                                e -> LOG.log(
+                                        System.Logger.Level.WARNING,
+                                        "hold " + holdId + " of " + call.user() + " could not be extended",
+                                        e));
             }
         }
 
@@ -136,9 +144,15 @@ public final class MeteredStreamingChatModel implements StreamingChatModel {
                 return;
             }
             // the cancel may come from inside a callback of the provider's thread: charge without blocking it
-            metering.ledger.deduct(call.charge(model, Usage.of(call.promptTokens(), sent()), EntryContext.INCOMPLETE, holdId))
-                    .subscribe(receipt -> { }, e -> LOG.log(System.Logger.Level.WARNING, "charging the cancelled stream of "
-                            + call.user() + " failed; its hold " + holdId + " expires on its own", e));
+            metering.ledger
+                    .deduct(call.charge(model, Usage.of(call.promptTokens(), sent()), EntryContext.INCOMPLETE, holdId))
+                    .subscribe(
+                            receipt -> {},
+                            e -> LOG.log(
+                                    System.Logger.Level.WARNING,
+                                    "charging the cancelled stream of " + call.user() + " failed; its hold " + holdId
+                                            + " expires on its own",
+                                    e));
         }
     }
 
@@ -161,7 +175,8 @@ public final class MeteredStreamingChatModel implements StreamingChatModel {
         @Override
         public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
             s.observe(partialResponse.text());
-            downstream.onPartialResponse(partialResponse, new PartialResponseContext(handle(context.streamingHandle())));
+            downstream.onPartialResponse(
+                    partialResponse, new PartialResponseContext(handle(context.streamingHandle())));
         }
 
         @Override
@@ -171,7 +186,8 @@ public final class MeteredStreamingChatModel implements StreamingChatModel {
 
         @Override
         public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
-            downstream.onPartialThinking(partialThinking, new PartialThinkingContext(handle(context.streamingHandle())));
+            downstream.onPartialThinking(
+                    partialThinking, new PartialThinkingContext(handle(context.streamingHandle())));
         }
 
         @Override
@@ -181,7 +197,8 @@ public final class MeteredStreamingChatModel implements StreamingChatModel {
 
         @Override
         public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
-            downstream.onPartialToolCall(partialToolCall, new PartialToolCallContext(handle(context.streamingHandle())));
+            downstream.onPartialToolCall(
+                    partialToolCall, new PartialToolCallContext(handle(context.streamingHandle())));
         }
 
         @Override
@@ -198,8 +215,8 @@ public final class MeteredStreamingChatModel implements StreamingChatModel {
         public void onCompleteResponse(ChatResponse response) {
             if (s.claim()) {
                 try {
-                    metering.blocking.deduct(s.call.charge(s.model, metering.usageOf(response, s.call),
-                            EntryContext.MESSAGE, s.holdId));
+                    metering.blocking.deduct(
+                            s.call.charge(s.model, metering.usageOf(response, s.call), EntryContext.MESSAGE, s.holdId));
                 } catch (RuntimeException e) {
                     downstream.onError(e);
                     return;

@@ -29,7 +29,8 @@ public interface UsageMapper {
      * @return the usage, or null when the response reports none (the wrapper then charges the
      *     estimated prompt and the counted answer)
      */
-    @Nullable Usage map(ChatResponse response);
+    @Nullable
+    Usage map(ChatResponse response);
 
     /**
      * A token count that may be missing.

@@ -17,5 +17,6 @@ public interface UserResolver {
      * @param request the request
      * @return the user id, or null when there is none (the wrapper then refuses to call the model)
      */
-    @Nullable String resolve(ChatRequest request);
+    @Nullable
+    String resolve(ChatRequest request);
 }

@@ -57,32 +57,37 @@ class BalanceMeteringTest {
             .build();
 
     /** One token per character and none per message, so the tests can count. */
-    private static final dev.langchain4j.model.TokenCountEstimator CHARS = new dev.langchain4j.model.TokenCountEstimator() {
-        @Override
-        public int estimateTokenCountInText(String text) {
-            return text.length();
-        }
+    private static final dev.langchain4j.model.TokenCountEstimator CHARS =
+            new dev.langchain4j.model.TokenCountEstimator() {
+                @Override
+                public int estimateTokenCountInText(String text) {
+                    return text.length();
+                }
 
-        @Override
-        public int estimateTokenCountInMessage(dev.langchain4j.data.message.ChatMessage message) {
-            return ApproximateTokenCountEstimator.textOf(message).length();
-        }
+                @Override
+                public int estimateTokenCountInMessage(dev.langchain4j.data.message.ChatMessage message) {
+                    return ApproximateTokenCountEstimator.textOf(message).length();
+                }
 
-        @Override
-        public int estimateTokenCountInMessages(Iterable<dev.langchain4j.data.message.ChatMessage> messages) {
-            int n = 0;
-            for (var m : messages) {
-                n += estimateTokenCountInMessage(m);
-            }
-            return n;
-        }
-    };
+                @Override
+                public int estimateTokenCountInMessages(Iterable<dev.langchain4j.data.message.ChatMessage> messages) {
+                    int n = 0;
+                    for (var m : messages) {
+                        n += estimateTokenCountInMessage(m);
+                    }
+                    return n;
+                }
+            };
 
     private final BlockingQueue<BalanceEvent> events = new LinkedBlockingQueue<>();
 
     private BalanceLedger ledger(long start, ShortfallPolicy policy) {
         return BalanceLedger.builder()
-                .config(LedgerConfig.builder().startBalance(Credits.of(start)).prices(PRICES).shortfallPolicy(policy).build())
+                .config(LedgerConfig.builder()
+                        .startBalance(Credits.of(start))
+                        .prices(PRICES)
+                        .shortfallPolicy(policy)
+                        .build())
                 .listener(events::add)
                 .build();
     }
@@ -92,12 +97,18 @@ class BalanceMeteringTest {
     }
 
     private static ChatRequest request(String model) {
-        return ChatRequest.builder().messages(UserMessage.from("hello")).modelName(model).maxOutputTokens(50).build();
+        return ChatRequest.builder()
+                .messages(UserMessage.from("hello"))
+                .modelName(model)
+                .maxOutputTokens(50)
+                .build();
     }
 
     private static ChatRequestOptions as(String user) {
-        return ChatRequestOptions.builder().addListenerAttribute(BalanceMetering.USER, user)
-                .addListenerAttribute(BalanceMetering.CONVERSATION_ID, "conv-1").build();
+        return ChatRequestOptions.builder()
+                .addListenerAttribute(BalanceMetering.USER, user)
+                .addListenerAttribute(BalanceMetering.CONVERSATION_ID, "conv-1")
+                .build();
     }
 
     private static List<LedgerEntry> entries(BalanceLedger ledger, String user) {
@@ -105,7 +116,10 @@ class BalanceMeteringTest {
     }
 
     private static LedgerEntry entry(BalanceLedger ledger, String user, TokenType type) {
-        return entries(ledger, user).stream().filter(e -> e.tokenType() == type).findFirst().orElseThrow();
+        return entries(ledger, user).stream()
+                .filter(e -> e.tokenType() == type)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static AccountView account(BalanceLedger ledger, String user) {
@@ -151,7 +165,10 @@ class BalanceMeteringTest {
         }
 
         private ChatResponse response() {
-            return ChatResponse.builder().aiMessage(AiMessage.from(String.join("", tokens))).tokenUsage(usage).build();
+            return ChatResponse.builder()
+                    .aiMessage(AiMessage.from(String.join("", tokens)))
+                    .tokenUsage(usage)
+                    .build();
         }
 
         @Override
@@ -284,10 +301,13 @@ class BalanceMeteringTest {
     void chat_usageWithCachedTokens_viaAUsageMapper_chargesEachAtItsRate() {
         BalanceLedger ledger = ledger(100_000, ShortfallPolicy.block());
         StandInModel model = new StandInModel(List.of("answer"), new CachedTokenUsage(100, 10, 800), null);
-        BalanceMetering metering = BalanceMetering.builder(ledger).tokenCountEstimator(CHARS).usageMapper(r -> {
-            Usage base = UsageMapper.INPUT_OUTPUT.map(r);
-            return r.tokenUsage() instanceof CachedTokenUsage c ? base.withCache(0, c.cacheRead) : base;
-        }).build();
+        BalanceMetering metering = BalanceMetering.builder(ledger)
+                .tokenCountEstimator(CHARS)
+                .usageMapper(r -> {
+                    Usage base = UsageMapper.INPUT_OUTPUT.map(r);
+                    return r.tokenUsage() instanceof CachedTokenUsage c ? base.withCache(0, c.cacheRead) : base;
+                })
+                .build();
         metering.wrap((ChatModel) model).chat(request("cached-model"), as("erin"));
 
         LedgerEntry prompt = entry(ledger, "erin", TokenType.PROMPT);
@@ -304,8 +324,12 @@ class BalanceMeteringTest {
         assertThatThrownBy(() -> metering(ledger).wrap((ChatModel) model).chat(request("gpt-x")))
                 .hasMessageContaining("no user for the metered model");
         assertThat(model.calls).hasValue(0);
-        BalanceMetering.builder(ledger).tokenCountEstimator(CHARS).userResolver(r -> "resolved").build()
-                .wrap((ChatModel) model).chat(request("gpt-x"));
+        BalanceMetering.builder(ledger)
+                .tokenCountEstimator(CHARS)
+                .userResolver(r -> "resolved")
+                .build()
+                .wrap((ChatModel) model)
+                .chat(request("gpt-x"));
         assertThat(account(ledger, "resolved").balance()).isEqualTo(Credits.of(1000 - 1 - 2));
     }
 
@@ -356,7 +380,8 @@ class BalanceMeteringTest {
         StandInModel model = StandInModel.answering(6, "a");
         Collector c = new Collector(0);
         metering(ledger).wrap((StreamingChatModel) model).chat(request("gpt-x"), as("jo"), c);
-        assertThat(c.done).failsWithin(java.time.Duration.ZERO)
+        assertThat(c.done)
+                .failsWithin(java.time.Duration.ZERO)
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(BalanceRefusedException.class);
         assertThat(model.calls).hasValue(0);

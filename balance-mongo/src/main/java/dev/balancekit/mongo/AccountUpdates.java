@@ -41,8 +41,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class AccountUpdates {
 
-    private AccountUpdates() {
-    }
+    private AccountUpdates() {}
 
     /**
      * Every field of an account state, as the top-level fields of its document (without
@@ -93,7 +92,13 @@ final class AccountUpdates {
         if (all || before.lastSeq() != next.lastSeq()) {
             set.put(LAST_SEQ, new BsonInt64(next.lastSeq()));
         }
-        setInstant(set, unset, LAST_TRANSACTION_AT, all, all ? null : before.lastTransactionAt(), next.lastTransactionAt());
+        setInstant(
+                set,
+                unset,
+                LAST_TRANSACTION_AT,
+                all,
+                all ? null : before.lastTransactionAt(),
+                next.lastTransactionAt());
         if (all || before.totalTokens() != next.totalTokens()) {
             set.put(TOTAL_TOKENS, new BsonInt64(next.totalTokens()));
         }
@@ -130,8 +135,13 @@ final class AccountUpdates {
      * Sets an instant that changed (or every instant, when the document is unknown), and removes
      * its sub-millisecond field when the new value has none but the document may.
      */
-    private static void setInstant(BsonDocument set, BsonDocument unset, String field, boolean all,
-            @Nullable Instant before, @Nullable Instant next) {
+    private static void setInstant(
+            BsonDocument set,
+            BsonDocument unset,
+            String field,
+            boolean all,
+            @Nullable Instant before,
+            @Nullable Instant next) {
         if (!all && Objects.equals(before, next)) {
             return;
         }
@@ -144,8 +154,13 @@ final class AccountUpdates {
     }
 
     /** Adds what turns the list {@code before} into {@code next} to the update: nothing, a push, or a set. */
-    private static <T> void setList(BsonDocument set, BsonDocument push, String field, @Nullable List<T> before,
-            List<T> next, Function<T, BsonDocument> encoder) {
+    private static <T> void setList(
+            BsonDocument set,
+            BsonDocument push,
+            String field,
+            @Nullable List<T> before,
+            List<T> next,
+            Function<T, BsonDocument> encoder) {
         if (before != null) {
             int added = appended(before, next);
             if (added == 0) {

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.function.Function;
 import org.bson.BsonArray;
 import org.bson.BsonBinary;
@@ -96,6 +95,7 @@ final class BsonMapping {
     static final String HOLDS = "holds";
     /** A field of documents written before hold ids carried their number; removed by the next whole write. */
     static final String LEGACY_CLOSED_HOLDS = "closedHolds";
+
     static final String LAST_HOLD_SEQ = "lastHoldSeq";
     static final String RECENT_KEYS = "recentKeys";
     static final String BUCKET = "bucket";
@@ -111,6 +111,7 @@ final class BsonMapping {
     static final String WINDOWS = "windows";
     /** The account's own refill settings; left out of the document when it has none. */
     static final String REFILL_OVERRIDE = "refillOverride";
+
     static final String ENABLED = "enabled";
     static final String MODE = "mode";
     static final String INTERVAL_VALUE = "intervalValue";
@@ -152,8 +153,7 @@ final class BsonMapping {
     static final String PROMPT_TOKENS = "promptTokens";
     static final String REFILL_AT = "refillAt";
 
-    private BsonMapping() {
-    }
+    private BsonMapping() {}
 
     // ---------------------------------------------------------------- ledger entries
 
@@ -293,10 +293,16 @@ final class BsonMapping {
             return new RefillOverride(enabled, null);
         }
         try {
-            return new RefillOverride(enabled, new Refill(RefillMode.fromConfigName(text(d, MODE)), int64(d, INTERVAL_VALUE),
-                    RefillUnit.fromConfigName(text(d, INTERVAL_UNIT)), credits(d, AMOUNT)));
+            return new RefillOverride(
+                    enabled,
+                    new Refill(
+                            RefillMode.fromConfigName(text(d, MODE)),
+                            int64(d, INTERVAL_VALUE),
+                            RefillUnit.fromConfigName(text(d, INTERVAL_UNIT)),
+                            credits(d, AMOUNT)));
         } catch (IllegalArgumentException e) {
-            throw new MalformedDocumentException("field '" + REFILL_OVERRIDE + "' is not a refill: " + e.getMessage(), e);
+            throw new MalformedDocumentException(
+                    "field '" + REFILL_OVERRIDE + "' is not a refill: " + e.getMessage(), e);
         }
     }
 
@@ -324,7 +330,12 @@ final class BsonMapping {
     }
 
     static Hold hold(BsonDocument d) {
-        return new Hold(text(d, ID), credits(d, AMOUNT), int64(d, TOKENS), text(d, MODEL), instant(d, CREATED_AT),
+        return new Hold(
+                text(d, ID),
+                credits(d, AMOUNT),
+                int64(d, TOKENS),
+                text(d, MODEL),
+                instant(d, CREATED_AT),
                 instant(d, EXPIRES_AT));
     }
 
@@ -339,8 +350,8 @@ final class BsonMapping {
         }
         byte[] data = bits.asBinary().getData();
         if (data.length != KeyBucket.BYTES) {
-            throw new MalformedDocumentException("field '" + BITS + "' must be " + KeyBucket.BYTES + " bytes, was "
-                    + data.length);
+            throw new MalformedDocumentException(
+                    "field '" + BITS + "' must be " + KeyBucket.BYTES + " bytes, was " + data.length);
         }
         return new KeyBucket(int64(d, BUCKET), data);
     }
@@ -365,8 +376,12 @@ final class BsonMapping {
     }
 
     static WindowState windowState(BsonDocument d) {
-        return new WindowState(enumOf(UsageWindow.class, d, W_WINDOW), text(d, W_KEY), int64(d, W_SPENT),
-                int64(d, W_TOKENS), isAbsent(d, W_NOTIFIED) ? 0 : int32(d, W_NOTIFIED));
+        return new WindowState(
+                enumOf(UsageWindow.class, d, W_WINDOW),
+                text(d, W_KEY),
+                int64(d, W_SPENT),
+                int64(d, W_TOKENS),
+                isAbsent(d, W_NOTIFIED) ? 0 : int32(d, W_NOTIFIED));
     }
 
     static BsonDocument windowUsage(WindowUsage w) {
@@ -382,9 +397,14 @@ final class BsonMapping {
     }
 
     static WindowUsage windowUsage(BsonDocument d) {
-        return new WindowUsage(enumOf(UsageWindow.class, d, WINDOW), text(d, KEY), credits(d, SPENT),
-                int64(d, TOKENS), isAbsent(d, LIMIT) ? null : credits(d, LIMIT),
-                isAbsent(d, TOKEN_LIMIT) ? null : int64(d, TOKEN_LIMIT), instant(d, RESETS_AT));
+        return new WindowUsage(
+                enumOf(UsageWindow.class, d, WINDOW),
+                text(d, KEY),
+                credits(d, SPENT),
+                int64(d, TOKENS),
+                isAbsent(d, LIMIT) ? null : credits(d, LIMIT),
+                isAbsent(d, TOKEN_LIMIT) ? null : int64(d, TOKEN_LIMIT),
+                instant(d, RESETS_AT));
     }
 
     // ---------------------------------------------------------------- operations and their results
@@ -400,7 +420,10 @@ final class BsonMapping {
     }
 
     static OperationRecord operation(BsonDocument d) {
-        return new OperationRecord(text(d, KEY), text(d, FINGERPRINT), instant(d, AT),
+        return new OperationRecord(
+                text(d, KEY),
+                text(d, FINGERPRINT),
+                instant(d, AT),
                 isAbsent(d, RECEIPT) ? null : receipt(document(d, RECEIPT)),
                 isAbsent(d, RESERVATION) ? null : reservation(document(d, RESERVATION)));
     }
@@ -416,7 +439,11 @@ final class BsonMapping {
     }
 
     static ReceiptRecord receipt(BsonDocument d) {
-        return new ReceiptRecord(text(d, OPERATION_ID), int64(d, FIRST_SEQ), int32(d, ENTRY_COUNT), credits(d, BALANCE),
+        return new ReceiptRecord(
+                text(d, OPERATION_ID),
+                int64(d, FIRST_SEQ),
+                int32(d, ENTRY_COUNT),
+                credits(d, BALANCE),
                 credits(d, AVAILABLE));
     }
 
@@ -429,8 +456,8 @@ final class BsonMapping {
     }
 
     static Reservation reservation(BsonDocument d) {
-        return new Reservation(decision(document(d, DECISION)), isAbsent(d, HOLD) ? null : hold(document(d, HOLD)),
-                bool(d, REPLAY));
+        return new Reservation(
+                decision(document(d, DECISION)), isAbsent(d, HOLD) ? null : hold(document(d, HOLD)), bool(d, REPLAY));
     }
 
     static BsonDocument decision(BalanceDecision b) {
@@ -614,8 +641,8 @@ final class BsonMapping {
         try {
             return Enum.valueOf(type, name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new MalformedDocumentException("field '" + field + "' is not a " + type.getSimpleName() + ", was '"
-                    + name + "'", e);
+            throw new MalformedDocumentException(
+                    "field '" + field + "' is not a " + type.getSimpleName() + ", was '" + name + "'", e);
         }
     }
 

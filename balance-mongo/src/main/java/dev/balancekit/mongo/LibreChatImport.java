@@ -17,7 +17,6 @@ import dev.balancekit.spi.CasResult;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -66,11 +65,14 @@ public final class LibreChatImport {
 
     /** The prefix of the ids of imported entries. */
     static final String ID_PREFIX = "librechat:";
+
     private static final int ENTRY_BATCH = 500;
     /** Users imported at once; results still come out in order. */
     private static final int CONCURRENCY = 16;
+
     private static final BsonDocument BY_ID = new BsonDocument("_id", new BsonInt32(1));
-    private static final BsonDocument BY_TIME = new BsonDocument("createdAt", new BsonInt32(1)).append("_id", new BsonInt32(1));
+    private static final BsonDocument BY_TIME =
+            new BsonDocument("createdAt", new BsonInt32(1)).append("_id", new BsonInt32(1));
 
     private final MongoCollection<BsonDocument> balances;
     private final MongoCollection<BsonDocument> transactions;
@@ -132,9 +134,17 @@ public final class LibreChatImport {
      *     refills the user by the config's), or null when they were
      * @param problem why it failed, or null
      */
-    public record UserResult(String user, Status status, @Nullable BigDecimal libreChatBalance, Credits balance,
-            BigDecimal rounding, long transactions, @Nullable BigDecimal drift, @Nullable RefillOverride refillOverride,
-            @Nullable String refillNotCarried, @Nullable String problem) {
+    public record UserResult(
+            String user,
+            Status status,
+            @Nullable BigDecimal libreChatBalance,
+            Credits balance,
+            BigDecimal rounding,
+            long transactions,
+            @Nullable BigDecimal drift,
+            @Nullable RefillOverride refillOverride,
+            @Nullable String refillNotCarried,
+            @Nullable String problem) {
 
         /** @return whether rounding changed the balance */
         public boolean rounded() {
@@ -164,10 +174,20 @@ public final class LibreChatImport {
      * @param refillNotCarried users whose own refill settings could not be carried over
      * @param dryRun whether nothing was written
      */
-    public record Report(long users, long imported, long existing, long failed, BigDecimal libreChatTotal,
-            Credits balanceKitTotal, BigDecimal largestRounding, @Nullable String largestRoundingUser, long rounded,
-            long drifted, long refillOverrides, long refillNotCarried, boolean dryRun) {
-    }
+    public record Report(
+            long users,
+            long imported,
+            long existing,
+            long failed,
+            BigDecimal libreChatTotal,
+            Credits balanceKitTotal,
+            BigDecimal largestRounding,
+            @Nullable String largestRoundingUser,
+            long rounded,
+            long drifted,
+            long refillOverrides,
+            long refillNotCarried,
+            boolean dryRun) {}
 
     /**
      * Runs the import.
@@ -192,8 +212,9 @@ public final class LibreChatImport {
     private Mono<UserResult> importOne(BsonDocument doc) {
         String user = MongoUserDirectory.idText(doc.get("user"));
         if (user == null) {
-            return Mono.just(failed(String.valueOf(doc.get("_id")), "field 'user' must be an ObjectId, was "
-                    + describe(doc.get("user"))));
+            return Mono.just(failed(
+                    String.valueOf(doc.get("_id")),
+                    "field 'user' must be an ObjectId, was " + describe(doc.get("user"))));
         }
         BigDecimal tokenCredits;
         Credits balance;
@@ -209,30 +230,78 @@ public final class LibreChatImport {
         BigDecimal exact = tokenCredits;
         RefillMatch refill = matchRefill(doc);
         Instant now = clock.instant();
-        Instant lastRefill = doc.get("lastRefill") != null && doc.get("lastRefill").isDateTime()
-                ? Instant.ofEpochMilli(doc.get("lastRefill").asDateTime().getValue()) : null;
+        Instant lastRefill = doc.get("lastRefill") != null
+                        && doc.get("lastRefill").isDateTime()
+                ? Instant.ofEpochMilli(doc.get("lastRefill").asDateTime().getValue())
+                : null;
         return store.load(user).hasElement().flatMap(exists -> {
             if (exists) {
-                return Mono.just(new UserResult(user, Status.EXISTS, exact, balance, LibreChatNumbers.rounding(exact), 0,
-                        null, refill.override(), refill.notCarried(), null));
+                return Mono.just(new UserResult(
+                        user,
+                        Status.EXISTS,
+                        exact,
+                        balance,
+                        LibreChatNumbers.rounding(exact),
+                        0,
+                        null,
+                        refill.override(),
+                        refill.notCarried(),
+                        null));
             }
-            return entries(user, doc, balance, exact, now).flatMap(h -> {
-                BigDecimal drift = history ? exact.subtract(h.libreChatSum()).stripTrailingZeros() : null;
-                UserResult result = new UserResult(user, dryRun ? Status.WOULD_IMPORT : Status.IMPORTED, exact, balance,
-                        LibreChatNumbers.rounding(exact), h.transactions(), drift, refill.override(), refill.notCarried(),
-                        null);
-                if (dryRun) {
-                    return Mono.just(result);
-                }
-                AccountState state = new AccountState(user, balance, true, List.of(), 0, List.of(), List.of(), h.lastSeq(),
-                        h.lastAt(), h.tokens(), now, null, lastRefill != null ? lastRefill : now, 0, lastRefill,
-                        List.of(), refill.override());
-                return store.compareAndSet(user, 0, state, List.of())
-                        .map(cas -> cas == CasResult.APPLIED ? result
-                                : new UserResult(user, Status.EXISTS, exact, balance, result.rounding(), 0, null,
-                                        refill.override(), refill.notCarried(), null));
-            }).onErrorResume(e -> e instanceof IllegalArgumentException || e instanceof ArithmeticException,
-                    e -> Mono.just(failed(user, e.getMessage())));
+            return entries(user, doc, balance, exact, now)
+                    .flatMap(h -> {
+                        BigDecimal drift =
+                                history ? exact.subtract(h.libreChatSum()).stripTrailingZeros() : null;
+                        UserResult result = new UserResult(
+                                user,
+                                dryRun ? Status.WOULD_IMPORT : Status.IMPORTED,
+                                exact,
+                                balance,
+                                LibreChatNumbers.rounding(exact),
+                                h.transactions(),
+                                drift,
+                                refill.override(),
+                                refill.notCarried(),
+                                null);
+                        if (dryRun) {
+                            return Mono.just(result);
+                        }
+                        AccountState state = new AccountState(
+                                user,
+                                balance,
+                                true,
+                                List.of(),
+                                0,
+                                List.of(),
+                                List.of(),
+                                h.lastSeq(),
+                                h.lastAt(),
+                                h.tokens(),
+                                now,
+                                null,
+                                lastRefill != null ? lastRefill : now,
+                                0,
+                                lastRefill,
+                                List.of(),
+                                refill.override());
+                        return store.compareAndSet(user, 0, state, List.of())
+                                .map(cas -> cas == CasResult.APPLIED
+                                        ? result
+                                        : new UserResult(
+                                                user,
+                                                Status.EXISTS,
+                                                exact,
+                                                balance,
+                                                result.rounding(),
+                                                0,
+                                                null,
+                                                refill.override(),
+                                                refill.notCarried(),
+                                                null));
+                    })
+                    .onErrorResume(
+                            e -> e instanceof IllegalArgumentException || e instanceof ArithmeticException,
+                            e -> Mono.just(failed(user, e.getMessage())));
         });
     }
 
@@ -241,12 +310,15 @@ public final class LibreChatImport {
      * transactions followed by the reconciling entry; without, one entry holding the balance. First
      * removes what an interrupted run left of the user.
      */
-    private Mono<History> entries(String user, BsonDocument balanceDoc, Credits balance, BigDecimal exact, Instant now) {
+    private Mono<History> entries(
+            String user, BsonDocument balanceDoc, Credits balance, BigDecimal exact, Instant now) {
         // only a history can leave entries of other ids behind; the balance entry's id is always the same
         Mono<Void> clean = dryRun || !history ? Mono.empty() : store.removeEntries(user);
         HistoryBuilder h = new HistoryBuilder(user);
         Flux<BsonDocument> txs = history
-                ? Flux.defer(() -> transactions.find(new BsonDocument("user", balanceDoc.get("user"))).sort(BY_TIME)
+                ? Flux.defer(() -> transactions
+                        .find(new BsonDocument("user", balanceDoc.get("user")))
+                        .sort(BY_TIME)
                         .batchSize(ENTRY_BATCH))
                 : Flux.empty();
         return clean.thenMany(txs)
@@ -255,17 +327,20 @@ public final class LibreChatImport {
                 .concatMap(batch -> dryRun ? Mono.<Void>empty() : store.putEntries(batch))
                 .then(Mono.defer(() -> {
                     LedgerEntry last = history
-                            ? h.credits(ID_PREFIX + "reconcile", balance.minus(h.sum), now,
+                            ? h.credits(
+                                    ID_PREFIX + "reconcile",
+                                    balance.minus(h.sum),
+                                    now,
                                     "reconciles the imported LibreChat history with its balance")
-                            : h.credits(ID_PREFIX + "balance", balance, now, "LibreChat balance " + exact.toPlainString());
+                            : h.credits(
+                                    ID_PREFIX + "balance", balance, now, "LibreChat balance " + exact.toPlainString());
                     Mono<Void> write = dryRun ? Mono.empty() : store.putEntries(List.of(last));
                     return write.thenReturn(new History(h.count, h.libreChatSum, h.seq, h.lastAt, h.tokens));
                 }));
     }
 
     /** What a user's imported entries add up to. */
-    private record History(long transactions, BigDecimal libreChatSum, long lastSeq, Instant lastAt, long tokens) {
-    }
+    private record History(long transactions, BigDecimal libreChatSum, long lastSeq, Instant lastAt, long tokens) {}
 
     /** Numbers a user's entries and keeps their running sums; one per user, for one pass. */
     private static final class HistoryBuilder {
@@ -289,12 +364,15 @@ public final class LibreChatImport {
             Credits tokenValue = LibreChatNumbers.credits("tokenValue", value);
             BigDecimal raw = LibreChatNumbers.decimal("rawAmount", tx.get("rawAmount"));
             BigDecimal rate = LibreChatNumbers.decimal("rate", tx.get("rate"));
-            long rawAmount = tokenType == TokenType.CREDITS ? tokenValue.micros()
+            long rawAmount = tokenType == TokenType.CREDITS
+                    ? tokenValue.micros()
                     : raw == null ? 0 : LibreChatNumbers.tokens(raw);
-            Rate r = tokenType == TokenType.CREDITS ? Rate.ofNanos(Rate.NANOS_PER_CREDIT)
+            Rate r = tokenType == TokenType.CREDITS
+                    ? Rate.ofNanos(Rate.NANOS_PER_CREDIT)
                     : rate == null ? Rate.ZERO : LibreChatNumbers.rate(rate);
             Instant at = tx.get("createdAt") != null && tx.get("createdAt").isDateTime()
-                    ? Instant.ofEpochMilli(tx.get("createdAt").asDateTime().getValue()) : lastAt;
+                    ? Instant.ofEpochMilli(tx.get("createdAt").asDateTime().getValue())
+                    : lastAt;
             seq++;
             count++;
             sum = sum.plus(tokenValue);
@@ -305,11 +383,19 @@ public final class LibreChatImport {
             }
             String context = text(tx, "context");
             return LedgerEntry.builder()
-                    .id(ID_PREFIX + MongoUserDirectory.idText(tx.get("_id")) + "#" + seq).seq(seq).user(user)
-                    .tokenType(tokenType).rawAmount(rawAmount).rate(r).tokenValue(tokenValue)
+                    .id(ID_PREFIX + MongoUserDirectory.idText(tx.get("_id")) + "#" + seq)
+                    .seq(seq)
+                    .user(user)
+                    .tokenType(tokenType)
+                    .rawAmount(rawAmount)
+                    .rate(r)
+                    .tokenValue(tokenValue)
                     .context(context == null ? EntryContext.MESSAGE : context)
-                    .model(text(tx, "model")).valueKey(text(tx, "valueKey")).conversationId(text(tx, "conversationId"))
-                    .balance(sum).createdAt(at)
+                    .model(text(tx, "model"))
+                    .valueKey(text(tx, "valueKey"))
+                    .conversationId(text(tx, "conversationId"))
+                    .balance(sum)
+                    .createdAt(at)
                     .promptTokens(count(tx, "inputTokens"), count(tx, "writeTokens"), count(tx, "readTokens"))
                     .note(text(tx, "messageId"))
                     .build();
@@ -320,8 +406,16 @@ public final class LibreChatImport {
             sum = sum.plus(value);
             Instant at = now.isBefore(lastAt) ? lastAt : now;
             lastAt = at;
-            return LedgerEntry.builder().id(id + "#" + seq).seq(seq).user(user).credits(value)
-                    .context(EntryContext.IMPORT).balance(sum).createdAt(at).note(note).build();
+            return LedgerEntry.builder()
+                    .id(id + "#" + seq)
+                    .seq(seq)
+                    .user(user)
+                    .credits(value)
+                    .context(EntryContext.IMPORT)
+                    .balance(sum)
+                    .createdAt(at)
+                    .note(note)
+                    .build();
         }
     }
 
@@ -360,8 +454,8 @@ public final class LibreChatImport {
     }
 
     /** How a user's own refill settings are carried over: by the config, by an override, or not. */
-    private record RefillMatch(@Nullable RefillOverride override, @Nullable String notCarried) {
-    }
+    private record RefillMatch(
+            @Nullable RefillOverride override, @Nullable String notCarried) {}
 
     /**
      * A balance document's own refill settings as LibreChat applies them (adding the amount), or
@@ -379,7 +473,10 @@ public final class LibreChatImport {
         if (interval == null || amount == null || unit == null) {
             throw new IllegalArgumentException("refill settings are incomplete");
         }
-        return new Refill(RefillMode.ADD, interval.longValueExact(), RefillUnit.fromConfigName(unit),
+        return new Refill(
+                RefillMode.ADD,
+                interval.longValueExact(),
+                RefillUnit.fromConfigName(unit),
                 LibreChatNumbers.credits("refillAmount", amount));
     }
 
@@ -401,7 +498,10 @@ public final class LibreChatImport {
         BigDecimal libreChatTotal = BigDecimal.ZERO;
         Credits total = Credits.ZERO;
         BigDecimal largest = BigDecimal.ZERO;
-        @Nullable String largestUser;
+
+        @Nullable
+        String largestUser;
+
         long rounded;
         long drifted;
         long refillOverrides;
@@ -442,8 +542,20 @@ public final class LibreChatImport {
         }
 
         Report report() {
-            return new Report(users, imported, existing, failed, libreChatTotal.stripTrailingZeros(), total, largest,
-                    largestUser, rounded, drifted, refillOverrides, refillNotCarried, dryRun);
+            return new Report(
+                    users,
+                    imported,
+                    existing,
+                    failed,
+                    libreChatTotal.stripTrailingZeros(),
+                    total,
+                    largest,
+                    largestUser,
+                    rounded,
+                    drifted,
+                    refillOverrides,
+                    refillNotCarried,
+                    dryRun);
         }
     }
 
@@ -518,8 +630,8 @@ public final class LibreChatImport {
          */
         public Builder libreChatCollections(String balances, String transactions) {
             if (balances == null || balances.isBlank() || transactions == null || transactions.isBlank()) {
-                throw new IllegalArgumentException("libreChatCollections must not be blank, was '" + balances + "' and '"
-                        + transactions + "'");
+                throw new IllegalArgumentException(
+                        "libreChatCollections must not be blank, was '" + balances + "' and '" + transactions + "'");
             }
             this.balancesCollection = balances;
             this.transactionsCollection = transactions;

@@ -21,8 +21,7 @@ final class LibreChatNumbers {
     /** Fractional digits of a micro-credit. */
     private static final int MICRO_DIGITS = 6;
 
-    private LibreChatNumbers() {
-    }
+    private LibreChatNumbers() {}
 
     /**
      * The exact decimal of a numeric value.
@@ -52,7 +51,8 @@ final class LibreChatNumbers {
         if (v.isDecimal128() && v.asDecimal128().getValue().isFinite()) {
             return v.asDecimal128().getValue().bigDecimalValue();
         }
-        throw new IllegalArgumentException(field + " must be a number, was " + v.getBsonType().name().toLowerCase(Locale.ROOT));
+        throw new IllegalArgumentException(
+                field + " must be a number, was " + v.getBsonType().name().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -62,7 +62,9 @@ final class LibreChatNumbers {
      */
     static Credits credits(String field, BigDecimal value) {
         try {
-            return Credits.ofMicros(value.setScale(MICRO_DIGITS, RoundingMode.HALF_EVEN).unscaledValue().longValueExact());
+            return Credits.ofMicros(value.setScale(MICRO_DIGITS, RoundingMode.HALF_EVEN)
+                    .unscaledValue()
+                    .longValueExact());
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException(field + " is too large for micro-credits, was " + value, e);
         }
@@ -70,12 +72,14 @@ final class LibreChatNumbers {
 
     /** What rounding to micro-credits left out: the decimal minus the rounded value. */
     static BigDecimal rounding(BigDecimal value) {
-        return value.subtract(value.setScale(MICRO_DIGITS, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        return value.subtract(value.setScale(MICRO_DIGITS, RoundingMode.HALF_EVEN))
+                .stripTrailingZeros();
     }
 
     /** A rate in credits per token, rounded to the nearest nano-credit; a negative rate counts as its size. */
     static Rate rate(BigDecimal value) {
-        return Rate.ofNanos(value.abs().multiply(NANOS).setScale(0, RoundingMode.HALF_EVEN).longValueExact());
+        return Rate.ofNanos(
+                value.abs().multiply(NANOS).setScale(0, RoundingMode.HALF_EVEN).longValueExact());
     }
 
     /** A token count, rounded to a whole token. */

@@ -40,7 +40,8 @@ record ListCursor(ListQuery.Sort sort, @Nullable Long key, String user) {
         Long key = switch (sort) {
             case USER -> null;
             case BALANCE -> doc.getInt64(BsonMapping.BALANCE).getValue();
-            case LAST_ACTIVITY -> doc.get(BsonMapping.LAST_TRANSACTION_AT) instanceof BsonDateTime d ? d.getValue() : null;
+            case LAST_ACTIVITY ->
+                doc.get(BsonMapping.LAST_TRANSACTION_AT) instanceof BsonDateTime d ? d.getValue() : null;
         };
         return new ListCursor(sort, key, doc.getString("_id").getValue());
     }
@@ -80,8 +81,8 @@ record ListCursor(ListQuery.Sort sort, @Nullable Long key, String user) {
         } catch (IllegalArgumentException e) {
             // fall through to the error below (NumberFormatException is one, and so is bad base64)
         }
-        throw new IllegalArgumentException("cursor is not one this store issued for sort " + sort + ", was '"
-                + cursor + "'");
+        throw new IllegalArgumentException(
+                "cursor is not one this store issued for sort " + sort + ", was '" + cursor + "'");
     }
 
     /** The field the sort is on. */
@@ -115,7 +116,8 @@ record ListCursor(ListQuery.Sort sort, @Nullable Long key, String user) {
                 return idAfter;
             case BALANCE:
                 BsonInt64 balance = new BsonInt64(key == null ? 0 : key);
-                return or(new BsonDocument(BsonMapping.BALANCE, new BsonDocument(after, balance)),
+                return or(
+                        new BsonDocument(BsonMapping.BALANCE, new BsonDocument(after, balance)),
                         new BsonDocument(BsonMapping.BALANCE, balance).append("_id", idAfter.get("_id")));
             default:
                 String f = BsonMapping.LAST_TRANSACTION_AT;

@@ -3,8 +3,8 @@ package dev.balancekit.mongo;
 import static dev.balancekit.mongo.MongoErrors.quote;
 
 import com.mongodb.WriteConcern;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
@@ -112,21 +112,23 @@ public final class MongoBalanceStore implements BalanceStore {
     private static final int FLUSH_ACCOUNTS_PER_BATCH = 100;
     private static final System.Logger LOG = System.getLogger(MongoBalanceStore.class.getName());
     /** The accounts this store wrote: a string {@code _id} and an Int64 balance. */
-    private static final BsonDocument OWN_ACCOUNT = new BsonDocument("_id",
-            new BsonDocument("$type", new BsonInt32(BsonType.STRING.getValue())))
+    private static final BsonDocument OWN_ACCOUNT = new BsonDocument(
+                    "_id", new BsonDocument("$type", new BsonInt32(BsonType.STRING.getValue())))
             .append(BsonMapping.BALANCE, new BsonDocument("$type", new BsonInt32(BsonType.INT64.getValue())));
+
     private static final BsonDocument WITHOUT_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(0));
     private static final BsonDocument ONLY_PENDING = new BsonDocument(BsonMapping.PENDING, new BsonInt32(1));
     /**
      * A write that will not fill a batch returns only the id, to tell an applied write from a
      * conflict (on the in-process server a findAndModify costs less than an update).
      */
-    private static final FindOneAndUpdateOptions CAS_RETURNS_ID = new FindOneAndUpdateOptions()
-            .projection(new BsonDocument("_id", new BsonInt32(1)));
+    private static final FindOneAndUpdateOptions CAS_RETURNS_ID =
+            new FindOneAndUpdateOptions().projection(new BsonDocument("_id", new BsonInt32(1)));
     /** A write that may fill a batch returns the pending entries, ready to copy. */
     private static final FindOneAndUpdateOptions CAS_RETURNS_PENDING = new FindOneAndUpdateOptions()
             .projection(new BsonDocument(BsonMapping.PENDING, new BsonInt32(1)).append("_id", new BsonInt32(0)))
             .returnDocument(ReturnDocument.AFTER);
+
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
     /** How many accounts' copied-up-to marks a store keeps for their next write to remove. */
     private static final int COPIED_MAX = 10_000;
@@ -144,6 +146,7 @@ public final class MongoBalanceStore implements BalanceStore {
      * write that removes them.
      */
     private final Map<String, Long> copiedUpTo = new ConcurrentHashMap<>();
+
     private final String balancesName;
     private final String transactionsName;
     /** Set once {@link #verifyCollections()} found only this store's documents; checked before every write. */
@@ -174,7 +177,9 @@ public final class MongoBalanceStore implements BalanceStore {
     @Override
     public Mono<StoredAccount> load(String user) {
         Objects.requireNonNull(user, "user");
-        return Mono.defer(() -> Mono.from(balances.find(idFilter(user)).projection(WITHOUT_PENDING).first()))
+        return Mono.defer(() -> Mono.from(balances.find(idFilter(user))
+                        .projection(WITHOUT_PENDING)
+                        .first()))
                 .retryWhen(MongoErrors.idempotentRetry())
                 .map(doc -> new StoredAccount(BsonMapping.account(doc), BsonMapping.version(doc)))
                 .onErrorMap(MongoErrors.toStoreException("load of account " + quote(user)));
@@ -191,7 +196,8 @@ public final class MongoBalanceStore implements BalanceStore {
      *     expected version is negative
      */
     @Override
-    public Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
+    public Mono<CasResult> compareAndSet(
+            String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
         return compareAndSet(user, expectedVersion, null, next, entries);
     }
 
@@ -207,8 +213,12 @@ public final class MongoBalanceStore implements BalanceStore {
      *     expected version is negative
      */
     @Override
-    public Mono<CasResult> compareAndSet(String user, long expectedVersion, @Nullable AccountState current,
-            AccountState next, List<LedgerEntry> entries) {
+    public Mono<CasResult> compareAndSet(
+            String user,
+            long expectedVersion,
+            @Nullable AccountState current,
+            AccountState next,
+            List<LedgerEntry> entries) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(entries, "entries");
@@ -222,15 +232,16 @@ public final class MongoBalanceStore implements BalanceStore {
             BsonArray newEntries = new BsonArray(new ArrayList<>(entries.size()));
             for (LedgerEntry e : entries) {
                 if (!e.user().equals(user)) {
-                    throw new IllegalArgumentException("entry " + e.id() + " must belong to " + quote(user) + ", was "
-                            + quote(e.user()));
+                    throw new IllegalArgumentException(
+                            "entry " + e.id() + " must belong to " + quote(user) + ", was " + quote(e.user()));
                 }
                 newEntries.add(BsonMapping.pendingEntry(e));
             }
             Mono<Pending> write = Mono.defer(() -> expectedVersion == 0
                     ? create(user, next, newEntries)
                     : update(user, expectedVersion, current, next, newEntries));
-            return beforeWrite().then(write)
+            return beforeWrite()
+                    .then(write)
                     .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
                     .flatMap(pending -> copyIfFull(user, pending).thenReturn(CasResult.APPLIED))
                     .defaultIfEmpty(CasResult.CONFLICT);
@@ -273,7 +284,11 @@ public final class MongoBalanceStore implements BalanceStore {
      * of the copy batch size returns the pending entries, to copy; the others return only the
      * document's id. Without the current state the write returns the pending entries too.
      */
-    private Mono<Pending> update(String user, long expectedVersion, @Nullable AccountState current, AccountState next,
+    private Mono<Pending> update(
+            String user,
+            long expectedVersion,
+            @Nullable AccountState current,
+            AccountState next,
             BsonArray newEntries) {
         BsonDocument filter = idFilter(user).append(BsonMapping.VERSION, new BsonInt64(expectedVersion));
         BsonDocument update = AccountUpdates.accountUpdate(current, next);
@@ -301,7 +316,8 @@ public final class MongoBalanceStore implements BalanceStore {
         Mono<Pending> write = fills
                 ? Mono.from(balances.findOneAndUpdate(filter, update, CAS_RETURNS_PENDING))
                         .map(doc -> new Pending(BsonMapping.pending(doc), finalUpTo))
-                : Mono.from(balances.findOneAndUpdate(filter, update, CAS_RETURNS_ID)).map(doc -> Pending.NOT_READ);
+                : Mono.from(balances.findOneAndUpdate(filter, update, CAS_RETURNS_ID))
+                        .map(doc -> Pending.NOT_READ);
         return write.doOnNext(p -> {
             if (copied != null) {
                 copiedUpTo.remove(user, copied);
@@ -332,8 +348,11 @@ public final class MongoBalanceStore implements BalanceStore {
                     })
                     .doFinally(signal -> copying.remove(user))
                     .onErrorResume(e -> {
-                        LOG.log(System.Logger.Level.WARNING, "copying " + list.size() + " pending entries of account "
-                                + quote(user) + " failed; they stay pending until a later batch or flushPending()", e);
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "copying " + list.size() + " pending entries of account " + quote(user)
+                                        + " failed; they stay pending until a later batch or flushPending()",
+                                e);
                         return Mono.empty();
                     })
                     .then();
@@ -361,25 +380,27 @@ public final class MongoBalanceStore implements BalanceStore {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(query, "query");
         return Flux.defer(() -> {
-            int want = query.limit() + 1;
-            long before = query.beforeSeq();
-            Mono<List<LedgerEntry>> pending = Mono.from(balances.find(idFilter(user)).projection(ONLY_PENDING).first())
-                    .retryWhen(MongoErrors.idempotentRetry())
-                    .map(doc -> {
-                        List<LedgerEntry> out = new ArrayList<>();
-                        for (BsonDocument raw : BsonMapping.pending(doc)) {
-                            LedgerEntry e = BsonMapping.pendingEntry(raw, user);
-                            if (e.seq() < before && query.matches(e)) {
-                                out.add(e);
-                            }
-                        }
-                        return out;
-                    })
-                    .defaultIfEmpty(List.of());
-            return pending
-                    .flatMap(p -> copied(user, query, want).map(c -> merge(p, c, want)))
-                    .flatMapIterable(list -> list);
-        }).onErrorMap(MongoErrors.toStoreException("history of account " + quote(user)));
+                    int want = query.limit() + 1;
+                    long before = query.beforeSeq();
+                    Mono<List<LedgerEntry>> pending = Mono.from(balances.find(idFilter(user))
+                                    .projection(ONLY_PENDING)
+                                    .first())
+                            .retryWhen(MongoErrors.idempotentRetry())
+                            .map(doc -> {
+                                List<LedgerEntry> out = new ArrayList<>();
+                                for (BsonDocument raw : BsonMapping.pending(doc)) {
+                                    LedgerEntry e = BsonMapping.pendingEntry(raw, user);
+                                    if (e.seq() < before && query.matches(e)) {
+                                        out.add(e);
+                                    }
+                                }
+                                return out;
+                            })
+                            .defaultIfEmpty(List.of());
+                    return pending.flatMap(p -> copied(user, query, want).map(c -> merge(p, c, want)))
+                            .flatMapIterable(list -> list);
+                })
+                .onErrorMap(MongoErrors.toStoreException("history of account " + quote(user)));
     }
 
     /**
@@ -392,13 +413,19 @@ public final class MongoBalanceStore implements BalanceStore {
     public Flux<LedgerEntry> operationEntries(String user, String operationId) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(operationId, "operationId");
-        BsonDocument filter = new BsonDocument(BsonMapping.USER, new BsonString(user)).append(BsonMapping.ID,
-                new BsonDocument("$gte", new BsonString(operationId + '#'))
-                        .append("$lt", new BsonString(operationId + '$')));
-        return entriesWhere(user, filter, e -> {
-            String id = e.id();
-            return id.lastIndexOf('#') == operationId.length() && id.startsWith(operationId);
-        }, "entries of operation " + quote(operationId) + " of account " + quote(user));
+        BsonDocument filter = new BsonDocument(BsonMapping.USER, new BsonString(user))
+                .append(
+                        BsonMapping.ID,
+                        new BsonDocument("$gte", new BsonString(operationId + '#'))
+                                .append("$lt", new BsonString(operationId + '$')));
+        return entriesWhere(
+                user,
+                filter,
+                e -> {
+                    String id = e.id();
+                    return id.lastIndexOf('#') == operationId.length() && id.startsWith(operationId);
+                },
+                "entries of operation " + quote(operationId) + " of account " + quote(user));
     }
 
     /**
@@ -413,7 +440,10 @@ public final class MongoBalanceStore implements BalanceStore {
         Objects.requireNonNull(holdId, "holdId");
         BsonDocument filter = new BsonDocument(BsonMapping.USER, new BsonString(user))
                 .append(BsonMapping.HOLD_ID, new BsonString(holdId));
-        return entriesWhere(user, filter, e -> holdId.equals(e.holdId()),
+        return entriesWhere(
+                user,
+                filter,
+                e -> holdId.equals(e.holdId()),
                 "entries of hold " + quote(holdId) + " of account " + quote(user));
     }
 
@@ -421,33 +451,37 @@ public final class MongoBalanceStore implements BalanceStore {
      * The entries of an account, pending or copied, that match: pending first, then copied (the
      * order in which no entry slips between the reads), merged by id, in sequence order.
      */
-    private Flux<LedgerEntry> entriesWhere(String user, BsonDocument copiedFilter, Predicate<LedgerEntry> matches,
-            String what) {
+    private Flux<LedgerEntry> entriesWhere(
+            String user, BsonDocument copiedFilter, Predicate<LedgerEntry> matches, String what) {
         return Flux.defer(() -> {
-            Mono<List<LedgerEntry>> pending = Mono.from(balances.find(idFilter(user)).projection(ONLY_PENDING).first())
-                    .retryWhen(MongoErrors.idempotentRetry())
-                    .map(doc -> {
-                        List<LedgerEntry> out = new ArrayList<>(2);
-                        for (BsonDocument raw : BsonMapping.pending(doc)) {
-                            LedgerEntry e = BsonMapping.pendingEntry(raw, user);
-                            if (matches.test(e)) {
-                                out.add(e);
-                            }
-                        }
-                        return out;
-                    })
-                    .defaultIfEmpty(List.of());
-            Mono<List<LedgerEntry>> copied = Flux.defer(() -> transactions.find(copiedFilter))
-                    .map(BsonMapping::entry)
-                    .filter(matches)
-                    .collectList()
-                    .retryWhen(MongoErrors.idempotentRetry());
-            return pending.flatMap(p -> copied.map(c -> {
-                List<LedgerEntry> all = merge(p, c, Integer.MAX_VALUE);
-                java.util.Collections.reverse(all);
-                return all;
-            })).flatMapIterable(list -> list);
-        }).onErrorMap(MongoErrors.toStoreException(what));
+                    Mono<List<LedgerEntry>> pending = Mono.from(balances.find(idFilter(user))
+                                    .projection(ONLY_PENDING)
+                                    .first())
+                            .retryWhen(MongoErrors.idempotentRetry())
+                            .map(doc -> {
+                                List<LedgerEntry> out = new ArrayList<>(2);
+                                for (BsonDocument raw : BsonMapping.pending(doc)) {
+                                    LedgerEntry e = BsonMapping.pendingEntry(raw, user);
+                                    if (matches.test(e)) {
+                                        out.add(e);
+                                    }
+                                }
+                                return out;
+                            })
+                            .defaultIfEmpty(List.of());
+                    Mono<List<LedgerEntry>> copied = Flux.defer(() -> transactions.find(copiedFilter))
+                            .map(BsonMapping::entry)
+                            .filter(matches)
+                            .collectList()
+                            .retryWhen(MongoErrors.idempotentRetry());
+                    return pending.flatMap(p -> copied.map(c -> {
+                                List<LedgerEntry> all = merge(p, c, Integer.MAX_VALUE);
+                                java.util.Collections.reverse(all);
+                                return all;
+                            }))
+                            .flatMapIterable(list -> list);
+                })
+                .onErrorMap(MongoErrors.toStoreException(what));
     }
 
     /** Reads the copied entries that match the query, newest first, at most {@code want}. */
@@ -480,11 +514,14 @@ public final class MongoBalanceStore implements BalanceStore {
         if (query.model() != null) {
             filter.put(BsonMapping.MODEL, new BsonString(query.model()));
         }
-        FindPublisher<BsonDocument> find = transactions.find(filter)
-                .sort(new BsonDocument(BsonMapping.SEQ, new BsonInt32(-1)));
+        FindPublisher<BsonDocument> find =
+                transactions.find(filter).sort(new BsonDocument(BsonMapping.SEQ, new BsonInt32(-1)));
         Flux<LedgerEntry> entries = exact
                 ? Flux.from(find.limit(want)).map(BsonMapping::entry)
-                : Flux.from(find.batchSize(Math.min(want, 1000))).map(BsonMapping::entry).filter(query::matches).take(want);
+                : Flux.from(find.batchSize(Math.min(want, 1000)))
+                        .map(BsonMapping::entry)
+                        .filter(query::matches)
+                        .take(want);
         return entries.collectList().retryWhen(MongoErrors.idempotentRetry());
     }
 
@@ -548,9 +585,12 @@ public final class MongoBalanceStore implements BalanceStore {
         return Mono.defer(() -> {
             ListCursor after = query.cursor() == null ? null : ListCursor.parse(query.sort(), query.cursor());
             // only documents of this store's shape: another application's documents are not accounts
-            BsonDocument filter = after == null ? OWN_ACCOUNT
+            BsonDocument filter = after == null
+                    ? OWN_ACCOUNT
                     : new BsonDocument("$and", new BsonArray(List.of(OWN_ACCOUNT, after.filter(query.descending()))));
-            return Flux.defer(() -> balances.find(filter).projection(WITHOUT_PENDING).sort(ListCursor.sortOf(query))
+            return Flux.defer(() -> balances.find(filter)
+                            .projection(WITHOUT_PENDING)
+                            .sort(ListCursor.sortOf(query))
                             .limit(query.limit() + 1))
                     .collectList()
                     .retryWhen(MongoErrors.idempotentRetry())
@@ -565,7 +605,8 @@ public final class MongoBalanceStore implements BalanceStore {
                         }
                         // the cursor comes from the last document read, so a skipped one cannot end the list
                         String next = docs.size() > query.limit()
-                                ? ListCursor.after(query.sort(), docs.get(taken - 1)).encode()
+                                ? ListCursor.after(query.sort(), docs.get(taken - 1))
+                                        .encode()
                                 : null;
                         return new Page<>(items, next);
                     })
@@ -607,11 +648,13 @@ public final class MongoBalanceStore implements BalanceStore {
      */
     public Mono<Void> ensureIndexes() {
         List<IndexModel> tx = List.of(
-                new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.SEQ, new BsonInt32(-1))),
+                new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
+                        .append(BsonMapping.SEQ, new BsonInt32(-1))),
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
                         .append(BsonMapping.CREATED_AT, new BsonInt32(-1))),
                 new IndexModel(new BsonDocument(BsonMapping.CREATED_AT, new BsonInt32(1))),
-                new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.ID, new BsonInt32(1))),
+                new IndexModel(
+                        new BsonDocument(BsonMapping.USER, new BsonInt32(1)).append(BsonMapping.ID, new BsonInt32(1))),
                 new IndexModel(new BsonDocument(BsonMapping.USER, new BsonInt32(1))
                         .append(BsonMapping.HOLD_ID, new BsonInt32(1))));
         List<IndexModel> accounts = List.of(
@@ -619,11 +662,12 @@ public final class MongoBalanceStore implements BalanceStore {
                 new IndexModel(new BsonDocument(BsonMapping.LAST_TRANSACTION_AT, new BsonInt32(1))
                         .append("_id", new BsonInt32(1))),
                 new IndexModel(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonInt32(1))));
-        return beforeWrite().then(Flux.defer(() -> Flux.from(transactions.createIndexes(tx))
-                        .thenMany(balances.createIndexes(accounts)))
-                .retryWhen(MongoErrors.idempotentRetry())
-                .then()
-                .onErrorMap(MongoErrors.toStoreException("creating indexes")));
+        return beforeWrite()
+                .then(Flux.defer(() ->
+                                Flux.from(transactions.createIndexes(tx)).thenMany(balances.createIndexes(accounts)))
+                        .retryWhen(MongoErrors.idempotentRetry())
+                        .then()
+                        .onErrorMap(MongoErrors.toStoreException("creating indexes")));
     }
 
     /**
@@ -635,17 +679,18 @@ public final class MongoBalanceStore implements BalanceStore {
      * @return the number of entries copied and removed from pending
      */
     public Mono<Long> flushPending() {
-        BsonDocument hasPending = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ,
-                new BsonDocument("$gte", new BsonInt64(1)));
-        return beforeWrite().then(Flux.defer(() -> Flux.from(balances.find(
-                                new BsonDocument("$and", new BsonArray(List.of(OWN_ACCOUNT, hasPending))))
-                        .projection(ONLY_PENDING)))
-                .map(doc -> new Outbox.Batch(BsonMapping.text(doc, "_id"), BsonMapping.pending(doc)))
-                .filter(b -> !b.entries().isEmpty())
-                .buffer(FLUSH_ACCOUNTS_PER_BATCH)
-                .concatMap(outbox::copy)
-                .reduce(0L, Long::sum)
-                .onErrorMap(MongoErrors.toStoreException("flush of pending entries")));
+        BsonDocument hasPending = new BsonDocument(
+                BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonDocument("$gte", new BsonInt64(1)));
+        return beforeWrite()
+                .then(Flux.defer(() -> Flux.from(
+                                balances.find(new BsonDocument("$and", new BsonArray(List.of(OWN_ACCOUNT, hasPending))))
+                                        .projection(ONLY_PENDING)))
+                        .map(doc -> new Outbox.Batch(BsonMapping.text(doc, "_id"), BsonMapping.pending(doc)))
+                        .filter(b -> !b.entries().isEmpty())
+                        .buffer(FLUSH_ACCOUNTS_PER_BATCH)
+                        .concatMap(outbox::copy)
+                        .reduce(0L, Long::sum)
+                        .onErrorMap(MongoErrors.toStoreException("flush of pending entries")));
     }
 
     /**
@@ -656,8 +701,10 @@ public final class MongoBalanceStore implements BalanceStore {
         try {
             return BsonMapping.account(doc);
         } catch (BsonMapping.MalformedDocumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "skipping document " + doc.get("_id") + " of collection '" + balancesName
-                    + "' in the account list: " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "skipping document " + doc.get("_id") + " of collection '" + balancesName
+                            + "' in the account list: " + e.getMessage());
             return null;
         }
     }
@@ -694,13 +741,17 @@ public final class MongoBalanceStore implements BalanceStore {
     }
 
     /** Finds one document whose {@code _id} is not of the given type, as the failure to report. */
-    private static Mono<ForeignDocumentException> foreign(MongoCollection<BsonDocument> collection, String name,
-            BsonType own) {
-        BsonDocument notOwn = new BsonDocument("_id", new BsonDocument("$not",
-                new BsonDocument("$type", new BsonInt32(own.getValue()))));
-        return Mono.from(collection.find(notOwn).projection(new BsonDocument("_id", new BsonInt32(1))).first())
+    private static Mono<ForeignDocumentException> foreign(
+            MongoCollection<BsonDocument> collection, String name, BsonType own) {
+        BsonDocument notOwn = new BsonDocument(
+                "_id", new BsonDocument("$not", new BsonDocument("$type", new BsonInt32(own.getValue()))));
+        return Mono.from(collection
+                        .find(notOwn)
+                        .projection(new BsonDocument("_id", new BsonInt32(1)))
+                        .first())
                 .retryWhen(MongoErrors.idempotentRetry())
-                .map(doc -> new ForeignDocumentException(name, Objects.requireNonNull(doc.get("_id"), "_id"))); // every document has one
+                .map(doc -> new ForeignDocumentException(
+                        name, Objects.requireNonNull(doc.get("_id"), "_id"))); // every document has one
     }
 
     /**
@@ -711,16 +762,17 @@ public final class MongoBalanceStore implements BalanceStore {
      */
     Mono<Void> putEntries(List<LedgerEntry> entries) {
         return Mono.defer(() -> {
-            List<ReplaceOneModel<BsonDocument>> writes = new ArrayList<>(entries.size());
-            for (LedgerEntry e : entries) {
-                BsonDocument doc = new BsonDocument("_id", BsonMapping.transactionId(e.user(), e.id()));
-                doc.putAll(BsonMapping.entry(e));
-                writes.add(new ReplaceOneModel<>(new BsonDocument("_id", doc.get("_id")), doc, UPSERT));
-            }
-            return Mono.from(transactions.bulkWrite(writes, new BulkWriteOptions().ordered(false)))
-                    .retryWhen(MongoErrors.idempotentRetry())
-                    .then();
-        }).onErrorMap(MongoErrors.toStoreException("import of entries"));
+                    List<ReplaceOneModel<BsonDocument>> writes = new ArrayList<>(entries.size());
+                    for (LedgerEntry e : entries) {
+                        BsonDocument doc = new BsonDocument("_id", BsonMapping.transactionId(e.user(), e.id()));
+                        doc.putAll(BsonMapping.entry(e));
+                        writes.add(new ReplaceOneModel<>(new BsonDocument("_id", doc.get("_id")), doc, UPSERT));
+                    }
+                    return Mono.from(transactions.bulkWrite(writes, new BulkWriteOptions().ordered(false)))
+                            .retryWhen(MongoErrors.idempotentRetry())
+                            .then();
+                })
+                .onErrorMap(MongoErrors.toStoreException("import of entries"));
     }
 
     /**
@@ -728,7 +780,8 @@ public final class MongoBalanceStore implements BalanceStore {
      * a user who has no account. Only for users without an account, whose entries no reader sees.
      */
     Mono<Void> removeEntries(String user) {
-        return Mono.defer(() -> Mono.from(transactions.deleteMany(new BsonDocument(BsonMapping.USER, new BsonString(user)))))
+        return Mono.defer(() ->
+                        Mono.from(transactions.deleteMany(new BsonDocument(BsonMapping.USER, new BsonString(user)))))
                 .retryWhen(MongoErrors.idempotentRetry())
                 .then()
                 .onErrorMap(MongoErrors.toStoreException("removal of the entries of " + quote(user)));
@@ -790,8 +843,8 @@ public final class MongoBalanceStore implements BalanceStore {
          */
         public Builder copyBatchSize(int entries) {
             if (entries < 1 || entries > MAX_COPY_BATCH_SIZE) {
-                throw new IllegalArgumentException("copyBatchSize must be between 1 and " + MAX_COPY_BATCH_SIZE
-                        + ", was " + entries);
+                throw new IllegalArgumentException(
+                        "copyBatchSize must be between 1 and " + MAX_COPY_BATCH_SIZE + ", was " + entries);
             }
             this.copyBatchSize = entries;
             return this;
@@ -819,7 +872,8 @@ public final class MongoBalanceStore implements BalanceStore {
 
         private static String collectionName(String what, String name) {
             if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be blank, was " + (name == null ? "null" : "'" + name + "'"));
+                throw new IllegalArgumentException(
+                        what + " must not be blank, was " + (name == null ? "null" : "'" + name + "'"));
             }
             if (name.indexOf('$') >= 0 || name.indexOf('\0') >= 0) {
                 throw new IllegalArgumentException(what + " must not contain '$' or NUL, was '" + name + "'");

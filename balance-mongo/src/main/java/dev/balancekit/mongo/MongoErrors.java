@@ -42,8 +42,7 @@ final class MongoErrors {
     /** How often an idempotent command is sent again after a transient failure. */
     static final int RETRIES = 2;
 
-    private MongoErrors() {
-    }
+    private MongoErrors() {}
 
     /**
      * Tells whether a failure is a duplicate key, by its error code.
@@ -56,10 +55,13 @@ final class MongoErrors {
             return isDuplicateKey(w.getError().getCode());
         }
         if (e instanceof MongoBulkWriteException b) {
-            return b.getWriteConcernError() == null && !b.getWriteErrors().isEmpty()
+            return b.getWriteConcernError() == null
+                    && !b.getWriteErrors().isEmpty()
                     && b.getWriteErrors().stream().allMatch(err -> isDuplicateKey(err.getCode()));
         }
-        return e instanceof MongoException m && !(e instanceof MongoWriteConcernException) && isDuplicateKey(m.getCode());
+        return e instanceof MongoException m
+                && !(e instanceof MongoWriteConcernException)
+                && isDuplicateKey(m.getCode());
     }
 
     /**
@@ -84,8 +86,10 @@ final class MongoErrors {
      * @return whether it is transient
      */
     static boolean isTransient(Throwable e) {
-        if (e instanceof MongoSocketException || e instanceof MongoTimeoutException
-                || e instanceof MongoNotPrimaryException || e instanceof MongoNodeIsRecoveringException) {
+        if (e instanceof MongoSocketException
+                || e instanceof MongoTimeoutException
+                || e instanceof MongoNotPrimaryException
+                || e instanceof MongoNodeIsRecoveringException) {
             return true;
         }
         if (e instanceof MongoException m) {
@@ -134,6 +138,8 @@ final class MongoErrors {
         if (user == null) {
             return "null";
         }
-        return user.length() <= 64 ? "'" + user + "'" : "'" + user.substring(0, 64) + "...' (" + user.length() + " chars)";
+        return user.length() <= 64
+                ? "'" + user + "'"
+                : "'" + user.substring(0, 64) + "...' (" + user.length() + " chars)";
     }
 }

@@ -42,8 +42,9 @@ public final class MongoUserDirectory implements UserDirectory {
             new BsonDocument(EMAIL, new BsonInt32(1)).append(NAME, new BsonInt32(1));
     private static final BsonDocument ID_AND_EMAIL =
             new BsonDocument("_id", new BsonInt32(1)).append(EMAIL, new BsonInt32(1));
-    private static final BsonDocument USER_FIELDS =
-            new BsonDocument("_id", new BsonInt32(1)).append(EMAIL, new BsonInt32(1)).append(NAME, new BsonInt32(1));
+    private static final BsonDocument USER_FIELDS = new BsonDocument("_id", new BsonInt32(1))
+            .append(EMAIL, new BsonInt32(1))
+            .append(NAME, new BsonInt32(1));
 
     /**
      * A user of the directory as listings show it.
@@ -99,8 +100,8 @@ public final class MongoUserDirectory implements UserDirectory {
     public static MongoUserDirectory create(MongoDatabase database, String collection) {
         Objects.requireNonNull(database, "database");
         if (collection == null || collection.isBlank()) {
-            throw new IllegalArgumentException("collection must not be blank, was "
-                    + (collection == null ? "null" : "'" + collection + "'"));
+            throw new IllegalArgumentException(
+                    "collection must not be blank, was " + (collection == null ? "null" : "'" + collection + "'"));
         }
         if (collection.indexOf('$') >= 0 || collection.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("collection must not contain '$' or NUL, was '" + collection + "'");
@@ -117,7 +118,9 @@ public final class MongoUserDirectory implements UserDirectory {
     @Override
     public Mono<String> labelOf(String user) {
         Objects.requireNonNull(user, "user");
-        return Mono.defer(() -> Mono.from(users.find(byIds(List.of(user))).projection(LABEL_FIELDS).first()))
+        return Mono.defer(() -> Mono.from(users.find(byIds(List.of(user)))
+                        .projection(LABEL_FIELDS)
+                        .first()))
                 .retryWhen(MongoErrors.idempotentRetry())
                 .flatMap(doc -> Mono.justOrEmpty(label(doc)))
                 .onErrorMap(MongoErrors.toStoreException("lookup of user " + quote(user)));
@@ -202,7 +205,8 @@ public final class MongoUserDirectory implements UserDirectory {
      */
     public Mono<String> userIdForEmail(String email) {
         if (email == null || email.isBlank()) {
-            throw new IllegalArgumentException("email must not be blank, was " + (email == null ? "null" : "'" + email + "'"));
+            throw new IllegalArgumentException(
+                    "email must not be blank, was " + (email == null ? "null" : "'" + email + "'"));
         }
         return Mono.defer(() -> {
             String lower = email.toLowerCase(Locale.ROOT);

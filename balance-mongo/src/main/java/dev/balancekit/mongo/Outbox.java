@@ -88,7 +88,8 @@ final class Outbox {
             if (docs.isEmpty()) {
                 return Mono.just(0L);
             }
-            return insert(docs).flatMap(copied -> remove ? remove(copied, owners, ids) : Mono.just((long) copied.cardinality()));
+            return insert(docs)
+                    .flatMap(copied -> remove ? remove(copied, owners, ids) : Mono.just((long) copied.cardinality()));
         });
     }
 
@@ -108,9 +109,11 @@ final class Outbox {
                     for (BulkWriteError err : e.getWriteErrors()) {
                         if (!MongoErrors.isDuplicateKey(err)) {
                             copied.clear(err.getIndex());
-                            LOG.log(System.Logger.Level.WARNING, "copying ledger entry "
-                                    + docs.get(err.getIndex()).get("_id") + " failed with code " + err.getCode()
-                                    + "; it stays pending in its account");
+                            LOG.log(
+                                    System.Logger.Level.WARNING,
+                                    "copying ledger entry "
+                                            + docs.get(err.getIndex()).get("_id") + " failed with code " + err.getCode()
+                                            + "; it stays pending in its account");
                         }
                     }
                     return Mono.just(copied);
@@ -132,14 +135,17 @@ final class Outbox {
             pulls.add(new UpdateOneModel<>(MongoBalanceStore.idFilter(e.getKey()), pullUpdate(e.getValue())));
         }
         Mono<?> write = pulls.size() == 1
-                ? Mono.from(balances.updateOne(pulls.get(0).getFilter(), pulls.get(0).getUpdate()))
+                ? Mono.from(balances.updateOne(
+                        pulls.get(0).getFilter(), pulls.get(0).getUpdate()))
                 : Mono.from(balances.bulkWrite(pulls, UNORDERED_BULK));
         return write.retryWhen(MongoErrors.idempotentRetry()).thenReturn(count);
     }
 
     /** {@code {$pull: {pending: {i: {$in: ids}}}}}: removes by id only; never touches the version. */
     private static BsonDocument pullUpdate(BsonArray ids) {
-        return new BsonDocument("$pull", new BsonDocument(BsonMapping.PENDING,
-                new BsonDocument(BsonMapping.P_ID, new BsonDocument("$in", ids))));
+        return new BsonDocument(
+                "$pull",
+                new BsonDocument(
+                        BsonMapping.PENDING, new BsonDocument(BsonMapping.P_ID, new BsonDocument("$in", ids))));
     }
 }

@@ -36,8 +36,7 @@ final class PackedEntry {
     static final int FORMAT = 1;
     private static final TokenType[] TYPES = {TokenType.PROMPT, TokenType.COMPLETION, TokenType.CREDITS};
 
-    private PackedEntry() {
-    }
+    private PackedEntry() {}
 
     /** The packed fields of an entry (without its id, sequence number and user). */
     static byte[] pack(LedgerEntry e) {
@@ -108,11 +107,25 @@ final class PackedEntry {
         String note = r.text(1);
         r.end();
         try {
-            return LedgerEntry.builder().id(id).seq(seq).user(user).tokenType(TYPES[type]).rawAmount(raw)
-                    .rate(Rate.ofNanos(rate)).tokenValue(Credits.ofMicros(value)).context(context).model(model)
-                    .valueKey(valueKey).conversationId(conversationId).balance(Credits.ofMicros(balance))
-                    .createdAt(Instant.ofEpochSecond(seconds, nanos)).promptTokens(input, write, read).holdId(holdId)
-                    .actor(actor).note(note).build();
+            return LedgerEntry.builder()
+                    .id(id)
+                    .seq(seq)
+                    .user(user)
+                    .tokenType(TYPES[type])
+                    .rawAmount(raw)
+                    .rate(Rate.ofNanos(rate))
+                    .tokenValue(Credits.ofMicros(value))
+                    .context(context)
+                    .model(model)
+                    .valueKey(valueKey)
+                    .conversationId(conversationId)
+                    .balance(Credits.ofMicros(balance))
+                    .createdAt(Instant.ofEpochSecond(seconds, nanos))
+                    .promptTokens(input, write, read)
+                    .holdId(holdId)
+                    .actor(actor)
+                    .note(note)
+                    .build();
         } catch (RuntimeException e) {
             throw r.malformed(e.getMessage());
         }
@@ -180,11 +193,13 @@ final class PackedEntry {
             throw malformed("an integer is longer than 10 bytes");
         }
 
-        @Nullable String text(int shift) {
+        @Nullable
+        String text(int shift) {
             return text(zigzag(), shift);
         }
 
-        @Nullable String text(long code, int shift) {
+        @Nullable
+        String text(long code, int shift) {
             if (code == 0) {
                 return null;
             }
@@ -204,7 +219,8 @@ final class PackedEntry {
         }
 
         BsonMapping.MalformedDocumentException malformed(@Nullable String why) {
-            return new BsonMapping.MalformedDocumentException("field '" + field + "' is not a packed ledger entry: " + why);
+            return new BsonMapping.MalformedDocumentException(
+                    "field '" + field + "' is not a packed ledger entry: " + why);
         }
     }
 }

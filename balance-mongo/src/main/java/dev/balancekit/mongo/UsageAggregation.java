@@ -1,12 +1,12 @@
 package dev.balancekit.mongo;
 
 import com.mongodb.reactivestreams.client.MongoCollection;
+import dev.balancekit.Credits;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.UsageAmounts;
 import dev.balancekit.UsageDimension;
 import dev.balancekit.UsageGroup;
 import dev.balancekit.UsageQuery;
-import dev.balancekit.Credits;
 import dev.balancekit.spi.UsageTally;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -66,6 +66,7 @@ final class UsageAggregation {
     private static final long MONDAY_SHIFT = 3 * DAY;
     /** Where the zone's rules are read when the query has no bound. */
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
     private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
     /** Users whose tier is read per query. */
     private static final int TIER_BATCH = 1_000;
@@ -109,13 +110,13 @@ final class UsageAggregation {
 
     /** Adds the matching pending entries to the tally and to the list. */
     private Mono<Void> pending(UsageQuery query, UsageTally tally, List<LedgerEntry> counted) {
-        BsonDocument filter = new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ,
-                new BsonDocument("$gte", new BsonInt64(1)));
+        BsonDocument filter = new BsonDocument(
+                BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonDocument("$gte", new BsonInt64(1)));
         if (!query.users().isEmpty()) {
             filter.put("_id", new BsonDocument("$in", strings(query.users())));
         }
-        BsonDocument projection = new BsonDocument(BsonMapping.PENDING, new BsonInt32(1))
-                .append(BsonMapping.TIER, new BsonInt32(1));
+        BsonDocument projection =
+                new BsonDocument(BsonMapping.PENDING, new BsonInt32(1)).append(BsonMapping.TIER, new BsonInt32(1));
         return Flux.defer(() -> balances.find(filter).projection(projection))
                 .collectList()
                 .retryWhen(MongoErrors.idempotentRetry())
@@ -166,10 +167,18 @@ final class UsageAggregation {
         BsonDocument group = new BsonDocument("_id", id)
                 .append(SPENT, sum(cond(isCredits, zero, field(BsonMapping.TOKEN_VALUE))))
                 .append(CREDITED, sum(cond(isCredits, field(BsonMapping.TOKEN_VALUE), zero)))
-                .append(PROMPT, sum(cond(op("$eq", field(BsonMapping.TOKEN_TYPE), new BsonString("prompt")),
-                        new BsonDocument("$abs", field(BsonMapping.RAW_AMOUNT)), zero)))
-                .append(COMPLETION, sum(cond(op("$eq", field(BsonMapping.TOKEN_TYPE), new BsonString("completion")),
-                        new BsonDocument("$abs", field(BsonMapping.RAW_AMOUNT)), zero)))
+                .append(
+                        PROMPT,
+                        sum(cond(
+                                op("$eq", field(BsonMapping.TOKEN_TYPE), new BsonString("prompt")),
+                                new BsonDocument("$abs", field(BsonMapping.RAW_AMOUNT)),
+                                zero)))
+                .append(
+                        COMPLETION,
+                        sum(cond(
+                                op("$eq", field(BsonMapping.TOKEN_TYPE), new BsonString("completion")),
+                                new BsonDocument("$abs", field(BsonMapping.RAW_AMOUNT)),
+                                zero)))
                 .append(ENTRIES, sum(new BsonInt64(1)));
         List<BsonDocument> pipeline = List.of(new BsonDocument("$match", match), new BsonDocument("$group", group));
         return Flux.defer(() -> transactions.aggregate(pipeline).allowDiskUse(true))
@@ -233,9 +242,11 @@ final class UsageAggregation {
             }
             accounts.add(new BsonDocument(BsonMapping.USER, new BsonString(user)).append(BsonMapping.SEQ, seq));
         });
-        return new BsonDocument("$or", new BsonArray(List.of(
-                new BsonDocument(BsonMapping.CREATED_AT, new BsonDocument("$lt", new BsonDateTime(oldest))),
-                new BsonDocument("$nor", accounts))));
+        return new BsonDocument(
+                "$or",
+                new BsonArray(List.of(
+                        new BsonDocument(BsonMapping.CREATED_AT, new BsonDocument("$lt", new BsonDateTime(oldest))),
+                        new BsonDocument("$nor", accounts))));
     }
 
     /**
@@ -250,33 +261,44 @@ final class UsageAggregation {
             return new BsonDocument(BsonMapping.CREATED_AT, new BsonDocument(whole, millis));
         }
         String nanos = BsonMapping.CREATED_AT + BsonMapping.NANOS;
-        BsonDocument sameMillis = new BsonDocument(BsonMapping.CREATED_AT, millis).append(nanos,
-                "$gt".equals(strict)
-                        ? new BsonDocument("$gte", new BsonInt32(sub))
-                        : new BsonDocument("$not", new BsonDocument("$gte", new BsonInt32(sub))));
-        return new BsonDocument("$or", new BsonArray(List.of(
-                new BsonDocument(BsonMapping.CREATED_AT, new BsonDocument(strict, millis)), sameMillis)));
+        BsonDocument sameMillis = new BsonDocument(BsonMapping.CREATED_AT, millis)
+                .append(
+                        nanos,
+                        "$gt".equals(strict)
+                                ? new BsonDocument("$gte", new BsonInt32(sub))
+                                : new BsonDocument("$not", new BsonDocument("$gte", new BsonInt32(sub))));
+        return new BsonDocument(
+                "$or",
+                new BsonArray(List.of(
+                        new BsonDocument(BsonMapping.CREATED_AT, new BsonDocument(strict, millis)), sameMillis)));
     }
 
     /**
      * The period of {@code createdAt} as a number: for days and weeks the local midnight that starts
      * it, in milliseconds since the local epoch; for months {@code year * 12 + month - 1}.
      */
-    static BsonValue periodExpression(UsageDimension period, ZoneId zone, @Nullable Instant since,
-            @Nullable Instant until) {
-        BsonValue local = op("$add", new BsonDocument("$toLong", field(BsonMapping.CREATED_AT)),
+    static BsonValue periodExpression(
+            UsageDimension period, ZoneId zone, @Nullable Instant since, @Nullable Instant until) {
+        BsonValue local = op(
+                "$add",
+                new BsonDocument("$toLong", field(BsonMapping.CREATED_AT)),
                 offsetExpression(zone, since == null ? EARLIEST : since, until == null ? LATEST : until));
         // $toLong: mongo-java-server computes $mod in doubles; the values stay far below 2^53, so exact
-        return new BsonDocument("$toLong", switch (period) {
-            case DAY -> op("$subtract", local, floorMod(local, DAY, 0));
-            case WEEK -> op("$subtract", local, floorMod(local, WEEK, MONDAY_SHIFT));
-            case MONTH -> {
-                BsonValue date = new BsonDocument("$toDate", local);
-                yield op("$add", op("$multiply", new BsonDocument("$year", date), new BsonInt64(12)),
-                        op("$subtract", new BsonDocument("$month", date), new BsonInt64(1)));
-            }
-            default -> throw new IllegalArgumentException("period must be day, week or month, was " + period.label());
-        });
+        return new BsonDocument(
+                "$toLong",
+                switch (period) {
+                    case DAY -> op("$subtract", local, floorMod(local, DAY, 0));
+                    case WEEK -> op("$subtract", local, floorMod(local, WEEK, MONDAY_SHIFT));
+                    case MONTH -> {
+                        BsonValue date = new BsonDocument("$toDate", local);
+                        yield op(
+                                "$add",
+                                op("$multiply", new BsonDocument("$year", date), new BsonInt64(12)),
+                                op("$subtract", new BsonDocument("$month", date), new BsonInt64(1)));
+                    }
+                    default ->
+                        throw new IllegalArgumentException("period must be day, week or month, was " + period.label());
+                });
     }
 
     /** {@code (x + shift) mod m}, never negative. */
@@ -308,8 +330,13 @@ final class UsageAggregation {
             return new BsonInt64(offsets.get(lo).getTotalSeconds() * 1000L);
         }
         int mid = (lo + hi + 1) >>> 1; // offsets.get(mid) applies from at.get(mid - 1) on
-        return cond(op("$lt", field(BsonMapping.CREATED_AT), new BsonDateTime(at.get(mid - 1).toEpochMilli())),
-                offsetTree(at, offsets, lo, mid - 1), offsetTree(at, offsets, mid, hi));
+        return cond(
+                op(
+                        "$lt",
+                        field(BsonMapping.CREATED_AT),
+                        new BsonDateTime(at.get(mid - 1).toEpochMilli())),
+                offsetTree(at, offsets, lo, mid - 1),
+                offsetTree(at, offsets, mid, hi));
     }
 
     /** A server group as a {@link UsageGroup}, tier not yet known. */
@@ -319,7 +346,8 @@ final class UsageAggregation {
         if (period != null) {
             long p = BsonMapping.int64(id, G_PERIOD);
             start = period == UsageDimension.MONTH
-                    ? YearMonth.of((int) Math.floorDiv(p, 12), Math.floorMod(p, 12) + 1).atDay(1)
+                    ? YearMonth.of((int) Math.floorDiv(p, 12), Math.floorMod(p, 12) + 1)
+                            .atDay(1)
                     : LocalDate.ofEpochDay(Math.floorDiv(p, DAY));
         }
         UsageAmounts amounts = new UsageAmounts(
@@ -328,8 +356,14 @@ final class UsageAggregation {
                 BsonMapping.int64(doc, PROMPT),
                 BsonMapping.int64(doc, COMPLETION),
                 BsonMapping.int64(doc, ENTRIES));
-        return new UsageGroup(BsonMapping.optionalText(id, G_USER), BsonMapping.optionalText(id, G_MODEL),
-                BsonMapping.optionalText(id, G_PRICE_KEY), BsonMapping.optionalText(id, G_CONTEXT), null, start, amounts);
+        return new UsageGroup(
+                BsonMapping.optionalText(id, G_USER),
+                BsonMapping.optionalText(id, G_MODEL),
+                BsonMapping.optionalText(id, G_PRICE_KEY),
+                BsonMapping.optionalText(id, G_CONTEXT),
+                null,
+                start,
+                amounts);
     }
 
     /** With tiers: the stored tier of each group's user, read from the accounts in batches. */
@@ -337,10 +371,15 @@ final class UsageAggregation {
         if (!query.groupsBy(UsageDimension.TIER) || groups.isEmpty()) {
             return Mono.just(groups);
         }
-        List<String> users = groups.stream().map(UsageGroup::user).filter(u -> u != null).distinct().toList();
+        List<String> users = groups.stream()
+                .map(UsageGroup::user)
+                .filter(u -> u != null)
+                .distinct()
+                .toList();
         return Flux.fromIterable(users)
                 .buffer(TIER_BATCH)
-                .concatMap(batch -> Flux.defer(() -> balances.find(new BsonDocument("_id", new BsonDocument("$in", strings(batch))))
+                .concatMap(batch -> Flux.defer(() -> balances.find(
+                                        new BsonDocument("_id", new BsonDocument("$in", strings(batch))))
                                 .projection(new BsonDocument(BsonMapping.TIER, new BsonInt32(1))))
                         .collectList()
                         .retryWhen(MongoErrors.idempotentRetry()))

@@ -26,7 +26,8 @@ abstract class AbstractMongoStoreContractTest extends BalanceStoreContract {
 
     @Override
     protected BalanceStore createStore() {
-        MongoBalanceStore store = configure(MongoBalanceStore.builder(TestMongo.freshDatabase(client()))).build();
+        MongoBalanceStore store = configure(MongoBalanceStore.builder(TestMongo.freshDatabase(client())))
+                .build();
         store.ensureIndexes().block(Duration.ofMinutes(1));
         return store;
     }

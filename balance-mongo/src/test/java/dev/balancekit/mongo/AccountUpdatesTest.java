@@ -16,12 +16,17 @@ class AccountUpdatesTest {
 
         assertThat(AccountUpdates.appended(before, List.of("a", "b", "c"))).isZero();
         assertThat(AccountUpdates.appended(before, List.of("a", "b", "c", "d"))).isEqualTo(1);
-        assertThat(AccountUpdates.appended(before, List.of("b", "c", "d"))).as("oldest dropped, one added").isEqualTo(1);
+        assertThat(AccountUpdates.appended(before, List.of("b", "c", "d")))
+                .as("oldest dropped, one added")
+                .isEqualTo(1);
         assertThat(AccountUpdates.appended(before, List.of("c", "d", "e"))).isEqualTo(2);
-        assertThat(AccountUpdates.appended(before, List.of("a", "x", "c"))).as("replaced in the middle").isEqualTo(-1);
+        assertThat(AccountUpdates.appended(before, List.of("a", "x", "c")))
+                .as("replaced in the middle")
+                .isEqualTo(-1);
         assertThat(AccountUpdates.appended(before, List.of())).as("cleared").isEqualTo(-1);
         assertThat(AccountUpdates.appended(List.of(), List.of("1", "2", "3", "4", "5", "6", "7", "8", "9")))
-                .as("too many to push").isEqualTo(-1);
+                .as("too many to push")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -30,7 +35,9 @@ class AccountUpdatesTest {
 
         assertThat(doc.keySet()).doesNotContain("refillOverride");
         AccountState full = BsonMappingTest.fullAccount();
-        assertThat(AccountUpdates.accountUpdate(full, full.withRefillOverride(null)).getDocument("$unset").keySet())
+        assertThat(AccountUpdates.accountUpdate(full, full.withRefillOverride(null))
+                        .getDocument("$unset")
+                        .keySet())
                 .containsExactly("refillOverride");
     }
 }

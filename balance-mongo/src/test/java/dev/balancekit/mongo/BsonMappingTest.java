@@ -41,6 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BsonMappingTest {
     /** An instant with nanoseconds below the millisecond, which a BSON date alone would lose. */
     private static final Instant FINE = Instant.parse("2026-01-15T10:00:00.123456789Z");
+
     static final Instant WHOLE = Instant.parse("2026-01-15T10:00:00Z");
     private static final Instant BEFORE_EPOCH = Instant.parse("1969-12-31T23:59:59.999999999Z");
 
@@ -54,16 +55,38 @@ class BsonMappingTest {
     }
 
     static LedgerEntry fullEntry() {
-        return LedgerEntry.builder().id("op-1#1").seq(7).user("u1").usage(TokenType.PROMPT, -60, Rate.perToken("2.5"))
-                .tokenValue(Credits.parse("-150.000001")).context("message").model("gpt-4o").valueKey("gpt-4o")
-                .conversationId("conv-1").balance(Credits.parse("849.999999")).createdAt(FINE).promptTokens(10, 20, 30)
-                .holdId("hold-1").actor("ops").note("a note").build();
+        return LedgerEntry.builder()
+                .id("op-1#1")
+                .seq(7)
+                .user("u1")
+                .usage(TokenType.PROMPT, -60, Rate.perToken("2.5"))
+                .tokenValue(Credits.parse("-150.000001"))
+                .context("message")
+                .model("gpt-4o")
+                .valueKey("gpt-4o")
+                .conversationId("conv-1")
+                .balance(Credits.parse("849.999999"))
+                .createdAt(FINE)
+                .promptTokens(10, 20, 30)
+                .holdId("hold-1")
+                .actor("ops")
+                .note("a note")
+                .build();
     }
 
     static LedgerEntry bareEntry() {
-        return LedgerEntry.builder().id("startBalance").seq(1).user("u1").tokenType(TokenType.CREDITS)
-                .rawAmount(Long.MAX_VALUE).rate(Rate.ZERO).tokenValue(Credits.ofMicros(Long.MIN_VALUE)).context("startBalance")
-                .balance(Credits.ofMicros(Long.MAX_VALUE)).createdAt(BEFORE_EPOCH).build();
+        return LedgerEntry.builder()
+                .id("startBalance")
+                .seq(1)
+                .user("u1")
+                .tokenType(TokenType.CREDITS)
+                .rawAmount(Long.MAX_VALUE)
+                .rate(Rate.ZERO)
+                .tokenValue(Credits.ofMicros(Long.MIN_VALUE))
+                .context("startBalance")
+                .balance(Credits.ofMicros(Long.MAX_VALUE))
+                .createdAt(BEFORE_EPOCH)
+                .build();
     }
 
     static Hold hold() {
@@ -71,49 +94,109 @@ class BsonMappingTest {
     }
 
     static WindowUsage usage(boolean capped) {
-        return new WindowUsage(UsageWindow.WEEKLY, "2026-W03", Credits.of(250), 1200,
-                capped ? Credits.of(300) : null, capped ? 5000L : null, WHOLE);
+        return new WindowUsage(
+                UsageWindow.WEEKLY,
+                "2026-W03",
+                Credits.of(250),
+                1200,
+                capped ? Credits.of(300) : null,
+                capped ? 5000L : null,
+                WHOLE);
     }
 
     static BalanceDecision denial() {
-        return new BalanceDecision(BalanceDecision.Status.DENIED, DenialReason.WEEKLY_LIMIT, "gpt-4o", "gpt-4o",
-                Credits.of(1000), Credits.of(900), Credits.parse("12.000001"), 400, FINE, usage(true));
+        return new BalanceDecision(
+                BalanceDecision.Status.DENIED,
+                DenialReason.WEEKLY_LIMIT,
+                "gpt-4o",
+                "gpt-4o",
+                Credits.of(1000),
+                Credits.of(900),
+                Credits.parse("12.000001"),
+                400,
+                FINE,
+                usage(true));
     }
 
     static BalanceDecision allowance() {
-        return new BalanceDecision(BalanceDecision.Status.ALLOWED, null, "free", null, Credits.ZERO, Credits.ZERO,
-                Credits.ZERO, 0, null, null);
+        return new BalanceDecision(
+                BalanceDecision.Status.ALLOWED,
+                null,
+                "free",
+                null,
+                Credits.ZERO,
+                Credits.ZERO,
+                Credits.ZERO,
+                0,
+                null,
+                null);
     }
 
     static AccountState fullAccount() {
         ReceiptRecord receipt = new ReceiptRecord("op-1", 41, 2, Credits.of(5), Credits.of(4));
-        return new AccountState("u1", Credits.parse("-12.5"), true, List.of(hold()), 7,
-                List.of(new OperationRecord("op-1", "deduct|u1|gpt-4o", FINE, receipt, null),
-                        new OperationRecord("req-1", "reserve|u1", WHOLE, null, new Reservation(allowance(), hold(), false))),
+        return new AccountState(
+                "u1",
+                Credits.parse("-12.5"),
+                true,
+                List.of(hold()),
+                7,
+                List.of(
+                        new OperationRecord("op-1", "deduct|u1|gpt-4o", FINE, receipt, null),
+                        new OperationRecord(
+                                "req-1", "reserve|u1", WHOLE, null, new Reservation(allowance(), hold(), false))),
                 List.of(keyBucket(-3), keyBucket(5)),
-                42, FINE, 123_456, WHOLE, "pro", FINE, 3, FINE.plusNanos(1),
-                List.of(new WindowState(UsageWindow.DAILY, "2026-01-15", 250_000_000, 300, 80),
+                42,
+                FINE,
+                123_456,
+                WHOLE,
+                "pro",
+                FINE,
+                3,
+                FINE.plusNanos(1),
+                List.of(
+                        new WindowState(UsageWindow.DAILY, "2026-01-15", 250_000_000, 300, 80),
                         new WindowState(UsageWindow.MONTHLY, "2026-01", -1, 0, 0)),
                 RefillOverride.of(new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.parse("2500.000001"))));
     }
 
     @Test
     void entry_allFields_roundTripExactly() {
-        assertThat(roundTrip(fullEntry(), BsonMapping::entry, BsonMapping::entry)).isEqualTo(fullEntry());
+        assertThat(roundTrip(fullEntry(), BsonMapping::entry, BsonMapping::entry))
+                .isEqualTo(fullEntry());
     }
 
     @Test
     void entry_nullsAndExtremes_roundTripExactly() {
-        assertThat(roundTrip(bareEntry(), BsonMapping::entry, BsonMapping::entry)).isEqualTo(bareEntry());
+        assertThat(roundTrip(bareEntry(), BsonMapping::entry, BsonMapping::entry))
+                .isEqualTo(bareEntry());
     }
 
     @Test
     void entry_usesLibreChatNamesAndExactTypes() {
         BsonDocument d = bytes(BsonMapping.entry(fullEntry()));
 
-        assertThat(d.keySet()).containsExactly("id", "seq", "user", "tokenType", "rawAmount", "rate", "tokenValue",
-                "context", "model", "valueKey", "conversationId", "balance", "createdAt", "createdAtNanos", "inputTokens",
-                "writeTokens", "readTokens", "holdId", "actor", "note");
+        assertThat(d.keySet())
+                .containsExactly(
+                        "id",
+                        "seq",
+                        "user",
+                        "tokenType",
+                        "rawAmount",
+                        "rate",
+                        "tokenValue",
+                        "context",
+                        "model",
+                        "valueKey",
+                        "conversationId",
+                        "balance",
+                        "createdAt",
+                        "createdAtNanos",
+                        "inputTokens",
+                        "writeTokens",
+                        "readTokens",
+                        "holdId",
+                        "actor",
+                        "note");
         assertThat(d.get("tokenType")).isEqualTo(new BsonString("prompt"));
         assertThat(d.get("tokenValue").getBsonType()).isEqualTo(BsonType.INT64);
         assertThat(d.getInt64("tokenValue").getValue()).isEqualTo(-150_000_001L);
@@ -126,14 +209,23 @@ class BsonMappingTest {
 
     @Test
     void entry_absentOptionalText_isLeftOut_andWholeMillisecondHasNoNanosField() {
-        LedgerEntry whole = LedgerEntry.builder().id("a#1").seq(1).user("u1").tokenType(TokenType.CREDITS).rawAmount(1)
-                .rate(Rate.perToken("1")).tokenValue(Credits.ofMicros(1)).context("admin").balance(Credits.ofMicros(1))
-                .createdAt(WHOLE).build();
+        LedgerEntry whole = LedgerEntry.builder()
+                .id("a#1")
+                .seq(1)
+                .user("u1")
+                .tokenType(TokenType.CREDITS)
+                .rawAmount(1)
+                .rate(Rate.perToken("1"))
+                .tokenValue(Credits.ofMicros(1))
+                .context("admin")
+                .balance(Credits.ofMicros(1))
+                .createdAt(WHOLE)
+                .build();
 
         BsonDocument d = BsonMapping.entry(whole);
 
-        assertThat(d.keySet()).doesNotContain("model", "valueKey", "conversationId", "holdId", "actor", "note",
-                "createdAtNanos");
+        assertThat(d.keySet())
+                .doesNotContain("model", "valueKey", "conversationId", "holdId", "actor", "note", "createdAtNanos");
     }
 
     @Test
@@ -150,20 +242,52 @@ class BsonMappingTest {
         BsonDocument pending = BsonMapping.pendingEntry(fullEntry());
 
         assertThat(BsonMapping.pendingEntry(bytes(pending), "u1")).isEqualTo(fullEntry());
-        assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(bareEntry())), bareEntry().user()))
+        assertThat(BsonMapping.pendingEntry(
+                        bytes(BsonMapping.pendingEntry(bareEntry())),
+                        bareEntry().user()))
                 .isEqualTo(bareEntry());
         LedgerEntry sameKey = keyEntry("gpt-4o");
-        LedgerEntry noKey = LedgerEntry.builder().id("op#2").seq(2).user("u1").usage(TokenType.PROMPT, -5, Rate.perToken("1"))
-                .tokenValue(Credits.of(-5)).context("message").model("gpt-4o").balance(Credits.ZERO).createdAt(WHOLE)
-                .promptTokens(5, 0, 0).build();
-        LedgerEntry otherKey = LedgerEntry.builder().id("op#2").seq(2).user("u1")
-                .usage(TokenType.COMPLETION, -5, Rate.perToken("1")).tokenValue(Credits.of(-5)).context("").model("gpt-4o")
-                .valueKey("").balance(Credits.ZERO).createdAt(WHOLE).promptTokens(5, 0, 0).build();
-        LedgerEntry keyWithoutModel = LedgerEntry.builder().id("op#2").seq(2).user("u1").tokenType(TokenType.CREDITS)
-                .rate(Rate.ZERO).tokenValue(Credits.ZERO).context("refill").valueKey("tier:ünï").balance(Credits.ZERO)
-                .createdAt(WHOLE).actor("admin").build();
+        LedgerEntry noKey = LedgerEntry.builder()
+                .id("op#2")
+                .seq(2)
+                .user("u1")
+                .usage(TokenType.PROMPT, -5, Rate.perToken("1"))
+                .tokenValue(Credits.of(-5))
+                .context("message")
+                .model("gpt-4o")
+                .balance(Credits.ZERO)
+                .createdAt(WHOLE)
+                .promptTokens(5, 0, 0)
+                .build();
+        LedgerEntry otherKey = LedgerEntry.builder()
+                .id("op#2")
+                .seq(2)
+                .user("u1")
+                .usage(TokenType.COMPLETION, -5, Rate.perToken("1"))
+                .tokenValue(Credits.of(-5))
+                .context("")
+                .model("gpt-4o")
+                .valueKey("")
+                .balance(Credits.ZERO)
+                .createdAt(WHOLE)
+                .promptTokens(5, 0, 0)
+                .build();
+        LedgerEntry keyWithoutModel = LedgerEntry.builder()
+                .id("op#2")
+                .seq(2)
+                .user("u1")
+                .tokenType(TokenType.CREDITS)
+                .rate(Rate.ZERO)
+                .tokenValue(Credits.ZERO)
+                .context("refill")
+                .valueKey("tier:ünï")
+                .balance(Credits.ZERO)
+                .createdAt(WHOLE)
+                .actor("admin")
+                .build();
         for (LedgerEntry e : List.of(sameKey, noKey, otherKey, keyWithoutModel)) {
-            assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(e)), "u1")).isEqualTo(e);
+            assertThat(BsonMapping.pendingEntry(bytes(BsonMapping.pendingEntry(e)), "u1"))
+                    .isEqualTo(e);
         }
     }
 
@@ -176,13 +300,24 @@ class BsonMappingTest {
         assertThat(pending.getInt64("s").getValue()).isEqualTo(7);
         assertThat(pending.getBinary("p").getData()[0]).as("format").isEqualTo((byte) PackedEntry.FORMAT);
         assertThat(PackedEntry.pack(keyEntry("gpt-4x")).length - PackedEntry.pack(keyEntry("gpt-4o")).length)
-                .as("a price key equal to the model is one byte, not its text").isEqualTo("gpt-4x".length());
+                .as("a price key equal to the model is one byte, not its text")
+                .isEqualTo("gpt-4x".length());
     }
 
     private static LedgerEntry keyEntry(String valueKey) {
-        return LedgerEntry.builder().id("op#2").seq(2).user("u1").usage(TokenType.PROMPT, -5, Rate.perToken("1"))
-                .tokenValue(Credits.of(-5)).context("message").model("gpt-4o").valueKey(valueKey).balance(Credits.ZERO)
-                .createdAt(WHOLE).promptTokens(5, 0, 0).build();
+        return LedgerEntry.builder()
+                .id("op#2")
+                .seq(2)
+                .user("u1")
+                .usage(TokenType.PROMPT, -5, Rate.perToken("1"))
+                .tokenValue(Credits.of(-5))
+                .context("message")
+                .model("gpt-4o")
+                .valueKey(valueKey)
+                .balance(Credits.ZERO)
+                .createdAt(WHOLE)
+                .promptTokens(5, 0, 0)
+                .build();
     }
 
     @Test
@@ -214,8 +349,8 @@ class BsonMappingTest {
         BsonDocument tx = BsonMapping.transaction(BsonMapping.pendingEntry(fullEntry()), "u1");
 
         assertThat(tx.getFirstKey()).isEqualTo("_id");
-        assertThat(tx.getDocument("_id")).isEqualTo(new BsonDocument("u", new BsonString("u1")).append("e",
-                new BsonString("op-1#1")));
+        assertThat(tx.getDocument("_id"))
+                .isEqualTo(new BsonDocument("u", new BsonString("u1")).append("e", new BsonString("op-1#1")));
         assertThat(BsonMapping.entry(bytes(tx))).isEqualTo(fullEntry());
     }
 
@@ -259,31 +394,55 @@ class BsonMappingTest {
     void windowState_everyWindow_roundTrips(UsageWindow window) {
         WindowState w = new WindowState(window, "key", Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
 
-        assertThat(roundTrip(w, BsonMapping::windowState, BsonMapping::windowState)).isEqualTo(w);
+        assertThat(roundTrip(w, BsonMapping::windowState, BsonMapping::windowState))
+                .isEqualTo(w);
     }
 
     @Test
     void windowUsage_withAndWithoutCaps_roundTrips() {
-        assertThat(roundTrip(usage(true), BsonMapping::windowUsage, BsonMapping::windowUsage)).isEqualTo(usage(true));
-        assertThat(roundTrip(usage(false), BsonMapping::windowUsage, BsonMapping::windowUsage)).isEqualTo(usage(false));
+        assertThat(roundTrip(usage(true), BsonMapping::windowUsage, BsonMapping::windowUsage))
+                .isEqualTo(usage(true));
+        assertThat(roundTrip(usage(false), BsonMapping::windowUsage, BsonMapping::windowUsage))
+                .isEqualTo(usage(false));
     }
 
     @ParameterizedTest
     @EnumSource(DenialReason.class)
     void decision_everyDenialReason_roundTrips(DenialReason reason) {
-        BalanceDecision d = new BalanceDecision(BalanceDecision.Status.DENIED, reason, "m", null, Credits.of(1),
-                Credits.of(1), Credits.of(2), 3, null, null);
+        BalanceDecision d = new BalanceDecision(
+                BalanceDecision.Status.DENIED,
+                reason,
+                "m",
+                null,
+                Credits.of(1),
+                Credits.of(1),
+                Credits.of(2),
+                3,
+                null,
+                null);
 
         assertThat(roundTrip(d, BsonMapping::decision, BsonMapping::decision)).isEqualTo(d);
     }
 
     @Test
     void decision_allFieldsAndAllNulls_roundTrip() {
-        assertThat(roundTrip(denial(), BsonMapping::decision, BsonMapping::decision)).isEqualTo(denial());
-        assertThat(roundTrip(allowance(), BsonMapping::decision, BsonMapping::decision)).isEqualTo(allowance());
-        BalanceDecision fallback = new BalanceDecision(BalanceDecision.Status.FALLBACK, null, "free", "free", Credits.of(1),
-                Credits.of(1), Credits.ZERO, 1, WHOLE, null);
-        assertThat(roundTrip(fallback, BsonMapping::decision, BsonMapping::decision)).isEqualTo(fallback);
+        assertThat(roundTrip(denial(), BsonMapping::decision, BsonMapping::decision))
+                .isEqualTo(denial());
+        assertThat(roundTrip(allowance(), BsonMapping::decision, BsonMapping::decision))
+                .isEqualTo(allowance());
+        BalanceDecision fallback = new BalanceDecision(
+                BalanceDecision.Status.FALLBACK,
+                null,
+                "free",
+                "free",
+                Credits.of(1),
+                Credits.of(1),
+                Credits.ZERO,
+                1,
+                WHOLE,
+                null);
+        assertThat(roundTrip(fallback, BsonMapping::decision, BsonMapping::decision))
+                .isEqualTo(fallback);
     }
 
     @Test
@@ -291,8 +450,10 @@ class BsonMappingTest {
         Reservation allowed = new Reservation(allowance(), hold(), false);
         Reservation denied = new Reservation(denial(), null, true);
 
-        assertThat(roundTrip(allowed, BsonMapping::reservation, BsonMapping::reservation)).isEqualTo(allowed);
-        assertThat(roundTrip(denied, BsonMapping::reservation, BsonMapping::reservation)).isEqualTo(denied);
+        assertThat(roundTrip(allowed, BsonMapping::reservation, BsonMapping::reservation))
+                .isEqualTo(allowed);
+        assertThat(roundTrip(denied, BsonMapping::reservation, BsonMapping::reservation))
+                .isEqualTo(denied);
     }
 
     @Test
@@ -307,7 +468,8 @@ class BsonMappingTest {
     @Test
     void operation_withReceiptAndWithReservation_roundTrip() {
         for (OperationRecord o : fullAccount().operations()) {
-            assertThat(roundTrip(o, BsonMapping::operation, BsonMapping::operation)).isEqualTo(o);
+            assertThat(roundTrip(o, BsonMapping::operation, BsonMapping::operation))
+                    .isEqualTo(o);
         }
     }
 
@@ -335,9 +497,10 @@ class BsonMappingTest {
     @Test
     void account_refillOverride_isASubDocumentWithExactMicros_andADisabledOneWithoutSettingsRoundTrips() {
         BsonDocument doc = AccountUpdates.accountFields(fullAccount());
-        assertThat(doc.getDocument("refillOverride")).isEqualTo(BsonDocument.parse(
-                "{enabled: true, mode: 'add', intervalValue: {$numberLong: '7'}, intervalUnit: 'days',"
-                        + " amount: {$numberLong: '2500000001'}}"));
+        assertThat(doc.getDocument("refillOverride"))
+                .isEqualTo(BsonDocument.parse(
+                        "{enabled: true, mode: 'add', intervalValue: {$numberLong: '7'}, intervalUnit: 'days',"
+                                + " amount: {$numberLong: '2500000001'}}"));
 
         AccountState disabled = fullAccount().withRefillOverride(new RefillOverride(false, null));
         BsonDocument d = new BsonDocument("_id", new BsonString("u1"));
@@ -353,17 +516,34 @@ class BsonMappingTest {
 
         assertThatThrownBy(() -> BsonMapping.account(doc))
                 .isInstanceOf(BsonMapping.MalformedDocumentException.class)
-                .hasMessage("field 'refillOverride' is not a refill: refillIntervalUnit must be one of seconds, minutes,"
-                        + " hours, days, weeks, months, was 'fortnights'");
+                .hasMessage(
+                        "field 'refillOverride' is not a refill: refillIntervalUnit must be one of seconds, minutes,"
+                                + " hours, days, weeks, months, was 'fortnights'");
     }
 
     @Test
     void account_hasEveryStateFieldAtTopLevel() {
         BsonDocument doc = AccountUpdates.accountFields(fullAccount());
 
-        assertThat(doc.keySet()).contains("user", "balance", "funded", "holds", "lastHoldSeq", "operations", "recentKeys", "lastSeq",
-                "lastTransactionAt", "totalTokens", "createdAt", "tier", "refillAnchor", "refillPeriod", "lastRefill",
-                "windows", "refillOverride");
+        assertThat(doc.keySet())
+                .contains(
+                        "user",
+                        "balance",
+                        "funded",
+                        "holds",
+                        "lastHoldSeq",
+                        "operations",
+                        "recentKeys",
+                        "lastSeq",
+                        "lastTransactionAt",
+                        "totalTokens",
+                        "createdAt",
+                        "tier",
+                        "refillAnchor",
+                        "refillPeriod",
+                        "lastRefill",
+                        "windows",
+                        "refillOverride");
         assertThat(doc.get("balance").getBsonType()).isEqualTo(BsonType.INT64);
         assertThat(doc.get("lastTransactionAt").getBsonType()).isEqualTo(BsonType.DATE_TIME);
         assertThat(doc.keySet()).as("no list of closed holds").doesNotContain("closedHolds");

@@ -40,16 +40,19 @@ class FaultInjectionTest extends InProcessMongoTest {
     private MongoBalanceStore store;
 
     private MongoBalanceStore faultyStore(int copyBatchSize) {
-        faults = new FaultyMongo(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
-        store = MongoBalanceStore.builder(faults.wrap(db)).copyBatchSize(copyBatchSize).build();
+        faults = new FaultyMongo(
+                MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
+        store = MongoBalanceStore.builder(faults.wrap(db))
+                .copyBatchSize(copyBatchSize)
+                .build();
         store.ensureIndexes().block(TIMEOUT);
         return store;
     }
 
     static Stream<Arguments> everyStepAndMode() {
         List<Arguments> all = new ArrayList<>();
-        for (FaultyMongo.Step step : List.of(FaultyMongo.Step.ACCOUNT_WRITE, FaultyMongo.Step.COPY,
-                FaultyMongo.Step.CLEANUP)) {
+        for (FaultyMongo.Step step :
+                List.of(FaultyMongo.Step.ACCOUNT_WRITE, FaultyMongo.Step.COPY, FaultyMongo.Step.CLEANUP)) {
             for (FaultyMongo.Mode mode : FaultyMongo.Mode.values()) {
                 for (int copyBatchSize : new int[] {1, 4}) {
                     all.add(Arguments.of(step, mode, copyBatchSize));
@@ -74,8 +77,8 @@ class FaultInjectionTest extends InProcessMongoTest {
 
     @ParameterizedTest(name = "{0} {1}, copy batch {2}")
     @MethodSource("everyStepAndMode")
-    void faultAtStep_retriedByKey_noChargeLostOrDoubled_andFlushCopiesEachEntryOnce(FaultyMongo.Step step,
-            FaultyMongo.Mode mode, int copyBatchSize) {
+    void faultAtStep_retriedByKey_noChargeLostOrDoubled_andFlushCopiesEachEntryOnce(
+            FaultyMongo.Step step, FaultyMongo.Mode mode, int copyBatchSize) {
         BalanceLedger ledger = ledger(faultyStore(copyBatchSize));
         // Three faults in a row exhaust the store's own retries of the idempotent steps.
         faults.failCalls(step, mode, 2, 3, 4, 9, 15, 16, 17, 25);
@@ -86,7 +89,8 @@ class FaultInjectionTest extends InProcessMongoTest {
             BalanceRequest request = BalanceRequest.of(user, MODEL, 20, 10).withIdempotencyKey("r-" + i);
             Reservation r = withRetries(() -> ledger.reserve(request));
             assertThat(r.isAllowed()).isTrue();
-            ChargeRequest charge = ChargeRequest.of(user, MODEL, Usage.of(10 + i, 5)).withHold(r.holdId());
+            ChargeRequest charge =
+                    ChargeRequest.of(user, MODEL, Usage.of(10 + i, 5)).withHold(r.holdId());
             Receipt receipt = withRetries(() -> ledger.deduct(charge));
             applied.put(receipt.operationId(), receipt.total());
             if (i % 3 == 0) {
@@ -122,7 +126,9 @@ class FaultInjectionTest extends InProcessMongoTest {
         }
         long actualTotal = ledger.balance("u0").block(TIMEOUT).balance().micros()
                 + ledger.balance("u1").block(TIMEOUT).balance().micros();
-        assertThat(actualTotal).as("every charge and top-up applied exactly once").isEqualTo(expectedTotal);
+        assertThat(actualTotal)
+                .as("every charge and top-up applied exactly once")
+                .isEqualTo(expectedTotal);
         assertThat(LedgerInvariants.assertHold(store, clock.instant())).isEqualTo(2);
     }
 
@@ -177,9 +183,13 @@ class FaultInjectionTest extends InProcessMongoTest {
 
         assertThat(transactionDocs("u1")).isEmpty();
         assertThat(accountDoc("u1").getArray("pending")).hasSize(11);
-        assertThat(ledger.transactionHistory("u1", HistoryQuery.all()).block(TIMEOUT).items())
-                .extracting(LedgerEntry::seq).containsExactly(11L, 10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L);
-        assertThatThrownBy(() -> store.flushPending().block(TIMEOUT)).isInstanceOf(StoreException.class)
+        assertThat(ledger.transactionHistory("u1", HistoryQuery.all())
+                        .block(TIMEOUT)
+                        .items())
+                .extracting(LedgerEntry::seq)
+                .containsExactly(11L, 10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L);
+        assertThatThrownBy(() -> store.flushPending().block(TIMEOUT))
+                .isInstanceOf(StoreException.class)
                 .hasMessageStartingWith("flush of pending entries failed");
 
         faults.heal();
@@ -196,14 +206,20 @@ class FaultInjectionTest extends InProcessMongoTest {
 
         assertThat(transactionDocs("u1")).hasSize(3);
         assertThat(accountDoc("u1").getArray("pending")).hasSize(3);
-        assertThat(LedgerInvariants.allEntries(store, "u1")).extracting(LedgerEntry::seq).containsExactly(3L, 2L, 1L);
+        assertThat(LedgerInvariants.allEntries(store, "u1"))
+                .extracting(LedgerEntry::seq)
+                .containsExactly(3L, 2L, 1L);
 
         ledger.addBalance("u1", Credits.of(5)).block(TIMEOUT);
 
         assertThat(transactionDocs("u1")).hasSize(4);
-        assertThat(accountDoc("u1").getArray("pending")).as("the three copied are gone, the new one is copied")
-                .singleElement().satisfies(e -> assertThat(e.asDocument().getInt64("s").getValue()).isEqualTo(4));
-        assertThat(LedgerInvariants.allEntries(store, "u1")).extracting(LedgerEntry::seq)
+        assertThat(accountDoc("u1").getArray("pending"))
+                .as("the three copied are gone, the new one is copied")
+                .singleElement()
+                .satisfies(
+                        e -> assertThat(e.asDocument().getInt64("s").getValue()).isEqualTo(4));
+        assertThat(LedgerInvariants.allEntries(store, "u1"))
+                .extracting(LedgerEntry::seq)
                 .containsExactly(4L, 3L, 2L, 1L);
         assertThat(store.flushPending().block(TIMEOUT)).isEqualTo(1);
         assertTransactionsComplete("u1");
@@ -219,7 +235,9 @@ class FaultInjectionTest extends InProcessMongoTest {
 
         assertThat(transactionDocs("u1")).hasSize(3);
         assertThat(accountDoc("u1").getArray("pending")).hasSize(3);
-        assertThat(LedgerInvariants.allEntries(store, "u1")).extracting(LedgerEntry::seq).containsExactly(3L, 2L, 1L);
+        assertThat(LedgerInvariants.allEntries(store, "u1"))
+                .extracting(LedgerEntry::seq)
+                .containsExactly(3L, 2L, 1L);
         assertThat(store.flushPending().block(TIMEOUT)).isEqualTo(3);
         assertTransactionsComplete("u1");
     }

@@ -107,8 +107,8 @@ final class FaultyMongo {
             if (m == null) {
                 return Flux.from(command);
             }
-            MongoSocketReadException lost = new MongoSocketReadException("injected " + m + " fault in " + step,
-                    new ServerAddress());
+            MongoSocketReadException lost =
+                    new MongoSocketReadException("injected " + m + " fault in " + step, new ServerAddress());
             return m == Mode.BEFORE ? Flux.<T>error(lost) : Flux.from(command).then(Mono.<T>error(lost));
         });
     }
@@ -147,7 +147,10 @@ final class FaultyMongo {
 
     private FindPublisher<?> wrapFind(FindPublisher<?> find) {
         return proxy(FindPublisher.class, (p, m, args) -> {
-            if (m.getName().equals("subscribe") && args != null && args.length == 1 && args[0] instanceof Subscriber<?>) {
+            if (m.getName().equals("subscribe")
+                    && args != null
+                    && args.length == 1
+                    && args[0] instanceof Subscriber<?>) {
                 subscribe(faulty(Step.READ_ACCOUNT, find), args[0]);
                 return null;
             }

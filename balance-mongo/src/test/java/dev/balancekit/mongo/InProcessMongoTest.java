@@ -59,12 +59,19 @@ abstract class InProcessMongoTest {
 
     /** @return the suite's prices: {@value #MODEL} at 1 credit per prompt token and 2 per completion token */
     static LedgerConfig.Builder config() {
-        return LedgerConfig.builder().startBalance(START)
-                .prices(PriceTable.builder().model(MODEL, ModelPrice.perToken("1", "2")).build());
+        return LedgerConfig.builder()
+                .startBalance(START)
+                .prices(PriceTable.builder()
+                        .model(MODEL, ModelPrice.perToken("1", "2"))
+                        .build());
     }
 
     BalanceLedger ledger(BalanceStore store) {
-        return BalanceLedger.builder().store(store).config(config().build()).clock(clock).build();
+        return BalanceLedger.builder()
+                .store(store)
+                .config(config().build())
+                .clock(clock)
+                .build();
     }
 
     MongoCollection<BsonDocument> balances() {
@@ -76,11 +83,16 @@ abstract class InProcessMongoTest {
     }
 
     BsonDocument accountDoc(String user) {
-        return Mono.from(balances().find(new BsonDocument("_id", new BsonString(user))).first()).block(TIMEOUT);
+        return Mono.from(balances()
+                        .find(new BsonDocument("_id", new BsonString(user)))
+                        .first())
+                .block(TIMEOUT);
     }
 
     List<BsonDocument> transactionDocs(String user) {
-        return Flux.from(transactions().find(new BsonDocument("user", new BsonString(user)))).collectList().block(TIMEOUT);
+        return Flux.from(transactions().find(new BsonDocument("user", new BsonString(user))))
+                .collectList()
+                .block(TIMEOUT);
     }
 
     /**
@@ -89,7 +101,9 @@ abstract class InProcessMongoTest {
      */
     void assertTransactionsComplete(String user) {
         BsonDocument account = accountDoc(user);
-        assertThat(account.getArray("pending")).as("pending entries of %s", user).isEmpty();
+        assertThat(account.getArray("pending"))
+                .as("pending entries of %s", user)
+                .isEmpty();
         List<BsonDocument> docs = transactionDocs(user);
         long lastSeq = account.getInt64("lastSeq").getValue();
         assertThat(docs).as("transactions of %s", user).hasSize((int) lastSeq);
@@ -97,12 +111,15 @@ abstract class InProcessMongoTest {
         Set<Long> seqs = new HashSet<>();
         long sum = 0;
         for (BsonDocument d : docs) {
-            assertThat(ids.add(d.getString("id").getValue())).as("entry id %s copied once", d.get("id")).isTrue();
+            assertThat(ids.add(d.getString("id").getValue()))
+                    .as("entry id %s copied once", d.get("id"))
+                    .isTrue();
             seqs.add(d.getInt64("seq").getValue());
             sum += d.getInt64("tokenValue").getValue();
         }
         assertThat(seqs).hasSize((int) lastSeq);
-        assertThat(sum).as("balance of %s = sum of its transactions", user)
+        assertThat(sum)
+                .as("balance of %s = sum of its transactions", user)
                 .isEqualTo(account.getInt64("balance").getValue());
     }
 }

@@ -42,15 +42,21 @@ class LibreChatDatabaseTest extends InProcessMongoTest {
     void everyStoreOperation_onALibreChatDatabase_leavesLibreChatsDocumentsByteForByte() {
         MongoBalanceStore store = MongoBalanceStore.builder(db).copyBatchSize(1).build();
         store.ensureIndexes().block(TIMEOUT);
-        BalanceLedger ledger = BalanceLedger.builder().store(store).clock(clock)
-                .config(config().tier(Tier.builder("pro").startBalance(Credits.of(5)).build()).build())
-                .userDirectory(MongoUserDirectory.create(db)).build();
+        BalanceLedger ledger = BalanceLedger.builder()
+                .store(store)
+                .clock(clock)
+                .config(config().tier(
+                                Tier.builder("pro").startBalance(Credits.of(5)).build())
+                        .build())
+                .userDirectory(MongoUserDirectory.create(db))
+                .build();
         String alice = seed.alice.toHexString();
 
         ledger.checkBalance(alice, MODEL, 10, 10).block(TIMEOUT);
         Reservation r = ledger.reserve(BalanceRequest.of(alice, MODEL, 10, 10)).block(TIMEOUT);
         ledger.extendHold(alice, r.holdId()).block(TIMEOUT);
-        ledger.deduct(ChargeRequest.of(alice, MODEL, Usage.of(10, 5)).withHold(r.holdId())).block(TIMEOUT);
+        ledger.deduct(ChargeRequest.of(alice, MODEL, Usage.of(10, 5)).withHold(r.holdId()))
+                .block(TIMEOUT);
         Reservation r2 = ledger.reserve(BalanceRequest.of(alice, MODEL, 10, 10)).block(TIMEOUT);
         ledger.release(alice, r2.holdId()).block(TIMEOUT);
         ledger.addBalance(alice, Credits.of(7)).block(TIMEOUT);
@@ -68,13 +74,17 @@ class LibreChatDatabaseTest extends InProcessMongoTest {
 
     @Test
     void store_onLibreChatsBalancesCollection_refusesBeforeItsFirstWrite_namingCollectionAndDocument() {
-        MongoBalanceStore store = MongoBalanceStore.builder(db).balancesCollection("balances").build();
+        MongoBalanceStore store =
+                MongoBalanceStore.builder(db).balancesCollection("balances").build();
         BalanceLedger ledger = ledger(store);
 
-        assertThatThrownBy(() -> ledger.addBalance(seed.carol.toHexString(), Credits.of(5)).block(TIMEOUT))
+        assertThatThrownBy(() -> ledger.addBalance(seed.carol.toHexString(), Credits.of(5))
+                        .block(TIMEOUT))
                 .isInstanceOf(ForeignDocumentException.class)
-                .hasMessageStartingWith("collection 'balances' holds documents BalanceKit did not write, such as _id ObjectId('")
-                .satisfies(e -> assertThat(((ForeignDocumentException) e).collection()).isEqualTo("balances"));
+                .hasMessageStartingWith(
+                        "collection 'balances' holds documents BalanceKit did not write, such as _id ObjectId('")
+                .satisfies(e ->
+                        assertThat(((ForeignDocumentException) e).collection()).isEqualTo("balances"));
         assertThatThrownBy(() -> store.flushPending().block(TIMEOUT)).isInstanceOf(ForeignDocumentException.class);
         assertThatThrownBy(() -> store.ensureIndexes().block(TIMEOUT)).isInstanceOf(ForeignDocumentException.class);
         assertThat(LibreChatSeed.snapshot(db)).isEqualTo(before);
@@ -82,12 +92,15 @@ class LibreChatDatabaseTest extends InProcessMongoTest {
 
     @Test
     void store_onLibreChatsTransactionsCollection_refusesAndNamesIt() {
-        MongoBalanceStore store = MongoBalanceStore.builder(db).transactionsCollection("transactions").build();
+        MongoBalanceStore store = MongoBalanceStore.builder(db)
+                .transactionsCollection("transactions")
+                .build();
 
         assertThatThrownBy(() -> store.verifyCollections().block(TIMEOUT))
                 .isInstanceOf(ForeignDocumentException.class)
                 .hasMessageContaining("collection 'transactions'")
-                .satisfies(e -> assertThat(((ForeignDocumentException) e).documentId()).startsWith("ObjectId('"));
+                .satisfies(e ->
+                        assertThat(((ForeignDocumentException) e).documentId()).startsWith("ObjectId('"));
         assertThatThrownBy(() -> ledger(store).addBalance("u1", Credits.of(5)).block(TIMEOUT))
                 .isInstanceOf(ForeignDocumentException.class);
         assertThat(LibreChatSeed.snapshot(db)).isEqualTo(before);
@@ -99,12 +112,20 @@ class LibreChatDatabaseTest extends InProcessMongoTest {
         ledger(store).addBalance("u1", Credits.of(5)).block(TIMEOUT);
         ledger(store).addBalance("u2", Credits.of(5)).block(TIMEOUT);
         // documents that are not the store's: a LibreChat balance, and a string id of another shape
-        Mono.from(balances().insertOne(LibreChatSeed.balance(new ObjectId(), new BsonDouble(1.5), LibreChatSeed.LAST_REFILL)))
+        Mono.from(balances()
+                        .insertOne(
+                                LibreChatSeed.balance(new ObjectId(), new BsonDouble(1.5), LibreChatSeed.LAST_REFILL)))
                 .block(TIMEOUT);
-        Mono.from(balances().insertOne(new BsonDocument("_id", new BsonString("u12"))
-                .append("user", new BsonObjectId(new ObjectId())).append("balance", new BsonDouble(2.5)))).block(TIMEOUT);
-        Mono.from(balances().insertOne(new BsonDocument("_id", new BsonString("u15"))
-                .append("balance", new BsonInt64(3)).append("holds", new BsonString("none")))).block(TIMEOUT);
+        Mono.from(balances()
+                        .insertOne(new BsonDocument("_id", new BsonString("u12"))
+                                .append("user", new BsonObjectId(new ObjectId()))
+                                .append("balance", new BsonDouble(2.5))))
+                .block(TIMEOUT);
+        Mono.from(balances()
+                        .insertOne(new BsonDocument("_id", new BsonString("u15"))
+                                .append("balance", new BsonInt64(3))
+                                .append("holds", new BsonString("none"))))
+                .block(TIMEOUT);
 
         List<String> users = new java.util.ArrayList<>();
         String cursor = null;
@@ -123,7 +144,10 @@ class LibreChatDatabaseTest extends InProcessMongoTest {
 
     @Test
     void load_ofALibreChatUser_isEmpty_soNothingIsReadFromLibreChatsBalance() {
-        StoredAccount stored = MongoBalanceStore.builder(db).build().load(seed.alice.toHexString()).block(TIMEOUT);
+        StoredAccount stored = MongoBalanceStore.builder(db)
+                .build()
+                .load(seed.alice.toHexString())
+                .block(TIMEOUT);
 
         assertThat(stored).isNull();
         assertThat((AccountState) null).isNull();

@@ -34,7 +34,8 @@ import reactor.core.publisher.Mono;
 
 class LibreChatImportTest extends InProcessMongoTest {
     static final LedgerConfig CONFIG = LedgerConfig.builder()
-            .refill(new Refill(RefillMode.ADD, 30, RefillUnit.DAYS, Credits.of(10_000))).build();
+            .refill(new Refill(RefillMode.ADD, 30, RefillUnit.DAYS, Credits.of(10_000)))
+            .build();
 
     LibreChatSeed seed;
     Map<String, List<String>> before;
@@ -50,8 +51,14 @@ class LibreChatImportTest extends InProcessMongoTest {
     }
 
     LibreChatImport.Report run(boolean history, boolean dryRun) {
-        return LibreChatImport.builder(db, store).config(CONFIG).history(history).dryRun(dryRun).clock(clock).build()
-                .run(results::add).block(TIMEOUT);
+        return LibreChatImport.builder(db, store)
+                .config(CONFIG)
+                .history(history)
+                .dryRun(dryRun)
+                .clock(clock)
+                .build()
+                .run(results::add)
+                .block(TIMEOUT);
     }
 
     AccountState account(org.bson.types.ObjectId user) {
@@ -59,9 +66,12 @@ class LibreChatImportTest extends InProcessMongoTest {
     }
 
     List<LedgerEntry> entries(org.bson.types.ObjectId user) {
-        BalanceLedger ledger = BalanceLedger.builder().store(store).config(CONFIG).clock(clock).build();
-        List<LedgerEntry> all = new ArrayList<>(ledger.transactionHistory(user.toHexString(), HistoryQuery.all().withLimit(1000))
-                .block(TIMEOUT).items());
+        BalanceLedger ledger =
+                BalanceLedger.builder().store(store).config(CONFIG).clock(clock).build();
+        List<LedgerEntry> all = new ArrayList<>(
+                ledger.transactionHistory(user.toHexString(), HistoryQuery.all().withLimit(1000))
+                        .block(TIMEOUT)
+                        .items());
         java.util.Collections.reverse(all);
         return all;
     }
@@ -81,7 +91,9 @@ class LibreChatImportTest extends InProcessMongoTest {
         assertThat(account(seed.alice).balance()).isEqualTo(Credits.parse("15000.5"));
         assertThat(account(seed.bob).balance()).isEqualTo(Credits.parse("0.123457"));
         assertThat(account(seed.carol).balance()).isEqualTo(Credits.of(20_000));
-        LibreChatImport.UserResult bob = results.stream().filter(r -> r.user().equals(seed.bob.toHexString())).findFirst()
+        LibreChatImport.UserResult bob = results.stream()
+                .filter(r -> r.user().equals(seed.bob.toHexString()))
+                .findFirst()
                 .orElseThrow();
         assertThat(bob.rounding()).isEqualByComparingTo(new BigDecimal("-0.0000003"));
         assertThat(report.users()).isEqualTo(3);
@@ -105,8 +117,11 @@ class LibreChatImportTest extends InProcessMongoTest {
         AccountState alice = account(seed.alice);
         assertThat(alice.lastRefill()).isEqualTo(LibreChatSeed.LAST_REFILL);
         assertThat(alice.refillAnchor()).isEqualTo(LibreChatSeed.LAST_REFILL);
-        BalanceLedger ledger = BalanceLedger.builder().store(store).config(CONFIG).clock(clock).build();
-        assertThat(ledger.checkBalance(seed.alice.toHexString(), MODEL, 1, 0).block(TIMEOUT).refillAt())
+        BalanceLedger ledger =
+                BalanceLedger.builder().store(store).config(CONFIG).clock(clock).build();
+        assertThat(ledger.checkBalance(seed.alice.toHexString(), MODEL, 1, 0)
+                        .block(TIMEOUT)
+                        .refillAt())
                 .isEqualTo(LibreChatSeed.LAST_REFILL.plus(Duration.ofDays(30)));
         // Carol has no lastRefill: her period starts at the import
         assertThat(account(seed.carol).refillAnchor()).isEqualTo(T0);
@@ -126,7 +141,8 @@ class LibreChatImportTest extends InProcessMongoTest {
         assertThat(cached.context()).isEqualTo("message");
         assertThat(cached.conversationId()).startsWith("conv-");
         assertThat(cached.createdAt()).isEqualTo(java.time.Instant.parse("2026-01-12T09:31:03Z"));
-        assertThat(List.of(cached.inputTokens(), cached.writeTokens(), cached.readTokens())).containsExactly(11L, 200L, 100L);
+        assertThat(List.of(cached.inputTokens(), cached.writeTokens(), cached.readTokens()))
+                .containsExactly(11L, 200L, 100L);
         assertThat(alice.get(5).context()).isEqualTo(EntryContext.IMPORT);
         assertThat(alice.get(5).tokenValue()).isEqualTo(Credits.ZERO);
         assertThat(sum(alice)).isEqualTo(account(seed.alice).balance());
@@ -135,8 +151,10 @@ class LibreChatImportTest extends InProcessMongoTest {
         List<LedgerEntry> bob = entries(seed.bob);
         assertThat(sum(bob)).isEqualTo(Credits.parse("0.123457"));
         assertThat(bob.get(bob.size() - 1).tokenValue()).isEqualTo(Credits.parse("5000.123457"));
-        LibreChatImport.UserResult bobResult = results.stream().filter(r -> r.user().equals(seed.bob.toHexString()))
-                .findFirst().orElseThrow();
+        LibreChatImport.UserResult bobResult = results.stream()
+                .filter(r -> r.user().equals(seed.bob.toHexString()))
+                .findFirst()
+                .orElseThrow();
         assertThat(bobResult.drift()).isEqualByComparingTo(new BigDecimal("5000.1234567"));
         // Bob's write-off and Carol's balance without any transaction
         assertThat(report.drifted()).isEqualTo(2);
@@ -153,7 +171,8 @@ class LibreChatImportTest extends InProcessMongoTest {
 
         assertThat(again.imported()).isZero();
         assertThat(again.existing()).isEqualTo(3);
-        assertThat(Flux.from(transactions().countDocuments()).blockFirst(TIMEOUT)).isEqualTo(entries);
+        assertThat(Flux.from(transactions().countDocuments()).blockFirst(TIMEOUT))
+                .isEqualTo(entries);
         assertThat(account(seed.alice).balance()).isEqualTo(Credits.parse("15000.5"));
     }
 
@@ -162,14 +181,25 @@ class LibreChatImportTest extends InProcessMongoTest {
         // what a run killed mid-way leaves: some users done, one with its entries written but no account yet
         // (and an entry that a changed LibreChat history no longer has), the rest not started
         run(true, false);
-        Flux.from(balances().deleteOne(new org.bson.BsonDocument("_id", new org.bson.BsonString(seed.bob.toHexString()))))
+        Flux.from(balances()
+                        .deleteOne(new org.bson.BsonDocument("_id", new org.bson.BsonString(seed.bob.toHexString()))))
                 .blockLast(TIMEOUT);
-        Flux.from(balances().deleteOne(new org.bson.BsonDocument("_id", new org.bson.BsonString(seed.carol.toHexString()))))
+        Flux.from(balances()
+                        .deleteOne(new org.bson.BsonDocument("_id", new org.bson.BsonString(seed.carol.toHexString()))))
                 .blockLast(TIMEOUT);
         store = MongoBalanceStore.builder(db).build();
-        store.putEntries(List.of(LedgerEntry.builder().id("librechat:x#1").seq(1).user(seed.bob.toHexString())
-                .tokenType(TokenType.CREDITS).rawAmount(1).rate(dev.balancekit.pricing.Rate.ofNanos(1_000_000_000L))
-                .tokenValue(Credits.of(1)).context("admin").balance(Credits.of(1)).createdAt(T0).build()))
+        store.putEntries(List.of(LedgerEntry.builder()
+                        .id("librechat:x#1")
+                        .seq(1)
+                        .user(seed.bob.toHexString())
+                        .tokenType(TokenType.CREDITS)
+                        .rawAmount(1)
+                        .rate(dev.balancekit.pricing.Rate.ofNanos(1_000_000_000L))
+                        .tokenValue(Credits.of(1))
+                        .context("admin")
+                        .balance(Credits.of(1))
+                        .createdAt(T0)
+                        .build()))
                 .block(TIMEOUT);
         results.clear();
 
@@ -177,7 +207,9 @@ class LibreChatImportTest extends InProcessMongoTest {
 
         assertThat(resumed.existing()).isEqualTo(1);
         assertThat(resumed.imported()).isEqualTo(2);
-        assertThat(sum(entries(seed.bob))).isEqualTo(account(seed.bob).balance()).isEqualTo(Credits.parse("0.123457"));
+        assertThat(sum(entries(seed.bob)))
+                .isEqualTo(account(seed.bob).balance())
+                .isEqualTo(Credits.parse("0.123457"));
         assertThat(entries(seed.bob)).extracting(LedgerEntry::id).doesNotContain("librechat:x#1");
         assertThat(sum(entries(seed.carol))).isEqualTo(Credits.of(20_000));
         assertThat(entries(seed.alice)).hasSize(6);
@@ -185,18 +217,23 @@ class LibreChatImportTest extends InProcessMongoTest {
 
     @Test
     void import_unreadableUser_isReportedAndSkipped_theOthersImported() {
-        Flux.from(db.getCollection("balances", org.bson.BsonDocument.class).insertMany(List.of(
-                LibreChatSeed.balance(new org.bson.types.ObjectId(), new org.bson.BsonDouble(Double.NaN), null),
-                LibreChatSeed.balance(new org.bson.types.ObjectId(), new org.bson.BsonDouble(1e300), null))))
+        Flux.from(db.getCollection("balances", org.bson.BsonDocument.class)
+                        .insertMany(List.of(
+                                LibreChatSeed.balance(
+                                        new org.bson.types.ObjectId(), new org.bson.BsonDouble(Double.NaN), null),
+                                LibreChatSeed.balance(
+                                        new org.bson.types.ObjectId(), new org.bson.BsonDouble(1e300), null))))
                 .blockLast(TIMEOUT);
 
         LibreChatImport.Report report = run(false, false);
 
         assertThat(report.imported()).isEqualTo(3);
         assertThat(report.failed()).isEqualTo(2);
-        assertThat(results).filteredOn(r -> r.status() == LibreChatImport.Status.FAILED)
+        assertThat(results)
+                .filteredOn(r -> r.status() == LibreChatImport.Status.FAILED)
                 .extracting(LibreChatImport.UserResult::problem)
-                .containsExactlyInAnyOrder("tokenCredits must be a finite number, was NaN",
+                .containsExactlyInAnyOrder(
+                        "tokenCredits must be a finite number, was NaN",
                         "tokenCredits is too large for micro-credits, was 1.0E+300");
     }
 
@@ -207,24 +244,38 @@ class LibreChatImportTest extends InProcessMongoTest {
         assertThat(report.dryRun()).isTrue();
         assertThat(report.imported()).isEqualTo(3);
         assertThat(report.drifted()).isEqualTo(2);
-        assertThat(results).extracting(LibreChatImport.UserResult::status).containsOnly(LibreChatImport.Status.WOULD_IMPORT);
+        assertThat(results)
+                .extracting(LibreChatImport.UserResult::status)
+                .containsOnly(LibreChatImport.Status.WOULD_IMPORT);
         assertThat(Flux.from(db.listCollectionNames()).collectList().block(TIMEOUT))
-                .doesNotContain(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
+                .doesNotContain(
+                        MongoBalanceStore.DEFAULT_BALANCES_COLLECTION,
+                        MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
     }
 
     /** Adds a LibreChat user with its own refill settings to the seeded database; returns its id. */
-    org.bson.types.ObjectId libreChatUser(boolean enabled, BsonValue interval, String unit, int amount, Instant lastRefill) {
+    org.bson.types.ObjectId libreChatUser(
+            boolean enabled, BsonValue interval, String unit, int amount, Instant lastRefill) {
         org.bson.types.ObjectId user = new org.bson.types.ObjectId();
         BsonDocument doc = LibreChatSeed.balance(user, new BsonInt32(10), lastRefill)
-                .append("autoRefillEnabled", BsonBoolean.valueOf(enabled)).append("refillIntervalValue", interval)
-                .append("refillIntervalUnit", new BsonString(unit)).append("refillAmount", new BsonInt32(amount));
-        Mono.from(db.getCollection("balances", BsonDocument.class).insertOne(doc)).block(TIMEOUT);
+                .append("autoRefillEnabled", BsonBoolean.valueOf(enabled))
+                .append("refillIntervalValue", interval)
+                .append("refillIntervalUnit", new BsonString(unit))
+                .append("refillAmount", new BsonInt32(amount));
+        Mono.from(db.getCollection("balances", BsonDocument.class).insertOne(doc))
+                .block(TIMEOUT);
         return user;
     }
 
     List<Credits> refills(BalanceLedger ledger, org.bson.types.ObjectId user) {
-        return ledger.transactionHistory(user.toHexString(), HistoryQuery.all().withLimit(100)).block(TIMEOUT).items().stream()
-                .filter(e -> e.context().equals(EntryContext.AUTO_REFILL)).map(LedgerEntry::tokenValue).toList();
+        return ledger
+                .transactionHistory(user.toHexString(), HistoryQuery.all().withLimit(100))
+                .block(TIMEOUT)
+                .items()
+                .stream()
+                .filter(e -> e.context().equals(EntryContext.AUTO_REFILL))
+                .map(LedgerEntry::tokenValue)
+                .toList();
     }
 
     @Test
@@ -234,29 +285,37 @@ class LibreChatImportTest extends InProcessMongoTest {
         assertThat(report.refillOverrides()).isZero();
         assertThat(report.refillNotCarried()).isZero();
         assertThat(account(seed.alice).refillOverride()).isNull();
-        assertThat(results).extracting(LibreChatImport.UserResult::refillOverride).containsOnlyNulls();
+        assertThat(results)
+                .extracting(LibreChatImport.UserResult::refillOverride)
+                .containsOnlyNulls();
     }
 
     @Test
     void import_userWithUniqueRefillSettings_isRefilledExactlyWhenLibreChatWouldBe_andNotBefore() {
         Refill weekly = new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.of(2500));
-        org.bson.types.ObjectId dave = libreChatUser(true, new BsonInt32(7), "days", 2500, T0.minus(Duration.ofDays(3)));
+        org.bson.types.ObjectId dave =
+                libreChatUser(true, new BsonInt32(7), "days", 2500, T0.minus(Duration.ofDays(3)));
 
         LibreChatImport.Report report = run(false, false);
 
         assertThat(report.refillOverrides()).isEqualTo(1);
         assertThat(account(dave).refillOverride()).isEqualTo(RefillOverride.of(weekly));
-        BalanceLedger ledger = BalanceLedger.builder().store(store).config(config().refill(CONFIG.refill()).build())
-                .clock(clock).build();
+        BalanceLedger ledger = BalanceLedger.builder()
+                .store(store)
+                .config(config().refill(CONFIG.refill()).build())
+                .clock(clock)
+                .build();
         Instant librechatsNext = T0.plus(Duration.ofDays(4));
         // the config would refill 10000 every 30 days; LibreChat refills this user 2500 four days after the import
         clock.set(librechatsNext.minusMillis(1));
-        BalanceDecision early = ledger.checkBalance(dave.toHexString(), MODEL, 100, 0).block(TIMEOUT);
+        BalanceDecision early =
+                ledger.checkBalance(dave.toHexString(), MODEL, 100, 0).block(TIMEOUT);
         assertThat(early.refillAt()).isEqualTo(librechatsNext);
         assertThat(refills(ledger, dave)).isEmpty();
 
         clock.set(librechatsNext);
-        BalanceDecision due = ledger.checkBalance(dave.toHexString(), MODEL, 100, 0).block(TIMEOUT);
+        BalanceDecision due =
+                ledger.checkBalance(dave.toHexString(), MODEL, 100, 0).block(TIMEOUT);
 
         assertThat(refills(ledger, dave)).containsExactly(Credits.of(2500));
         assertThat(due.balance()).isEqualTo(Credits.of(2510));
@@ -266,15 +325,21 @@ class LibreChatImportTest extends InProcessMongoTest {
 
     @Test
     void import_userWithAutoRefillOff_whileTheConfigRefills_keepsRefillsOff() {
-        org.bson.types.ObjectId dave = libreChatUser(false, new BsonInt32(30), "days", 10000, T0.minus(Duration.ofDays(40)));
+        org.bson.types.ObjectId dave =
+                libreChatUser(false, new BsonInt32(30), "days", 10000, T0.minus(Duration.ofDays(40)));
 
         run(false, false);
 
-        assertThat(account(dave).refillOverride()).isEqualTo(new RefillOverride(false,
-                new Refill(RefillMode.ADD, 30, RefillUnit.DAYS, Credits.of(10_000))));
-        BalanceLedger ledger = BalanceLedger.builder().store(store).config(config().refill(CONFIG.refill()).build())
-                .clock(clock).build();
-        BalanceDecision d = ledger.checkBalance(dave.toHexString(), MODEL, 100, 0).block(TIMEOUT);
+        assertThat(account(dave).refillOverride())
+                .isEqualTo(
+                        new RefillOverride(false, new Refill(RefillMode.ADD, 30, RefillUnit.DAYS, Credits.of(10_000))));
+        BalanceLedger ledger = BalanceLedger.builder()
+                .store(store)
+                .config(config().refill(CONFIG.refill()).build())
+                .clock(clock)
+                .build();
+        BalanceDecision d =
+                ledger.checkBalance(dave.toHexString(), MODEL, 100, 0).block(TIMEOUT);
         assertThat(d.refillAt()).isNull();
         assertThat(refills(ledger, dave)).isEmpty();
     }
@@ -286,7 +351,8 @@ class LibreChatImportTest extends InProcessMongoTest {
         LibreChatImport.Report report = run(false, false);
 
         assertThat(report.refillNotCarried()).isEqualTo(1);
-        assertThat(results).filteredOn(r -> r.user().equals(dave.toHexString()))
+        assertThat(results)
+                .filteredOn(r -> r.user().equals(dave.toHexString()))
                 .extracting(LibreChatImport.UserResult::refillNotCarried)
                 .containsExactly("refillIntervalValue must be positive, was 0");
         assertThat(account(dave).refillOverride()).isNull();

@@ -51,14 +51,20 @@ final class LibreChatSeed {
 
     /** Inserts the users, balances and transactions. */
     LibreChatSeed insert() {
-        insert("users", user(alice, "alice@example.com", "Alice", "ADMIN"), user(bob, "bob@example.com", "Bob", "USER"),
-                user(carol, "carol@example.com", "Carol", "USER"), user(dave, "dave@example.com", "Dave", "USER"));
-        insert("balances",
+        insert(
+                "users",
+                user(alice, "alice@example.com", "Alice", "ADMIN"),
+                user(bob, "bob@example.com", "Bob", "USER"),
+                user(carol, "carol@example.com", "Carol", "USER"),
+                user(dave, "dave@example.com", "Dave", "USER"));
+        insert(
+                "balances",
                 balance(alice, new BsonDouble(15000.5), LAST_REFILL),
                 balance(bob, new BsonDouble(0.1234567), LAST_REFILL),
                 balance(carol, new BsonInt32(20000), null));
         Instant t = Instant.parse("2026-01-12T09:30:00Z");
-        insert("transactions",
+        insert(
+                "transactions",
                 credits(alice, 20000, "admin", t),
                 spend(alice, "prompt", -1000, 1.5, -1500, 0, 0, 0, t.plusSeconds(60)),
                 spend(alice, "completion", -700, 5, -3500, 0, 0, 0, t.plusSeconds(61)),
@@ -71,17 +77,21 @@ final class LibreChatSeed {
     }
 
     private void insert(String collection, BsonDocument... docs) {
-        Mono.from(db.getCollection(collection, BsonDocument.class).insertMany(Arrays.asList(docs))).block(TIMEOUT);
+        Mono.from(db.getCollection(collection, BsonDocument.class).insertMany(Arrays.asList(docs)))
+                .block(TIMEOUT);
     }
 
     static BsonDocument user(ObjectId id, String email, String name, String role) {
-        return new BsonDocument("_id", new BsonObjectId(id)).append("email", new BsonString(email))
-                .append("name", new BsonString(name)).append("username", new BsonString(name.toLowerCase(Locale.ROOT)))
+        return new BsonDocument("_id", new BsonObjectId(id))
+                .append("email", new BsonString(email))
+                .append("name", new BsonString(name))
+                .append("username", new BsonString(name.toLowerCase(Locale.ROOT)))
                 .append("role", new BsonString(role));
     }
 
     static BsonDocument balance(ObjectId user, BsonValue tokenCredits, Instant lastRefill) {
-        BsonDocument d = new BsonDocument("_id", new BsonObjectId(new ObjectId())).append("user", new BsonObjectId(user))
+        BsonDocument d = new BsonDocument("_id", new BsonObjectId(new ObjectId()))
+                .append("user", new BsonObjectId(user))
                 .append("tokenCredits", tokenCredits)
                 .append("autoRefillEnabled", BsonBoolean.TRUE)
                 .append("refillIntervalValue", new BsonInt32(30))
@@ -101,14 +111,33 @@ final class LibreChatSeed {
         return tx(user, "credits", amount, 1, amount, context, null, 0, 0, 0, at);
     }
 
-    static BsonDocument spend(ObjectId user, String type, long raw, double rate, double value, long input, long write,
-            long read, Instant at) {
+    static BsonDocument spend(
+            ObjectId user,
+            String type,
+            long raw,
+            double rate,
+            double value,
+            long input,
+            long write,
+            long read,
+            Instant at) {
         return tx(user, type, (double) raw, rate, value, "message", "gpt-4o", input, write, read, at);
     }
 
-    private static BsonDocument tx(ObjectId user, String type, double raw, double rate, double value, String context,
-            String model, long input, long write, long read, Instant at) {
-        BsonDocument d = new BsonDocument("_id", new BsonObjectId(new ObjectId())).append("user", new BsonObjectId(user))
+    private static BsonDocument tx(
+            ObjectId user,
+            String type,
+            double raw,
+            double rate,
+            double value,
+            String context,
+            String model,
+            long input,
+            long write,
+            long read,
+            Instant at) {
+        BsonDocument d = new BsonDocument("_id", new BsonObjectId(new ObjectId()))
+                .append("user", new BsonObjectId(user))
                 .append("tokenType", new BsonString(type))
                 .append("context", new BsonString(context))
                 .append("rawAmount", new BsonDouble(raw))
@@ -118,12 +147,14 @@ final class LibreChatSeed {
                 .append("createdAt", new BsonDateTime(at.toEpochMilli()))
                 .append("updatedAt", new BsonDateTime(at.toEpochMilli()));
         if (model != null) {
-            d.append("model", new BsonString(model)).append("valueKey", new BsonString(model))
+            d.append("model", new BsonString(model))
+                    .append("valueKey", new BsonString(model))
                     .append("conversationId", new BsonString("conv-" + at.getEpochSecond()))
                     .append("messageId", new BsonString("msg-" + at.getEpochSecond()));
         }
         if (input != 0 || write != 0 || read != 0) {
-            d.append("inputTokens", new BsonInt32((int) input)).append("writeTokens", new BsonInt32((int) write))
+            d.append("inputTokens", new BsonInt32((int) input))
+                    .append("writeTokens", new BsonInt32((int) write))
                     .append("readTokens", new BsonInt32((int) read));
         }
         return d;
@@ -137,8 +168,11 @@ final class LibreChatSeed {
         Map<String, List<String>> all = new LinkedHashMap<>();
         for (String c : COLLECTIONS) {
             List<String> docs = new ArrayList<>();
-            for (RawBsonDocument d : Flux.from(db.getCollection(c, RawBsonDocument.class).find()
-                    .sort(new BsonDocument("_id", new BsonInt32(1)))).collectList().block(TIMEOUT)) {
+            for (RawBsonDocument d : Flux.from(db.getCollection(c, RawBsonDocument.class)
+                            .find()
+                            .sort(new BsonDocument("_id", new BsonInt32(1))))
+                    .collectList()
+                    .block(TIMEOUT)) {
                 byte[] bytes = new byte[d.getByteBuffer().remaining()];
                 d.getByteBuffer().get(bytes);
                 docs.add(java.util.HexFormat.of().formatHex(bytes));

@@ -16,6 +16,7 @@ import org.testcontainers.mongodb.MongoDBContainer;
 class MongoBalanceStoreContainerContractTest extends AbstractMongoStoreContractTest {
     @Container
     private static final MongoDBContainer MONGO = new MongoDBContainer("mongo:8").withReplicaSet();
+
     private static MongoClient client;
 
     @BeforeAll

@@ -37,10 +37,13 @@ class MongoErrorsTest {
     @Test
     void duplicateKey_isCode11000_whateverTheMessageSays() {
         assertThat(MongoErrors.isDuplicateKey(writeError(11000, "anything"))).isTrue();
-        assertThat(MongoErrors.isDuplicateKey(writeError(121, "E11000 duplicate key error collection"))).isFalse();
-        assertThat(MongoErrors.isDuplicateKey(new MongoCommandException(new BsonDocument("code", new BsonInt32(11000))
-                .append("errmsg", new BsonString("x")), HOST))).isTrue();
-        assertThat(MongoErrors.isDuplicateKey(new MongoException("E11000 duplicate key"))).isFalse();
+        assertThat(MongoErrors.isDuplicateKey(writeError(121, "E11000 duplicate key error collection")))
+                .isFalse();
+        assertThat(MongoErrors.isDuplicateKey(new MongoCommandException(
+                        new BsonDocument("code", new BsonInt32(11000)).append("errmsg", new BsonString("x")), HOST)))
+                .isTrue();
+        assertThat(MongoErrors.isDuplicateKey(new MongoException("E11000 duplicate key")))
+                .isFalse();
     }
 
     @Test
@@ -56,16 +59,19 @@ class MongoErrorsTest {
 
     @Test
     void transient_byTypeCodeOrLabel_notByMessage() {
-        assertThat(MongoErrors.isTransient(new MongoSocketReadException("x", HOST))).isTrue();
+        assertThat(MongoErrors.isTransient(new MongoSocketReadException("x", HOST)))
+                .isTrue();
         assertThat(MongoErrors.isTransient(new MongoTimeoutException("x"))).isTrue();
         assertThat(MongoErrors.isTransient(new MongoException(11602, "x"))).isTrue();
         assertThat(MongoErrors.isTransient(new MongoException(10107, "x"))).isTrue();
         MongoException labelled = new MongoException(1, "x");
         labelled.addLabel("RetryableWriteError");
         assertThat(MongoErrors.isTransient(labelled)).isTrue();
-        assertThat(MongoErrors.isTransient(new MongoException(2, "network timeout, connection reset"))).isFalse();
+        assertThat(MongoErrors.isTransient(new MongoException(2, "network timeout, connection reset")))
+                .isFalse();
         assertThat(MongoErrors.isTransient(writeError(11000, "x"))).isFalse();
-        assertThat(MongoErrors.isTransient(new IllegalStateException("timeout"))).isFalse();
+        assertThat(MongoErrors.isTransient(new IllegalStateException("timeout")))
+                .isFalse();
     }
 
     @Test
@@ -75,7 +81,9 @@ class MongoErrorsTest {
 
         Throwable wrapped = MongoErrors.toStoreException("load of account 'u1'").apply(driver);
 
-        assertThat(wrapped).isInstanceOf(StoreException.class).hasCause(driver)
+        assertThat(wrapped)
+                .isInstanceOf(StoreException.class)
+                .hasCause(driver)
                 .hasMessage("load of account 'u1' failed: MongoException (code 13435)");
         assertThat(MongoErrors.toStoreException("x").apply(own)).isSameAs(own);
     }

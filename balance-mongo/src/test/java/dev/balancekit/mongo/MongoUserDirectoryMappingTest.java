@@ -30,8 +30,10 @@ class MongoUserDirectoryMappingTest {
     void label_isTheEmail_elseTheName_elseNull() {
         assertThat(MongoUserDirectory.label(BsonDocument.parse("{email: 'a@example.com', name: 'Ann'}")))
                 .isEqualTo("a@example.com");
-        assertThat(MongoUserDirectory.label(BsonDocument.parse("{email: ' ', name: 'Ann'}"))).isEqualTo("Ann");
-        assertThat(MongoUserDirectory.label(BsonDocument.parse("{email: 3, name: 'Ann'}"))).isEqualTo("Ann");
+        assertThat(MongoUserDirectory.label(BsonDocument.parse("{email: ' ', name: 'Ann'}")))
+                .isEqualTo("Ann");
+        assertThat(MongoUserDirectory.label(BsonDocument.parse("{email: 3, name: 'Ann'}")))
+                .isEqualTo("Ann");
         assertThat(MongoUserDirectory.label(BsonDocument.parse("{_id: 'u1'}"))).isNull();
     }
 }

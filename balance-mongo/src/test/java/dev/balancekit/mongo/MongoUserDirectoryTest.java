@@ -19,14 +19,17 @@ class MongoUserDirectoryTest extends InProcessMongoTest {
     private static final ObjectId ALICE = new ObjectId("65a1b2c3d4e5f60718293a4b");
 
     private void insertUser(BsonDocument user) {
-        Mono.from(db.getCollection("people", BsonDocument.class).insertOne(user)).block(TIMEOUT);
+        Mono.from(db.getCollection("people", BsonDocument.class).insertOne(user))
+                .block(TIMEOUT);
     }
 
     private MongoUserDirectory directory() {
-        insertUser(new BsonDocument("_id", new BsonObjectId(ALICE)).append("email", new BsonString("alice@example.com"))
+        insertUser(new BsonDocument("_id", new BsonObjectId(ALICE))
+                .append("email", new BsonString("alice@example.com"))
                 .append("name", new BsonString("Alice")));
         insertUser(new BsonDocument("_id", new BsonString("bob")).append("name", new BsonString("Bob")));
-        insertUser(new BsonDocument("_id", new BsonString("{\"$gt\": \"\"}")).append("email", new BsonString("eve@x.org")));
+        insertUser(new BsonDocument("_id", new BsonString("{\"$gt\": \"\"}"))
+                .append("email", new BsonString("eve@x.org")));
         return MongoUserDirectory.create(db, "people");
     }
 
@@ -57,9 +60,13 @@ class MongoUserDirectoryTest extends InProcessMongoTest {
         MongoUserDirectory dir = directory();
         insertUser(new BsonDocument("_id", new BsonString("dave")));
 
-        assertThat(dir.find(List.of(ALICE.toHexString(), "bob", "dave", "nobody", "{\"$ne\": null}")).collectList().block(TIMEOUT))
-                .containsExactlyInAnyOrder(new MongoUserDirectory.User(ALICE.toHexString(), "alice@example.com"),
-                        new MongoUserDirectory.User("bob", "Bob"), new MongoUserDirectory.User("dave", null));
+        assertThat(dir.find(List.of(ALICE.toHexString(), "bob", "dave", "nobody", "{\"$ne\": null}"))
+                        .collectList()
+                        .block(TIMEOUT))
+                .containsExactlyInAnyOrder(
+                        new MongoUserDirectory.User(ALICE.toHexString(), "alice@example.com"),
+                        new MongoUserDirectory.User("bob", "Bob"),
+                        new MongoUserDirectory.User("dave", null));
         assertThat(dir.find(List.of()).collectList().block(TIMEOUT)).isEmpty();
     }
 
@@ -68,23 +75,36 @@ class MongoUserDirectoryTest extends InProcessMongoTest {
         MongoUserDirectory dir = directory();
         insertUser(new BsonDocument("_id", new BsonString("ann")).append("email", new BsonString("ann@example.com")));
 
-        assertThat(dir.users(MongoUserDirectory.Order.EMAIL, false, 1).map(MongoUserDirectory.User::label).collectList()
-                .block(TIMEOUT)).containsExactly("Bob", "alice@example.com", "ann@example.com", "eve@x.org");
-        assertThat(dir.users(MongoUserDirectory.Order.EMAIL, true, 2).map(MongoUserDirectory.User::label).collectList()
-                .block(TIMEOUT)).containsExactly("eve@x.org", "ann@example.com", "alice@example.com", "Bob");
-        assertThat(dir.users(MongoUserDirectory.Order.ID, false, 500).map(MongoUserDirectory.User::id).collectList()
-                .block(TIMEOUT)).containsExactly("ann", "bob", "{\"$gt\": \"\"}", ALICE.toHexString()); // BSON order: strings first
+        assertThat(dir.users(MongoUserDirectory.Order.EMAIL, false, 1)
+                        .map(MongoUserDirectory.User::label)
+                        .collectList()
+                        .block(TIMEOUT))
+                .containsExactly("Bob", "alice@example.com", "ann@example.com", "eve@x.org");
+        assertThat(dir.users(MongoUserDirectory.Order.EMAIL, true, 2)
+                        .map(MongoUserDirectory.User::label)
+                        .collectList()
+                        .block(TIMEOUT))
+                .containsExactly("eve@x.org", "ann@example.com", "alice@example.com", "Bob");
+        assertThat(dir.users(MongoUserDirectory.Order.ID, false, 500)
+                        .map(MongoUserDirectory.User::id)
+                        .collectList()
+                        .block(TIMEOUT))
+                .containsExactly("ann", "bob", "{\"$gt\": \"\"}", ALICE.toHexString()); // BSON order: strings first
         assertThatThrownBy(() -> dir.users(MongoUserDirectory.Order.ID, false, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("batchSize must be at least 1, was 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batchSize must be at least 1, was 0");
     }
 
     @Test
     void badArguments_areRejected() {
-        assertThatThrownBy(() -> MongoUserDirectory.create(db, " ")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MongoUserDirectory.create(db, " "))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("collection must not be blank, was ' '");
-        assertThatThrownBy(() -> MongoUserDirectory.create(db, "a$b")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MongoUserDirectory.create(db, "a$b"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("collection must not contain '$' or NUL, was 'a$b'");
-        assertThatThrownBy(() -> MongoUserDirectory.create(db).userIdForEmail("")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MongoUserDirectory.create(db).userIdForEmail(""))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("email must not be blank, was ''");
     }
 
@@ -92,8 +112,12 @@ class MongoUserDirectoryTest extends InProcessMongoTest {
     void ledgerListing_isLabelledFromTheDirectory() {
         MongoUserDirectory dir = directory();
         MongoBalanceStore store = MongoBalanceStore.builder(db).build();
-        BalanceLedger ledger = BalanceLedger.builder().store(store).config(config().build()).clock(clock)
-                .userDirectory(dir).build();
+        BalanceLedger ledger = BalanceLedger.builder()
+                .store(store)
+                .config(config().build())
+                .clock(clock)
+                .userDirectory(dir)
+                .build();
         ledger.addBalance(ALICE.toHexString(), Credits.of(1)).block(TIMEOUT);
         ledger.addBalance("carol", Credits.of(1)).block(TIMEOUT);
 

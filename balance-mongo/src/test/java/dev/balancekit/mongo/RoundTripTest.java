@@ -34,12 +34,14 @@ class RoundTripTest extends InProcessMongoTest {
             @Override
             public void commandStarted(CommandStartedEvent event) {
                 total.incrementAndGet();
-                commands.computeIfAbsent(event.getCommandName(), n -> new AtomicInteger()).incrementAndGet();
+                commands.computeIfAbsent(event.getCommandName(), n -> new AtomicInteger())
+                        .incrementAndGet();
             }
         };
         MongoClient counted = TestMongo.client(TestMongo.uri(server), counter);
         try {
-            MongoBalanceStore store = MongoBalanceStore.builder(counted.getDatabase(db.getName())).build();
+            MongoBalanceStore store =
+                    MongoBalanceStore.builder(counted.getDatabase(db.getName())).build();
             store.ensureIndexes().block(TIMEOUT);
             BalanceLedger ledger = ledger(store);
             for (int i = 0; i < 16; i++) {
@@ -54,7 +56,8 @@ class RoundTripTest extends InProcessMongoTest {
             }
 
             double perRequest = (double) total.get() / pairs;
-            System.out.printf("round trips: %.3f per chat request (reserve + deduct); commands %s%n",
+            System.out.printf(
+                    "round trips: %.3f per chat request (reserve + deduct); commands %s%n",
                     perRequest, new TreeMap<>(commands));
             assertThat(perRequest).isLessThanOrEqualTo(2.2);
             assertThat(commands.get("findAndModify").get()).isEqualTo(2 * pairs);
@@ -83,15 +86,19 @@ class RoundTripTest extends InProcessMongoTest {
         MongoClient counted = TestMongo.client(TestMongo.uri(server), capture);
         try {
             // the store keeps no state of its own: what it leaves out, the ledger told it was there
-            BalanceLedger ledger = ledger(MongoBalanceStore.builder(counted.getDatabase(db.getName())).build());
+            BalanceLedger ledger = ledger(
+                    MongoBalanceStore.builder(counted.getDatabase(db.getName())).build());
             pair(ledger);
             updates.clear();
 
             pair(ledger);
 
-            assertThat(updates).hasSize(2).allSatisfy(u -> assertThat(u.getDocument("$set").keySet())
-                    .doesNotContain("user", "funded", "createdAt", "tier", "refillPeriod", "operations", "recentKeys")
-                    .contains("version"));
+            assertThat(updates)
+                    .hasSize(2)
+                    .allSatisfy(u -> assertThat(u.getDocument("$set").keySet())
+                            .doesNotContain(
+                                    "user", "funded", "createdAt", "tier", "refillPeriod", "operations", "recentKeys")
+                            .contains("version"));
         } finally {
             counted.close();
         }
@@ -99,6 +106,7 @@ class RoundTripTest extends InProcessMongoTest {
 
     private static void pair(BalanceLedger ledger) {
         Reservation r = ledger.reserve(BalanceRequest.of("rt", MODEL, 1, 1)).block(TIMEOUT);
-        ledger.deduct(ChargeRequest.of("rt", MODEL, Usage.of(1, 1)).withHold(r.holdId())).block(TIMEOUT);
+        ledger.deduct(ChargeRequest.of("rt", MODEL, Usage.of(1, 1)).withHold(r.holdId()))
+                .block(TIMEOUT);
     }
 }

@@ -11,8 +11,8 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -22,8 +22,7 @@ final class TestMongo {
     /** Every database a test of this JVM creates starts with this, so a run can drop exactly its own. */
     static final String PREFIX = "bk_" + UUID.randomUUID().toString().substring(0, 8) + "_";
 
-    private TestMongo() {
-    }
+    private TestMongo() {}
 
     /** @return a started in-process wire-protocol server (mongo-java-server, memory backend) */
     static MongoServer startServer() {
@@ -48,7 +47,8 @@ final class TestMongo {
         MongoClientSettings.Builder b = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                .applyToSocketSettings(s -> s.connectTimeout(10, TimeUnit.SECONDS).readTimeout(60, TimeUnit.SECONDS))
+                .applyToSocketSettings(
+                        s -> s.connectTimeout(10, TimeUnit.SECONDS).readTimeout(60, TimeUnit.SECONDS))
                 .applyToConnectionPoolSettings(p -> p.maxSize(64).maxWaitTime(60, TimeUnit.SECONDS));
         for (CommandListener l : listeners) {
             b.addCommandListener(l);
@@ -63,7 +63,9 @@ final class TestMongo {
 
     /** Drops every database this JVM's tests created on the client's server. */
     static void dropDatabases(MongoClient client) {
-        List<String> names = Flux.from(client.listDatabaseNames()).filter(n -> n.startsWith(PREFIX)).collectList()
+        List<String> names = Flux.from(client.listDatabaseNames())
+                .filter(n -> n.startsWith(PREFIX))
+                .collectList()
                 .block(Duration.ofMinutes(1));
         for (String name : names) {
             Mono.from(client.getDatabase(name).drop()).block(Duration.ofMinutes(1));

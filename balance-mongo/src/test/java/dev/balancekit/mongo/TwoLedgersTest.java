@@ -37,10 +37,14 @@ class TwoLedgersTest extends InProcessMongoTest {
         for (String u : users) {
             expected.put(u, new AtomicLong(START.micros()));
         }
-        List<MongoClient> clients = List.of(TestMongo.client(TestMongo.uri(server)), TestMongo.client(TestMongo.uri(server)));
+        List<MongoClient> clients =
+                List.of(TestMongo.client(TestMongo.uri(server)), TestMongo.client(TestMongo.uri(server)));
         List<MongoBalanceStore> stores = List.of(
-                MongoBalanceStore.builder(clients.get(0).getDatabase(db.getName())).build(),
-                MongoBalanceStore.builder(clients.get(1).getDatabase(db.getName())).copyBatchSize(1).build());
+                MongoBalanceStore.builder(clients.get(0).getDatabase(db.getName()))
+                        .build(),
+                MongoBalanceStore.builder(clients.get(1).getDatabase(db.getName()))
+                        .copyBatchSize(1)
+                        .build());
         stores.get(0).ensureIndexes().block(TIMEOUT);
         int threadsPerLedger = 3;
         int opsPerThread = 120;
@@ -58,23 +62,31 @@ class TwoLedgersTest extends InProcessMongoTest {
                             String user = users[rnd.nextInt(users.length)];
                             int op = rnd.nextInt(10);
                             if (op == 0) {
-                                Receipt r = ledger.addBalance(user, Credits.of(1 + rnd.nextInt(20))).block(TIMEOUT);
+                                Receipt r = ledger.addBalance(user, Credits.of(1 + rnd.nextInt(20)))
+                                        .block(TIMEOUT);
                                 expected.get(user).addAndGet(r.total().micros());
                                 continue;
                             }
                             long prompt = 1L + rnd.nextInt(20);
                             long maxOut = rnd.nextInt(20);
-                            Reservation res = ledger.reserve(user, MODEL, prompt, maxOut).block(TIMEOUT);
+                            Reservation res =
+                                    ledger.reserve(user, MODEL, prompt, maxOut).block(TIMEOUT);
                             if (!res.isAllowed()) {
                                 continue;
                             }
                             if (op == 1) {
                                 ledger.release(user, res.holdId()).block(TIMEOUT);
                             } else {
-                                Receipt r = ledger.deduct(ChargeRequest.of(user, MODEL, Usage.of(rnd.nextLong(prompt + 1),
-                                        rnd.nextLong(maxOut + 1))).withHold(res.holdId())).block(TIMEOUT);
+                                Receipt r = ledger.deduct(ChargeRequest.of(
+                                                        user,
+                                                        MODEL,
+                                                        Usage.of(rnd.nextLong(prompt + 1), rnd.nextLong(maxOut + 1)))
+                                                .withHold(res.holdId()))
+                                        .block(TIMEOUT);
                                 expected.get(user).addAndGet(r.total().micros());
-                                assertThat(r.balance().isNegative()).as("block policy never overspends").isFalse();
+                                assertThat(r.balance().isNegative())
+                                        .as("block policy never overspends")
+                                        .isFalse();
                             }
                         }
                         return null;
@@ -90,7 +102,8 @@ class TwoLedgersTest extends InProcessMongoTest {
         }
 
         for (String u : users) {
-            assertThat(stores.get(1).load(u).block(TIMEOUT).state().balance().micros()).as("balance of %s", u)
+            assertThat(stores.get(1).load(u).block(TIMEOUT).state().balance().micros())
+                    .as("balance of %s", u)
                     .isEqualTo(expected.get(u).get());
         }
         LedgerInvariants.assertHold(stores.get(0), clock.instant());

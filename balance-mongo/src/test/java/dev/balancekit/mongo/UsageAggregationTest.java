@@ -37,7 +37,8 @@ class UsageAggregationTest extends InProcessMongoTest {
         for (BsonDocument raw : BsonMapping.pending(accountDoc(user))) {
             docs.add(BsonMapping.transaction(raw, user));
         }
-        Mono.from(transactions().insertMany(docs, new InsertManyOptions().ordered(false))).block(TIMEOUT);
+        Mono.from(transactions().insertMany(docs, new InsertManyOptions().ordered(false)))
+                .block(TIMEOUT);
     }
 
     @Test
@@ -50,12 +51,15 @@ class UsageAggregationTest extends InProcessMongoTest {
         assertThat(transactionDocs("u1")).hasSize(3);
         assertThat(BsonMapping.pending(accountDoc("u1"))).hasSize(5);
 
-        UsageReport report = ledger.usageReport(UsageQuery.of(UsageDimension.USER)).block(TIMEOUT);
+        UsageReport report =
+                ledger.usageReport(UsageQuery.of(UsageDimension.USER)).block(TIMEOUT);
 
         assertThat(report.totals()).isEqualTo(new UsageAmounts(Credits.of(23), Credits.of(1000), 11, 6, 5));
         store.flushPending().block(TIMEOUT);
         assertTransactionsComplete("u1");
-        assertThat(ledger.usageReport(UsageQuery.of(UsageDimension.USER)).block(TIMEOUT).totals())
+        assertThat(ledger.usageReport(UsageQuery.of(UsageDimension.USER))
+                        .block(TIMEOUT)
+                        .totals())
                 .isEqualTo(report.totals());
     }
 
@@ -65,21 +69,28 @@ class UsageAggregationTest extends InProcessMongoTest {
         BalanceLedger ledger = ledger(store);
         ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 5))).block(TIMEOUT);
         store.flushPending().block(TIMEOUT);
-        Mono.from(transactions().updateOne(new BsonDocument("user", new BsonString("u1")).append("tokenType",
-                new BsonString("prompt")), new BsonDocument("$set", new BsonDocument("tokenValue", new BsonDouble(-1.5)))))
+        Mono.from(transactions()
+                        .updateOne(
+                                new BsonDocument("user", new BsonString("u1"))
+                                        .append("tokenType", new BsonString("prompt")),
+                                new BsonDocument("$set", new BsonDocument("tokenValue", new BsonDouble(-1.5)))))
                 .block(TIMEOUT);
 
-        assertThatThrownBy(() -> ledger.usageReport(UsageQuery.of(UsageDimension.USER)).block(TIMEOUT))
+        assertThatThrownBy(() ->
+                        ledger.usageReport(UsageQuery.of(UsageDimension.USER)).block(TIMEOUT))
                 .isInstanceOf(StoreException.class)
                 .hasMessage("usage report failed: MalformedDocumentException")
-                .cause().hasMessage("field 'spent' must be an integer (Int64), was double");
+                .cause()
+                .hasMessage("field 'spent' must be an integer (Int64), was double");
     }
 
     @Test
     void ensureIndexes_createsTheReportsTimeRangeIndex() {
         store();
 
-        List<BsonDocument> tx = Flux.from(transactions().listIndexes(BsonDocument.class)).collectList().block(TIMEOUT);
+        List<BsonDocument> tx = Flux.from(transactions().listIndexes(BsonDocument.class))
+                .collectList()
+                .block(TIMEOUT);
 
         assertThat(tx).extracting(i -> i.getDocument("key").toJson()).contains("{\"createdAt\": 1}");
     }

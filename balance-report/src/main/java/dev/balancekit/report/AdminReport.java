@@ -25,9 +25,18 @@ import org.jspecify.annotations.Nullable;
  * @param lowBalances users about to run dry, fewest days left first
  * @param labels user labels (e-mail addresses) by user id, for the users shown
  */
-public record AdminReport(ReportSpec spec, ZoneId zone, Instant generatedAt, UsageAmounts totals, List<UsageGroup> table,
-        long tableGroups, List<UsageGroup> dailyByModel, List<UsageGroup> topUsers, List<UsageGroup> topModels,
-        List<LowBalance> lowBalances, Map<String, String> labels) {
+public record AdminReport(
+        ReportSpec spec,
+        ZoneId zone,
+        Instant generatedAt,
+        UsageAmounts totals,
+        List<UsageGroup> table,
+        long tableGroups,
+        List<UsageGroup> dailyByModel,
+        List<UsageGroup> topUsers,
+        List<UsageGroup> topModels,
+        List<LowBalance> lowBalances,
+        Map<String, String> labels) {
 
     /**
      * Copies.

@@ -29,10 +29,11 @@ import reactor.core.publisher.Mono;
 public final class AdminReports {
     /** Balances and labels read at once. */
     private static final int CONCURRENCY = 16;
-    private static final BigInteger SECONDS_PER_DAY = BigInteger.valueOf(Duration.ofDays(1).toSeconds());
 
-    private AdminReports() {
-    }
+    private static final BigInteger SECONDS_PER_DAY =
+            BigInteger.valueOf(Duration.ofDays(1).toSeconds());
+
+    private AdminReports() {}
 
     /**
      * Builds a report.
@@ -49,8 +50,8 @@ public final class AdminReports {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(clock, "clock");
         Mono<UsageReport> table = ledger.usageReport(spec.query(spec.by().toArray(UsageDimension[]::new)));
-        Mono<List<UsageGroup>> daily = allGroups(ledger, spec.query(UsageDimension.DAY, UsageDimension.MODEL)
-                .orderBy(UsageQuery.Order.KEY));
+        Mono<List<UsageGroup>> daily = allGroups(
+                ledger, spec.query(UsageDimension.DAY, UsageDimension.MODEL).orderBy(UsageQuery.Order.KEY));
         Mono<UsageReport> users = ledger.usageReport(spec.query(UsageDimension.USER));
         Mono<UsageReport> models = ledger.usageReport(spec.query(UsageDimension.MODEL));
         Mono<List<LowBalance>> low = spec.lowBalanceDays() == 0 ? Mono.just(List.of()) : lowBalances(ledger, spec);
@@ -62,13 +63,30 @@ public final class AdminReports {
             return labels(directory, shown).map(labels -> {
                 List<LowBalance> labelled = new ArrayList<>();
                 for (LowBalance l : t.getT5()) {
-                    labelled.add(new LowBalance(l.user(), labels.get(l.user()), l.balance(), l.spent(),
-                            l.averageDailySpend(), l.daysLeft()));
+                    labelled.add(new LowBalance(
+                            l.user(),
+                            labels.get(l.user()),
+                            l.balance(),
+                            l.spent(),
+                            l.averageDailySpend(),
+                            l.daysLeft()));
                 }
                 // credits moved without a model (top-ups, refills) are no model's cost
-                List<UsageGroup> topModels = t.getT4().groups().stream().filter(g -> g.model() != null).toList();
-                return new AdminReport(spec, t.getT1().zone(), clock.instant(), t.getT1().totals(), t.getT1().groups(),
-                        t.getT1().groupCount(), t.getT2(), t.getT3().groups(), topModels, labelled, labels);
+                List<UsageGroup> topModels = t.getT4().groups().stream()
+                        .filter(g -> g.model() != null)
+                        .toList();
+                return new AdminReport(
+                        spec,
+                        t.getT1().zone(),
+                        clock.instant(),
+                        t.getT1().totals(),
+                        t.getT1().groups(),
+                        t.getT1().groupCount(),
+                        t.getT2(),
+                        t.getT3().groups(),
+                        topModels,
+                        labelled,
+                        labels);
             });
         });
     }
@@ -93,26 +111,44 @@ public final class AdminReports {
      * times the horizon, fewest days left first, at most {@code top}.
      */
     static Mono<List<LowBalance>> lowBalances(BalanceLedger ledger, ReportSpec spec) {
-        BigInteger periodSeconds = BigInteger.valueOf(Duration.between(spec.since(), spec.until()).toSeconds()).max(BigInteger.ONE);
+        BigInteger periodSeconds = BigInteger.valueOf(
+                        Duration.between(spec.since(), spec.until()).toSeconds())
+                .max(BigInteger.ONE);
         BigInteger horizon = BigInteger.valueOf(spec.lowBalanceDays());
         return allGroups(ledger, spec.query(UsageDimension.USER))
                 .flatMapMany(Flux::fromIterable)
                 .filter(g -> g.user() != null && g.amounts().spent().isPositive())
-                .flatMap(g -> ledger.balance(userOf(g)).map(account -> {
-                    BigInteger spent = BigInteger.valueOf(g.amounts().spent().micros());
-                    BigInteger balance = BigInteger.valueOf(account.balance().micros());
-                    // balance < spent / period * horizon, without dividing: balance * period < spent * day * horizon
-                    BigInteger perDayTimesPeriod = spent.multiply(SECONDS_PER_DAY);
-                    boolean low = balance.multiply(periodSeconds).compareTo(perDayTimesPeriod.multiply(horizon)) < 0;
-                    if (!low) {
-                        return List.<LowBalance>of();
-                    }
-                    Credits daily = Credits.ofMicros(new java.math.BigDecimal(perDayTimesPeriod)
-                            .divide(new java.math.BigDecimal(periodSeconds), 0, RoundingMode.CEILING).longValueExact());
-                    long daysLeft = balance.signum() <= 0 ? 0
-                            : balance.multiply(periodSeconds).divide(perDayTimesPeriod).longValueExact();
-                    return List.of(new LowBalance(userOf(g), null, account.balance(), g.amounts().spent(), daily, daysLeft));
-                }), CONCURRENCY)
+                .flatMap(
+                        g -> ledger.balance(userOf(g)).map(account -> {
+                            BigInteger spent =
+                                    BigInteger.valueOf(g.amounts().spent().micros());
+                            BigInteger balance =
+                                    BigInteger.valueOf(account.balance().micros());
+                            // balance < spent / period * horizon, without dividing: balance * period < spent * day *
+                            // horizon
+                            BigInteger perDayTimesPeriod = spent.multiply(SECONDS_PER_DAY);
+                            boolean low =
+                                    balance.multiply(periodSeconds).compareTo(perDayTimesPeriod.multiply(horizon)) < 0;
+                            if (!low) {
+                                return List.<LowBalance>of();
+                            }
+                            Credits daily = Credits.ofMicros(new java.math.BigDecimal(perDayTimesPeriod)
+                                    .divide(new java.math.BigDecimal(periodSeconds), 0, RoundingMode.CEILING)
+                                    .longValueExact());
+                            long daysLeft = balance.signum() <= 0
+                                    ? 0
+                                    : balance.multiply(periodSeconds)
+                                            .divide(perDayTimesPeriod)
+                                            .longValueExact();
+                            return List.of(new LowBalance(
+                                    userOf(g),
+                                    null,
+                                    account.balance(),
+                                    g.amounts().spent(),
+                                    daily,
+                                    daysLeft));
+                        }),
+                        CONCURRENCY)
                 .concatMapIterable(list -> list)
                 .collectList()
                 .map(list -> {

@@ -33,23 +33,28 @@ final class Charts {
     private static final Color BAR = new Color(0x33, 0x66, 0x99);
     /** Series colours of the stacked chart, told apart in print and by most colour-blind readers. */
     private static final Color[] PALETTE = {
-        new Color(0x4E, 0x79, 0xA7), new Color(0xF2, 0x8E, 0x2B), new Color(0x59, 0xA1, 0x4F), new Color(0xE1, 0x57, 0x59),
-        new Color(0x76, 0xB7, 0xB2), new Color(0xED, 0xC9, 0x48), new Color(0xB0, 0x7A, 0xA1), new Color(0x9C, 0x75, 0x5F),
-        new Color(0xFF, 0x9D, 0xA7), new Color(0xBA, 0xB0, 0xAC)};
+        new Color(0x4E, 0x79, 0xA7), new Color(0xF2, 0x8E, 0x2B), new Color(0x59, 0xA1, 0x4F),
+                new Color(0xE1, 0x57, 0x59),
+        new Color(0x76, 0xB7, 0xB2), new Color(0xED, 0xC9, 0x48), new Color(0xB0, 0x7A, 0xA1),
+                new Color(0x9C, 0x75, 0x5F),
+        new Color(0xFF, 0x9D, 0xA7), new Color(0xBA, 0xB0, 0xAC)
+    };
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /** Spending per day, one stacked series per model, days in order. */
     static String dailyByModel(String id, List<UsageGroup> daily, int width, int height) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (UsageGroup g : daily) {
             if (g.amounts().spent().isPositive() && g.period() != null) {
-                data.addValue(credits(g.amounts().spent()), g.model() == null ? NO_MODEL : g.model(), g.period().toString());
+                data.addValue(
+                        credits(g.amounts().spent()),
+                        g.model() == null ? NO_MODEL : g.model(),
+                        g.period().toString());
             }
         }
-        JFreeChart chart = ChartFactory.createStackedBarChart("Spending per day by model", "Day", "Credits", data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createStackedBarChart(
+                "Spending per day by model", "Day", "Credits", data, PlotOrientation.VERTICAL, true, false, false);
         CategoryPlot plot = style(chart);
         plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         for (int i = 0; i < data.getRowCount(); i++) {
@@ -59,14 +64,20 @@ final class Charts {
     }
 
     /** One horizontal bar per group, most spent first. */
-    static String topSpenders(String id, String title, String axis, List<UsageGroup> groups,
-            Function<UsageGroup, String> name, int width, int height) {
+    static String topSpenders(
+            String id,
+            String title,
+            String axis,
+            List<UsageGroup> groups,
+            Function<UsageGroup, String> name,
+            int width,
+            int height) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (UsageGroup g : groups) {
             data.addValue(credits(g.amounts().spent()), SPENT_SERIES, name.apply(g));
         }
-        JFreeChart chart = ChartFactory.createBarChart(title, axis, "Credits", data, PlotOrientation.HORIZONTAL, true,
-                false, false);
+        JFreeChart chart = ChartFactory.createBarChart(
+                title, axis, "Credits", data, PlotOrientation.HORIZONTAL, true, false, false);
         CategoryPlot plot = style(chart);
         ((BarRenderer) plot.getRenderer()).setSeriesPaint(0, BAR);
         CategoryAxis categories = plot.getDomainAxis();

@@ -36,8 +36,7 @@ public final class HtmlReport {
             .empty{color:#777}
             """;
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /**
      * Renders the report.
@@ -49,32 +48,64 @@ public final class HtmlReport {
         ReportSpec spec = report.spec();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<title>Usage report ").append(esc(day(report, spec.since()))).append(" to ")
-                .append(esc(day(report, spec.until()))).append("</title>\n<style>").append(STYLE).append("</style>\n")
+                .append("<title>Usage report ")
+                .append(esc(day(report, spec.since())))
+                .append(" to ")
+                .append(esc(day(report, spec.until())))
+                .append("</title>\n<style>")
+                .append(STYLE)
+                .append("</style>\n")
                 .append("</head>\n<body>\n<h1>Usage report</h1>\n<p class=\"period\">")
-                .append(esc(stamp(report, spec.since()))).append(" to ").append(esc(stamp(report, spec.until())))
-                .append(" (").append(esc(report.zone().getId())).append("), made ")
-                .append(esc(stamp(report, report.generatedAt()))).append(filters(spec)).append("</p>\n");
+                .append(esc(stamp(report, spec.since())))
+                .append(" to ")
+                .append(esc(stamp(report, spec.until())))
+                .append(" (")
+                .append(esc(report.zone().getId()))
+                .append("), made ")
+                .append(esc(stamp(report, report.generatedAt())))
+                .append(filters(spec))
+                .append("</p>\n");
 
         h.append("<section id=\"totals\">\n<h2>Totals</h2>\n");
-        table(h, List.of("Credits spent", "Credits added", "Prompt tokens", "Completion tokens", "Entries"),
-                List.of(true, true, true, true, true), List.of(amounts(report.totals())));
+        table(
+                h,
+                List.of("Credits spent", "Credits added", "Prompt tokens", "Completion tokens", "Entries"),
+                List.of(true, true, true, true, true),
+                List.of(amounts(report.totals())));
         h.append("</section>\n");
 
         h.append("<section id=\"charts\" class=\"charts\">\n<figure>")
-                .append(Charts.dailyByModel(DAILY_CHART, report.dailyByModel(), 960, 420)).append("</figure>\n<figure>")
-                .append(Charts.topSpenders(TOP_USERS_CHART, "Top users", "User", report.topUsers(),
-                        g -> report.nameOf(g.user()), 472, 340))
+                .append(Charts.dailyByModel(DAILY_CHART, report.dailyByModel(), 960, 420))
                 .append("</figure>\n<figure>")
-                .append(Charts.topSpenders(TOP_MODELS_CHART, "Top models", "Model", report.topModels(),
-                        g -> g.model() == null ? Charts.NO_MODEL : g.model(), 472, 340))
+                .append(Charts.topSpenders(
+                        TOP_USERS_CHART,
+                        "Top users",
+                        "User",
+                        report.topUsers(),
+                        g -> report.nameOf(g.user()),
+                        472,
+                        340))
+                .append("</figure>\n<figure>")
+                .append(Charts.topSpenders(
+                        TOP_MODELS_CHART,
+                        "Top models",
+                        "Model",
+                        report.topModels(),
+                        g -> g.model() == null ? Charts.NO_MODEL : g.model(),
+                        472,
+                        340))
                 .append("</figure>\n</section>\n");
 
-        h.append("<section id=\"table\">\n<h2>By ").append(esc(byText(spec.by()))).append("</h2>\n");
+        h.append("<section id=\"table\">\n<h2>By ")
+                .append(esc(byText(spec.by())))
+                .append("</h2>\n");
         groupTable(h, report, spec.by(), report.table());
         if (report.tableGroups() > report.table().size()) {
-            h.append("<p class=\"empty\">The ").append(report.table().size()).append(" groups that spent the most of ")
-                    .append(report.tableGroups()).append(".</p>\n");
+            h.append("<p class=\"empty\">The ")
+                    .append(report.table().size())
+                    .append(" groups that spent the most of ")
+                    .append(report.tableGroups())
+                    .append(".</p>\n");
         }
         h.append("</section>\n<section id=\"top-users\">\n<h2>Top users</h2>\n");
         groupTable(h, report, List.of(UsageDimension.USER), report.topUsers());
@@ -82,19 +113,30 @@ public final class HtmlReport {
         groupTable(h, report, List.of(UsageDimension.MODEL), report.topModels());
         h.append("</section>\n");
         if (spec.lowBalanceDays() > 0) {
-            h.append("<section id=\"low-balance\">\n<h2>Low balance: will not cover ").append(spec.lowBalanceDays())
-                    .append(spec.lowBalanceDays() == 1 ? " day" : " days").append(" of average spending</h2>\n");
+            h.append("<section id=\"low-balance\">\n<h2>Low balance: will not cover ")
+                    .append(spec.lowBalanceDays())
+                    .append(spec.lowBalanceDays() == 1 ? " day" : " days")
+                    .append(" of average spending</h2>\n");
             List<List<String>> rows = new ArrayList<>();
             for (LowBalance l : report.lowBalances()) {
-                rows.add(List.of(l.name(), l.balance().toString(), l.averageDailySpend().toString(), Long.toString(l.daysLeft())));
+                rows.add(List.of(
+                        l.name(),
+                        l.balance().toString(),
+                        l.averageDailySpend().toString(),
+                        Long.toString(l.daysLeft())));
             }
-            table(h, List.of("User", "Balance", "Average daily spend", "Days left"), List.of(false, true, true, true), rows);
+            table(
+                    h,
+                    List.of("User", "Balance", "Average daily spend", "Days left"),
+                    List.of(false, true, true, true),
+                    rows);
             h.append("</section>\n");
         }
         return h.append("</body>\n</html>\n").toString();
     }
 
-    private static void groupTable(StringBuilder h, AdminReport report, List<UsageDimension> by, List<UsageGroup> groups) {
+    private static void groupTable(
+            StringBuilder h, AdminReport report, List<UsageDimension> by, List<UsageGroup> groups) {
         List<String> heads = new ArrayList<>();
         List<Boolean> numeric = new ArrayList<>();
         for (UsageDimension d : by) {
@@ -123,13 +165,17 @@ public final class HtmlReport {
         }
         h.append("<table>\n<thead><tr>");
         for (int i = 0; i < heads.size(); i++) {
-            h.append(numeric.get(i) ? "<th class=\"n\">" : "<th>").append(esc(heads.get(i))).append("</th>");
+            h.append(numeric.get(i) ? "<th class=\"n\">" : "<th>")
+                    .append(esc(heads.get(i)))
+                    .append("</th>");
         }
         h.append("</tr></thead>\n<tbody>\n");
         for (List<String> row : rows) {
             h.append("<tr>");
             for (int i = 0; i < row.size(); i++) {
-                h.append(numeric.get(i) ? "<td class=\"n\">" : "<td>").append(esc(row.get(i))).append("</td>");
+                h.append(numeric.get(i) ? "<td class=\"n\">" : "<td>")
+                        .append(esc(row.get(i)))
+                        .append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -137,8 +183,12 @@ public final class HtmlReport {
     }
 
     private static List<String> amounts(UsageAmounts a) {
-        return List.of(a.spent().toString(), a.credited().toString(), Long.toString(a.promptTokens()),
-                Long.toString(a.completionTokens()), Long.toString(a.entries()));
+        return List.of(
+                a.spent().toString(),
+                a.credited().toString(),
+                Long.toString(a.promptTokens()),
+                Long.toString(a.completionTokens()),
+                Long.toString(a.entries()));
     }
 
     /** @return the column title of a dimension */

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param averageDailySpend {@code spent} per day of the period, rounded up to a micro-credit
  * @param daysLeft whole days the balance covers at that rate (0 when it covers less than a day)
  */
-public record LowBalance(String user, @Nullable String label, Credits balance, Credits spent, Credits averageDailySpend,
-        long daysLeft) {
+public record LowBalance(
+        String user, @Nullable String label, Credits balance, Credits spent, Credits averageDailySpend, long daysLeft) {
 
     /**
      * Validates.

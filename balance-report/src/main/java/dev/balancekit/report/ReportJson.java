@@ -21,8 +21,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class ReportJson {
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     /**
      * Writes the report.
@@ -48,8 +47,10 @@ public final class ReportJson {
         key(j, "tableGroups").append(report.tableGroups()).append(',');
         groups(j, "dailyByModel", report, List.of(UsageDimension.DAY, UsageDimension.MODEL), report.dailyByModel())
                 .append(',');
-        groups(j, "topUsers", report, List.of(UsageDimension.USER), report.topUsers()).append(',');
-        groups(j, "topModels", report, List.of(UsageDimension.MODEL), report.topModels()).append(',');
+        groups(j, "topUsers", report, List.of(UsageDimension.USER), report.topUsers())
+                .append(',');
+        groups(j, "topModels", report, List.of(UsageDimension.MODEL), report.topModels())
+                .append(',');
         key(j, "lowBalanceDays").append(spec.lowBalanceDays()).append(',');
         key(j, "lowBalances").append('[');
         for (int i = 0; i < report.lowBalances().size(); i++) {
@@ -65,8 +66,8 @@ public final class ReportJson {
         return j.append("]}").toString();
     }
 
-    private static StringBuilder groups(StringBuilder j, String name, AdminReport report, List<UsageDimension> by,
-            List<UsageGroup> groups) {
+    private static StringBuilder groups(
+            StringBuilder j, String name, AdminReport report, List<UsageDimension> by, List<UsageGroup> groups) {
         key(j, name).append('[');
         for (int i = 0; i < groups.size(); i++) {
             UsageGroup g = groups.get(i);
@@ -74,7 +75,8 @@ public final class ReportJson {
             for (UsageDimension d : by) {
                 field(j, d.isPeriod() ? d.label() : camel(d), g.valueOf(d)).append(',');
                 if (d == UsageDimension.USER) {
-                    field(j, "label", g.user() == null ? null : report.labels().get(g.user())).append(',');
+                    field(j, "label", g.user() == null ? null : report.labels().get(g.user()))
+                            .append(',');
                 }
             }
             amounts(j, g.amounts()).append('}');

@@ -20,8 +20,15 @@ import java.util.Set;
  * @param lowBalanceDays list users whose balance will not cover their average daily spending for
  *     this many days; 0 for no such list
  */
-public record ReportSpec(Instant since, Instant until, List<UsageDimension> by, Set<String> users, Set<String> models,
-        Set<String> contexts, int top, int lowBalanceDays) {
+public record ReportSpec(
+        Instant since,
+        Instant until,
+        List<UsageDimension> by,
+        Set<String> users,
+        Set<String> models,
+        Set<String> contexts,
+        int top,
+        int lowBalanceDays) {
 
     /** The default number of rows: {@value}. */
     public static final int DEFAULT_TOP = 10;
@@ -45,7 +52,8 @@ public record ReportSpec(Instant since, Instant until, List<UsageDimension> by, 
             throw new IllegalArgumentException("lowBalanceDays must be between 0 and 3660, was " + lowBalanceDays);
         }
         // the query checks the dimensions and filters, with its messages
-        UsageQuery checked = new UsageQuery(since, until, by, users, models, contexts, UsageQuery.Order.SPENT, top, null);
+        UsageQuery checked =
+                new UsageQuery(since, until, by, users, models, contexts, UsageQuery.Order.SPENT, top, null);
         by = checked.by();
         users = checked.users();
         models = checked.models();
@@ -64,8 +72,15 @@ public record ReportSpec(Instant since, Instant until, List<UsageDimension> by, 
         if (days < 1) {
             throw new IllegalArgumentException("days must be at least 1, was " + days);
         }
-        return new ReportSpec(until.minus(Duration.ofDays(days)), until, List.of(UsageDimension.USER), Set.of(), Set.of(),
-                Set.of(), DEFAULT_TOP, DEFAULT_LOW_BALANCE_DAYS);
+        return new ReportSpec(
+                until.minus(Duration.ofDays(days)),
+                until,
+                List.of(UsageDimension.USER),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                DEFAULT_TOP,
+                DEFAULT_LOW_BALANCE_DAYS);
     }
 
     /**
@@ -75,7 +90,8 @@ public record ReportSpec(Instant since, Instant until, List<UsageDimension> by, 
      * @return the query, most spent first, {@link #top()} groups a page
      */
     public UsageQuery query(UsageDimension... dimensions) {
-        return new UsageQuery(since, until, List.of(dimensions), users, models, contexts, UsageQuery.Order.SPENT, top, null);
+        return new UsageQuery(
+                since, until, List.of(dimensions), users, models, contexts, UsageQuery.Order.SPENT, top, null);
     }
 
     /**

@@ -26,9 +26,14 @@ class AdminReportsTest {
     @Test
     void lowBalances_listsUsersWhoseBalanceWillNotCoverTheirAverageDailySpend_fewestDaysFirst() {
         ManualClock clock = new ManualClock(T0.plus(Duration.ofHours(1)));
-        BalanceLedger ledger = BalanceLedger.builder().clock(clock)
-                .config(LedgerConfig.builder().startBalance(Credits.of(1000))
-                        .prices(PriceTable.builder().model("m", ModelPrice.perToken("1", "1")).build()).build())
+        BalanceLedger ledger = BalanceLedger.builder()
+                .clock(clock)
+                .config(LedgerConfig.builder()
+                        .startBalance(Credits.of(1000))
+                        .prices(PriceTable.builder()
+                                .model("m", ModelPrice.perToken("1", "1"))
+                                .build())
+                        .build())
                 .build();
         // over 10 days: a spends 300 (30 a day), leaving 700: 23 days left
         // b spends 100 (10 a day), then is set to 45: 4 days left; c spends 500 (50 a day), set to 0: 0 days left
@@ -39,27 +44,42 @@ class AdminReportsTest {
         ledger.setBalance(BalanceChange.of("c", Credits.ZERO)).block();
         ledger.addBalance(BalanceChange.of("d", Credits.of(5))).block(); // spent nothing: never low
         clock.set(T0.plus(Duration.ofDays(10)));
-        ReportSpec spec = new ReportSpec(T0, T0.plus(Duration.ofDays(10)), List.of(UsageDimension.USER), Set.of(), Set.of(),
-                Set.of(), 10, 7);
+        ReportSpec spec = new ReportSpec(
+                T0, T0.plus(Duration.ofDays(10)), List.of(UsageDimension.USER), Set.of(), Set.of(), Set.of(), 10, 7);
 
-        AdminReport report = AdminReports.build(ledger, spec, UserDirectory.NONE, clock).block();
+        AdminReport report =
+                AdminReports.build(ledger, spec, UserDirectory.NONE, clock).block();
 
-        assertThat(report.lowBalances()).containsExactly(
-                new LowBalance("c", null, Credits.ZERO, Credits.of(500), Credits.of(50), 0),
-                new LowBalance("b", null, Credits.of(45), Credits.of(100), Credits.of(10), 4));
-        assertThat(AdminReports.build(ledger, spec.limited(10, 30), UserDirectory.NONE, clock).block().lowBalances())
-                .extracting(LowBalance::user).containsExactly("c", "b", "a");
-        assertThat(AdminReports.build(ledger, spec.limited(10, 0), UserDirectory.NONE, clock).block().lowBalances())
+        assertThat(report.lowBalances())
+                .containsExactly(
+                        new LowBalance("c", null, Credits.ZERO, Credits.of(500), Credits.of(50), 0),
+                        new LowBalance("b", null, Credits.of(45), Credits.of(100), Credits.of(10), 4));
+        assertThat(AdminReports.build(ledger, spec.limited(10, 30), UserDirectory.NONE, clock)
+                        .block()
+                        .lowBalances())
+                .extracting(LowBalance::user)
+                .containsExactly("c", "b", "a");
+        assertThat(AdminReports.build(ledger, spec.limited(10, 0), UserDirectory.NONE, clock)
+                        .block()
+                        .lowBalances())
                 .isEmpty();
     }
 
     @Test
     void build_topListsDailySeriesAndLabels_comeFromTheLedgersReports() {
         SampleLedger sample = new SampleLedger();
-        ReportSpec spec = new ReportSpec(SampleLedger.START, SampleLedger.END,
-                List.of(UsageDimension.USER, UsageDimension.MODEL), Set.of(), Set.of(), Set.of(), 3, 7);
+        ReportSpec spec = new ReportSpec(
+                SampleLedger.START,
+                SampleLedger.END,
+                List.of(UsageDimension.USER, UsageDimension.MODEL),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                3,
+                7);
 
-        AdminReport report = AdminReports.build(sample.ledger, spec, SampleLedger.DIRECTORY, sample.clock).block();
+        AdminReport report = AdminReports.build(sample.ledger, spec, SampleLedger.DIRECTORY, sample.clock)
+                .block();
 
         assertThat(report.topUsers()).hasSize(3);
         assertThat(report.topUsers().get(0).amounts().spent())
@@ -86,10 +106,14 @@ class AdminReportsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("since must be before until, was since " + T0 + " until " + T0);
         assertThatThrownBy(() -> ReportSpec.lastDays(T0, 30).limited(0, 7))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("top must be between 1 and 10000, was 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("top must be between 1 and 10000, was 0");
         assertThatThrownBy(() -> ReportSpec.lastDays(T0, 30).limited(10, -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("lowBalanceDays must be between 0 and 3660, was -1");
-        assertThatThrownBy(() -> ReportSpec.lastDays(T0, 30).groupedBy(List.of(UsageDimension.DAY, UsageDimension.WEEK)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("by may hold one of day, week and month, was [DAY, WEEK]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lowBalanceDays must be between 0 and 3660, was -1");
+        assertThatThrownBy(
+                        () -> ReportSpec.lastDays(T0, 30).groupedBy(List.of(UsageDimension.DAY, UsageDimension.WEEK)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("by may hold one of day, week and month, was [DAY, WEEK]");
     }
 }

@@ -51,8 +51,15 @@ class HtmlReportBrowserTest {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--no-first-run", "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-extensions",
+                "--hide-scrollbars",
+                "--force-device-scale-factor=1");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -78,21 +85,26 @@ class HtmlReportBrowserTest {
 
         assertThat(driver.getTitle()).isEqualTo("Usage report 2026-03-02 to 2026-03-16");
         assertChart(HtmlReport.DAILY_CHART, "Spending per day by model", SampleLedger.MODELS);
-        assertChart(HtmlReport.TOP_USERS_CHART, "Top users",
+        assertChart(
+                HtmlReport.TOP_USERS_CHART,
+                "Top users",
                 List.of(Charts.SPENT_SERIES, "u-finn", "ana@example.com", "ben@example.com"));
         assertChart(HtmlReport.TOP_MODELS_CHART, "Top models", List.of(Charts.SPENT_SERIES, "gpt-4o", "o3"));
         // the daily chart stacks one bar segment per model and day: at least one per day
-        long bars = (Long) ((JavascriptExecutor) driver).executeScript(
-                "return document.querySelectorAll('#" + HtmlReport.DAILY_CHART + " rect[style*=\"fill:rgb\"]').length");
+        long bars = (Long) ((JavascriptExecutor) driver)
+                .executeScript("return document.querySelectorAll('#" + HtmlReport.DAILY_CHART
+                        + " rect[style*=\"fill:rgb\"]').length");
         assertThat(bars).isGreaterThanOrEqualTo(SampleLedger.DAYS);
         assertThat(driver.findElements(By.cssSelector("#low-balance tbody tr"))).hasSizeGreaterThanOrEqualTo(2);
 
         List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .toList();
         assertThat(errors).as("browser console errors").isEmpty();
 
         long height = (Long) ((JavascriptExecutor) driver).executeScript("return document.body.scrollHeight");
-        driver.manage().window().setSize(new Dimension(1040, (int) Math.min(height + 200, 8000))); // outer size: room for the page and the window frame
+        driver.manage().window().setSize(new Dimension(1040, (int)
+                Math.min(height + 200, 8000))); // outer size: room for the page and the window frame
         File shot = driver.getScreenshotAs(OutputType.FILE);
         Path png = OUT.resolve("report.png");
         Files.copy(shot.toPath(), png, StandardCopyOption.REPLACE_EXISTING);
@@ -105,7 +117,9 @@ class HtmlReportBrowserTest {
         assertThat(svg.getTagName()).isEqualTo("svg");
         assertThat(svg.getRect().getWidth()).as("%s width", id).isGreaterThan(100);
         assertThat(svg.getRect().getHeight()).as("%s height", id).isGreaterThan(100);
-        List<String> texts = svg.findElements(By.tagName("text")).stream().map(WebElement::getText).toList();
+        List<String> texts = svg.findElements(By.tagName("text")).stream()
+                .map(WebElement::getText)
+                .toList();
         assertThat(texts).as("texts of %s", id).contains(title).containsAll(expected);
     }
 }

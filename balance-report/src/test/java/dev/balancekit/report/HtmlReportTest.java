@@ -17,9 +17,17 @@ class HtmlReportTest {
 
     static String sampleHtml() {
         SampleLedger sample = new SampleLedger();
-        ReportSpec spec = new ReportSpec(SampleLedger.START, SampleLedger.END,
-                List.of(UsageDimension.USER, UsageDimension.MODEL), Set.of(), Set.of(), Set.of(), 10, 7);
-        return HtmlReport.render(AdminReports.build(sample.ledger, spec, SampleLedger.DIRECTORY, sample.clock).block());
+        ReportSpec spec = new ReportSpec(
+                SampleLedger.START,
+                SampleLedger.END,
+                List.of(UsageDimension.USER, UsageDimension.MODEL),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                10,
+                7);
+        return HtmlReport.render(AdminReports.build(sample.ledger, spec, SampleLedger.DIRECTORY, sample.clock)
+                .block());
     }
 
     @Test
@@ -36,7 +44,8 @@ class HtmlReportTest {
         }
         assertThat(svg(html, HtmlReport.TOP_USERS_CHART)).contains(">ana@example.com<", ">u-finn<", ">Credits spent<");
         assertThat(svg(html, HtmlReport.TOP_MODELS_CHART)).contains(">gpt-4o-mini<", ">claude-sonnet-4<");
-        assertThat(html).contains("<section id=\"low-balance\">", "<td>ben@example.com</td>", "<td>eve@example.com</td>");
+        assertThat(html)
+                .contains("<section id=\"low-balance\">", "<td>ben@example.com</td>", "<td>eve@example.com</td>");
     }
 
     @Test
@@ -47,8 +56,11 @@ class HtmlReportTest {
         // the only URLs are XML namespace names, which a browser never fetches
         Matcher m = Pattern.compile("https?://[^\"' )]+").matcher(html);
         while (m.find()) {
-            assertThat(m.group()).isIn("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
-                    "http://www.jfree.org/jfreesvg/svg");
+            assertThat(m.group())
+                    .isIn(
+                            "http://www.w3.org/2000/svg",
+                            "http://www.w3.org/1999/xlink",
+                            "http://www.jfree.org/jfreesvg/svg");
         }
     }
 
@@ -59,8 +71,9 @@ class HtmlReportTest {
         ledger.deduct(ChargeRequest.of("<b>x</b>", "m<i>&", Usage.of(10, 10))).block();
         ReportSpec spec = ReportSpec.lastDays(SampleLedger.START.plusSeconds(3600), 1);
 
-        String html = HtmlReport.render(AdminReports.build(ledger, spec, u -> reactor.core.publisher.Mono.empty(), clock)
-                .block());
+        String html =
+                HtmlReport.render(AdminReports.build(ledger, spec, u -> reactor.core.publisher.Mono.empty(), clock)
+                        .block());
 
         assertThat(html).doesNotContain("<b>x</b>", "m<i>&").contains("&lt;b&gt;x&lt;/b&gt;", "m&lt;i&gt;&amp;");
     }
@@ -70,8 +83,9 @@ class HtmlReportTest {
         ManualClock clock = new ManualClock(SampleLedger.START);
         BalanceLedger ledger = BalanceLedger.builder().clock(clock).build();
 
-        String html = HtmlReport.render(AdminReports.build(ledger, ReportSpec.lastDays(SampleLedger.START, 7),
-                dev.balancekit.UserDirectory.NONE, clock).block());
+        String html = HtmlReport.render(AdminReports.build(
+                        ledger, ReportSpec.lastDays(SampleLedger.START, 7), dev.balancekit.UserDirectory.NONE, clock)
+                .block());
 
         assertThat(svg(html, HtmlReport.DAILY_CHART)).contains("No spending in this period");
         assertThat(html).contains("<p class=\"empty\">None.</p>");

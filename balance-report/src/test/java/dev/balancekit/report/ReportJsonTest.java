@@ -18,14 +18,24 @@ class ReportJsonTest {
         ManualClock clock = new ManualClock(SampleLedger.START.plusSeconds(60));
         BalanceLedger ledger = BalanceLedger.builder().clock(clock).build();
         ledger.deduct(ChargeRequest.of("u\"1", "gpt-4o", Usage.of(3, 1))).block(); // 3 x 2.5 + 1 x 10 = 17.5
-        ReportSpec spec = new ReportSpec(SampleLedger.START, SampleLedger.START.plusSeconds(3600),
-                List.of(UsageDimension.USER), Set.of(), Set.of(), Set.of(), 10, 7);
+        ReportSpec spec = new ReportSpec(
+                SampleLedger.START,
+                SampleLedger.START.plusSeconds(3600),
+                List.of(UsageDimension.USER),
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                10,
+                7);
 
-        String json = ReportJson.write(AdminReports.build(ledger, spec, u -> reactor.core.publisher.Mono.just("a@b"), clock)
-                .block());
+        String json =
+                ReportJson.write(AdminReports.build(ledger, spec, u -> reactor.core.publisher.Mono.just("a@b"), clock)
+                        .block());
 
-        assertThat(json).startsWith("{\"since\":\"2026-03-02T00:00:00Z\",\"until\":\"2026-03-02T01:00:00Z\",\"zone\":\"Z\"")
-                .contains("\"by\":[\"user\"]",
+        assertThat(json)
+                .startsWith("{\"since\":\"2026-03-02T00:00:00Z\",\"until\":\"2026-03-02T01:00:00Z\",\"zone\":\"Z\"")
+                .contains(
+                        "\"by\":[\"user\"]",
                         "\"totals\":{\"spent\":17.5,\"credited\":20000,\"promptTokens\":3,\"completionTokens\":1,\"entries\":3}",
                         "\"table\":[{\"user\":\"u\\\"1\",\"label\":\"a@b\",\"spent\":17.5,",
                         "\"dailyByModel\":[{\"day\":\"2026-03-02\",\"model\":null,\"spent\":0,",

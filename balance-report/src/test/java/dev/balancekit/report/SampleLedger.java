@@ -29,8 +29,17 @@ final class SampleLedger {
     static final List<String> MODELS = List.of("gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "o3");
     static final List<String> USERS = List.of("u-ana", "u-ben", "u-chloe", "u-dev", "u-eve", "u-finn");
     static final UserDirectory DIRECTORY = user -> Mono.justOrEmpty(Map.of(
-            "u-ana", "ana@example.com", "u-ben", "ben@example.com", "u-chloe", "chloe@example.com",
-            "u-dev", "dev@example.com", "u-eve", "eve@example.com").get(user));
+                    "u-ana",
+                    "ana@example.com",
+                    "u-ben",
+                    "ben@example.com",
+                    "u-chloe",
+                    "chloe@example.com",
+                    "u-dev",
+                    "dev@example.com",
+                    "u-eve",
+                    "eve@example.com")
+            .get(user));
 
     final ManualClock clock = new ManualClock(START);
     final BalanceLedger ledger;
@@ -45,7 +54,11 @@ final class SampleLedger {
                         .model("o3", ModelPrice.perToken("2", "8"))
                         .build())
                 .build();
-        ledger = BalanceLedger.builder().config(config).clock(clock).userDirectory(DIRECTORY).build();
+        ledger = BalanceLedger.builder()
+                .config(config)
+                .clock(clock)
+                .userDirectory(DIRECTORY)
+                .build();
         BlockingBalanceLedger b = ledger.blocking();
         for (int day = 0; day < DAYS; day++) {
             clock.set(START.plus(Duration.ofDays(day)).plus(Duration.ofHours(9)));

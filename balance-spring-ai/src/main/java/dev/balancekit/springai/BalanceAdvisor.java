@@ -149,7 +149,10 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
             usage = Usage.of(call.promptTokens, estimator.estimate(textOf(response.chatResponse())));
         }
         Receipt receipt = blocking.deduct(call.charge(decision.model(), usage, EntryContext.MESSAGE, holdId));
-        return response.mutate().context(DECISION, decision).context(RECEIPT, receipt).build();
+        return response.mutate()
+                .context(DECISION, decision)
+                .context(RECEIPT, receipt)
+                .build();
     }
 
     @Override
@@ -162,11 +165,15 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
                     if (!reserved.reservation.isAllowed()) {
                         return Flux.error(new BalanceRefusedException(call.user, decision));
                     }
-                    Stream s = new Stream(call, decision.model(), Objects.requireNonNull(reserved.reservation.holdId()),
+                    Stream s = new Stream(
+                            call,
+                            decision.model(),
+                            Objects.requireNonNull(reserved.reservation.holdId()),
                             clock.instant());
                     return chain.nextStream(call.forModel(request, decision.model()))
                             .doOnNext(s::observe)
-                            .map(resp -> resp.mutate().context(DECISION, decision).build())
+                            .map(resp ->
+                                    resp.mutate().context(DECISION, decision).build())
                             .concatWith(Mono.defer(() -> s.claim()
                                     ? ledger.deduct(s.completed()).then(Mono.<ChatClientResponse>empty())
                                     : Mono.<ChatClientResponse>empty()))
@@ -175,19 +182,30 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
                                     : Mono.error(e))
                             .doOnCancel(() -> {
                                 if (s.claim()) {
-                                    ledger.deduct(s.cancelled()).subscribe(receipt -> { }, e -> LOG.log(
-                                            System.Logger.Level.WARNING, "charging the cancelled stream of " + call.user
-                                                    + " failed; its hold " + s.holdId + " expires on its own", e));
+                                    ledger.deduct(s.cancelled())
+                                            .subscribe(
+                                                    receipt -> {},
+                                                    e -> LOG.log(
+                                                            System.Logger.Level.WARNING,
+                                                            "charging the cancelled stream of " + call.user
+                                                                    + " failed; its hold " + s.holdId
+                                                                    + " expires on its own",
+                                                            e));
                                 }
                             });
                 });
     }
 
     private Mono<Receipt> releaseAfterFailure(Call call, String holdId, Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, "model call of " + call.user + " failed; hold " + holdId + " released", cause);
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                "model call of " + call.user + " failed; hold " + holdId + " released",
+                cause);
         return ledger.release(call.user, holdId).onErrorResume(e -> {
-            LOG.log(System.Logger.Level.WARNING, "releasing hold " + holdId + " of " + call.user
-                    + " failed; it expires on its own", e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "releasing hold " + holdId + " of " + call.user + " failed; it expires on its own",
+                    e);
             return Mono.empty();
         });
     }
@@ -196,8 +214,9 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
         Object param = request.context().get(USER);
         String user = param != null ? param.toString() : userResolver.resolve(request);
         if (user == null || user.isBlank()) {
-            throw new IllegalStateException("no user for the balance advisor: pass .advisors(a -> a.param(BalanceAdvisor.USER, "
-                    + "userId)) or give the advisor a UserResolver");
+            throw new IllegalStateException(
+                    "no user for the balance advisor: pass .advisors(a -> a.param(BalanceAdvisor.USER, "
+                            + "userId)) or give the advisor a UserResolver");
         }
         Prompt prompt = request.prompt();
         ChatOptions options = prompt.getOptions();
@@ -218,7 +237,12 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
         if (conversation == null) {
             conversation = request.context().get(ChatMemory.CONVERSATION_ID);
         }
-        return new Call(user, model, promptTokens, maxTokens, conversation == null ? null : conversation.toString(),
+        return new Call(
+                user,
+                model,
+                promptTokens,
+                maxTokens,
+                conversation == null ? null : conversation.toString(),
                 ledger.config().holdTtl());
     }
 
@@ -236,7 +260,12 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
     }
 
     /** What one request is: who, which model, how many tokens. */
-    private record Call(String user, String model, long promptTokens, long maxTokens, @Nullable String conversationId,
+    private record Call(
+            String user,
+            String model,
+            long promptTokens,
+            long maxTokens,
+            @Nullable String conversationId,
             Duration holdTtl) {
 
         BalanceRequest balanceRequest() {
@@ -244,25 +273,30 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
         }
 
         ChargeRequest charge(String usedModel, Usage usage, String context, String holdId) {
-            return ChargeRequest.of(user, usedModel, usage).withContext(context).withConversationId(conversationId)
+            return ChargeRequest.of(user, usedModel, usage)
+                    .withContext(context)
+                    .withConversationId(conversationId)
                     .withHold(holdId);
         }
 
         /** The request, on the model the decision names (the free model on a fallback). */
         ChatClientRequest forModel(ChatClientRequest request, String decided) {
-            if (decided.equals(model) && request.prompt().getOptions() != null
+            if (decided.equals(model)
+                    && request.prompt().getOptions() != null
                     && decided.equals(request.prompt().getOptions().getModel())) {
                 return request;
             }
             ChatOptions options = request.prompt().getOptions();
-            ChatOptions switched = options != null ? options.mutate().model(decided).build()
+            ChatOptions switched = options != null
+                    ? options.mutate().model(decided).build()
                     : ChatOptions.builder().model(decided).build();
-            return request.mutate().prompt(request.prompt().mutate().chatOptions(switched).build()).build();
+            return request.mutate()
+                    .prompt(request.prompt().mutate().chatOptions(switched).build())
+                    .build();
         }
     }
 
-    private record Reserved(Call call, Reservation reservation) {
-    }
+    private record Reserved(Call call, Reservation reservation) {}
 
     /** A running stream: what it has sent, and which of complete, cancel and error settles the hold. */
     private final class Stream {
@@ -297,13 +331,19 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
             if (Duration.between(holdRenewedAt, now).compareTo(call.holdTtl.dividedBy(2)) >= 0) {
                 holdRenewedAt = now;
                 // an expired hold stops counting, and concurrent requests could spend what this one will be charged
-                ledger.extendHold(call.user, holdId).subscribe(h -> { }, e -> LOG.log(System.Logger.Level.WARNING,
-                        "hold " + holdId + " of " + call.user + " could not be extended", e));
+                ledger.extendHold(call.user, holdId)
+                        .subscribe(
+                                h -> {},
+                                e -> LOG.log(
+                                        System.Logger.Level.WARNING,
+                                        "hold " + holdId + " of " + call.user + " could not be extended",
+                                        e));
             }
         }
 
         synchronized ChargeRequest completed() {
-            Usage usage = reported != null ? reported : Usage.of(call.promptTokens, estimator.estimate(text.toString()));
+            Usage usage =
+                    reported != null ? reported : Usage.of(call.promptTokens, estimator.estimate(text.toString()));
             return call.charge(model, usage, EntryContext.MESSAGE, holdId);
         }
 
@@ -312,8 +352,11 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
             long sent = estimator.estimate(text.toString());
             Usage usage;
             if (reported != null) {
-                usage = new Usage(reported.inputTokens(), Math.max(sent, reported.outputTokens()),
-                        reported.cacheWriteTokens(), reported.cacheReadTokens());
+                usage = new Usage(
+                        reported.inputTokens(),
+                        Math.max(sent, reported.outputTokens()),
+                        reported.cacheWriteTokens(),
+                        reported.cacheReadTokens());
             } else {
                 usage = Usage.of(call.promptTokens, sent);
             }
@@ -367,8 +410,8 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
          */
         public Builder defaultModel(String model) {
             if (model == null || model.isBlank()) {
-                throw new IllegalArgumentException("defaultModel must not be blank, was "
-                        + (model == null ? "null" : "'" + model + "'"));
+                throw new IllegalArgumentException(
+                        "defaultModel must not be blank, was " + (model == null ? "null" : "'" + model + "'"));
             }
             this.defaultModel = model;
             return this;
@@ -383,8 +426,8 @@ public final class BalanceAdvisor implements CallAdvisor, StreamAdvisor {
          */
         public Builder defaultMaxTokens(long maxTokens) {
             if (maxTokens < 1 || maxTokens > Usage.MAX_TOKENS) {
-                throw new IllegalArgumentException("defaultMaxTokens must be between 1 and " + Usage.MAX_TOKENS
-                        + ", was " + maxTokens);
+                throw new IllegalArgumentException(
+                        "defaultMaxTokens must be between 1 and " + Usage.MAX_TOKENS + ", was " + maxTokens);
             }
             this.defaultMaxTokens = maxTokens;
             return this;

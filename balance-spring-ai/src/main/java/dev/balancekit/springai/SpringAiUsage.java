@@ -7,8 +7,7 @@ import org.springframework.ai.chat.model.ChatResponse;
 /** Reads the usage a provider reported into a ledger {@link Usage}. */
 final class SpringAiUsage {
 
-    private SpringAiUsage() {
-    }
+    private SpringAiUsage() {}
 
     /**
      * The usage in a response's metadata. Spring AI's prompt count is the whole prompt, cached

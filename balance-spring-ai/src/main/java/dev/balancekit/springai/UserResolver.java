@@ -17,5 +17,6 @@ public interface UserResolver {
      * @param request the request
      * @return the user id, or null when there is none (the advisor then refuses to call the model)
      */
-    @Nullable String resolve(ChatClientRequest request);
+    @Nullable
+    String resolve(ChatClientRequest request);
 }

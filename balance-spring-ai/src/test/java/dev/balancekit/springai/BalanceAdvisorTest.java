@@ -65,26 +65,38 @@ class BalanceAdvisorTest {
     /** 1 credit per prompt token, 2 per completion token, 0.1 per cached token read, 1.25 per written. */
     private static final PriceTable PRICES = PriceTable.builder()
             .defaultPrice(ModelPrice.perToken("1", "2"))
-            .model("cached-model", ModelPrice.perToken("1", "2").withCache(
-                    dev.balancekit.pricing.Rate.perToken("1.25"), dev.balancekit.pricing.Rate.perToken("0.1")))
+            .model(
+                    "cached-model",
+                    ModelPrice.perToken("1", "2")
+                            .withCache(
+                                    dev.balancekit.pricing.Rate.perToken("1.25"),
+                                    dev.balancekit.pricing.Rate.perToken("0.1")))
             .build();
 
     private final BlockingQueue<BalanceEvent> events = new LinkedBlockingQueue<>();
 
     private BalanceLedger ledger(long start, ShortfallPolicy policy) {
         return BalanceLedger.builder()
-                .config(LedgerConfig.builder().startBalance(Credits.of(start)).prices(PRICES).shortfallPolicy(policy).build())
+                .config(LedgerConfig.builder()
+                        .startBalance(Credits.of(start))
+                        .prices(PRICES)
+                        .shortfallPolicy(policy)
+                        .build())
                 .listener(events::add)
                 .build();
     }
 
     private static ChatClient client(StandInChatModel model, BalanceLedger ledger) {
-        BalanceAdvisor advisor = BalanceAdvisor.builder(ledger).tokenCountEstimator(CHARS).build();
+        BalanceAdvisor advisor =
+                BalanceAdvisor.builder(ledger).tokenCountEstimator(CHARS).build();
         return ChatClient.builder(model).defaultAdvisors(advisor).build();
     }
 
-    private static ChatClient.ChatClientRequestSpec prompt(ChatClient client, String user, String model, int maxTokens) {
-        return client.prompt().user("hello").options(ChatOptions.builder().model(model).maxTokens(maxTokens))
+    private static ChatClient.ChatClientRequestSpec prompt(
+            ChatClient client, String user, String model, int maxTokens) {
+        return client.prompt()
+                .user("hello")
+                .options(ChatOptions.builder().model(model).maxTokens(maxTokens))
                 .advisors(a -> a.param(BalanceAdvisor.USER, user).param(ChatMemory.CONVERSATION_ID, "conv-1"));
     }
 
@@ -93,7 +105,10 @@ class BalanceAdvisorTest {
     }
 
     private static LedgerEntry entry(BalanceLedger ledger, String user, TokenType type) {
-        return entries(ledger, user).stream().filter(e -> e.tokenType() == type).findFirst().orElseThrow();
+        return entries(ledger, user).stream()
+                .filter(e -> e.tokenType() == type)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static AccountView account(BalanceLedger ledger, String user) {
@@ -104,7 +119,8 @@ class BalanceAdvisorTest {
     void call_allowed_chargesTheReportedUsageAgainstTheHold() {
         BalanceLedger ledger = ledger(1000, ShortfallPolicy.block());
         StandInChatModel model = StandInChatModel.answering(7, "Hi", " there");
-        ChatClientResponse response = prompt(client(model, ledger), "alice", "gpt-x", 50).call().chatClientResponse();
+        ChatClientResponse response =
+                prompt(client(model, ledger), "alice", "gpt-x", 50).call().chatClientResponse();
 
         assertThat(response.chatResponse().getResult().getOutput().getText()).isEqualTo("Hi there");
         Receipt receipt = (Receipt) response.context().get(BalanceAdvisor.RECEIPT);
@@ -122,7 +138,8 @@ class BalanceAdvisorTest {
     void call_refused_throwsWithTheDecision_andNeverCallsTheModel() {
         BalanceLedger ledger = ledger(10, ShortfallPolicy.block());
         StandInChatModel model = StandInChatModel.answering(7, "Hi");
-        assertThatThrownBy(() -> prompt(client(model, ledger), "bob", "gpt-x", 50).call().content())
+        assertThatThrownBy(() ->
+                        prompt(client(model, ledger), "bob", "gpt-x", 50).call().content())
                 .isInstanceOfSatisfying(BalanceRefusedException.class, e -> {
                     assertThat(e.user()).isEqualTo("bob");
                     assertThat(e.decision().reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
@@ -137,7 +154,8 @@ class BalanceAdvisorTest {
     void call_fallback_switchesTheRequestToTheFreeModel_andChargesIt() {
         BalanceLedger ledger = ledger(10, ShortfallPolicy.freeModel("free-model"));
         StandInChatModel model = StandInChatModel.answering(5, "ok");
-        ChatClientResponse response = prompt(client(model, ledger), "carol", "gpt-x", 50).call().chatClientResponse();
+        ChatClientResponse response =
+                prompt(client(model, ledger), "carol", "gpt-x", 50).call().chatClientResponse();
 
         assertThat(model.models).containsExactly("free-model");
         BalanceDecision decision = (BalanceDecision) response.context().get(BalanceAdvisor.DECISION);
@@ -149,7 +167,9 @@ class BalanceAdvisorTest {
     void call_modelError_releasesTheHold_andChargesNothing() {
         BalanceLedger ledger = ledger(1000, ShortfallPolicy.block());
         StandInChatModel model = new StandInChatModel(List.of("x"), null, new IllegalStateException("provider down"));
-        assertThatThrownBy(() -> prompt(client(model, ledger), "dave", "gpt-x", 50).call().content())
+        assertThatThrownBy(() -> prompt(client(model, ledger), "dave", "gpt-x", 50)
+                        .call()
+                        .content())
                 .hasMessageContaining("provider down");
         AccountView a = account(ledger, "dave");
         assertThat(a.holds()).isEmpty();
@@ -163,8 +183,11 @@ class BalanceAdvisorTest {
         // the whole prompt is 1000 tokens: 800 read from the cache, 100 written to it, 100 neither
         DefaultUsage usage = new DefaultUsage(1000, 10, 1010, null, 800L, 100L);
         StandInChatModel model = new StandInChatModel(List.of("answer"), usage, null);
-        Receipt receipt = (Receipt) prompt(client(model, ledger), "erin", "cached-model", 50).call()
-                .chatClientResponse().context().get(BalanceAdvisor.RECEIPT);
+        Receipt receipt = (Receipt) prompt(client(model, ledger), "erin", "cached-model", 50)
+                .call()
+                .chatClientResponse()
+                .context()
+                .get(BalanceAdvisor.RECEIPT);
 
         LedgerEntry prompt = entry(ledger, "erin", TokenType.PROMPT);
         assertThat(prompt.inputTokens()).isEqualTo(100);
@@ -178,8 +201,11 @@ class BalanceAdvisorTest {
     void call_withoutReportedUsage_chargesTheEstimatedPromptAndTheCountedAnswer() {
         BalanceLedger ledger = ledger(1000, ShortfallPolicy.block());
         StandInChatModel model = new StandInChatModel(List.of("four"), null, null);
-        Receipt receipt = (Receipt) prompt(client(model, ledger), "fay", "gpt-x", 50).call()
-                .chatClientResponse().context().get(BalanceAdvisor.RECEIPT);
+        Receipt receipt = (Receipt) prompt(client(model, ledger), "fay", "gpt-x", 50)
+                .call()
+                .chatClientResponse()
+                .context()
+                .get(BalanceAdvisor.RECEIPT);
         assertThat(receipt.total()).isEqualTo(Credits.of(-(5 + 2 * 4)));
     }
 
@@ -188,7 +214,11 @@ class BalanceAdvisorTest {
         BalanceLedger ledger = ledger(1000, ShortfallPolicy.block());
         StandInChatModel model = StandInChatModel.answering(1, "x");
         ChatClient client = client(model, ledger);
-        assertThatThrownBy(() -> client.prompt().user("hi").options(ChatOptions.builder().model("m")).call().content())
+        assertThatThrownBy(() -> client.prompt()
+                        .user("hi")
+                        .options(ChatOptions.builder().model("m"))
+                        .call()
+                        .content())
                 .hasMessageContaining("no user for the balance advisor");
         assertThat(model.calls).hasValue(0);
     }
@@ -197,9 +227,19 @@ class BalanceAdvisorTest {
     void userResolver_suppliesTheUser_whenNoParameterIsGiven() {
         BalanceLedger ledger = ledger(1000, ShortfallPolicy.block());
         StandInChatModel model = StandInChatModel.answering(1, "x");
-        BalanceAdvisor advisor = BalanceAdvisor.builder(ledger).tokenCountEstimator(CHARS)
-                .userResolver(r -> "resolved").defaultModel("gpt-x").defaultMaxTokens(10).build();
-        ChatClient.builder(model).defaultAdvisors(advisor).build().prompt().user("hi").call().content();
+        BalanceAdvisor advisor = BalanceAdvisor.builder(ledger)
+                .tokenCountEstimator(CHARS)
+                .userResolver(r -> "resolved")
+                .defaultModel("gpt-x")
+                .defaultMaxTokens(10)
+                .build();
+        ChatClient.builder(model)
+                .defaultAdvisors(advisor)
+                .build()
+                .prompt()
+                .user("hi")
+                .call()
+                .content();
         assertThat(account(ledger, "resolved").balance()).isEqualTo(Credits.of(1000 - 1 - 2));
         assertThat(model.models).containsExactly("gpt-x");
     }
@@ -208,8 +248,10 @@ class BalanceAdvisorTest {
     void stream_completed_chargesTheFinalUsage() {
         BalanceLedger ledger = ledger(1000, ShortfallPolicy.block());
         StandInChatModel model = StandInChatModel.answering(6, "a", "b", "c");
-        StepVerifier.create(prompt(client(model, ledger), "gina", "gpt-x", 50).stream().content())
-                .expectNext("a", "b", "c").verifyComplete();
+        StepVerifier.create(prompt(client(model, ledger), "gina", "gpt-x", 50).stream()
+                        .content())
+                .expectNext("a", "b", "c")
+                .verifyComplete();
         AccountView a = account(ledger, "gina");
         assertThat(a.balance()).isEqualTo(Credits.of(1000 - 6 - 2 * 3));
         assertThat(a.holds()).isEmpty();
@@ -220,8 +262,11 @@ class BalanceAdvisorTest {
     void stream_cancelledMidway_chargesTheTokensStreamedSoFar_asIncomplete() throws InterruptedException {
         BalanceLedger ledger = ledger(1000, ShortfallPolicy.block());
         StandInChatModel model = StandInChatModel.answering(6, "a", "b", "c", "d", "e", "f", "g", "h");
-        StepVerifier.create(prompt(client(model, ledger), "hank", "gpt-x", 50).stream().content().take(3))
-                .expectNext("a", "b", "c").verifyComplete();
+        StepVerifier.create(prompt(client(model, ledger), "hank", "gpt-x", 50).stream()
+                        .content()
+                        .take(3))
+                .expectNext("a", "b", "c")
+                .verifyComplete();
         BalanceEvent charged = events.poll(10, TimeUnit.SECONDS);
         while (!(charged instanceof BalanceEvent.Charged)) {
             charged = events.poll(10, TimeUnit.SECONDS);
@@ -237,9 +282,12 @@ class BalanceAdvisorTest {
     @Test
     void stream_modelError_releasesTheHold() {
         BalanceLedger ledger = ledger(1000, ShortfallPolicy.block());
-        StandInChatModel model = new StandInChatModel(List.of("a", "b"), null, new IllegalStateException("stream broke"));
-        StepVerifier.create(prompt(client(model, ledger), "ivy", "gpt-x", 50).stream().content())
-                .expectNext("a", "b").verifyErrorMessage("stream broke");
+        StandInChatModel model =
+                new StandInChatModel(List.of("a", "b"), null, new IllegalStateException("stream broke"));
+        StepVerifier.create(prompt(client(model, ledger), "ivy", "gpt-x", 50).stream()
+                        .content())
+                .expectNext("a", "b")
+                .verifyErrorMessage("stream broke");
         AccountView a = account(ledger, "ivy");
         assertThat(a.holds()).isEmpty();
         assertThat(a.balance()).isEqualTo(Credits.of(1000));
@@ -249,7 +297,8 @@ class BalanceAdvisorTest {
     void stream_refused_failsWithTheDecision_beforeTheModel() {
         BalanceLedger ledger = ledger(10, ShortfallPolicy.block());
         StandInChatModel model = StandInChatModel.answering(6, "a");
-        StepVerifier.create(prompt(client(model, ledger), "jo", "gpt-x", 50).stream().content())
+        StepVerifier.create(prompt(client(model, ledger), "jo", "gpt-x", 50).stream()
+                        .content())
                 .verifyErrorSatisfies(e -> assertThat(e).isInstanceOf(BalanceRefusedException.class));
         assertThat(model.calls).hasValue(0);
     }

@@ -57,7 +57,8 @@ final class StandInChatModel implements ChatModel {
 
     private void record(Prompt prompt) {
         calls.incrementAndGet();
-        models.add(String.valueOf(prompt.getOptions() == null ? null : prompt.getOptions().getModel()));
+        models.add(String.valueOf(
+                prompt.getOptions() == null ? null : prompt.getOptions().getModel()));
     }
 
     private static ChatResponse response(String text, @Nullable DefaultUsage usage) {

@@ -37,15 +37,19 @@ import org.springframework.util.ClassUtils;
  */
 @AutoConfiguration(afterName = "org.springframework.boot.mongodb.autoconfigure.MongoReactiveAutoConfiguration")
 @EnableConfigurationProperties(BalanceKitProperties.class)
-@Import({BalanceKitAutoConfiguration.MongoStoreConfiguration.class, BalanceKitAutoConfiguration.YamlReloadConfiguration.class, BalanceKitAutoConfiguration.MetricsConfiguration.class,
-        BalanceKitAutoConfiguration.HealthConfiguration.class, BalanceKitAutoConfiguration.WebConfiguration.class})
+@Import({
+    BalanceKitAutoConfiguration.MongoStoreConfiguration.class,
+    BalanceKitAutoConfiguration.YamlReloadConfiguration.class,
+    BalanceKitAutoConfiguration.MetricsConfiguration.class,
+    BalanceKitAutoConfiguration.HealthConfiguration.class,
+    BalanceKitAutoConfiguration.WebConfiguration.class
+})
 public class BalanceKitAutoConfiguration {
 
     private static final String YAML_CLASS = "dev.balancekit.yaml.YamlLedgerConfig";
 
     /** Creates the configuration. */
-    public BalanceKitAutoConfiguration() {
-    }
+    public BalanceKitAutoConfiguration() {}
 
     /**
      * The ledger's settings: from {@code balancekit.config-file} when set, else from the
@@ -63,7 +67,9 @@ public class BalanceKitAutoConfiguration {
             return PropertiesLedgerConfig.from(properties);
         }
         if (!ClassUtils.isPresent(YAML_CLASS, BalanceKitAutoConfiguration.class.getClassLoader())) {
-            throw new InvalidConfigurationPropertyValueException("balancekit.config-file", file,
+            throw new InvalidConfigurationPropertyValueException(
+                    "balancekit.config-file",
+                    file,
                     "reading a config file needs dev.balancekit:balance-yaml on the class path");
         }
         return YamlConfigs.load(file);
@@ -82,9 +88,11 @@ public class BalanceKitAutoConfiguration {
     @ConditionalOnMissingBean(BalanceStore.class)
     public BalanceStore balanceKitMemoryStore(BalanceKitProperties properties) {
         if (properties.getStore() == BalanceKitProperties.StoreType.MONGODB) {
-            throw new InvalidConfigurationPropertyValueException("balancekit.store", "mongodb",
+            throw new InvalidConfigurationPropertyValueException(
+                    "balancekit.store",
+                    "mongodb",
                     "the MongoDB store needs dev.balancekit:balance-mongo and "
-                    + "org.mongodb:mongodb-driver-reactivestreams on the class path");
+                            + "org.mongodb:mongodb-driver-reactivestreams on the class path");
         }
         return new InMemoryBalanceStore();
     }
@@ -108,8 +116,12 @@ public class BalanceKitAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public BalanceLedger balanceLedger(LedgerConfig config, BalanceStore store, ObjectProvider<BalanceListener> listeners,
-            ObjectProvider<BalanceLedgerBuilderCustomizer> customizers, ObjectProvider<BalanceKitStatus> status) {
+    public BalanceLedger balanceLedger(
+            LedgerConfig config,
+            BalanceStore store,
+            ObjectProvider<BalanceListener> listeners,
+            ObjectProvider<BalanceLedgerBuilderCustomizer> customizers,
+            ObjectProvider<BalanceKitStatus> status) {
         BalanceLedger.Builder b = BalanceLedger.builder().config(config).store(store);
         status.ifAvailable(s -> b.listener(s.listener()));
         listeners.orderedStream().forEach(b::listener);
@@ -119,8 +131,8 @@ public class BalanceKitAutoConfiguration {
 
     /** The MongoDB store, when balance-mongo and the reactive driver are on the class path. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = {"dev.balancekit.mongo.MongoBalanceStore",
-            "com.mongodb.reactivestreams.client.MongoClient"})
+    @ConditionalOnClass(
+            name = {"dev.balancekit.mongo.MongoBalanceStore", "com.mongodb.reactivestreams.client.MongoClient"})
     static class MongoStoreConfiguration {
 
         @Bean
@@ -134,8 +146,11 @@ public class BalanceKitAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(BalanceStore.class)
         @ConditionalOnProperty(name = "balancekit.store", havingValue = "mongodb")
-        MongoBalanceStore balanceKitConfiguredMongoStore(ObjectProvider<MongoClient> client, BalanceKitProperties properties,
-                Environment env, OwnMongoClient own) {
+        MongoBalanceStore balanceKitConfiguredMongoStore(
+                ObjectProvider<MongoClient> client,
+                BalanceKitProperties properties,
+                Environment env,
+                OwnMongoClient own) {
             String uri = properties.getMongodb().getUri();
             if (uri != null) {
                 ConnectionString cs = parse(uri);
@@ -144,7 +159,9 @@ public class BalanceKitAutoConfiguration {
             }
             MongoClient app = client.getIfAvailable();
             if (app == null) {
-                throw new InvalidConfigurationPropertyValueException("balancekit.store", "mongodb",
+                throw new InvalidConfigurationPropertyValueException(
+                        "balancekit.store",
+                        "mongodb",
                         "the application has no reactive MongoClient bean; set balancekit.mongodb.uri");
             }
             return store(app.getDatabase(database(properties, env, null)), properties);
@@ -157,8 +174,8 @@ public class BalanceKitAutoConfiguration {
 
         @Bean
         @ConditionalOnBean(MongoBalanceStore.class)
-        MongoStoreLifecycle balanceKitMongoStoreLifecycle(MongoBalanceStore store, BalanceKitProperties properties,
-                OwnMongoClient own) {
+        MongoStoreLifecycle balanceKitMongoStoreLifecycle(
+                MongoBalanceStore store, BalanceKitProperties properties, OwnMongoClient own) {
             return new MongoStoreLifecycle(store, properties.getMongodb().getFlushInterval(), own.client);
         }
 
@@ -170,8 +187,8 @@ public class BalanceKitAutoConfiguration {
                 try {
                     b.balancesCollection(accounts);
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidConfigurationPropertyValueException("balancekit.mongodb.accounts-collection", accounts,
-                            String.valueOf(e.getMessage()));
+                    throw new InvalidConfigurationPropertyValueException(
+                            "balancekit.mongodb.accounts-collection", accounts, String.valueOf(e.getMessage()));
                 }
             }
             String entries = properties.getMongodb().getEntriesCollection();
@@ -179,8 +196,8 @@ public class BalanceKitAutoConfiguration {
                 try {
                     b.transactionsCollection(entries);
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidConfigurationPropertyValueException("balancekit.mongodb.entries-collection", entries,
-                            String.valueOf(e.getMessage()));
+                    throw new InvalidConfigurationPropertyValueException(
+                            "balancekit.mongodb.entries-collection", entries, String.valueOf(e.getMessage()));
                 }
             }
             return b.build();
@@ -190,7 +207,8 @@ public class BalanceKitAutoConfiguration {
             try {
                 return new ConnectionString(uri);
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationPropertyValueException("balancekit.mongodb.uri", uri, String.valueOf(e.getMessage()));
+                throw new InvalidConfigurationPropertyValueException(
+                        "balancekit.mongodb.uri", uri, String.valueOf(e.getMessage()));
             }
         }
 
@@ -219,7 +237,8 @@ public class BalanceKitAutoConfiguration {
 
     /** The client BalanceKit made from {@code balancekit.mongodb.uri}, if any; closed by the lifecycle. */
     static final class OwnMongoClient {
-        @Nullable MongoClient client;
+        @Nullable
+        MongoClient client;
     }
 
     /** Applies changes of {@code balancekit.config-file} to the running ledger. */

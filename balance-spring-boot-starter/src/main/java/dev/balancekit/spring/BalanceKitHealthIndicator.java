@@ -17,6 +17,7 @@ final class BalanceKitHealthIndicator implements ReactiveHealthIndicator {
 
     /** A user id no host uses: reading it touches the store and finds nothing. */
     static final String PROBE_USER = "balancekit-health-probe";
+
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final BalanceLedger ledger;
@@ -29,7 +30,8 @@ final class BalanceKitHealthIndicator implements ReactiveHealthIndicator {
 
     @Override
     public Mono<Health> health() {
-        return ledger.balance(PROBE_USER).then(Mono.fromCallable(() -> details(Health.up())))
+        return ledger.balance(PROBE_USER)
+                .then(Mono.fromCallable(() -> details(Health.up())))
                 .timeout(TIMEOUT)
                 .onErrorResume(e -> Mono.just(details(Health.down(e))));
     }

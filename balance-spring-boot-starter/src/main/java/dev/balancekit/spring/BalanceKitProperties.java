@@ -356,8 +356,12 @@ public class BalanceKitProperties {
         }
 
         boolean isSet() {
-            return daily != null || weekly != null || monthly != null
-                    || dailyTokens != null || weeklyTokens != null || monthlyTokens != null;
+            return daily != null
+                    || weekly != null
+                    || monthly != null
+                    || dailyTokens != null
+                    || weeklyTokens != null
+                    || monthlyTokens != null;
         }
     }
 
@@ -622,10 +626,12 @@ public class BalanceKitProperties {
         private @Nullable String priceMultiplier;
         /** true: not checked (still charged); false: checked even when the request is exempt. */
         private @Nullable Boolean exempt;
+
         private final Shortfall shortfall = new Shortfall();
         private final Limits usageLimits = new Limits();
         /** Whether the tier replaces the usage caps; set by giving any cap, or true for no caps. */
         private @Nullable Boolean replaceUsageLimits;
+
         private final RefillSettings refill = new RefillSettings();
         private final Models models = new Models();
 

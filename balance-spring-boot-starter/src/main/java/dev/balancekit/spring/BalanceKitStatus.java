@@ -30,7 +30,8 @@ final class BalanceKitStatus {
         return configSource;
     }
 
-    @Nullable Reload lastReload() {
+    @Nullable
+    Reload lastReload() {
         return lastReload;
     }
 

@@ -30,11 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class BalanceRefusedExceptionHandler {
 
     /** Writes amounts as plain decimals ({@code 527065.5}), as LibreChat does. */
-    private static final JsonMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
 
     /** Creates the handler. */
-    public BalanceRefusedExceptionHandler() {
-    }
+    public BalanceRefusedExceptionHandler() {}
 
     /**
      * Maps a refusal to its response.

@@ -40,11 +40,18 @@ final class MongoStoreLifecycle implements SmartLifecycle {
                 // a flush that outlasts the interval skips the ticks it covers instead of failing the schedule
                 .onBackpressureDrop()
                 .concatMap(tick -> store.flushPending().onErrorResume(e -> {
-                    LOG.log(System.Logger.Level.WARNING, "flushing pending ledger entries failed; retried next time", e);
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "flushing pending ledger entries failed; retried next time",
+                            e);
                     return Mono.empty();
                 }))
-                .subscribe(copied -> { }, e -> LOG.log(System.Logger.Level.ERROR,
-                        "the schedule that flushes pending ledger entries stopped", e));
+                .subscribe(
+                        copied -> {},
+                        e -> LOG.log(
+                                System.Logger.Level.ERROR,
+                                "the schedule that flushes pending ledger entries stopped",
+                                e));
     }
 
     @Override
@@ -57,8 +64,11 @@ final class MongoStoreLifecycle implements SmartLifecycle {
         try {
             store.flushPending().block(SHUTDOWN_TIMEOUT);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "flushing pending ledger entries at shutdown failed; "
-                    + "the next write of each account or a flush-pending run copies them", e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "flushing pending ledger entries at shutdown failed; "
+                            + "the next write of each account or a flush-pending run copies them",
+                    e);
         } finally {
             if (ownClient != null) {
                 ownClient.close();

@@ -39,8 +39,7 @@ final class PropertiesLedgerConfig {
 
     private static final String P = "balancekit.";
 
-    private PropertiesLedgerConfig() {
-    }
+    private PropertiesLedgerConfig() {}
 
     static LedgerConfig from(BalanceKitProperties p) {
         LedgerConfig.Builder b = LedgerConfig.builder();
@@ -101,21 +100,31 @@ final class PropertiesLedgerConfig {
         }
         b.balanceThresholds(thresholds);
         List<Integer> percents = p.getNotifications().getWindowPercent();
-        check(P + "notifications.window-percent", percents,
-                () -> b.windowThresholds(percents.stream().mapToInt(Integer::intValue).toArray()));
+        check(
+                P + "notifications.window-percent",
+                percents,
+                () -> b.windowThresholds(
+                        percents.stream().mapToInt(Integer::intValue).toArray()));
         return check(P + "default-tier", p.getDefaultTier(), b::build);
     }
 
     private static ShortfallPolicy policy(String prefix, Shortfall s) {
-        ShortfallAction action = s.getAction() != null ? s.getAction()
-                : s.getFreeModel() != null ? ShortfallAction.FREE_MODEL
-                : s.getNegativeFloor() != null ? ShortfallAction.ALLOW_NEGATIVE : ShortfallAction.BLOCK;
+        ShortfallAction action = s.getAction() != null
+                ? s.getAction()
+                : s.getFreeModel() != null
+                        ? ShortfallAction.FREE_MODEL
+                        : s.getNegativeFloor() != null ? ShortfallAction.ALLOW_NEGATIVE : ShortfallAction.BLOCK;
         if (action != ShortfallAction.FREE_MODEL && s.getFreeModel() != null) {
-            throw invalid(prefix + ".free-model", s.getFreeModel(), "free-model is only used when action is free-model, but action is "
-                    + action.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            throw invalid(
+                    prefix + ".free-model",
+                    s.getFreeModel(),
+                    "free-model is only used when action is free-model, but action is "
+                            + action.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         }
         if (action != ShortfallAction.ALLOW_NEGATIVE && s.getNegativeFloor() != null) {
-            throw invalid(prefix + ".negative-floor", s.getNegativeFloor(),
+            throw invalid(
+                    prefix + ".negative-floor",
+                    s.getNegativeFloor(),
                     "negative-floor is only used when action is allow-negative");
         }
         return switch (action) {
@@ -129,7 +138,9 @@ final class PropertiesLedgerConfig {
             }
             case ALLOW_NEGATIVE -> {
                 String floor = s.getNegativeFloor();
-                yield check(prefix + ".negative-floor", floor,
+                yield check(
+                        prefix + ".negative-floor",
+                        floor,
                         () -> ShortfallPolicy.allowNegative(floor == null ? null : Credits.parse(floor)));
             }
         };
@@ -139,8 +150,11 @@ final class PropertiesLedgerConfig {
         Credits daily = credits(prefix + ".daily", l.getDaily());
         Credits weekly = credits(prefix + ".weekly", l.getWeekly());
         Credits monthly = credits(prefix + ".monthly", l.getMonthly());
-        return check(prefix, describe(l), () -> UsageLimits.credits(daily, weekly, monthly)
-                .withTokens(l.getDailyTokens(), l.getWeeklyTokens(), l.getMonthlyTokens()));
+        return check(
+                prefix,
+                describe(l),
+                () -> UsageLimits.credits(daily, weekly, monthly)
+                        .withTokens(l.getDailyTokens(), l.getWeeklyTokens(), l.getMonthlyTokens()));
     }
 
     private static String describe(Limits l) {
@@ -157,7 +171,8 @@ final class PropertiesLedgerConfig {
     private static Refill refill(String prefix, RefillSettings r, @Nullable RefillSettings fallback) {
         RefillMode mode = first(r.getMode(), fallback == null ? null : fallback.getMode(), RefillMode.ADD);
         Long interval = first(r.getIntervalValue(), fallback == null ? null : fallback.getIntervalValue(), 30L);
-        RefillUnit unit = first(r.getIntervalUnit(), fallback == null ? null : fallback.getIntervalUnit(), RefillUnit.DAYS);
+        RefillUnit unit =
+                first(r.getIntervalUnit(), fallback == null ? null : fallback.getIntervalUnit(), RefillUnit.DAYS);
         String amountText = first(r.getAmount(), fallback == null ? null : fallback.getAmount(), "10000");
         Credits amount = check(prefix + ".amount", amountText, () -> Credits.parse(amountText));
         return check(prefix + ".interval-value", interval, () -> new Refill(mode, interval, unit, amount));
@@ -191,16 +206,19 @@ final class PropertiesLedgerConfig {
             BalanceKitProperties.PremiumPrice pp = p.getPremium();
             Long threshold = required(prefix + ".premium.threshold", pp.getThreshold());
             Rate pPrompt = rate(prefix + ".premium.prompt", required(prefix + ".premium.prompt", pp.getPrompt()), unit);
-            Rate pCompletion = rate(prefix + ".premium.completion",
-                    required(prefix + ".premium.completion", pp.getCompletion()), unit);
-            premium = check(prefix + ".premium.threshold", threshold, () -> new Premium(threshold, pPrompt, pCompletion));
+            Rate pCompletion = rate(
+                    prefix + ".premium.completion", required(prefix + ".premium.completion", pp.getCompletion()), unit);
+            premium =
+                    check(prefix + ".premium.threshold", threshold, () -> new Premium(threshold, pPrompt, pCompletion));
         }
         return new ModelPrice(prompt, completion, write, read, premium);
     }
 
     private static Rate rate(String property, String value, PriceUnit unit) {
-        return check(property, value, () -> unit == PriceUnit.USD_PER_1M_TOKENS
-                ? Rate.perToken(value) : Rate.perThousandTokens(value));
+        return check(
+                property,
+                value,
+                () -> unit == PriceUnit.USD_PER_1M_TOKENS ? Rate.perToken(value) : Rate.perThousandTokens(value));
     }
 
     private static <T> T required(String property, @Nullable T value) {
@@ -225,7 +243,10 @@ final class PropertiesLedgerConfig {
             t.shortfallPolicy(policy(prefix + ".shortfall", s.getShortfall()));
         }
         if (s.getUsageLimits().isSet() || Boolean.TRUE.equals(s.getReplaceUsageLimits())) {
-            t.usageLimits(s.getUsageLimits().isSet() ? limits(prefix + ".usage-limits", s.getUsageLimits()) : UsageLimits.NONE);
+            t.usageLimits(
+                    s.getUsageLimits().isSet()
+                            ? limits(prefix + ".usage-limits", s.getUsageLimits())
+                            : UsageLimits.NONE);
         }
         RefillSettings r = s.getRefill();
         if (Boolean.FALSE.equals(r.getEnabled())) {
@@ -257,7 +278,8 @@ final class PropertiesLedgerConfig {
         }
     }
 
-    private static InvalidConfigurationPropertyValueException invalid(String property, @Nullable Object value, String reason) {
+    private static InvalidConfigurationPropertyValueException invalid(
+            String property, @Nullable Object value, String reason) {
         return new InvalidConfigurationPropertyValueException(property, value, reason);
     }
 }

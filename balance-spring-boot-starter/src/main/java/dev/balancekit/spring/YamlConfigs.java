@@ -9,8 +9,7 @@ import java.nio.file.Path;
 /** The balance-yaml calls, in a class of their own so that the starter runs without balance-yaml. */
 final class YamlConfigs {
 
-    private YamlConfigs() {
-    }
+    private YamlConfigs() {}
 
     static LedgerConfig load(String file) {
         return YamlLedgerConfig.load(Path.of(file));

@@ -12,12 +12,12 @@ import dev.balancekit.BalanceListener;
 import dev.balancekit.BalanceRequest;
 import dev.balancekit.ChargeRequest;
 import dev.balancekit.Credits;
-import dev.balancekit.Usage;
 import dev.balancekit.LedgerConfig;
 import dev.balancekit.RefillMode;
 import dev.balancekit.RefillUnit;
 import dev.balancekit.Reservation;
 import dev.balancekit.Tier;
+import dev.balancekit.Usage;
 import dev.balancekit.memory.InMemoryBalanceStore;
 import dev.balancekit.memory.ManualClock;
 import dev.balancekit.mongo.MongoBalanceStore;
@@ -57,8 +57,8 @@ class BalanceKitAutoConfigurationTest {
     private static MongoServer server;
     private static MongoClient client;
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(BalanceKitAutoConfiguration.class));
+    private final ApplicationContextRunner runner =
+            new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(BalanceKitAutoConfiguration.class));
 
     @BeforeAll
     static void startMongo() {
@@ -78,7 +78,9 @@ class BalanceKitAutoConfigurationTest {
         runner.run(ctx -> {
             assertThat(ctx).hasNotFailed();
             assertThat(ctx).getBean(BalanceStore.class).isInstanceOf(InMemoryBalanceStore.class);
-            Reservation r = ctx.getBean(BalanceLedger.class).reserve(BalanceRequest.of("u1", "gpt-4o", 10, 10)).block();
+            Reservation r = ctx.getBean(BalanceLedger.class)
+                    .reserve(BalanceRequest.of("u1", "gpt-4o", 10, 10))
+                    .block();
             assertThat(r.isAllowed()).isTrue();
             assertThat(ctx).doesNotHaveBean(MongoStoreLifecycle.class);
         });
@@ -92,11 +94,20 @@ class BalanceKitAutoConfigurationTest {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx).getBean(BalanceStore.class).isInstanceOf(MongoBalanceStore.class);
                     assertThat(ctx).hasSingleBean(MongoStoreLifecycle.class);
-                    ctx.getBean(BalanceLedger.class).addBalance("alice", Credits.of(5)).block();
-                    Document doc = Mono.from(client.getDatabase("bk_auto").getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION).find().first()).block();
+                    ctx.getBean(BalanceLedger.class)
+                            .addBalance("alice", Credits.of(5))
+                            .block();
+                    Document doc = Mono.from(client.getDatabase("bk_auto")
+                                    .getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION)
+                                    .find()
+                                    .first())
+                            .block();
                     assertThat(doc).isNotNull();
-                    List<Document> indexes = Flux.from(client.getDatabase("bk_auto").getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION)
-                            .listIndexes()).collectList().block();
+                    List<Document> indexes = Flux.from(client.getDatabase("bk_auto")
+                                    .getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION)
+                                    .listIndexes())
+                            .collectList()
+                            .block();
                     assertThat(indexes).hasSizeGreaterThan(1); // _id plus what ensureIndexes() created at start
                 });
     }
@@ -104,37 +115,55 @@ class BalanceKitAutoConfigurationTest {
     @Test
     void mongodbCollectionProperties_nameTheStoresCollections() {
         runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
-                .withPropertyValues("balancekit.mongodb.database=bk_names", "balancekit.mongodb.accounts-collection=chat_accounts",
-                        "balancekit.mongodb.entries-collection=chat_entries", "balancekit.mongodb.flush-interval=1h")
+                .withPropertyValues(
+                        "balancekit.mongodb.database=bk_names",
+                        "balancekit.mongodb.accounts-collection=chat_accounts",
+                        "balancekit.mongodb.entries-collection=chat_entries",
+                        "balancekit.mongodb.flush-interval=1h")
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
-                    ctx.getBean(BalanceLedger.class).addBalance("carol", Credits.of(5)).block();
+                    ctx.getBean(BalanceLedger.class)
+                            .addBalance("carol", Credits.of(5))
+                            .block();
                     ctx.getBean(MongoBalanceStore.class).flushPending().block();
                     var db = client.getDatabase("bk_names");
-                    assertThat(Mono.from(db.getCollection("chat_accounts").countDocuments()).block()).isEqualTo(1);
-                    assertThat(Mono.from(db.getCollection("chat_entries").countDocuments()).block()).isPositive();
+                    assertThat(Mono.from(db.getCollection("chat_accounts").countDocuments())
+                                    .block())
+                            .isEqualTo(1);
+                    assertThat(Mono.from(db.getCollection("chat_entries").countDocuments())
+                                    .block())
+                            .isPositive();
                     assertThat(Flux.from(db.listCollectionNames()).collectList().block())
-                            .doesNotContain(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
+                            .doesNotContain(
+                                    MongoBalanceStore.DEFAULT_BALANCES_COLLECTION,
+                                    MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
                 });
     }
 
     @Test
     void mongodbCollectionProperty_invalidName_failsStartup_namingTheProperty() {
         runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
-                .withPropertyValues("balancekit.mongodb.database=bk_bad_names", "balancekit.mongodb.entries-collection=a$b")
+                .withPropertyValues(
+                        "balancekit.mongodb.database=bk_bad_names", "balancekit.mongodb.entries-collection=a$b")
                 .run(ctx -> assertThat(messages(ctx)).contains("balancekit.mongodb.entries-collection", "a$b"));
     }
 
     @Test
     void storeMongodb_withUri_ownClientOnTheInProcessServer() {
-        runner.withPropertyValues("balancekit.store=mongodb",
+        runner.withPropertyValues(
+                        "balancekit.store=mongodb",
                         "balancekit.mongodb.uri=" + server.getConnectionString() + "/bk_own")
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx).getBean(BalanceStore.class).isInstanceOf(MongoBalanceStore.class);
                     assertThat(ctx).doesNotHaveBean(MongoClient.class);
-                    ctx.getBean(BalanceLedger.class).addBalance("bob", Credits.of(5)).block();
-                    assertThat(Mono.from(client.getDatabase("bk_own").getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION).countDocuments()).block())
+                    ctx.getBean(BalanceLedger.class)
+                            .addBalance("bob", Credits.of(5))
+                            .block();
+                    assertThat(Mono.from(client.getDatabase("bk_own")
+                                            .getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION)
+                                            .countDocuments())
+                                    .block())
                             .isEqualTo(1);
                 });
     }
@@ -144,10 +173,14 @@ class BalanceKitAutoConfigurationTest {
         runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
                 .withPropertyValues("balancekit.mongodb.database=bk_flush", "balancekit.mongodb.flush-interval=50ms")
                 .run(ctx -> {
-                    ctx.getBean(BalanceLedger.class).addBalance("flo", Credits.of(5)).block();
+                    ctx.getBean(BalanceLedger.class)
+                            .addBalance("flo", Credits.of(5))
+                            .block();
                     // the start grant and the top-up, pending in the account document until a flush copies them
-                    Long copied = Flux.interval(Duration.ofMillis(20)).onBackpressureDrop()
-                            .concatMap(t -> Mono.from(client.getDatabase("bk_flush").getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION)
+                    Long copied = Flux.interval(Duration.ofMillis(20))
+                            .onBackpressureDrop()
+                            .concatMap(t -> Mono.from(client.getDatabase("bk_flush")
+                                    .getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION)
                                     .countDocuments()))
                             .filter(n -> n == 2)
                             .blockFirst(Duration.ofSeconds(30));
@@ -160,11 +193,19 @@ class BalanceKitAutoConfigurationTest {
         runner.withBean(MongoClient.class, () -> client, b -> b.setDestroyMethodName(""))
                 .withPropertyValues("balancekit.mongodb.database=bk_shutdown", "balancekit.mongodb.flush-interval=1h")
                 .run(ctx -> {
-                    ctx.getBean(BalanceLedger.class).addBalance("sam", Credits.of(5)).block();
-                    assertThat(Mono.from(client.getDatabase("bk_shutdown").getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION).countDocuments())
-                            .block()).isZero();
+                    ctx.getBean(BalanceLedger.class)
+                            .addBalance("sam", Credits.of(5))
+                            .block();
+                    assertThat(Mono.from(client.getDatabase("bk_shutdown")
+                                            .getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION)
+                                            .countDocuments())
+                                    .block())
+                            .isZero();
                 });
-        assertThat(Mono.from(client.getDatabase("bk_shutdown").getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION).countDocuments()).block())
+        assertThat(Mono.from(client.getDatabase("bk_shutdown")
+                                .getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION)
+                                .countDocuments())
+                        .block())
                 .isEqualTo(2);
     }
 
@@ -177,21 +218,26 @@ class BalanceKitAutoConfigurationTest {
 
     @Test
     void storeMongodb_withoutClientOrUri_failsNamingTheProperty() {
-        runner.withPropertyValues("balancekit.store=mongodb").run(ctx ->
-                assertThat(messages(ctx)).contains("balancekit.store").contains("mongodb").contains("balancekit.mongodb.uri"));
+        runner.withPropertyValues("balancekit.store=mongodb")
+                .run(ctx -> assertThat(messages(ctx))
+                        .contains("balancekit.store")
+                        .contains("mongodb")
+                        .contains("balancekit.mongodb.uri"));
     }
 
     @Test
     void hostBeans_replaceOurs() {
         BalanceStore store = new InMemoryBalanceStore();
         LedgerConfig config = LedgerConfig.builder().startBalance(Credits.of(7)).build();
-        runner.withBean(BalanceStore.class, () -> store).withBean(LedgerConfig.class, () -> config)
+        runner.withBean(BalanceStore.class, () -> store)
+                .withBean(LedgerConfig.class, () -> config)
                 .run(ctx -> {
                     assertThat(ctx).getBean(BalanceStore.class).isSameAs(store);
                     assertThat(ctx.getBean(BalanceLedger.class).config()).isSameAs(config);
                 });
         BalanceLedger ledger = BalanceLedger.builder().build();
-        runner.withBean(BalanceLedger.class, () -> ledger).withBean(BalanceRefusedExceptionHandler.class)
+        runner.withBean(BalanceLedger.class, () -> ledger)
+                .withBean(BalanceRefusedExceptionHandler.class)
                 .run(ctx -> {
                     assertThat(ctx).getBean(BalanceLedger.class).isSameAs(ledger);
                     assertThat(ctx).hasSingleBean(BalanceLedger.class);
@@ -201,38 +247,38 @@ class BalanceKitAutoConfigurationTest {
     @Test
     void properties_everySetting_reachesTheLedgerConfig() {
         runner.withPropertyValues(
-                "balancekit.enabled=false",
-                "balancekit.start-balance=1234.5",
-                "balancekit.min-balance=10",
-                "balancekit.shortfall.action=allow-negative",
-                "balancekit.shortfall.negative-floor=-500",
-                "balancekit.enforce-for-exempt=true",
-                "balancekit.hold-ttl=PT5M",
-                "balancekit.operations-kept=200",
-                "balancekit.zone=Europe/Berlin",
-                "balancekit.usage-limits.daily=100",
-                "balancekit.usage-limits.monthly-tokens=50000",
-                "balancekit.refill.enabled=true",
-                "balancekit.refill.mode=top-up",
-                "balancekit.refill.interval-value=7",
-                "balancekit.refill.interval-unit=days",
-                "balancekit.refill.amount=3000",
-                "balancekit.prices.unit=usd-per-1m-tokens",
-                "balancekit.prices.default-price.prompt=1",
-                "balancekit.prices.default-price.completion=2",
-                "balancekit.prices.models.my-model.prompt=0.5",
-                "balancekit.prices.models.my-model.completion=1.5",
-                "balancekit.prices.models.my-model.cache-read=0.05",
-                "balancekit.tiers.free.start-balance=50",
-                "balancekit.tiers.free.models.allow=gpt-4o-mini*",
-                "balancekit.tiers.free.shortfall.free-model=gpt-4o-mini",
-                "balancekit.tiers.pro.price-multiplier=0.8",
-                "balancekit.tiers.pro.refill.amount=9000",
-                "balancekit.tiers.staff.exempt=true",
-                "balancekit.tiers.staff.refill.enabled=false",
-                "balancekit.default-tier=free",
-                "balancekit.notifications.balance-below=1000,100",
-                "balancekit.notifications.window-percent=80,95")
+                        "balancekit.enabled=false",
+                        "balancekit.start-balance=1234.5",
+                        "balancekit.min-balance=10",
+                        "balancekit.shortfall.action=allow-negative",
+                        "balancekit.shortfall.negative-floor=-500",
+                        "balancekit.enforce-for-exempt=true",
+                        "balancekit.hold-ttl=PT5M",
+                        "balancekit.operations-kept=200",
+                        "balancekit.zone=Europe/Berlin",
+                        "balancekit.usage-limits.daily=100",
+                        "balancekit.usage-limits.monthly-tokens=50000",
+                        "balancekit.refill.enabled=true",
+                        "balancekit.refill.mode=top-up",
+                        "balancekit.refill.interval-value=7",
+                        "balancekit.refill.interval-unit=days",
+                        "balancekit.refill.amount=3000",
+                        "balancekit.prices.unit=usd-per-1m-tokens",
+                        "balancekit.prices.default-price.prompt=1",
+                        "balancekit.prices.default-price.completion=2",
+                        "balancekit.prices.models.my-model.prompt=0.5",
+                        "balancekit.prices.models.my-model.completion=1.5",
+                        "balancekit.prices.models.my-model.cache-read=0.05",
+                        "balancekit.tiers.free.start-balance=50",
+                        "balancekit.tiers.free.models.allow=gpt-4o-mini*",
+                        "balancekit.tiers.free.shortfall.free-model=gpt-4o-mini",
+                        "balancekit.tiers.pro.price-multiplier=0.8",
+                        "balancekit.tiers.pro.refill.amount=9000",
+                        "balancekit.tiers.staff.exempt=true",
+                        "balancekit.tiers.staff.refill.enabled=false",
+                        "balancekit.default-tier=free",
+                        "balancekit.notifications.balance-below=1000,100",
+                        "balancekit.notifications.window-percent=80,95")
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     LedgerConfig c = ctx.getBean(BalanceLedger.class).config();
@@ -250,8 +296,10 @@ class BalanceKitAutoConfigurationTest {
                     assertThat(c.refill().unit()).isEqualTo(RefillUnit.DAYS);
                     assertThat(c.refill().amount()).isEqualTo(Credits.of(3000));
                     assertThat(c.prices().defaultPrice().prompt()).isEqualTo(Rate.perToken("1"));
-                    assertThat(c.prices().match("my-model-2").price().cacheRead()).isEqualTo(Rate.perToken("0.05"));
-                    assertThat(c.prices().match("my-model-2").price().completion()).isEqualTo(Rate.perToken("1.5"));
+                    assertThat(c.prices().match("my-model-2").price().cacheRead())
+                            .isEqualTo(Rate.perToken("0.05"));
+                    assertThat(c.prices().match("my-model-2").price().completion())
+                            .isEqualTo(Rate.perToken("1.5"));
                     assertThat(c.defaultTier()).isEqualTo("free");
                     Tier free = c.tiers().get("free");
                     assertThat(free.startBalance()).isEqualTo(Credits.of(50));
@@ -273,38 +321,52 @@ class BalanceKitAutoConfigurationTest {
 
     @Test
     void badStartBalance_failsStartUpNamingThePropertyAndValue() {
-        runner.withPropertyValues("balancekit.start-balance=-5").run(ctx ->
-                assertThat(messages(ctx)).contains("balancekit.start-balance").contains("'-5'"));
+        runner.withPropertyValues("balancekit.start-balance=-5")
+                .run(ctx -> assertThat(messages(ctx))
+                        .contains("balancekit.start-balance")
+                        .contains("'-5'"));
     }
 
     @Test
     void shortHoldTtl_failsStartUpNamingThePropertyAndValue() {
-        runner.withPropertyValues("balancekit.hold-ttl=1s").run(ctx ->
-                assertThat(messages(ctx)).contains("balancekit.hold-ttl").contains("'PT1S'").contains("holdTtl must be at least"));
+        runner.withPropertyValues("balancekit.hold-ttl=1s")
+                .run(ctx -> assertThat(messages(ctx))
+                        .contains("balancekit.hold-ttl")
+                        .contains("'PT1S'")
+                        .contains("holdTtl must be at least"));
     }
 
     @Test
     void unknownRefillUnit_failsStartUpNamingThePropertyAndValue() {
-        runner.withPropertyValues("balancekit.refill.interval-unit=fortnights").run(ctx ->
-                assertThat(messages(ctx)).contains("balancekit.refill.interval-unit").contains("fortnights"));
+        runner.withPropertyValues("balancekit.refill.interval-unit=fortnights")
+                .run(ctx -> assertThat(messages(ctx))
+                        .contains("balancekit.refill.interval-unit")
+                        .contains("fortnights"));
     }
 
     @Test
     void tooPreciseRate_failsStartUpNamingThePropertyAndValue() {
-        runner.withPropertyValues("balancekit.prices.models.m.prompt=0.0000001", "balancekit.prices.models.m.completion=1")
-                .run(ctx -> assertThat(messages(ctx)).contains("balancekit.prices.models.m.prompt").contains("0.0000001"));
+        runner.withPropertyValues(
+                        "balancekit.prices.models.m.prompt=0.0000001", "balancekit.prices.models.m.completion=1")
+                .run(ctx -> assertThat(messages(ctx))
+                        .contains("balancekit.prices.models.m.prompt")
+                        .contains("0.0000001"));
     }
 
     @Test
     void freeModelActionWithoutModel_failsStartUpNamingTheProperty() {
-        runner.withPropertyValues("balancekit.shortfall.action=free-model").run(ctx ->
-                assertThat(messages(ctx)).contains("balancekit.shortfall.free-model").contains("required"));
+        runner.withPropertyValues("balancekit.shortfall.action=free-model")
+                .run(ctx -> assertThat(messages(ctx))
+                        .contains("balancekit.shortfall.free-model")
+                        .contains("required"));
     }
 
     @Test
     void unknownDefaultTier_failsStartUpNamingThePropertyAndValue() {
-        runner.withPropertyValues("balancekit.default-tier=gold").run(ctx ->
-                assertThat(messages(ctx)).contains("balancekit.default-tier").contains("gold"));
+        runner.withPropertyValues("balancekit.default-tier=gold")
+                .run(ctx -> assertThat(messages(ctx))
+                        .contains("balancekit.default-tier")
+                        .contains("gold"));
     }
 
     @Test
@@ -326,12 +388,13 @@ class BalanceKitAutoConfigurationTest {
     void configFileWithErrors_failsStartUp(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("librechat.yaml");
         Files.writeString(file, "balance:\n  startBalence: 300\n");
-        runner.withPropertyValues("balancekit.config-file=" + file).run(ctx ->
-                assertThat(messages(ctx)).contains("balance.startBalence is not a known key"));
+        runner.withPropertyValues("balancekit.config-file=" + file)
+                .run(ctx -> assertThat(messages(ctx)).contains("balance.startBalence is not a known key"));
     }
 
     @Test
-    void health_upWithConfigSource_downWhenTheStoreFails_andReportsARejectedReload(@TempDir Path dir) throws IOException {
+    void health_upWithConfigSource_downWhenTheStoreFails_andReportsARejectedReload(@TempDir Path dir)
+            throws IOException {
         runner.run(ctx -> {
             Health h = ctx.getBean(BalanceKitHealthIndicator.class).health().block();
             assertThat(h.getStatus()).isEqualTo(Status.UP);
@@ -344,8 +407,11 @@ class BalanceKitAutoConfigurationTest {
             }
 
             @Override
-            public Mono<dev.balancekit.spi.CasResult> compareAndSet(String user, long expectedVersion,
-                    dev.balancekit.spi.AccountState next, List<dev.balancekit.LedgerEntry> entries) {
+            public Mono<dev.balancekit.spi.CasResult> compareAndSet(
+                    String user,
+                    long expectedVersion,
+                    dev.balancekit.spi.AccountState next,
+                    List<dev.balancekit.LedgerEntry> entries) {
                 return Mono.error(new IllegalStateException("store down"));
             }
 
@@ -359,8 +425,12 @@ class BalanceKitAutoConfigurationTest {
                 return Mono.error(new IllegalStateException("store down"));
             }
         };
-        runner.withBean(BalanceStore.class, () -> broken).run(ctx ->
-                assertThat(ctx.getBean(BalanceKitHealthIndicator.class).health().block().getStatus()).isEqualTo(Status.DOWN));
+        runner.withBean(BalanceStore.class, () -> broken)
+                .run(ctx -> assertThat(ctx.getBean(BalanceKitHealthIndicator.class)
+                                .health()
+                                .block()
+                                .getStatus())
+                        .isEqualTo(Status.DOWN));
 
         Path file = dir.resolve("librechat.yaml");
         Files.writeString(file, "balance:\n  enabled: true\n");
@@ -372,11 +442,15 @@ class BalanceKitAutoConfigurationTest {
                     ((dev.balancekit.yaml.YamlConfigWatcher) ctx.getBean("balanceKitConfigWatcher")).checkNow();
                     // the status learns of the rejection on the ledger's event thread, before the later listeners
                     assertThat(events.poll(10, TimeUnit.SECONDS)).isInstanceOf(BalanceEvent.ConfigRejected.class);
-                    Health h = ctx.getBean(BalanceKitHealthIndicator.class).health().block();
+                    Health h = ctx.getBean(BalanceKitHealthIndicator.class)
+                            .health()
+                            .block();
                     assertThat(h.getStatus()).isEqualTo(Status.UP);
-                    assertThat(h.getDetails()).containsEntry("config", file.toString())
+                    assertThat(h.getDetails())
+                            .containsEntry("config", file.toString())
                             .containsEntry("lastReloadOutcome", "rejected");
-                    assertThat(h.getDetails().get("lastReloadError").toString()).contains("balance.enabled must be true or false");
+                    assertThat(h.getDetails().get("lastReloadError").toString())
+                            .contains("balance.enabled must be true or false");
                 });
     }
 
@@ -384,7 +458,9 @@ class BalanceKitAutoConfigurationTest {
     void meterRegistryBean_isBoundToTheLedger() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         runner.withBean(MeterRegistry.class, () -> registry).run(ctx -> {
-            ctx.getBean(BalanceLedger.class).reserve(BalanceRequest.of("u", "gpt-4o", 1, 1)).block();
+            ctx.getBean(BalanceLedger.class)
+                    .reserve(BalanceRequest.of("u", "gpt-4o", 1, 1))
+                    .block();
             assertThat(registry.find("balance.checks").counter()).isNotNull();
             assertThat(registry.find("balance.checks").counter().count()).isEqualTo(1.0);
         });
@@ -395,12 +471,17 @@ class BalanceKitAutoConfigurationTest {
         ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
         List<BalanceEvent> events = new ArrayList<>();
         runner.withBean(BalanceListener.class, () -> events::add)
-                .withBean(BalanceLedgerBuilderCustomizer.class, () -> b -> b.clock(clock).eventExecutor(Runnable::run))
+                .withBean(
+                        BalanceLedgerBuilderCustomizer.class,
+                        () -> b -> b.clock(clock).eventExecutor(Runnable::run))
                 .run(ctx -> {
                     BalanceLedger ledger = ctx.getBean(BalanceLedger.class);
-                    Reservation r = ledger.reserve(BalanceRequest.of("u", "gpt-4o", 1, 1)).block();
+                    Reservation r = ledger.reserve(BalanceRequest.of("u", "gpt-4o", 1, 1))
+                            .block();
                     assertThat(r.hold().createdAt()).isEqualTo(clock.instant());
-                    ledger.deduct(ChargeRequest.of("u", "gpt-4o", Usage.of(1, 1)).withHold(r.holdId())).block();
+                    ledger.deduct(ChargeRequest.of("u", "gpt-4o", Usage.of(1, 1))
+                                    .withHold(r.holdId()))
+                            .block();
                     assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(BalanceEvent.Charged.class));
                 });
     }
@@ -408,9 +489,11 @@ class BalanceKitAutoConfigurationTest {
     @Test
     void exceptionHandler_onlyInWebApplications() {
         runner.run(ctx -> assertThat(ctx).doesNotHaveBean(BalanceRefusedExceptionHandler.class));
-        new ReactiveWebApplicationContextRunner().withConfiguration(AutoConfigurations.of(BalanceKitAutoConfiguration.class))
+        new ReactiveWebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BalanceKitAutoConfiguration.class))
                 .run(ctx -> assertThat(ctx).hasSingleBean(BalanceRefusedExceptionHandler.class));
-        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(BalanceKitAutoConfiguration.class))
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BalanceKitAutoConfiguration.class))
                 .run(ctx -> assertThat(ctx).hasSingleBean(BalanceRefusedExceptionHandler.class));
     }
 

@@ -27,9 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
 class BalanceRefusedExceptionHandlerTest {
 
     private static final BalanceLedger LEDGER = BalanceLedger.builder()
-            .config(LedgerConfig.builder().startBalance(Credits.of(1)).build()).build();
+            .config(LedgerConfig.builder().startBalance(Credits.of(1)).build())
+            .build();
 
-    private static final BalanceDecision DENIAL = LEDGER.checkBalance("poor", "gpt-4o", 1000, 1000).block();
+    private static final BalanceDecision DENIAL =
+            LEDGER.checkBalance("poor", "gpt-4o", 1000, 1000).block();
 
     private static BalanceDecision denial() {
         return DENIAL;
@@ -48,14 +50,15 @@ class BalanceRefusedExceptionHandlerTest {
         JsonNode error = root.get("error");
         Map<String, String> members = new LinkedHashMap<>();
         error.properties().forEach(e -> members.put(e.getKey(), e.getValue().toString()));
-        assertThat(members).containsExactly(
-                entry("message", "\"Insufficient Funds! Balance: 1. Prompt tokens: 1000. Cost: 12500.\""),
-                entry("code", "402"),
-                entry("type", "\"token_balance\""),
-                entry("balance", "1"),
-                entry("tokenCost", "12500"),
-                entry("promptTokens", "1000"),
-                entry("reason", "\"insufficient_balance\""));
+        assertThat(members)
+                .containsExactly(
+                        entry("message", "\"Insufficient Funds! Balance: 1. Prompt tokens: 1000. Cost: 12500.\""),
+                        entry("code", "402"),
+                        entry("type", "\"token_balance\""),
+                        entry("balance", "1"),
+                        entry("tokenCost", "12500"),
+                        entry("promptTokens", "1000"),
+                        entry("reason", "\"insufficient_balance\""));
         assertThat(error.get("message").stringValue()).isEqualTo(denial().message());
     }
 
@@ -80,12 +83,15 @@ class BalanceRefusedExceptionHandlerTest {
     @Test
     void springMvc_refusal_is402WithTheTokenBalancePayload() throws Exception {
         MockMvc mvc = MockMvcBuilders.standaloneSetup(new Refusing())
-                .setControllerAdvice(new BalanceRefusedExceptionHandler()).build();
+                .setControllerAdvice(new BalanceRefusedExceptionHandler())
+                .build();
         for (String path : new String[] {"/direct", "/wrapped"}) {
             String body = mvc.perform(get(path))
                     .andExpect(status().isPaymentRequired())
                     .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
-                    .andReturn().getResponse().getContentAsString();
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
             assertTokenBalanceBody(body);
         }
     }
@@ -93,9 +99,11 @@ class BalanceRefusedExceptionHandlerTest {
     @Test
     void webFlux_refusal_is402WithTheTokenBalancePayload_alsoFromAStreamBeforeItsFirstElement() {
         WebTestClient client = WebTestClient.bindToController(new Refusing())
-                .controllerAdvice(new BalanceRefusedExceptionHandler()).build();
+                .controllerAdvice(new BalanceRefusedExceptionHandler())
+                .build();
         for (String path : new String[] {"/direct", "/wrapped", "/stream"}) {
-            var result = client.get().uri(path).exchange().expectBody(String.class).returnResult();
+            var result =
+                    client.get().uri(path).exchange().expectBody(String.class).returnResult();
             assertThat(result.getStatus().value()).as(path).isEqualTo(402);
             assertThat(result.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
             assertTokenBalanceBody(result.getResponseBody());

@@ -84,8 +84,7 @@ import org.junit.jupiter.api.Test;
 public abstract class BalanceStoreContract extends LedgerFixture {
 
     /** For a store's test class to extend. */
-    protected BalanceStoreContract() {
-    }
+    protected BalanceStoreContract() {}
 
     /**
      * A value the test needs: an operation that completed empty, or a field the operation should
@@ -138,7 +137,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
 
         @Test
         void startBalance_zero_createsAccountWithoutEntry() {
-            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.ZERO).build());
+            BlockingBalanceLedger ledger =
+                    ledger(config().startBalance(Credits.ZERO).build());
 
             BalanceDecision d = ledger.checkBalance("u1", MODEL, 1, 0);
 
@@ -163,7 +163,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             ledger.addBalance(BalanceChange.of(smile, Credits.of(5)));
             ledger.addBalance(BalanceChange.of(wink, Credits.of(7)));
 
-            assertThat(present(store.accounts(ListQuery.byUser()).block()).items()).extracting(AccountState::user)
+            assertThat(present(store.accounts(ListQuery.byUser()).block()).items())
+                    .extracting(AccountState::user)
                     .containsExactlyInAnyOrder(smile, wink);
             assertThat(ledger.balance(smile).orElseThrow().balance()).isEqualTo(Credits.of(1005));
             assertThat(ledger.balance(wink).orElseThrow().balance()).isEqualTo(Credits.of(1007));
@@ -193,7 +194,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger();
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 200));
 
-            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 50)).withHold(r.holdId()));
+            Receipt receipt = ledger.deduct(
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 50)).withHold(r.holdId()));
 
             assertThat(receipt.total()).isEqualTo(Credits.of(-200));
             assertThat(receipt.balance()).isEqualTo(Credits.of(800));
@@ -206,7 +208,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         void deduct_sameHoldTwice_replaysFirstReceipt() {
             BlockingBalanceLedger ledger = ledger();
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
-            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
+            ChargeRequest charge =
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
 
             Receipt first = ledger.deduct(charge);
             Receipt second = ledger.deduct(charge);
@@ -226,16 +229,20 @@ public abstract class BalanceStoreContract extends LedgerFixture {
 
             AccountState state = present(store.load("u1").block()).state();
             assertThat(state.holds()).isEmpty();
-            assertThat(state.operations()).as("no idempotency key, no operation record").isEmpty();
+            assertThat(state.operations())
+                    .as("no idempotency key, no operation record")
+                    .isEmpty();
             assertThat(state.recentKeys()).isEmpty();
             assertThat(state.lastHoldSeq()).isEqualTo(3);
         }
 
         @Test
         void deduct_sameHoldTwice_afterAHundredOtherHoldsClosed_replaysFromTheHistory() {
-            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(1_000_000)).build());
+            BlockingBalanceLedger ledger =
+                    ledger(config().startBalance(Credits.of(1_000_000)).build());
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
-            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
+            ChargeRequest charge =
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
             Receipt first = ledger.deduct(charge);
             closeOtherHolds(ledger, 101);
 
@@ -244,20 +251,22 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             assertThat(again.replay()).isTrue();
             assertThat(again.entries()).isEqualTo(first.entries());
             assertThat(again.balance()).isEqualTo(first.balance());
-            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 11)).withHold(r.holdId())))
+            assertThatThrownBy(() -> ledger.deduct(
+                            ChargeRequest.of("u1", MODEL, Usage.of(100, 11)).withHold(r.holdId())))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("holdId '" + r.holdId() + "' of user 'u1' was already settled at ");
-            assertThat(ledger.balance("u1").orElseThrow().balance())
-                    .isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
         }
 
         @Test
         void deduct_expiredHold_afterAHundredOtherHoldsClosed_chargesOnce() {
-            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(1_000_000)).build());
+            BlockingBalanceLedger ledger =
+                    ledger(config().startBalance(Credits.of(1_000_000)).build());
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
             clock.advance(Duration.ofHours(1));
             closeOtherHolds(ledger, 101);
-            ChargeRequest late = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
+            ChargeRequest late =
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId());
 
             Receipt charged = ledger.deduct(late);
             Receipt again = ledger.deduct(late);
@@ -266,26 +275,28 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             assertThat(charged.total()).isEqualTo(Credits.of(-120));
             assertThat(again.replay()).isTrue();
             assertThat(again.entries()).isEqualTo(charged.entries());
-            assertThat(ledger.balance("u1").orElseThrow().balance())
-                    .isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
         }
 
         @Test
         void deduct_releasedHold_afterAHundredOtherHoldsClosed_chargesOnce() {
-            BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(1_000_000)).build());
+            BlockingBalanceLedger ledger =
+                    ledger(config().startBalance(Credits.of(1_000_000)).build());
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
             ledger.release("u1", present(r.holdId()));
             closeOtherHolds(ledger, 101);
-            ChargeRequest late = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(present(r.holdId()));
+            ChargeRequest late =
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(present(r.holdId()));
 
             Receipt charged = ledger.deduct(late);
             Receipt again = ledger.deduct(late);
 
             assertThat(charged.replay()).isFalse();
             assertThat(again.replay()).isTrue();
-            assertThat(ledger.balance("u1").orElseThrow().balance())
-                    .isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
-            assertThat(ledger.release("u1", present(r.holdId())).entries()).as("releasing it again is harmless").isEmpty();
+            assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1_000_000 - 120 - 101 * 3));
+            assertThat(ledger.release("u1", present(r.holdId())).entries())
+                    .as("releasing it again is harmless")
+                    .isEmpty();
         }
 
         /** Reserves and settles {@code count} holds of u1 (3 credits each). */
@@ -299,7 +310,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         @Test
         void deduct_keyedReplay_afterLaterEntries_readsItsOwnEntriesBack() {
             BlockingBalanceLedger ledger = ledger();
-            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withIdempotencyKey("k1");
+            ChargeRequest charge =
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withIdempotencyKey("k1");
             Receipt first = ledger.deduct(charge);
             ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(7, 3)));
             ledger.addBalance(BalanceChange.of("u1", Credits.of(5)));
@@ -316,7 +328,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
             ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId()));
 
-            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 11)).withHold(r.holdId())))
+            assertThatThrownBy(() -> ledger.deduct(
+                            ChargeRequest.of("u1", MODEL, Usage.of(100, 11)).withHold(r.holdId())))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("holdId '" + r.holdId() + "' of user 'u1' was already settled at ");
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(880));
@@ -329,7 +342,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10)).withHold(r.holdId()));
 
             assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 10))
-                    .withHold(r.holdId()).withIdempotencyKey("other")))
+                            .withHold(r.holdId())
+                            .withIdempotencyKey("other")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("holdId '" + r.holdId() + "'")
                     .hasMessageContaining("already settled");
@@ -341,10 +355,12 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             Reservation other = ledger.reserve(BalanceRequest.of("u2", MODEL, 10, 0));
             ledger.checkBalance("u1", MODEL, 1, 0);
 
-            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withHold("nope")))
+            assertThatThrownBy(() -> ledger.deduct(
+                            ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withHold("nope")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("holdId 'nope' is not a hold of user 'u1'");
-            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withHold(other.holdId())))
+            assertThatThrownBy(() -> ledger.deduct(
+                            ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withHold(other.holdId())))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("holdId '" + other.holdId() + "' is not a hold of user 'u1'");
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(START);
@@ -386,7 +402,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         void deduct_writesPromptAndCompletionEntries() {
             BlockingBalanceLedger ledger = ledger();
 
-            Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 50)).withConversationId("c1"));
+            Receipt r = ledger.deduct(
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 50)).withConversationId("c1"));
 
             assertThat(r.entries()).hasSize(2);
             LedgerEntry prompt = present(r.entry(TokenType.PROMPT));
@@ -405,7 +422,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
 
         @Test
         void deduct_cacheTokens_recordedOnPromptEntry() {
-            Receipt r = ledger().deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0).withCache(20, 30)));
+            Receipt r = ledger().deduct(
+                            ChargeRequest.of("u1", MODEL, Usage.of(10, 0).withCache(20, 30)));
 
             LedgerEntry prompt = present(r.entry(TokenType.PROMPT));
             assertThat(prompt.rawAmount()).isEqualTo(-60);
@@ -434,7 +452,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         void addBalance_addsAdminEntryWithActor() {
             BlockingBalanceLedger ledger = ledger();
 
-            Receipt r = ledger.addBalance(BalanceChange.of("u1", credits("250.5")).withActor("ops").withNote("promo"));
+            Receipt r = ledger.addBalance(
+                    BalanceChange.of("u1", credits("250.5")).withActor("ops").withNote("promo"));
 
             assertThat(r.balance()).isEqualTo(credits("1250.5"));
             assertThat(r.entries()).singleElement().satisfies(e -> {
@@ -479,7 +498,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         @Test
         void deduct_sameKey_chargesOnce() {
             BlockingBalanceLedger ledger = ledger();
-            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(10, 10)).withIdempotencyKey("msg-1");
+            ChargeRequest charge =
+                    ChargeRequest.of("u1", MODEL, Usage.of(10, 10)).withIdempotencyKey("msg-1");
 
             ledger.deduct(charge);
             Receipt again = ledger.deduct(charge);
@@ -507,10 +527,12 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger();
             ledger.addBalance(BalanceChange.of("u1", Credits.of(100)).withIdempotencyKey("k"));
 
-            assertThatThrownBy(() -> ledger.addBalance(BalanceChange.of("u1", Credits.of(200)).withIdempotencyKey("k")))
+            assertThatThrownBy(() -> ledger.addBalance(
+                            BalanceChange.of("u1", Credits.of(200)).withIdempotencyKey("k")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("idempotencyKey 'k' was already used for a different request");
-            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withIdempotencyKey("k")))
+            assertThatThrownBy(() -> ledger.deduct(
+                            ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withIdempotencyKey("k")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("idempotencyKey 'k' was already used for a different request");
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1100));
@@ -540,7 +562,11 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             LedgerConfig config = config().build();
             BlockingBalanceLedger ahead = ledger(config);
             ManualClock behindClock = new ManualClock(T0);
-            BlockingBalanceLedger behind = BalanceLedger.builder().store(store).config(config).clock(behindClock).build()
+            BlockingBalanceLedger behind = BalanceLedger.builder()
+                    .store(store)
+                    .config(config)
+                    .clock(behindClock)
+                    .build()
                     .blocking();
             ahead.reserve(BalanceRequest.of("u1", MODEL, 600, 0));
             // for one host the hold has expired, for the other it is still active
@@ -568,8 +594,10 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             try {
                 for (int i = 0; i < pairs; i++) {
                     // a hold that leaves too little for the request, released while both decide
-                    Reservation other = present(releaser.reserve("u1", MODEL, 600, 0).block());
-                    BalanceRequest request = BalanceRequest.of("u1", MODEL, 600, 0).withIdempotencyKey("pair-" + i);
+                    Reservation other =
+                            present(releaser.reserve("u1", MODEL, 600, 0).block());
+                    BalanceRequest request =
+                            BalanceRequest.of("u1", MODEL, 600, 0).withIdempotencyKey("pair-" + i);
                     CountDownLatch start = new CountDownLatch(1);
                     Future<Reservation> a = pool.submit(() -> {
                         start.await();
@@ -588,7 +616,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                     Reservation rb = b.get(1, TimeUnit.MINUTES);
                     freed.get(1, TimeUnit.MINUTES);
                     if (ra.isAllowed() != rb.isAllowed()) {
-                        split.add(request.idempotencyKey() + ": " + ra.decision().status() + " / " + rb.decision().status());
+                        split.add(request.idempotencyKey() + ": "
+                                + ra.decision().status() + " / " + rb.decision().status());
                     }
                     for (Reservation r : List.of(ra, rb)) {
                         if (r.isAllowed()) {
@@ -606,7 +635,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         @Test
         void deduct_sameKey_retriedAfterAThousandOtherKeyedOperations_chargesOnce() {
             BlockingBalanceLedger ledger = ledger();
-            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(10, 10)).withIdempotencyKey("msg-first");
+            ChargeRequest charge =
+                    ChargeRequest.of("u1", MODEL, Usage.of(10, 10)).withIdempotencyKey("msg-first");
             Receipt first = ledger.deduct(charge);
             for (int i = 0; i < 1000; i++) {
                 clock.advance(Duration.ofMinutes(1));
@@ -619,22 +649,29 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             assertThat(again.entries()).isEqualTo(first.entries());
             assertThat(again.balance()).isEqualTo(first.balance());
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1000 - 30 + 1000));
-            assertThatThrownBy(() -> ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 11))
-                    .withIdempotencyKey("msg-first")))
+            assertThatThrownBy(() -> ledger.deduct(
+                            ChargeRequest.of("u1", MODEL, Usage.of(10, 11)).withIdempotencyKey("msg-first")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("idempotencyKey 'msg-first' was already used for a different request");
-            assertThat(ledger.addBalance(BalanceChange.of("u1", Credits.of(1)).withIdempotencyKey("topup-0")).replay())
+            assertThat(ledger.addBalance(BalanceChange.of("u1", Credits.of(1)).withIdempotencyKey("topup-0"))
+                            .replay())
                     .isTrue();
         }
 
         @Test
         void newKeys_readNothingFromTheHistory() {
             CountingStore counting = new CountingStore(store);
-            BlockingBalanceLedger ledger = BalanceLedger.builder().store(counting).config(config().build()).clock(clock)
-                    .build().blocking();
+            BlockingBalanceLedger ledger = BalanceLedger.builder()
+                    .store(counting)
+                    .config(config().build())
+                    .clock(clock)
+                    .build()
+                    .blocking();
             for (int i = 0; i < 20; i++) {
-                Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 1, 1).withIdempotencyKey("r-" + i));
-                ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1)).withHold(r.holdId())
+                Reservation r =
+                        ledger.reserve(BalanceRequest.of("u1", MODEL, 1, 1).withIdempotencyKey("r-" + i));
+                ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1))
+                        .withHold(r.holdId())
                         .withIdempotencyKey("c-" + i));
             }
 
@@ -643,8 +680,10 @@ public abstract class BalanceStoreContract extends LedgerFixture {
 
         @Test
         void deduct_sameKey_afterTheRetention_isCharged() {
-            BlockingBalanceLedger ledger = ledger(config().idempotencyRetention(Duration.ofHours(1)).build());
-            ChargeRequest charge = ChargeRequest.of("u1", MODEL, Usage.of(10, 10)).withIdempotencyKey("msg-1");
+            BlockingBalanceLedger ledger =
+                    ledger(config().idempotencyRetention(Duration.ofHours(1)).build());
+            ChargeRequest charge =
+                    ChargeRequest.of("u1", MODEL, Usage.of(10, 10)).withIdempotencyKey("msg-1");
             ledger.deduct(charge);
             for (int i = 0; i < 20; i++) {
                 ledger.addBalance(BalanceChange.of("u1", Credits.of(1)).withIdempotencyKey("early-" + i));
@@ -663,7 +702,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger();
             ledger.addBalance(BalanceChange.of("u1", Credits.of(100)).withIdempotencyKey("k"));
 
-            Receipt other = ledger.addBalance(BalanceChange.of("u2", Credits.of(100)).withIdempotencyKey("k"));
+            Receipt other =
+                    ledger.addBalance(BalanceChange.of("u2", Credits.of(100)).withIdempotencyKey("k"));
 
             assertThat(other.replay()).isFalse();
             assertThat(other.balance()).isEqualTo(Credits.of(1100));
@@ -682,15 +722,22 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             clock.advance(Duration.ofMinutes(1));
             ledger.deduct(ChargeRequest.of("u1", FREE_MODEL, Usage.of(1, 0)).withContext(EntryContext.TITLE));
 
-            List<LedgerEntry> all = ledger.transactionHistory("u1", HistoryQuery.all()).items();
+            List<LedgerEntry> all =
+                    ledger.transactionHistory("u1", HistoryQuery.all()).items();
             assertThat(all).extracting(LedgerEntry::seq).containsExactly(5L, 4L, 3L, 2L, 1L);
-            assertThat(ledger.transactionHistory("u1", HistoryQuery.all().withContext(EntryContext.ADMIN)).items())
-                    .extracting(LedgerEntry::seq).containsExactly(4L);
-            assertThat(ledger.transactionHistory("u1", HistoryQuery.all().withModel(MODEL)).items())
-                    .extracting(LedgerEntry::seq).containsExactly(3L, 2L);
-            assertThat(ledger.transactionHistory("u1",
-                    HistoryQuery.all().between(T0.plusSeconds(30), T0.plusSeconds(90))).items())
-                    .extracting(LedgerEntry::seq).containsExactly(4L);
+            assertThat(ledger.transactionHistory("u1", HistoryQuery.all().withContext(EntryContext.ADMIN))
+                            .items())
+                    .extracting(LedgerEntry::seq)
+                    .containsExactly(4L);
+            assertThat(ledger.transactionHistory("u1", HistoryQuery.all().withModel(MODEL))
+                            .items())
+                    .extracting(LedgerEntry::seq)
+                    .containsExactly(3L, 2L);
+            assertThat(ledger.transactionHistory(
+                                    "u1", HistoryQuery.all().between(T0.plusSeconds(30), T0.plusSeconds(90)))
+                            .items())
+                    .extracting(LedgerEntry::seq)
+                    .containsExactly(4L);
         }
 
         @Test
@@ -699,10 +746,13 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             for (int i = 0; i < 9; i++) {
                 ledger.addBalance(BalanceChange.of("u1", Credits.of(1)));
             }
-            Page<LedgerEntry> first = ledger.transactionHistory("u1", HistoryQuery.all().withLimit(4));
+            Page<LedgerEntry> first =
+                    ledger.transactionHistory("u1", HistoryQuery.all().withLimit(4));
             ledger.addBalance(BalanceChange.of("u1", Credits.of(1)));
-            Page<LedgerEntry> second = ledger.transactionHistory("u1", HistoryQuery.all().withLimit(4).after(first.nextCursor()));
-            Page<LedgerEntry> third = ledger.transactionHistory("u1", HistoryQuery.all().withLimit(4).after(second.nextCursor()));
+            Page<LedgerEntry> second = ledger.transactionHistory(
+                    "u1", HistoryQuery.all().withLimit(4).after(first.nextCursor()));
+            Page<LedgerEntry> third = ledger.transactionHistory(
+                    "u1", HistoryQuery.all().withLimit(4).after(second.nextCursor()));
 
             assertThat(first.items()).extracting(LedgerEntry::seq).containsExactly(10L, 9L, 8L, 7L);
             assertThat(second.items()).extracting(LedgerEntry::seq).containsExactly(6L, 5L, 4L, 3L);
@@ -712,7 +762,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
 
         @Test
         void transactionHistory_unknownUser_isEmptyPage() {
-            assertThat(ledger().transactionHistory("nobody", HistoryQuery.all()).items()).isEmpty();
+            assertThat(ledger().transactionHistory("nobody", HistoryQuery.all()).items())
+                    .isEmpty();
         }
     }
 
@@ -728,15 +779,21 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             clock.advance(Duration.ofSeconds(1));
             ledger.deduct(ChargeRequest.of("c", MODEL, Usage.of(10, 5)));
 
-            assertThat(ledger.listBalances(ListQuery.byUser()).items()).extracting(AccountView::user)
+            assertThat(ledger.listBalances(ListQuery.byUser()).items())
+                    .extracting(AccountView::user)
                     .containsExactly("a", "b", "c");
-            assertThat(ledger.listBalances(ListQuery.byUser().sortedBy(ListQuery.Sort.BALANCE, true)).items())
-                    .extracting(AccountView::user).containsExactly("b", "a", "c");
-            assertThat(ledger.listBalances(ListQuery.byUser().sortedBy(ListQuery.Sort.LAST_ACTIVITY, true)).items())
-                    .extracting(AccountView::user).containsExactly("c", "a", "b");
+            assertThat(ledger.listBalances(ListQuery.byUser().sortedBy(ListQuery.Sort.BALANCE, true))
+                            .items())
+                    .extracting(AccountView::user)
+                    .containsExactly("b", "a", "c");
+            assertThat(ledger.listBalances(ListQuery.byUser().sortedBy(ListQuery.Sort.LAST_ACTIVITY, true))
+                            .items())
+                    .extracting(AccountView::user)
+                    .containsExactly("c", "a", "b");
 
             Page<AccountView> page1 = ledger.listBalances(ListQuery.byUser().withLimit(2));
-            Page<AccountView> page2 = ledger.listBalances(ListQuery.byUser().withLimit(2).after(page1.nextCursor()));
+            Page<AccountView> page2 =
+                    ledger.listBalances(ListQuery.byUser().withLimit(2).after(page1.nextCursor()));
             assertThat(page1.items()).extracting(AccountView::user).containsExactly("a", "b");
             assertThat(page2.items()).extracting(AccountView::user).containsExactly("c");
             assertThat(page2.nextCursor()).isNull();
@@ -761,14 +818,32 @@ public abstract class BalanceStoreContract extends LedgerFixture {
     @Nested
     class CompareAndSet {
         private AccountState state(String user, long micros) {
-            return new AccountState(user, Credits.ofMicros(micros), true, List.of(), 0, List.of(), List.of(), 0, null, 0,
-                    T0, null, null, 0, null, List.of(), null);
+            return new AccountState(
+                    user,
+                    Credits.ofMicros(micros),
+                    true,
+                    List.of(),
+                    0,
+                    List.of(),
+                    List.of(),
+                    0,
+                    null,
+                    0,
+                    T0,
+                    null,
+                    null,
+                    0,
+                    null,
+                    List.of(),
+                    null);
         }
 
         @Test
         void create_whenAbsent_applies_andSecondCreateConflicts() {
-            assertThat(store.compareAndSet("x", 0, state("x", 0), List.of()).block()).isEqualTo(CasResult.APPLIED);
-            assertThat(store.compareAndSet("x", 0, state("x", 5), List.of()).block()).isEqualTo(CasResult.CONFLICT);
+            assertThat(store.compareAndSet("x", 0, state("x", 0), List.of()).block())
+                    .isEqualTo(CasResult.APPLIED);
+            assertThat(store.compareAndSet("x", 0, state("x", 5), List.of()).block())
+                    .isEqualTo(CasResult.CONFLICT);
 
             StoredAccount loaded = present(store.load("x").block());
             assertThat(loaded.version()).isEqualTo(1);
@@ -791,27 +866,33 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                     .balance(loaded.state().balance().plus(Credits.ofMicros(1)))
                     .createdAt(T0)
                     .build();
-            CasResult result = store.compareAndSet("u1", loaded.version(), loaded.state(), List.of(stray)).block();
+            CasResult result = store.compareAndSet("u1", loaded.version(), loaded.state(), List.of(stray))
+                    .block();
 
             assertThat(result).isEqualTo(CasResult.CONFLICT);
-            assertThat(LedgerInvariants.allEntries(store, "u1")).extracting(LedgerEntry::id).doesNotContain("stray#1");
+            assertThat(LedgerInvariants.allEntries(store, "u1"))
+                    .extracting(LedgerEntry::id)
+                    .doesNotContain("stray#1");
         }
 
         @Test
         void refillOverride_survivesTheRoundTrip_andLaterLedgerWrites_andIsRemovedWhenCleared() {
             Refill weekly = new Refill(RefillMode.ADD, 7, RefillUnit.DAYS, Credits.parse("2500.000001"));
-            BlockingBalanceLedger ledger = ledger(config().refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS,
-                    Credits.of(500))).build());
+            BlockingBalanceLedger ledger =
+                    ledger(config().refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(500)))
+                            .build());
             ledger.checkBalance("u1", MODEL, 1, 0);
             StoredAccount created = present(store.load("u1").block());
             AccountState overridden = created.state().withRefillOverride(RefillOverride.of(weekly));
 
-            assertThat(store.compareAndSet("u1", created.version(), overridden, List.of()).block())
+            assertThat(store.compareAndSet("u1", created.version(), overridden, List.of())
+                            .block())
                     .isEqualTo(CasResult.APPLIED);
             assertThat(present(store.load("u1").block()).state()).isEqualTo(overridden);
 
             ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 0)));
-            assertThat(present(store.load("u1").block()).state().refillOverride()).isEqualTo(RefillOverride.of(weekly));
+            assertThat(present(store.load("u1").block()).state().refillOverride())
+                    .isEqualTo(RefillOverride.of(weekly));
             assertThat(ledger.balance("u1").orElseThrow().refill()).isEqualTo(weekly);
 
             StoredAccount before = present(store.load("u1").block());
@@ -845,8 +926,12 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             ledger.addBalance("hot", Credits.of(1)).block();
             int threads = 4;
             int perThread = 50;
-            runConcurrently(threads, perThread, () -> ledger.addBalance("hot", Credits.of(1)).block());
-            assertThat(present(ledger.balance("hot").block()).balance()).isEqualTo(Credits.of(1000 + 1 + threads * perThread));
+            runConcurrently(
+                    threads,
+                    perThread,
+                    () -> ledger.addBalance("hot", Credits.of(1)).block());
+            assertThat(present(ledger.balance("hot").block()).balance())
+                    .isEqualTo(Credits.of(1000 + 1 + threads * perThread));
         }
     }
 
@@ -869,13 +954,15 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                 String user = users[rnd.nextInt(users.length)];
                 int op = rnd.nextInt(10);
                 if (op == 0) {
-                    Receipt r = present(ledger.addBalance(user, Credits.of(1 + rnd.nextInt(50))).block());
+                    Receipt r = present(ledger.addBalance(user, Credits.of(1 + rnd.nextInt(50)))
+                            .block());
                     present(expectedMicros.get(user)).addAndGet(r.total().micros());
                     return;
                 }
                 long prompt = 1L + rnd.nextInt(40);
                 long maxOut = rnd.nextInt(40);
-                Reservation res = present(ledger.reserve(user, MODEL, prompt, maxOut).block());
+                Reservation res =
+                        present(ledger.reserve(user, MODEL, prompt, maxOut).block());
                 if (!res.isAllowed()) {
                     return;
                 }
@@ -883,18 +970,26 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                     ledger.release(user, present(res.holdId())).block();
                 } else {
                     Usage used = Usage.of(rnd.nextLong(prompt + 1), rnd.nextLong(maxOut + 1));
-                    Receipt r = present(ledger.deduct(ChargeRequest.of(user, MODEL, used).withHold(present(res.holdId()))).block());
+                    Receipt r = present(
+                            ledger.deduct(ChargeRequest.of(user, MODEL, used).withHold(present(res.holdId())))
+                                    .block());
                     present(expectedMicros.get(user)).addAndGet(r.total().micros());
                     if (r.balance().isNegative()) {
                         negativeSeen.incrementAndGet();
                     }
                 }
             });
-            assertThat(negativeSeen).as("block policy never goes below its floor").hasValue(0);
+            assertThat(negativeSeen)
+                    .as("block policy never goes below its floor")
+                    .hasValue(0);
             for (String u : users) {
                 AccountView v = present(ledger.balance(u).block());
-                assertThat(v.balance().micros()).as("no lost update on %s", u).isEqualTo(present(expectedMicros.get(u)).get());
-                assertThat(v.holds()).as("every hold of %s settled or released", u).isEmpty();
+                assertThat(v.balance().micros())
+                        .as("no lost update on %s", u)
+                        .isEqualTo(present(expectedMicros.get(u)).get());
+                assertThat(v.holds())
+                        .as("every hold of %s settled or released", u)
+                        .isEmpty();
             }
         }
     }
@@ -904,14 +999,16 @@ public abstract class BalanceStoreContract extends LedgerFixture {
     class HoldLifetime {
         @Test
         void reserve_extendAndSettle_withTheLongestHoldTtl_neverOverflow() {
-            BlockingBalanceLedger ledger = ledger(config().holdTtl(LedgerConfig.MAX_HOLD_TTL).build());
+            BlockingBalanceLedger ledger =
+                    ledger(config().holdTtl(LedgerConfig.MAX_HOLD_TTL).build());
 
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
             assertThat(present(r.hold()).expiresAt()).isEqualTo(T0.plus(Duration.ofDays(7)));
             assertThat(ledger.balance("u1").orElseThrow().holds()).containsExactly(present(r.hold()));
             clock.advance(Duration.ofDays(6));
             Hold extended = ledger.extendHold("u1", present(r.holdId()));
-            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)).withHold(present(r.holdId())));
+            Receipt receipt = ledger.deduct(
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 0)).withHold(present(r.holdId())));
 
             assertThat(extended.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(13)));
             assertThat(receipt.balance()).isEqualTo(Credits.of(900));
@@ -920,7 +1017,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
 
         @Test
         void hold_withTheLongestHoldTtl_countsUntilItsExpiry() {
-            BlockingBalanceLedger ledger = ledger(config().holdTtl(LedgerConfig.MAX_HOLD_TTL).build());
+            BlockingBalanceLedger ledger =
+                    ledger(config().holdTtl(LedgerConfig.MAX_HOLD_TTL).build());
             ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
 
             clock.advance(LedgerConfig.MAX_HOLD_TTL.minusMillis(1));
@@ -941,7 +1039,9 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             LedgerConfig cfg = config().firstRefillAfterInterval(false)
                     .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(500)))
                     .tier(Tier.builder("basic").build())
-                    .tier(Tier.builder("pro").priceMultiplier(Multiplier.parse("0.5")).build())
+                    .tier(Tier.builder("pro")
+                            .priceMultiplier(Multiplier.parse("0.5"))
+                            .build())
                     .defaultTier("basic")
                     .build();
             BlockingBalanceLedger ledger = ledger(cfg);
@@ -953,8 +1053,12 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             assertThat(state.tier()).isEqualTo("pro");
             assertThat(state.refillAnchor()).isEqualTo(monday);
             assertThat(state.lastRefill()).isEqualTo(monday);
-            assertThat(state.windows()).extracting(WindowState::spentMicros).containsOnly(Credits.of(100).micros());
-            assertThat(ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0))).total()).isEqualTo(Credits.of(-50));
+            assertThat(state.windows())
+                    .extracting(WindowState::spentMicros)
+                    .containsOnly(Credits.of(100).micros());
+            assertThat(ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)))
+                            .total())
+                    .isEqualTo(Credits.of(-50));
             assertThat(ledger.balance("u1").orElseThrow().tier()).isEqualTo("pro");
         }
 
@@ -962,7 +1066,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         void newAccount_firstRefillAfterOneInterval_theStoreKeepsThePeriodStart() {
             clock.set(monday);
             BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(100))
-                    .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(500))).build());
+                    .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(500)))
+                    .build());
 
             BalanceDecision first = ledger.checkBalance("f1", MODEL, 300, 0);
             AccountState state = present(store.load("f1").block()).state();
@@ -973,24 +1078,32 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             assertThat(state.refillAnchor()).isEqualTo(monday);
             assertThat(state.lastRefill()).isNull();
             assertThat(dayLater.isAllowed()).isTrue();
-            assertThat(LedgerInvariants.allEntries(store, "f1")).filteredOn(e -> EntryContext.AUTO_REFILL.equals(e.context()))
-                    .extracting(LedgerEntry::createdAt).containsExactly(monday.plus(Duration.ofDays(1)));
+            assertThat(LedgerInvariants.allEntries(store, "f1"))
+                    .filteredOn(e -> EntryContext.AUTO_REFILL.equals(e.context()))
+                    .extracting(LedgerEntry::createdAt)
+                    .containsExactly(monday.plus(Duration.ofDays(1)));
         }
 
         @Test
         void refill_manyThreadsAtOnce_exactlyOnePerPeriod() throws Exception {
             clock.set(monday);
-            BalanceLedger ledger = reactiveLedger(config().startBalance(Credits.ZERO).firstRefillAfterInterval(false)
-                    .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(100))).build());
+            BalanceLedger ledger = reactiveLedger(config().startBalance(Credits.ZERO)
+                    .firstRefillAfterInterval(false)
+                    .refill(new Refill(RefillMode.ADD, 1, RefillUnit.DAYS, Credits.of(100)))
+                    .build());
 
             // 150 credits never fit one refill of 100, so every check asks for a refill; only one per period may happen
-            runConcurrently(8, 20, () -> ledger.checkBalance("r1", MODEL, 150, 0).block());
+            runConcurrently(
+                    8, 20, () -> ledger.checkBalance("r1", MODEL, 150, 0).block());
             clock.advance(Duration.ofDays(1));
-            runConcurrently(8, 20, () -> ledger.checkBalance("r1", MODEL, 150, 0).block());
+            runConcurrently(
+                    8, 20, () -> ledger.checkBalance("r1", MODEL, 150, 0).block());
             clock.advance(Duration.ofHours(1));
-            runConcurrently(8, 20, () -> ledger.checkBalance("r1", MODEL, 150, 0).block());
+            runConcurrently(
+                    8, 20, () -> ledger.checkBalance("r1", MODEL, 150, 0).block());
 
-            assertThat(LedgerInvariants.allEntries(store, "r1")).filteredOn(e -> EntryContext.AUTO_REFILL.equals(e.context()))
+            assertThat(LedgerInvariants.allEntries(store, "r1"))
+                    .filteredOn(e -> EntryContext.AUTO_REFILL.equals(e.context()))
                     .extracting(LedgerEntry::createdAt)
                     .containsExactlyInAnyOrder(monday.plus(Duration.ofDays(1)), monday);
         }
@@ -1005,17 +1118,24 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         private Credits chargedByHostsEitherSideOfMidnight(UsageLimits limits, UsageWindow window) {
             Instant midnight = Instant.parse("2026-06-01T00:00:00Z");
             clock.set(midnight.plusSeconds(1));
-            LedgerConfig cfg = config().startBalance(Credits.of(10_000)).usageLimits(limits).build();
+            LedgerConfig cfg = config().startBalance(Credits.of(10_000))
+                    .usageLimits(limits)
+                    .build();
             BlockingBalanceLedger ahead = ledger(cfg);
-            BlockingBalanceLedger behind = BalanceLedger.builder().store(store).config(cfg)
-                    .clock(new ManualClock(midnight.minusSeconds(1))).build().blocking();
+            BlockingBalanceLedger behind = BalanceLedger.builder()
+                    .store(store)
+                    .config(cfg)
+                    .clock(new ManualClock(midnight.minusSeconds(1)))
+                    .build()
+                    .blocking();
             Credits charged = Credits.ZERO;
             for (int i = 0; i < 10; i++) {
                 BlockingBalanceLedger host = i % 2 == 0 ? ahead : behind;
                 Reservation r = host.reserve(BalanceRequest.of("w1", MODEL, 30, 0));
                 if (r.isAllowed()) {
                     charged = charged.minus(host.deduct(ChargeRequest.of("w1", MODEL, Usage.of(30, 0))
-                            .withHold(r.holdId())).total());
+                                    .withHold(r.holdId()))
+                            .total());
                 }
             }
             String newest = window.keyOf(LocalDate.of(2026, 6, 1));
@@ -1030,32 +1150,37 @@ public abstract class BalanceStoreContract extends LedgerFixture {
 
         @Test
         void dailyCap_hostClocksEitherSideOfMidnight_isNeverExceeded() {
-            assertThat(chargedByHostsEitherSideOfMidnight(UsageLimits.credits(Credits.of(100), null, null),
-                    UsageWindow.DAILY)).isEqualTo(Credits.of(90));
+            assertThat(chargedByHostsEitherSideOfMidnight(
+                            UsageLimits.credits(Credits.of(100), null, null), UsageWindow.DAILY))
+                    .isEqualTo(Credits.of(90));
         }
 
         @Test
         void weeklyCap_hostClocksEitherSideOfTheWeeksEnd_isNeverExceeded() {
-            assertThat(chargedByHostsEitherSideOfMidnight(UsageLimits.credits(null, Credits.of(100), null),
-                    UsageWindow.WEEKLY)).isEqualTo(Credits.of(90));
+            assertThat(chargedByHostsEitherSideOfMidnight(
+                            UsageLimits.credits(null, Credits.of(100), null), UsageWindow.WEEKLY))
+                    .isEqualTo(Credits.of(90));
         }
 
         @Test
         void monthlyCap_hostClocksEitherSideOfTheMonthsEnd_isNeverExceeded() {
-            assertThat(chargedByHostsEitherSideOfMidnight(UsageLimits.credits(null, null, Credits.of(100)),
-                    UsageWindow.MONTHLY)).isEqualTo(Credits.of(90));
+            assertThat(chargedByHostsEitherSideOfMidnight(
+                            UsageLimits.credits(null, null, Credits.of(100)), UsageWindow.MONTHLY))
+                    .isEqualTo(Credits.of(90));
         }
 
         @Test
         void dailyLimit_manyThreads_neverChargesPastTheCap() throws Exception {
             clock.set(monday);
             BalanceLedger ledger = reactiveLedger(config().startBalance(Credits.of(1_000_000))
-                    .usageLimits(UsageLimits.credits(Credits.of(500), null, null)).build());
+                    .usageLimits(UsageLimits.credits(Credits.of(500), null, null))
+                    .build());
 
             runConcurrently(8, 50, () -> {
                 Reservation r = present(ledger.reserve("l1", MODEL, 7, 3).block());
                 if (r.isAllowed()) {
-                    ledger.deduct(ChargeRequest.of("l1", MODEL, Usage.of(7, 3)).withHold(r.holdId())).block();
+                    ledger.deduct(ChargeRequest.of("l1", MODEL, Usage.of(7, 3)).withHold(r.holdId()))
+                            .block();
                 }
             });
 
@@ -1086,15 +1211,16 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         void usageReport_byUserAndModel_addsUpSpendingTokensAndCredits() {
             BlockingBalanceLedger ledger = twoUsersTwoDays(config().build());
 
-            UsageReport report = ledger.usageReport(UsageQuery.of(UsageDimension.USER, UsageDimension.MODEL)
-                    .orderBy(UsageQuery.Order.KEY));
+            UsageReport report = ledger.usageReport(
+                    UsageQuery.of(UsageDimension.USER, UsageDimension.MODEL).orderBy(UsageQuery.Order.KEY));
 
-            assertThat(UsageReportChecks.lines(report.groups())).containsExactly(
-                    "u1|-|-|-|-|- spent=0 credited=1000 prompt=0 completion=0 entries=1",
-                    "u1|other-model|-|-|-|- spent=12 credited=0 prompt=1 completion=1 entries=2",
-                    "u1|test-model|-|-|-|- spent=24 credited=0 prompt=12 completion=6 entries=4",
-                    "u2|-|-|-|-|- spent=0 credited=1005 prompt=0 completion=0 entries=2",
-                    "u2|test-model|-|-|-|- spent=200 credited=0 prompt=100 completion=50 entries=2");
+            assertThat(UsageReportChecks.lines(report.groups()))
+                    .containsExactly(
+                            "u1|-|-|-|-|- spent=0 credited=1000 prompt=0 completion=0 entries=1",
+                            "u1|other-model|-|-|-|- spent=12 credited=0 prompt=1 completion=1 entries=2",
+                            "u1|test-model|-|-|-|- spent=24 credited=0 prompt=12 completion=6 entries=4",
+                            "u2|-|-|-|-|- spent=0 credited=1005 prompt=0 completion=0 entries=2",
+                            "u2|test-model|-|-|-|- spent=200 credited=0 prompt=100 completion=50 entries=2");
             assertThat(report.totals()).isEqualTo(new UsageAmounts(Credits.of(236), Credits.of(2005), 113, 57, 11));
             assertThat(report.groupCount()).isEqualTo(5);
             assertThat(report.nextCursor()).isNull();
@@ -1104,14 +1230,16 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         void usageReport_byPriceKeyContextAndDay_groupsSo_mostSpentFirst() {
             BlockingBalanceLedger ledger = twoUsersTwoDays(config().build());
 
-            UsageReport report = ledger.usageReport(UsageQuery.of(UsageDimension.DAY, UsageDimension.PRICE_KEY,
-                    UsageDimension.CONTEXT).forContexts(List.of(EntryContext.MESSAGE, EntryContext.TITLE)));
+            UsageReport report = ledger.usageReport(
+                    UsageQuery.of(UsageDimension.DAY, UsageDimension.PRICE_KEY, UsageDimension.CONTEXT)
+                            .forContexts(List.of(EntryContext.MESSAGE, EntryContext.TITLE)));
 
-            assertThat(UsageReportChecks.lines(report.groups())).containsExactly(
-                    "-|-|test-model|title|-|2026-01-15 spent=200 credited=0 prompt=100 completion=50 entries=2",
-                    "-|-|test-model|message|-|2026-01-15 spent=20 credited=0 prompt=10 completion=5 entries=2",
-                    "-|-|-|message|-|2026-01-15 spent=12 credited=0 prompt=1 completion=1 entries=2",
-                    "-|-|test-model|message|-|2026-01-16 spent=4 credited=0 prompt=2 completion=1 entries=2");
+            assertThat(UsageReportChecks.lines(report.groups()))
+                    .containsExactly(
+                            "-|-|test-model|title|-|2026-01-15 spent=200 credited=0 prompt=100 completion=50 entries=2",
+                            "-|-|test-model|message|-|2026-01-15 spent=20 credited=0 prompt=10 completion=5 entries=2",
+                            "-|-|-|message|-|2026-01-15 spent=12 credited=0 prompt=1 completion=1 entries=2",
+                            "-|-|test-model|message|-|2026-01-16 spent=4 credited=0 prompt=2 completion=1 entries=2");
         }
 
         @Test
@@ -1119,17 +1247,23 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             BlockingBalanceLedger ledger = twoUsersTwoDays(config().build());
             UsageQuery total = UsageQuery.of();
 
-            assertThat(UsageReportChecks.lines(ledger.usageReport(total.forUsers(List.of("u2"))).groups()))
+            assertThat(UsageReportChecks.lines(
+                            ledger.usageReport(total.forUsers(List.of("u2"))).groups()))
                     .containsExactly("-|-|-|-|-|- spent=200 credited=1005 prompt=100 completion=50 entries=4");
-            assertThat(UsageReportChecks.lines(ledger.usageReport(total.forModels(List.of(MODEL))).groups()))
+            assertThat(UsageReportChecks.lines(
+                            ledger.usageReport(total.forModels(List.of(MODEL))).groups()))
                     .containsExactly("-|-|-|-|-|- spent=224 credited=0 prompt=112 completion=56 entries=6");
-            assertThat(UsageReportChecks.lines(ledger.usageReport(total.forContexts(List.of(EntryContext.ADMIN))).groups()))
+            assertThat(UsageReportChecks.lines(ledger.usageReport(total.forContexts(List.of(EntryContext.ADMIN)))
+                            .groups()))
                     .containsExactly("-|-|-|-|-|- spent=0 credited=5 prompt=0 completion=0 entries=1");
-            assertThat(UsageReportChecks.lines(ledger.usageReport(total.between(T0.plus(Duration.ofHours(1)), null)).groups()))
+            assertThat(UsageReportChecks.lines(ledger.usageReport(total.between(T0.plus(Duration.ofHours(1)), null))
+                            .groups()))
                     .containsExactly("-|-|-|-|-|- spent=4 credited=0 prompt=2 completion=1 entries=2");
-            assertThat(UsageReportChecks.lines(ledger.usageReport(total.between(null, T0.plus(Duration.ofHours(1)))).groups()))
+            assertThat(UsageReportChecks.lines(ledger.usageReport(total.between(null, T0.plus(Duration.ofHours(1))))
+                            .groups()))
                     .containsExactly("-|-|-|-|-|- spent=232 credited=2005 prompt=111 completion=56 entries=9");
-            assertThat(ledger.usageReport(total.forUsers(List.of("nobody"))).groups()).isEmpty();
+            assertThat(ledger.usageReport(total.forUsers(List.of("nobody"))).groups())
+                    .isEmpty();
         }
 
         @Test
@@ -1140,10 +1274,18 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             Instant at = T0.plusNanos(1_500_000);
             UsageQuery charges = UsageQuery.of().forModels(List.of(MODEL));
 
-            assertThat(ledger.usageReport(charges.between(at, null)).totals().entries()).isEqualTo(2);
-            assertThat(ledger.usageReport(charges.between(at.plusNanos(1), null)).totals().entries()).isZero();
-            assertThat(ledger.usageReport(charges.between(null, at)).totals().entries()).isZero();
-            assertThat(ledger.usageReport(charges.between(null, at.plusNanos(1))).totals().entries()).isEqualTo(2);
+            assertThat(ledger.usageReport(charges.between(at, null)).totals().entries())
+                    .isEqualTo(2);
+            assertThat(ledger.usageReport(charges.between(at.plusNanos(1), null))
+                            .totals()
+                            .entries())
+                    .isZero();
+            assertThat(ledger.usageReport(charges.between(null, at)).totals().entries())
+                    .isZero();
+            assertThat(ledger.usageReport(charges.between(null, at.plusNanos(1)))
+                            .totals()
+                            .entries())
+                    .isEqualTo(2);
         }
 
         @Test
@@ -1152,34 +1294,42 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger(config().zone(berlin).build());
             // 23:30 CET on 28 March, 00:30 CET and 23:30 CEST on 29 March (clocks went forward), 00:30 CEST on
             // 30 March (a Monday), 00:30 CEST on 1 April
-            for (String t : List.of("2026-03-28T22:30:00Z", "2026-03-28T23:30:00Z", "2026-03-29T21:30:00Z",
-                    "2026-03-29T22:30:00Z", "2026-03-31T22:30:00Z")) {
+            for (String t : List.of(
+                    "2026-03-28T22:30:00Z",
+                    "2026-03-28T23:30:00Z",
+                    "2026-03-29T21:30:00Z",
+                    "2026-03-29T22:30:00Z",
+                    "2026-03-31T22:30:00Z")) {
                 clock.set(Instant.parse(t));
                 ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 0)));
             }
             UsageQuery charges = UsageQuery.of().forModels(List.of(MODEL)).orderBy(UsageQuery.Order.KEY);
 
-            assertThat(UsageReportChecks.lines(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.DAY))).groups()))
+            assertThat(UsageReportChecks.lines(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.DAY)))
+                            .groups()))
                     .containsExactly(
                             "-|-|-|-|-|2026-03-28 spent=1 credited=0 prompt=1 completion=0 entries=1",
                             "-|-|-|-|-|2026-03-29 spent=2 credited=0 prompt=2 completion=0 entries=2",
                             "-|-|-|-|-|2026-03-30 spent=1 credited=0 prompt=1 completion=0 entries=1",
                             "-|-|-|-|-|2026-04-01 spent=1 credited=0 prompt=1 completion=0 entries=1");
-            assertThat(UsageReportChecks.lines(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.WEEK))).groups()))
+            assertThat(UsageReportChecks.lines(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.WEEK)))
+                            .groups()))
                     .containsExactly(
                             "-|-|-|-|-|2026-03-23 spent=3 credited=0 prompt=3 completion=0 entries=3",
                             "-|-|-|-|-|2026-03-30 spent=2 credited=0 prompt=2 completion=0 entries=2");
-            assertThat(UsageReportChecks.lines(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.MONTH))).groups()))
+            assertThat(UsageReportChecks.lines(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.MONTH)))
+                            .groups()))
                     .containsExactly(
                             "-|-|-|-|-|2026-03-01 spent=4 credited=0 prompt=4 completion=0 entries=4",
                             "-|-|-|-|-|2026-04-01 spent=1 credited=0 prompt=1 completion=0 entries=1");
-            assertThat(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.DAY))).zone()).isEqualTo(berlin);
+            assertThat(ledger.usageReport(charges.groupedBy(List.of(UsageDimension.DAY)))
+                            .zone())
+                    .isEqualTo(berlin);
         }
 
         @Test
         void usageReport_byTier_countsAccountsWithoutOneUnderTheDefaultTier() {
-            LedgerConfig config = config()
-                    .tier(Tier.builder("basic").build())
+            LedgerConfig config = config().tier(Tier.builder("basic").build())
                     .tier(Tier.builder("pro").build())
                     .defaultTier("basic")
                     .build();
@@ -1187,11 +1337,13 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             ledger.setTier("u1", "pro", "admin");
             ledger.setTier("u3", "basic", "admin");
 
-            UsageReport report = ledger.usageReport(UsageQuery.of(UsageDimension.TIER).forModels(List.of(MODEL, OTHER)));
+            UsageReport report =
+                    ledger.usageReport(UsageQuery.of(UsageDimension.TIER).forModels(List.of(MODEL, OTHER)));
 
-            assertThat(UsageReportChecks.lines(report.groups())).containsExactly(
-                    "-|-|-|-|basic|- spent=200 credited=0 prompt=100 completion=50 entries=2",
-                    "-|-|-|-|pro|- spent=36 credited=0 prompt=13 completion=7 entries=6");
+            assertThat(UsageReportChecks.lines(report.groups()))
+                    .containsExactly(
+                            "-|-|-|-|basic|- spent=200 credited=0 prompt=100 completion=50 entries=2",
+                            "-|-|-|-|pro|- spent=36 credited=0 prompt=13 completion=7 entries=6");
         }
 
         @Test
@@ -1209,14 +1361,18 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             assertThat(first.totals()).isEqualTo(second.totals());
             assertThat(first.totals().spent()).isEqualTo(Credits.of(239));
             assertThat(first.groupCount()).isEqualTo(3);
-            assertThatThrownBy(() -> byUser.after("x1")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> byUser.after("x1"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("cursor is not one this ledger issued, was 'x1'");
         }
 
         @Test
         void usageReport_manyEntries_equalsTheHistoryAddedUp_forEveryDimension() {
             LedgerConfig config = config().zone(ZoneId.of("America/New_York"))
-                    .tier(Tier.builder("basic").build()).tier(Tier.builder("pro").build()).defaultTier("basic").build();
+                    .tier(Tier.builder("basic").build())
+                    .tier(Tier.builder("pro").build())
+                    .defaultTier("basic")
+                    .build();
             BlockingBalanceLedger ledger = ledger(config);
             // enough entries that a store with an outbox has copied some and holds others pending
             for (int i = 0; i < 45; i++) {
@@ -1239,8 +1395,12 @@ public abstract class BalanceStoreContract extends LedgerFixture {
                     List.of(UsageDimension.MONTH, UsageDimension.CONTEXT),
                     List.of(UsageDimension.TIER, UsageDimension.PRICE_KEY));
             for (List<UsageDimension> by : combos) {
-                UsageQuery query = UsageQuery.of().groupedBy(by).between(T0.plus(Duration.ofHours(12)), null).withLimit(3);
-                assertThat(UsageReportChecks.sorted(UsageReportChecks.lines(UsageReportChecks.allGroups(ledger, query))))
+                UsageQuery query = UsageQuery.of()
+                        .groupedBy(by)
+                        .between(T0.plus(Duration.ofHours(12)), null)
+                        .withLimit(3);
+                assertThat(UsageReportChecks.sorted(
+                                UsageReportChecks.lines(UsageReportChecks.allGroups(ledger, query))))
                         .as("grouped by %s", by)
                         .isEqualTo(UsageReportChecks.fromHistory(ledger, query, config.zone(), "basic"));
             }
@@ -1256,10 +1416,13 @@ public abstract class BalanceStoreContract extends LedgerFixture {
             ledger.addBalance(BalanceChange.of("has-1", Credits.of(5)));
             ledger.addBalance(BalanceChange.of("has-2", Credits.of(5)));
 
-            assertThat(store.usersWithAccounts(List.of("has-2", "none", "has-1", "has-2")).collectList().block())
+            assertThat(store.usersWithAccounts(List.of("has-2", "none", "has-1", "has-2"))
+                            .collectList()
+                            .block())
                     .containsExactlyInAnyOrder("has-1", "has-2");
             assertThat(store.usersWithAccounts(List.of()).collectList().block()).isEmpty();
-            assertThat(store.usersWithAccounts(List.of("none")).collectList().block()).isEmpty();
+            assertThat(store.usersWithAccounts(List.of("none")).collectList().block())
+                    .isEmpty();
         }
     }
 
@@ -1278,8 +1441,8 @@ public abstract class BalanceStoreContract extends LedgerFixture {
         }
 
         @Override
-        public reactor.core.publisher.Mono<CasResult> compareAndSet(String user, long expectedVersion, AccountState next,
-                List<LedgerEntry> entries) {
+        public reactor.core.publisher.Mono<CasResult> compareAndSet(
+                String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
             return store.compareAndSet(user, expectedVersion, next, entries);
         }
 

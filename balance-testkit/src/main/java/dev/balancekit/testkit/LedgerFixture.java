@@ -40,8 +40,7 @@ public abstract class LedgerFixture {
     protected BalanceStore store;
 
     /** Lets only this package's suites extend the fixture. */
-    LedgerFixture() {
-    }
+    LedgerFixture() {}
 
     /**
      * Creates the store under test: empty, and not shared with any other test.

@@ -3,8 +3,8 @@ package dev.balancekit.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.balancekit.Credits;
-import dev.balancekit.Hold;
 import dev.balancekit.HistoryQuery;
+import dev.balancekit.Hold;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Page;
@@ -24,8 +24,7 @@ import java.util.Set;
 public final class LedgerInvariants {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    private LedgerInvariants() {
-    }
+    private LedgerInvariants() {}
 
     /**
      * Asserts, for every account: balance = sum of its entries' values; entry sequence numbers are
@@ -41,7 +40,9 @@ public final class LedgerInvariants {
         int accounts = 0;
         String cursor = null;
         do {
-            Page<AccountState> page = store.accounts(ListQuery.byUser().withLimit(500).after(cursor)).block(TIMEOUT);
+            Page<AccountState> page = store.accounts(
+                            ListQuery.byUser().withLimit(500).after(cursor))
+                    .block(TIMEOUT);
             assertThat(page).isNotNull();
             for (AccountState state : page.items()) {
                 assertAccount(store, state, now);
@@ -59,21 +60,29 @@ public final class LedgerInvariants {
         long expectedSeq = newestFirst.size();
         for (LedgerEntry e : newestFirst) {
             assertThat(e.user()).as("entry user of %s", e.id()).isEqualTo(state.user());
-            assertThat(e.seq()).as("sequence of entry %s of %s", e.id(), state.user()).isEqualTo(expectedSeq--);
-            assertThat(ids.add(e.id())).as("entry id %s of %s is unique", e.id(), state.user()).isTrue();
+            assertThat(e.seq())
+                    .as("sequence of entry %s of %s", e.id(), state.user())
+                    .isEqualTo(expectedSeq--);
+            assertThat(ids.add(e.id()))
+                    .as("entry id %s of %s is unique", e.id(), state.user())
+                    .isTrue();
             sum = Math.addExact(sum, e.tokenValue().micros());
         }
-        assertThat(Credits.ofMicros(sum)).as("balance of %s = sum of its %d entries", state.user(), newestFirst.size())
+        assertThat(Credits.ofMicros(sum))
+                .as("balance of %s = sum of its %d entries", state.user(), newestFirst.size())
                 .isEqualTo(state.balance());
         assertThat(state.lastSeq()).as("lastSeq of %s", state.user()).isEqualTo(newestFirst.size());
         long running = 0;
         for (int i = newestFirst.size() - 1; i >= 0; i--) {
             LedgerEntry e = newestFirst.get(i);
             running += e.tokenValue().micros();
-            assertThat(e.balance().micros()).as("balance after entry %s of %s", e.id(), state.user()).isEqualTo(running);
+            assertThat(e.balance().micros())
+                    .as("balance after entry %s of %s", e.id(), state.user())
+                    .isEqualTo(running);
         }
         if (!newestFirst.isEmpty()) {
-            assertThat(state.lastTransactionAt()).as("last transaction time of %s", state.user())
+            assertThat(state.lastTransactionAt())
+                    .as("last transaction time of %s", state.user())
                     .isEqualTo(newestFirst.get(0).createdAt());
         }
         long held = 0;
@@ -82,7 +91,8 @@ public final class LedgerInvariants {
                 held += h.amount().micros();
             }
         }
-        assertThat(state.availableAt(now)).as("available of %s counts only active holds", state.user())
+        assertThat(state.availableAt(now))
+                .as("available of %s counts only active holds", state.user())
                 .isEqualTo(state.balance().minus(Credits.ofMicros(held)));
     }
 

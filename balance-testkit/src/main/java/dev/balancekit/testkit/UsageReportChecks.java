@@ -1,12 +1,12 @@
 package dev.balancekit.testkit;
 
+import dev.balancekit.AccountView;
 import dev.balancekit.BlockingBalanceLedger;
 import dev.balancekit.HistoryQuery;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.ListQuery;
 import dev.balancekit.Page;
 import dev.balancekit.TokenType;
-import dev.balancekit.AccountView;
 import dev.balancekit.UsageDimension;
 import dev.balancekit.UsageGroup;
 import dev.balancekit.UsageQuery;
@@ -25,8 +25,7 @@ import org.jspecify.annotations.Nullable;
  * report worked out independently from the history, entry by entry.
  */
 public final class UsageReportChecks {
-    private UsageReportChecks() {
-    }
+    private UsageReportChecks() {}
 
     /**
      * Reads every page of a report.
@@ -68,7 +67,13 @@ public final class UsageReportChecks {
      * @return the line
      */
     public static String line(UsageGroup g) {
-        return key(g.user(), g.model(), g.priceKey(), g.context(), g.tier(), g.period() == null ? null : g.period().toString())
+        return key(
+                        g.user(),
+                        g.model(),
+                        g.priceKey(),
+                        g.context(),
+                        g.tier(),
+                        g.period() == null ? null : g.period().toString())
                 + " spent=" + g.amounts().spent() + " credited=" + g.amounts().credited() + " prompt="
                 + g.amounts().promptTokens() + " completion=" + g.amounts().completionTokens() + " entries="
                 + g.amounts().entries();
@@ -95,7 +100,8 @@ public final class UsageReportChecks {
      * @param defaultTier the config's default tier, or null
      * @return the lines of the expected groups, sorted
      */
-    public static List<String> fromHistory(BlockingBalanceLedger ledger, UsageQuery query, ZoneId zone, String defaultTier) {
+    public static List<String> fromHistory(
+            BlockingBalanceLedger ledger, UsageQuery query, ZoneId zone, String defaultTier) {
         Map<String, long[]> sums = new TreeMap<>();
         String cursor = null;
         do {
@@ -104,7 +110,8 @@ public final class UsageReportChecks {
                 String tier = account.tier() != null ? account.tier() : defaultTier;
                 String entryCursor = null;
                 do {
-                    Page<LedgerEntry> page = ledger.transactionHistory(account.user(),
+                    Page<LedgerEntry> page = ledger.transactionHistory(
+                            account.user(),
                             HistoryQuery.all().withLimit(HistoryQuery.MAX_LIMIT).after(entryCursor));
                     for (LedgerEntry e : page.items()) {
                         if (!query.matches(e)) {
@@ -132,7 +139,8 @@ public final class UsageReportChecks {
         } while (cursor != null);
         List<String> out = new ArrayList<>();
         sums.forEach((k, s) -> out.add(k + " spent=" + dev.balancekit.Credits.ofMicros(s[0]) + " credited="
-                + dev.balancekit.Credits.ofMicros(s[1]) + " prompt=" + s[2] + " completion=" + s[3] + " entries=" + s[4]));
+                + dev.balancekit.Credits.ofMicros(s[1]) + " prompt=" + s[2] + " completion=" + s[3] + " entries="
+                + s[4]));
         return out;
     }
 
@@ -144,7 +152,9 @@ public final class UsageReportChecks {
         LocalDate day = e.createdAt().atZone(zone).toLocalDate();
         return switch (p) {
             case DAY -> day.toString();
-            case WEEK -> day.minusDays(day.getDayOfWeek().getValue() - DayOfWeek.MONDAY.getValue()).toString();
+            case WEEK ->
+                day.minusDays(day.getDayOfWeek().getValue() - DayOfWeek.MONDAY.getValue())
+                        .toString();
             default -> LocalDate.of(day.getYear(), day.getMonth(), 1).toString();
         };
     }

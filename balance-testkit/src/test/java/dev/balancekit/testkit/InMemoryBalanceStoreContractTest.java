@@ -1,7 +1,7 @@
 package dev.balancekit.testkit;
 
-import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.memory.InMemoryBalanceStore;
+import dev.balancekit.spi.BalanceStore;
 
 class InMemoryBalanceStoreContractTest extends BalanceStoreContract {
     @Override

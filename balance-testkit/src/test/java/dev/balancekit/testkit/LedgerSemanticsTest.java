@@ -73,15 +73,19 @@ class LedgerSemanticsTest extends LedgerFixture {
             BalanceDecision d = ledger().checkBalance("u1", MODEL, 1500, 0);
 
             assertThat(d.message()).isEqualTo("Insufficient Funds! Balance: 1000. Prompt tokens: 1500. Cost: 1500.");
-            assertThat(d.payload()).containsExactly(
-                    entry("type", "token_balance"), entry("balance", new BigDecimal("1000")),
-                    entry("tokenCost", new BigDecimal("1500")), entry("promptTokens", 1500L),
-                    entry("reason", "insufficient_balance"));
+            assertThat(d.payload())
+                    .containsExactly(
+                            entry("type", "token_balance"),
+                            entry("balance", new BigDecimal("1000")),
+                            entry("tokenCost", new BigDecimal("1500")),
+                            entry("promptTokens", 1500L),
+                            entry("reason", "insufficient_balance"));
         }
 
         @Test
         void checkBalance_minBalance_blockPolicy_deniesBelowMinimum() {
-            BlockingBalanceLedger ledger = ledger(config().minBalance(Credits.of(100)).build());
+            BlockingBalanceLedger ledger =
+                    ledger(config().minBalance(Credits.of(100)).build());
 
             assertThat(ledger.checkBalance("u1", MODEL, 900, 0).isAllowed()).isTrue();
             BalanceDecision d = ledger.checkBalance("u1", MODEL, 901, 0);
@@ -92,7 +96,8 @@ class LedgerSemanticsTest extends LedgerFixture {
         @Test
         void checkBalance_allowNegativeWithFloor_allowsDownToFloorOnly() {
             BlockingBalanceLedger ledger =
-                    ledger(config().shortfallPolicy(ShortfallPolicy.allowNegative(Credits.of(-500))).build());
+                    ledger(config().shortfallPolicy(ShortfallPolicy.allowNegative(Credits.of(-500)))
+                            .build());
 
             assertThat(ledger.checkBalance("u1", MODEL, 1500, 0).isAllowed()).isTrue();
             assertThat(ledger.checkBalance("u1", MODEL, 1501, 0).reason()).isEqualTo(DenialReason.INSUFFICIENT_BALANCE);
@@ -100,7 +105,8 @@ class LedgerSemanticsTest extends LedgerFixture {
 
         @Test
         void checkBalance_allowNegativeWithoutFloor_allowsAnyCost() {
-            BlockingBalanceLedger ledger = ledger(config().shortfallPolicy(ShortfallPolicy.allowNegative(null)).build());
+            BlockingBalanceLedger ledger = ledger(config().shortfallPolicy(ShortfallPolicy.allowNegative(null))
+                    .build());
 
             assertThat(ledger.checkBalance("u1", MODEL, 1_000_000, 1_000_000).status())
                     .isEqualTo(BalanceDecision.Status.ALLOWED);
@@ -108,7 +114,8 @@ class LedgerSemanticsTest extends LedgerFixture {
 
         @Test
         void checkBalance_freeModelPolicy_fallsBackWhenShort() {
-            BlockingBalanceLedger ledger = ledger(config().shortfallPolicy(ShortfallPolicy.freeModel(FREE_MODEL)).build());
+            BlockingBalanceLedger ledger = ledger(config().shortfallPolicy(ShortfallPolicy.freeModel(FREE_MODEL))
+                    .build());
 
             BalanceDecision fits = ledger.checkBalance("u1", MODEL, 10, 10);
             BalanceDecision shortfall = ledger.checkBalance("u1", MODEL, 2000, 0);
@@ -124,16 +131,19 @@ class LedgerSemanticsTest extends LedgerFixture {
             BalanceRequest big = BalanceRequest.of("admin", MODEL, 5000, 0).withExempt(true);
 
             assertThat(ledger().reserve(big).isAllowed()).isTrue();
-            BalanceDecision enforced = ledger(config().enforceForExempt(true).build()).checkBalance(big);
+            BalanceDecision enforced =
+                    ledger(config().enforceForExempt(true).build()).checkBalance(big);
             assertThat(enforced.status()).isEqualTo(BalanceDecision.Status.DENIED);
         }
 
         @Test
         void exemptCaller_isStillCharged() {
             BlockingBalanceLedger ledger = ledger();
-            Reservation r = ledger.reserve(BalanceRequest.of("admin", MODEL, 5000, 0).withExempt(true));
+            Reservation r =
+                    ledger.reserve(BalanceRequest.of("admin", MODEL, 5000, 0).withExempt(true));
 
-            Receipt receipt = ledger.deduct(ChargeRequest.of("admin", MODEL, Usage.of(5000, 0)).withHold(r.holdId()));
+            Receipt receipt = ledger.deduct(
+                    ChargeRequest.of("admin", MODEL, Usage.of(5000, 0)).withHold(r.holdId()));
 
             assertThat(receipt.balance()).isEqualTo(Credits.of(-4000));
         }
@@ -156,7 +166,8 @@ class LedgerSemanticsTest extends LedgerFixture {
         void reserve_secondWouldOverspend_isDenied() {
             BlockingBalanceLedger ledger = ledger();
 
-            assertThat(ledger.reserve(BalanceRequest.of("u1", MODEL, 600, 0)).isAllowed()).isTrue();
+            assertThat(ledger.reserve(BalanceRequest.of("u1", MODEL, 600, 0)).isAllowed())
+                    .isTrue();
             Reservation second = ledger.reserve(BalanceRequest.of("u1", MODEL, 600, 0));
 
             assertThat(second.isAllowed()).isFalse();
@@ -169,7 +180,8 @@ class LedgerSemanticsTest extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger();
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 0));
 
-            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 1000)).withHold(r.holdId()));
+            Receipt receipt = ledger.deduct(
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 1000)).withHold(r.holdId()));
 
             assertThat(receipt.balance()).isEqualTo(Credits.of(-1100));
         }
@@ -203,7 +215,8 @@ class LedgerSemanticsTest extends LedgerFixture {
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 100, 100));
             clock.advance(Duration.ofHours(1));
 
-            Receipt receipt = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 100)).withHold(r.holdId()));
+            Receipt receipt = ledger.deduct(
+                    ChargeRequest.of("u1", MODEL, Usage.of(100, 100)).withHold(r.holdId()));
 
             assertThat(receipt.balance()).isEqualTo(Credits.of(700));
         }
@@ -221,7 +234,8 @@ class LedgerSemanticsTest extends LedgerFixture {
 
         @Test
         void reserve_fallback_holdsFreeModelCost() {
-            BlockingBalanceLedger ledger = ledger(config().shortfallPolicy(ShortfallPolicy.freeModel(FREE_MODEL)).build());
+            BlockingBalanceLedger ledger = ledger(config().shortfallPolicy(ShortfallPolicy.freeModel(FREE_MODEL))
+                    .build());
 
             Reservation r = ledger.reserve(BalanceRequest.of("u1", MODEL, 5000, 0));
 
@@ -236,7 +250,8 @@ class LedgerSemanticsTest extends LedgerFixture {
     class Charges {
         @Test
         void deduct_incomplete_chargesCompletionAt115Percent() {
-            Receipt r = ledger().deduct(ChargeRequest.of("u1", MODEL, Usage.of(0, 100)).withContext(EntryContext.INCOMPLETE));
+            Receipt r = ledger().deduct(
+                            ChargeRequest.of("u1", MODEL, Usage.of(0, 100)).withContext(EntryContext.INCOMPLETE));
 
             assertThat(r.entries()).singleElement().satisfies(e -> {
                 assertThat(e.tokenValue()).isEqualTo(Credits.of(-230));
@@ -258,7 +273,9 @@ class LedgerSemanticsTest extends LedgerFixture {
 
             Receipt r = ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 50)));
 
-            assertThat(r.entries()).hasSize(2).allSatisfy(e -> assertThat(e.tokenValue()).isEqualTo(Credits.ZERO));
+            assertThat(r.entries())
+                    .hasSize(2)
+                    .allSatisfy(e -> assertThat(e.tokenValue()).isEqualTo(Credits.ZERO));
             assertThat(r.entry(TokenType.COMPLETION).rate().toString()).isEqualTo("2");
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.ZERO);
         }
@@ -266,9 +283,11 @@ class LedgerSemanticsTest extends LedgerFixture {
         @Test
         void deduct_badInput_isRejectedBeforeAnythingChanges() {
             assertThatThrownBy(() -> ChargeRequest.of("u1", " ", Usage.of(1, 1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("model must not be blank, was ' '");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("model must not be blank, was ' '");
             assertThatThrownBy(() -> ChargeRequest.of("", MODEL, Usage.of(1, 1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("user must not be blank, was ''");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("user must not be blank, was ''");
             assertThat(ledger().balance("u1")).isEmpty();
         }
     }
@@ -279,9 +298,11 @@ class LedgerSemanticsTest extends LedgerFixture {
         @Test
         void addBalance_notPositive_isRejected() {
             assertThatThrownBy(() -> ledger().addBalance(BalanceChange.of("u1", Credits.ZERO)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("amount must be above zero, was 0");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("amount must be above zero, was 0");
             assertThatThrownBy(() -> ledger().addBalance(BalanceChange.of("u1", credits("-5"))))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("amount must be above zero, was -5");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("amount must be above zero, was -5");
             assertThat(ledger().balance("u1")).isEmpty();
         }
 
@@ -290,7 +311,8 @@ class LedgerSemanticsTest extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger();
             ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(100, 0)));
 
-            Receipt r = ledger.setBalance(BalanceChange.of("u1", Credits.of(5000)).withActor("ops"));
+            Receipt r =
+                    ledger.setBalance(BalanceChange.of("u1", Credits.of(5000)).withActor("ops"));
 
             assertThat(r.balance()).isEqualTo(Credits.of(5000));
             assertThat(r.entries()).singleElement().satisfies(e -> {
@@ -326,7 +348,8 @@ class LedgerSemanticsTest extends LedgerFixture {
     @Nested
     class Idempotency {
         private void assertKeyReused(ThrowingCallable call, String key) {
-            assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(call)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("idempotencyKey '" + key + "' was already used for a different request");
         }
 
@@ -337,8 +360,13 @@ class LedgerSemanticsTest extends LedgerFixture {
             ledger.deduct(ChargeRequest.of("u1", "m|100", Usage.of(5, 7)).withIdempotencyKey("k1"));
 
             // joined with '|', both read m|100|5|7|0|0|message|null|null
-            assertKeyReused(() -> ledger.deduct(ChargeRequest.of("u1", "m", Usage.of(100, 5).withCache(7, 0))
-                    .withContext("0").withConversationId("message|null").withIdempotencyKey("k1")), "k1");
+            assertKeyReused(
+                    () -> ledger.deduct(
+                            ChargeRequest.of("u1", "m", Usage.of(100, 5).withCache(7, 0))
+                                    .withContext("0")
+                                    .withConversationId("message|null")
+                                    .withIdempotencyKey("k1")),
+                    "k1");
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1000 - 72));
         }
 
@@ -349,10 +377,13 @@ class LedgerSemanticsTest extends LedgerFixture {
             ledger.deduct(charge.withContext("a|b").withConversationId("c").withIdempotencyKey("k2"));
             ledger.deduct(charge.withIdempotencyKey("k3"));
 
-            assertKeyReused(() -> ledger.deduct(charge.withContext("a").withConversationId("b|c").withIdempotencyKey("k2")),
+            assertKeyReused(
+                    () -> ledger.deduct(
+                            charge.withContext("a").withConversationId("b|c").withIdempotencyKey("k2")),
                     "k2");
             // no conversation and a conversation named "null" are different too
-            assertKeyReused(() -> ledger.deduct(charge.withConversationId("null").withIdempotencyKey("k3")), "k3");
+            assertKeyReused(
+                    () -> ledger.deduct(charge.withConversationId("null").withIdempotencyKey("k3")), "k3");
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(1000 - 20));
         }
 
@@ -361,11 +392,18 @@ class LedgerSemanticsTest extends LedgerFixture {
             BlockingBalanceLedger ledger = ledger();
             BalanceChange change = BalanceChange.of("u1", Credits.of(100));
             ledger.addBalance(change.withActor("ops|x").withNote("y").withIdempotencyKey("k4"));
-            ledger.setBalance(BalanceChange.of("u1", Credits.of(500)).withNote("null").withIdempotencyKey("k5"));
+            ledger.setBalance(
+                    BalanceChange.of("u1", Credits.of(500)).withNote("null").withIdempotencyKey("k5"));
 
-            assertKeyReused(() -> ledger.addBalance(change.withActor("ops").withNote("x|y").withIdempotencyKey("k4")), "k4");
-            assertKeyReused(() -> ledger.setBalance(BalanceChange.of("u1", Credits.of(500)).withActor("null")
-                    .withIdempotencyKey("k5")), "k5");
+            assertKeyReused(
+                    () -> ledger.addBalance(
+                            change.withActor("ops").withNote("x|y").withIdempotencyKey("k4")),
+                    "k4");
+            assertKeyReused(
+                    () -> ledger.setBalance(BalanceChange.of("u1", Credits.of(500))
+                            .withActor("null")
+                            .withIdempotencyKey("k5")),
+                    "k5");
             assertThat(ledger.balance("u1").orElseThrow().balance()).isEqualTo(Credits.of(500));
         }
     }
@@ -379,7 +417,8 @@ class LedgerSemanticsTest extends LedgerFixture {
         void dailyLimit_deniesUntilTheNextDay() {
             clock.set(monday);
             BlockingBalanceLedger ledger = ledger(config().startBalance(Credits.of(10_000))
-                    .usageLimits(UsageLimits.credits(Credits.of(300), null, null)).build());
+                    .usageLimits(UsageLimits.credits(Credits.of(300), null, null))
+                    .build());
             ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(250, 0)));
 
             BalanceDecision denied = ledger.checkBalance("u1", MODEL, 51, 0);

@@ -66,30 +66,46 @@ final class BalanceSchema {
     static final RefillUnit DEFAULT_REFILL_UNIT = RefillUnit.DAYS;
     static final Credits DEFAULT_REFILL_AMOUNT = Credits.of(10_000);
 
-    static final List<String> REFILL_KEYS = List.of(
-            "autoRefillEnabled", "refillIntervalValue", "refillIntervalUnit", "refillAmount", "refillMode");
+    static final List<String> REFILL_KEYS =
+            List.of("autoRefillEnabled", "refillIntervalValue", "refillIntervalUnit", "refillAmount", "refillMode");
     static final List<String> SHORTFALL_KEYS = List.of("allowNegative", "insufficientBalance");
     static final List<String> BALANCE_KEYS = concat(
-            List.of("enabled", "startBalance", "minBalance"), SHORTFALL_KEYS,
-            List.of("enforceForAdmins", "timezone", "unknownModels"), REFILL_KEYS,
-            List.of("reservationTtlMs", "operationsKept", "tokenCosts", "usageLimits", "tiers", "defaultTier",
-                    "notifications", "clampAtZero", "firstRefillAfterInterval", "metering", "mongo"));
+            List.of("enabled", "startBalance", "minBalance"),
+            SHORTFALL_KEYS,
+            List.of("enforceForAdmins", "timezone", "unknownModels"),
+            REFILL_KEYS,
+            List.of(
+                    "reservationTtlMs",
+                    "operationsKept",
+                    "tokenCosts",
+                    "usageLimits",
+                    "tiers",
+                    "defaultTier",
+                    "notifications",
+                    "clampAtZero",
+                    "firstRefillAfterInterval",
+                    "metering",
+                    "mongo"));
     static final List<String> MONGO_KEYS = List.of("accountsCollection", "entriesCollection");
     static final List<String> TIER_KEYS = concat(
-            List.of("startBalance", "minBalance"), SHORTFALL_KEYS, List.of("usageLimits"), REFILL_KEYS,
+            List.of("startBalance", "minBalance"),
+            SHORTFALL_KEYS,
+            List.of("usageLimits"),
+            REFILL_KEYS,
             List.of("models", "priceMultiplier", "exempt"));
     static final List<String> INSUFFICIENT_KEYS = List.of("action", "freeModel", "negativeFloor");
     static final List<String> ACTIONS = List.of(ACTION_BLOCK, ACTION_ALLOW_NEGATIVE, ACTION_FREE_MODEL);
     static final List<String> TOKEN_COSTS_KEYS = List.of("unit", "builtIn", "default", "models");
     static final List<String> UNITS = List.of(UNIT_CREDITS_PER_1K, UNIT_USD_PER_1M);
-    static final List<String> PRICE_KEYS = List.of("prompt", "completion", "cacheWrite", "cacheRead", "premium",
-            "through", "after");
+    static final List<String> PRICE_KEYS =
+            List.of("prompt", "completion", "cacheWrite", "cacheRead", "premium", "through", "after");
     static final List<String> PREMIUM_KEYS = List.of("threshold", "prompt", "completion", "cacheWrite", "cacheRead");
     /** A LibreChat custom endpoint's {@code tokenConfig} entry; {@code context} is a context window, not a price. */
     static final List<String> TOKEN_CONFIG_KEYS = List.of("prompt", "completion", "write", "read", "context");
+
     static final String ENDPOINTS = "endpoints";
-    static final List<String> LIMIT_KEYS = List.of(
-            "daily", "weekly", "monthly", "dailyTokens", "weeklyTokens", "monthlyTokens");
+    static final List<String> LIMIT_KEYS =
+            List.of("daily", "weekly", "monthly", "dailyTokens", "weeklyTokens", "monthlyTokens");
     static final List<String> MODEL_RULE_KEYS = List.of("allow", "deny");
     static final List<String> NOTIFICATION_KEYS = List.of("balanceBelow", "windowPercent");
     private static final int MAX_PERCENT = 100;
@@ -98,6 +114,7 @@ final class BalanceSchema {
     private final Map<String, String> environment;
     /** {@code balance.mongo}'s collection names, read along with the rest. */
     private @Nullable String accountsCollection;
+
     private @Nullable String entriesCollection;
     /** The table {@code balance.tokenCosts} gives, which per-endpoint prices extend; null for the built-in one. */
     private @Nullable PriceTable prices;
@@ -108,8 +125,7 @@ final class BalanceSchema {
     }
 
     /** The values a section gives for LibreChat's refill keys, with what it leaves out filled in. */
-    private record RefillKeys(boolean enabled, RefillMode mode, long interval, RefillUnit unit, Credits amount) {
-    }
+    private record RefillKeys(boolean enabled, RefillMode mode, long interval, RefillUnit unit, Credits amount) {}
 
     static LedgerConfig read(String yaml, String source, Map<String, String> environment) {
         return new BalanceSchema(source, environment).read(yaml);
@@ -161,7 +177,11 @@ final class BalanceSchema {
                     config.startBalance(amount);
                 } catch (IllegalArgumentException e) {
                     // core's rule, named as the variable that set it
-                    nodes.report(new ConfigProblem(ENVIRONMENT, 0, 0, START_BALANCE,
+                    nodes.report(new ConfigProblem(
+                            ENVIRONMENT,
+                            0,
+                            0,
+                            START_BALANCE,
                             String.valueOf(e.getMessage()).replaceFirst("^startBalance ", START_BALANCE + " ")));
                 }
             } catch (IllegalArgumentException e) {
@@ -216,8 +236,10 @@ final class BalanceSchema {
         }
         Long kept = nodes.whole(s, "operationsKept");
         if (kept != null && kept != kept.intValue()) {
-            nodes.problem(s.value("operationsKept"), s.path("operationsKept"), s.path("operationsKept")
-                    + " is too large, was " + kept);
+            nodes.problem(
+                    s.value("operationsKept"),
+                    s.path("operationsKept"),
+                    s.path("operationsKept") + " is too large, was " + kept);
         } else if (kept != null) {
             nodes.attempt(BALANCE, s.value("operationsKept"), () -> config.operationsKept(kept.intValue()));
         }
@@ -262,7 +284,8 @@ final class BalanceSchema {
         Boolean allowNegative = nodes.bool(s, "allowNegative");
         Section ib = nodes.section(s.value("insufficientBalance"), s.path("insufficientBalance"), INSUFFICIENT_KEYS);
         if (ib == null) {
-            return allowNegative == null ? null
+            return allowNegative == null
+                    ? null
                     : allowNegative ? ShortfallPolicy.allowNegative(null) : ShortfallPolicy.block();
         }
         String action = nodes.oneOf(ib, "action", ACTIONS);
@@ -276,23 +299,31 @@ final class BalanceSchema {
             return null;
         }
         if (allowNegative != null && action != null && allowNegative != action.equals(ACTION_ALLOW_NEGATIVE)) {
-            nodes.problem(s.value("allowNegative"), s.path("allowNegative"), s.path("allowNegative") + " is "
-                    + allowNegative + " but " + ib.path("action") + " is " + action + "; set only one of them");
+            nodes.problem(
+                    s.value("allowNegative"),
+                    s.path("allowNegative"),
+                    s.path("allowNegative") + " is " + allowNegative + " but " + ib.path("action") + " is " + action
+                            + "; set only one of them");
             return null;
         }
         if (action == null) {
             action = Boolean.TRUE.equals(allowNegative) ? ACTION_ALLOW_NEGATIVE : ACTION_BLOCK;
         }
         if (action.equals(ACTION_FREE_MODEL) && freeModel == null) {
-            nodes.problem(ib.node, ib.path("freeModel"), ib.path("freeModel") + " is required when action is freeModel");
+            nodes.problem(
+                    ib.node, ib.path("freeModel"), ib.path("freeModel") + " is required when action is freeModel");
         }
         if (!action.equals(ACTION_FREE_MODEL) && freeModel != null) {
-            nodes.problem(ib.value("freeModel"), ib.path("freeModel"), ib.path("freeModel")
-                    + " is only used when action is freeModel, but action is " + action);
+            nodes.problem(
+                    ib.value("freeModel"),
+                    ib.path("freeModel"),
+                    ib.path("freeModel") + " is only used when action is freeModel, but action is " + action);
         }
         if (!action.equals(ACTION_ALLOW_NEGATIVE) && floor != null) {
-            nodes.problem(ib.value("negativeFloor"), ib.path("negativeFloor"), ib.path("negativeFloor")
-                    + " is only used when action is allowNegative, but action is " + action);
+            nodes.problem(
+                    ib.value("negativeFloor"),
+                    ib.path("negativeFloor"),
+                    ib.path("negativeFloor") + " is only used when action is allowNegative, but action is " + action);
         }
         if (nodes.problemCount() > before) {
             return null;
@@ -300,7 +331,8 @@ final class BalanceSchema {
         String chosen = action;
         return nodes.attempt(ib.path, ib.node, () -> switch (chosen) {
             case ACTION_ALLOW_NEGATIVE -> ShortfallPolicy.allowNegative(floor);
-            case ACTION_FREE_MODEL -> ShortfallPolicy.freeModel(Optional.ofNullable(freeModel).orElseThrow());
+            case ACTION_FREE_MODEL ->
+                ShortfallPolicy.freeModel(Optional.ofNullable(freeModel).orElseThrow());
             default -> ShortfallPolicy.block();
         });
     }
@@ -319,21 +351,26 @@ final class BalanceSchema {
         if (interval != null) {
             // core's bounds, checked on their own whether or not the section refills, so that a bad
             // interval and a bad amount are both reported
-            nodes.attempt(s.path, s.value("refillIntervalValue"),
+            nodes.attempt(
+                    s.path,
+                    s.value("refillIntervalValue"),
                     () -> new Refill(RefillMode.ADD, interval, DEFAULT_REFILL_UNIT, Credits.ZERO));
         }
         RefillUnit unit = nodes.named(s, "refillIntervalUnit", RefillUnit::fromConfigName);
         Credits amount = nodes.credits(s, "refillAmount");
         if (amount != null) {
-            nodes.attempt(s.path, s.value("refillAmount"),
+            nodes.attempt(
+                    s.path,
+                    s.value("refillAmount"),
                     () -> new Refill(RefillMode.ADD, DEFAULT_REFILL_INTERVAL, DEFAULT_REFILL_UNIT, amount));
         }
         if (nodes.problemCount() > before) {
             return null;
         }
-        RefillKeys base = inherited != null ? inherited
-                : new RefillKeys(false, RefillMode.ADD, DEFAULT_REFILL_INTERVAL, DEFAULT_REFILL_UNIT,
-                        DEFAULT_REFILL_AMOUNT);
+        RefillKeys base = inherited != null
+                ? inherited
+                : new RefillKeys(
+                        false, RefillMode.ADD, DEFAULT_REFILL_INTERVAL, DEFAULT_REFILL_UNIT, DEFAULT_REFILL_AMOUNT);
         return new RefillKeys(
                 enabled != null ? enabled : base.enabled(),
                 mode != null ? mode : base.mode(),
@@ -355,8 +392,8 @@ final class BalanceSchema {
         String unit = nodes.oneOf(s, "unit", UNITS);
         boolean perThousand = !UNIT_USD_PER_1M.equals(unit);
         Boolean builtIn = nodes.bool(s, "builtIn");
-        PriceTable.Builder table = Boolean.FALSE.equals(builtIn)
-                ? PriceTable.builder() : PriceTable.builder(PriceTable.builtIn());
+        PriceTable.Builder table =
+                Boolean.FALSE.equals(builtIn) ? PriceTable.builder() : PriceTable.builder(PriceTable.builtIn());
         if (s.has("default")) {
             ModelPrice price = modelPrice(s.value("default"), s.path("default"), perThousand);
             if (price != null) {
@@ -374,8 +411,11 @@ final class BalanceSchema {
                 }
                 String first = byLowerKey.putIfAbsent(key.toLowerCase(Locale.ROOT), key);
                 if (first != null) {
-                    nodes.problem(models.keyNodes.get(key), models.path(key), models.path(key) + " is the same model key as "
-                            + first + "; model keys are compared ignoring case");
+                    nodes.problem(
+                            models.keyNodes.get(key),
+                            models.path(key),
+                            models.path(key) + " is the same model key as " + first
+                                    + "; model keys are compared ignoring case");
                     continue;
                 }
                 ModelPrice price = modelPrice(e.getValue(), models.path(key), perThousand);
@@ -398,15 +438,16 @@ final class BalanceSchema {
      * A price mapping. With {@code inherited} (an {@code after:} mapping), what it leaves out is the
      * row's; without it, {@code prompt} and {@code completion} are required.
      */
-    private @Nullable ModelPrice modelPrice(@Nullable Node node, String path, boolean perThousand,
-            @Nullable ModelPrice inherited) {
+    private @Nullable ModelPrice modelPrice(
+            @Nullable Node node, String path, boolean perThousand, @Nullable ModelPrice inherited) {
         Section s = nodes.section(node, path, PRICE_KEYS);
         if (s == null) {
             return null;
         }
         int before = nodes.problemCount();
         Rate prompt = inherited != null || nodes.required(s, "prompt") ? nodes.rate(s, "prompt", perThousand) : null;
-        Rate completion = inherited != null || nodes.required(s, "completion") ? nodes.rate(s, "completion", perThousand) : null;
+        Rate completion =
+                inherited != null || nodes.required(s, "completion") ? nodes.rate(s, "completion", perThousand) : null;
         Rate cacheWrite = nodes.rate(s, "cacheWrite", perThousand);
         Rate cacheRead = nodes.rate(s, "cacheRead", perThousand);
         Premium premium = null;
@@ -421,16 +462,22 @@ final class BalanceSchema {
             Rate premiumCompletion = nodes.required(p, "completion") ? nodes.rate(p, "completion", perThousand) : null;
             Rate premiumWrite = nodes.rate(p, "cacheWrite", perThousand);
             Rate premiumRead = nodes.rate(p, "cacheRead", perThousand);
-            if (nodes.problemCount() == before && threshold != null && premiumPrompt != null && premiumCompletion != null) {
-                premium = nodes.attempt(p.path, p.node, () -> new Premium(threshold, premiumPrompt, premiumCompletion,
-                        premiumWrite, premiumRead));
+            if (nodes.problemCount() == before
+                    && threshold != null
+                    && premiumPrompt != null
+                    && premiumCompletion != null) {
+                premium = nodes.attempt(
+                        p.path,
+                        p.node,
+                        () -> new Premium(threshold, premiumPrompt, premiumCompletion, premiumWrite, premiumRead));
             }
         }
         LocalDate through = nodes.date(s, "through");
         if (s.has("through") != s.has("after")) {
             String given = s.has("through") ? "through" : "after";
             String missing = s.has("through") ? "after" : "through";
-            nodes.problem(s.value(given), s.path(missing), s.path(missing) + " is required when " + given + " is given");
+            nodes.problem(
+                    s.value(given), s.path(missing), s.path(missing) + " is required when " + given + " is given");
         }
         if (nodes.problemCount() > before) {
             return null;
@@ -450,7 +497,9 @@ final class BalanceSchema {
         Rate chosenWrite = cacheWrite;
         Rate chosenRead = cacheRead;
         Premium chosenPremium = premium;
-        ModelPrice price = nodes.attempt(s.path, s.node,
+        ModelPrice price = nodes.attempt(
+                s.path,
+                s.node,
                 () -> new ModelPrice(chosenPrompt, chosenCompletion, chosenWrite, chosenRead, chosenPremium));
         if (price == null || through == null) {
             return price;
@@ -516,8 +565,10 @@ final class BalanceSchema {
                     table = PriceTable.builder(prices != null ? prices : PriceTable.builtIn());
                 }
                 PriceTable.Builder target = table;
-                nodes.attempt(models.path, models.keyNodes.get(model), () -> target.endpointPrice(name, model,
-                        new ModelPrice(prompt, completion, write, read, null)));
+                nodes.attempt(
+                        models.path,
+                        models.keyNodes.get(model),
+                        () -> target.endpointPrice(name, model, new ModelPrice(prompt, completion, write, read, null)));
             }
         }
         if (table != null && nodes.problemCount() == before) {
@@ -537,20 +588,35 @@ final class BalanceSchema {
         // reported and the order of the others is still checked
         Credits daily = cap(parent, s, "daily", nodes.credits(s, "daily"), c -> UsageLimits.credits(c, null, null));
         Credits weekly = cap(parent, s, "weekly", nodes.credits(s, "weekly"), c -> UsageLimits.credits(null, c, null));
-        Credits monthly = cap(parent, s, "monthly", nodes.credits(s, "monthly"), c -> UsageLimits.credits(null, null, c));
-        Long dailyTokens = cap(parent, s, "dailyTokens", nodes.whole(s, "dailyTokens"),
+        Credits monthly =
+                cap(parent, s, "monthly", nodes.credits(s, "monthly"), c -> UsageLimits.credits(null, null, c));
+        Long dailyTokens = cap(
+                parent,
+                s,
+                "dailyTokens",
+                nodes.whole(s, "dailyTokens"),
                 n -> UsageLimits.NONE.withTokens(n, null, null));
-        Long weeklyTokens = cap(parent, s, "weeklyTokens", nodes.whole(s, "weeklyTokens"),
+        Long weeklyTokens = cap(
+                parent,
+                s,
+                "weeklyTokens",
+                nodes.whole(s, "weeklyTokens"),
                 n -> UsageLimits.NONE.withTokens(null, n, null));
-        Long monthlyTokens = cap(parent, s, "monthlyTokens", nodes.whole(s, "monthlyTokens"),
+        Long monthlyTokens = cap(
+                parent,
+                s,
+                "monthlyTokens",
+                nodes.whole(s, "monthlyTokens"),
                 n -> UsageLimits.NONE.withTokens(null, null, n));
-        return nodes.attempt(parent.path, s.node,
+        return nodes.attempt(
+                parent.path,
+                s.node,
                 () -> new UsageLimits(daily, weekly, monthly, dailyTokens, weeklyTokens, monthlyTokens));
     }
 
     /** A cap that core accepts on its own ({@code alone} builds limits with only it), else null. */
-    private <T> @Nullable T cap(Section parent, Section s, String key, @Nullable T value,
-            Function<T, UsageLimits> alone) {
+    private <T> @Nullable T cap(
+            Section parent, Section s, String key, @Nullable T value, Function<T, UsageLimits> alone) {
         if (value == null || nodes.attempt(parent.path, s.value(key), () -> alone.apply(value)) == null) {
             return null;
         }
@@ -582,7 +648,8 @@ final class BalanceSchema {
         try {
             tier = Tier.builder(name);
         } catch (IllegalArgumentException e) {
-            nodes.problem(tiers.keyNodes.get(name), s.path, tiers.path + " has an invalid tier name: " + e.getMessage());
+            nodes.problem(
+                    tiers.keyNodes.get(name), s.path, tiers.path + " has an invalid tier name: " + e.getMessage());
             return null;
         }
         Credits start = nodes.credits(s, "startBalance");
@@ -622,13 +689,18 @@ final class BalanceSchema {
             nodes.attempt(BALANCE, models.node, () -> tier.allowModels(allow.toArray(String[]::new)));
             nodes.attempt(BALANCE, models.node, () -> tier.denyModels(deny.toArray(String[]::new)));
         }
-        String multiplierText = nodes.scalar(s.value("priceMultiplier"), s.path("priceMultiplier"), "a plain decimal number");
+        String multiplierText =
+                nodes.scalar(s.value("priceMultiplier"), s.path("priceMultiplier"), "a plain decimal number");
         if (multiplierText != null) {
             try {
                 long millionths = Credits.parseScaled(multiplierText, 6, s.path("priceMultiplier"));
-                nodes.attempt(s.path, s.value("priceMultiplier"), () -> tier.priceMultiplier(new Multiplier(millionths)));
+                nodes.attempt(
+                        s.path, s.value("priceMultiplier"), () -> tier.priceMultiplier(new Multiplier(millionths)));
             } catch (IllegalArgumentException e) {
-                nodes.problem(s.value("priceMultiplier"), s.path("priceMultiplier"), Texts.quoting(e.getMessage(), multiplierText));
+                nodes.problem(
+                        s.value("priceMultiplier"),
+                        s.path("priceMultiplier"),
+                        Texts.quoting(e.getMessage(), multiplierText));
             }
         }
         Boolean exempt = nodes.bool(s, "exempt");
@@ -645,7 +717,10 @@ final class BalanceSchema {
             String itemPath = models.path(key) + "[" + i + "]";
             String pattern = nodes.scalar(items.get(i), itemPath, "a model name pattern");
             if (pattern != null && pattern.isBlank()) {
-                nodes.problem(items.get(i), itemPath, itemPath + " must be a model name pattern, was " + Texts.quote(pattern));
+                nodes.problem(
+                        items.get(i),
+                        itemPath,
+                        itemPath + " must be a model name pattern, was " + Texts.quote(pattern));
             } else if (pattern != null) {
                 out.add(pattern);
             }
@@ -659,10 +734,14 @@ final class BalanceSchema {
             return;
         }
         if (!tierNames.contains(name)) {
-            nodes.problem(s.value("defaultTier"), s.path("defaultTier"), s.path("defaultTier")
-                    + (tierNames.isEmpty()
-                            ? " names a tier, but " + s.path("tiers") + " has none, was " + Texts.quote(name)
-                            : " must be one of the tiers " + String.join(", ", tierNames) + ", was " + Texts.quote(name)));
+            nodes.problem(
+                    s.value("defaultTier"),
+                    s.path("defaultTier"),
+                    s.path("defaultTier")
+                            + (tierNames.isEmpty()
+                                    ? " names a tier, but " + s.path("tiers") + " has none, was " + Texts.quote(name)
+                                    : " must be one of the tiers " + String.join(", ", tierNames) + ", was "
+                                            + Texts.quote(name)));
             return;
         }
         config.defaultTier(name);

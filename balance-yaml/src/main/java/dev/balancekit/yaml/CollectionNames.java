@@ -11,5 +11,5 @@ import org.jspecify.annotations.Nullable;
  * @param accounts {@code balance.mongo.accountsCollection}, or null
  * @param entries {@code balance.mongo.entriesCollection}, or null
  */
-public record CollectionNames(@Nullable String accounts, @Nullable String entries) {
-}
+public record CollectionNames(
+        @Nullable String accounts, @Nullable String entries) {}

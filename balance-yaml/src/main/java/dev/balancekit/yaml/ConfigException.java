@@ -27,6 +27,7 @@ public final class ConfigException extends BalanceException {
     /** What is wrong: at least one problem. */
     @SuppressWarnings("serial") // an immutable List.copyOf of records, serializable in practice
     private final List<ConfigProblem> problems;
+
     private final int omitted;
 
     /**
@@ -81,8 +82,11 @@ public final class ConfigException extends BalanceException {
             throw new IllegalArgumentException("omitted must be zero or more, was " + omitted);
         }
         int total = problems.size() + omitted;
-        StringBuilder sb = new StringBuilder("invalid balance config ").append(source).append(", ")
-                .append(total).append(total == 1 ? " problem:" : " problems:");
+        StringBuilder sb = new StringBuilder("invalid balance config ")
+                .append(source)
+                .append(", ")
+                .append(total)
+                .append(total == 1 ? " problem:" : " problems:");
         for (String line : lines(problems, omitted)) {
             sb.append("\n  ").append(line);
         }

@@ -18,8 +18,7 @@ final class Interpolation {
         }
     }
 
-    private Interpolation() {
-    }
+    private Interpolation() {}
 
     static String apply(String text, Map<String, String> environment) throws Unresolved {
         int start = text.indexOf("${");

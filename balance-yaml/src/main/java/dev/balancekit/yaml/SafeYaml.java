@@ -54,8 +54,7 @@ final class SafeYaml {
         }
     }
 
-    private SafeYaml() {
-    }
+    private SafeYaml() {}
 
     /**
      * Composes the single document of {@code yaml}.
@@ -85,8 +84,11 @@ final class SafeYaml {
             throw new Failure("the file is not valid YAML: " + what.strip(), mark);
         } catch (YamlEngineException e) {
             String message = String.valueOf(e.getMessage());
-            throw new Failure("the file is not valid YAML: " + message.substring(0, Math.min(1, message.length()))
-                    .toLowerCase(Locale.ROOT) + message.substring(Math.min(1, message.length())), null);
+            throw new Failure(
+                    "the file is not valid YAML: "
+                            + message.substring(0, Math.min(1, message.length()))
+                                    .toLowerCase(Locale.ROOT) + message.substring(Math.min(1, message.length())),
+                    null);
         }
     }
 
@@ -116,8 +118,10 @@ final class SafeYaml {
                 case SequenceStart:
                     depth++;
                     if (depth > YamlLedgerConfig.MAX_DEPTH) {
-                        throw new Failure("the file nests lists and mappings more than " + YamlLedgerConfig.MAX_DEPTH
-                                + " levels deep", event.getStartMark().orElse(null));
+                        throw new Failure(
+                                "the file nests lists and mappings more than " + YamlLedgerConfig.MAX_DEPTH
+                                        + " levels deep",
+                                event.getStartMark().orElse(null));
                     }
                     Optional<Anchor> anchor = ((NodeEvent) event).getAnchor();
                     anchor.ifPresent(collectionAnchors::add);
@@ -148,16 +152,18 @@ final class SafeYaml {
                     if (collectionAnchors.contains(alias)) {
                         collectionAliases++;
                         if (collectionAliases > YamlLedgerConfig.MAX_COLLECTION_ALIASES) {
-                            throw new Failure("the file has more than " + YamlLedgerConfig.MAX_COLLECTION_ALIASES
-                                    + " aliases of lists or mappings; alias bombs (\"billion laughs\") are refused",
+                            throw new Failure(
+                                    "the file has more than " + YamlLedgerConfig.MAX_COLLECTION_ALIASES
+                                            + " aliases of lists or mappings; alias bombs (\"billion laughs\") are refused",
                                     event.getStartMark().orElse(null));
                         }
                     }
                     // an alias of a collection still open (a recursive one) is composed as one shared node
                     expanded += anchoredSizes.getOrDefault(alias, 1L);
                     if (expanded > YamlLedgerConfig.MAX_SIZE) {
-                        throw new Failure("the file's aliases expand it to more than " + YamlLedgerConfig.MAX_SIZE
-                                + " characters; a value repeated by aliases counts each time it is used",
+                        throw new Failure(
+                                "the file's aliases expand it to more than " + YamlLedgerConfig.MAX_SIZE
+                                        + " characters; a value repeated by aliases counts each time it is used",
                                 event.getStartMark().orElse(null));
                     }
                     break;

@@ -7,8 +7,7 @@ import org.jspecify.annotations.Nullable;
 /** "Did you mean" for misspelt keys, by edit distance. */
 final class Suggestions {
 
-    private Suggestions() {
-    }
+    private Suggestions() {}
 
     /**
      * The known word closest to {@code input}, ignoring case, if it is a near miss: at most one edit

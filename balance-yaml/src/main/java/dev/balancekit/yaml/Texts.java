@@ -15,8 +15,7 @@ final class Texts {
     /** The most characters of a message or key path, whatever it holds (long keys, core's messages). */
     static final int MAX_MESSAGE = 1000;
 
-    private Texts() {
-    }
+    private Texts() {}
 
     /** @return the text, or its first {@link #MAX_QUOTED} characters followed by {@code …(12345 chars)} */
     static String abbreviate(String text) {

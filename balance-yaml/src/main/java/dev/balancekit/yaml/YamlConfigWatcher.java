@@ -81,16 +81,22 @@ public final class YamlConfigWatcher implements AutoCloseable {
             try {
                 WatchService ws = b.file.getFileSystem().newWatchService();
                 try {
-                    directory.register(ws, StandardWatchEventKinds.ENTRY_CREATE,
-                            StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+                    directory.register(
+                            ws,
+                            StandardWatchEventKinds.ENTRY_CREATE,
+                            StandardWatchEventKinds.ENTRY_MODIFY,
+                            StandardWatchEventKinds.ENTRY_DELETE);
                 } catch (IOException | RuntimeException e) {
                     ws.close();
                     throw e;
                 }
                 this.watchService = ws;
             } catch (IOException e) {
-                throw new ConfigException(source, List.of(new ConfigProblem(source, 0, 0, "",
-                        "the directory " + directory + " cannot be watched: " + e)), e);
+                throw new ConfigException(
+                        source,
+                        List.of(new ConfigProblem(
+                                source, 0, 0, "", "the directory " + directory + " cannot be watched: " + e)),
+                        e);
             }
             Thread t = new Thread(this::watchLoop, "balancekit-config-watcher-" + source);
             t.setDaemon(true);
@@ -163,8 +169,9 @@ public final class YamlConfigWatcher implements AutoCloseable {
             // not survivable here and propagate. The bytes stay recorded, so the same content is not
             // loaded again and again; the next change is.
             LOG.log(System.Logger.Level.ERROR, "loading " + source + " failed", e);
-            ledger.rejectConfig(source, List.of(new ConfigProblem(source, 0, 0, "",
-                    "the file could not be loaded: " + e).toString()));
+            ledger.rejectConfig(
+                    source,
+                    List.of(new ConfigProblem(source, 0, 0, "", "the file could not be loaded: " + e).toString()));
             return CheckResult.REJECTED;
         }
         ledger.reconfigure(next, source);

@@ -50,8 +50,7 @@ public final class YamlLedgerConfig {
     /** The most aliases ({@code *name}) of lists or mappings accepted, which stops alias bombs. */
     public static final int MAX_COLLECTION_ALIASES = 50;
 
-    private YamlLedgerConfig() {
-    }
+    private YamlLedgerConfig() {}
 
     /**
      * Loads the config from a file, with the process environment for {@code ${VAR}} and the legacy
@@ -137,7 +136,8 @@ public final class YamlLedgerConfig {
      * @return the names; a name the text does not give is null
      * @throws ConfigException listing every problem, if the text is invalid
      */
-    public static CollectionNames parseCollectionNames(String yaml, String sourceName, Map<String, String> environment) {
+    public static CollectionNames parseCollectionNames(
+            String yaml, String sourceName, Map<String, String> environment) {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(environment, "environment");
@@ -169,7 +169,8 @@ public final class YamlLedgerConfig {
 
     static String decode(byte[] bytes, String source) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))

@@ -45,8 +45,9 @@ final class YamlNodeReader {
     static final int MAX_PROBLEMS = 100;
 
     /** YAML's plain types; the core schema gives a plain {@code ${VAR}} scalar the env tag, which we interpolate ourselves. */
-    private static final Set<Tag> PLAIN_TAGS = Set.of(
-            Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ, Tag.ENV_TAG);
+    private static final Set<Tag> PLAIN_TAGS =
+            Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ, Tag.ENV_TAG);
+
     private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9][0-9_]*");
 
     private final String source;
@@ -79,7 +80,11 @@ final class YamlNodeReader {
 
         void add(ConfigProblem p) {
             count++;
-            kept.add(new ConfigProblem(p.file(), p.line(), p.column(), Texts.abbreviate(p.keyPath(), Texts.MAX_MESSAGE),
+            kept.add(new ConfigProblem(
+                    p.file(),
+                    p.line(),
+                    p.column(),
+                    Texts.abbreviate(p.keyPath(), Texts.MAX_MESSAGE),
                     Texts.abbreviate(p.message(), Texts.MAX_MESSAGE)));
             if (kept.size() >= 2 * MAX_PROBLEMS) {
                 trim();
@@ -122,7 +127,8 @@ final class YamlNodeReader {
             this.node = node;
         }
 
-        @Nullable Node value(String key) {
+        @Nullable
+        Node value(String key) {
             return values.get(key);
         }
 
@@ -145,8 +151,8 @@ final class YamlNodeReader {
         try {
             return SafeYaml.compose(yaml, source);
         } catch (SafeYaml.Failure f) {
-            throw new ConfigException(source, List.of(
-                    new ConfigProblem(source, f.line + 1, f.column + 1, "", f.getMessage())));
+            throw new ConfigException(
+                    source, List.of(new ConfigProblem(source, f.line + 1, f.column + 1, "", f.getMessage())));
         }
     }
 
@@ -158,9 +164,13 @@ final class YamlNodeReader {
      * @param ownedKey the one top-level key the schema owns, the only one checked for repeats
      * @return the top section, or null (with a problem) when the root is not a mapping
      */
-    @Nullable Section top(Node root, String ownedKey) {
+    @Nullable
+    Section top(Node root, String ownedKey) {
         if (!(root instanceof MappingNode)) {
-            problem(root, "", "the file must be a mapping of sections such as " + ownedKey + ":, was " + describe(root));
+            problem(
+                    root,
+                    "",
+                    "the file must be a mapping of sections such as " + ownedKey + ":, was " + describe(root));
             return null;
         }
         return document(root, ownedKey);
@@ -182,7 +192,8 @@ final class YamlNodeReader {
 
     // ---------------------------------------------------------------- values
 
-    @Nullable Boolean bool(Section s, String key) {
+    @Nullable
+    Boolean bool(Section s, String key) {
         String text = scalar(s.value(key), s.path(key), "true or false");
         if (text == null) {
             return null;
@@ -198,7 +209,8 @@ final class YamlNodeReader {
         }
     }
 
-    @Nullable String text(Section s, String key, String expected) {
+    @Nullable
+    String text(Section s, String key, String expected) {
         String text = scalar(s.value(key), s.path(key), expected);
         if (text != null && text.isBlank()) {
             problem(s.value(key), s.path(key), s.path(key) + " must not be blank, was " + Texts.quote(text));
@@ -207,11 +219,13 @@ final class YamlNodeReader {
         return text;
     }
 
-    @Nullable Long whole(Section s, String key) {
+    @Nullable
+    Long whole(Section s, String key) {
         return whole(s.value(key), s.path(key));
     }
 
-    @Nullable Long whole(@Nullable Node node, String path) {
+    @Nullable
+    Long whole(@Nullable Node node, String path) {
         String text = scalar(node, path, "a whole number");
         if (text == null) {
             return null;
@@ -229,11 +243,13 @@ final class YamlNodeReader {
     }
 
     /** An amount of credits of any sign: what range a setting allows is core's rule. */
-    @Nullable Credits credits(Section s, String key) {
+    @Nullable
+    Credits credits(Section s, String key) {
         return credits(s.value(key), s.path(key));
     }
 
-    @Nullable Credits credits(@Nullable Node node, String path) {
+    @Nullable
+    Credits credits(@Nullable Node node, String path) {
         String text = scalar(node, path, "a plain decimal number");
         if (text == null) {
             return null;
@@ -246,7 +262,8 @@ final class YamlNodeReader {
         }
     }
 
-    @Nullable Rate rate(Section s, String key, boolean perThousand) {
+    @Nullable
+    Rate rate(Section s, String key, boolean perThousand) {
         Node node = s.value(key);
         String path = s.path(key);
         String text = scalar(node, path, "a plain decimal number");
@@ -267,7 +284,8 @@ final class YamlNodeReader {
         }
     }
 
-    @Nullable Duration duration(Section s, String key) {
+    @Nullable
+    Duration duration(Section s, String key) {
         Node node = s.value(key);
         String path = s.path(key);
         String text = scalar(node, path, "milliseconds or an ISO-8601 duration such as PT30M");
@@ -285,15 +303,18 @@ final class YamlNodeReader {
             try {
                 d = Duration.parse(text.strip());
             } catch (DateTimeParseException e) {
-                problem(node, path, path + " must be milliseconds or an ISO-8601 duration such as PT30M, was "
-                        + Texts.quote(text));
+                problem(
+                        node,
+                        path,
+                        path + " must be milliseconds or an ISO-8601 duration such as PT30M, was " + Texts.quote(text));
                 return null;
             }
         }
         return d;
     }
 
-    @Nullable ZoneId zone(Section s, String key) {
+    @Nullable
+    ZoneId zone(Section s, String key) {
         String text = scalar(s.value(key), s.path(key), "a time zone such as UTC or Europe/Berlin");
         if (text == null) {
             return null;
@@ -301,17 +322,22 @@ final class YamlNodeReader {
         try {
             return ZoneId.of(text.strip());
         } catch (DateTimeException e) {
-            problem(s.value(key), s.path(key), s.path(key) + " must be a time zone such as UTC or Europe/Berlin, was "
-                    + Texts.quote(text));
+            problem(
+                    s.value(key),
+                    s.path(key),
+                    s.path(key) + " must be a time zone such as UTC or Europe/Berlin, was " + Texts.quote(text));
             return null;
         }
     }
 
-    @Nullable String oneOf(Section s, String key, List<String> allowed) {
+    @Nullable
+    String oneOf(Section s, String key, List<String> allowed) {
         String text = scalar(s.value(key), s.path(key), "one of " + String.join(", ", allowed));
         if (text != null && !allowed.contains(text)) {
-            problem(s.value(key), s.path(key), s.path(key) + " must be one of " + String.join(", ", allowed)
-                    + ", was " + Texts.quote(text));
+            problem(
+                    s.value(key),
+                    s.path(key),
+                    s.path(key) + " must be one of " + String.join(", ", allowed) + ", was " + Texts.quote(text));
             return null;
         }
         return text;
@@ -334,7 +360,8 @@ final class YamlNodeReader {
         return true;
     }
 
-    @Nullable LocalDate date(Section s, String key) {
+    @Nullable
+    LocalDate date(Section s, String key) {
         String text = scalar(s.value(key), s.path(key), "a date such as 2026-08-31");
         if (text == null) {
             return null;
@@ -355,7 +382,8 @@ final class YamlNodeReader {
      * @param known the keys allowed, or null when any key is allowed (model names, tier names)
      * @return the section, or null when the node is absent or not a mapping
      */
-    @Nullable Section section(@Nullable Node node, String path, @Nullable List<String> known) {
+    @Nullable
+    Section section(@Nullable Node node, String path, @Nullable List<String> known) {
         return mapping(node, path, known, null);
     }
 
@@ -372,8 +400,8 @@ final class YamlNodeReader {
         return mapping(root, "", null, ownedKey);
     }
 
-    private @Nullable Section mapping(@Nullable Node node, String path, @Nullable List<String> known,
-            @Nullable String ownedKey) {
+    private @Nullable Section mapping(
+            @Nullable Node node, String path, @Nullable List<String> known, @Nullable String ownedKey) {
         if (node == null) {
             return null;
         }
@@ -396,16 +424,23 @@ final class YamlNodeReader {
                 if (shared) {
                     continue;
                 }
-                problem(keyNode, path, path + " has a key that is " + describe(keyNode) + "; keys must be plain scalars");
+                problem(
+                        keyNode,
+                        path,
+                        path + " has a key that is " + describe(keyNode) + "; keys must be plain scalars");
                 continue;
             }
             String key = ((ScalarNode) keyNode).getValue();
             String keyPath = s.path(key);
             if (known != null && !known.contains(key)) {
                 String suggestion = Suggestions.closest(key, known);
-                problem(keyNode, keyPath, keyPath + " is not a known key; "
-                        + (suggestion != null ? "did you mean " + suggestion + "?"
-                                : "known keys: " + String.join(", ", known)));
+                problem(
+                        keyNode,
+                        keyPath,
+                        keyPath + " is not a known key; "
+                                + (suggestion != null
+                                        ? "did you mean " + suggestion + "?"
+                                        : "known keys: " + String.join(", ", known)));
                 continue;
             }
             Node first = s.keyNodes.get(key);
@@ -424,7 +459,8 @@ final class YamlNodeReader {
     }
 
     /** @return the items, an empty list for a key without a value, or null when absent or not a list */
-    @Nullable List<Node> list(@Nullable Node node, String path) {
+    @Nullable
+    List<Node> list(@Nullable Node node, String path) {
         if (node == null) {
             return null;
         }
@@ -451,7 +487,8 @@ final class YamlNodeReader {
      * @param expected what the value should be, for the message when it is not a scalar
      * @return the text, or null when the node is absent or not a usable scalar
      */
-    @Nullable String scalar(@Nullable Node node, String path, String expected) {
+    @Nullable
+    String scalar(@Nullable Node node, String path, String expected) {
         if (node == null) {
             return null;
         }
@@ -514,9 +551,10 @@ final class YamlNodeReader {
 
     void problem(@Nullable Node at, String keyPath, String message) {
         Mark mark = at == null ? null : at.getStartMark().orElse(null);
-        problems.add(mark == null
-                ? new ConfigProblem(source, 0, 0, keyPath, message)
-                : new ConfigProblem(source, mark.getLine() + 1, mark.getColumn() + 1, keyPath, message));
+        problems.add(
+                mark == null
+                        ? new ConfigProblem(source, 0, 0, keyPath, message)
+                        : new ConfigProblem(source, mark.getLine() + 1, mark.getColumn() + 1, keyPath, message));
     }
 
     /**
@@ -542,8 +580,13 @@ final class YamlNodeReader {
             action.run();
         } catch (IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
-            problem(s.value(key), s.path(key), s.path(key)
-                    + (message.startsWith(coreName + " ") ? message.substring(coreName.length()) : ": " + message));
+            problem(
+                    s.value(key),
+                    s.path(key),
+                    s.path(key)
+                            + (message.startsWith(coreName + " ")
+                                    ? message.substring(coreName.length())
+                                    : ": " + message));
         }
     }
 

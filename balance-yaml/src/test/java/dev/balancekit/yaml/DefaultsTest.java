@@ -40,7 +40,8 @@ class DefaultsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "\n\n", "# only a comment\n", "---\n", "~\n", "balance:\n", "balance: {}\n", "balance: ~\n"})
+    @ValueSource(
+            strings = {"", "\n\n", "# only a comment\n", "---\n", "~\n", "balance:\n", "balance: {}\n", "balance: ~\n"})
     void emptyFileOrSection_givesTheDocumentedDefaults(String yaml) {
         assertDocumentedDefaults(parse(yaml));
     }
@@ -117,6 +118,8 @@ class DefaultsTest {
 
     @Test
     void autoRefillEnabledFalse_doesNotRefill() {
-        assertThat(parse("balance: {autoRefillEnabled: false, refillAmount: 5}\n").refill()).isNull();
+        assertThat(parse("balance: {autoRefillEnabled: false, refillAmount: 5}\n")
+                        .refill())
+                .isNull();
     }
 }

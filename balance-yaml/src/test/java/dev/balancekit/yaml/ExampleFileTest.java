@@ -32,7 +32,8 @@ class ExampleFileTest {
      */
     @Test
     void example_libreChatsOwnKeys_holdOnlyValuesLibreChatsSchemaAccepts() throws Exception {
-        Object root = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+        Object root = new org.snakeyaml.engine.v2.api.Load(
+                        org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
                 .loadFromString(Files.readString(EXAMPLE));
         Map<?, ?> balance = (Map<?, ?>) ((Map<?, ?>) root).get("balance");
 
@@ -67,18 +68,26 @@ class ExampleFileTest {
         assertThat(c.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(c.operationsKept()).isEqualTo(16);
         assertThat(c.prices().match("gpt-4o").price()).isEqualTo(ModelPrice.perToken("2.5", "10"));
-        assertThat(c.prices().match("claude-sonnet-4").price()).isEqualTo(ModelPrice.perToken("3", "15")
-                .withCache(Rate.perToken("3.75"), Rate.perToken("0.3")));
-        assertThat(c.prices().match("gemini-3.1").price()).isEqualTo(ModelPrice.perToken("2", "12")
-                .withPremium(new Premium(200_000, Rate.perToken("4"), Rate.perToken("18"))));
+        assertThat(c.prices().match("claude-sonnet-4").price())
+                .isEqualTo(ModelPrice.perToken("3", "15").withCache(Rate.perToken("3.75"), Rate.perToken("0.3")));
+        assertThat(c.prices().match("gemini-3.1").price())
+                .isEqualTo(ModelPrice.perToken("2", "12")
+                        .withPremium(new Premium(200_000, Rate.perToken("4"), Rate.perToken("18"))));
         assertThat(c.prices().defaultPrice()).isEqualTo(ModelPrice.perToken("6", "6"));
-        assertThat(c.prices().models().get("my-intro-model")).isEqualTo(ModelPrice.perToken("2", "10")
-                .until(java.time.LocalDate.of(2026, 8, 31), ModelPrice.perToken("3", "15")));
+        assertThat(c.prices().models().get("my-intro-model"))
+                .isEqualTo(ModelPrice.perToken("2", "10")
+                        .until(java.time.LocalDate.of(2026, 8, 31), ModelPrice.perToken("3", "15")));
         assertThat(c.prices().match("openai/gpt-4o-mini", "OpenRouter").price())
                 .isEqualTo(ModelPrice.perToken("0.15", "0.6"));
         assertThat(c.unknownModels()).isEqualTo(dev.balancekit.UnknownModelPolicy.CHARGE);
-        assertThat(c.usageLimits()).isEqualTo(new UsageLimits(Credits.of(200_000), Credits.of(1_000_000),
-                Credits.of(3_000_000), 2_000_000L, 10_000_000L, 30_000_000L));
+        assertThat(c.usageLimits())
+                .isEqualTo(new UsageLimits(
+                        Credits.of(200_000),
+                        Credits.of(1_000_000),
+                        Credits.of(3_000_000),
+                        2_000_000L,
+                        10_000_000L,
+                        30_000_000L));
         assertThat(c.tiers()).containsOnlyKeys("free", "pro", "staff");
         assertThat(c.defaultTier()).isEqualTo("free");
         assertThat(c.balanceThresholds()).containsExactly(Credits.of(1000), Credits.of(100));
@@ -109,6 +118,8 @@ class ExampleFileTest {
 
     @Test
     void example_meteringFromTheEnvironment_inABalanceKitKey() {
-        assertThat(YamlLedgerConfig.load(EXAMPLE, Map.of("BALANCEKIT_METERING", "true")).metering()).isTrue();
+        assertThat(YamlLedgerConfig.load(EXAMPLE, Map.of("BALANCEKIT_METERING", "true"))
+                        .metering())
+                .isTrue();
     }
 }

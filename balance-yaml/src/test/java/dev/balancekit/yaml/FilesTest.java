@@ -43,8 +43,8 @@ class FilesTest {
         Path file = dir.resolve("missing.yaml");
         assertThatThrownBy(() -> YamlLedgerConfig.load(file, Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.messages()).containsExactly(
-                            "the file does not exist: " + file.toAbsolutePath() + " (missing.yaml)");
+                    assertThat(e.messages())
+                            .containsExactly("the file does not exist: " + file.toAbsolutePath() + " (missing.yaml)");
                     assertThat(e.getCause()).isInstanceOf(NoSuchFileException.class);
                 });
     }
@@ -61,11 +61,15 @@ class FilesTest {
         Path file = dir.resolve("librechat.yaml");
         Files.writeString(file, "balance: {enabled: true}\n");
         assertThat(YamlLedgerConfig.load(file).enabled()).isTrue();
-        assertThat(YamlLedgerConfig.parse("balance: {enabled: true}\n", "x.yaml").enabled()).isTrue();
+        assertThat(YamlLedgerConfig.parse("balance: {enabled: true}\n", "x.yaml")
+                        .enabled())
+                .isTrue();
     }
 
     @Test
     void parse_withByteOrderMark() {
-        assertThat(YamlLedgerConfig.parse("\uFEFFbalance: {enabled: true}\n", "x.yaml", Map.of()).enabled()).isTrue();
+        assertThat(YamlLedgerConfig.parse("\uFEFFbalance: {enabled: true}\n", "x.yaml", Map.of())
+                        .enabled())
+                .isTrue();
     }
 }

@@ -36,16 +36,23 @@ class HostileInputTest {
     void billionLaughs_failsFastWithAClearError() {
         // level h names 9^7 x 9 strings of 3 characters: past 1 MiB before the 50th alias of a list
         String yaml = "balance:\n  enabled: true\n  tiers:\n" + billionLaughs("    ");
-        assertTimeout(Duration.ofSeconds(10), () -> assertThat(problems(yaml)).containsExactly(
-                "the file's aliases expand it to more than 1048576 characters; a value repeated by aliases counts each "
-                        + "time it is used (librechat.yaml:9:24)"));
+        assertTimeout(
+                Duration.ofSeconds(10),
+                () -> assertThat(problems(yaml))
+                        .containsExactly(
+                                "the file's aliases expand it to more than 1048576 characters; a value repeated by aliases counts each "
+                                        + "time it is used (librechat.yaml:9:24)"));
     }
 
     @Test
     void billionLaughs_inAnIgnoredSection_isRefusedToo() {
         String yaml = "lol:\n" + billionLaughs("  ") + "balance: {enabled: true}\n";
-        assertTimeout(Duration.ofSeconds(10), () -> assertThat(problems(yaml)).singleElement().asString()
-                .startsWith("the file's aliases expand it to more than 1048576 characters"));
+        assertTimeout(
+                Duration.ofSeconds(10),
+                () -> assertThat(problems(yaml))
+                        .singleElement()
+                        .asString()
+                        .startsWith("the file's aliases expand it to more than 1048576 characters"));
     }
 
     @Test
@@ -54,8 +61,9 @@ class HostileInputTest {
         for (int i = 0; i < 51; i++) {
             yaml.append("  - *e\n");
         }
-        assertThat(problems(yaml.toString())).containsExactly("the file has more than 50 aliases of lists or mappings; "
-                + "alias bombs (\"billion laughs\") are refused (librechat.yaml:53:5)");
+        assertThat(problems(yaml.toString()))
+                .containsExactly("the file has more than 50 aliases of lists or mappings; "
+                        + "alias bombs (\"billion laughs\") are refused (librechat.yaml:53:5)");
     }
 
     @Test
@@ -71,7 +79,8 @@ class HostileInputTest {
 
     /** One value of {@code length} characters, then {@code aliases} aliases of it in a list where numbers are expected. */
     static String longValueAliased(int length, int aliases) {
-        StringBuilder y = new StringBuilder("big: &v \"").append("x".repeat(length)).append("\"\n");
+        StringBuilder y =
+                new StringBuilder("big: &v \"").append("x".repeat(length)).append("\"\n");
         y.append("balance:\n  notifications:\n    windowPercent: [");
         for (int i = 0; i < aliases; i++) {
             y.append(i > 0 ? ", " : "").append("*v");
@@ -92,8 +101,9 @@ class HostileInputTest {
 
         ConfigException e = Yaml.failure(yaml);
 
-        assertThat(e.messages()).containsExactly("the file's aliases expand it to more than 1048576 characters; a value "
-                + "repeated by aliases counts each time it is used (librechat.yaml:4:" + (21 + 9 * 4) + ")");
+        assertThat(e.messages())
+                .containsExactly("the file's aliases expand it to more than 1048576 characters; a value "
+                        + "repeated by aliases counts each time it is used (librechat.yaml:4:" + (21 + 9 * 4) + ")");
         assertThat(e.getMessage()).hasSizeLessThan(300);
     }
 
@@ -102,8 +112,10 @@ class HostileInputTest {
         String yaml = longValueAliased(100_000, 235_000);
         assertThat(yaml.length()).isBetween(1_000_000, YamlLedgerConfig.MAX_SIZE);
 
-        assertThat(problems(yaml)).containsExactly("the file's aliases expand it to more than 1048576 characters; a "
-                + "value repeated by aliases counts each time it is used (librechat.yaml:4:" + (21 + 9 * 4) + ")");
+        assertThat(problems(yaml))
+                .containsExactly("the file's aliases expand it to more than 1048576 characters; a "
+                        + "value repeated by aliases counts each time it is used (librechat.yaml:4:" + (21 + 9 * 4)
+                        + ")");
     }
 
     @Test
@@ -114,15 +126,20 @@ class HostileInputTest {
         }
         yaml.append("]\nbalance: {enabled: true}\n");
 
-        assertThat(problems(yaml.toString())).singleElement().asString()
+        assertThat(problems(yaml.toString()))
+                .singleElement()
+                .asString()
                 .startsWith("the file's aliases expand it to more than 1048576 characters");
     }
 
     @Test
     void aliasesUpToTheExpandedLimit_areFine() {
         // 9 aliases of 100,000 characters expand the file to about 1,000,000 characters, inside 1 MiB
-        assertThat(problems(longValueAliased(100_000, 9))).hasSize(9).allSatisfy(p -> assertThat(p)
-                .startsWith("balance.notifications.windowPercent[").hasSizeLessThan(250));
+        assertThat(problems(longValueAliased(100_000, 9)))
+                .hasSize(9)
+                .allSatisfy(p -> assertThat(p)
+                        .startsWith("balance.notifications.windowPercent[")
+                        .hasSizeLessThan(250));
     }
 
     @Test
@@ -131,13 +148,15 @@ class HostileInputTest {
         String shown = "'" + "x".repeat(100) + "…(100000 chars)'";
 
         assertThat(problems("balance:\n  startBalance: " + x + "\n  enabled: " + x + "\n  timezone: " + x
-                + "\n  tiers: {free: {}}\n  defaultTier: " + x + "\n")).containsExactly(
-                "balance.startBalance must be a plain decimal number, was " + shown + " (librechat.yaml:2:17)",
-                "balance.enabled must be true or false, was " + shown + " (librechat.yaml:3:12)",
-                "balance.timezone must be a time zone such as UTC or Europe/Berlin, was " + shown + " (librechat.yaml:4:13)",
-                "balance.defaultTier must be one of the tiers free, was " + shown + " (librechat.yaml:6:16)");
-        assertThat(problems("balance:\n  usageLimits: " + x + "\n")).containsExactly(
-                "balance.usageLimits must be a mapping, was " + shown + " (librechat.yaml:2:16)");
+                        + "\n  tiers: {free: {}}\n  defaultTier: " + x + "\n"))
+                .containsExactly(
+                        "balance.startBalance must be a plain decimal number, was " + shown + " (librechat.yaml:2:17)",
+                        "balance.enabled must be true or false, was " + shown + " (librechat.yaml:3:12)",
+                        "balance.timezone must be a time zone such as UTC or Europe/Berlin, was " + shown
+                                + " (librechat.yaml:4:13)",
+                        "balance.defaultTier must be one of the tiers free, was " + shown + " (librechat.yaml:6:16)");
+        assertThat(problems("balance:\n  usageLimits: " + x + "\n"))
+                .containsExactly("balance.usageLimits must be a mapping, was " + shown + " (librechat.yaml:2:16)");
     }
 
     @Test
@@ -163,18 +182,23 @@ class HostileInputTest {
 
         assertThat(e.problems()).hasSize(100);
         assertThat(e.omitted()).isEqualTo(19_900);
-        assertThat(e.problems().get(99).message()).isEqualTo(
-                "balance.notifications.windowPercent[99] must be between 1 and 100, was 0");
+        assertThat(e.problems().get(99).message())
+                .isEqualTo("balance.notifications.windowPercent[99] must be between 1 and 100, was 0");
         assertThat(e.messages()).hasSize(101).last().isEqualTo("and 19900 more problems");
-        assertThat(e.getMessage()).startsWith("invalid balance config librechat.yaml, 20000 problems:\n")
-                .endsWith("\n  and 19900 more problems").hasSizeLessThan(12_000);
+        assertThat(e.getMessage())
+                .startsWith("invalid balance config librechat.yaml, 20000 problems:\n")
+                .endsWith("\n  and 19900 more problems")
+                .hasSizeLessThan(12_000);
     }
 
     @Test
     void deepNesting_isRefused() {
         String yaml = "balance: {enabled: true}\nbomb: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n";
-        assertTimeout(Duration.ofSeconds(10), () -> assertThat(problems(yaml)).containsExactly(
-                "the file nests lists and mappings more than 64 levels deep (librechat.yaml:2:70)"));
+        assertTimeout(
+                Duration.ofSeconds(10),
+                () -> assertThat(problems(yaml))
+                        .containsExactly(
+                                "the file nests lists and mappings more than 64 levels deep (librechat.yaml:2:70)"));
     }
 
     @Test
@@ -188,10 +212,11 @@ class HostileInputTest {
 
     @Test
     void recursiveAlias_inTheBalanceSection_endsWithProblems() {
-        assertThat(problems("balance:\n  tiers: &t {a: *t}\n")).containsExactly(
-                "balance.tiers.a.a is not a known key; known keys: startBalance, minBalance, allowNegative, "
-                        + "insufficientBalance, usageLimits, autoRefillEnabled, refillIntervalValue, refillIntervalUnit, "
-                        + "refillAmount, refillMode, models, priceMultiplier, exempt (librechat.yaml:2:14)");
+        assertThat(problems("balance:\n  tiers: &t {a: *t}\n"))
+                .containsExactly(
+                        "balance.tiers.a.a is not a known key; known keys: startBalance, minBalance, allowNegative, "
+                                + "insufficientBalance, usageLimits, autoRefillEnabled, refillIntervalValue, refillIntervalUnit, "
+                                + "refillAmount, refillMode, models, priceMultiplier, exempt (librechat.yaml:2:14)");
     }
 
     @Test
@@ -202,23 +227,30 @@ class HostileInputTest {
     @Test
     void hugeText_isRefused() {
         String yaml = "balance: {enabled: true}\n#" + "x".repeat(YamlLedgerConfig.MAX_SIZE);
-        assertThat(problems(yaml)).containsExactly("the file is larger than the limit of 1048576 characters (librechat.yaml)");
+        assertThat(problems(yaml))
+                .containsExactly("the file is larger than the limit of 1048576 characters (librechat.yaml)");
     }
 
     @Test
     void hugeFile_isRefusedWithoutReadingItWhole(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("big.yaml");
-        Files.write(file, ("balance: {enabled: true}\n#" + "x".repeat(YamlLedgerConfig.MAX_SIZE)).getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                file,
+                ("balance: {enabled: true}\n#" + "x".repeat(YamlLedgerConfig.MAX_SIZE))
+                        .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> YamlLedgerConfig.load(file, Map.of()))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.messages()).containsExactly(
-                        "the file is larger than the limit of 1048576 bytes (big.yaml)"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.messages())
+                                .containsExactly("the file is larger than the limit of 1048576 bytes (big.yaml)"));
     }
 
     @Test
     void fileAtTheLimit_isRead(@TempDir Path dir) throws Exception {
         String head = "balance: {enabled: true}\n#";
         Path file = dir.resolve("full.yaml");
-        Files.write(file, (head + "x".repeat(YamlLedgerConfig.MAX_SIZE - head.length())).getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                file, (head + "x".repeat(YamlLedgerConfig.MAX_SIZE - head.length())).getBytes(StandardCharsets.UTF_8));
         assertThat(YamlLedgerConfig.load(file, Map.of()).enabled()).isTrue();
     }
 
@@ -231,20 +263,23 @@ class HostileInputTest {
                   tiers:
                     pro: {}
                     pro: {exempt: true}
-                """)).containsExactly(
-                "balance.enabled appears more than once; first at line 2 (librechat.yaml:3:3)",
-                "balance.tiers.pro appears more than once; first at line 5 (librechat.yaml:6:5)");
+                """))
+                .containsExactly(
+                        "balance.enabled appears more than once; first at line 2 (librechat.yaml:3:3)",
+                        "balance.tiers.pro appears more than once; first at line 5 (librechat.yaml:6:5)");
     }
 
     @Test
     void duplicateBalanceSection_isRefused() {
-        assertThat(problems("balance: {enabled: false}\nversion: 1\nbalance: {enabled: true}\n")).containsExactly(
-                "balance appears more than once; first at line 1 (librechat.yaml:3:1)");
+        assertThat(problems("balance: {enabled: false}\nversion: 1\nbalance: {enabled: true}\n"))
+                .containsExactly("balance appears more than once; first at line 1 (librechat.yaml:3:1)");
     }
 
     @Test
     void duplicateKeysInIgnoredSections_areNotOurs() {
-        assertThat(parse("endpoints: {a: 1}\nendpoints: {b: 2}\nbalance: {enabled: true}\n").enabled()).isTrue();
+        assertThat(parse("endpoints: {a: 1}\nendpoints: {b: 2}\nbalance: {enabled: true}\n")
+                        .enabled())
+                .isTrue();
     }
 
     @Test
@@ -257,12 +292,13 @@ class HostileInputTest {
                   notifications:
                     windowPercent: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL ["http://example.invalid/"]]]]
                   defaultTier: !custom free
-                """)).containsExactly(
-                "balance.startBalance has the tag !!java.lang.Runtime; tags are not allowed here (librechat.yaml:3:17)",
-                "balance.tiers has the tag !!java.util.HashMap; tags are not allowed here (librechat.yaml:4:10)",
-                "balance.notifications.windowPercent has the tag !!javax.script.ScriptEngineManager; tags are not allowed "
-                        + "here (librechat.yaml:6:20)",
-                "balance.defaultTier has the tag !custom; tags are not allowed here (librechat.yaml:7:16)");
+                """))
+                .containsExactly(
+                        "balance.startBalance has the tag !!java.lang.Runtime; tags are not allowed here (librechat.yaml:3:17)",
+                        "balance.tiers has the tag !!java.util.HashMap; tags are not allowed here (librechat.yaml:4:10)",
+                        "balance.notifications.windowPercent has the tag !!javax.script.ScriptEngineManager; tags are not allowed "
+                                + "here (librechat.yaml:6:20)",
+                        "balance.defaultTier has the tag !custom; tags are not allowed here (librechat.yaml:7:16)");
     }
 
     @Test
@@ -276,7 +312,9 @@ class HostileInputTest {
 
     @Test
     void plainYamlTags_areAllowed() {
-        assertThat(parse("balance: {enabled: !!bool true, startBalance: !!str 100}\n").startBalance()).isEqualTo(Credits.of(100));
+        assertThat(parse("balance: {enabled: !!bool true, startBalance: !!str 100}\n")
+                        .startBalance())
+                .isEqualTo(Credits.of(100));
     }
 
     @Test
@@ -284,7 +322,8 @@ class HostileInputTest {
         Path file = dir.resolve("librechat.yaml");
         Files.write(file, new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
         assertThatThrownBy(() -> YamlLedgerConfig.load(file, Map.of()))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.messages()).containsExactly(
-                        "the file is not valid UTF-8 (librechat.yaml)"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.messages()).containsExactly("the file is not valid UTF-8 (librechat.yaml)"));
     }
 }

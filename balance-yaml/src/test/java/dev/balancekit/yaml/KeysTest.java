@@ -24,15 +24,29 @@ class KeysTest {
     @Nested
     class LibreChatKeys {
         @ParameterizedTest
-        @CsvSource({"true, true", "True, true", "TRUE, true", "false, false", "False, false", "FALSE, false",
-                "'\"true\"', true"})
+        @CsvSource({
+            "true, true",
+            "True, true",
+            "TRUE, true",
+            "false, false",
+            "False, false",
+            "FALSE, false",
+            "'\"true\"', true"
+        })
         void enabled(String value, boolean expected) {
             assertThat(parse("balance:\n  enabled: " + value + "\n").enabled()).isEqualTo(expected);
         }
 
         @ParameterizedTest
-        @CsvSource({"20000, 20000", "0, 0", "1_000_000, 1000000", "527065.5, 527065.5", "'\"1500\"', 1500",
-                "0.000001, 0.000001", "+7, 7"})
+        @CsvSource({
+            "20000, 20000",
+            "0, 0",
+            "1_000_000, 1000000",
+            "527065.5, 527065.5",
+            "'\"1500\"', 1500",
+            "0.000001, 0.000001",
+            "+7, 7"
+        })
         void startBalance_isReadExactly(String value, String expected) {
             assertThat(parse("balance:\n  startBalance: " + value + "\n").startBalance())
                     .isEqualTo(Credits.parse(expected));
@@ -41,7 +55,8 @@ class KeysTest {
         @ParameterizedTest
         @EnumSource(RefillUnit.class)
         void refillIntervalUnit_everyUnit(RefillUnit unit) {
-            LedgerConfig c = parse("balance:\n  autoRefillEnabled: true\n  refillIntervalUnit: " + unit.configName() + "\n");
+            LedgerConfig c =
+                    parse("balance:\n  autoRefillEnabled: true\n  refillIntervalUnit: " + unit.configName() + "\n");
             assertThat(c.refill()).isEqualTo(new Refill(RefillMode.ADD, 30, unit, Credits.of(10_000)));
         }
 
@@ -59,15 +74,23 @@ class KeysTest {
 
         @Test
         void refillAmountZero_isAcceptedAndNeverRefills() {
-            assertThat(parse("balance: {autoRefillEnabled: true, refillAmount: 0}\n").refill())
+            assertThat(parse("balance: {autoRefillEnabled: true, refillAmount: 0}\n")
+                            .refill())
                     .isEqualTo(new Refill(RefillMode.ADD, 30, RefillUnit.DAYS, Credits.ZERO));
         }
 
         @ParameterizedTest
-        @CsvSource({"1800000, PT30M", "10000, PT10S", "PT30M, PT30M", "PT1H30M, PT1H30M", "pt45s, PT45S",
-                "'\"60000\"', PT1M"})
+        @CsvSource({
+            "1800000, PT30M",
+            "10000, PT10S",
+            "PT30M, PT30M",
+            "PT1H30M, PT1H30M",
+            "pt45s, PT45S",
+            "'\"60000\"', PT1M"
+        })
         void reservationTtlMs_millisecondsOrIso8601(String value, String expected) {
-            assertThat(parse("balance:\n  reservationTtlMs: " + value + "\n").holdTtl()).isEqualTo(Duration.parse(expected));
+            assertThat(parse("balance:\n  reservationTtlMs: " + value + "\n").holdTtl())
+                    .isEqualTo(Duration.parse(expected));
         }
     }
 
@@ -80,8 +103,10 @@ class KeysTest {
 
         @Test
         void enforceForAdmins_mapsToEnforceForExempt() {
-            assertThat(parse("balance: {enforceForAdmins: true}\n").enforceForExempt()).isTrue();
-            assertThat(parse("balance: {enforceForAdmins: false}\n").enforceForExempt()).isFalse();
+            assertThat(parse("balance: {enforceForAdmins: true}\n").enforceForExempt())
+                    .isTrue();
+            assertThat(parse("balance: {enforceForAdmins: false}\n").enforceForExempt())
+                    .isFalse();
         }
 
         @ParameterizedTest
@@ -99,7 +124,8 @@ class KeysTest {
 
         @Test
         void operationsKept() {
-            assertThat(parse("balance: {operationsKept: 500}\n").operationsKept()).isEqualTo(500);
+            assertThat(parse("balance: {operationsKept: 500}\n").operationsKept())
+                    .isEqualTo(500);
         }
 
         @Test
@@ -114,13 +140,20 @@ class KeysTest {
                         weeklyTokens: 10000000
                         monthlyTokens: 30000000
                     """);
-            assertThat(c.usageLimits()).isEqualTo(new UsageLimits(Credits.of(200_000), Credits.of(1_000_000),
-                    Credits.parse("3000000.5"), 2_000_000L, 10_000_000L, 30_000_000L));
+            assertThat(c.usageLimits())
+                    .isEqualTo(new UsageLimits(
+                            Credits.of(200_000),
+                            Credits.of(1_000_000),
+                            Credits.parse("3000000.5"),
+                            2_000_000L,
+                            10_000_000L,
+                            30_000_000L));
         }
 
         @Test
         void usageLimits_someCaps() {
-            assertThat(parse("balance: {usageLimits: {monthly: 3000, dailyTokens: 100}}\n").usageLimits())
+            assertThat(parse("balance: {usageLimits: {monthly: 3000, dailyTokens: 100}}\n")
+                            .usageLimits())
                     .isEqualTo(new UsageLimits(null, null, Credits.of(3000), 100L, null, null));
         }
 
@@ -137,7 +170,8 @@ class KeysTest {
                         balanceBelow: [100, 1000, -50.5]
                         windowPercent: [95, 80, 100, 1]
                     """);
-            assertThat(c.balanceThresholds()).containsExactly(Credits.of(1000), Credits.of(100), Credits.parse("-50.5"));
+            assertThat(c.balanceThresholds())
+                    .containsExactly(Credits.of(1000), Credits.of(100), Credits.parse("-50.5"));
             assertThat(c.windowThresholds()).containsExactly(1, 80, 95, 100);
         }
 
@@ -159,18 +193,21 @@ class KeysTest {
 
         @Test
         void allowNegativeFalse_blocks() {
-            assertThat(parse("balance: {allowNegative: false}\n").shortfallPolicy()).isSameAs(ShortfallPolicy.block());
+            assertThat(parse("balance: {allowNegative: false}\n").shortfallPolicy())
+                    .isSameAs(ShortfallPolicy.block());
         }
 
         @Test
         void allowNegativeShorthand_withNegativeFloor() {
             assertThat(parse("balance: {allowNegative: true, insufficientBalance: {negativeFloor: -50000}}\n")
-                    .shortfallPolicy()).isEqualTo(ShortfallPolicy.allowNegative(Credits.of(-50_000)));
+                            .shortfallPolicy())
+                    .isEqualTo(ShortfallPolicy.allowNegative(Credits.of(-50_000)));
         }
 
         @Test
         void actionBlock() {
-            assertThat(parse("balance: {insufficientBalance: {action: block}}\n").shortfallPolicy())
+            assertThat(parse("balance: {insufficientBalance: {action: block}}\n")
+                            .shortfallPolicy())
                     .isSameAs(ShortfallPolicy.block());
         }
 
@@ -188,13 +225,15 @@ class KeysTest {
         @Test
         void actionAllowNegative_floorZero() {
             assertThat(parse("balance: {insufficientBalance: {action: allowNegative, negativeFloor: 0}}\n")
-                    .shortfallPolicy()).isEqualTo(ShortfallPolicy.allowNegative(Credits.ZERO));
+                            .shortfallPolicy())
+                    .isEqualTo(ShortfallPolicy.allowNegative(Credits.ZERO));
         }
 
         @Test
         void actionAllowNegative_agreeingWithShorthand() {
             assertThat(parse("balance: {allowNegative: true, insufficientBalance: {action: allowNegative}}\n")
-                    .shortfallPolicy()).isEqualTo(ShortfallPolicy.allowNegative(null));
+                            .shortfallPolicy())
+                    .isEqualTo(ShortfallPolicy.allowNegative(null));
         }
 
         @Test

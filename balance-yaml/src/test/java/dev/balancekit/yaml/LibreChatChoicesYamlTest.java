@@ -41,12 +41,14 @@ class LibreChatChoicesYamlTest {
         assertThatThrownBy(() -> parse("balance:\n  clampAtZero: sometimes\n"))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).messages())
-                        .containsExactly("balance.clampAtZero must be true or false, was 'sometimes' (librechat.yaml:2:16)"));
+                        .containsExactly(
+                                "balance.clampAtZero must be true or false, was 'sometimes' (librechat.yaml:2:16)"));
     }
 
     @Test
     void collectionNames_areReadFromBalanceMongo_withTheEnvironment() {
-        CollectionNames names = YamlLedgerConfig.parseCollectionNames("""
+        CollectionNames names =
+                YamlLedgerConfig.parseCollectionNames("""
                 balance:
                   mongo:
                     accountsCollection: ${ACCOUNTS:-bk_accounts}
@@ -60,8 +62,8 @@ class LibreChatChoicesYamlTest {
 
     @Test
     void collectionNames_unknownKey_isAProblem() {
-        assertThatThrownBy(() -> YamlLedgerConfig.parseCollectionNames("balance:\n  mongo: {accounts: x}\n",
-                "librechat.yaml", Map.of()))
+        assertThatThrownBy(() -> YamlLedgerConfig.parseCollectionNames(
+                        "balance:\n  mongo: {accounts: x}\n", "librechat.yaml", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("balance.mongo.accounts is not a known key");
     }

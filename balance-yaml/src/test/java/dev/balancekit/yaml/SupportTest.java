@@ -42,18 +42,25 @@ class SupportTest {
         assertThat(Interpolation.apply("${B:-a:-b}", env)).isEqualTo("a:-b");
         assertThat(Interpolation.apply("$A {A}", env)).isEqualTo("$A {A}");
         assertThatThrownBy(() -> Interpolation.apply("${B}", env))
-                .hasMessage("refers to the environment variable B, which is not set; set it or give a default: ${B:-value}");
+                .hasMessage(
+                        "refers to the environment variable B, which is not set; set it or give a default: ${B:-value}");
         assertThatThrownBy(() -> Interpolation.apply("${A-x}", env))
-                .hasMessage("has an invalid variable reference '${A-x}'; a name is letters, digits and _, not starting with a digit");
+                .hasMessage(
+                        "has an invalid variable reference '${A-x}'; a name is letters, digits and _, not starting with a digit");
     }
 
     @Test
     void problem_rendering() {
-        ConfigProblem p = new ConfigProblem("balance.yaml", 7, 24, "balance.refillIntervalValue",
+        ConfigProblem p = new ConfigProblem(
+                "balance.yaml",
+                7,
+                24,
+                "balance.refillIntervalValue",
                 "balance.refillIntervalValue must be positive, was 0");
         assertThat(p).hasToString("balance.refillIntervalValue must be positive, was 0 (balance.yaml:7:24)");
         assertThat(p.location()).isEqualTo("balance.yaml:7:24");
-        assertThat(new ConfigProblem("environment", 0, 0, "START_BALANCE", "m").location()).isEqualTo("environment");
+        assertThat(new ConfigProblem("environment", 0, 0, "START_BALANCE", "m").location())
+                .isEqualTo("environment");
         assertThatThrownBy(() -> new ConfigProblem("f", -1, 0, "", "m"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("line and column must be zero or more, was -1:0");

@@ -99,7 +99,8 @@ class TiersTest {
         assertThat(c.refill()).isEqualTo(top);
         assertThat(c.tiers().get("plain").refill()).isNull();
         assertThat(c.tiers().get("plain").refillDisabled()).isFalse();
-        assertThat(c.tiers().get("more").refill()).isEqualTo(new Refill(RefillMode.RESET, 7, RefillUnit.DAYS, Credits.of(5000)));
+        assertThat(c.tiers().get("more").refill())
+                .isEqualTo(new Refill(RefillMode.RESET, 7, RefillUnit.DAYS, Credits.of(5000)));
         assertThat(c.tiers().get("sameAsTop").refill()).isEqualTo(top);
         assertThat(c.tiers().get("none").refill()).isNull();
         assertThat(c.tiers().get("none").refillDisabled()).isTrue();
@@ -114,7 +115,8 @@ class TiersTest {
                     staff: {exempt: true, usageLimits: {}}
                     strict: {allowNegative: false}
                 """);
-        assertThat(c.tiers().get("pro").shortfallPolicy()).isEqualTo(ShortfallPolicy.allowNegative(Credits.of(-50_000)));
+        assertThat(c.tiers().get("pro").shortfallPolicy())
+                .isEqualTo(ShortfallPolicy.allowNegative(Credits.of(-50_000)));
         assertThat(c.tiers().get("staff").exempt()).isTrue();
         assertThat(c.tiers().get("staff").usageLimits()).isEqualTo(UsageLimits.NONE);
         assertThat(c.tiers().get("strict").shortfallPolicy()).isSameAs(ShortfallPolicy.block());
@@ -145,21 +147,23 @@ class TiersTest {
                     free: {}
                     pro: {}
                   defaultTier: gold
-                """)).containsExactly(
-                "balance.defaultTier must be one of the tiers free, pro, was 'gold' (librechat.yaml:5:16)");
+                """))
+                .containsExactly(
+                        "balance.defaultTier must be one of the tiers free, pro, was 'gold' (librechat.yaml:5:16)");
     }
 
     @Test
     void defaultTier_withoutTiers() {
-        assertThat(problems("balance:\n  defaultTier: free\n")).containsExactly(
-                "balance.defaultTier names a tier, but balance.tiers has none, was 'free' (librechat.yaml:2:16)");
+        assertThat(problems("balance:\n  defaultTier: free\n"))
+                .containsExactly(
+                        "balance.defaultTier names a tier, but balance.tiers has none, was 'free' (librechat.yaml:2:16)");
     }
 
     @Test
     void defaultTier_anInvalidTierIsStillATier() {
         // only the tier's own problem is reported, not a second one about the default tier
-        assertThat(problems("balance:\n  tiers: {free: {startBalance: -1}}\n  defaultTier: free\n")).containsExactly(
-                "balance.tiers.free.startBalance must be zero or more, was -1 (librechat.yaml:2:32)");
+        assertThat(problems("balance:\n  tiers: {free: {startBalance: -1}}\n  defaultTier: free\n"))
+                .containsExactly("balance.tiers.free.startBalance must be zero or more, was -1 (librechat.yaml:2:32)");
     }
 
     @Test
@@ -178,23 +182,24 @@ class TiersTest {
                       exempt: maybe
                       insufficientBalance: {action: freeModel}
                     basic: 5
-                """)).containsExactly(
-                "balance.tiers.free.startBalence is not a known key; did you mean startBalance? (librechat.yaml:4:7)",
-                "balance.tiers.free.usageLimits.daily must not exceed usageLimits.monthly, was 500 > 300 (librechat.yaml:5:28)",
-                "balance.tiers.free.models.allow must be a list, was 'gpt-4o-mini' (librechat.yaml:6:23)",
-                "balance.tiers.free.models.deny[0] must be a model name pattern, was '' (librechat.yaml:6:43)",
-                "balance.tiers.free.models.block is not a known key; known keys: allow, deny (librechat.yaml:6:48)",
-                "balance.tiers.free.priceMultiplier must be between 0 and 1000, was 1001 (librechat.yaml:7:24)",
-                "balance.tiers.pro.refillIntervalValue must be positive, was 0 (librechat.yaml:9:28)",
-                "balance.tiers.pro.refillMode must be one of add, reset, topUp, was 'topup' (librechat.yaml:10:19)",
-                "balance.tiers.pro.exempt must be true or false, was 'maybe' (librechat.yaml:11:15)",
-                "balance.tiers.pro.insufficientBalance.freeModel is required when action is freeModel (librechat.yaml:12:28)",
-                "balance.tiers.basic must be a mapping, was '5' (librechat.yaml:13:12)");
+                """))
+                .containsExactly(
+                        "balance.tiers.free.startBalence is not a known key; did you mean startBalance? (librechat.yaml:4:7)",
+                        "balance.tiers.free.usageLimits.daily must not exceed usageLimits.monthly, was 500 > 300 (librechat.yaml:5:28)",
+                        "balance.tiers.free.models.allow must be a list, was 'gpt-4o-mini' (librechat.yaml:6:23)",
+                        "balance.tiers.free.models.deny[0] must be a model name pattern, was '' (librechat.yaml:6:43)",
+                        "balance.tiers.free.models.block is not a known key; known keys: allow, deny (librechat.yaml:6:48)",
+                        "balance.tiers.free.priceMultiplier must be between 0 and 1000, was 1001 (librechat.yaml:7:24)",
+                        "balance.tiers.pro.refillIntervalValue must be positive, was 0 (librechat.yaml:9:28)",
+                        "balance.tiers.pro.refillMode must be one of add, reset, topUp, was 'topup' (librechat.yaml:10:19)",
+                        "balance.tiers.pro.exempt must be true or false, was 'maybe' (librechat.yaml:11:15)",
+                        "balance.tiers.pro.insufficientBalance.freeModel is required when action is freeModel (librechat.yaml:12:28)",
+                        "balance.tiers.basic must be a mapping, was '5' (librechat.yaml:13:12)");
     }
 
     @Test
     void tiersMustBeAMapping() {
-        assertThat(problems("balance:\n  tiers: [free, pro]\n")).containsExactly(
-                "balance.tiers must be a mapping, was a list (librechat.yaml:2:10)");
+        assertThat(problems("balance:\n  tiers: [free, pro]\n"))
+                .containsExactly("balance.tiers must be a mapping, was a list (librechat.yaml:2:10)");
     }
 }

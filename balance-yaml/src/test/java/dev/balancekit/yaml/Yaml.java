@@ -11,8 +11,7 @@ import java.util.Map;
 final class Yaml {
     static final String FILE = "librechat.yaml";
 
-    private Yaml() {
-    }
+    private Yaml() {}
 
     static LedgerConfig parse(String yaml) {
         return parse(yaml, Map.of());

@@ -44,11 +44,18 @@ class YamlConfigWatcherTest {
         file = dir.resolve("librechat.yaml");
         Files.writeString(file, V1);
         LedgerConfig initial = YamlLedgerConfig.load(file, Map.of());
-        ledger = BalanceLedger.builder().config(initial).listener(events::add).eventExecutor(Runnable::run).build();
+        ledger = BalanceLedger.builder()
+                .config(initial)
+                .listener(events::add)
+                .eventExecutor(Runnable::run)
+                .build();
     }
 
     private YamlConfigWatcher manualWatcher() {
-        return YamlConfigWatcher.builder(file, ledger).environment(Map.of()).background(false).start();
+        return YamlConfigWatcher.builder(file, ledger)
+                .environment(Map.of())
+                .background(false)
+                .start();
     }
 
     @Test
@@ -74,8 +81,11 @@ class YamlConfigWatcherTest {
         // the running ledger uses it: a new account starts with the new start balance
         ledger.blocking().checkBalance("alice", "gpt-4o", 10, 10);
         assertThat(ledger.blocking().balance("alice").orElseThrow().balance()).isEqualTo(Credits.of(2000));
-        assertThat(events).singleElement().isInstanceOfSatisfying(BalanceEvent.ConfigReloaded.class,
-                e -> assertThat(e.source()).isEqualTo("librechat.yaml"));
+        assertThat(events)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        BalanceEvent.ConfigReloaded.class,
+                        e -> assertThat(e.source()).isEqualTo("librechat.yaml"));
     }
 
     @Test
@@ -89,9 +99,10 @@ class YamlConfigWatcherTest {
         assertThat(ledger.config()).isSameAs(before);
         assertThat(events).singleElement().isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> {
             assertThat(e.source()).isEqualTo("librechat.yaml");
-            assertThat(e.problems()).containsExactly(
-                    "balance.startBalance must be zero or more, was -5 (librechat.yaml:3:17)",
-                    "balance.refillAmount must be a plain decimal number, was 'lots' (librechat.yaml:4:17)");
+            assertThat(e.problems())
+                    .containsExactly(
+                            "balance.startBalance must be zero or more, was -5 (librechat.yaml:3:17)",
+                            "balance.refillAmount must be a plain decimal number, was 'lots' (librechat.yaml:4:17)");
         });
     }
 
@@ -123,15 +134,21 @@ class YamlConfigWatcherTest {
             Files.writeString(file, V2);
             assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
         }
-        assertThat(events.get(0)).isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> assertThat(e.problems())
-                .containsExactly("the file does not exist: " + file.toAbsolutePath() + " (librechat.yaml)"));
+        assertThat(events.get(0))
+                .isInstanceOfSatisfying(
+                        BalanceEvent.ConfigRejected.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "the file does not exist: " + file.toAbsolutePath() + " (librechat.yaml)"));
         assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(2000));
     }
 
     @Test
     void environment_isUsedForReloads() throws Exception {
         try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, ledger)
-                .environment(Map.of("START", "4321")).background(false).start()) {
+                .environment(Map.of("START", "4321"))
+                .background(false)
+                .start()) {
             Files.writeString(file, "balance: {enabled: true, startBalance: '${START}'}\n");
             assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
         }
@@ -141,18 +158,24 @@ class YamlConfigWatcherTest {
     @Test
     void backgroundThread_reloadsAReplacedFile() throws Exception {
         CountDownLatch reloaded = new CountDownLatch(1);
-        BalanceLedger watched = BalanceLedger.builder().config(ledger.config()).eventExecutor(Runnable::run)
+        BalanceLedger watched = BalanceLedger.builder()
+                .config(ledger.config())
+                .eventExecutor(Runnable::run)
                 .listener(e -> {
                     if (e instanceof BalanceEvent.ConfigReloaded) {
                         reloaded.countDown();
                     }
-                }).build();
-        try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, watched).environment(Map.of()).start()) {
+                })
+                .build();
+        try (YamlConfigWatcher watcher =
+                YamlConfigWatcher.builder(file, watched).environment(Map.of()).start()) {
             // as editors save: write a new file beside it, then move it over the old one
             Path next = dir.resolve("librechat.yaml.tmp");
             Files.writeString(next, V2);
             Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            assertThat(reloaded.await(30, TimeUnit.SECONDS)).as("reloaded within 30 s").isTrue();
+            assertThat(reloaded.await(30, TimeUnit.SECONDS))
+                    .as("reloaded within 30 s")
+                    .isTrue();
             assertThat(watched.config().startBalance()).isEqualTo(Credits.of(2000));
             assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
         }
@@ -181,7 +204,9 @@ class YamlConfigWatcherTest {
     }
 
     static Stream<Supplier<Throwable>> loaderFailures() {
-        return Stream.of(() -> new IllegalStateException("boom"), StackOverflowError::new,
+        return Stream.of(
+                () -> new IllegalStateException("boom"),
+                StackOverflowError::new,
                 () -> new OutOfMemoryError("Java heap space"));
     }
 
@@ -191,7 +216,9 @@ class YamlConfigWatcherTest {
         LedgerConfig before = ledger.config();
         Throwable expected = failure.get();
         try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, ledger)
-                .environment(failingEnvironment(failure)).background(false).start()) {
+                .environment(failingEnvironment(failure))
+                .background(false)
+                .start()) {
             Files.writeString(file, "balance: {enabled: true, startBalance: '${FAIL}'}\n");
             assertThat(watcher.checkNow()).isEqualTo(CheckResult.REJECTED);
             assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
@@ -200,28 +227,39 @@ class YamlConfigWatcherTest {
             assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
         }
         assertThat(ledger.config().startBalance()).isEqualTo(Credits.of(2000));
-        assertThat(events.get(0)).isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> assertThat(e.problems())
-                .containsExactly("the file could not be loaded: " + expected + " (librechat.yaml)"));
+        assertThat(events.get(0))
+                .isInstanceOfSatisfying(
+                        BalanceEvent.ConfigRejected.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly("the file could not be loaded: " + expected + " (librechat.yaml)"));
     }
 
     @Test
     void backgroundThread_keepsWatchingAfterAStackOverflowInAReload() throws Exception {
         CountDownLatch rejected = new CountDownLatch(1);
         CountDownLatch reloaded = new CountDownLatch(1);
-        BalanceLedger watched = BalanceLedger.builder().config(ledger.config()).eventExecutor(Runnable::run)
+        BalanceLedger watched = BalanceLedger.builder()
+                .config(ledger.config())
+                .eventExecutor(Runnable::run)
                 .listener(e -> {
                     if (e instanceof BalanceEvent.ConfigRejected) {
                         rejected.countDown();
                     } else if (e instanceof BalanceEvent.ConfigReloaded) {
                         reloaded.countDown();
                     }
-                }).build();
+                })
+                .build();
         try (YamlConfigWatcher watcher = YamlConfigWatcher.builder(file, watched)
-                .environment(failingEnvironment(StackOverflowError::new)).start()) {
+                .environment(failingEnvironment(StackOverflowError::new))
+                .start()) {
             Files.writeString(file, "balance: {enabled: true, startBalance: '${FAIL}'}\n");
-            assertThat(rejected.await(30, TimeUnit.SECONDS)).as("rejected within 30 s").isTrue();
+            assertThat(rejected.await(30, TimeUnit.SECONDS))
+                    .as("rejected within 30 s")
+                    .isTrue();
             Files.writeString(file, V2);
-            assertThat(reloaded.await(30, TimeUnit.SECONDS)).as("reloaded within 30 s").isTrue();
+            assertThat(reloaded.await(30, TimeUnit.SECONDS))
+                    .as("reloaded within 30 s")
+                    .isTrue();
             assertThat(watched.config().startBalance()).isEqualTo(Credits.of(2000));
             assertThat(watcher.checkNow()).isEqualTo(CheckResult.UNCHANGED);
         }
@@ -235,8 +273,13 @@ class YamlConfigWatcherTest {
             Files.writeString(file, V2);
             assertThat(watcher.checkNow()).isEqualTo(CheckResult.RELOADED);
         }
-        assertThat(events.get(0)).isInstanceOfSatisfying(BalanceEvent.ConfigRejected.class, e -> assertThat(e.problems())
-                .singleElement().asString().startsWith("the file's aliases expand it to more than 1048576 characters"));
+        assertThat(events.get(0))
+                .isInstanceOfSatisfying(
+                        BalanceEvent.ConfigRejected.class,
+                        e -> assertThat(e.problems())
+                                .singleElement()
+                                .asString()
+                                .startsWith("the file's aliases expand it to more than 1048576 characters"));
     }
 
     @Test

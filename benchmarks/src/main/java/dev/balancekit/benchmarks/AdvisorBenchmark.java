@@ -39,7 +39,9 @@ import reactor.core.publisher.Flux;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)
 public class AdvisorBenchmark {
 
@@ -55,7 +57,9 @@ public class AdvisorBenchmark {
     /** A model that answers at once with the same response, usage included. */
     static final class InstantModel implements ChatModel {
         private final ChatResponse response = response("A user, an amount and why.", new DefaultUsage(12, 8));
-        private final List<ChatResponse> chunks = List.of(response("A user,", null), response(" an amount", null),
+        private final List<ChatResponse> chunks = List.of(
+                response("A user,", null),
+                response(" an amount", null),
                 response(" and why.", new DefaultUsage(12, 8)));
 
         private static ChatResponse response(String text, DefaultUsage usage) {
@@ -79,17 +83,24 @@ public class AdvisorBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        BalanceLedger ledger = BalanceLedger.builder().config(Fixtures.config()).store(new InMemoryBalanceStore()).build();
+        BalanceLedger ledger = BalanceLedger.builder()
+                .config(Fixtures.config())
+                .store(new InMemoryBalanceStore())
+                .build();
         ids = Fixtures.users(users);
         Fixtures.fill(ledger.blocking(), ids, 1);
         InstantModel model = new InstantModel();
         plain = ChatClient.builder(model).build();
-        metered = ChatClient.builder(model).defaultAdvisors(BalanceAdvisor.builder(ledger).build()).build();
+        metered = ChatClient.builder(model)
+                .defaultAdvisors(BalanceAdvisor.builder(ledger).build())
+                .build();
     }
 
     private ChatClient.ChatClientRequestSpec prompt(ChatClient client) {
         String user = ids[ThreadLocalRandom.current().nextInt(users)];
-        return client.prompt().user(MESSAGE).options(ChatOptions.builder().model(Fixtures.MODEL).maxTokens(50))
+        return client.prompt()
+                .user(MESSAGE)
+                .options(ChatOptions.builder().model(Fixtures.MODEL).maxTokens(50))
                 .advisors(a -> a.param(BalanceAdvisor.USER, user));
     }
 

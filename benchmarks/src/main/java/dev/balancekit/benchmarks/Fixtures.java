@@ -15,13 +15,15 @@ final class Fixtures {
     static final String MODEL = "gpt-4o";
     static final Usage USAGE = Usage.of(100, 50);
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static LedgerConfig config() {
         return LedgerConfig.builder()
-                .startBalance(Credits.of(1_000_000_000_000L)).operationsKept(Integer.getInteger("operationsKept", 100))
-                .prices(PriceTable.builder().model(MODEL, ModelPrice.perToken("2.5", "10")).build())
+                .startBalance(Credits.of(1_000_000_000_000L))
+                .operationsKept(Integer.getInteger("operationsKept", 100))
+                .prices(PriceTable.builder()
+                        .model(MODEL, ModelPrice.perToken("2.5", "10"))
+                        .build())
                 .build();
     }
 

@@ -36,8 +36,7 @@ import reactor.core.publisher.Mono;
  */
 public final class ImportHarness {
 
-    private ImportHarness() {
-    }
+    private ImportHarness() {}
 
     /**
      * Runs the harness.
@@ -55,7 +54,8 @@ public final class ImportHarness {
             seed(db, users);
             MongoBalanceStore store = MongoBalanceStore.builder(db).build();
             store.ensureIndexes().block();
-            System.out.println("users: " + users + ", JVM max heap: " + mb(Runtime.getRuntime().maxMemory()));
+            System.out.println("users: " + users + ", JVM max heap: "
+                    + mb(Runtime.getRuntime().maxMemory()));
             run("dry run", LibreChatImport.builder(db, store).dryRun(true).build());
             if (args.length < 2 || !args[1].equals("dry")) {
                 run("import", LibreChatImport.builder(db, store).build());
@@ -80,7 +80,8 @@ public final class ImportHarness {
                     .append("lastRefill", new BsonDateTime(last.toEpochMilli()))
                     .append("reservations", new BsonArray()));
             if (batch.size() == 1000 || i == users - 1) {
-                Mono.from(db.getCollection("balances", BsonDocument.class).insertMany(batch)).block();
+                Mono.from(db.getCollection("balances", BsonDocument.class).insertMany(batch))
+                        .block();
                 batch = new ArrayList<>(1000);
             }
         }
@@ -104,16 +105,24 @@ public final class ImportHarness {
         sampler.setDaemon(true);
         sampler.start();
         long start = System.nanoTime();
-        LibreChatImport.Report report = importer.run(u -> { }).block();
+        LibreChatImport.Report report = importer.run(u -> {}).block();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         sampler.interrupt();
         sampler.join();
         System.gc();
         long after = memory.getHeapMemoryUsage().getUsed();
-        System.out.printf("%-20s %6.1f s  %,8.0f users/s  heap after seeding %s, peak %s (growth %s), after GC %s;"
+        System.out.printf(
+                "%-20s %6.1f s  %,8.0f users/s  heap after seeding %s, peak %s (growth %s), after GC %s;"
                         + " imported %d, existing %d%n",
-                what, took.toMillis() / 1000.0, report.users() / (took.toMillis() / 1000.0), mb(base), mb(peak.get()),
-                mb(peak.get() - base), mb(after), report.imported(), report.existing());
+                what,
+                took.toMillis() / 1000.0,
+                report.users() / (took.toMillis() / 1000.0),
+                mb(base),
+                mb(peak.get()),
+                mb(peak.get() - base),
+                mb(after),
+                report.imported(),
+                report.existing());
     }
 
     private static String mb(long bytes) {

@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)
 public class LedgerBenchmark {
 
@@ -69,7 +71,8 @@ public class LedgerBenchmark {
     public Receipt reserveAndDeduct() {
         String user = anyUser();
         Reservation r = ledger.reserve(BalanceRequest.of(user, Fixtures.MODEL, 100, 100));
-        return ledger.deduct(ChargeRequest.of(user, Fixtures.MODEL, Fixtures.USAGE).withHold(r.holdId()));
+        return ledger.deduct(
+                ChargeRequest.of(user, Fixtures.MODEL, Fixtures.USAGE).withHold(r.holdId()));
     }
 
     @Benchmark

@@ -73,13 +73,15 @@ public final class MongoHarness {
     private static final int WARM_UP_PASSES = 5;
     /** Requests per user that bring an account once through the default copy cycle (two entries each). */
     private static final int CYCLE = MongoBalanceStore.DEFAULT_COPY_BATCH_SIZE / 2 + 1;
-    private static final FindOneAndUpdateOptions ONLY_ID = new FindOneAndUpdateOptions()
-            .returnDocument(ReturnDocument.AFTER).projection(new Document("_id", 1));
+
+    private static final FindOneAndUpdateOptions ONLY_ID =
+            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER).projection(new Document("_id", 1));
     private static final FindOneAndUpdateOptions BALANCE_AND_VERSION = new FindOneAndUpdateOptions()
-            .returnDocument(ReturnDocument.AFTER).projection(Projections.fields(Projections.excludeId(),
-                    Projections.include("balance", "version")));
+            .returnDocument(ReturnDocument.AFTER)
+            .projection(Projections.fields(Projections.excludeId(), Projections.include("balance", "version")));
     /** LibreChat's prices for the fixture model, in credits per token, and the fixture's usage. */
     private static final long PROMPT_RATE = 3;
+
     private static final long COMPLETION_RATE = 10;
 
     /** Counts commands and, while {@link #bytes} is on, their encoded sizes. */
@@ -111,8 +113,7 @@ public final class MongoHarness {
         }
     }
 
-    private MongoHarness() {
-    }
+    private MongoHarness() {}
 
     /**
      * Runs the harness.
@@ -129,15 +130,22 @@ public final class MongoHarness {
         HarnessServer server = HarnessServer.start();
         Counter counter = new Counter();
         MongoClient client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(server.uri())).addCommandListener(counter)
-                .applyToConnectionPoolSettings(p -> p.maxSize(64)).build());
+                .applyConnectionString(new ConnectionString(server.uri()))
+                .addCommandListener(counter)
+                .applyToConnectionPoolSettings(p -> p.maxSize(64))
+                .build());
         try {
             MongoDatabase db = client.getDatabase("bk_harness_" + System.nanoTime());
             MongoBalanceStore store = MongoBalanceStore.builder(db).build();
             store.ensureIndexes().block();
-            BalanceLedger ledger = BalanceLedger.builder().config(Fixtures.config()).store(store).build();
+            BalanceLedger ledger = BalanceLedger.builder()
+                    .config(Fixtures.config())
+                    .store(store)
+                    .build();
             String[] users = Fixtures.users(USERS);
-            Flux.fromArray(users).flatMap(u -> ledger.checkBalance(u, Fixtures.MODEL, 1, 0), 32).blockLast();
+            Flux.fromArray(users)
+                    .flatMap(u -> ledger.checkBalance(u, Fixtures.MODEL, 1, 0), 32)
+                    .blockLast();
             MongoCollection<Document> ownDocs = db.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION);
             MongoCollection<Document> floor = db.getCollection("floor");
             List<Document> docs = new ArrayList<>();
@@ -172,7 +180,8 @@ public final class MongoHarness {
                 passes++;
                 compiling = (compilationMillis() - compiledBefore) * 1e6 / (System.nanoTime() - passStart);
             } while (compiling > 0.02 && passes < WARM_UP_PASSES);
-            System.out.printf("warm-up: %d passes over the patterns; the JIT compiler took %.1f%% of the last one%n",
+            System.out.printf(
+                    "warm-up: %d passes over the patterns; the JIT compiler took %.1f%% of the last one%n",
                     passes, compiling * 100);
             System.out.printf("%nwire, per request (%d requests, 1 in flight):%n", COUNTED_REQUESTS);
             System.out.printf("%-16s %12s %12s %14s%n", "pattern", "round trips", "bytes sent", "bytes received");
@@ -183,12 +192,18 @@ public final class MongoHarness {
                     p.getValue().get().block();
                 }
                 counter.bytes = false;
-                System.out.printf("%-16s %12.3f %12.0f %14.0f%n", p.getKey(), counter.commands.get() / (double) COUNTED_REQUESTS,
-                        counter.sent.get() / (double) COUNTED_REQUESTS, counter.received.get() / (double) COUNTED_REQUESTS);
+                System.out.printf(
+                        "%-16s %12.3f %12.0f %14.0f%n",
+                        p.getKey(),
+                        counter.commands.get() / (double) COUNTED_REQUESTS,
+                        counter.sent.get() / (double) COUNTED_REQUESTS,
+                        counter.received.get() / (double) COUNTED_REQUESTS);
             }
 
             for (int inFlight : new int[] {1, 32}) {
-                System.out.printf("%nrequests per second, %d in flight (%d rounds of %d s, in turn):%n", inFlight, rounds, seconds);
+                System.out.printf(
+                        "%nrequests per second, %d in flight (%d rounds of %d s, in turn):%n",
+                        inFlight, rounds, seconds);
                 Map<String, double[]> rates = new LinkedHashMap<>();
                 Map<String, double[]> cpu = new LinkedHashMap<>();
                 Map<String, double[]> allocated = new LinkedHashMap<>();
@@ -201,7 +216,8 @@ public final class MongoHarness {
                         long[] result = run(seconds, inFlight, p.getValue());
                         rates.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = result[0] * 1e9 / result[1];
                         cpu.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = result[2] / 1e3 / result[0];
-                        allocated.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = (double) result[3] / result[0];
+                        allocated.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] =
+                                (double) result[3] / result[0];
                         jit.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = result[4] * 1e3 / result[0];
                         gc.computeIfAbsent(p.getKey(), k -> new double[rounds])[r] = result[5] * 1e3 / result[0];
                         if (p.getKey().equals("store")) {
@@ -211,7 +227,9 @@ public final class MongoHarness {
                 }
                 System.out.printf("%-16s %-28s %8s %16s%n", "pattern", "rounds", "median", "store / pattern");
                 // the ratios are to the store, or to the first pattern run when the store is not among them
-                String base = rates.containsKey("store") ? "store" : rates.keySet().iterator().next();
+                String base = rates.containsKey("store")
+                        ? "store"
+                        : rates.keySet().iterator().next();
                 double storeMedian = median(rates.get(base));
                 for (var e : rates.entrySet()) {
                     double[] v = e.getValue();
@@ -223,32 +241,43 @@ public final class MongoHarness {
                     for (int r = 0; r < rounds; r++) {
                         perRound[r] = rates.get(base)[r] / v[r];
                     }
-                    System.out.printf("%-16s %-28s %8.0f %16.2f   (median of per-round ratios %.2f)%n", e.getKey(), each,
-                            median(v), storeMedian / median(v), median(perRound));
+                    System.out.printf(
+                            "%-16s %-28s %8.0f %16.2f   (median of per-round ratios %.2f)%n",
+                            e.getKey(), each, median(v), storeMedian / median(v), median(perRound));
                 }
                 System.out.printf("store round trips per request, per round: %s%n", Arrays.toString(storeCommands));
                 // CPU time of the whole process (client and in-process server) per request: unlike the
                 // rate, it hardly moves when other processes take the cores
-                perRequest(String.format("CPU per request (us, this process: client and server), %d in flight:", inFlight),
-                        cpu, base);
+                perRequest(
+                        String.format("CPU per request (us, this process: client and server), %d in flight:", inFlight),
+                        cpu,
+                        base);
                 // of which the JIT compiler's time and the collector's pauses (wall time, in us per request)
                 perRequest(String.format("JIT compilation per request (us), %d in flight:", inFlight), jit, base);
                 perRequest(String.format("GC time per request (us), %d in flight:", inFlight), gc, base);
                 // bytes allocated per request, by the client and the server: the work a request
                 // makes, which the machine's load does not change at all
-                perRequest(String.format("bytes allocated per request (this process: client and server), %d in flight:",
-                        inFlight), allocated, base);
+                perRequest(
+                        String.format(
+                                "bytes allocated per request (this process: client and server), %d in flight:",
+                                inFlight),
+                        allocated,
+                        base);
             }
 
             if (sizeRequests == 0) {
                 Mono.from(db.drop()).block();
                 return;
             }
-            System.out.printf("%naccount documents after %d chat requests per user over %d users:%n", sizeRequests, SIZE_USERS);
+            System.out.printf(
+                    "%naccount documents after %d chat requests per user over %d users:%n", sizeRequests, SIZE_USERS);
             MongoDatabase sizeDb = client.getDatabase("bk_harness_size_" + System.nanoTime());
             MongoBalanceStore sizeStore = MongoBalanceStore.builder(sizeDb).build();
             sizeStore.ensureIndexes().block();
-            BalanceLedger sizeLedger = BalanceLedger.builder().config(Fixtures.config()).store(sizeStore).build();
+            BalanceLedger sizeLedger = BalanceLedger.builder()
+                    .config(Fixtures.config())
+                    .store(sizeStore)
+                    .build();
             String[] sizeUsers = Fixtures.users(SIZE_USERS);
             LibreChat sizeLibreChat = LibreChat.create(sizeDb, sizeUsers);
             long started = System.nanoTime();
@@ -258,11 +287,13 @@ public final class MongoHarness {
                     .blockLast();
             // LibreChat's document does not grow with its requests (a reservation is pulled again): a few suffice
             Flux.fromArray(sizeUsers)
-                    .flatMap(u -> Flux.range(0, Math.min(sizeRequests, 10)).concatMap(i -> sizeLibreChat.request2026(u)), 32)
+                    .flatMap(
+                            u -> Flux.range(0, Math.min(sizeRequests, 10)).concatMap(i -> sizeLibreChat.request2026(u)),
+                            32)
                     .blockLast();
             System.out.printf("(%.0f s)%n", (System.nanoTime() - started) / 1e9);
-            MongoCollection<BsonDocument> accounts = sizeDb.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION,
-                    BsonDocument.class);
+            MongoCollection<BsonDocument> accounts =
+                    sizeDb.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class);
             System.out.printf("%-34s %10s %10s%n", "documents", "avg bytes", "max bytes");
             long[] at = sizes(accounts);
             System.out.printf("%-34s %10.0f %10d%n", "store, after " + sizeRequests, at[0] / (double) at[1], at[2]);
@@ -271,21 +302,29 @@ public final class MongoHarness {
             long count = 0;
             long max = 0;
             for (int i = 0; i < CYCLE; i++) {
-                Flux.fromArray(sizeUsers).flatMap(u -> request(sizeLedger, u), 32).blockLast();
+                Flux.fromArray(sizeUsers)
+                        .flatMap(u -> request(sizeLedger, u), 32)
+                        .blockLast();
                 long[] s = sizes(accounts);
                 sum += s[0];
                 count += s[1];
                 max = Math.max(max, s[2]);
             }
-            System.out.printf("%-34s %10.0f %10d%n", "store, after " + sizeRequests + " to " + (sizeRequests + CYCLE),
-                    sum / (double) count, max);
+            System.out.printf(
+                    "%-34s %10.0f %10d%n",
+                    "store, after " + sizeRequests + " to " + (sizeRequests + CYCLE), sum / (double) count, max);
             long[] lc = sizes(sizeDb.getCollection(LibreChat.BALANCES, BsonDocument.class));
             System.out.printf("%-34s %10.0f %10d%n", "librechat", lc[0] / (double) lc[1], lc[2]);
             long[] fl = sizes(db.getCollection("floor", BsonDocument.class));
             System.out.printf("%-34s %10.0f %10d%n", "floor", fl[0] / (double) fl[1], fl[2]);
-            BsonDocument sample = Mono.from(sizeDb.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION,
-                    BsonDocument.class).find().first()).block();
-            System.out.printf("%na store account document (%d bytes):%n%s%n", size(sample),
+            BsonDocument sample = Mono.from(
+                            sizeDb.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class)
+                                    .find()
+                                    .first())
+                    .block();
+            System.out.printf(
+                    "%na store account document (%d bytes):%n%s%n",
+                    size(sample),
                     sample.toJson(JsonWriterSettings.builder().indent(true).build()));
             Mono.from(db.drop()).block();
             Mono.from(sizeDb.drop()).block();
@@ -306,8 +345,11 @@ public final class MongoHarness {
     }
 
     private static long size(BsonDocument doc) {
-        return doc instanceof RawBsonDocument raw ? raw.getByteBuffer().remaining()
-                : new RawBsonDocument(doc, new BsonDocumentCodec()).getByteBuffer().remaining();
+        return doc instanceof RawBsonDocument raw
+                ? raw.getByteBuffer().remaining()
+                : new RawBsonDocument(doc, new BsonDocumentCodec())
+                        .getByteBuffer()
+                        .remaining();
     }
 
     /** The sizes of a collection's documents: {sum, count, max}. */
@@ -326,7 +368,8 @@ public final class MongoHarness {
     /** One chat request: reserve, then deduct against the hold. */
     private static Mono<?> request(BalanceLedger ledger, String user) {
         return ledger.reserve(BalanceRequest.of(user, Fixtures.MODEL, 100, 100))
-                .flatMap(r -> ledger.deduct(ChargeRequest.of(user, Fixtures.MODEL, Fixtures.USAGE).withHold(r.holdId())));
+                .flatMap(r -> ledger.deduct(
+                        ChargeRequest.of(user, Fixtures.MODEL, Fixtures.USAGE).withHold(r.holdId())));
     }
 
     /**
@@ -336,10 +379,14 @@ public final class MongoHarness {
      * next write does not conflict.
      */
     private static Mono<?> floorRequest(MongoCollection<Document> docs, String user, FindOneAndUpdateOptions options) {
-        return Mono.from(docs.findOneAndUpdate(Filters.and(Filters.eq("_id", user), Filters.gte("version", 0L)),
-                        Updates.inc("balance", -1L), options))
-                .then(Mono.from(docs.findOneAndUpdate(Filters.and(Filters.eq("_id", user), Filters.gte("version", 0L)),
-                        Updates.inc("balance", 1L), options)));
+        return Mono.from(docs.findOneAndUpdate(
+                        Filters.and(Filters.eq("_id", user), Filters.gte("version", 0L)),
+                        Updates.inc("balance", -1L),
+                        options))
+                .then(Mono.from(docs.findOneAndUpdate(
+                        Filters.and(Filters.eq("_id", user), Filters.gte("version", 0L)),
+                        Updates.inc("balance", 1L),
+                        options)));
     }
 
     private static void perRequest(String title, Map<String, double[]> values, String base) {
@@ -351,8 +398,9 @@ public final class MongoHarness {
             for (double x : e.getValue()) {
                 each.append(each.length() == 0 ? "" : ", ").append(Math.round(x));
             }
-            System.out.printf("%-16s %-28s %8.0f %16.2f%n", e.getKey(), each, median(e.getValue()),
-                    median(e.getValue()) / baseMedian);
+            System.out.printf(
+                    "%-16s %-28s %8.0f %16.2f%n",
+                    e.getKey(), each, median(e.getValue()), median(e.getValue()) / baseMedian);
         }
     }
 
@@ -369,8 +417,11 @@ public final class MongoHarness {
         long gcStart = gcMillis();
         long start = System.nanoTime();
         Flux.range(0, inFlight)
-                .flatMap(i -> Mono.defer(request).doOnSuccess(x -> done.incrementAndGet())
-                        .repeat(() -> System.nanoTime() < deadline), inFlight)
+                .flatMap(
+                        i -> Mono.defer(request)
+                                .doOnSuccess(x -> done.incrementAndGet())
+                                .repeat(() -> System.nanoTime() < deadline),
+                        inFlight)
                 .blockLast();
         long nanos = System.nanoTime() - start;
         long cpu = processCpuNanos() - cpuStart;
@@ -387,7 +438,8 @@ public final class MongoHarness {
     private static long compilationMillis() {
         var compilation = ManagementFactory.getCompilationMXBean();
         return compilation != null && compilation.isCompilationTimeMonitoringSupported()
-                ? compilation.getTotalCompilationTime() : 0;
+                ? compilation.getTotalCompilationTime()
+                : 0;
     }
 
     /** Milliseconds the garbage collectors have spent collecting, all collectors together. */
@@ -413,7 +465,8 @@ public final class MongoHarness {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /**
@@ -423,8 +476,8 @@ public final class MongoHarness {
      * update conditional on the value read, re-read and retried when another write got there first.
      * Retries happen at once (LibreChat waits 50 ms and more), which only flatters it.
      */
-    private record LibreChat(MongoCollection<Document> balances, MongoCollection<Document> transactions,
-            Map<String, ObjectId> ids) {
+    private record LibreChat(
+            MongoCollection<Document> balances, MongoCollection<Document> transactions, Map<String, ObjectId> ids) {
         static final String BALANCES = "lc_balances";
         static final String TRANSACTIONS = "lc_transactions";
         private static final int MAX_ATTEMPTS = 10;
@@ -432,17 +485,23 @@ public final class MongoHarness {
         static LibreChat create(MongoDatabase db, String[] users) {
             MongoCollection<Document> balances = db.getCollection(BALANCES);
             MongoCollection<Document> transactions = db.getCollection(TRANSACTIONS);
-            Mono.from(balances.createIndexes(List.of(new IndexModel(Indexes.ascending("user"))))).block();
-            Mono.from(transactions.createIndexes(List.of(new IndexModel(Indexes.ascending("user"))))).block();
+            Mono.from(balances.createIndexes(List.of(new IndexModel(Indexes.ascending("user")))))
+                    .block();
+            Mono.from(transactions.createIndexes(List.of(new IndexModel(Indexes.ascending("user")))))
+                    .block();
             Map<String, ObjectId> ids = new LinkedHashMap<>();
             List<Document> docs = new ArrayList<>();
             for (String u : users) {
                 ObjectId id = new ObjectId();
                 ids.put(u, id);
-                docs.add(new Document("user", id).append("tokenCredits", 1_000_000_000_000L)
-                        .append("autoRefillEnabled", false).append("refillIntervalValue", 30)
-                        .append("refillIntervalUnit", "days").append("refillAmount", 0L)
-                        .append("lastRefill", new java.util.Date()).append("reservations", new ArrayList<>())
+                docs.add(new Document("user", id)
+                        .append("tokenCredits", 1_000_000_000_000L)
+                        .append("autoRefillEnabled", false)
+                        .append("refillIntervalValue", 30)
+                        .append("refillIntervalUnit", "days")
+                        .append("refillAmount", 0L)
+                        .append("lastRefill", new java.util.Date())
+                        .append("reservations", new ArrayList<>())
                         .append("reservedCredits", 0L));
             }
             Mono.from(balances.insertMany(docs)).block();
@@ -457,20 +516,27 @@ public final class MongoHarness {
             return read(user)
                     .then(Mono.from(balances.updateOne(
                             Filters.and(Filters.eq("user", user), Filters.gte("tokenCredits", estimate)),
-                            Updates.combine(Updates.push("reservations", new Document("id", reservation)
-                                            .append("amount", estimate).append("expiresAt", new java.util.Date())),
+                            Updates.combine(
+                                    Updates.push(
+                                            "reservations",
+                                            new Document("id", reservation)
+                                                    .append("amount", estimate)
+                                                    .append("expiresAt", new java.util.Date())),
                                     Updates.inc("reservedCredits", estimate)))))
                     .then(spend(user, "prompt", -100, PROMPT_RATE))
                     .then(spend(user, "completion", -50, COMPLETION_RATE))
-                    .then(Mono.from(balances.updateOne(Filters.eq("user", user),
-                            Updates.combine(Updates.pull("reservations", new Document("id", reservation)),
+                    .then(Mono.from(balances.updateOne(
+                            Filters.eq("user", user),
+                            Updates.combine(
+                                    Updates.pull("reservations", new Document("id", reservation)),
                                     Updates.inc("reservedCredits", -estimate)))));
         }
 
         /** Read, spend prompt and completion: 7 round trips uncontended. */
         Mono<?> request2025(String userName) {
             ObjectId user = ids.get(userName);
-            return read(user).then(spend(user, "prompt", -100, PROMPT_RATE))
+            return read(user)
+                    .then(spend(user, "prompt", -100, PROMPT_RATE))
                     .then(spend(user, "completion", -50, COMPLETION_RATE));
         }
 
@@ -482,21 +548,31 @@ public final class MongoHarness {
         /** Inserts the transaction, then moves the balance with a conditional update, re-reading on a miss. */
         private Mono<?> spend(ObjectId user, String tokenType, long rawAmount, long rate) {
             long value = rawAmount * rate;
-            Document tx = new Document("user", user).append("conversationId", "conversation")
-                    .append("messageId", new ObjectId().toHexString()).append("tokenType", tokenType)
-                    .append("model", Fixtures.MODEL).append("context", "message").append("valueKey", Fixtures.MODEL)
-                    .append("rate", rate).append("rawAmount", rawAmount).append("tokenValue", value)
-                    .append("createdAt", new java.util.Date()).append("updatedAt", new java.util.Date());
+            Document tx = new Document("user", user)
+                    .append("conversationId", "conversation")
+                    .append("messageId", new ObjectId().toHexString())
+                    .append("tokenType", tokenType)
+                    .append("model", Fixtures.MODEL)
+                    .append("context", "message")
+                    .append("valueKey", Fixtures.MODEL)
+                    .append("rate", rate)
+                    .append("rawAmount", rawAmount)
+                    .append("tokenValue", value)
+                    .append("createdAt", new java.util.Date())
+                    .append("updatedAt", new java.util.Date());
             return Mono.from(transactions.insertOne(tx)).then(updateBalance(user, value, 1));
         }
 
         private Mono<Object> updateBalance(ObjectId user, long value, int attempt) {
-            return read(user).flatMap(current -> Mono.<Object>from(balances.findOneAndUpdate(
-                            Filters.and(Filters.eq("user", user), Filters.eq("tokenCredits", current)),
-                            Updates.set("tokenCredits", Math.max(0, current + value)),
-                            new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
-                    .switchIfEmpty(Mono.defer(() -> attempt < MAX_ATTEMPTS ? updateBalance(user, value, attempt + 1)
-                            : Mono.error(new IllegalStateException("balance update lost " + MAX_ATTEMPTS + " times")))));
+            return read(user)
+                    .flatMap(current -> Mono.<Object>from(balances.findOneAndUpdate(
+                                    Filters.and(Filters.eq("user", user), Filters.eq("tokenCredits", current)),
+                                    Updates.set("tokenCredits", Math.max(0, current + value)),
+                                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                            .switchIfEmpty(Mono.defer(() -> attempt < MAX_ATTEMPTS
+                                    ? updateBalance(user, value, attempt + 1)
+                                    : Mono.error(new IllegalStateException(
+                                            "balance update lost " + MAX_ATTEMPTS + " times")))));
         }
     }
 }

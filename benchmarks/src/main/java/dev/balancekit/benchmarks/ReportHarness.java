@@ -45,14 +45,21 @@ import reactor.core.publisher.Mono;
  */
 public final class ReportHarness {
     private static final int USERS = 1000;
-    private static final String[] MODELS = {"gpt-4o", "gpt-4o-mini", "o3", "claude-sonnet-4", "claude-haiku-4",
-        "gemini-2.5-pro", "gemini-2.5-flash", "deepseek-chat"};
+    private static final String[] MODELS = {
+        "gpt-4o",
+        "gpt-4o-mini",
+        "o3",
+        "claude-sonnet-4",
+        "claude-haiku-4",
+        "gemini-2.5-pro",
+        "gemini-2.5-flash",
+        "deepseek-chat"
+    };
     private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
     private static final int DAYS = 30;
     private static final int BATCH = 10_000;
 
-    private ReportHarness() {
-    }
+    private ReportHarness() {}
 
     /**
      * Runs the harness.
@@ -65,7 +72,8 @@ public final class ReportHarness {
         HarnessServer server = HarnessServer.start();
         MongoClient client = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(server.uri()))
-                .applyToSocketSettings(s -> s.readTimeout(10, java.util.concurrent.TimeUnit.MINUTES)).build());
+                .applyToSocketSettings(s -> s.readTimeout(10, java.util.concurrent.TimeUnit.MINUTES))
+                .build());
         try {
             MongoDatabase db = client.getDatabase("bk_reports_" + System.nanoTime());
             MongoBalanceStore store = MongoBalanceStore.builder(db).build();
@@ -74,16 +82,21 @@ public final class ReportHarness {
             load(db.getCollection(MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION), entries);
             System.out.printf(Locale.ROOT, "loaded %,d entries in %.1f s%n", entries, (System.nanoTime() - t0) / 1e9);
             BalanceLedger ledger = BalanceLedger.builder()
-                    .config(LedgerConfig.builder().startBalance(Credits.of(20_000)).build()).store(store)
-                    .clock(java.time.Clock.fixed(START.plus(Duration.ofDays(DAYS - 1)), java.time.ZoneOffset.UTC)).build();
+                    .config(LedgerConfig.builder()
+                            .startBalance(Credits.of(20_000))
+                            .build())
+                    .store(store)
+                    .clock(java.time.Clock.fixed(START.plus(Duration.ofDays(DAYS - 1)), java.time.ZoneOffset.UTC))
+                    .build();
             Flux.range(0, 1000)
-                    .concatMap(i -> ledger.deduct(ChargeRequest.of("live-" + (i % 100), MODELS[i % MODELS.length],
-                            Usage.of(100, 50))))
+                    .concatMap(i -> ledger.deduct(
+                            ChargeRequest.of("live-" + (i % 100), MODELS[i % MODELS.length], Usage.of(100, 50))))
                     .blockLast();
             long pending = Flux.from(db.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION)
                             .find(new Document("pending.seq", new Document("$gte", 1))))
                     .map(d -> (long) d.getList("pending", Document.class).size())
-                    .reduce(0L, Long::sum).block();
+                    .reduce(0L, Long::sum)
+                    .block();
             System.out.printf(Locale.ROOT, "pending entries in the outbox: %,d%n", pending);
 
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -93,13 +106,17 @@ public final class ReportHarness {
             Instant until = START.plus(Duration.ofDays(DAYS));
             List<UsageQuery> queries = List.of(
                     UsageQuery.of().between(since, until),
-                    UsageQuery.of(UsageDimension.DAY, UsageDimension.MODEL).between(since, until)
+                    UsageQuery.of(UsageDimension.DAY, UsageDimension.MODEL)
+                            .between(since, until)
                             .withLimit(UsageQuery.MAX_LIMIT),
                     UsageQuery.of(UsageDimension.USER).between(since, until).withLimit(10),
-                    UsageQuery.of(UsageDimension.USER, UsageDimension.MODEL).between(since, until).withLimit(10),
+                    UsageQuery.of(UsageDimension.USER, UsageDimension.MODEL)
+                            .between(since, until)
+                            .withLimit(10),
                     UsageQuery.of(UsageDimension.TIER, UsageDimension.MODEL).between(since, until));
-            System.out.printf("%-22s %8s %10s %-40s %10s %14s%n", "grouped by", "groups", "median ms", "all runs (ms)",
-                    "entries", "allocated MB");
+            System.out.printf(
+                    "%-22s %8s %10s %-40s %10s %14s%n",
+                    "grouped by", "groups", "median ms", "all runs (ms)", "entries", "allocated MB");
             for (UsageQuery q : queries) {
                 long[] times = new long[rounds];
                 UsageReport last = null;
@@ -113,14 +130,23 @@ public final class ReportHarness {
                 }
                 long[] sorted = times.clone();
                 Arrays.sort(sorted);
-                System.out.printf(Locale.ROOT, "%-22s %8d %10d %-40s %,10d %14.1f%n",
-                        q.by().isEmpty() ? "(totals)" : q.by().toString().toLowerCase(Locale.ROOT), last.groupCount(),
-                        sorted[rounds / 2], Arrays.toString(times), last.totals().entries(), allocated / 1e6);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-22s %8d %10d %-40s %,10d %14.1f%n",
+                        q.by().isEmpty() ? "(totals)" : q.by().toString().toLowerCase(Locale.ROOT),
+                        last.groupCount(),
+                        sorted[rounds / 2],
+                        Arrays.toString(times),
+                        last.totals().entries(),
+                        allocated / 1e6);
             }
             System.gc();
             long heapAfter = memory.getHeapMemoryUsage().getUsed();
-            System.out.printf(Locale.ROOT, "heap in use after GC: %.0f MB before the reports, %.0f MB after%n",
-                    heapBefore / 1e6, heapAfter / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "heap in use after GC: %.0f MB before the reports, %.0f MB after%n",
+                    heapBefore / 1e6,
+                    heapAfter / 1e6);
             Mono.from(db.drop()).block();
         } finally {
             client.close();
@@ -154,8 +180,18 @@ public final class ReportHarness {
                 Document d;
                 if (seq == 1) {
                     balance = 20_000_000_000L; // 20,000 credits
-                    d = entry(user, "startBalance", seq, "credits", balance, 1_000_000_000L, balance, "startBalance",
-                            null, balance, START);
+                    d = entry(
+                            user,
+                            "startBalance",
+                            seq,
+                            "credits",
+                            balance,
+                            1_000_000_000L,
+                            balance,
+                            "startBalance",
+                            null,
+                            balance,
+                            START);
                 } else {
                     int pair = (seq - 2) / 2;
                     boolean prompt = seq % 2 == 0;
@@ -164,34 +200,63 @@ public final class ReportHarness {
                     long rate = prompt ? 2_500_000_000L : 10_000_000_000L; // 2.5 and 10 credits per token
                     long value = -(tokens * rate / 1000);
                     balance += value;
-                    Instant at = START.plusSeconds((long) pair * DAYS * 86_400L / Math.max(1, (perUser - 1) / 2)
-                            + u % 3600);
-                    d = entry(user, "op" + pair + "#" + seq, seq, prompt ? "prompt" : "completion", -tokens, rate, value,
-                            pair % 10 == 0 ? "title" : "message", model, balance, at);
+                    Instant at =
+                            START.plusSeconds((long) pair * DAYS * 86_400L / Math.max(1, (perUser - 1) / 2) + u % 3600);
+                    d = entry(
+                            user,
+                            "op" + pair + "#" + seq,
+                            seq,
+                            prompt ? "prompt" : "completion",
+                            -tokens,
+                            rate,
+                            value,
+                            pair % 10 == 0 ? "title" : "message",
+                            model,
+                            balance,
+                            at);
                 }
                 batch.add(d);
                 if (batch.size() == BATCH) {
-                    Mono.from(transactions.insertMany(batch, new InsertManyOptions().ordered(false))).block();
+                    Mono.from(transactions.insertMany(batch, new InsertManyOptions().ordered(false)))
+                            .block();
                     batch = new ArrayList<>(BATCH);
                 }
             }
         }
         if (!batch.isEmpty()) {
-            Mono.from(transactions.insertMany(batch, new InsertManyOptions().ordered(false))).block();
+            Mono.from(transactions.insertMany(batch, new InsertManyOptions().ordered(false)))
+                    .block();
         }
     }
 
-    private static Document entry(String user, String id, long seq, String tokenType, long rawAmount, long rate,
-            long tokenValue, String context, String model, long balance, Instant at) {
+    private static Document entry(
+            String user,
+            String id,
+            long seq,
+            String tokenType,
+            long rawAmount,
+            long rate,
+            long tokenValue,
+            String context,
+            String model,
+            long balance,
+            Instant at) {
         Document d = new Document("_id", new Document("u", user).append("e", id))
-                .append("id", id).append("seq", seq).append("user", user).append("tokenType", tokenType)
-                .append("rawAmount", rawAmount).append("rate", rate).append("tokenValue", tokenValue)
+                .append("id", id)
+                .append("seq", seq)
+                .append("user", user)
+                .append("tokenType", tokenType)
+                .append("rawAmount", rawAmount)
+                .append("rate", rate)
+                .append("tokenValue", tokenValue)
                 .append("context", context);
         if (model != null) {
             d.append("model", model).append("valueKey", model);
         }
-        return d.append("balance", balance).append("createdAt", Date.from(at))
-                .append("inputTokens", "prompt".equals(tokenType) ? -rawAmount : 0L).append("writeTokens", 0L)
+        return d.append("balance", balance)
+                .append("createdAt", Date.from(at))
+                .append("inputTokens", "prompt".equals(tokenType) ? -rawAmount : 0L)
+                .append("writeTokens", 0L)
                 .append("readTokens", 0L);
     }
 }

@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms12g", "-Xmx12g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms12g", "-Xmx12g"})
 public class ScalingBenchmark {
 
     /** Many accounts with short histories. */
@@ -75,7 +77,8 @@ public class ScalingBenchmark {
     private static Receipt request(BlockingBalanceLedger ledger, String[] ids) {
         String user = ids[ThreadLocalRandom.current().nextInt(ids.length)];
         Reservation r = ledger.reserve(BalanceRequest.of(user, Fixtures.MODEL, 100, 100));
-        return ledger.deduct(ChargeRequest.of(user, Fixtures.MODEL, Fixtures.USAGE).withHold(r.holdId()));
+        return ledger.deduct(
+                ChargeRequest.of(user, Fixtures.MODEL, Fixtures.USAGE).withHold(r.holdId()));
     }
 
     @Benchmark

@@ -37,8 +37,7 @@ public final class Quickstart {
 
     private static final Instant START = Instant.parse("2026-11-27T09:00:00Z");
 
-    private Quickstart() {
-    }
+    private Quickstart() {}
 
     /**
      * Runs the quickstart and prints to standard output.
@@ -82,12 +81,14 @@ public final class Quickstart {
      */
     static void run(PrintStream out, LedgerConfig config) {
         ManualClock clock = new ManualClock(START);
-        BlockingBalanceLedger ledger = BalanceLedger.builder().config(config).clock(clock).build().blocking();
+        BlockingBalanceLedger ledger =
+                BalanceLedger.builder().config(config).clock(clock).build().blocking();
 
         out.println("== alice chats with gpt-4o (200 prompt tokens, up to 100 output tokens) ==");
         chat(ledger, clock, out, "alice", "gpt-4o", 4);
         out.println("== an admin adds 10000 credits ==");
-        var topUp = ledger.addBalance(BalanceChange.of("alice", Credits.of(10_000)).withActor("admin@example.com"));
+        var topUp =
+                ledger.addBalance(BalanceChange.of("alice", Credits.of(10_000)).withActor("admin@example.com"));
         out.println("added 10000, new balance " + topUp.balance());
         chat(ledger, clock, out, "alice", "gpt-4o", 2);
         chat(ledger, clock, out, "bob", "gpt-4o-mini", 1);
@@ -96,22 +97,30 @@ public final class Quickstart {
         out.println("== balances ==");
         out.printf("%-8s %12s %12s %8s  %s%n", "user", "balance", "available", "tokens", "last transaction");
         for (AccountView v : ledger.listBalances(ListQuery.byUser()).items()) {
-            out.printf("%-8s %12s %12s %8d  %s%n", v.user(), v.balance(), v.available(), v.totalTokens(),
-                    v.lastTransactionAt());
+            out.printf(
+                    "%-8s %12s %12s %8d  %s%n",
+                    v.user(), v.balance(), v.available(), v.totalTokens(), v.lastTransactionAt());
         }
 
         out.println();
         out.println("== alice's history, newest first ==");
         out.printf("%-20s %-12s %-10s %8s %10s %10s%n", "time", "context", "type", "tokens", "value", "balance");
-        for (LedgerEntry e : ledger.transactionHistory("alice", HistoryQuery.all()).items()) {
-            out.printf("%-20s %-12s %-10s %8s %10s %10s%n", e.createdAt(), e.context(), e.tokenType().wireName(),
-                    e.tokenType() == TokenType.CREDITS ? "" : e.rawAmount(), e.tokenValue(), e.balance());
+        for (LedgerEntry e :
+                ledger.transactionHistory("alice", HistoryQuery.all()).items()) {
+            out.printf(
+                    "%-20s %-12s %-10s %8s %10s %10s%n",
+                    e.createdAt(),
+                    e.context(),
+                    e.tokenType().wireName(),
+                    e.tokenType() == TokenType.CREDITS ? "" : e.rawAmount(),
+                    e.tokenValue(),
+                    e.balance());
         }
     }
 
     /** One chat turn after another: reserve, call the (pretend) model, charge the actual usage. */
-    private static void chat(BlockingBalanceLedger ledger, ManualClock clock, PrintStream out, String user,
-            String model, int turns) {
+    private static void chat(
+            BlockingBalanceLedger ledger, ManualClock clock, PrintStream out, String user, String model, int turns) {
         for (int i = 0; i < turns; i++) {
             clock.advance(Duration.ofMinutes(1));
             Reservation r = ledger.reserve(BalanceRequest.of(user, model, 200, 100));
@@ -121,7 +130,8 @@ public final class Quickstart {
             }
             Usage usage = Usage.of(200, 80); // what the model reported
             var receipt = ledger.deduct(ChargeRequest.of(user, model, usage)
-                    .withContext(EntryContext.MESSAGE).withHold(r.holdId()));
+                    .withContext(EntryContext.MESSAGE)
+                    .withHold(r.holdId()));
             Hold hold = Objects.requireNonNull(r.hold(), "an allowed reservation holds credits");
             out.println(user + ": charged " + receipt.total().negate() + " credits (held " + hold.amount()
                     + "), balance " + receipt.balance());

@@ -36,16 +36,18 @@ public final class RequestPipeline {
      */
     // kept as README quotes it: reserve() always emits a reservation, and an allowed one has a hold id
     @SuppressWarnings("NullAway")
-    public String handle(String userId, String model, long promptTokens, long maxTokens,
-            Function<String, Usage> callModel) {
-        Reservation r = ledger.reserve(BalanceRequest.of(userId, model, promptTokens, maxTokens)).block();
+    public String handle(
+            String userId, String model, long promptTokens, long maxTokens, Function<String, Usage> callModel) {
+        Reservation r = ledger.reserve(BalanceRequest.of(userId, model, promptTokens, maxTokens))
+                .block();
         if (!r.isAllowed()) {
             return "402 " + Json.MAPPER.writeValueAsString(r.decision().payload());
         }
         try {
             String used = r.decision().model();
             Usage usage = callModel.apply(used);
-            ledger.deduct(ChargeRequest.of(userId, used, usage).withHold(r.holdId())).block();
+            ledger.deduct(ChargeRequest.of(userId, used, usage).withHold(r.holdId()))
+                    .block();
             return "200 " + used;
         } catch (RuntimeException e) {
             ledger.release(userId, r.holdId()).block();

@@ -35,8 +35,7 @@ import java.time.ZoneId;
  */
 public final class TiersExample {
 
-    private TiersExample() {
-    }
+    private TiersExample() {}
 
     /**
      * Runs the example and prints to standard output.
@@ -73,10 +72,13 @@ public final class TiersExample {
                 .windowThresholds(80)
                 .build();
         ManualClock clock = new ManualClock(Instant.parse("2026-11-23T08:00:00Z")); // a Monday, 09:00 in Berlin
-        BlockingBalanceLedger ledger = BalanceLedger.builder().config(config).clock(clock)
+        BlockingBalanceLedger ledger = BalanceLedger.builder()
+                .config(config)
+                .clock(clock)
                 .listener(event -> out.println("  event: " + describe(event)))
                 .eventExecutor(Runnable::run) // deliver in line so the printout is in order
-                .build().blocking();
+                .build()
+                .blocking();
 
         out.println("== free tier: 1000 credits a week, at most 300 a day, gpt-4o-mini only ==");
         out.println("gpt-4o: " + ledger.checkBalance("fay", "gpt-4o", 100, 100).message());
@@ -99,18 +101,20 @@ public final class TiersExample {
 
         out.println("== fay upgrades: pro tier, no caps, any model, 20% off ==");
         ledger.setTier("fay", "pro", "billing");
-        ledger.addBalance(BalanceChange.of("fay", Credits.of(5000)).withActor("billing").withNote("pro plan"));
+        ledger.addBalance(
+                BalanceChange.of("fay", Credits.of(5000)).withActor("billing").withNote("pro plan"));
         chat(ledger, out, "fay", "gpt-4o", 200, 100);
     }
 
-    private static void chat(BlockingBalanceLedger ledger, PrintStream out, String user, String model, long prompt,
-            long output) {
+    private static void chat(
+            BlockingBalanceLedger ledger, PrintStream out, String user, String model, long prompt, long output) {
         Reservation r = ledger.reserve(BalanceRequest.of(user, model, prompt, output));
         if (!r.isAllowed()) {
             out.println(user + ": " + r.decision().message());
             return;
         }
-        var receipt = ledger.deduct(ChargeRequest.of(user, model, Usage.of(prompt, output)).withHold(r.holdId()));
+        var receipt = ledger.deduct(
+                ChargeRequest.of(user, model, Usage.of(prompt, output)).withHold(r.holdId()));
         out.println(user + ": " + model + " charged " + receipt.total().negate() + ", balance " + receipt.balance());
     }
 

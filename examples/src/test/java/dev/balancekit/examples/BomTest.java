@@ -44,13 +44,16 @@ class BomTest {
         assertThat(text(bom, "packaging")).isEqualTo("pom");
         assertThat(text(bom, "groupId")).isEqualTo(text(parent, "groupId"));
         assertThat(text(bom, "version")).isEqualTo(text(parent, "version"));
-        assertThat(children(child(parent, "modules"), "module")).extracting(Node::getTextContent).contains("balance-bom");
+        assertThat(children(child(parent, "modules"), "module"))
+                .extracting(Node::getTextContent)
+                .contains("balance-bom");
     }
 
     @Test
     void readme_andGuide_showHowAHostImportsTheBom() throws Exception {
         for (String doc : List.of("README.md", "docs/guide.md")) {
-            assertThat(Files.readString(ROOT.resolve(doc))).as(doc)
+            assertThat(Files.readString(ROOT.resolve(doc)))
+                    .as(doc)
                     .contains("<artifactId>balance-bom</artifactId>", "<type>pom</type>", "<scope>import</scope>");
         }
     }
@@ -61,7 +64,8 @@ class BomTest {
         for (Element module : children(child(pom(ROOT.resolve("pom.xml")), "modules"), "module")) {
             Element pom = pom(ROOT.resolve(module.getTextContent().strip()).resolve("pom.xml"));
             List<Element> properties = children(pom, "properties");
-            boolean skipsDeploy = !properties.isEmpty() && !children(properties.get(0), "maven.deploy.skip").isEmpty()
+            boolean skipsDeploy = !properties.isEmpty()
+                    && !children(properties.get(0), "maven.deploy.skip").isEmpty()
                     && text(properties.get(0), "maven.deploy.skip").equals("true");
             String artifactId = text(pom, "artifactId");
             if (!skipsDeploy && !artifactId.equals("balance-bom")) {

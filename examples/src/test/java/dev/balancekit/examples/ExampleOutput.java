@@ -10,8 +10,7 @@ import java.util.function.Consumer;
 
 /** Runs an example into a string, and reads the output it is documented to print. */
 final class ExampleOutput {
-    private ExampleOutput() {
-    }
+    private ExampleOutput() {}
 
     static String of(Consumer<PrintStream> example) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

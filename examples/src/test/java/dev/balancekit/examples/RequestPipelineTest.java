@@ -17,9 +17,12 @@ import tools.jackson.databind.JsonNode;
 
 class RequestPipelineTest {
     private static LedgerConfig.Builder config() {
-        return LedgerConfig.builder().startBalance(Credits.of(100))
-                .prices(PriceTable.builder().model("big", ModelPrice.perToken("1", "1"))
-                        .model("small", ModelPrice.perToken("0", "0")).build());
+        return LedgerConfig.builder()
+                .startBalance(Credits.of(100))
+                .prices(PriceTable.builder()
+                        .model("big", ModelPrice.perToken("1", "1"))
+                        .model("small", ModelPrice.perToken("0", "0"))
+                        .build());
     }
 
     @Test
@@ -40,8 +43,9 @@ class RequestPipelineTest {
 
         String answer = new RequestPipeline(ledger).handle("u", "big", 90, 20, m -> Usage.of(1, 1));
 
-        assertThat(answer).isEqualTo("402 {\"type\":\"token_balance\",\"balance\":100,\"tokenCost\":110,"
-                + "\"promptTokens\":90,\"reason\":\"insufficient_balance\"}");
+        assertThat(answer)
+                .isEqualTo("402 {\"type\":\"token_balance\",\"balance\":100,\"tokenCost\":110,"
+                        + "\"promptTokens\":90,\"reason\":\"insufficient_balance\"}");
         // LibreChat's {type, balance, tokenCost, promptTokens, refillAt?}, read back with Jackson member by member
         JsonNode payload = Json.MAPPER.readTree(answer.substring("402 ".length()));
         assertThat(payload.propertyNames()).containsExactly("type", "balance", "tokenCost", "promptTokens", "reason");
@@ -55,7 +59,9 @@ class RequestPipelineTest {
     @Test
     void handle_fallback_callsAndChargesTheFreeModel() {
         BalanceLedger ledger = BalanceLedger.builder()
-                .config(config().shortfallPolicy(ShortfallPolicy.freeModel("small")).build()).build();
+                .config(config().shortfallPolicy(ShortfallPolicy.freeModel("small"))
+                        .build())
+                .build();
 
         String answer = new RequestPipeline(ledger).handle("u", "big", 90, 20, m -> Usage.of(90, 20));
 
@@ -68,8 +74,9 @@ class RequestPipelineTest {
         BalanceLedger ledger = BalanceLedger.builder().config(config().build()).build();
 
         assertThatThrownBy(() -> new RequestPipeline(ledger).handle("u", "big", 10, 10, m -> {
-            throw new IllegalStateException("model down");
-        })).hasMessage("model down");
+                    throw new IllegalStateException("model down");
+                }))
+                .hasMessage("model down");
 
         assertThat(ledger.balance("u").block().available()).isEqualTo(Credits.of(100));
     }

@@ -16,9 +16,12 @@ class TiersExampleTest {
         String out = ExampleOutput.of(TiersExample::run);
 
         // 2026-11-24 00:00 in Berlin (UTC+1) is 23:00 UTC the day before
-        assertThat(out).contains("fay: Daily usage limit reached: used 270 of 300 credits. Resets at 2026-11-23T23:00:00Z.");
+        assertThat(out)
+                .contains("fay: Daily usage limit reached: used 270 of 300 credits. Resets at 2026-11-23T23:00:00Z.");
         assertThat(out).contains("  event: DAILY usage passed 80%");
-        assertThat(out).contains("  event: refilled 360 (reset)\n  event: charged 90\nfay: gpt-4o-mini charged 90, balance 910");
+        assertThat(out)
+                .contains(
+                        "  event: refilled 360 (reset)\n  event: charged 90\nfay: gpt-4o-mini charged 90, balance 910");
         assertThat(out).contains("fay: gpt-4o charged 1200, balance 4710");
     }
 }

@@ -17,7 +17,11 @@ import tools.jackson.databind.JsonNode;
  * @param conversationId the host's conversation id ({@code conversation_id}), recorded on the
  *     ledger entries; null when not given
  */
-record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boolean stream,
+record ChatRequest(
+        String model,
+        List<ChatMessage> messages,
+        long maxTokens,
+        boolean stream,
         @Nullable String conversationId) {
 
     /** The largest {@code max_tokens} accepted. */
@@ -41,8 +45,11 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
         try {
             root = Json.MAPPER.readTree(body);
         } catch (JacksonException e) {
-            String where = e.getLocation() == null ? "" : " at offset " + e.getLocation().getCharOffset();
-            throw new InvalidRequestException("the body is not valid JSON" + where + ": " + e.getOriginalMessage(), null);
+            String where = e.getLocation() == null
+                    ? ""
+                    : " at offset " + e.getLocation().getCharOffset();
+            throw new InvalidRequestException(
+                    "the body is not valid JSON" + where + ": " + e.getOriginalMessage(), null);
         }
         if (!root.isObject()) {
             throw new InvalidRequestException("the body must be a JSON object", null);
@@ -122,7 +129,11 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
                 // only text parts count; images and audio are not priced by this example
                 JsonNode type = part.get("type");
                 JsonNode text = part.get("text");
-                if (type != null && type.isString() && type.stringValue().equals("text") && text != null && text.isString()) {
+                if (type != null
+                        && type.isString()
+                        && type.stringValue().equals("text")
+                        && text != null
+                        && text.isString()) {
                     sb.append(text.stringValue());
                 }
             }
@@ -156,8 +167,8 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
                 // not a whole number, or too large: reported below
             }
         }
-        throw new InvalidRequestException(name + " must be a whole number between 1 and " + MAX_TOKENS_LIMIT
-                + ", was " + shown(v), name);
+        throw new InvalidRequestException(
+                name + " must be a whole number between 1 and " + MAX_TOKENS_LIMIT + ", was " + shown(v), name);
     }
 
     /** A member that is missing or JSON {@code null}: both mean "not given". */
@@ -182,7 +193,8 @@ record ChatRequest(String model, List<ChatMessage> messages, long maxTokens, boo
         }
 
         /** @return the request field at fault, or null when it is the body as a whole */
-        @Nullable String param() {
+        @Nullable
+        String param() {
             return param;
         }
     }

@@ -104,9 +104,8 @@ public final class ChatServer implements AutoCloseable {
      * @param tokensSent the completion tokens the client was sent
      * @param receipt the ledger's receipt for the charge or release
      */
-    public record Settlement(String user, String holdId, HoldEnd holdEnd, String model, long tokensSent,
-            Receipt receipt) {
-    }
+    public record Settlement(
+            String user, String holdId, HoldEnd holdEnd, String model, long tokensSent, Receipt receipt) {}
 
     private ChatServer(Builder b) throws IOException {
         this.ledger = b.ledger.blocking();
@@ -119,8 +118,13 @@ public final class ChatServer implements AutoCloseable {
         this.defaultMaxTokens = b.defaultMaxTokens;
         this.clock = b.clock;
         this.onSettled = b.onSettled;
-        this.executor = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(b.threads * 8), namedThreads());
+        this.executor = new ThreadPoolExecutor(
+                b.threads,
+                b.threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(b.threads * 8),
+                namedThreads());
         // the demo tokens are fixed and public: listen on the loopback interface only
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
         http.setExecutor(executor);
@@ -129,7 +133,7 @@ public final class ChatServer implements AutoCloseable {
         http.createContext("/api/balance", ex -> serve(ex, "/api/balance", "GET", this::libreChatBalance));
         http.createContext("/admin/report", ex -> serveAdmin(ex, false));
         http.createContext("/admin/report.html", ex -> serveAdmin(ex, true));
-        http.createContext("/", ex -> serve(ex, null, "", (e, user) -> { })); // everything else: 404
+        http.createContext("/", ex -> serve(ex, null, "", (e, user) -> {})); // everything else: 404
         http.start();
     }
 
@@ -161,7 +165,8 @@ public final class ChatServer implements AutoCloseable {
     }
 
     private interface Authenticator {
-        @Nullable String authenticate(HttpExchange ex) throws IOException;
+        @Nullable
+        String authenticate(HttpExchange ex) throws IOException;
     }
 
     private void serve(HttpExchange ex, @Nullable String path, String method, Route route) {
@@ -172,15 +177,27 @@ public final class ChatServer implements AutoCloseable {
     private void serve(HttpExchange ex, @Nullable String path, String method, Authenticator auth, Route route) {
         try (ex) {
             if (path == null || !ex.getRequestURI().getPath().equals(path)) {
-                sendJson(ex, 404, OpenAiFormat.error("unknown path " + ex.getRequestURI().getPath()
-                        + "; try POST /v1/chat/completions, GET /v1/balance or GET /api/balance", "invalid_request_error",
-                        null, null));
+                sendJson(
+                        ex,
+                        404,
+                        OpenAiFormat.error(
+                                "unknown path " + ex.getRequestURI().getPath()
+                                        + "; try POST /v1/chat/completions, GET /v1/balance or GET /api/balance",
+                                "invalid_request_error",
+                                null,
+                                null));
                 return;
             }
             if (!ex.getRequestMethod().equals(method)) {
                 ex.getResponseHeaders().set("Allow", method);
-                sendJson(ex, 405, OpenAiFormat.error(path + " takes " + method + ", was " + ex.getRequestMethod(),
-                        "invalid_request_error", null, null));
+                sendJson(
+                        ex,
+                        405,
+                        OpenAiFormat.error(
+                                path + " takes " + method + ", was " + ex.getRequestMethod(),
+                                "invalid_request_error",
+                                null,
+                                null));
                 return;
             }
             String user = auth.authenticate(ex);
@@ -190,7 +207,10 @@ public final class ChatServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "client went away", e);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI(),
+                    e);
             if (ex.getResponseCode() == -1) { // nothing sent yet: the client gets an answer
                 try {
                     sendJson(ex, 500, OpenAiFormat.error("internal error", "server_error", null, null));
@@ -207,7 +227,11 @@ public final class ChatServer implements AutoCloseable {
      */
     private void serveAdmin(HttpExchange ex, boolean html) {
         String path = html ? "/admin/report.html" : "/admin/report";
-        serve(ex, ex.getRequestURI().getPath().equals(path) ? path : null, "GET", this::authenticateAdmin,
+        serve(
+                ex,
+                ex.getRequestURI().getPath().equals(path) ? path : null,
+                "GET",
+                this::authenticateAdmin,
                 (e, admin) -> report(e, html));
     }
 
@@ -220,8 +244,10 @@ public final class ChatServer implements AutoCloseable {
                 return ADMIN;
             }
             if (usersByToken.containsKey(token)) {
-                sendJson(ex, 403, OpenAiFormat.error("the usage report is for administrators", "permission_error", null,
-                        null));
+                sendJson(
+                        ex,
+                        403,
+                        OpenAiFormat.error("the usage report is for administrators", "permission_error", null, null));
                 return null;
             }
         }
@@ -254,24 +280,40 @@ public final class ChatServer implements AutoCloseable {
         }
         ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
         // never echo the token: it may be a real key sent to the wrong server
-        sendJson(ex, 401, OpenAiFormat.error(header == null
-                ? "You didn't provide an API key. Send it as 'Authorization: Bearer <token>'."
-                : "Incorrect API key provided.", "invalid_request_error", null, "invalid_api_key"));
+        sendJson(
+                ex,
+                401,
+                OpenAiFormat.error(
+                        header == null
+                                ? "You didn't provide an API key. Send it as 'Authorization: Bearer <token>'."
+                                : "Incorrect API key provided.",
+                        "invalid_request_error",
+                        null,
+                        "invalid_api_key"));
         return null;
     }
 
     private void completions(HttpExchange ex, String user) throws IOException {
         byte[] body = ex.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
-            sendJson(ex, 413, OpenAiFormat.error("the body is larger than " + MAX_BODY_BYTES + " bytes",
-                    "invalid_request_error", null, null));
+            sendJson(
+                    ex,
+                    413,
+                    OpenAiFormat.error(
+                            "the body is larger than " + MAX_BODY_BYTES + " bytes",
+                            "invalid_request_error",
+                            null,
+                            null));
             return;
         }
         ChatRequest request;
         try {
             request = ChatRequest.parse(new String(body, StandardCharsets.UTF_8), defaultMaxTokens);
         } catch (ChatRequest.InvalidRequestException e) {
-            sendJson(ex, 400, OpenAiFormat.error(String.valueOf(e.getMessage()), "invalid_request_error", e.param(), null));
+            sendJson(
+                    ex,
+                    400,
+                    OpenAiFormat.error(String.valueOf(e.getMessage()), "invalid_request_error", e.param(), null));
             return;
         }
         long promptTokens = request.promptTokens();
@@ -291,8 +333,14 @@ public final class ChatServer implements AutoCloseable {
             return;
         }
         boolean fallback = decision.status() == BalanceDecision.Status.FALLBACK;
-        Turn turn = new Turn(user, Objects.requireNonNull(r.holdId()), request, promptTokens, decision.model(),
-                fallback, clock.instant());
+        Turn turn = new Turn(
+                user,
+                Objects.requireNonNull(r.holdId()),
+                request,
+                promptTokens,
+                decision.model(),
+                fallback,
+                clock.instant());
         if (fallback) {
             ex.getResponseHeaders().set(FALLBACK_HEADER, turn.model);
         }
@@ -358,7 +406,10 @@ public final class ChatServer implements AutoCloseable {
             // an aborted stream's completion at 1.15x, context incomplete), which settles the hold
             // and frees the part of it that was never used.
             long sent = out.tokensSent();
-            settle(t, t.charge(Usage.of(t.promptTokens, sent), EntryContext.INCOMPLETE), HoldEnd.CHARGED_INCOMPLETE,
+            settle(
+                    t,
+                    t.charge(Usage.of(t.promptTokens, sent), EntryContext.INCOMPLETE),
+                    HoldEnd.CHARGED_INCOMPLETE,
                     sent);
             return;
         }
@@ -421,16 +472,23 @@ public final class ChatServer implements AutoCloseable {
     }
 
     private static String modelError(@Nullable Exception e) {
-        String why = e == null ? "no usage reported" : e instanceof InterruptedException ? "interrupted"
-                : String.valueOf(e.getMessage());
+        String why = e == null
+                ? "no usage reported"
+                : e instanceof InterruptedException ? "interrupted" : String.valueOf(e.getMessage());
         return OpenAiFormat.error("the model failed: " + why, "server_error", null, "model_error");
     }
 
     private void balance(HttpExchange ex, String user) throws IOException {
         Optional<AccountView> view = ledger.balance(user);
         if (view.isEmpty()) {
-            sendJson(ex, 404, OpenAiFormat.error("no balance for this user yet: the first chat request creates it",
-                    "invalid_request_error", null, "balance_not_found"));
+            sendJson(
+                    ex,
+                    404,
+                    OpenAiFormat.error(
+                            "no balance for this user yet: the first chat request creates it",
+                            "invalid_request_error",
+                            null,
+                            "balance_not_found"));
             return;
         }
         sendJson(ex, 200, OpenAiFormat.balance(view.get(), ledger.usage(user)));
@@ -448,7 +506,11 @@ public final class ChatServer implements AutoCloseable {
             sendJson(ex, 404, Json.MAPPER.writeValueAsString(Map.of("error", "Balance not found")));
             return;
         }
-        sendJson(ex, 200, Json.MAPPER.writeValueAsString(LibreChatBalance.of(view.get(), config).payload()));
+        sendJson(
+                ex,
+                200,
+                Json.MAPPER.writeValueAsString(
+                        LibreChatBalance.of(view.get(), config).payload()));
     }
 
     private static void sendJson(HttpExchange ex, int status, String json) throws IOException {
@@ -531,7 +593,7 @@ public final class ChatServer implements AutoCloseable {
         private int threads = 16;
         private long defaultMaxTokens = 256;
         private Clock clock = Clock.systemUTC();
-        private Consumer<Settlement> onSettled = s -> { };
+        private Consumer<Settlement> onSettled = s -> {};
 
         private Builder(BalanceLedger ledger, ChatModel model) {
             this.ledger = Objects.requireNonNull(ledger, "ledger");

@@ -68,8 +68,7 @@ public final class ChatServerExample {
 
     private static final int DEFAULT_PORT = 8080;
 
-    private ChatServerExample() {
-    }
+    private ChatServerExample() {}
 
     /**
      * Starts the server and prints how to try it.
@@ -81,7 +80,11 @@ public final class ChatServerExample {
         Map<String, String> env = System.getenv();
         Clock clock = Clock.systemUTC();
         BalanceStore store = store(env);
-        BalanceLedger ledger = BalanceLedger.builder().config(config()).store(store).clock(clock).build();
+        BalanceLedger ledger = BalanceLedger.builder()
+                .config(config())
+                .store(store)
+                .clock(clock)
+                .build();
         provision(ledger.blocking());
         // a steady 25 tokens a second, so a stream can be watched arriving
         ChatModel model = new FakeChatModel(40, FakeChatModel.Pacer.fixedDelay(Duration.ofMillis(40)));
@@ -110,8 +113,12 @@ public final class ChatServerExample {
                         .model("gpt-4o-mini", ModelPrice.perToken("0.15", "0.6"))
                         .model(FREE_MODEL, ModelPrice.perToken("0", "0"))
                         .build())
-                .tier(Tier.builder(PREPAID).shortfallPolicy(ShortfallPolicy.block()).build())
-                .tier(Tier.builder(FREE_FALLBACK).shortfallPolicy(ShortfallPolicy.freeModel(FREE_MODEL)).build())
+                .tier(Tier.builder(PREPAID)
+                        .shortfallPolicy(ShortfallPolicy.block())
+                        .build())
+                .tier(Tier.builder(FREE_FALLBACK)
+                        .shortfallPolicy(ShortfallPolicy.freeModel(FREE_MODEL))
+                        .build())
                 .defaultTier(PREPAID)
                 .build();
     }
@@ -212,8 +219,8 @@ public final class ChatServerExample {
         out.println("BalanceKit chat server on " + url + " (" + storeName + "; stop with Ctrl+C)");
         out.println("Users: alice (sk-demo-alice, tier prepaid) and bob (sk-demo-bob, tier free-fallback),"
                 + " 5000 credits each.");
-        out.println("gpt-4o costs 2.5 credits per prompt token and 10 per completion token; "
-                + FREE_MODEL + " is free.");
+        out.println(
+                "gpt-4o costs 2.5 credits per prompt token and 10 per completion token; " + FREE_MODEL + " is free.");
         out.println();
         out.println("# a chat turn: 2.5 x prompt + 10 x 40 answer tokens are charged, the rest of the hold is freed");
         out.println(curlChat(url, "sk-demo-alice", "\"stream\":false"));
@@ -228,7 +235,8 @@ public final class ChatServerExample {
         out.println("curl -s " + url + "/v1/balance -H 'Authorization: Bearer sk-demo-alice'");
         out.println("# the usage report, for the admin token only: JSON, or a page with charts");
         out.println("curl -s '" + url + "/admin/report?by=user,model' -H 'Authorization: Bearer " + ADMIN_TOKEN + "'");
-        out.println("curl -s " + url + "/admin/report.html -H 'Authorization: Bearer " + ADMIN_TOKEN + "' -o report.html");
+        out.println(
+                "curl -s " + url + "/admin/report.html -H 'Authorization: Bearer " + ADMIN_TOKEN + "' -o report.html");
     }
 
     private static String curlChat(String url, String token, String extra) {

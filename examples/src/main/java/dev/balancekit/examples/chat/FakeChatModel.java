@@ -15,8 +15,9 @@ import java.util.Objects;
 public final class FakeChatModel implements ChatModel {
 
     private static final String[] WORDS = ("This answer comes from a fake model . It writes one word per token ,"
-            + " stops at max_tokens , and reports its usage the way a real provider does , so the ledger"
-            + " can charge exactly what was used .").split(" ");
+                    + " stops at max_tokens , and reports its usage the way a real provider does , so the ledger"
+                    + " can charge exactly what was used .")
+            .split(" ");
 
     private final int answerTokens;
     private final Pacer pacer;
@@ -36,7 +37,7 @@ public final class FakeChatModel implements ChatModel {
 
         /** @return a pacer that never waits */
         static Pacer none() {
-            return index -> { };
+            return index -> {};
         }
 
         /**

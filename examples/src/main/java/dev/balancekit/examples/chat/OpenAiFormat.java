@@ -33,8 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class OpenAiFormat {
 
-    private OpenAiFormat() {
-    }
+    private OpenAiFormat() {}
 
     /**
      * An OpenAI error body.
@@ -46,7 +45,10 @@ final class OpenAiFormat {
      * @return the JSON text
      */
     static String error(String message, String type, @Nullable String param, @Nullable String code) {
-        ObjectNode error = object().put("message", message).put("type", type).put("param", param).put("code", code);
+        ObjectNode error = object().put("message", message)
+                .put("type", type)
+                .put("param", param)
+                .put("code", code);
         return write(object().set("error", error));
     }
 
@@ -73,7 +75,8 @@ final class OpenAiFormat {
      */
     static String completion(Turn t, String text, Usage usage, Receipt receipt) {
         ObjectNode body = head(t, "chat.completion");
-        body.putArray("choices").addObject()
+        body.putArray("choices")
+                .addObject()
                 .put("index", 0)
                 .set("message", object().put("role", "assistant").put("content", text))
                 .put("finish_reason", finishReason(t, usage));
@@ -136,16 +139,19 @@ final class OpenAiFormat {
      * @return the JSON text
      */
     static String balance(AccountView v, List<WindowUsage> windows) {
-        ObjectNode body = object()
-                .put("object", "balance")
+        ObjectNode body = object().put("object", "balance")
                 .put("user", v.user())
                 .put("tier", v.tier())
                 .put("balance", Json.number(v.balance()))
                 .put("available", Json.number(v.available()));
         ArrayNode holds = body.putArray("holds");
         for (Hold h : v.holds()) {
-            holds.addObject().put("id", h.id()).put("model", h.model()).put("amount", Json.number(h.amount()))
-                    .put("tokens", h.tokens()).put("expiresAt", text(h.expiresAt()));
+            holds.addObject()
+                    .put("id", h.id())
+                    .put("model", h.model())
+                    .put("amount", Json.number(h.amount()))
+                    .put("tokens", h.tokens())
+                    .put("expiresAt", text(h.expiresAt()));
         }
         ArrayNode usage = body.putArray("usage");
         for (WindowUsage w : windows) {
@@ -158,31 +164,32 @@ final class OpenAiFormat {
                     .put("tokenLimit", w.tokenLimit())
                     .put("resetsAt", text(w.resetsAt()));
         }
-        return write(body
-                .put("refillAt", text(v.refillAt()))
+        return write(body.put("refillAt", text(v.refillAt()))
                 .put("lastTransactionAt", text(v.lastTransactionAt()))
                 .put("totalTokens", v.totalTokens()));
     }
 
     private static String chunk(Turn t, ObjectNode delta, @Nullable String finishReason) {
         ObjectNode body = head(t, "chat.completion.chunk");
-        body.putArray("choices").addObject().put("index", 0).set("delta", delta)
-                .put("finish_reason", finishReason);
+        body.putArray("choices").addObject().put("index", 0).set("delta", delta).put("finish_reason", finishReason);
         return write(body);
     }
 
     private static ObjectNode head(Turn t, String object) {
-        return object().put("id", t.id).put("object", object).put("created", t.created).put("model", t.model);
+        return object().put("id", t.id)
+                .put("object", object)
+                .put("created", t.created)
+                .put("model", t.model);
     }
 
     private static ObjectNode usage(Usage u) {
-        return object().put("prompt_tokens", u.promptTokens()).put("completion_tokens", u.outputTokens())
+        return object().put("prompt_tokens", u.promptTokens())
+                .put("completion_tokens", u.outputTokens())
                 .put("total_tokens", u.totalTokens());
     }
 
     private static ObjectNode balancekit(Turn t, Receipt receipt) {
-        return object()
-                .put("requested_model", t.request.model())
+        return object().put("requested_model", t.request.model())
                 .put("fallback", t.fallback)
                 .put("charged", Json.number(receipt.total().negate()))
                 .put("balance", Json.number(receipt.balance()));

@@ -50,7 +50,8 @@ final class ReportEndpoint {
         Map<String, String> q = query(uri.getRawQuery());
         ZoneId zone = ledger.config().zone();
         Instant until = q.containsKey("until") ? instant("until", q.get("until"), zone, true) : clock.instant();
-        Instant since = q.containsKey("since") ? instant("since", q.get("since"), zone, false)
+        Instant since = q.containsKey("since")
+                ? instant("since", q.get("since"), zone, false)
                 : until.minus(Duration.ofDays(30));
         List<UsageDimension> by = new ArrayList<>();
         for (String d : q.getOrDefault("by", "user").split(",")) {
@@ -58,11 +59,20 @@ final class ReportEndpoint {
                 by.add(UsageDimension.parse(d));
             }
         }
-        ReportSpec spec = new ReportSpec(since, until, by, Set.of(), Set.of(), Set.of(),
+        ReportSpec spec = new ReportSpec(
+                since,
+                until,
+                by,
+                Set.of(),
+                Set.of(),
+                Set.of(),
                 integer("top", q.getOrDefault("top", Integer.toString(ReportSpec.DEFAULT_TOP))),
-                integer("lowBalanceDays", q.getOrDefault("lowBalanceDays",
-                        Integer.toString(ReportSpec.DEFAULT_LOW_BALANCE_DAYS))));
-        return AdminReports.build(ledger, spec, UserDirectory.NONE, clock).blockOptional().orElseThrow();
+                integer(
+                        "lowBalanceDays",
+                        q.getOrDefault("lowBalanceDays", Integer.toString(ReportSpec.DEFAULT_LOW_BALANCE_DAYS))));
+        return AdminReports.build(ledger, spec, UserDirectory.NONE, clock)
+                .blockOptional()
+                .orElseThrow();
     }
 
     private static Map<String, String> query(String raw) {

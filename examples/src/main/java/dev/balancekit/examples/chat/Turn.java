@@ -15,6 +15,7 @@ final class Turn {
     final long promptTokens;
     /** The model that answers: the requested one, or the free model on fallback. */
     final String model;
+
     final boolean fallback;
     /** OpenAI's completion id, {@code chatcmpl-<holdId>}, so a response can be found in the ledger. */
     final String id;
@@ -23,7 +24,13 @@ final class Turn {
     /** When the hold was made or last extended; only the thread serving the request touches it. */
     Instant holdRenewedAt;
 
-    Turn(String user, String holdId, ChatRequest request, long promptTokens, String model, boolean fallback,
+    Turn(
+            String user,
+            String holdId,
+            ChatRequest request,
+            long promptTokens,
+            String model,
+            boolean fallback,
             Instant now) {
         this.user = user;
         this.holdId = holdId;

@@ -37,12 +37,16 @@ public final class SummaryService {
     @SuppressWarnings("NullAway") // reserve() always emits a reservation
     public String summarize(String user, String text) {
         long promptTokens = Math.max(1, text.length() / 4);
-        Reservation r = ledger.reserve(BalanceRequest.of(user, "gpt-4o-mini", promptTokens, 200)).block();
+        Reservation r = ledger.reserve(BalanceRequest.of(user, "gpt-4o-mini", promptTokens, 200))
+                .block();
         if (!r.isAllowed()) {
             return r.decision().message();
         }
         Usage usage = model.apply(text);
-        ledger.deduct(ChargeRequest.of(user, "gpt-4o-mini", usage).withContext("summary").withHold(r.holdId())).block();
+        ledger.deduct(ChargeRequest.of(user, "gpt-4o-mini", usage)
+                        .withContext("summary")
+                        .withHold(r.holdId()))
+                .block();
         return "ok";
     }
 }

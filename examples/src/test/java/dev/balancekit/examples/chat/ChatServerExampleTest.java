@@ -28,8 +28,10 @@ class ChatServerExampleTest {
 
     @Test
     void port_comesFromTheArgument_elsePORT_else8080() {
-        assertThat(ChatServerExample.port(new String[] {"9090"}, Map.of("PORT", "7070"))).isEqualTo(9090);
-        assertThat(ChatServerExample.port(new String[0], Map.of("PORT", "7070"))).isEqualTo(7070);
+        assertThat(ChatServerExample.port(new String[] {"9090"}, Map.of("PORT", "7070")))
+                .isEqualTo(9090);
+        assertThat(ChatServerExample.port(new String[0], Map.of("PORT", "7070")))
+                .isEqualTo(7070);
         assertThat(ChatServerExample.port(new String[0], Map.of())).isEqualTo(8080);
         assertThatThrownBy(() -> ChatServerExample.port(new String[] {"http"}, Map.of()))
                 .hasMessage("port must be a number between 0 and 65535, was 'http'");
@@ -53,14 +55,18 @@ class ChatServerExampleTest {
             BalanceStore store = ChatServerExample.store(Map.of("MONGO_URI", server.getConnectionString() + "/chat"));
             assertThat(store).isInstanceOf(MongoBalanceStore.class);
             assertThat(ChatServerExample.describe(store)).isEqualTo("MongoDB store");
-            assertThat(indexNames(client, "chat")).contains("balance_1__id_1", "lastTransactionAt_1__id_1", "pending.s_1");
+            assertThat(indexNames(client, "chat"))
+                    .contains("balance_1__id_1", "lastTransactionAt_1__id_1", "pending.s_1");
 
             ChatServerExample.store(Map.of("MONGO_URI", server.getConnectionString()));
             assertThat(indexNames(client, "LibreChat")).contains("balance_1__id_1");
 
             // the chat server's ledger runs on it end to end
-            BlockingBalanceLedger ledger = BalanceLedger.builder().config(ChatServerExample.config()).store(store)
-                    .build().blocking();
+            BlockingBalanceLedger ledger = BalanceLedger.builder()
+                    .config(ChatServerExample.config())
+                    .store(store)
+                    .build()
+                    .blocking();
             ChatServerExample.provision(ledger);
             assertThat(ledger.balance("bob").orElseThrow().tier()).isEqualTo("free-fallback");
         } finally {
@@ -73,10 +79,17 @@ class ChatServerExampleTest {
         MongoServer server = new MongoServer(new MemoryBackend());
         server.bind();
         try (MongoClient client = MongoClients.create(server.getConnectionString())) {
-            ChatServerExample.store(Map.of("MONGO_URI", server.getConnectionString() + "/chat",
-                    "BALANCEKIT_ACCOUNTS_COLLECTION", "chat_accounts", "BALANCEKIT_ENTRIES_COLLECTION", "chat_entries"));
+            ChatServerExample.store(Map.of(
+                    "MONGO_URI",
+                    server.getConnectionString() + "/chat",
+                    "BALANCEKIT_ACCOUNTS_COLLECTION",
+                    "chat_accounts",
+                    "BALANCEKIT_ENTRIES_COLLECTION",
+                    "chat_entries"));
 
-            assertThat(Flux.from(client.getDatabase("chat").listCollectionNames()).collectList().block(Duration.ofSeconds(30)))
+            assertThat(Flux.from(client.getDatabase("chat").listCollectionNames())
+                            .collectList()
+                            .block(Duration.ofSeconds(30)))
                     .contains("chat_accounts", "chat_entries");
         } finally {
             server.shutdownNow();
@@ -84,13 +97,20 @@ class ChatServerExampleTest {
     }
 
     private static List<String> indexNames(MongoClient client, String database) {
-        return Flux.from(client.getDatabase(database).getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION).listIndexes())
-                .map(doc -> doc.getString("name")).collectList().block(Duration.ofSeconds(30));
+        return Flux.from(client.getDatabase(database)
+                        .getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION)
+                        .listIndexes())
+                .map(doc -> doc.getString("name"))
+                .collectList()
+                .block(Duration.ofSeconds(30));
     }
 
     @Test
     void provision_putsTheDemoUsersOnTheirTiers_once() {
-        BlockingBalanceLedger ledger = BalanceLedger.builder().config(ChatServerExample.config()).build().blocking();
+        BlockingBalanceLedger ledger = BalanceLedger.builder()
+                .config(ChatServerExample.config())
+                .build()
+                .blocking();
 
         ChatServerExample.provision(ledger);
         ChatServerExample.provision(ledger);
@@ -99,8 +119,10 @@ class ChatServerExampleTest {
         assertThat(ledger.balance("bob").orElseThrow().tier()).isEqualTo("free-fallback");
         assertThat(ledger.balance("bob").orElseThrow().balance()).isEqualTo(Credits.of(5000));
         // bob's account is created on the default tier, then moved: one tier change, not one per start
-        assertThat(ledger.transactionHistory("bob", HistoryQuery.all().withContext(EntryContext.TIER_CHANGE)).items())
-                .singleElement().satisfies(e -> assertThat(e.note()).isEqualTo("prepaid -> free-fallback"));
+        assertThat(ledger.transactionHistory("bob", HistoryQuery.all().withContext(EntryContext.TIER_CHANGE))
+                        .items())
+                .singleElement()
+                .satisfies(e -> assertThat(e.note()).isEqualTo("prepaid -> free-fallback"));
     }
 
     @Test
@@ -110,7 +132,8 @@ class ChatServerExampleTest {
         ChatServerExample.printHowToTry(new PrintStream(bytes, true, StandardCharsets.UTF_8), 9090, "in-memory store");
 
         String out = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(out).startsWith("BalanceKit chat server on http://localhost:9090 (in-memory store; stop with Ctrl+C)")
+        assertThat(out)
+                .startsWith("BalanceKit chat server on http://localhost:9090 (in-memory store; stop with Ctrl+C)")
                 .contains("curl -s http://localhost:9090/v1/chat/completions -H 'Authorization: Bearer sk-demo-alice'"
                         + " -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
                         + "\"content\":\"Hello, ledger!\"}],\"stream\":false}'")

@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +28,10 @@ class ChatServerReportTest {
 
     @BeforeEach
     void start() throws IOException {
-        BalanceLedger ledger = BalanceLedger.builder().config(ChatServerExample.config()).clock(clock).build();
+        BalanceLedger ledger = BalanceLedger.builder()
+                .config(ChatServerExample.config())
+                .clock(clock)
+                .build();
         ChatServerExample.provision(ledger.blocking());
         server = ChatServer.builder(ledger, new FakeChatModel(40, FakeChatModel.Pacer.none()))
                 .users(ChatServerExample.DEMO_TOKENS)
@@ -52,17 +54,20 @@ class ChatServerReportTest {
         assertThat(send(chat(ALICE)).statusCode()).isEqualTo(200);
         clock.advance(Duration.ofMinutes(1));
 
-        HttpResponse<String> r = send(get(ChatServerExample.ADMIN_TOKEN, "/admin/report?by=user,model&lowBalanceDays=0"));
+        HttpResponse<String> r =
+                send(get(ChatServerExample.ADMIN_TOKEN, "/admin/report?by=user,model&lowBalanceDays=0"));
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
         Map<String, Object> body = ChatServerTest.object(ChatServerTest.parse(r.body()));
         assertThat(ChatServerTest.list(body.get("by"))).containsExactly("user", "model");
-        Map<String, Object> first = ChatServerTest.object(ChatServerTest.list(body.get("table")).get(0));
+        Map<String, Object> first =
+                ChatServerTest.object(ChatServerTest.list(body.get("table")).get(0));
         assertThat(first).containsEntry("user", "alice").containsEntry("model", "gpt-4o");
         assertThat(new BigDecimal(first.get("spent").toString())).isEqualByComparingTo("820");
         assertThat(new BigDecimal(first.get("completionTokens").toString())).isEqualByComparingTo("80");
-        Map<String, Object> topModel = ChatServerTest.object(ChatServerTest.list(body.get("topModels")).get(0));
+        Map<String, Object> topModel =
+                ChatServerTest.object(ChatServerTest.list(body.get("topModels")).get(0));
         assertThat(topModel).containsEntry("model", "gpt-4o");
     }
 
@@ -84,14 +89,16 @@ class ChatServerReportTest {
         assertThat(user.statusCode()).isEqualTo(403);
         assertThat(user.body()).contains("the usage report is for administrators");
 
-        HttpResponse<String> none = send(HttpRequest.newBuilder(uri("/admin/report.html")).GET().build());
+        HttpResponse<String> none =
+                send(HttpRequest.newBuilder(uri("/admin/report.html")).GET().build());
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(send(get("sk-wrong", "/admin/report")).statusCode()).isEqualTo(401);
 
         HttpResponse<String> bad = send(get(ChatServerExample.ADMIN_TOKEN, "/admin/report?since=yesterday"));
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(bad.body()).contains("since must be a date such as 2026-01-15 or an instant such as 2026-01-15T10:00:00Z,"
-                + " was 'yesterday'");
+        assertThat(bad.body())
+                .contains("since must be a date such as 2026-01-15 or an instant such as 2026-01-15T10:00:00Z,"
+                        + " was 'yesterday'");
 
         // the admin token is no user: it cannot chat
         assertThat(send(chat(ChatServerExample.ADMIN_TOKEN)).statusCode()).isEqualTo(401);
@@ -102,7 +109,10 @@ class ChatServerReportTest {
     }
 
     private HttpRequest get(String token, String path) {
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET().build();
+        return HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build();
     }
 
     private HttpRequest chat(String token) {
@@ -116,5 +126,4 @@ class ChatServerReportTest {
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
-
 }

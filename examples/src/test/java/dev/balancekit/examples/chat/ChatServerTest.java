@@ -64,7 +64,10 @@ class ChatServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        BalanceLedger reactive = BalanceLedger.builder().config(ChatServerExample.config()).clock(clock).build();
+        BalanceLedger reactive = BalanceLedger.builder()
+                .config(ChatServerExample.config())
+                .clock(clock)
+                .build();
         ledger = reactive.blocking();
         ChatServerExample.provision(ledger);
         server = ChatServer.builder(reactive, (call, sink) -> model.generate(call, sink))
@@ -74,8 +77,10 @@ class ChatServerTest {
                 .clock(clock)
                 .onSettled(settlements::add)
                 .start();
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(Gate.TIMEOUT_SECONDS)).build();
+        client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(Gate.TIMEOUT_SECONDS))
+                .build();
     }
 
     @AfterEach
@@ -93,23 +98,28 @@ class ChatServerTest {
         Map<String, Object> body = object(parse(response.body()));
         assertThat(body).containsEntry("object", "chat.completion").containsEntry("model", "gpt-4o");
         Map<String, Object> choice = object(list(body.get("choices")).get(0));
-        assertThat(object(choice.get("message"))).containsEntry("role", "assistant")
+        assertThat(object(choice.get("message")))
+                .containsEntry("role", "assistant")
                 .containsEntry("content", answer(40));
         assertThat(choice).containsEntry("finish_reason", "stop");
-        assertNumbers(object(body.get("usage")), Map.of("prompt_tokens", "4", "completion_tokens", "40",
-                "total_tokens", "44"));
+        assertNumbers(
+                object(body.get("usage")),
+                Map.of("prompt_tokens", "4", "completion_tokens", "40", "total_tokens", "44"));
         // 4 x 2.5 + 40 x 10 = 410, and only that: the rest of the 2570 held is free again
         assertNumbers(object(body.get("balancekit")), Map.of("charged", "410", "balance", "4590"));
-        assertThat(object(body.get("balancekit"))).containsEntry("fallback", false)
+        assertThat(object(body.get("balancekit")))
+                .containsEntry("fallback", false)
                 .containsEntry("requested_model", "gpt-4o");
         AccountView account = ledger.balance("alice").orElseThrow();
         assertThat(account.balance()).isEqualTo(Credits.of(4590));
         assertThat(account.available()).isEqualTo(Credits.of(4590));
         assertThat(account.holds()).isEmpty();
 
-        List<LedgerEntry> entries = ledger.transactionHistory("alice", HistoryQuery.all()
-                .withContext(EntryContext.MESSAGE)).items();
-        assertThat(entries).extracting(LedgerEntry::tokenType, LedgerEntry::rawAmount, LedgerEntry::tokenValue)
+        List<LedgerEntry> entries = ledger.transactionHistory(
+                        "alice", HistoryQuery.all().withContext(EntryContext.MESSAGE))
+                .items();
+        assertThat(entries)
+                .extracting(LedgerEntry::tokenType, LedgerEntry::rawAmount, LedgerEntry::tokenValue)
                 .containsExactlyInAnyOrder(
                         tuple(TokenType.PROMPT, -4L, Credits.of(-10)),
                         tuple(TokenType.COMPLETION, -40L, Credits.of(-400)));
@@ -132,12 +142,17 @@ class ChatServerTest {
         assertThat(response.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
         List<String> events = events(response.body());
         assertThat(events).hasSize(40 + 3).last().isEqualTo("[DONE]");
-        List<Map<String, Object>> chunks = events.subList(0, 42).stream().map(e -> object(parse(e))).toList();
-        assertThat(chunks).allSatisfy(c -> assertThat(c).containsEntry("object", "chat.completion.chunk")
-                .containsEntry("model", "gpt-4o"));
+        List<Map<String, Object>> chunks =
+                events.subList(0, 42).stream().map(e -> object(parse(e))).toList();
+        assertThat(chunks)
+                .allSatisfy(c -> assertThat(c)
+                        .containsEntry("object", "chat.completion.chunk")
+                        .containsEntry("model", "gpt-4o"));
         assertThat(delta(chunks.get(0))).containsEntry("role", "assistant");
         assertThat(delta(chunks.get(1))).doesNotContainKey("role");
-        assertThat(chunks.subList(0, 40).stream().map(c -> (String) delta(c).get("content")).collect(Collectors.joining()))
+        assertThat(chunks.subList(0, 40).stream()
+                        .map(c -> (String) delta(c).get("content"))
+                        .collect(Collectors.joining()))
                 .isEqualTo(answer(40));
         assertThat(object(list(chunks.get(40).get("choices")).get(0))).containsEntry("finish_reason", "stop");
         Map<String, Object> last = chunks.get(41);
@@ -165,7 +180,9 @@ class ChatServerTest {
 
         // the three that got a hold are inside the model; the other seven were refused meanwhile
         gate.awaitArrivals(3);
-        assertThat(denied.await(Gate.TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("seven requests refused").isTrue();
+        assertThat(denied.await(Gate.TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                .as("seven requests refused")
+                .isTrue();
         assertThat(gate.unawaitedArrivals()).isZero();
         AccountView during = ledger.balance("alice").orElseThrow();
         assertThat(during.holds()).hasSize(3);
@@ -190,7 +207,8 @@ class ChatServerTest {
         // can ever be allowed, whatever the interleaving; a fourth would take the balance below zero.
         model = new FakeChatModel(1000, FakeChatModel.Pacer.none());
         List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, 20)
-                .mapToObj(i -> postAsync(ALICE, chat("gpt-4o", "\"max_tokens\":150"))).toList();
+                .mapToObj(i -> postAsync(ALICE, chat("gpt-4o", "\"max_tokens\":150")))
+                .toList();
 
         List<Integer> statuses = new ArrayList<>();
         for (CompletableFuture<HttpResponse<String>> f : responses) {
@@ -217,8 +235,9 @@ class ChatServerTest {
             sink.accept(token);
             written.incrementAndGet();
         });
-        HttpResponse<InputStream> response = client.send(request(ALICE, chat("gpt-4o",
-                "\"stream\":true,\"max_tokens\":128000")), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client.send(
+                request(ALICE, chat("gpt-4o", "\"stream\":true,\"max_tokens\":128000")),
+                HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
         int k = 5;
@@ -240,15 +259,21 @@ class ChatServerTest {
         assertThat(sent).isGreaterThanOrEqualTo(k).isLessThan(128_000);
         assertThat(settled.tokensSent()).isEqualTo(sent);
 
-        List<LedgerEntry> entries = ledger.transactionHistory("alice", HistoryQuery.all()
-                .withContext(EntryContext.INCOMPLETE)).items();
+        List<LedgerEntry> entries = ledger.transactionHistory(
+                        "alice", HistoryQuery.all().withContext(EntryContext.INCOMPLETE))
+                .items();
         assertThat(entries).hasSize(2).allSatisfy(e -> assertThat(e.holdId()).isEqualTo(settled.holdId()));
-        LedgerEntry completion = entries.stream().filter(e -> e.tokenType() == TokenType.COMPLETION).findFirst()
+        LedgerEntry completion = entries.stream()
+                .filter(e -> e.tokenType() == TokenType.COMPLETION)
+                .findFirst()
                 .orElseThrow();
         assertThat(completion.rawAmount()).isEqualTo(-sent);
         assertThat(completion.rate()).isEqualTo(Rate.perToken("11.5")); // 1.15 x 10
         assertThat(completion.tokenValue()).isEqualTo(Credits.ofMicros(-11_500_000L * sent));
-        LedgerEntry prompt = entries.stream().filter(e -> e.tokenType() == TokenType.PROMPT).findFirst().orElseThrow();
+        LedgerEntry prompt = entries.stream()
+                .filter(e -> e.tokenType() == TokenType.PROMPT)
+                .findFirst()
+                .orElseThrow();
         assertThat(prompt.tokenValue()).isEqualTo(Credits.of(-10));
 
         // the hold (10 + 1,280,000) is gone: only what was sent was taken
@@ -266,17 +291,20 @@ class ChatServerTest {
         HttpResponse<String> response = post(ALICE, chat("gpt-4o", "\"max_tokens\":1000"));
 
         assertThat(response.statusCode()).isEqualTo(402);
-        assertThat(response.body()).isEqualTo("{\"error\":{"
-                + "\"message\":\"Insufficient Funds! Balance: 5000. Prompt tokens: 4. Cost: 10010.\","
-                + "\"code\":402,"
-                + "\"type\":\"token_balance\",\"balance\":5000,\"tokenCost\":10010,\"promptTokens\":4,"
-                + "\"reason\":\"insufficient_balance\"}}");
+        assertThat(response.body())
+                .isEqualTo("{\"error\":{"
+                        + "\"message\":\"Insufficient Funds! Balance: 5000. Prompt tokens: 4. Cost: 10010.\","
+                        + "\"code\":402,"
+                        + "\"type\":\"token_balance\",\"balance\":5000,\"tokenCost\":10010,\"promptTokens\":4,"
+                        + "\"reason\":\"insufficient_balance\"}}");
         // read back with Jackson: LibreChat's {type, balance, tokenCost, promptTokens} after the message and code
         Map<String, Object> error = object(object(parse(response.body())).get("error"));
-        assertThat(error.keySet()).containsExactly("message", "code", "type", "balance", "tokenCost", "promptTokens",
-                "reason");
-        assertThat(error).containsEntry("message", "Insufficient Funds! Balance: 5000. Prompt tokens: 4. Cost: 10010.")
-                .containsEntry("type", "token_balance").containsEntry("reason", "insufficient_balance");
+        assertThat(error.keySet())
+                .containsExactly("message", "code", "type", "balance", "tokenCost", "promptTokens", "reason");
+        assertThat(error)
+                .containsEntry("message", "Insufficient Funds! Balance: 5000. Prompt tokens: 4. Cost: 10010.")
+                .containsEntry("type", "token_balance")
+                .containsEntry("reason", "insufficient_balance");
         assertNumbers(error, Map.of("code", "402", "balance", "5000", "tokenCost", "10010", "promptTokens", "4"));
         assertThat(ledger.balance("alice").orElseThrow().holds()).isEmpty();
         assertThat(settlements).isEmpty();
@@ -295,11 +323,14 @@ class ChatServerTest {
         assertThat(response.headers().firstValue(ChatServer.FALLBACK_HEADER)).hasValue(ChatServerExample.FREE_MODEL);
         Map<String, Object> body = object(parse(response.body()));
         assertThat(body).containsEntry("model", ChatServerExample.FREE_MODEL);
-        assertThat(object(body.get("balancekit"))).containsEntry("fallback", true)
+        assertThat(object(body.get("balancekit")))
+                .containsEntry("fallback", true)
                 .containsEntry("requested_model", "gpt-4o");
         assertNumbers(object(body.get("balancekit")), Map.of("charged", "0", "balance", before.toString()));
         assertThat(ledger.transactionHistory("bob", HistoryQuery.all().withModel(ChatServerExample.FREE_MODEL))
-                .items()).hasSize(2).allSatisfy(e -> assertThat(e.tokenValue()).isEqualTo(Credits.ZERO));
+                        .items())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.tokenValue()).isEqualTo(Credits.ZERO));
 
         HttpResponse<String> streamed = post(BOB, chat("gpt-4o", "\"max_tokens\":1000,\"stream\":true"));
         assertThat(streamed.headers().firstValue(ChatServer.FALLBACK_HEADER)).hasValue(ChatServerExample.FREE_MODEL);
@@ -309,17 +340,19 @@ class ChatServerTest {
     @Test
     void unknownOrMissingToken_gets401_inOpenAisShape() throws Exception {
         HttpResponse<String> wrong = post("sk-nope", chat("gpt-4o", "\"stream\":false"));
-        HttpResponse<String> missing = client.send(HttpRequest.newBuilder(uri("/v1/balance")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = client.send(
+                HttpRequest.newBuilder(uri("/v1/balance")).GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
-        assertThat(wrong.body()).isEqualTo("{\"error\":{\"message\":\"Incorrect API key provided.\","
-                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
+        assertThat(wrong.body())
+                .isEqualTo("{\"error\":{\"message\":\"Incorrect API key provided.\","
+                        + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}");
         assertThat(missing.statusCode()).isEqualTo(401);
-        assertThat(missing.body()).isEqualTo("{\"error\":{\"message\":\"You didn't provide an API key. Send it as "
-                + "'Authorization: Bearer <token>'.\",\"type\":\"invalid_request_error\",\"param\":null,"
-                + "\"code\":\"invalid_api_key\"}}");
+        assertThat(missing.body())
+                .isEqualTo("{\"error\":{\"message\":\"You didn't provide an API key. Send it as "
+                        + "'Authorization: Bearer <token>'.\",\"type\":\"invalid_request_error\",\"param\":null,"
+                        + "\"code\":\"invalid_api_key\"}}");
     }
 
     @Test
@@ -331,26 +364,37 @@ class ChatServerTest {
         Map<String, Object> during = object(parse(get(ALICE, "/v1/balance").body()));
 
         // held: 4 x 2.5 + 256 (the default max_tokens) x 10 = 2570
-        assertThat(during).containsEntry("object", "balance").containsEntry("user", "alice")
-                .containsEntry("tier", "prepaid").containsEntry("refillAt", null)
+        assertThat(during)
+                .containsEntry("object", "balance")
+                .containsEntry("user", "alice")
+                .containsEntry("tier", "prepaid")
+                .containsEntry("refillAt", null)
                 .containsEntry("lastTransactionAt", START.toString());
         assertNumbers(during, Map.of("balance", "5000", "available", "2430", "totalTokens", "0"));
         List<Object> holds = list(during.get("holds"));
         assertThat(holds).hasSize(1);
         Map<String, Object> hold = object(holds.get(0));
-        assertThat(hold).containsEntry("model", "gpt-4o").containsEntry("expiresAt", "2026-11-27T09:30:00Z")
+        assertThat(hold)
+                .containsEntry("model", "gpt-4o")
+                .containsEntry("expiresAt", "2026-11-27T09:30:00Z")
                 .containsKey("id");
         assertNumbers(hold, Map.of("amount", "2570", "tokens", "260"));
         List<Object> usage = list(during.get("usage"));
-        assertThat(usage).extracting(w -> object(w).get("window"), w -> object(w).get("key"),
-                w -> object(w).get("resetsAt"), w -> object(w).get("limit")).containsExactly(
-                tuple("daily", "2026-11-27", "2026-11-28T00:00:00Z", null),
-                tuple("weekly", "2026-W48", "2026-11-30T00:00:00Z", null),
-                tuple("monthly", "2026-11", "2026-12-01T00:00:00Z", null));
+        assertThat(usage)
+                .extracting(
+                        w -> object(w).get("window"),
+                        w -> object(w).get("key"),
+                        w -> object(w).get("resetsAt"),
+                        w -> object(w).get("limit"))
+                .containsExactly(
+                        tuple("daily", "2026-11-27", "2026-11-28T00:00:00Z", null),
+                        tuple("weekly", "2026-W48", "2026-11-30T00:00:00Z", null),
+                        tuple("monthly", "2026-11", "2026-12-01T00:00:00Z", null));
         assertThat(usage).allSatisfy(w -> assertNumbers(object(w), Map.of("spent", "2570", "tokens", "260")));
 
         gate.open();
-        assertThat(stream.get(Gate.TIMEOUT_SECONDS, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(stream.get(Gate.TIMEOUT_SECONDS, TimeUnit.SECONDS).statusCode())
+                .isEqualTo(200);
         Map<String, Object> after = object(parse(get(ALICE, "/v1/balance").body()));
         assertThat(list(after.get("holds"))).isEmpty();
         assertNumbers(after, Map.of("balance", "4590", "available", "4590", "totalTokens", "44"));
@@ -360,8 +404,8 @@ class ChatServerTest {
     @Test
     void longStream_extendsItsHold_beforeItExpires() throws Exception {
         model = new FakeChatModel(40, gate);
-        HttpResponse<InputStream> response = client.send(request(ALICE, chat("gpt-4o", "\"stream\":true")),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client.send(
+                request(ALICE, chat("gpt-4o", "\"stream\":true")), HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
         gate.allow(1);
         nextEvent(reader);
@@ -369,7 +413,8 @@ class ChatServerTest {
         gate.allow(1);
         nextEvent(reader);
 
-        assertThat(ledger.balance("alice").orElseThrow().holds()).singleElement()
+        assertThat(ledger.balance("alice").orElseThrow().holds())
+                .singleElement()
                 .satisfies(h -> assertThat(h.expiresAt()).isEqualTo(Instant.parse("2026-11-27T09:46:00Z")));
         gate.open();
         response.body().close();
@@ -385,8 +430,9 @@ class ChatServerTest {
         HttpResponse<String> response = post(ALICE, chat("gpt-4o", "\"stream\":false"));
 
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body()).isEqualTo("{\"error\":{\"message\":\"the model failed: boom\","
-                + "\"type\":\"server_error\",\"param\":null,\"code\":\"model_error\"}}");
+        assertThat(response.body())
+                .isEqualTo("{\"error\":{\"message\":\"the model failed: boom\","
+                        + "\"type\":\"server_error\",\"param\":null,\"code\":\"model_error\"}}");
         assertThat(awaitSettlement().holdEnd()).isEqualTo(ChatServer.HoldEnd.RELEASED);
         AccountView account = ledger.balance("alice").orElseThrow();
         assertThat(account.balance()).isEqualTo(Credits.of(5000));
@@ -407,15 +453,17 @@ class ChatServerTest {
 
         List<String> events = events(response.body());
         assertThat(events).hasSize(4).doesNotContain("[DONE]");
-        assertThat(events.get(3)).isEqualTo("{\"error\":{\"message\":\"the model failed: lost the GPU\","
-                + "\"type\":\"server_error\",\"param\":null,\"code\":\"model_error\"}}");
+        assertThat(events.get(3))
+                .isEqualTo("{\"error\":{\"message\":\"the model failed: lost the GPU\","
+                        + "\"type\":\"server_error\",\"param\":null,\"code\":\"model_error\"}}");
         assertThat(awaitSettlement().holdEnd()).isEqualTo(ChatServer.HoldEnd.RELEASED);
         assertThat(ledger.balance("alice").orElseThrow().available()).isEqualTo(Credits.of(5000));
     }
 
     @Test
     void badRequests_get400_naming_theField() throws Exception {
-        assertThat(post(ALICE, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").body())
+        assertThat(post(ALICE, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                        .body())
                 .isEqualTo("{\"error\":{\"message\":\"model is required\",\"type\":\"invalid_request_error\","
                         + "\"param\":\"model\",\"code\":null}}");
         HttpResponse<String> badBudget = post(ALICE, chat("gpt-4o", "\"max_tokens\":0"));
@@ -426,7 +474,9 @@ class ChatServerTest {
         HttpResponse<String> notJson = post(ALICE, "{\"model\":");
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(object(object(parse(notJson.body())).get("error")))
-                .containsEntry("message", "the body is not valid JSON at offset 9: Unexpected end-of-input within/between Object entries");
+                .containsEntry(
+                        "message",
+                        "the body is not valid JSON at offset 9: Unexpected end-of-input within/between Object entries");
         assertThat(ledger.balance("alice").orElseThrow().holds()).isEmpty();
     }
 
@@ -443,8 +493,8 @@ class ChatServerTest {
     // ---- helpers
 
     private static String chat(String model, String extra) {
-        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}],"
-                + extra + "}";
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]," + extra
+                + "}";
     }
 
     private static String answer(int tokens) {
@@ -460,7 +510,8 @@ class ChatServerTest {
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(Gate.TIMEOUT_SECONDS * 2))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private HttpResponse<String> post(String token, String body) throws IOException, InterruptedException {
@@ -472,7 +523,11 @@ class ChatServerTest {
     }
 
     private HttpResponse<String> get(String token, String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET().build(),
+        return client.send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -487,12 +542,18 @@ class ChatServerTest {
         AccountView account = ledger.balance(user).orElseThrow();
         assertThat(account.balance()).isEqualTo(expectedFinal);
         assertThat(account.holds()).isEmpty();
-        List<LedgerEntry> entries = ledger.transactionHistory(user, HistoryQuery.all().withLimit(1000)).items();
-        Credits charged = entries.stream().filter(e -> e.tokenType() != TokenType.CREDITS)
-                .map(LedgerEntry::tokenValue).reduce(Credits.ZERO, Credits::plus);
+        List<LedgerEntry> entries = ledger.transactionHistory(
+                        user, HistoryQuery.all().withLimit(1000))
+                .items();
+        Credits charged = entries.stream()
+                .filter(e -> e.tokenType() != TokenType.CREDITS)
+                .map(LedgerEntry::tokenValue)
+                .reduce(Credits.ZERO, Credits::plus);
         assertThat(start.plus(charged)).isEqualTo(account.balance());
-        assertThat(entries).allSatisfy(e -> assertThat(e.balance().isNegative()).as("balance after %s", e.id())
-                .isFalse());
+        assertThat(entries)
+                .allSatisfy(e -> assertThat(e.balance().isNegative())
+                        .as("balance after %s", e.id())
+                        .isFalse());
     }
 
     /** Splits an SSE body into its events' data. */
@@ -520,8 +581,11 @@ class ChatServerTest {
     }
 
     private static void assertNumbers(Map<String, Object> object, Map<String, String> expected) {
-        expected.forEach((name, value) -> assertThat(object.get(name)).as(name)
-                .isInstanceOfSatisfying(Number.class, n -> assertThat(new BigDecimal(n.toString())).isEqualByComparingTo(value)));
+        expected.forEach((name, value) -> assertThat(object.get(name))
+                .as(name)
+                .isInstanceOfSatisfying(
+                        Number.class,
+                        n -> assertThat(new BigDecimal(n.toString())).isEqualByComparingTo(value)));
     }
 
     /** Reads an answer with Jackson: objects as maps, arrays as lists, numbers as {@code Number}s, null as null. */

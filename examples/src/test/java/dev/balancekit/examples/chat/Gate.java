@@ -38,7 +38,8 @@ final class Gate implements FakeChatModel.Pacer {
     /** Waits until models have arrived at {@code n} more tokens than were awaited before. */
     void awaitArrivals(int n) throws InterruptedException {
         assertThat(arrivals.tryAcquire(n, TIMEOUT_SECONDS, TimeUnit.SECONDS))
-                .as("%d more tokens reached the gate", n).isTrue();
+                .as("%d more tokens reached the gate", n)
+                .isTrue();
     }
 
     /** @return how many arrivals happened that were not awaited */

@@ -23,13 +23,17 @@ class JsonTest {
 
     @Test
     void read_rejectsRepeatedMembers_textAfterTheValue_andDeepNesting() {
-        assertThatThrownBy(() -> Json.MAPPER.readTree("{\"a\":1,\"a\":2}")).isInstanceOf(JacksonException.class)
+        assertThatThrownBy(() -> Json.MAPPER.readTree("{\"a\":1,\"a\":2}"))
+                .isInstanceOf(JacksonException.class)
                 .hasMessageContaining("Duplicate Object property \"a\"");
-        assertThatThrownBy(() -> Json.MAPPER.readTree("{} {}")).isInstanceOf(JacksonException.class)
+        assertThatThrownBy(() -> Json.MAPPER.readTree("{} {}"))
+                .isInstanceOf(JacksonException.class)
                 .hasMessageContaining("Trailing token");
-        assertThatThrownBy(() -> Json.MAPPER.readTree("[".repeat(100))).isInstanceOf(JacksonException.class)
+        assertThatThrownBy(() -> Json.MAPPER.readTree("[".repeat(100)))
+                .isInstanceOf(JacksonException.class)
                 .hasMessageContaining("exceeds the maximum allowed (64");
-        assertThat(Json.MAPPER.readTree("[".repeat(64) + "]".repeat(64)).isArray()).isTrue();
+        assertThat(Json.MAPPER.readTree("[".repeat(64) + "]".repeat(64)).isArray())
+                .isTrue();
     }
 
     @Test
@@ -51,8 +55,9 @@ class JsonTest {
 
         String quoted = Json.MAPPER.writeValueAsString(tricky);
 
-        assertThat(quoted).isEqualTo("\"quote \\\" backslash \\\\ newline \\n tab \\t bell \\u0007 separator \u2028"
-                + " emoji \uD83D\uDE00\"");
+        assertThat(quoted)
+                .isEqualTo("\"quote \\\" backslash \\\\ newline \\n tab \\t bell \\u0007 separator \u2028"
+                        + " emoji \uD83D\uDE00\"");
         assertThat(Json.MAPPER.readValue(quoted, String.class)).isEqualTo(tricky);
     }
 }

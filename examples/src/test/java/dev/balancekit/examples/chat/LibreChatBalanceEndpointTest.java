@@ -27,14 +27,22 @@ class LibreChatBalanceEndpointTest {
     private final ManualClock clock = new ManualClock(T0);
     private BalanceLedger ledger;
     private ChatServer server;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void start() throws IOException {
-        ledger = BalanceLedger.builder().clock(clock).config(ChatServerExample.config().toBuilder()
-                .refill(new Refill(RefillMode.ADD, 30, RefillUnit.DAYS, Credits.of(10_000))).build()).build();
+        ledger = BalanceLedger.builder()
+                .clock(clock)
+                .config(ChatServerExample.config().toBuilder()
+                        .refill(new Refill(RefillMode.ADD, 30, RefillUnit.DAYS, Credits.of(10_000)))
+                        .build())
+                .build();
         server = ChatServer.builder(ledger, new FakeChatModel(4, FakeChatModel.Pacer.none()))
-                .users(Map.of("sk-alice", "alice", "sk-carol", "carol")).port(0).clock(clock).start();
+                .users(Map.of("sk-alice", "alice", "sk-carol", "carol"))
+                .port(0)
+                .clock(clock)
+                .start();
         ledger.addBalance("alice", Credits.parse("0.5")).block();
     }
 
@@ -44,8 +52,12 @@ class LibreChatBalanceEndpointTest {
     }
 
     private HttpResponse<String> get(String token) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/balance"))
-                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/balance"))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -53,12 +65,20 @@ class LibreChatBalanceEndpointTest {
         HttpResponse<String> r = get("sk-alice");
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"tokenCredits\":5000.5,\"autoRefillEnabled\":true,\"refillIntervalValue\":30,"
-                + "\"refillIntervalUnit\":\"days\",\"lastRefill\":\"2026-01-15T10:00:00Z\",\"refillAmount\":10000}");
+        assertThat(r.body())
+                .isEqualTo(
+                        "{\"tokenCredits\":5000.5,\"autoRefillEnabled\":true,\"refillIntervalValue\":30,"
+                                + "\"refillIntervalUnit\":\"days\",\"lastRefill\":\"2026-01-15T10:00:00Z\",\"refillAmount\":10000}");
         // read back with Jackson, member by member, in LibreChat's order
         JsonNode body = Json.MAPPER.readTree(r.body());
-        assertThat(body.propertyNames()).containsExactly("tokenCredits", "autoRefillEnabled", "refillIntervalValue",
-                "refillIntervalUnit", "lastRefill", "refillAmount");
+        assertThat(body.propertyNames())
+                .containsExactly(
+                        "tokenCredits",
+                        "autoRefillEnabled",
+                        "refillIntervalValue",
+                        "refillIntervalUnit",
+                        "lastRefill",
+                        "refillAmount");
         assertThat(body.get("tokenCredits").decimalValue()).isEqualByComparingTo("5000.5");
         assertThat(body.get("autoRefillEnabled").booleanValue()).isTrue();
         assertThat(body.get("refillIntervalValue").longValue()).isEqualTo(30);

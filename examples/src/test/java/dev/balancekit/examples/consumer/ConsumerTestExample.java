@@ -35,10 +35,16 @@ class ConsumerTestExample {
         clock = new ManualClock(Instant.parse("2026-06-01T09:00:00Z"));
         LedgerConfig config = LedgerConfig.builder()
                 .startBalance(Credits.of(500))
-                .prices(PriceTable.builder().model("gpt-4o-mini", ModelPrice.perToken("1", "2")).build())
+                .prices(PriceTable.builder()
+                        .model("gpt-4o-mini", ModelPrice.perToken("1", "2"))
+                        .build())
                 .refill(new Refill(RefillMode.RESET, 1, RefillUnit.DAYS, Credits.of(500)))
                 .build();
-        ledger = BalanceLedger.builder().store(new InMemoryBalanceStore()).clock(clock).config(config).build();
+        ledger = BalanceLedger.builder()
+                .store(new InMemoryBalanceStore())
+                .clock(clock)
+                .config(config)
+                .build();
         service = new SummaryService(ledger, text -> Usage.of(text.length() / 4, 50));
     }
 
@@ -48,8 +54,11 @@ class ConsumerTestExample {
 
         // 100 prompt tokens at 1 + 50 completion tokens at 2 = 200 credits
         assertThat(ledger.balance("u1").block().balance()).isEqualTo(Credits.of(300));
-        assertThat(ledger.transactionHistory("u1", HistoryQuery.all().withContext("summary")).block().items())
-                .extracting(LedgerEntry::tokenType).hasSize(2);
+        assertThat(ledger.transactionHistory("u1", HistoryQuery.all().withContext("summary"))
+                        .block()
+                        .items())
+                .extracting(LedgerEntry::tokenType)
+                .hasSize(2);
     }
 
     @Test

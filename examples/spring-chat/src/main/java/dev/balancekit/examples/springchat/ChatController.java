@@ -71,9 +71,11 @@ public class ChatController {
      * @param maxTokens the most tokens of the answer, or null for the default
      * @param conversationId the conversation, or null
      */
-    public record ChatRequest(String message, @Nullable String model, @Nullable Integer maxTokens,
-            @Nullable String conversationId) {
-    }
+    public record ChatRequest(
+            String message,
+            @Nullable String model,
+            @Nullable Integer maxTokens,
+            @Nullable String conversationId) {}
 
     /**
      * A whole answer.
@@ -85,9 +87,13 @@ public class ChatController {
      * @param charged the credits charged
      * @param balance the balance after the charge
      */
-    public record ChatAnswer(String model, @Nullable String answer, long promptTokens, long completionTokens,
-            BigDecimal charged, BigDecimal balance) {
-    }
+    public record ChatAnswer(
+            String model,
+            @Nullable String answer,
+            long promptTokens,
+            long completionTokens,
+            BigDecimal charged,
+            BigDecimal balance) {}
 
     /**
      * A balance.
@@ -97,8 +103,7 @@ public class ChatController {
      * @param available the balance minus active holds
      * @param holds the number of active holds
      */
-    public record BalanceView(String user, BigDecimal balance, BigDecimal available, int holds) {
-    }
+    public record BalanceView(String user, BigDecimal balance, BigDecimal available, int holds) {}
 
     /**
      * A top-up.
@@ -106,8 +111,7 @@ public class ChatController {
      * @param user the user
      * @param amount the credits to add, a plain decimal
      */
-    public record TopUp(String user, String amount) {
-    }
+    public record TopUp(String user, String amount) {}
 
     /**
      * Answers a message in one piece.
@@ -117,7 +121,8 @@ public class ChatController {
      * @return the answer and what it cost
      */
     @PostMapping(path = "/api/chat", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<ChatAnswer> chat(@RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+    public Mono<ChatAnswer> chat(
+            @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
             @RequestBody ChatRequest request) {
         String user = user(authorization);
         // ChatClient.call() blocks: run it off the event loop
@@ -138,7 +143,9 @@ public class ChatController {
             @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
             @RequestBody ChatRequest request) {
         String user = user(authorization);
-        return spec(user, request).stream().content().map(token -> ServerSentEvent.builder(token).build());
+        return spec(user, request).stream()
+                .content()
+                .map(token -> ServerSentEvent.builder(token).build());
     }
 
     /**
@@ -148,11 +155,13 @@ public class ChatController {
      * @return the balance (404 before the first chat request creates the account)
      */
     @GetMapping(path = "/api/balance", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<BalanceView> balance(@RequestHeader(name = "Authorization", required = false) @Nullable String authorization) {
+    public Mono<BalanceView> balance(
+            @RequestHeader(name = "Authorization", required = false) @Nullable String authorization) {
         String user = user(authorization);
-        return ledger.balance(user).map(ChatController::view)
-                .switchIfEmpty(Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND,
-                        "no balance yet: the first chat request creates it")));
+        return ledger.balance(user)
+                .map(ChatController::view)
+                .switchIfEmpty(Mono.error(new ResponseStatusException(
+                        HttpStatus.NOT_FOUND, "no balance yet: the first chat request creates it")));
     }
 
     /**
@@ -163,7 +172,8 @@ public class ChatController {
      * @return the user's balance after it
      */
     @PostMapping(path = "/api/admin/balance", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<BalanceView> topUp(@RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
+    public Mono<BalanceView> topUp(
+            @RequestHeader(name = "Authorization", required = false) @Nullable String authorization,
             @RequestBody TopUp topUp) {
         if (!("Bearer " + demo.getAdminToken()).equals(authorization)) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only the administrator may top up balances");
@@ -174,7 +184,8 @@ public class ChatController {
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "amount: " + e.getMessage(), e);
         }
-        return Mono.defer(() -> ledger.addBalance(BalanceChange.of(topUp.user(), amount).withActor("admin")))
+        return Mono.defer(() ->
+                        ledger.addBalance(BalanceChange.of(topUp.user(), amount).withActor("admin")))
                 .then(ledger.balance(topUp.user()))
                 .map(ChatController::view);
     }
@@ -211,9 +222,11 @@ public class ChatController {
 
     private String user(@Nullable String authorization) {
         String user = authorization != null && authorization.startsWith("Bearer ")
-                ? demo.getUsers().get(authorization.substring(7).strip()) : null;
+                ? demo.getUsers().get(authorization.substring(7).strip())
+                : null;
         if (user == null) {
-            throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "send Authorization: Bearer <token> of a demo user");
+            throw new ResponseStatusException(
+                    HttpStatus.UNAUTHORIZED, "send Authorization: Bearer <token> of a demo user");
         }
         return user;
     }
@@ -224,12 +237,21 @@ public class ChatController {
         Receipt receipt = (Receipt) Objects.requireNonNull(response.context().get(BalanceAdvisor.RECEIPT), "receipt");
         var usage = r.getMetadata().getUsage();
         Generation result = Objects.requireNonNull(r.getResult(), "result");
-        return new ChatAnswer(r.getMetadata().getModel(), result.getOutput().getText(), usage.getPromptTokens(),
-                usage.getCompletionTokens(), decimal(receipt.total().negate()), decimal(receipt.balance()));
+        return new ChatAnswer(
+                r.getMetadata().getModel(),
+                result.getOutput().getText(),
+                usage.getPromptTokens(),
+                usage.getCompletionTokens(),
+                decimal(receipt.total().negate()),
+                decimal(receipt.balance()));
     }
 
     private static BalanceView view(AccountView a) {
-        return new BalanceView(a.user(), decimal(a.balance()), decimal(a.available()), a.holds().size());
+        return new BalanceView(
+                a.user(),
+                decimal(a.balance()),
+                decimal(a.available()),
+                a.holds().size());
     }
 
     /** Credits print as exact plain decimals; as BigDecimal they stay exact in JSON numbers. */

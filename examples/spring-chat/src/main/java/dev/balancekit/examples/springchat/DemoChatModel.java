@@ -28,8 +28,9 @@ import reactor.core.publisher.Flux;
 public final class DemoChatModel implements ChatModel {
 
     private static final String[] WORDS = ("BalanceKit holds the cost of this answer before the model runs "
-            + "and charges what was used when it ends so concurrent requests of one user never spend "
-            + "more than the balance they have").split(" ");
+                    + "and charges what was used when it ends so concurrent requests of one user never spend "
+                    + "more than the balance they have")
+            .split(" ");
 
     private final Duration tokenDelay;
     private final TokenCountEstimator counter = new JTokkitTokenCountEstimator();
@@ -59,7 +60,8 @@ public final class DemoChatModel implements ChatModel {
         Flux<ChatResponse> chunks = Flux.range(0, tokens.size())
                 .delayElements(tokenDelay)
                 .map(i -> response(tokens.get(i), model, i == tokens.size() - 1 ? usage(prompt, tokens.size()) : null));
-        return fails(prompt) ? chunks.take(1).concatWith(Flux.error(new IllegalStateException("the demo model failed, as asked")))
+        return fails(prompt)
+                ? chunks.take(1).concatWith(Flux.error(new IllegalStateException("the demo model failed, as asked")))
                 : chunks;
     }
 

@@ -19,8 +19,7 @@ import org.springframework.context.annotation.Bean;
 public class SpringChatApplication {
 
     /** Creates the application. */
-    public SpringChatApplication() {
-    }
+    public SpringChatApplication() {}
 
     /**
      * Starts the service.
@@ -50,7 +49,10 @@ public class SpringChatApplication {
      */
     @Bean
     public BalanceAdvisor balanceAdvisor(BalanceLedger ledger) {
-        return BalanceAdvisor.builder(ledger).defaultModel("gpt-4o-mini").defaultMaxTokens(64).build();
+        return BalanceAdvisor.builder(ledger)
+                .defaultModel("gpt-4o-mini")
+                .defaultMaxTokens(64)
+                .build();
     }
 
     /**
