@@ -61,7 +61,8 @@ final class AccountUpdates {
      * @param before the state the document holds, or null when unknown (then every field is set)
      * @param next the state to write
      * @return an update document with {@code $set} (possibly empty: the caller adds the version)
-     *     and, when needed, {@code $push} and {@code $unset}
+     *     and, when needed, {@code $push} and {@code $unset}; an empty list, a null value and a
+     *     count of 0 are left out of the document (a missing field reads as such)
      */
     @SuppressWarnings("NullAway") // all is true exactly when before is null, and every use of before is behind !all
     static BsonDocument accountUpdate(@Nullable AccountState before, AccountState next) {
@@ -78,13 +79,24 @@ final class AccountUpdates {
         if (all || before.funded() != next.funded()) {
             set.put(FUNDED, BsonBoolean.valueOf(next.funded()));
         }
-        setList(set, push, HOLDS, all ? null : before.holds(), next.holds(), BsonMapping::hold);
+        setList(set, push, unset, HOLDS, all ? null : before.holds(), next.holds(), BsonMapping::hold);
         if (all || before.lastHoldSeq() != next.lastHoldSeq()) {
-            set.put(LAST_HOLD_SEQ, new BsonInt64(next.lastHoldSeq()));
+            setLong(set, unset, LAST_HOLD_SEQ, next.lastHoldSeq());
         }
-        setList(set, push, OPERATIONS, all ? null : before.operations(), next.operations(), BsonMapping::operation);
+        setList(
+                set,
+                push,
+                unset,
+                OPERATIONS,
+                all ? null : before.operations(),
+                next.operations(),
+                BsonMapping::operation);
         if (all || !before.recentKeys().equals(next.recentKeys())) {
-            set.put(RECENT_KEYS, BsonMapping.array(next.recentKeys(), BsonMapping::keyBucket));
+            if (next.recentKeys().isEmpty()) {
+                unset.put(RECENT_KEYS, new BsonString(""));
+            } else {
+                set.put(RECENT_KEYS, BsonMapping.array(next.recentKeys(), BsonMapping::keyBucket));
+            }
         }
         if (all) {
             unset.put(LEGACY_CLOSED_HOLDS, new BsonString(""));
@@ -104,14 +116,19 @@ final class AccountUpdates {
         }
         setInstant(set, unset, CREATED_AT, all, all ? null : before.createdAt(), next.createdAt());
         if (all || !Objects.equals(before.tier(), next.tier())) {
-            BsonMapping.putText(set, TIER, next.tier());
+            String tier = next.tier();
+            if (tier == null) {
+                unset.put(TIER, new BsonString(""));
+            } else {
+                set.put(TIER, new BsonString(tier));
+            }
         }
         setInstant(set, unset, REFILL_ANCHOR, all, all ? null : before.refillAnchor(), next.refillAnchor());
         if (all || before.refillPeriod() != next.refillPeriod()) {
-            set.put(REFILL_PERIOD, new BsonInt64(next.refillPeriod()));
+            setLong(set, unset, REFILL_PERIOD, next.refillPeriod());
         }
         setInstant(set, unset, LAST_REFILL, all, all ? null : before.lastRefill(), next.lastRefill());
-        setList(set, push, WINDOWS, all ? null : before.windows(), next.windows(), BsonMapping::windowState);
+        setList(set, push, unset, WINDOWS, all ? null : before.windows(), next.windows(), BsonMapping::windowState);
         if (all || !Objects.equals(before.refillOverride(), next.refillOverride())) {
             RefillOverride o = next.refillOverride();
             if (o != null) {
@@ -145,22 +162,46 @@ final class AccountUpdates {
         if (!all && Objects.equals(before, next)) {
             return;
         }
-        BsonMapping.putInstant(set, field, next);
         String nanos = field + NANOS;
+        if (next == null) {
+            unset.put(field, new BsonString(""));
+            unset.put(nanos, new BsonString(""));
+            return;
+        }
+        BsonMapping.putInstant(set, field, next);
         boolean mayHaveNanos = all || (before != null && before.getNano() % 1_000_000 != 0);
         if (!set.containsKey(nanos) && mayHaveNanos) {
             unset.put(nanos, new BsonString(""));
         }
     }
 
-    /** Adds what turns the list {@code before} into {@code next} to the update: nothing, a push, or a set. */
+    /** Sets a count, or removes it when 0 (a missing count reads as 0). */
+    private static void setLong(BsonDocument set, BsonDocument unset, String field, long value) {
+        if (value == 0) {
+            unset.put(field, new BsonString(""));
+        } else {
+            set.put(field, new BsonInt64(value));
+        }
+    }
+
+    /**
+     * Adds what turns the list {@code before} into {@code next} to the update: nothing, a push, a
+     * set, or, for an empty list, an unset (a missing list reads as empty).
+     */
     private static <T> void setList(
             BsonDocument set,
             BsonDocument push,
+            BsonDocument unset,
             String field,
             @Nullable List<T> before,
             List<T> next,
             Function<T, BsonDocument> encoder) {
+        if (next.isEmpty()) {
+            if (before == null || !before.isEmpty()) {
+                unset.put(field, new BsonString(""));
+            }
+            return;
+        }
         if (before != null) {
             int added = appended(before, next);
             if (added == 0) {

@@ -81,11 +81,6 @@ final class BsonMapping {
     static final String ACTOR = "actor";
     static final String NOTE = "note";
 
-    // pending entry: {i: entry id, s: sequence number, p: the other fields but the user, packed}
-    static final String P_ID = "i";
-    static final String P_SEQ = "s";
-    static final String P_PACKED = "p";
-
     // transaction document id: {u: user, e: entry id}
     static final String TX_USER = "u";
     static final String TX_ENTRY = "e";
@@ -218,7 +213,7 @@ final class BsonMapping {
     }
 
     /** A pending entry of an account made into a transaction document, with LibreChat's field names. */
-    static BsonDocument transaction(BsonDocument pending, String user) {
+    static BsonDocument transaction(BsonBinary pending, String user) {
         LedgerEntry e = pendingEntry(pending, user);
         BsonDocument d = new BsonDocument("_id", transactionId(user, e.id()));
         d.putAll(entry(e));
@@ -226,27 +221,33 @@ final class BsonMapping {
     }
 
     /**
-     * A ledger entry as it waits in its account's {@code pending} array: {@code {i: entry id, s:
-     * sequence number, p: the other fields}}, without the user (the account's {@code _id}), the
-     * other fields packed into one binary value ({@link PackedEntry}). The account document carries
-     * up to a copy batch of these, and the server copies and re-encodes it on every write, so their
-     * number of fields and their size are what an account costs.
+     * A ledger entry as it waits in its account's {@code pending} array: one binary value packing
+     * every field but the user (the account's {@code _id}), see {@link PackedEntry}. The account
+     * document carries up to a copy batch of these, and the server copies and re-encodes it on
+     * every write, so their number of values and their size are what an account costs.
      */
-    static BsonDocument pendingEntry(LedgerEntry e) {
-        return new BsonDocument(P_ID, new BsonString(e.id()))
-                .append(P_SEQ, new BsonInt64(e.seq()))
-                .append(P_PACKED, new BsonBinary(PackedEntry.pack(e)));
+    static BsonBinary pendingEntry(LedgerEntry e) {
+        return new BsonBinary(PackedEntry.pack(e));
     }
 
     /** Reads a pending entry of the given user's account. */
-    static LedgerEntry pendingEntry(BsonDocument d, String user) {
-        String id = text(d, P_ID);
-        long seq = int64(d, P_SEQ);
-        BsonValue packed = required(d, P_PACKED);
-        if (!packed.isBinary()) {
-            throw wrongType(P_PACKED, "binary", packed);
-        }
-        return PackedEntry.unpack(packed.asBinary().getData(), P_PACKED, id, seq, user);
+    static LedgerEntry pendingEntry(BsonBinary packed, String user) {
+        return PackedEntry.unpack(packed.getData(), PENDING, user);
+    }
+
+    /**
+     * The filter of accounts with pending entries: {@code {pending: {$gt: <empty binary>}}}.
+     * MongoDB orders binary values by length first, so every packed entry is above the empty one,
+     * and the range reads the multikey index on {@code pending}; an empty or missing array has no
+     * key in that range.
+     */
+    static BsonDocument hasPending() {
+        return new BsonDocument(PENDING, new BsonDocument("$gt", new BsonBinary(new byte[0])));
+    }
+
+    /** Reads the sequence number of a pending entry. */
+    static long pendingSeq(BsonBinary packed) {
+        return PackedEntry.seq(packed.getData(), PENDING);
     }
 
     // ---------------------------------------------------------------- account
@@ -267,7 +268,7 @@ final class BsonMapping {
                 instant(d, CREATED_AT),
                 optionalText(d, TIER),
                 optionalInstant(d, REFILL_ANCHOR),
-                int64(d, REFILL_PERIOD),
+                isAbsent(d, REFILL_PERIOD) ? 0 : int64(d, REFILL_PERIOD),
                 optionalInstant(d, LAST_REFILL),
                 list(d, WINDOWS, BsonMapping::windowState),
                 isAbsent(d, REFILL_OVERRIDE) ? null : refillOverride(document(d, REFILL_OVERRIDE)));
@@ -312,8 +313,22 @@ final class BsonMapping {
     }
 
     /** Reads the raw pending entries of an account document (empty when it has none). */
-    static List<BsonDocument> pending(BsonDocument d) {
-        return list(d, PENDING, x -> x);
+    static List<BsonBinary> pending(BsonDocument d) {
+        BsonValue v = d.get(PENDING);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw wrongType(PENDING, "an array", v);
+        }
+        List<BsonBinary> out = new ArrayList<>(v.asArray().size());
+        for (BsonValue item : v.asArray()) {
+            if (!item.isBinary()) {
+                throw wrongType(PENDING + "[]", "binary (a packed entry; see docs/mongodb.md on upgrading)", item);
+            }
+            out.add(item.asBinary());
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- holds

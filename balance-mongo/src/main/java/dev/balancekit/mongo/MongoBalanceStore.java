@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.bson.BsonArray;
+import org.bson.BsonBinary;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -254,7 +255,7 @@ public final class MongoBalanceStore implements BalanceStore {
      * @param entries the pending entries after the write, when it returned them
      * @param upTo the highest sequence number the write knows of (its entries' and the new state's)
      */
-    private record Pending(@Nullable List<BsonDocument> entries, long upTo) {
+    private record Pending(@Nullable List<BsonBinary> entries, long upTo) {
         static final Pending NOT_READ = new Pending(null, 0);
     }
 
@@ -264,8 +265,8 @@ public final class MongoBalanceStore implements BalanceStore {
         doc.putAll(AccountUpdates.accountFields(next));
         doc.put(BsonMapping.VERSION, new BsonInt64(1));
         doc.put(BsonMapping.PENDING, newEntries);
-        List<BsonDocument> pending = new ArrayList<>(newEntries.size());
-        newEntries.forEach(v -> pending.add(v.asDocument()));
+        List<BsonBinary> pending = new ArrayList<>(newEntries.size());
+        newEntries.forEach(v -> pending.add(v.asBinary()));
         return Mono.from(balances.insertOne(doc))
                 .thenReturn(new Pending(pending, next.lastSeq()))
                 .onErrorResume(MongoErrors::isDuplicateKey, e -> Mono.empty());
@@ -294,7 +295,7 @@ public final class MongoBalanceStore implements BalanceStore {
         BsonDocument update = AccountUpdates.accountUpdate(current, next);
         long upTo = next.lastSeq();
         for (BsonValue e : newEntries) {
-            upTo = Math.max(upTo, BsonMapping.int64(e.asDocument(), BsonMapping.P_SEQ));
+            upTo = Math.max(upTo, BsonMapping.pendingSeq(e.asBinary()));
         }
         boolean fills = current == null || current.lastSeq() / copyBatchSize != upTo / copyBatchSize;
         BsonDocument set = update.getDocument("$set");
@@ -302,7 +303,10 @@ public final class MongoBalanceStore implements BalanceStore {
         Long copied = copiedUpTo.get(user);
         long keep = copied == null ? -1 : upTo - copied;
         if (keep == 0) {
-            set.put(BsonMapping.PENDING, new BsonArray());
+            // nothing left and nothing new: an empty outbox is left out of the document
+            BsonDocument unset = update.containsKey("$unset") ? update.getDocument("$unset") : new BsonDocument();
+            unset.put(BsonMapping.PENDING, new BsonString(""));
+            update.put("$unset", unset);
         } else if (keep > 0 || !newEntries.isEmpty()) {
             BsonDocument each = new BsonDocument("$each", newEntries);
             if (keep > 0) {
@@ -332,7 +336,7 @@ public final class MongoBalanceStore implements BalanceStore {
      */
     private Mono<Void> copyIfFull(String user, Pending pending) {
         return Mono.defer(() -> {
-            List<BsonDocument> list = pending.entries();
+            List<BsonBinary> list = pending.entries();
             if (list == null || list.size() < copyBatchSize || !copying.add(user)) {
                 return Mono.empty();
             }
@@ -340,8 +344,8 @@ public final class MongoBalanceStore implements BalanceStore {
                     .doOnNext(n -> {
                         if (n == list.size()) {
                             long highest = 0;
-                            for (BsonDocument e : list) {
-                                highest = Math.max(highest, BsonMapping.int64(e, BsonMapping.P_SEQ));
+                            for (BsonBinary e : list) {
+                                highest = Math.max(highest, BsonMapping.pendingSeq(e));
                             }
                             markCopied(user, Math.min(highest, pending.upTo()));
                         }
@@ -388,7 +392,7 @@ public final class MongoBalanceStore implements BalanceStore {
                             .retryWhen(MongoErrors.idempotentRetry())
                             .map(doc -> {
                                 List<LedgerEntry> out = new ArrayList<>();
-                                for (BsonDocument raw : BsonMapping.pending(doc)) {
+                                for (BsonBinary raw : BsonMapping.pending(doc)) {
                                     LedgerEntry e = BsonMapping.pendingEntry(raw, user);
                                     if (e.seq() < before && query.matches(e)) {
                                         out.add(e);
@@ -460,7 +464,7 @@ public final class MongoBalanceStore implements BalanceStore {
                             .retryWhen(MongoErrors.idempotentRetry())
                             .map(doc -> {
                                 List<LedgerEntry> out = new ArrayList<>(2);
-                                for (BsonDocument raw : BsonMapping.pending(doc)) {
+                                for (BsonBinary raw : BsonMapping.pending(doc)) {
                                     LedgerEntry e = BsonMapping.pendingEntry(raw, user);
                                     if (matches.test(e)) {
                                         out.add(e);
@@ -661,7 +665,7 @@ public final class MongoBalanceStore implements BalanceStore {
                 new IndexModel(new BsonDocument(BsonMapping.BALANCE, new BsonInt32(1)).append("_id", new BsonInt32(1))),
                 new IndexModel(new BsonDocument(BsonMapping.LAST_TRANSACTION_AT, new BsonInt32(1))
                         .append("_id", new BsonInt32(1))),
-                new IndexModel(new BsonDocument(BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonInt32(1))));
+                new IndexModel(new BsonDocument(BsonMapping.PENDING, new BsonInt32(1))));
         return beforeWrite()
                 .then(Flux.defer(() ->
                                 Flux.from(transactions.createIndexes(tx)).thenMany(balances.createIndexes(accounts)))
@@ -679,8 +683,7 @@ public final class MongoBalanceStore implements BalanceStore {
      * @return the number of entries copied and removed from pending
      */
     public Mono<Long> flushPending() {
-        BsonDocument hasPending = new BsonDocument(
-                BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonDocument("$gte", new BsonInt64(1)));
+        BsonDocument hasPending = BsonMapping.hasPending();
         return beforeWrite()
                 .then(Flux.defer(() -> Flux.from(
                                 balances.find(new BsonDocument("$and", new BsonArray(List.of(OWN_ACCOUNT, hasPending))))

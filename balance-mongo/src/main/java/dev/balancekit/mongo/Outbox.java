@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.BsonArray;
+import org.bson.BsonBinary;
 import org.bson.BsonDocument;
-import org.bson.BsonString;
 import reactor.core.publisher.Mono;
 
 /**
@@ -48,7 +48,7 @@ final class Outbox {
      * @param user the account's user id
      * @param entries the raw entries of its {@code pending} array
      */
-    record Batch(String user, List<BsonDocument> entries) {
+    record Batch(String user, List<BsonBinary> entries) {
         Batch {
             entries = List.copyOf(entries);
         }
@@ -77,19 +77,20 @@ final class Outbox {
         return Mono.defer(() -> {
             List<BsonDocument> docs = new ArrayList<>();
             List<String> owners = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
+            List<BsonBinary> packed = new ArrayList<>();
             for (Batch b : batches) {
-                for (BsonDocument entry : b.entries()) {
+                for (BsonBinary entry : b.entries()) {
                     docs.add(BsonMapping.transaction(entry, b.user()));
                     owners.add(b.user());
-                    ids.add(BsonMapping.text(entry, BsonMapping.P_ID));
+                    packed.add(entry);
                 }
             }
             if (docs.isEmpty()) {
                 return Mono.just(0L);
             }
             return insert(docs)
-                    .flatMap(copied -> remove ? remove(copied, owners, ids) : Mono.just((long) copied.cardinality()));
+                    .flatMap(
+                            copied -> remove ? remove(copied, owners, packed) : Mono.just((long) copied.cardinality()));
         });
     }
 
@@ -121,10 +122,10 @@ final class Outbox {
     }
 
     /** Removes the copied entries from their accounts' pending arrays. */
-    private Mono<Long> remove(BitSet copied, List<String> owners, List<String> ids) {
+    private Mono<Long> remove(BitSet copied, List<String> owners, List<BsonBinary> packed) {
         Map<String, BsonArray> byUser = new LinkedHashMap<>();
         for (int i = copied.nextSetBit(0); i >= 0; i = copied.nextSetBit(i + 1)) {
-            byUser.computeIfAbsent(owners.get(i), u -> new BsonArray()).add(new BsonString(ids.get(i)));
+            byUser.computeIfAbsent(owners.get(i), u -> new BsonArray()).add(packed.get(i));
         }
         if (byUser.isEmpty()) {
             return Mono.just(0L);
@@ -141,11 +142,11 @@ final class Outbox {
         return write.retryWhen(MongoErrors.idempotentRetry()).thenReturn(count);
     }
 
-    /** {@code {$pull: {pending: {i: {$in: ids}}}}}: removes by id only; never touches the version. */
-    private static BsonDocument pullUpdate(BsonArray ids) {
-        return new BsonDocument(
-                "$pull",
-                new BsonDocument(
-                        BsonMapping.PENDING, new BsonDocument(BsonMapping.P_ID, new BsonDocument("$in", ids))));
+    /**
+     * {@code {$pull: {pending: {$in: entries}}}}: removes the copied entries by value (a packed
+     * entry holds its id, so two entries are never equal); never touches the version.
+     */
+    private static BsonDocument pullUpdate(BsonArray entries) {
+        return new BsonDocument("$pull", new BsonDocument(BsonMapping.PENDING, new BsonDocument("$in", entries)));
     }
 }

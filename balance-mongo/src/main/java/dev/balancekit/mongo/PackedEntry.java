@@ -11,16 +11,17 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The bytes of a pending entry: the fields of a ledger entry other than its id, sequence number
- * and user, one after the other in a fixed order, so that a pending entry is three BSON fields
- * instead of a dozen. Every account write carries new pending entries and the server copies and
- * re-encodes the whole account document on every write, so the fewer and smaller its fields, the
- * less each write costs.
+ * The bytes of a pending entry: the fields of a ledger entry other than its user (the account's
+ * {@code _id}), one after the other in a fixed order, so that a pending entry is one BSON binary
+ * value instead of a dozen fields. Every account write carries new pending entries and the server
+ * copies and re-encodes the whole account document on every write, so the fewer and smaller its
+ * values, the less each write costs.
  *
- * <p>Layout (format 1), each integer a variable-length zigzag integer (7 bits a byte, low bits
+ * <p>Layout (format 2), each integer a variable-length zigzag integer (7 bits a byte, low bits
  * first), so that small values take one byte and any {@code long} fits exactly:
  * <ol>
- *   <li>format: one byte, 1;</li>
+ *   <li>format: one byte, 2;</li>
+ *   <li>sequence number, then the entry id as a text (see below);</li>
  *   <li>token type: one byte, 0 prompt, 1 completion, 2 credits;</li>
  *   <li>raw amount; rate in nano-credits per token; token value in micro-credits; balance after in
  *       micro-credits;</li>
@@ -33,15 +34,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class PackedEntry {
 
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     private static final TokenType[] TYPES = {TokenType.PROMPT, TokenType.COMPLETION, TokenType.CREDITS};
 
     private PackedEntry() {}
 
-    /** The packed fields of an entry (without its id, sequence number and user). */
+    /** The packed fields of an entry (all but its user). */
     static byte[] pack(LedgerEntry e) {
         Writer w = new Writer();
         w.out.write(FORMAT);
+        w.zigzag(e.seq());
+        w.text(e.id(), 1);
         w.out.write(typeCode(e.tokenType()));
         w.zigzag(e.rawAmount());
         w.zigzag(e.rate().nanosPerToken());
@@ -72,11 +75,12 @@ final class PackedEntry {
      * @param field the field name, for errors
      * @throws BsonMapping.MalformedDocumentException if the bytes are not a packed entry
      */
-    static LedgerEntry unpack(byte[] bytes, String field, String id, long seq, String user) {
-        Reader r = new Reader(bytes, field);
-        int format = r.unsignedByte();
-        if (format != FORMAT) {
-            throw r.malformed("unknown format " + format);
+    static LedgerEntry unpack(byte[] bytes, String field, String user) {
+        Reader r = header(bytes, field);
+        long seq = r.zigzag();
+        String id = r.text(1);
+        if (id == null) {
+            throw r.malformed("the id is missing");
         }
         int type = r.unsignedByte();
         if (type >= TYPES.length) {
@@ -129,6 +133,25 @@ final class PackedEntry {
         } catch (RuntimeException e) {
             throw r.malformed(e.getMessage());
         }
+    }
+
+    /**
+     * Reads only the sequence number of packed fields.
+     *
+     * @param field the field name, for errors
+     * @throws BsonMapping.MalformedDocumentException if the bytes are not a packed entry
+     */
+    static long seq(byte[] bytes, String field) {
+        return header(bytes, field).zigzag();
+    }
+
+    private static Reader header(byte[] bytes, String field) {
+        Reader r = new Reader(bytes, field);
+        int format = r.unsignedByte();
+        if (format != FORMAT) {
+            throw r.malformed("unknown format " + format);
+        }
+        return r;
     }
 
     private static int typeCode(TokenType type) {

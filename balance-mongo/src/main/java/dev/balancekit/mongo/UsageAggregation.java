@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.bson.BsonArray;
+import org.bson.BsonBinary;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -110,8 +111,7 @@ final class UsageAggregation {
 
     /** Adds the matching pending entries to the tally and to the list. */
     private Mono<Void> pending(UsageQuery query, UsageTally tally, List<LedgerEntry> counted) {
-        BsonDocument filter = new BsonDocument(
-                BsonMapping.PENDING + "." + BsonMapping.P_SEQ, new BsonDocument("$gte", new BsonInt64(1)));
+        BsonDocument filter = BsonMapping.hasPending();
         if (!query.users().isEmpty()) {
             filter.put("_id", new BsonDocument("$in", strings(query.users())));
         }
@@ -124,7 +124,7 @@ final class UsageAggregation {
                     for (BsonDocument doc : docs) {
                         String tier = BsonMapping.optionalText(doc, BsonMapping.TIER);
                         String user = BsonMapping.text(doc, "_id");
-                        for (BsonDocument raw : BsonMapping.pending(doc)) {
+                        for (BsonBinary raw : BsonMapping.pending(doc)) {
                             LedgerEntry e = BsonMapping.pendingEntry(raw, user);
                             if (tally.add(e, tier)) {
                                 counted.add(e);

@@ -25,9 +25,12 @@ import dev.balancekit.spi.WindowState;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
+import org.bson.BsonArray;
+import org.bson.BsonBinary;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
 import org.bson.BsonInt32;
+import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonType;
@@ -48,6 +51,11 @@ class BsonMappingTest {
     /** Encodes to BSON bytes and parses them again, as a trip through the server does. */
     private static BsonDocument bytes(BsonDocument d) {
         return new RawBsonDocument(d, new BsonDocumentCodec()).decode(new BsonDocumentCodec());
+    }
+
+    /** A pending entry as it comes back from the server: inside a document, through its bytes. */
+    private static BsonBinary bytes(BsonBinary packed) {
+        return bytes(new BsonDocument("p", packed)).getBinary("p");
     }
 
     private static <T> T roundTrip(T value, Function<T, BsonDocument> encode, Function<BsonDocument, T> decode) {
@@ -239,7 +247,7 @@ class BsonMappingTest {
 
     @Test
     void pendingEntry_allFields_roundTripExactly_withoutTheUser() {
-        BsonDocument pending = BsonMapping.pendingEntry(fullEntry());
+        BsonBinary pending = BsonMapping.pendingEntry(fullEntry());
 
         assertThat(BsonMapping.pendingEntry(bytes(pending), "u1")).isEqualTo(fullEntry());
         assertThat(BsonMapping.pendingEntry(
@@ -292,13 +300,16 @@ class BsonMappingTest {
     }
 
     @Test
-    void pendingEntry_isItsIdSequenceNumberAndOnePackedValue() {
-        BsonDocument pending = BsonMapping.pendingEntry(fullEntry());
+    void pendingEntry_isOneBinaryValue_startingWithFormatSequenceNumberAndId() {
+        byte[] packed = BsonMapping.pendingEntry(fullEntry()).getData();
 
-        assertThat(pending.keySet()).containsExactly("i", "s", "p");
-        assertThat(pending.getString("i").getValue()).isEqualTo("op-1#1");
-        assertThat(pending.getInt64("s").getValue()).isEqualTo(7);
-        assertThat(pending.getBinary("p").getData()[0]).as("format").isEqualTo((byte) PackedEntry.FORMAT);
+        assertThat(packed[0]).as("format").isEqualTo((byte) PackedEntry.FORMAT);
+        assertThat(packed[1]).as("sequence number 7, zigzag").isEqualTo((byte) 14);
+        assertThat(packed[2]).as("id length plus one").isEqualTo((byte) (("op-1#1".length() + 1) * 2));
+        assertThat(new String(packed, 3, "op-1#1".length(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("op-1#1");
+        assertThat(BsonMapping.pendingSeq(BsonMapping.pendingEntry(fullEntry())))
+                .isEqualTo(7);
         assertThat(PackedEntry.pack(keyEntry("gpt-4x")).length - PackedEntry.pack(keyEntry("gpt-4o")).length)
                 .as("a price key equal to the model is one byte, not its text")
                 .isEqualTo("gpt-4x".length());
@@ -328,20 +339,25 @@ class BsonMappingTest {
         byte[] otherFormat = good.clone();
         otherFormat[0] = 9;
         byte[] badType = good.clone();
-        badType[1] = 7;
+        badType[3 + "op-1#1".length()] = 7;
+        byte[] noId = good.clone();
+        noId[2] = 0;
 
-        for (byte[] bad : List.of(truncated, trailing, otherFormat, badType)) {
-            BsonDocument d = BsonMapping.pendingEntry(fullEntry());
-            d.put("p", new org.bson.BsonBinary(bad));
-            assertThatThrownBy(() -> BsonMapping.pendingEntry(d, "u1"))
+        for (byte[] bad : List.of(truncated, trailing, otherFormat, badType, noId)) {
+            assertThatThrownBy(() -> BsonMapping.pendingEntry(new BsonBinary(bad), "u1"))
                     .isInstanceOf(BsonMapping.MalformedDocumentException.class)
-                    .hasMessageStartingWith("field 'p' is not a packed ledger entry: ");
+                    .hasMessageStartingWith("field 'pending' is not a packed ledger entry: ");
         }
-        BsonDocument notBinary = BsonMapping.pendingEntry(fullEntry());
-        notBinary.put("p", new BsonString("x"));
-        assertThatThrownBy(() -> BsonMapping.pendingEntry(notBinary, "u1"))
+        assertThatThrownBy(() -> BsonMapping.pendingEntry(new BsonBinary(otherFormat), "u1"))
+                .hasMessage("field 'pending' is not a packed ledger entry: unknown format 9");
+        BsonDocument earlierFormat = new BsonDocument(
+                "pending",
+                new BsonArray(List.of(new BsonDocument("i", new BsonString("op#1"))
+                        .append("s", new BsonInt64(1))
+                        .append("p", new BsonBinary(new byte[] {1})))));
+        assertThatThrownBy(() -> BsonMapping.pending(earlierFormat))
                 .isInstanceOf(BsonMapping.MalformedDocumentException.class)
-                .hasMessage("field 'p' must be binary, was string");
+                .hasMessageStartingWith("field 'pending[]' must be binary");
     }
 
     @Test
@@ -482,15 +498,24 @@ class BsonMappingTest {
     }
 
     @Test
-    void account_empty_roundTripsWithExplicitNulls() {
+    void account_empty_leavesOutNullsEmptyListsAndZeros_andRoundTrips() {
         AccountState empty = AccountState.empty("u1", WHOLE);
         BsonDocument doc = new BsonDocument("_id", new BsonString("u1"));
         doc.putAll(AccountUpdates.accountFields(empty));
 
-        assertThat(doc.get("lastTransactionAt")).isEqualTo(BsonNull.VALUE);
-        assertThat(doc.get("tier")).isEqualTo(BsonNull.VALUE);
-        assertThat(doc.get("refillAnchor")).isEqualTo(BsonNull.VALUE);
-        assertThat(doc.get("lastRefill")).isEqualTo(BsonNull.VALUE);
+        assertThat(doc.keySet())
+                .doesNotContain(
+                        "lastTransactionAt",
+                        "tier",
+                        "refillAnchor",
+                        "lastRefill",
+                        "refillPeriod",
+                        "lastHoldSeq",
+                        "holds",
+                        "operations",
+                        "recentKeys",
+                        "windows");
+        assertThat(doc.keySet()).contains("user", "balance", "funded", "lastSeq", "totalTokens", "createdAt");
         assertThat(BsonMapping.account(bytes(doc))).isEqualTo(empty);
     }
 

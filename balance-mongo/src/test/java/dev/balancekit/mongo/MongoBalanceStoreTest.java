@@ -148,7 +148,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         assertThat(doc.getInt64("version").getValue()).isEqualTo(1);
         assertThat(doc.getString("user").getValue()).isEqualTo("u1");
         assertThat(doc.getArray("pending")).hasSize(1);
-        assertThat(BsonMapping.pendingEntry(doc.getArray("pending").get(0).asDocument(), "u1"))
+        assertThat(BsonMapping.pendingEntry(doc.getArray("pending").get(0).asBinary(), "u1"))
                 .isEqualTo(credit("u1", 1, 5, 5, t));
         assertThat(transactionDocs("u1")).isEmpty();
         assertThat(store.history("u1", HistoryQuery.all()).collectList().block(TIMEOUT))
@@ -179,8 +179,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
                 .isEqualTo(CasResult.APPLIED);
         assertThat(accountDoc("u1").getArray("pending"))
                 .singleElement()
-                .satisfies(
-                        e -> assertThat(e.asDocument().getInt64("s").getValue()).isEqualTo(3));
+                .satisfies(e -> assertThat(BsonMapping.pendingSeq(e.asBinary())).isEqualTo(3));
         assertThat(store.compareAndSet("u1", 3, state("u1", 8, 3, T0), List.of())
                         .block(TIMEOUT))
                 .isEqualTo(CasResult.APPLIED);
@@ -206,8 +205,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
 
         assertThat(accountDoc("u1").getArray("pending"))
                 .singleElement()
-                .satisfies(
-                        e -> assertThat(e.asDocument().getInt64("s").getValue()).isEqualTo(3));
+                .satisfies(e -> assertThat(BsonMapping.pendingSeq(e.asBinary())).isEqualTo(3));
         assertThat(store.history("u1", HistoryQuery.all()).collectList().block(TIMEOUT))
                 .extracting(LedgerEntry::seq)
                 .containsExactly(3L, 2L, 1L);
@@ -230,9 +228,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
 
         assertThat(transactionDocs("u1")).hasSize(4);
         other.compareAndSet("u1", 3, state("u1", 4, 4, T0), List.of()).block(TIMEOUT);
-        assertThat(accountDoc("u1").getArray("pending"))
-                .as("removed by the next write")
-                .isEmpty();
+        assertThat(accountDoc("u1")).as("removed by the next write").doesNotContainKey("pending");
     }
 
     @Test
@@ -481,7 +477,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
         // copied but not yet removed from pending: as after a crash between the two steps
         List<BsonDocument> copies = new ArrayList<>();
         for (var v : accountDoc("u1").getArray("pending").subList(0, 4)) {
-            copies.add(BsonMapping.transaction(v.asDocument(), "u1"));
+            copies.add(BsonMapping.transaction(v.asBinary(), "u1"));
         }
         Mono.from(transactions().insertMany(copies)).block(TIMEOUT);
         ledger.addBalance("u1", Credits.of(1)).block(TIMEOUT);
@@ -648,8 +644,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
                         "{\"user\": 1, \"holdId\": 1}");
         assertThat(acc)
                 .extracting(i -> i.getDocument("key").toJson())
-                .contains(
-                        "{\"balance\": 1, \"_id\": 1}", "{\"lastTransactionAt\": 1, \"_id\": 1}", "{\"pending.s\": 1}");
+                .contains("{\"balance\": 1, \"_id\": 1}", "{\"lastTransactionAt\": 1, \"_id\": 1}", "{\"pending\": 1}");
     }
 
     @Test

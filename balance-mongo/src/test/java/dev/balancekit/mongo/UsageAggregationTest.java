@@ -34,7 +34,7 @@ class UsageAggregationTest extends InProcessMongoTest {
     /** Copies the account's pending entries to transactions without removing them: a crash between the two steps. */
     private void copyWithoutCleanup(String user) {
         List<BsonDocument> docs = new ArrayList<>();
-        for (BsonDocument raw : BsonMapping.pending(accountDoc(user))) {
+        for (org.bson.BsonBinary raw : BsonMapping.pending(accountDoc(user))) {
             docs.add(BsonMapping.transaction(raw, user));
         }
         Mono.from(transactions().insertMany(docs, new InsertManyOptions().ordered(false)))

@@ -93,8 +93,8 @@ public final class ReportHarness {
                             ChargeRequest.of("live-" + (i % 100), MODELS[i % MODELS.length], Usage.of(100, 50))))
                     .blockLast();
             long pending = Flux.from(db.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION)
-                            .find(new Document("pending.seq", new Document("$gte", 1))))
-                    .map(d -> (long) d.getList("pending", Document.class).size())
+                            .find(new Document("pending", new Document("$gt", new org.bson.types.Binary(new byte[0])))))
+                    .map(d -> (long) d.getList("pending", Object.class).size())
                     .reduce(0L, Long::sum)
                     .block();
             System.out.printf(Locale.ROOT, "pending entries in the outbox: %,d%n", pending);
