@@ -128,7 +128,13 @@ final class AccountUpdates {
             setLong(set, unset, REFILL_PERIOD, next.refillPeriod());
         }
         setInstant(set, unset, LAST_REFILL, all, all ? null : before.lastRefill(), next.lastRefill());
-        setList(set, push, unset, WINDOWS, all ? null : before.windows(), next.windows(), BsonMapping::windowState);
+        if (all || !before.windows().equals(next.windows())) {
+            if (next.windows().isEmpty()) {
+                unset.put(WINDOWS, new BsonString(""));
+            } else {
+                set.put(WINDOWS, BsonMapping.windows(next.windows()));
+            }
+        }
         if (all || !Objects.equals(before.refillOverride(), next.refillOverride())) {
             RefillOverride o = next.refillOverride();
             if (o != null) {

@@ -120,11 +120,6 @@ final class BsonMapping {
     static final String EXPIRES_AT = "expiresAt";
     static final String WINDOW = "window";
     static final String KEY = "key";
-    static final String W_WINDOW = "w";
-    static final String W_KEY = "k";
-    static final String W_SPENT = "s";
-    static final String W_TOKENS = "t";
-    static final String W_NOTIFIED = "n";
     static final String SPENT = "spent";
     static final String LIMIT = "limit";
     static final String TOKEN_LIMIT = "tokenLimit";
@@ -270,7 +265,7 @@ final class BsonMapping {
                 optionalInstant(d, REFILL_ANCHOR),
                 isAbsent(d, REFILL_PERIOD) ? 0 : int64(d, REFILL_PERIOD),
                 optionalInstant(d, LAST_REFILL),
-                list(d, WINDOWS, BsonMapping::windowState),
+                windows(d),
                 isAbsent(d, REFILL_OVERRIDE) ? null : refillOverride(document(d, REFILL_OVERRIDE)));
     }
 
@@ -373,30 +368,21 @@ final class BsonMapping {
 
     // ---------------------------------------------------------------- windows
 
-    /**
-     * A usage window in the account document, under short names (every write that charges sets all
-     * three): {@code {w: window, k: key, s: spent micro-credits, t: tokens, n: percent reported}},
-     * {@code n} left out while 0.
-     */
-    static BsonDocument windowState(WindowState w) {
-        BsonDocument d = new BsonDocument();
-        d.put(W_WINDOW, enumValue(w.window()));
-        d.put(W_KEY, new BsonString(w.key()));
-        d.put(W_SPENT, new BsonInt64(w.spentMicros()));
-        d.put(W_TOKENS, new BsonInt64(w.tokens()));
-        if (w.notifiedPercent() != 0) {
-            d.put(W_NOTIFIED, new BsonInt32(w.notifiedPercent()));
-        }
-        return d;
+    /** An account's usage windows as one packed binary value ({@link PackedWindows}). */
+    static BsonBinary windows(List<WindowState> windows) {
+        return new BsonBinary(PackedWindows.pack(windows));
     }
 
-    static WindowState windowState(BsonDocument d) {
-        return new WindowState(
-                enumOf(UsageWindow.class, d, W_WINDOW),
-                text(d, W_KEY),
-                int64(d, W_SPENT),
-                int64(d, W_TOKENS),
-                isAbsent(d, W_NOTIFIED) ? 0 : int32(d, W_NOTIFIED));
+    /** Reads the usage windows of an account document (empty when it has none). */
+    static List<WindowState> windows(BsonDocument d) {
+        BsonValue v = d.get(WINDOWS);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isBinary()) {
+            throw wrongType(WINDOWS, "binary (packed usage windows; see docs/mongodb.md on upgrading)", v);
+        }
+        return PackedWindows.unpack(v.asBinary().getData(), WINDOWS);
     }
 
     static BsonDocument windowUsage(WindowUsage w) {

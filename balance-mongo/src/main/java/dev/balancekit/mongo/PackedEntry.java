@@ -4,11 +4,8 @@ import dev.balancekit.Credits;
 import dev.balancekit.LedgerEntry;
 import dev.balancekit.TokenType;
 import dev.balancekit.pricing.Rate;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes of a pending entry: the fields of a ledger entry other than its user (the account's
@@ -41,11 +38,11 @@ final class PackedEntry {
 
     /** The packed fields of an entry (all but its user). */
     static byte[] pack(LedgerEntry e) {
-        Writer w = new Writer();
-        w.out.write(FORMAT);
+        PackedBytes.Writer w = new PackedBytes.Writer();
+        w.write(FORMAT);
         w.zigzag(e.seq());
         w.text(e.id(), 1);
-        w.out.write(typeCode(e.tokenType()));
+        w.write(typeCode(e.tokenType()));
         w.zigzag(e.rawAmount());
         w.zigzag(e.rate().nanosPerToken());
         w.zigzag(e.tokenValue().micros());
@@ -66,7 +63,7 @@ final class PackedEntry {
         w.text(e.holdId(), 1);
         w.text(e.actor(), 1);
         w.text(e.note(), 1);
-        return w.out.toByteArray();
+        return w.toByteArray();
     }
 
     /**
@@ -76,7 +73,7 @@ final class PackedEntry {
      * @throws BsonMapping.MalformedDocumentException if the bytes are not a packed entry
      */
     static LedgerEntry unpack(byte[] bytes, String field, String user) {
-        Reader r = header(bytes, field);
+        PackedBytes.Reader r = header(bytes, field);
         long seq = r.zigzag();
         String id = r.text(1);
         if (id == null) {
@@ -145,8 +142,8 @@ final class PackedEntry {
         return header(bytes, field).zigzag();
     }
 
-    private static Reader header(byte[] bytes, String field) {
-        Reader r = new Reader(bytes, field);
+    private static PackedBytes.Reader header(byte[] bytes, String field) {
+        PackedBytes.Reader r = new PackedBytes.Reader(bytes, field, "a packed ledger entry");
         int format = r.unsignedByte();
         if (format != FORMAT) {
             throw r.malformed("unknown format " + format);
@@ -161,89 +158,5 @@ final class PackedEntry {
             }
         }
         throw new IllegalArgumentException("token type has no code: " + type);
-    }
-
-    private static final class Writer {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-
-        void zigzag(long v) {
-            long u = (v << 1) ^ (v >> 63);
-            while ((u & ~0x7FL) != 0) {
-                out.write((int) ((u & 0x7F) | 0x80));
-                u >>>= 7;
-            }
-            out.write((int) u);
-        }
-
-        /** A text as its length plus {@code shift} (0 when absent), then its UTF-8 bytes. */
-        void text(@Nullable String s, int shift) {
-            if (s == null) {
-                zigzag(0);
-                return;
-            }
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            zigzag(b.length + (long) shift);
-            out.write(b, 0, b.length);
-        }
-    }
-
-    private static final class Reader {
-        private final byte[] b;
-        private final String field;
-        private int at;
-
-        Reader(byte[] b, String field) {
-            this.b = b;
-            this.field = field;
-        }
-
-        int unsignedByte() {
-            if (at >= b.length) {
-                throw malformed("it ends early");
-            }
-            return b[at++] & 0xFF;
-        }
-
-        long zigzag() {
-            long u = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int x = unsignedByte();
-                u |= (long) (x & 0x7F) << shift;
-                if ((x & 0x80) == 0) {
-                    return (u >>> 1) ^ -(u & 1);
-                }
-            }
-            throw malformed("an integer is longer than 10 bytes");
-        }
-
-        @Nullable
-        String text(int shift) {
-            return text(zigzag(), shift);
-        }
-
-        @Nullable
-        String text(long code, int shift) {
-            if (code == 0) {
-                return null;
-            }
-            long length = code - shift;
-            if (length < 0 || length > b.length - at) {
-                throw malformed("a text length is out of range: " + length);
-            }
-            String s = new String(b, at, (int) length, StandardCharsets.UTF_8);
-            at += (int) length;
-            return s;
-        }
-
-        void end() {
-            if (at != b.length) {
-                throw malformed((b.length - at) + " bytes follow the last field");
-            }
-        }
-
-        BsonMapping.MalformedDocumentException malformed(@Nullable String why) {
-            return new BsonMapping.MalformedDocumentException(
-                    "field '" + field + "' is not a packed ledger entry: " + why);
-        }
     }
 }

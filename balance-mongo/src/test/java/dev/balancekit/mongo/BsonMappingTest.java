@@ -407,11 +407,47 @@ class BsonMappingTest {
 
     @ParameterizedTest
     @EnumSource(UsageWindow.class)
-    void windowState_everyWindow_roundTrips(UsageWindow window) {
-        WindowState w = new WindowState(window, "key", Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE);
+    void windows_everyWindowAndExtremeValue_roundTripAsOnePackedValue(UsageWindow window) {
+        List<WindowState> ws = List.of(
+                new WindowState(window, "këy", Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE),
+                new WindowState(window, "", 0, 0, 0),
+                new WindowState(UsageWindow.MONTHLY, "2026-12", 755_250_000_000L, 151_050, 80));
+        BsonDocument doc = new BsonDocument("windows", BsonMapping.windows(ws));
 
-        assertThat(roundTrip(w, BsonMapping::windowState, BsonMapping::windowState))
-                .isEqualTo(w);
+        assertThat(doc.get("windows").isBinary()).isTrue();
+        assertThat(BsonMapping.windows(bytes(doc))).isEqualTo(ws);
+        assertThat(BsonMapping.windows(new BsonDocument())).isEmpty();
+    }
+
+    @Test
+    void windows_theDaysUsage_packsIntoAFewBytesPerWindow() {
+        List<WindowState> ws = List.of(
+                new WindowState(UsageWindow.DAILY, "2026-12-02", 755_250_000_000L, 151_050, 0),
+                new WindowState(UsageWindow.WEEKLY, "2026-W49", 755_250_000_000L, 151_050, 0),
+                new WindowState(UsageWindow.MONTHLY, "2026-12", 755_250_000_000L, 151_050, 0));
+
+        assertThat(PackedWindows.pack(ws)).hasSize(1 + 3 * (1 + 1 + 6 + 3 + 1) + 10 + 8 + 7);
+    }
+
+    @Test
+    void windows_malformed_areRefusedNamingTheField() {
+        byte[] good = PackedWindows.pack(List.of(new WindowState(UsageWindow.DAILY, "2026-12-02", 5, 1, 0)));
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 1);
+        byte[] otherFormat = good.clone();
+        otherFormat[0] = 7;
+        byte[] badWindow = good.clone();
+        badWindow[1] = 3;
+        byte[] noKey = good.clone();
+        noKey[2] = 0;
+
+        for (byte[] bad : List.of(truncated, otherFormat, badWindow, noKey)) {
+            assertThatThrownBy(() -> BsonMapping.windows(new BsonDocument("windows", new BsonBinary(bad))))
+                    .isInstanceOf(BsonMapping.MalformedDocumentException.class)
+                    .hasMessageStartingWith("field 'windows' is not packed usage windows: ");
+        }
+        assertThatThrownBy(() -> BsonMapping.windows(new BsonDocument("windows", new BsonArray())))
+                .isInstanceOf(BsonMapping.MalformedDocumentException.class)
+                .hasMessageStartingWith("field 'windows' must be binary");
     }
 
     @Test
@@ -588,16 +624,12 @@ class BsonMappingTest {
     void malformedDocuments_nameTheField() {
         BsonDocument missing = BsonMapping.entry(fullEntry());
         missing.remove("user");
-        BsonDocument badEnum = BsonMapping.windowState(new WindowState(UsageWindow.DAILY, "k", 0, 0, 0));
-        badEnum.put("w", new BsonString("hourly"));
         BsonDocument badNanos = BsonMapping.hold(hold());
         badNanos.put("expiresAtNanos", new BsonInt32(1_000_000));
         BsonDocument int32Money = BsonMapping.hold(hold());
         int32Money.put("amount", new BsonInt32(5));
 
         assertThatThrownBy(() -> BsonMapping.entry(missing)).hasMessage("field 'user' is missing");
-        assertThatThrownBy(() -> BsonMapping.windowState(badEnum))
-                .hasMessage("field 'w' is not a UsageWindow, was 'hourly'");
         assertThatThrownBy(() -> BsonMapping.hold(badNanos))
                 .hasMessage("field 'expiresAtNanos' must be 0 to 999999, was 1000000");
         assertThat(BsonMapping.hold(int32Money).amount()).isEqualTo(Credits.ofMicros(5));
