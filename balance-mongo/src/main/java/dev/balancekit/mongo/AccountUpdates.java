@@ -32,6 +32,7 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,7 +80,7 @@ final class AccountUpdates {
         if (all || before.funded() != next.funded()) {
             set.put(FUNDED, BsonBoolean.valueOf(next.funded()));
         }
-        setList(set, push, unset, HOLDS, all ? null : before.holds(), next.holds(), BsonMapping::hold);
+        setList(set, push, unset, HOLDS, all ? null : before.holds(), next.holds(), BsonMapping::packedHold);
         if (all || before.lastHoldSeq() != next.lastHoldSeq()) {
             setLong(set, unset, LAST_HOLD_SEQ, next.lastHoldSeq());
         }
@@ -201,7 +202,7 @@ final class AccountUpdates {
             String field,
             @Nullable List<T> before,
             List<T> next,
-            Function<T, BsonDocument> encoder) {
+            Function<T, ? extends BsonValue> encoder) {
         if (next.isEmpty()) {
             if (before == null || !before.isEmpty()) {
                 unset.put(field, new BsonString(""));

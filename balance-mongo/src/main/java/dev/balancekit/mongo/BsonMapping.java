@@ -253,7 +253,7 @@ final class BsonMapping {
                 text(d, "_id"),
                 credits(d, BALANCE),
                 bool(d, FUNDED),
-                list(d, HOLDS, BsonMapping::hold),
+                holds(d),
                 isAbsent(d, LAST_HOLD_SEQ) ? 0 : int64(d, LAST_HOLD_SEQ),
                 list(d, OPERATIONS, BsonMapping::operation),
                 list(d, RECENT_KEYS, BsonMapping::keyBucket),
@@ -328,6 +328,31 @@ final class BsonMapping {
 
     // ---------------------------------------------------------------- holds
 
+    /** An active hold as it is kept in the account's {@code holds} array: packed ({@link PackedHold}). */
+    static BsonBinary packedHold(Hold h) {
+        return new BsonBinary(PackedHold.pack(h));
+    }
+
+    /** Reads the active holds of an account document (empty when it has none). */
+    static List<Hold> holds(BsonDocument d) {
+        BsonValue v = d.get(HOLDS);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw wrongType(HOLDS, "an array", v);
+        }
+        List<Hold> out = new ArrayList<>(v.asArray().size());
+        for (BsonValue item : v.asArray()) {
+            if (!item.isBinary()) {
+                throw wrongType(HOLDS + "[]", "binary (a packed hold; see docs/mongodb.md on upgrading)", item);
+            }
+            out.add(PackedHold.unpack(item.asBinary().getData(), HOLDS));
+        }
+        return out;
+    }
+
+    /** A hold as a subdocument, as an operation's reservation records it. */
     static BsonDocument hold(Hold h) {
         BsonDocument d = new BsonDocument();
         d.put(ID, new BsonString(h.id()));
@@ -523,7 +548,7 @@ final class BsonMapping {
         return new BsonString(e.name().toLowerCase(Locale.ROOT));
     }
 
-    static <T> BsonArray array(List<T> items, Function<T, BsonDocument> encoder) {
+    static <T> BsonArray array(List<T> items, Function<T, ? extends BsonValue> encoder) {
         BsonArray a = new BsonArray(new ArrayList<>(items.size()));
         for (T item : items) {
             a.add(encoder.apply(item));

@@ -1,0 +1,78 @@
+package dev.balancekit.mongo;
+
+import dev.balancekit.Credits;
+import dev.balancekit.Hold;
+import java.time.Instant;
+
+/**
+ * The bytes of an active hold in an account's {@code holds} array: one binary value instead of a
+ * subdocument of six fields. A reserve adds one and the charge that settles it removes it, so a
+ * hold is in the document for about every other write, which the server copies and re-encodes
+ * whole.
+ *
+ * <p>Layout (format 1), integers and texts as in {@link PackedBytes}: the format (one byte, 1), the
+ * hold id and the model as texts (length plus one), the amount in micro-credits, the tokens, then
+ * the creation and expiry instants, each as epoch seconds and nanoseconds.
+ */
+final class PackedHold {
+
+    static final int FORMAT = 1;
+
+    private PackedHold() {}
+
+    static byte[] pack(Hold h) {
+        PackedBytes.Writer w = new PackedBytes.Writer();
+        w.write(FORMAT);
+        w.text(h.id(), 1);
+        w.text(h.model(), 1);
+        w.zigzag(h.amount().micros());
+        w.zigzag(h.tokens());
+        w.zigzag(h.createdAt().getEpochSecond());
+        w.zigzag(h.createdAt().getNano());
+        w.zigzag(h.expiresAt().getEpochSecond());
+        w.zigzag(h.expiresAt().getNano());
+        return w.toByteArray();
+    }
+
+    /**
+     * Reads a packed hold back.
+     *
+     * @param field the field name, for errors
+     * @throws BsonMapping.MalformedDocumentException if the bytes are not a packed hold
+     */
+    static Hold unpack(byte[] bytes, String field) {
+        PackedBytes.Reader r = new PackedBytes.Reader(bytes, field, "a packed hold");
+        int format = r.unsignedByte();
+        if (format != FORMAT) {
+            throw r.malformed("unknown format " + format);
+        }
+        String id = r.text(1);
+        String model = r.text(1);
+        if (id == null || model == null) {
+            throw r.malformed("the id or the model is missing");
+        }
+        long amount = r.zigzag();
+        long tokens = r.zigzag();
+        Instant createdAt = instant(r);
+        Instant expiresAt = instant(r);
+        r.end();
+        try {
+            return new Hold(id, Credits.ofMicros(amount), tokens, model, createdAt, expiresAt);
+        } catch (RuntimeException e) {
+            throw r.malformed(e.getMessage());
+        }
+    }
+
+    private static Instant instant(PackedBytes.Reader r) {
+        long seconds = r.zigzag();
+        long nanos = r.zigzag();
+        if (nanos < 0 || nanos > 999_999_999) {
+            throw r.malformed("nanoseconds out of range: " + nanos);
+        }
+        try {
+            return Instant.ofEpochSecond(seconds, nanos);
+        } catch (RuntimeException e) {
+            throw r.malformed(e.getMessage());
+        }
+    }
+}
