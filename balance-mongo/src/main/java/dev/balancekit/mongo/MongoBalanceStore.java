@@ -22,6 +22,7 @@ import dev.balancekit.spi.AccountState;
 import dev.balancekit.spi.BalanceStore;
 import dev.balancekit.spi.CasResult;
 import dev.balancekit.spi.StoredAccount;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.bson.BsonArray;
 import org.bson.BsonBinary;
@@ -77,8 +80,10 @@ import reactor.core.publisher.SynchronousSink;
  *       pending entries when the write may fill a copy batch. The result is
  *       {@link CasResult#APPLIED} only once this write is acknowledged.</li>
  *   <li>When that write returned a {@linkplain Builder#copyBatchSize(int) copy batch} of pending
- *       entries, the same call copies them to {@code transactions} (unordered {@code insertMany}; a duplicate
- *       key means already copied). This store's next write of the account removes the copied
+ *       entries, the store copies them to {@code transactions} (unordered {@code insertMany}; a duplicate
+ *       key means already copied) after the write returned, in the background (up to
+ *       {@value #BACKGROUND_COPIES_MAX} copies at once; beyond that the write waits for its copy).
+ *       A later write of the account by this store removes the copied
  *       entries from {@code pending} with a {@code $slice} on its {@code $push}, so the cleanup
  *       costs no round trip of its own. A failure here is logged and does not fail the operation:
  *       the entries stay pending.</li>
@@ -133,6 +138,14 @@ public final class MongoBalanceStore implements BalanceStore {
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
     /** How many accounts' copied-up-to marks a store keeps for their next write to remove. */
     private static final int COPIED_MAX = 10_000;
+    /** Copies of all stores in this JVM running after their write returned. */
+    private static final AtomicInteger IN_BACKGROUND_ALL = new AtomicInteger();
+    /**
+     * How many copies may run after their write returned; a write that fills a batch beyond this
+     * waits for its copy, so that a server that falls behind slows the writers down instead of
+     * piling up copies.
+     */
+    static final int BACKGROUND_COPIES_MAX = 16;
 
     private final MongoCollection<BsonDocument> balances;
     private final MongoCollection<BsonDocument> transactions;
@@ -141,6 +154,8 @@ public final class MongoBalanceStore implements BalanceStore {
     private final UsageAggregation usage;
     /** Accounts whose pending entries this store is copying right now, so that it copies each once. */
     private final Set<String> copying = ConcurrentHashMap.newKeySet();
+    /** Copies of this store running after their write returned. */
+    private final AtomicInteger inBackground = new AtomicInteger();
     /**
      * Per account, the highest sequence number up to which this store copied the pending entries
      * and their account's next write has not yet removed them: set by a copy, cleared by the
@@ -244,7 +259,7 @@ public final class MongoBalanceStore implements BalanceStore {
             return beforeWrite()
                     .then(write)
                     .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
-                    .flatMap(pending -> copyIfFull(user, pending).thenReturn(CasResult.APPLIED))
+                    .flatMap(pending -> afterWrite(user, pending))
                     .defaultIfEmpty(CasResult.CONFLICT);
         });
     }
@@ -330,9 +345,52 @@ public final class MongoBalanceStore implements BalanceStore {
     }
 
     /**
+     * Starts the copy of a full batch that a write returned, without waiting for it: the write is
+     * applied and acknowledged, and a copy changes nothing that the caller sees (history reads
+     * pending entries too). Beyond {@link #BACKGROUND_COPIES_MAX} copies at once, the write waits
+     * for its copy.
+     */
+    private Mono<CasResult> afterWrite(String user, Pending pending) {
+        List<BsonBinary> list = pending.entries();
+        if (list == null || list.size() < copyBatchSize) {
+            return Mono.just(CasResult.APPLIED);
+        }
+        if (inBackground.incrementAndGet() > BACKGROUND_COPIES_MAX) {
+            inBackground.decrementAndGet();
+            return copyIfFull(user, pending).thenReturn(CasResult.APPLIED);
+        }
+        IN_BACKGROUND_ALL.incrementAndGet();
+        copyIfFull(user, pending)
+                .doFinally(signal -> {
+                    inBackground.decrementAndGet();
+                    IN_BACKGROUND_ALL.decrementAndGet();
+                })
+                .subscribe();
+        return Mono.just(CasResult.APPLIED);
+    }
+
+    /**
+     * Waits until no store of this JVM runs a copy in the background any more (for tests that look
+     * at the transactions collection right after a write).
+     *
+     * @return whether none runs any more, false when the timeout passed first
+     */
+    static boolean awaitBackgroundCopies(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (IN_BACKGROUND_ALL.get() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return true;
+    }
+
+    /**
      * Copies an account's pending entries when a write returned a full batch of them, and
      * remembers up to which sequence number they are copied, so that the account's next write
-     * removes them; never fails.
+     * removes them; never fails. A copy that finishes after the account's next write leaves the
+     * removal to the write after that.
      */
     private Mono<Void> copyIfFull(String user, Pending pending) {
         return Mono.defer(() -> {

@@ -20,13 +20,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Faults at each step of the write protocol, before the command is applied and after it was applied
@@ -169,6 +173,52 @@ class FaultInjectionTest extends InProcessMongoTest {
     }
 
     @Test
+    void fullBatch_theOperationReturnsBeforeItsCopy_whichLandsAfterwards() {
+        BalanceLedger ledger = ledger(faultyStore(2));
+        Sinks.Empty<Void> gate = Sinks.empty();
+        faults.holdCalls(FaultyMongo.Step.COPY, gate.asMono());
+
+        // start balance + prompt + completion: the write fills a batch of 2 and starts a copy
+        ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 10))).block(TIMEOUT);
+
+        assertThat(Flux.from(transactions().find()).collectList().block(TIMEOUT))
+                .as("the copy waits at the gate")
+                .isEmpty();
+        assertThat(ledger.transactionHistory("u1", HistoryQuery.all())
+                        .block(TIMEOUT)
+                        .items())
+                .extracting(LedgerEntry::seq)
+                .containsExactly(3L, 2L, 1L);
+        gate.tryEmitEmpty();
+        assertThat(transactionDocs("u1")).hasSize(3);
+        ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1))).block(TIMEOUT);
+        assertThat(BsonMapping.pending(accountDoc("u1")))
+                .as("the next write removed the copied entries")
+                .extracting(BsonMapping::pendingSeq)
+                .containsExactly(4L, 5L);
+    }
+
+    @Test
+    void copiesHeldUp_beyondTheBackgroundBound_theWriteWaitsForItsCopy() throws Exception {
+        BalanceLedger ledger = ledger(faultyStore(2));
+        Sinks.Empty<Void> gate = Sinks.empty();
+        faults.holdCalls(FaultyMongo.Step.COPY, gate.asMono());
+        for (int i = 0; i < MongoBalanceStore.BACKGROUND_COPIES_MAX; i++) {
+            ledger.deduct(ChargeRequest.of("u" + i, MODEL, Usage.of(10, 10))).block(TIMEOUT);
+        }
+
+        CompletableFuture<?> over =
+                ledger.deduct(ChargeRequest.of("over", MODEL, Usage.of(10, 10))).toFuture();
+        Thread.sleep(200);
+
+        assertThat(over).as("waits for its own copy, held at the gate").isNotDone();
+        gate.tryEmitEmpty();
+        over.get(1, TimeUnit.MINUTES);
+        assertThat(transactionDocs("over")).hasSize(3);
+        assertThat(transactionDocs("u0")).hasSize(3);
+    }
+
+    @Test
     void copyDown_operationsStillApply_historyShowsPendingEntries_flushCopiesLater() {
         BalanceLedger ledger = ledger(faultyStore(1));
         Integer[] always = new Integer[200];
@@ -182,7 +232,7 @@ class FaultInjectionTest extends InProcessMongoTest {
         }
 
         assertThat(transactionDocs("u1")).isEmpty();
-        assertThat(accountDoc("u1").getArray("pending")).hasSize(11);
+        assertThat(BsonMapping.pending(accountDoc("u1"))).hasSize(11);
         assertThat(ledger.transactionHistory("u1", HistoryQuery.all())
                         .block(TIMEOUT)
                         .items())

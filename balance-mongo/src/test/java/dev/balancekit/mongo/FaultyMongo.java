@@ -52,6 +52,7 @@ final class FaultyMongo {
     private final Map<Step, AtomicInteger> fired = new ConcurrentHashMap<>();
     private final Map<Step, Set<Integer>> plan = new ConcurrentHashMap<>();
     private volatile Mode mode = Mode.BEFORE;
+    private final Map<Step, Mono<Void>> gates = new ConcurrentHashMap<>();
 
     FaultyMongo(String balancesName, String transactionsName) {
         this.balancesName = balancesName;
@@ -70,6 +71,18 @@ final class FaultyMongo {
         this.mode = mode;
         calls.computeIfAbsent(step, s -> new AtomicInteger()).set(0);
         plan.put(step, Set.of(callNumbers));
+        return this;
+    }
+
+    /**
+     * Makes every call of a step wait until the gate completes before it reaches the server.
+     *
+     * @param step the step
+     * @param gate completes when the calls may go on
+     * @return this
+     */
+    FaultyMongo holdCalls(Step step, Mono<Void> gate) {
+        gates.put(step, gate);
         return this;
     }
 
@@ -102,7 +115,8 @@ final class FaultyMongo {
     }
 
     private <T> Publisher<T> faulty(Step step, Publisher<T> command) {
-        return Flux.defer(() -> {
+        Mono<Void> gate = gates.getOrDefault(step, Mono.empty());
+        return gate.thenMany(Flux.defer(() -> {
             Mode m = faultFor(step);
             if (m == null) {
                 return Flux.from(command);
@@ -110,7 +124,7 @@ final class FaultyMongo {
             MongoSocketReadException lost =
                     new MongoSocketReadException("injected " + m + " fault in " + step, new ServerAddress());
             return m == Mode.BEFORE ? Flux.<T>error(lost) : Flux.from(command).then(Mono.<T>error(lost));
-        });
+        }));
     }
 
     /** Wraps a database so that its collections inject this plan's faults. */

@@ -89,7 +89,11 @@ abstract class InProcessMongoTest {
                 .block(TIMEOUT);
     }
 
+    /** The account's documents in the transactions collection, once no copy runs in the background. */
     List<BsonDocument> transactionDocs(String user) {
+        assertThat(MongoBalanceStore.awaitBackgroundCopies(TIMEOUT))
+                .as("background copies done")
+                .isTrue();
         return Flux.from(transactions().find(new BsonDocument("user", new BsonString(user))))
                 .collectList()
                 .block(TIMEOUT);
@@ -101,7 +105,7 @@ abstract class InProcessMongoTest {
      */
     void assertTransactionsComplete(String user) {
         BsonDocument account = accountDoc(user);
-        assertThat(account.getArray("pending"))
+        assertThat(BsonMapping.pending(account))
                 .as("pending entries of %s", user)
                 .isEmpty();
         List<BsonDocument> docs = transactionDocs(user);

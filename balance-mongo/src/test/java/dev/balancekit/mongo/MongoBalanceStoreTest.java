@@ -156,7 +156,7 @@ class MongoBalanceStoreTest extends InProcessMongoTest {
     }
 
     @Test
-    void compareAndSet_fullBatch_copiesAtOnce_andTheNextWriteRemovesThemFromPending() {
+    void compareAndSet_fullBatch_copiesInTheBackground_andTheNextWriteRemovesThemFromPending() {
         MongoBalanceStore store = store(2);
         store.compareAndSet("u1", 0, state("u1", 5, 1, T0), List.of(credit("u1", 1, 5, 5, T0)))
                 .block(TIMEOUT);
