@@ -15,12 +15,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /**
@@ -68,6 +71,8 @@ class BalanceLedgerRetryTest {
         final List<List<LedgerEntry>> attemptedEntries = new CopyOnWriteArrayList<>();
         volatile RuntimeException loadFailure;
         volatile RuntimeException writeFailure;
+        /** Writes wait for it before they reach the store. */
+        volatile Mono<Void> writeGate = Mono.empty();
 
         int calls() {
             return loads.get() + writes.get() + reads.get();
@@ -91,7 +96,7 @@ class BalanceLedgerRetryTest {
         public Mono<CasResult> compareAndSet(
                 String user, long expectedVersion, AccountState next, List<LedgerEntry> entries) {
             writes.incrementAndGet();
-            return Mono.defer(() -> {
+            return writeGate.then(Mono.defer(() -> {
                 attemptedStates.add(next);
                 attemptedEntries.add(List.copyOf(entries));
                 if (writeFailure != null) {
@@ -101,7 +106,7 @@ class BalanceLedgerRetryTest {
                     return Mono.just(CasResult.CONFLICT);
                 }
                 return delegate.compareAndSet(user, expectedVersion, next, entries);
-            });
+            }));
         }
 
         @Override
@@ -248,6 +253,32 @@ class BalanceLedgerRetryTest {
 
             assertThat(d.isAllowed()).isTrue();
             assertThat(store.writes).hasValue(0);
+        }
+
+        @Test
+        void twoWritesOfOneLedgerOnOneAccount_atOnce_takeTurns_soTheSecondNeverConflicts() throws Exception {
+            givenAccount("u1");
+            ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1))).block();
+            store.reset();
+            Sinks.Empty<Void> gate = Sinks.empty();
+            store.writeGate = gate.asMono();
+
+            CompletableFuture<?> first =
+                    ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1))).toFuture();
+            CompletableFuture<?> second =
+                    ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(2, 2))).toFuture();
+
+            assertThat(store.writes)
+                    .as("the second waits for the first's write")
+                    .hasValue(1);
+            gate.tryEmitEmpty();
+            first.get(1, TimeUnit.MINUTES);
+            second.get(1, TimeUnit.MINUTES);
+            assertThat(store.writes).as("no conflict, no retry").hasValue(2);
+            assertThat(store.loads)
+                    .as("the second starts from the state the first wrote")
+                    .hasValue(0);
+            assertThat(entries("u1")).extracting(LedgerEntry::seq).containsExactly(7L, 6L, 5L, 4L, 3L, 2L, 1L);
         }
 
         @Test

@@ -42,11 +42,30 @@ final class AccountQueues {
      * @return the task's result; cancelling it frees the turn
      */
     public <R> Mono<R> inTurn(String key, Supplier<Mono<R>> task) {
+        return Mono.defer(() -> {
+            // the usual case, no line for the key: open one that is busy with this task, and run it
+            Line mine = new Line(key, true);
+            if (lines.putIfAbsent(key, mine) != null) {
+                return queued(key, task);
+            }
+            Mono<R> work;
+            try {
+                work = task.get();
+            } catch (RuntimeException e) {
+                mine.finished();
+                throw e;
+            }
+            return work.doFinally(signal -> mine.finished());
+        });
+    }
+
+    /** Queues a task behind the line of its key. */
+    private <R> Mono<R> queued(String key, Supplier<Mono<R>> task) {
         return Mono.create(sink -> {
             Task<R> t = new Task<>(task, sink);
             sink.onCancel(t::cancel);
             // a line closes once it runs empty; a task that meets a closed line goes to the next one
-            while (!lines.computeIfAbsent(key, Line::new).submit(t)) {
+            while (!lines.computeIfAbsent(key, k -> new Line(k, false)).submit(t)) {
                 Thread.onSpinWait();
             }
         });
@@ -60,7 +79,8 @@ final class AccountQueues {
     /** The tasks waiting for one key; at most one runs at a time. */
     private final class Line {
         private final String key;
-        private final Queue<Task<?>> waiting = new ArrayDeque<>();
+        /** Created when the first task has to wait; most lines never need one. */
+        private @Nullable Queue<Task<?>> waiting;
         /** Set once the line ran empty and left the map; it takes no more tasks. */
         private boolean closed;
         /** Serializes {@link #drain()}: whoever raises it from 0 drains, the others leave it a note. */
@@ -68,8 +88,13 @@ final class AccountQueues {
 
         private volatile boolean busy;
 
-        Line(String key) {
+        /**
+         * @param key the key
+         * @param busy whether the line is opened by a task that runs at once
+         */
+        Line(String key, boolean busy) {
             this.key = key;
+            this.busy = busy;
         }
 
         /** @return false if the line is closed, and the task must go to a new line */
@@ -78,14 +103,17 @@ final class AccountQueues {
                 if (closed) {
                     return false;
                 }
+                if (waiting == null) {
+                    waiting = new ArrayDeque<>(4);
+                }
                 waiting.add(task);
             }
             drain();
             return true;
         }
 
-        private synchronized Task<?> next() {
-            return waiting.poll();
+        private synchronized @Nullable Task<?> next() {
+            return waiting == null ? null : waiting.poll();
         }
 
         /**
@@ -93,7 +121,7 @@ final class AccountQueues {
          * either joined before (and runs here) or finds it closed (and starts a new line).
          */
         private synchronized void closeIfIdle() {
-            if (!busy && waiting.isEmpty() && !closed) {
+            if (!busy && (waiting == null || waiting.isEmpty()) && !closed) {
                 closed = true;
                 lines.remove(key, this);
             }

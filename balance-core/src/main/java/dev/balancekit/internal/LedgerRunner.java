@@ -355,7 +355,10 @@ public final class LedgerRunner {
         return Mono.defer(() -> {
             // One id per call, kept across retries, so a retried decision appends the same entries.
             String operationId = key != null ? key : newOperationId();
-            if (queues.active(user)) {
+            // A write waits for this ledger's other writes of the account, so that they never race
+            // each other: it starts from the state the one before it wrote, and its compare-and-set
+            // can only meet another process's write. A check waits only while writes take turns.
+            if (fromLastWrite || queues.active(user)) {
                 return queues.inTurn(user, () -> attempt(user, operationId, fromLastWrite, decider, 1, true));
             }
             return attempt(user, operationId, fromLastWrite, decider, 1, false);
