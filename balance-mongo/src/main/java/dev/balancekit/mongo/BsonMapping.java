@@ -344,10 +344,14 @@ final class BsonMapping {
         }
         List<Hold> out = new ArrayList<>(v.asArray().size());
         for (BsonValue item : v.asArray()) {
-            if (!item.isBinary()) {
-                throw wrongType(HOLDS + "[]", "binary (a packed hold; see docs/mongodb.md on upgrading)", item);
+            if (item.isBinary()) {
+                out.add(PackedHold.unpack(item.asBinary().getData(), HOLDS));
+            } else if (item.isDocument()) {
+                // as an earlier snapshot wrote it; the account's next change of its holds packs them
+                out.add(hold(item.asDocument()));
+            } else {
+                throw wrongType(HOLDS + "[]", "binary (a packed hold)", item);
             }
-            out.add(PackedHold.unpack(item.asBinary().getData(), HOLDS));
         }
         return out;
     }
@@ -404,10 +408,24 @@ final class BsonMapping {
         if (v == null || v.isNull()) {
             return List.of();
         }
+        if (v.isArray()) {
+            // as an earlier snapshot wrote them; the account's next charge packs them
+            return list(d, WINDOWS, BsonMapping::unpackedWindow);
+        }
         if (!v.isBinary()) {
-            throw wrongType(WINDOWS, "binary (packed usage windows; see docs/mongodb.md on upgrading)", v);
+            throw wrongType(WINDOWS, "binary (packed usage windows)", v);
         }
         return PackedWindows.unpack(v.asBinary().getData(), WINDOWS);
+    }
+
+    /** A usage window as an earlier snapshot wrote it: {@code {w, k, s, t, n}}, {@code n} left out while 0. */
+    private static WindowState unpackedWindow(BsonDocument d) {
+        return new WindowState(
+                enumOf(UsageWindow.class, d, "w"),
+                text(d, "k"),
+                int64(d, "s"),
+                int64(d, "t"),
+                isAbsent(d, "n") ? 0 : int32(d, "n"));
     }
 
     static BsonDocument windowUsage(WindowUsage w) {

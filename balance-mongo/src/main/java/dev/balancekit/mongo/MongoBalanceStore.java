@@ -59,8 +59,9 @@ import reactor.core.publisher.SynchronousSink;
  * <p><b>Collections.</b> The accounts collection ({@value #DEFAULT_BALANCES_COLLECTION} by default)
  * holds one document per account ({@code _id} = user id, a string): every field of the
  * {@link AccountState}, a {@code version}, and {@code pending}, the ledger entries written but not
- * yet copied (each its id, its sequence number and its other fields packed into one binary value,
- * since every write carries them). The entries collection
+ * yet copied (each entry packed into one binary value, since every write carries them; the active
+ * holds and the usage windows are packed too, and empty or default fields are left out). The
+ * entries collection
  * ({@value #DEFAULT_TRANSACTIONS_COLLECTION} by default) holds
  * one document per ledger entry with LibreChat's field names, {@code _id = {u: user, e: entry id}}.
  * Money is an Int64 count of micro-credits, never a double. {@code docs/mongodb.md} lists every field.
@@ -82,7 +83,7 @@ import reactor.core.publisher.SynchronousSink;
  *   <li>When that write returned a {@linkplain Builder#copyBatchSize(int) copy batch} of pending
  *       entries, the store copies them to {@code transactions} (unordered {@code insertMany}; a duplicate
  *       key means already copied) after the write returned, in the background (up to
- *       {@value #BACKGROUND_COPIES_MAX} copies at once; beyond that the write waits for its copy).
+ *       16 copies at once; beyond that the write waits for its copy).
  *       A later write of the account by this store removes the copied
  *       entries from {@code pending} with a {@code $slice} on its {@code $push}, so the cleanup
  *       costs no round trip of its own. A failure here is logged and does not fail the operation:
@@ -894,7 +895,7 @@ public final class MongoBalanceStore implements BalanceStore {
          * Sets how many entries may wait in an account's {@code pending} array before a write copies
          * them to the transactions collection, {@value MongoBalanceStore#DEFAULT_COPY_BATCH_SIZE} by
          * default. Larger batches mean fewer round trips per operation and larger account documents
-         * (every write carries the pending entries, about 120 bytes each); 1 copies after every write
+         * (every write carries the pending entries, about 95 bytes each); 1 copies after every write
          * that appends entries. Entries of quiet accounts wait for {@link #flushPending()}; history
          * reads include them either way.
          *
