@@ -114,7 +114,7 @@ class ConnectionTest extends CliTestSupport {
         Mono.from(db.getCollection(MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, BsonDocument.class)
                         .insertOne(new BsonDocument("_id", new BsonString("u1"))
                                 .append("balance", new BsonInt64(0))
-                                .append("pending", new BsonArray(List.of(new BsonDocument("i", new BsonDouble(1.5)))))))
+                                .append("pending", new BsonArray(List.of(new BsonDouble(1.5))))))
                 .block(TIMEOUT);
 
         Result r = run("history", "--user", "u1");
@@ -123,8 +123,9 @@ class ConnectionTest extends CliTestSupport {
                 .isEqualTo(new Result(
                         3,
                         "History of user u1, newest first\n",
-                        "Error: history of account 'u1' failed: MalformedDocumentException: field"
-                                + " 'i' must be a string, was double (MongoDB at " + uri + ")\n"));
+                        "Error: history of account 'u1' failed: MalformedDocumentException: field 'pending[]'"
+                                + " must be binary (a packed entry; see docs/mongodb.md on upgrading), was double"
+                                + " (MongoDB at " + uri + ")\n"));
     }
 
     @Test

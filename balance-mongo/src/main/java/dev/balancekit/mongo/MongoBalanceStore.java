@@ -702,7 +702,7 @@ public final class MongoBalanceStore implements BalanceStore {
      *       an idempotency key that may have been used, and of a hold that is no longer active;</li>
      *   <li>balances {@code {balance: 1, _id: 1}} and {@code {lastTransactionAt: 1, _id: 1}}: the
      *       account list sorted by balance or last activity (either direction);</li>
-     *   <li>balances {@code {pending.s: 1}}: {@link #flushPending()} finds accounts with pending
+     *   <li>balances {@code {pending: 1}}: {@link #flushPending()} and the usage report find accounts with pending
      *       entries without scanning the others.</li>
      * </ul>
      * Lookups by user id and by entry id use the {@code _id} indexes.

@@ -40,4 +40,51 @@ class AccountUpdatesTest {
                         .keySet())
                 .containsExactly("refillOverride");
     }
+
+    @Test
+    void listsThatEmpty_valuesThatTurnNull_andCountsThatTurnZero_areUnset_andTheDocumentReadsTheSameState() {
+        AccountState full = BsonMappingTest.fullAccount();
+        AccountState bare = new AccountState(
+                full.user(),
+                full.balance(),
+                full.funded(),
+                List.of(),
+                full.lastHoldSeq(),
+                List.of(),
+                List.of(),
+                full.lastSeq(),
+                full.lastTransactionAt(),
+                full.totalTokens(),
+                full.createdAt(),
+                null,
+                null,
+                0,
+                null,
+                List.of(),
+                full.refillOverride());
+
+        BsonDocument update = AccountUpdates.accountUpdate(full, bare);
+
+        assertThat(update.getDocument("$unset").keySet())
+                .contains(
+                        "holds",
+                        "operations",
+                        "recentKeys",
+                        "tier",
+                        "refillAnchor",
+                        "refillAnchorNanos",
+                        "refillPeriod",
+                        "lastRefill",
+                        "lastRefillNanos",
+                        "windows");
+        assertThat(update.getDocument("$set").keySet()).isEmpty();
+        BsonDocument doc = new BsonDocument("_id", new org.bson.BsonString("u1"));
+        doc.putAll(AccountUpdates.accountFields(bare));
+        assertThat(BsonMapping.account(doc)).isEqualTo(bare);
+        assertThat(AccountUpdates.accountUpdate(bare, full)
+                        .getDocument("$set")
+                        .get("windows")
+                        .isBinary())
+                .isTrue();
+    }
 }

@@ -56,7 +56,7 @@ class ChatServerExampleTest {
             assertThat(store).isInstanceOf(MongoBalanceStore.class);
             assertThat(ChatServerExample.describe(store)).isEqualTo("MongoDB store");
             assertThat(indexNames(client, "chat"))
-                    .contains("balance_1__id_1", "lastTransactionAt_1__id_1", "pending.s_1");
+                    .contains("balance_1__id_1", "lastTransactionAt_1__id_1", "pending_1");
 
             ChatServerExample.store(Map.of("MONGO_URI", server.getConnectionString()));
             assertThat(indexNames(client, "LibreChat")).contains("balance_1__id_1");
