@@ -62,6 +62,14 @@ final class PackedBytes {
             this.what = what;
         }
 
+        /** Reads the format byte and refuses any other than the expected one. */
+        void format(int expected) {
+            int format = unsignedByte();
+            if (format != expected) {
+                throw malformed("unknown format " + format);
+            }
+        }
+
         boolean atEnd() {
             return at == b.length;
         }

@@ -144,10 +144,7 @@ final class PackedEntry {
 
     private static PackedBytes.Reader header(byte[] bytes, String field) {
         PackedBytes.Reader r = new PackedBytes.Reader(bytes, field, "a packed ledger entry");
-        int format = r.unsignedByte();
-        if (format != FORMAT) {
-            throw r.malformed("unknown format " + format);
-        }
+        r.format(FORMAT);
         return r;
     }
 

@@ -42,10 +42,7 @@ final class PackedHold {
      */
     static Hold unpack(byte[] bytes, String field) {
         PackedBytes.Reader r = new PackedBytes.Reader(bytes, field, "a packed hold");
-        int format = r.unsignedByte();
-        if (format != FORMAT) {
-            throw r.malformed("unknown format " + format);
-        }
+        r.format(FORMAT);
         String id = r.text(1);
         String model = r.text(1);
         if (id == null || model == null) {

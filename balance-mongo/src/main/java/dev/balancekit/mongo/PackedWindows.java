@@ -42,10 +42,7 @@ final class PackedWindows {
      */
     static List<WindowState> unpack(byte[] bytes, String field) {
         PackedBytes.Reader r = new PackedBytes.Reader(bytes, field, "packed usage windows");
-        int format = r.unsignedByte();
-        if (format != FORMAT) {
-            throw r.malformed("unknown format " + format);
-        }
+        r.format(FORMAT);
         List<WindowState> out = new ArrayList<>(WINDOWS.length);
         while (!r.atEnd()) {
             int window = r.unsignedByte();

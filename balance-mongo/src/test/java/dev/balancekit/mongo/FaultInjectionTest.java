@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -209,7 +210,14 @@ class FaultInjectionTest extends InProcessMongoTest {
 
         CompletableFuture<?> over =
                 ledger.deduct(ChargeRequest.of("over", MODEL, Usage.of(10, 10))).toFuture();
-        Thread.sleep(200);
+        // the 16 background copies and then this write's own copy all wait at the gate
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (faults.held(FaultyMongo.Step.COPY) <= MongoBalanceStore.BACKGROUND_COPIES_MAX) {
+            assertThat(System.nanoTime() - deadline)
+                    .as("the last copy reaches the gate")
+                    .isNegative();
+            LockSupport.parkNanos(1_000_000);
+        }
 
         assertThat(over).as("waits for its own copy, held at the gate").isNotDone();
         gate.tryEmitEmpty();

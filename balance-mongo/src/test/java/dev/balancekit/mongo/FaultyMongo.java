@@ -53,6 +53,7 @@ final class FaultyMongo {
     private final Map<Step, Set<Integer>> plan = new ConcurrentHashMap<>();
     private volatile Mode mode = Mode.BEFORE;
     private final Map<Step, Mono<Void>> gates = new ConcurrentHashMap<>();
+    private final Map<Step, AtomicInteger> held = new ConcurrentHashMap<>();
 
     FaultyMongo(String balancesName, String transactionsName) {
         this.balancesName = balancesName;
@@ -86,6 +87,12 @@ final class FaultyMongo {
         return this;
     }
 
+    /** @return how many calls of the step came to its gate (waiting there or let through) */
+    int held(Step step) {
+        AtomicInteger n = held.get(step);
+        return n == null ? 0 : n.get();
+    }
+
     /** Stops injecting faults. */
     void heal() {
         plan.clear();
@@ -115,8 +122,15 @@ final class FaultyMongo {
     }
 
     private <T> Publisher<T> faulty(Step step, Publisher<T> command) {
-        Mono<Void> gate = gates.getOrDefault(step, Mono.empty());
-        return gate.thenMany(Flux.defer(() -> {
+        Mono<Void> gated = Mono.defer(() -> {
+            Mono<Void> gate = gates.get(step);
+            if (gate == null) {
+                return Mono.empty();
+            }
+            held.computeIfAbsent(step, s -> new AtomicInteger()).incrementAndGet();
+            return gate;
+        });
+        return gated.thenMany(Flux.defer(() -> {
             Mode m = faultFor(step);
             if (m == null) {
                 return Flux.from(command);
