@@ -309,21 +309,11 @@ final class BsonMapping {
 
     /** Reads the raw pending entries of an account document (empty when it has none). */
     static List<BsonBinary> pending(BsonDocument d) {
-        BsonValue v = d.get(PENDING);
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw wrongType(PENDING, "an array", v);
-        }
-        List<BsonBinary> out = new ArrayList<>(v.asArray().size());
-        for (BsonValue item : v.asArray()) {
-            if (!item.isBinary()) {
-                throw wrongType(PENDING + "[]", "binary (a packed entry; see docs/mongodb.md on upgrading)", item);
-            }
-            out.add(item.asBinary());
-        }
-        return out;
+        return items(
+                d,
+                PENDING,
+                "binary (a packed entry; see docs/mongodb.md on upgrading)",
+                v -> v.isBinary() ? v.asBinary() : null);
     }
 
     // ---------------------------------------------------------------- holds
@@ -335,25 +325,14 @@ final class BsonMapping {
 
     /** Reads the active holds of an account document (empty when it has none). */
     static List<Hold> holds(BsonDocument d) {
-        BsonValue v = d.get(HOLDS);
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw wrongType(HOLDS, "an array", v);
-        }
-        List<Hold> out = new ArrayList<>(v.asArray().size());
-        for (BsonValue item : v.asArray()) {
-            if (item.isBinary()) {
-                out.add(PackedHold.unpack(item.asBinary().getData(), HOLDS));
-            } else if (item.isDocument()) {
-                // as an earlier snapshot wrote it; the account's next change of its holds packs them
-                out.add(hold(item.asDocument()));
-            } else {
-                throw wrongType(HOLDS + "[]", "binary (a packed hold)", item);
-            }
-        }
-        return out;
+        // a subdocument is a hold as an earlier snapshot wrote it; the next change of the holds packs it
+        return items(
+                d,
+                HOLDS,
+                "binary (a packed hold)",
+                v -> v.isBinary()
+                        ? PackedHold.unpack(v.asBinary().getData(), HOLDS)
+                        : v.isDocument() ? hold(v.asDocument()) : null);
     }
 
     /** A hold as a subdocument, as an operation's reservation records it. */
@@ -663,6 +642,17 @@ final class BsonMapping {
     }
 
     private static <T> List<T> list(BsonDocument d, String field, Function<BsonDocument, T> decoder) {
+        return items(d, field, "a document", v -> v.isDocument() ? decoder.apply(v.asDocument()) : null);
+    }
+
+    /**
+     * Reads an array field (empty when missing or null).
+     *
+     * @param expected what an element must be, for the error
+     * @param decoder reads an element, or returns null when it is not what is expected
+     */
+    private static <T> List<T> items(
+            BsonDocument d, String field, String expected, Function<BsonValue, @Nullable T> decoder) {
         BsonValue v = d.get(field);
         if (v == null || v.isNull()) {
             return List.of();
@@ -672,10 +662,11 @@ final class BsonMapping {
         }
         List<T> out = new ArrayList<>(v.asArray().size());
         for (BsonValue item : v.asArray()) {
-            if (!item.isDocument()) {
-                throw wrongType(field + "[]", "a document", item);
+            T t = decoder.apply(item);
+            if (t == null) {
+                throw wrongType(field + "[]", expected, item);
             }
-            out.add(decoder.apply(item.asDocument()));
+            out.add(t);
         }
         return out;
     }

@@ -14,6 +14,20 @@ final class PackedBytes {
 
     private PackedBytes() {}
 
+    /**
+     * The one-byte code of a value: its index in the table of codes.
+     *
+     * @throws IllegalArgumentException if the table lacks it
+     */
+    static <T> int code(T[] codes, T value) {
+        for (int i = 0; i < codes.length; i++) {
+            if (codes[i] == value) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no code for " + value);
+    }
+
     static final class Writer {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
 

@@ -42,7 +42,7 @@ final class PackedEntry {
         w.write(FORMAT);
         w.zigzag(e.seq());
         w.text(e.id(), 1);
-        w.write(typeCode(e.tokenType()));
+        w.write(PackedBytes.code(TYPES, e.tokenType()));
         w.zigzag(e.rawAmount());
         w.zigzag(e.rate().nanosPerToken());
         w.zigzag(e.tokenValue().micros());
@@ -146,14 +146,5 @@ final class PackedEntry {
         PackedBytes.Reader r = new PackedBytes.Reader(bytes, field, "a packed ledger entry");
         r.format(FORMAT);
         return r;
-    }
-
-    private static int typeCode(TokenType type) {
-        for (int i = 0; i < TYPES.length; i++) {
-            if (TYPES[i] == type) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("token type has no code: " + type);
     }
 }

@@ -25,7 +25,7 @@ final class PackedWindows {
         PackedBytes.Writer w = new PackedBytes.Writer();
         w.write(FORMAT);
         for (WindowState s : windows) {
-            w.write(code(s.window()));
+            w.write(PackedBytes.code(WINDOWS, s.window()));
             w.text(s.key(), 1);
             w.zigzag(s.spentMicros());
             w.zigzag(s.tokens());
@@ -62,14 +62,5 @@ final class PackedWindows {
             out.add(new WindowState(WINDOWS[window], key, spent, tokens, (int) percent));
         }
         return out;
-    }
-
-    private static int code(UsageWindow window) {
-        for (int i = 0; i < WINDOWS.length; i++) {
-            if (WINDOWS[i] == window) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("usage window has no code: " + window);
     }
 }
