@@ -11,11 +11,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 /**
- * A queue per contended account: runs tasks for one key one at a time, in the order they arrive,
- * without blocking a thread. The ledger lets an account's operations take turns once two of them
- * collide in this process, so that they stop spending compare-and-set attempts against each other (and none of them starves);
- * the compare-and-set, not this class, is what keeps them correct. A key's line is dropped once it
- * runs empty, so an account that is not contended costs nothing here.
+ * A line per busy account: runs tasks for one key one at a time, in the order they arrive,
+ * without blocking a thread. The ledger's writes of an account take turns here, so that they never
+ * spend compare-and-set attempts against each other (and none of them starves); the
+ * compare-and-set, not this class, is what keeps them correct. A task that finds no line opens
+ * one and runs at once, without a queue; a line is dropped once it runs empty.
  */
 final class AccountQueues {
     private final ConcurrentHashMap<String, Line> lines = new ConcurrentHashMap<>();

@@ -373,10 +373,9 @@ public final class LedgerRunner {
      * from that state: it is decided again from a fresh load, since only a write would have caught
      * a stale state.
      *
-     * <p>An operation that loses a compare-and-set takes its turn for the account: from then on,
-     * while any are waiting, this ledger's operations on the account run one at a time, so they
-     * stop racing each other and none starves; further conflicts can only come from elsewhere and
-     * are retried after a jittered delay.
+     * <p>Writes run in the account's turn (see {@code run}), so this ledger's writes of an account
+     * never race each other; a conflict can only come from elsewhere (or from a check that ran out
+     * of turn) and is retried in turn, at once the first time, then after a jittered delay.
      *
      * @param inTurn whether this attempt runs in the account's turn
      */
