@@ -83,7 +83,7 @@ import reactor.core.publisher.SynchronousSink;
  *   <li>When that write returned a {@linkplain Builder#copyBatchSize(int) copy batch} of pending
  *       entries, the store copies them to {@code transactions} (unordered {@code insertMany}; a duplicate
  *       key means already copied) after the write returned, in the background (up to
- *       16 copies at once; beyond that the write waits for its copy).
+ *       16 copies at once; beyond that, and with a copy batch of 1, the write waits for its copy).
  *       A later write of the account by this store removes the copied
  *       entries from {@code pending} with a {@code $slice} on its {@code $push}, so the cleanup
  *       costs no round trip of its own. A failure here is logged and does not fail the operation:
@@ -348,13 +348,17 @@ public final class MongoBalanceStore implements BalanceStore {
     /**
      * Starts the copy of a full batch that a write returned, without waiting for it: the write is
      * applied and acknowledged, and a copy changes nothing that the caller sees (history reads
-     * pending entries too). Beyond {@link #BACKGROUND_COPIES_MAX} copies at once, the write waits
-     * for its copy.
+     * pending entries too). Beyond {@link #BACKGROUND_COPIES_MAX} copies at once, and with a copy
+     * batch of 1, the write waits for its copy.
      */
     private Mono<CasResult> afterWrite(String user, Pending pending) {
         List<BsonBinary> list = pending.entries();
         if (list == null || list.size() < copyBatchSize) {
             return Mono.just(CasResult.APPLIED);
+        }
+        if (copyBatchSize == 1) {
+            // a batch of one asks for a transactions collection that is current when the write returns
+            return copyIfFull(user, pending).thenReturn(CasResult.APPLIED);
         }
         if (inBackground.incrementAndGet() > BACKGROUND_COPIES_MAX) {
             inBackground.decrementAndGet();
@@ -896,7 +900,9 @@ public final class MongoBalanceStore implements BalanceStore {
          * them to the transactions collection, {@value MongoBalanceStore#DEFAULT_COPY_BATCH_SIZE} by
          * default. Larger batches mean fewer round trips per operation and larger account documents
          * (every write carries the pending entries, about 95 bytes each); 1 copies after every write
-         * that appends entries. Entries of quiet accounts wait for {@link #flushPending()}; history
+         * that appends entries, before the write returns, so that the transactions collection is
+         * current for readers that look at it directly (larger batches are copied after their write
+         * returned). Entries of quiet accounts wait for {@link #flushPending()}; history
          * reads include them either way.
          *
          * @param entries 1 to {@value MongoBalanceStore#MAX_COPY_BATCH_SIZE}

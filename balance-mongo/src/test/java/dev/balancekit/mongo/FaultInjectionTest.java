@@ -25,13 +25,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * Faults at each step of the write protocol, before the command is applied and after it was applied
@@ -43,6 +43,14 @@ class FaultInjectionTest extends InProcessMongoTest {
 
     private FaultyMongo faults;
     private MongoBalanceStore store;
+
+    /** A test that fails while calls are held lets them go, so that its copies do not hold up the next tests. */
+    @AfterEach
+    void releaseHeldCalls() {
+        if (faults != null) {
+            faults.releaseCalls();
+        }
+    }
 
     private MongoBalanceStore faultyStore(int copyBatchSize) {
         faults = new FaultyMongo(
@@ -176,8 +184,7 @@ class FaultInjectionTest extends InProcessMongoTest {
     @Test
     void fullBatch_theOperationReturnsBeforeItsCopy_whichLandsAfterwards() {
         BalanceLedger ledger = ledger(faultyStore(2));
-        Sinks.Empty<Void> gate = Sinks.empty();
-        faults.holdCalls(FaultyMongo.Step.COPY, gate.asMono());
+        faults.holdCalls(FaultyMongo.Step.COPY);
 
         // start balance + prompt + completion: the write fills a batch of 2 and starts a copy
         ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 10))).block(TIMEOUT);
@@ -190,7 +197,7 @@ class FaultInjectionTest extends InProcessMongoTest {
                         .items())
                 .extracting(LedgerEntry::seq)
                 .containsExactly(3L, 2L, 1L);
-        gate.tryEmitEmpty();
+        faults.releaseCalls();
         assertThat(transactionDocs("u1")).hasSize(3);
         ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1))).block(TIMEOUT);
         assertThat(BsonMapping.pending(accountDoc("u1")))
@@ -202,8 +209,7 @@ class FaultInjectionTest extends InProcessMongoTest {
     @Test
     void copiesHeldUp_beyondTheBackgroundBound_theWriteWaitsForItsCopy() throws Exception {
         BalanceLedger ledger = ledger(faultyStore(2));
-        Sinks.Empty<Void> gate = Sinks.empty();
-        faults.holdCalls(FaultyMongo.Step.COPY, gate.asMono());
+        faults.holdCalls(FaultyMongo.Step.COPY);
         for (int i = 0; i < MongoBalanceStore.BACKGROUND_COPIES_MAX; i++) {
             ledger.deduct(ChargeRequest.of("u" + i, MODEL, Usage.of(10, 10))).block(TIMEOUT);
         }
@@ -220,10 +226,33 @@ class FaultInjectionTest extends InProcessMongoTest {
         }
 
         assertThat(over).as("waits for its own copy, held at the gate").isNotDone();
-        gate.tryEmitEmpty();
+        faults.releaseCalls();
         over.get(1, TimeUnit.MINUTES);
         assertThat(transactionDocs("over")).hasSize(3);
         assertThat(transactionDocs("u0")).hasSize(3);
+    }
+
+    @Test
+    void copyBatchOfOne_theOperationReturnsOnlyOnceItsEntriesAreCopied() throws Exception {
+        BalanceLedger ledger = ledger(faultyStore(1));
+        ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(10, 10))).block(TIMEOUT);
+        faults.holdCalls(FaultyMongo.Step.COPY);
+
+        CompletableFuture<?> op =
+                ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1))).toFuture();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (faults.held(FaultyMongo.Step.COPY) == 0) {
+            assertThat(System.nanoTime() - deadline)
+                    .as("the copy reaches the gate")
+                    .isNegative();
+            LockSupport.parkNanos(1_000_000);
+        }
+
+        assertThat(op).as("waits for its copy").isNotDone();
+        faults.releaseCalls();
+        op.get(1, TimeUnit.MINUTES);
+        // read at once, without waiting for copies in the background: there are none
+        assertThat(Flux.from(transactions().find()).count().block(TIMEOUT)).isEqualTo(5);
     }
 
     @Test

@@ -9,14 +9,17 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * A fault-injecting layer around the driver: a {@link MongoDatabase} whose collections fail chosen
@@ -54,6 +57,7 @@ final class FaultyMongo {
     private volatile Mode mode = Mode.BEFORE;
     private final Map<Step, Mono<Void>> gates = new ConcurrentHashMap<>();
     private final Map<Step, AtomicInteger> held = new ConcurrentHashMap<>();
+    private final List<Sinks.Empty<Void>> openers = new CopyOnWriteArrayList<>();
 
     FaultyMongo(String balancesName, String transactionsName) {
         this.balancesName = balancesName;
@@ -76,15 +80,24 @@ final class FaultyMongo {
     }
 
     /**
-     * Makes every call of a step wait until the gate completes before it reaches the server.
+     * Makes every call of a step wait at a gate, before it reaches the server, until
+     * {@link #releaseCalls()}.
      *
      * @param step the step
-     * @param gate completes when the calls may go on
      * @return this
      */
-    FaultyMongo holdCalls(Step step, Mono<Void> gate) {
-        gates.put(step, gate);
+    FaultyMongo holdCalls(Step step) {
+        Sinks.Empty<Void> gate = Sinks.empty();
+        gates.put(step, gate.asMono());
+        openers.add(gate);
         return this;
+    }
+
+    /** Lets every held call go on, and any later one pass. */
+    void releaseCalls() {
+        for (Sinks.Empty<Void> gate : openers) {
+            gate.tryEmitEmpty();
+        }
     }
 
     /** @return how many calls of the step came to its gate (waiting there or let through) */
