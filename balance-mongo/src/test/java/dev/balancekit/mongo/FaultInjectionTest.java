@@ -52,6 +52,17 @@ class FaultInjectionTest extends InProcessMongoTest {
         }
     }
 
+    /** Waits until the given number of copies came to the gate. */
+    private void awaitHeldCopies(int copies) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (faults.held(FaultyMongo.Step.COPY) < copies) {
+            assertThat(System.nanoTime() - deadline)
+                    .as("%d copies reach the gate", copies)
+                    .isNegative();
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     private MongoBalanceStore faultyStore(int copyBatchSize) {
         faults = new FaultyMongo(
                 MongoBalanceStore.DEFAULT_BALANCES_COLLECTION, MongoBalanceStore.DEFAULT_TRANSACTIONS_COLLECTION);
@@ -217,13 +228,7 @@ class FaultInjectionTest extends InProcessMongoTest {
         CompletableFuture<?> over =
                 ledger.deduct(ChargeRequest.of("over", MODEL, Usage.of(10, 10))).toFuture();
         // the 16 background copies and then this write's own copy all wait at the gate
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (faults.held(FaultyMongo.Step.COPY) <= MongoBalanceStore.BACKGROUND_COPIES_MAX) {
-            assertThat(System.nanoTime() - deadline)
-                    .as("the last copy reaches the gate")
-                    .isNegative();
-            LockSupport.parkNanos(1_000_000);
-        }
+        awaitHeldCopies(MongoBalanceStore.BACKGROUND_COPIES_MAX + 1);
 
         assertThat(over).as("waits for its own copy, held at the gate").isNotDone();
         faults.releaseCalls();
@@ -240,13 +245,7 @@ class FaultInjectionTest extends InProcessMongoTest {
 
         CompletableFuture<?> op =
                 ledger.deduct(ChargeRequest.of("u1", MODEL, Usage.of(1, 1))).toFuture();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (faults.held(FaultyMongo.Step.COPY) == 0) {
-            assertThat(System.nanoTime() - deadline)
-                    .as("the copy reaches the gate")
-                    .isNegative();
-            LockSupport.parkNanos(1_000_000);
-        }
+        awaitHeldCopies(1);
 
         assertThat(op).as("waits for its copy").isNotDone();
         faults.releaseCalls();
