@@ -82,7 +82,7 @@ final class AccountUpdates {
         }
         setList(set, push, unset, HOLDS, all ? null : before.holds(), next.holds(), BsonMapping::packedHold);
         if (all || before.lastHoldSeq() != next.lastHoldSeq()) {
-            setLong(set, unset, LAST_HOLD_SEQ, next.lastHoldSeq());
+            setOrUnset(set, unset, LAST_HOLD_SEQ, count(next.lastHoldSeq()));
         }
         setList(
                 set,
@@ -93,11 +93,11 @@ final class AccountUpdates {
                 next.operations(),
                 BsonMapping::operation);
         if (all || !before.recentKeys().equals(next.recentKeys())) {
-            if (next.recentKeys().isEmpty()) {
-                unset.put(RECENT_KEYS, new BsonString(""));
-            } else {
-                set.put(RECENT_KEYS, BsonMapping.array(next.recentKeys(), BsonMapping::keyBucket));
-            }
+            setOrUnset(
+                    set,
+                    unset,
+                    RECENT_KEYS,
+                    next.recentKeys().isEmpty() ? null : BsonMapping.array(next.recentKeys(), BsonMapping::keyBucket));
         }
         if (all) {
             unset.put(LEGACY_CLOSED_HOLDS, new BsonString(""));
@@ -118,32 +118,19 @@ final class AccountUpdates {
         setInstant(set, unset, CREATED_AT, all, all ? null : before.createdAt(), next.createdAt());
         if (all || !Objects.equals(before.tier(), next.tier())) {
             String tier = next.tier();
-            if (tier == null) {
-                unset.put(TIER, new BsonString(""));
-            } else {
-                set.put(TIER, new BsonString(tier));
-            }
+            setOrUnset(set, unset, TIER, tier == null ? null : new BsonString(tier));
         }
         setInstant(set, unset, REFILL_ANCHOR, all, all ? null : before.refillAnchor(), next.refillAnchor());
         if (all || before.refillPeriod() != next.refillPeriod()) {
-            setLong(set, unset, REFILL_PERIOD, next.refillPeriod());
+            setOrUnset(set, unset, REFILL_PERIOD, count(next.refillPeriod()));
         }
         setInstant(set, unset, LAST_REFILL, all, all ? null : before.lastRefill(), next.lastRefill());
         if (all || !before.windows().equals(next.windows())) {
-            if (next.windows().isEmpty()) {
-                unset.put(WINDOWS, new BsonString(""));
-            } else {
-                set.put(WINDOWS, BsonMapping.windows(next.windows()));
-            }
+            setOrUnset(set, unset, WINDOWS, next.windows().isEmpty() ? null : BsonMapping.windows(next.windows()));
         }
         if (all || !Objects.equals(before.refillOverride(), next.refillOverride())) {
             RefillOverride o = next.refillOverride();
-            if (o != null) {
-                set.put(REFILL_OVERRIDE, BsonMapping.refillOverride(o));
-            } else {
-                // written only when present, so an account without one keeps the lean document
-                unset.put(REFILL_OVERRIDE, new BsonString(""));
-            }
+            setOrUnset(set, unset, REFILL_OVERRIDE, o == null ? null : BsonMapping.refillOverride(o));
         }
         BsonDocument update = new BsonDocument("$set", set);
         if (!push.isEmpty()) {
@@ -182,13 +169,21 @@ final class AccountUpdates {
         }
     }
 
-    /** Sets a count, or removes it when 0 (a missing count reads as 0). */
-    private static void setLong(BsonDocument set, BsonDocument unset, String field, long value) {
-        if (value == 0) {
+    /**
+     * Sets a field, or removes it when the value is null: an empty list, a null value and a count
+     * of 0 are left out of the document, and a missing field reads as such.
+     */
+    private static void setOrUnset(BsonDocument set, BsonDocument unset, String field, @Nullable BsonValue value) {
+        if (value == null) {
             unset.put(field, new BsonString(""));
         } else {
-            set.put(field, new BsonInt64(value));
+            set.put(field, value);
         }
+    }
+
+    /** A count as stored: null (left out) when 0. */
+    private static @Nullable BsonValue count(long value) {
+        return value == 0 ? null : new BsonInt64(value);
     }
 
     /**
@@ -205,7 +200,7 @@ final class AccountUpdates {
             Function<T, ? extends BsonValue> encoder) {
         if (next.isEmpty()) {
             if (before == null || !before.isEmpty()) {
-                unset.put(field, new BsonString(""));
+                setOrUnset(set, unset, field, null);
             }
             return;
         }

@@ -158,6 +158,11 @@ public final class MongoBalanceStore implements BalanceStore {
     /** Copies of this store running after their write returned. */
     private final AtomicInteger inBackground = new AtomicInteger();
     /**
+     * How many copies of this store may run after their write returned: none with a copy batch of
+     * 1, which asks for a transactions collection that is current when the write returns.
+     */
+    private final int backgroundCopiesMax;
+    /**
      * Per account, the highest sequence number up to which this store copied the pending entries
      * and their account's next write has not yet removed them: set by a copy, cleared by the
      * write that removes them.
@@ -173,6 +178,7 @@ public final class MongoBalanceStore implements BalanceStore {
         this.balances = b.database.getCollection(b.balancesCollection, BsonDocument.class);
         this.transactions = b.database.getCollection(b.transactionsCollection, BsonDocument.class);
         this.copyBatchSize = b.copyBatchSize;
+        this.backgroundCopiesMax = b.copyBatchSize == 1 ? 0 : BACKGROUND_COPIES_MAX;
         this.balancesName = b.balancesCollection;
         this.transactionsName = b.transactionsCollection;
         this.outbox = new Outbox(balances, transactions);
@@ -247,16 +253,19 @@ public final class MongoBalanceStore implements BalanceStore {
                 throw new IllegalArgumentException("next.user must be " + quote(user) + ", was " + quote(next.user()));
             }
             BsonArray newEntries = new BsonArray(new ArrayList<>(entries.size()));
+            long upTo = next.lastSeq();
             for (LedgerEntry e : entries) {
                 if (!e.user().equals(user)) {
                     throw new IllegalArgumentException(
                             "entry " + e.id() + " must belong to " + quote(user) + ", was " + quote(e.user()));
                 }
                 newEntries.add(BsonMapping.pendingEntry(e));
+                upTo = Math.max(upTo, e.seq());
             }
+            long lastEntry = upTo;
             Mono<Pending> write = Mono.defer(() -> expectedVersion == 0
                     ? create(user, next, newEntries)
-                    : update(user, expectedVersion, current, next, newEntries));
+                    : update(user, expectedVersion, current, next, newEntries, lastEntry));
             return beforeWrite()
                     .then(write)
                     .onErrorMap(MongoErrors.toStoreException("write of account " + quote(user)))
@@ -306,13 +315,10 @@ public final class MongoBalanceStore implements BalanceStore {
             long expectedVersion,
             @Nullable AccountState current,
             AccountState next,
-            BsonArray newEntries) {
+            BsonArray newEntries,
+            long upTo) {
         BsonDocument filter = idFilter(user).append(BsonMapping.VERSION, new BsonInt64(expectedVersion));
         BsonDocument update = AccountUpdates.accountUpdate(current, next);
-        long upTo = next.lastSeq();
-        for (BsonValue e : newEntries) {
-            upTo = Math.max(upTo, BsonMapping.pendingSeq(e.asBinary()));
-        }
         boolean fills = current == null || current.lastSeq() / copyBatchSize != upTo / copyBatchSize;
         BsonDocument set = update.getDocument("$set");
         set.put(BsonMapping.VERSION, new BsonInt64(expectedVersion + 1));
@@ -356,16 +362,12 @@ public final class MongoBalanceStore implements BalanceStore {
         if (list == null || list.size() < copyBatchSize) {
             return Mono.just(CasResult.APPLIED);
         }
-        if (copyBatchSize == 1) {
-            // a batch of one asks for a transactions collection that is current when the write returns
-            return copyIfFull(user, pending).thenReturn(CasResult.APPLIED);
-        }
-        if (inBackground.incrementAndGet() > BACKGROUND_COPIES_MAX) {
+        if (inBackground.incrementAndGet() > backgroundCopiesMax) {
             inBackground.decrementAndGet();
-            return copyIfFull(user, pending).thenReturn(CasResult.APPLIED);
+            return copyBatch(user, pending).thenReturn(CasResult.APPLIED);
         }
         IN_BACKGROUND_ALL.incrementAndGet();
-        copyIfFull(user, pending)
+        copyBatch(user, pending)
                 .doFinally(signal -> {
                     inBackground.decrementAndGet();
                     IN_BACKGROUND_ALL.decrementAndGet();
@@ -392,15 +394,15 @@ public final class MongoBalanceStore implements BalanceStore {
     }
 
     /**
-     * Copies an account's pending entries when a write returned a full batch of them, and
+     * Copies an account's pending entries (a full batch that a write returned), and
      * remembers up to which sequence number they are copied, so that the account's next write
      * removes them; never fails. A copy that finishes after the account's next write leaves the
      * removal to the write after that.
      */
-    private Mono<Void> copyIfFull(String user, Pending pending) {
+    private Mono<Void> copyBatch(String user, Pending pending) {
         return Mono.defer(() -> {
             List<BsonBinary> list = pending.entries();
-            if (list == null || list.size() < copyBatchSize || !copying.add(user)) {
+            if (list == null || !copying.add(user)) {
                 return Mono.empty();
             }
             return outbox.copy(List.of(new Outbox.Batch(user, list)), false)

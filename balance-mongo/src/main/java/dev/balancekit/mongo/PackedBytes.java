@@ -2,6 +2,7 @@ package dev.balancekit.mongo;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +47,12 @@ final class PackedBytes {
                 u >>>= 7;
             }
             out.write((int) u);
+        }
+
+        /** An instant as epoch seconds, then nanoseconds. */
+        void instant(Instant t) {
+            zigzag(t.getEpochSecond());
+            zigzag(t.getNano());
         }
 
         /** A text as its length plus {@code shift} (0 when absent), then its UTF-8 bytes. */
@@ -124,6 +131,20 @@ final class PackedBytes {
             String s = new String(b, at, (int) length, StandardCharsets.UTF_8);
             at += (int) length;
             return s;
+        }
+
+        /** Reads an instant written by {@link Writer#instant}. */
+        Instant instant() {
+            long seconds = zigzag();
+            long nanos = zigzag();
+            if (nanos < 0 || nanos > 999_999_999) {
+                throw malformed("nanoseconds out of range: " + nanos);
+            }
+            try {
+                return Instant.ofEpochSecond(seconds, nanos);
+            } catch (RuntimeException e) {
+                throw malformed(e.getMessage());
+            }
         }
 
         void end() {

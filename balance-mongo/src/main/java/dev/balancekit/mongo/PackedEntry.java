@@ -47,8 +47,7 @@ final class PackedEntry {
         w.zigzag(e.rate().nanosPerToken());
         w.zigzag(e.tokenValue().micros());
         w.zigzag(e.balance().micros());
-        w.zigzag(e.createdAt().getEpochSecond());
-        w.zigzag(e.createdAt().getNano());
+        w.instant(e.createdAt());
         w.zigzag(e.inputTokens());
         w.zigzag(e.writeTokens());
         w.zigzag(e.readTokens());
@@ -87,11 +86,7 @@ final class PackedEntry {
         long rate = r.zigzag();
         long value = r.zigzag();
         long balance = r.zigzag();
-        long seconds = r.zigzag();
-        long nanos = r.zigzag();
-        if (nanos < 0 || nanos > 999_999_999) {
-            throw r.malformed("nanoseconds out of range: " + nanos);
-        }
+        Instant createdAt = r.instant();
         long input = r.zigzag();
         long write = r.zigzag();
         long read = r.zigzag();
@@ -121,7 +116,7 @@ final class PackedEntry {
                     .valueKey(valueKey)
                     .conversationId(conversationId)
                     .balance(Credits.ofMicros(balance))
-                    .createdAt(Instant.ofEpochSecond(seconds, nanos))
+                    .createdAt(createdAt)
                     .promptTokens(input, write, read)
                     .holdId(holdId)
                     .actor(actor)

@@ -27,10 +27,8 @@ final class PackedHold {
         w.text(h.model(), 1);
         w.zigzag(h.amount().micros());
         w.zigzag(h.tokens());
-        w.zigzag(h.createdAt().getEpochSecond());
-        w.zigzag(h.createdAt().getNano());
-        w.zigzag(h.expiresAt().getEpochSecond());
-        w.zigzag(h.expiresAt().getNano());
+        w.instant(h.createdAt());
+        w.instant(h.expiresAt());
         return w.toByteArray();
     }
 
@@ -50,24 +48,11 @@ final class PackedHold {
         }
         long amount = r.zigzag();
         long tokens = r.zigzag();
-        Instant createdAt = instant(r);
-        Instant expiresAt = instant(r);
+        Instant createdAt = r.instant();
+        Instant expiresAt = r.instant();
         r.end();
         try {
             return new Hold(id, Credits.ofMicros(amount), tokens, model, createdAt, expiresAt);
-        } catch (RuntimeException e) {
-            throw r.malformed(e.getMessage());
-        }
-    }
-
-    private static Instant instant(PackedBytes.Reader r) {
-        long seconds = r.zigzag();
-        long nanos = r.zigzag();
-        if (nanos < 0 || nanos > 999_999_999) {
-            throw r.malformed("nanoseconds out of range: " + nanos);
-        }
-        try {
-            return Instant.ofEpochSecond(seconds, nanos);
         } catch (RuntimeException e) {
             throw r.malformed(e.getMessage());
         }
